@@ -1,0 +1,18 @@
+"""SQLAlchemy models: data only, no business rules, no Qt."""
+
+from .appointments import Appointment
+from .audit import AuditEntry
+from .base import Base
+from .billing import Invoice, InvoiceLine, Payment, PaymentApplication, PaymentRefund
+from .catalog import EligibleItem, PackageTemplate, TreatmentType
+from .packages import Package, PackageCoverage, PackageRefund, Redemption
+from .patients import Patient
+from .settings import ClinicSettings, NoShowFee
+from .staff import Staff
+
+__all__ = [
+    "Appointment", "AuditEntry", "Base", "ClinicSettings", "EligibleItem", "Invoice",
+    "InvoiceLine", "NoShowFee", "Package", "PackageCoverage", "PackageRefund",
+    "PackageTemplate", "Patient", "Payment", "PaymentApplication", "PaymentRefund",
+    "Redemption", "Staff", "TreatmentType",
+]

@@ -1,0 +1,39 @@
+"""Appointments on the schedule."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base
+
+
+class Appointment(Base):
+    __tablename__ = "appointments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    treatment_type_id: Mapped[int] = mapped_column(ForeignKey("treatment_types.id"))
+    start: Mapped[datetime] = mapped_column(DateTime)
+    end: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(10), default="booked")
+    # booked | arrived | no_show | cancelled
+    package_id: Mapped[int | None] = mapped_column(ForeignKey("packages.id"), default=None)
+    # Kept while a no-show released the package, so undo can put it back (R18).
+    released_package_id: Mapped[int | None] = mapped_column(ForeignKey("packages.id"),
+                                                            default=None)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), default=None)
+    # False when a package sale was compensated up front (R7): no compensation on redemption.
+    compensate_staff: Mapped[bool] = mapped_column(Boolean, default=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (
+        Index("ix_appointments_start", "start"),
+        Index("ix_appointments_patient", "patient_id", "start"),
+        Index("ix_appointments_package", "package_id", "status"),
+    )

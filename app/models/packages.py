@@ -1,0 +1,93 @@
+"""Sold packages, what they cover, their redemptions and refunds."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, DecimalText
+
+
+class Package(Base):
+    """One template sold to one patient on one invoice. Terms are copied at sale, so editing
+    the template later never changes what a patient already bought."""
+
+    __tablename__ = "packages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
+    template_id: Mapped[int] = mapped_column(ForeignKey("package_templates.id"))
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    price: Mapped[int] = mapped_column(Integer)  # cents, before tax
+    tax_rate: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal("0"))
+    uses_total: Mapped[int] = mapped_column(Integer)
+    purchased_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date, default=None)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+    status: Mapped[str] = mapped_column(String(12), default="active")  # active | refunded | void
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    coverage: Mapped[list[PackageCoverage]] = relationship(order_by="PackageCoverage.id")
+
+    __table_args__ = (
+        Index("ix_packages_patient", "patient_id", "status"),
+        Index("ix_packages_purchased_on", "purchased_on"),
+        Index("ix_packages_invoice", "invoice_id"),
+    )
+
+
+class PackageCoverage(Base):
+    """A treatment type this sold package covers and its Patient Pays (copied from template)."""
+
+    __tablename__ = "package_coverage"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("packages.id"), index=True)
+    treatment_type_id: Mapped[int] = mapped_column(ForeignKey("treatment_types.id"))
+    patient_pays: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Redemption(Base):
+    """One use consumed by one appointment (arrived, or a no-show covered by the package)."""
+
+    __tablename__ = "redemptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("packages.id"))
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointments.id"))
+    redeemed_on: Mapped[date] = mapped_column(Date)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"))
+    patient_pays: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[str] = mapped_column(String(10), default="arrived")  # arrived | no_show
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    voided_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+
+    __table_args__ = (
+        Index("ix_redemptions_package", "package_id", "voided_at"),
+        Index("ix_redemptions_redeemed_on", "redeemed_on"),
+        Index("ix_redemptions_appointment", "appointment_id"),
+    )
+
+
+class PackageRefund(Base):
+    """Refunding a package (R25-R28): the amount un-applied from its invoice into credit."""
+
+    __tablename__ = "package_refunds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("packages.id"), index=True)
+    amount: Mapped[int] = mapped_column(Integer)
+    suggested: Mapped[int] = mapped_column(Integer)
+    uses_remaining: Mapped[int] = mapped_column(Integer)
+    invoice_line_id: Mapped[int | None] = mapped_column(ForeignKey("invoice_lines.id"),
+                                                        default=None)
+    refunded_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+
+    package: Mapped[Package] = relationship()

@@ -1,0 +1,41 @@
+"""The clinic's own details and configured no-show fees."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import Boolean, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, DecimalText
+
+
+class ClinicSettings(Base):
+    """A single row (id 1): who the clinic is and how it formats money and prints."""
+
+    __tablename__ = "clinic_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    tax_number: Mapped[str] = mapped_column(String(50), default="")
+    tax_name: Mapped[str] = mapped_column(String(30), default="Tax")
+    currency: Mapped[str] = mapped_column(String(3), default="CAD")
+    locale: Mapped[str] = mapped_column(String(10), default="en_CA")
+    paper: Mapped[str] = mapped_column(String(10), default="letter")
+    default_tax_rate: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal("0"))
+    # Gapless invoice numbering: taken and incremented inside the sale's own transaction.
+    next_invoice_number: Mapped[int] = mapped_column(Integer, default=1)
+    setup_complete: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class NoShowFee(Base):
+    __tablename__ = "no_show_fees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    amount: Mapped[int] = mapped_column(Integer)  # cents
+    tax_rate: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal("0"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -1,0 +1,37 @@
+"""What every service area shares: the clinic's database, clock and signed-in staff member."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from . import audit
+
+if TYPE_CHECKING:
+    from .clinic import Clinic
+
+
+class Service:
+    def __init__(self, clinic: Clinic):
+        self._clinic = clinic
+
+    @property
+    def _db(self):
+        return self._clinic.db
+
+    def _now(self) -> datetime:
+        return self._clinic.now()
+
+    def _today(self) -> date:
+        return self._clinic.now().date()
+
+    @property
+    def _actor(self) -> int | None:
+        return self._clinic.current_staff_id
+
+    def _audit(self, session: Session, action: str, entity: str, entity_id: int | None,
+               before: dict | None = None, after: dict | None = None) -> None:
+        audit.record(session, at=self._now(), staff_id=self._actor, action=action,
+                     entity=entity, entity_id=entity_id, before=before, after=after)

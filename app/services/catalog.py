@@ -1,0 +1,227 @@
+"""Treatment types and package templates: what the clinic offers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..models import EligibleItem, PackageTemplate, TreatmentType
+from . import validation as v
+from .audit import snapshot
+from .base import Service
+from .errors import NotAllowed, ValidationError
+from .money import to_cents
+from .validity import describe
+
+
+@dataclass(frozen=True)
+class TreatmentTypeRow:
+    id: int
+    name: str
+    duration_min: int
+    price: int
+    tax_rate: Decimal
+    active: bool
+
+
+@dataclass(frozen=True)
+class EligibleRow:
+    treatment_type_id: int
+    treatment_name: str
+    patient_pays: int
+
+
+@dataclass(frozen=True)
+class PackageTemplateRow:
+    id: int
+    name: str
+    price: int
+    uses: int
+    tax_rate: Decimal
+    validity: str | None
+    archived: bool
+    eligible: tuple[EligibleRow, ...]
+
+    @property
+    def validity_text(self) -> str:
+        return describe(self.validity)
+
+
+class CatalogService(Service):
+    # treatment types
+    def add_treatment_type(self, name: str, *, duration_min, price,
+                           tax_rate=Decimal("0")) -> int:
+        clean = self._treatment_fields(name=name, duration_min=duration_min, price=price,
+                                       tax_rate=tax_rate)
+        with self._db.write() as s:
+            self._unique_name(s, TreatmentType, clean["name"], None, "treatment type")
+            row = TreatmentType(active=True, **clean)
+            s.add(row)
+            s.flush()
+            self._audit(s, "treatment_type.add", "treatment_type", row.id, None, snapshot(row))
+            return row.id
+
+    def update_treatment_type(self, treatment_type_id: int, **changes) -> None:
+        active = changes.pop("active", None)
+        clean = self._treatment_fields(**changes)
+        with self._db.write() as s:
+            row = v.get(s, TreatmentType, treatment_type_id, "treatment type")
+            if "name" in clean:
+                self._unique_name(s, TreatmentType, clean["name"], row.id, "treatment type")
+            before = snapshot(row)
+            for key, value in clean.items():
+                setattr(row, key, value)
+            if active is not None:
+                row.active = bool(active)
+            self._audit(s, "treatment_type.update", "treatment_type", row.id, before,
+                        snapshot(row))
+
+    def treatment_types(self, *, include_inactive: bool = False) -> list[TreatmentTypeRow]:
+        with self._db.read() as s:
+            query = select(TreatmentType).order_by(TreatmentType.name)
+            if not include_inactive:
+                query = query.where(TreatmentType.active.is_(True))
+            return [_treatment_row(t) for t in s.scalars(query)]
+
+    def treatment_type(self, treatment_type_id: int) -> TreatmentTypeRow:
+        with self._db.read() as s:
+            return _treatment_row(v.get(s, TreatmentType, treatment_type_id, "treatment type"))
+
+    # package templates
+    def add_package_template(self, name: str, *, price, uses, eligible: dict,
+                             validity: str | None = None, tax_rate=Decimal("0")) -> int:
+        clean = self._template_fields(name=name, price=price, uses=uses, validity=validity,
+                                      tax_rate=tax_rate)
+        with self._db.write() as s:
+            self._unique_name(s, PackageTemplate, clean["name"], None, "package template")
+            items = self._eligible(s, eligible)
+            row = PackageTemplate(archived=False, created_at=self._now(), **clean)
+            row.eligible = items
+            s.add(row)
+            s.flush()
+            self._audit(s, "package_template.add", "package_template", row.id, None,
+                        _template_snapshot(row))
+            return row.id
+
+    def update_package_template(self, template_id: int, *, eligible: dict | None = None,
+                                **changes) -> None:
+        """Changes apply to future sales only: sold packages keep their own terms."""
+        clean = self._template_fields(**changes)
+        with self._db.write() as s:
+            row = v.get(s, PackageTemplate, template_id, "package template")
+            if "name" in clean:
+                self._unique_name(s, PackageTemplate, clean["name"], row.id, "package template")
+            before = _template_snapshot(row)
+            for key, value in clean.items():
+                setattr(row, key, value)
+            if eligible is not None:
+                row.eligible = self._eligible(s, eligible)
+            s.flush()
+            self._audit(s, "package_template.update", "package_template", row.id, before,
+                        _template_snapshot(row))
+
+    def archive_package_template(self, template_id: int, archived: bool = True) -> None:
+        """Archived templates are no longer offered for sale; sold packages are untouched."""
+        with self._db.write() as s:
+            row = v.get(s, PackageTemplate, template_id, "package template")
+            before = {"archived": row.archived}
+            row.archived = bool(archived)
+            self._audit(s, "package_template.archive" if archived else
+                        "package_template.unarchive", "package_template", row.id, before,
+                        {"archived": row.archived})
+
+    def package_templates(self, *, include_archived: bool = False,
+                          text: str = "") -> list[PackageTemplateRow]:
+        with self._db.read() as s:
+            query = (select(PackageTemplate).options(selectinload(PackageTemplate.eligible))
+                     .order_by(PackageTemplate.name))
+            if not include_archived:
+                query = query.where(PackageTemplate.archived.is_(False))
+            if text.strip():
+                query = query.where(PackageTemplate.name.icontains(text.strip(),
+                                                                   autoescape=True))
+            names = _treatment_names(s)
+            return [_template_row(t, names) for t in s.scalars(query)]
+
+    def package_template(self, template_id: int) -> PackageTemplateRow:
+        with self._db.read() as s:
+            row = v.get(s, PackageTemplate, template_id, "package template")
+            return _template_row(row, _treatment_names(s))
+
+    # helpers
+    def _treatment_fields(self, **fields) -> dict:
+        clean = {}
+        money = self._clinic.money_context()
+        if "name" in fields:
+            clean["name"] = v.text(fields["name"], "name", label="treatment name")
+        if "duration_min" in fields:
+            clean["duration_min"] = v.whole_number(fields["duration_min"], "duration_min",
+                                                   label="duration in minutes", minimum=5,
+                                                   maximum=600)
+        if "price" in fields:
+            clean["price"] = to_cents(fields["price"], field="price", **money)
+        if "tax_rate" in fields:
+            clean["tax_rate"] = v.tax_rate(fields["tax_rate"])
+        return clean
+
+    def _template_fields(self, **fields) -> dict:
+        clean = {}
+        money = self._clinic.money_context()
+        if "name" in fields:
+            clean["name"] = v.text(fields["name"], "name", label="package name")
+        if "price" in fields:
+            clean["price"] = to_cents(fields["price"], field="price", **money)
+        if "uses" in fields:
+            clean["uses"] = v.whole_number(fields["uses"], "uses", label="number of uses",
+                                           minimum=1, maximum=1000)
+        if "validity" in fields:
+            clean["validity"] = v.validity(fields["validity"])
+        if "tax_rate" in fields:
+            clean["tax_rate"] = v.tax_rate(fields["tax_rate"])
+        return clean
+
+    def _eligible(self, session, eligible: dict) -> list[EligibleItem]:
+        if not isinstance(eligible, dict) or not eligible:
+            raise ValidationError("eligible", "Choose at least one treatment type the package "
+                                              "covers.")
+        money = self._clinic.money_context()
+        items = []
+        for treatment_type_id, pays in eligible.items():
+            treatment = v.get(session, TreatmentType, treatment_type_id, "treatment type")
+            cents = to_cents(pays, field="patient_pays", **money)
+            if cents > treatment.price:
+                raise ValidationError("patient_pays", f"Patient Pays for {treatment.name} cannot "
+                                                      "be more than its standard price.")
+            items.append(EligibleItem(treatment_type_id=treatment.id, patient_pays=cents))
+        return items
+
+    @staticmethod
+    def _unique_name(session, model, name: str, own_id: int | None, what: str) -> None:
+        clash = session.scalar(select(model.id).where(model.name == name, model.id != (own_id or 0)))
+        if clash is not None:
+            raise NotAllowed(f"There is already a {what} called \u201c{name}\u201d; choose "
+                             "another name.")
+
+
+def _treatment_names(session) -> dict[int, str]:
+    return dict(session.execute(select(TreatmentType.id, TreatmentType.name)).all())
+
+
+def _treatment_row(t: TreatmentType) -> TreatmentTypeRow:
+    return TreatmentTypeRow(t.id, t.name, t.duration_min, t.price, t.tax_rate, t.active)
+
+
+def _template_row(t: PackageTemplate, names: dict[int, str]) -> PackageTemplateRow:
+    return PackageTemplateRow(
+        t.id, t.name, t.price, t.uses, t.tax_rate, t.validity, t.archived,
+        tuple(EligibleRow(e.treatment_type_id, names.get(e.treatment_type_id, "?"),
+                          e.patient_pays) for e in t.eligible))
+
+
+def _template_snapshot(t: PackageTemplate) -> dict:
+    data = snapshot(t, "name", "price", "uses", "tax_rate", "validity", "archived")
+    data["eligible"] = {str(e.treatment_type_id): e.patient_pays for e in t.eligible}
+    return data

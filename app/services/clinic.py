@@ -1,0 +1,90 @@
+"""The Clinic facade: the one door the UI, tests, benchmarks and scripts go through."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+
+from .db import Database, database_url, migrate
+from .settings import SettingsService, load_settings
+
+
+class Clinic:
+    def __init__(self, db: Database, clock: Callable[[], datetime] | None = None):
+        self.db = db
+        self._clock = clock or datetime.now
+        self.current_staff_id: int | None = None
+        self.backup_taken: Path | None = None
+        self._money: dict | None = None
+        from .billing import BillingService
+        from .catalog import CatalogService
+        from .packages import PackageService
+        from .patients import PatientService
+        from .printing import PrintingService
+        from .reports import ReportService
+        from .schedule import ScheduleService
+        from .staff import StaffService
+        self.settings = SettingsService(self)
+        self.staff = StaffService(self)
+        self.catalog = CatalogService(self)
+        self.patients = PatientService(self)
+        self.billing = BillingService(self)
+        self.schedule = ScheduleService(self)
+        self.packages = PackageService(self)
+        self.reports = ReportService(self)
+        self.printing = PrintingService(self)
+
+    @classmethod
+    def open(cls, target: str | os.PathLike, clock: Callable[[], datetime] | None = None
+             ) -> Clinic:
+        """Open (creating if needed) and migrate to the newest schema, backing up first."""
+        url = database_url(target)
+        if "://" not in os.fspath(target) or url.startswith("sqlite:///"):
+            path = url.removeprefix("sqlite:///")
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                if not Path(path).exists():
+                    # Owner-only from the first byte: patient data is private.
+                    Path(path).touch(mode=0o600)
+        db = Database(url)
+        backup = migrate(db.engine, now=(clock or datetime.now)())
+        clinic = cls(db, clock)
+        clinic.backup_taken = backup
+        with db.write() as s:
+            load_settings(s)
+        return clinic
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    def __enter__(self) -> Clinic:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def today(self) -> date:
+        return self._clock().date()
+
+    @property
+    def path(self) -> Path | None:
+        return self.db.path
+
+    def money_context(self) -> dict:
+        """Currency and locale for parsing and formatting money (R4)."""
+        if self._money is None:
+            view = self.settings.get()
+            self._money = {"currency": view.currency, "locale": view.locale}
+        return dict(self._money)
+
+    def settings_changed(self) -> None:
+        self._money = None
+
+    def format_money(self, cents: int) -> str:
+        from .money import format_money
+        return format_money(cents, **self.money_context())

@@ -1,0 +1,144 @@
+"""Money: integer minor units (cents) everywhere below the UI (SPEC R1-R4).
+
+Floats are refused on purpose: a float near money is a bug, so `to_cents` raises rather
+than guessing. Rounding is half-up, applied once per computed figure (R2).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import (
+    NumberFormatError,
+    format_currency,
+    get_currency_precision,
+    get_currency_symbol,
+    parse_decimal,
+)
+
+from .errors import ValidationError
+
+#: Largest single amount the desk may enter: 1,000,000.00 in a two-decimal currency.
+MAX_AMOUNT = 100_000_000
+
+
+def precision(currency: str) -> int:
+    """Digits after the decimal point for `currency` (2 for CAD, 0 for JPY)."""
+    return get_currency_precision(currency)
+
+
+def round_half_up(value: Decimal) -> int:
+    """Round an exact Decimal number of minor units half-up to an int (R2)."""
+    if not isinstance(value, Decimal):
+        raise TypeError("round_half_up takes a Decimal of minor units")
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def split_evenly(total: int, parts: int) -> list[int]:
+    """Spread `total` over `parts` so they add up exactly (R3).
+
+    The remainder goes to the last parts: $100 over 3 -> 3333, 3333, 3334.
+    """
+    _require_int(total, "total")
+    if parts <= 0:
+        raise ValueError("parts must be positive")
+    base, remainder = divmod(total, parts)
+    return [base] * (parts - remainder) + [base + 1] * remainder
+
+
+def per_use_value(price: int, uses: int, use_number: int) -> int:
+    """The value of use `use_number` (1-based) of a package (R3)."""
+    if not 1 <= use_number <= uses:
+        raise ValueError(f"use {use_number} is outside 1..{uses}")
+    return split_evenly(price, uses)[use_number - 1]
+
+
+def prorate(amount: int, numerator: int, denominator: int) -> int:
+    """amount × numerator / denominator, rounded once half-up (R2, R26)."""
+    _require_int(amount, "amount")
+    if denominator <= 0:
+        raise ValueError("denominator must be positive")
+    return round_half_up(Decimal(amount) * Decimal(numerator) / Decimal(denominator))
+
+
+def tax_on(amount: int, rate: Decimal) -> int:
+    """Tax on a pre-tax amount at `rate` (0.13 for 13%), rounded once (R2)."""
+    _require_int(amount, "amount")
+    return round_half_up(Decimal(amount) * Decimal(rate))
+
+
+def tax_included_in(gross: int, rate: Decimal) -> int:
+    """The tax part of a tax-included amount (used when a refund is split into net and tax)."""
+    _require_int(gross, "gross")
+    rate = Decimal(rate)
+    if rate == 0:
+        return 0
+    return round_half_up(Decimal(gross) * rate / (1 + rate))
+
+
+def to_cents(value: object, *, field: str = "amount", currency: str = "CAD",
+             locale: str = "en_CA", allow_negative: bool = False,
+             maximum: int | None = MAX_AMOUNT) -> int:
+    """Turn what the desk typed (str, Decimal or int cents) into minor units, or refuse (R30).
+
+    A `str` or `Decimal` is in major units ("12.50" -> 1250); an `int` is already minor units.
+    """
+    label = field.replace("_", " ")
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValidationError(field, f"The {label} must be typed as an amount like 12.50, not a "
+                                     "floating-point number.")
+    if isinstance(value, int):
+        cents = value
+    else:
+        if isinstance(value, Decimal):
+            number = value
+        elif isinstance(value, str):
+            text = value.strip()
+            symbol = get_currency_symbol(currency, locale=locale)
+            for mark in (symbol, "$", currency, "\u00a0"):
+                text = text.replace(mark, "")
+            text = text.strip()
+            if not text:
+                raise ValidationError(field, f"Please enter the {label}.")
+            try:
+                number = parse_decimal(text, locale=locale, strict=False)
+            except (NumberFormatError, InvalidOperation, ValueError):
+                raise ValidationError(field, f"The {label} \u201c{value}\u201d is not an amount; "
+                                             "type a number like 12.50.") from None
+        else:
+            raise ValidationError(field, f"The {label} must be an amount like 12.50.")
+        if not number.is_finite():
+            raise ValidationError(field, f"The {label} must be an amount like 12.50.")
+        digits = precision(currency)
+        scaled = number.scaleb(digits)
+        if scaled != scaled.to_integral_value():
+            raise ValidationError(field, f"The {label} can have at most {digits} digits after "
+                                         "the decimal point.")
+        cents = int(scaled)
+    if cents < 0 and not allow_negative:
+        raise ValidationError(field, f"The {label} cannot be negative.")
+    if maximum is not None and abs(cents) > maximum:
+        raise ValidationError(field, f"The {label} cannot be more than "
+                                     f"{format_money(maximum, currency, locale)}.")
+    return cents
+
+
+def from_cents(cents: int, currency: str = "CAD") -> Decimal:
+    """Minor units back to an exact Decimal in major units (for editing fields)."""
+    _require_int(cents, "cents")
+    return Decimal(cents).scaleb(-precision(currency))
+
+
+def format_money(cents: int, currency: str = "CAD", locale: str = "en_CA") -> str:
+    """`$1,234.50` / `1 234,50 $` (R4). The only place money becomes text."""
+    return format_currency(from_cents(cents, currency), currency, locale=locale)
+
+
+def plain_amount(cents: int, currency: str = "CAD") -> str:
+    """An editable amount without symbol or grouping: 1234.50."""
+    return f"{from_cents(cents, currency):.{precision(currency)}f}"
+
+
+def _require_int(value: object, name: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int of minor units, got {type(value).__name__}")

@@ -1,0 +1,6 @@
+"""(being written)"""
+from .base import Service
+
+
+class PackageService(Service):
+    pass

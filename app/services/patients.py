@@ -1,0 +1,117 @@
+"""Patients: adding, editing and the search-as-you-type list."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+
+from ..models import Patient
+from . import validation as v
+from .audit import snapshot
+from .base import Service
+
+_FIELDS = ("first_name", "last_name", "phone", "email", "birth_date", "notes", "active")
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    id: int
+    first_name: str
+    last_name: str
+    phone: str | None
+    email: str | None
+    birth_date: date | None
+    notes: str = ""
+    active: bool = True
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def sort_name(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
+
+
+class PatientService(Service):
+    def add(self, first_name: str, last_name: str, *, phone=None, email=None,
+            birth_date=None, notes: str = "") -> int:
+        clean = self._clean(first_name=first_name, last_name=last_name, phone=phone,
+                            email=email, birth_date=birth_date, notes=notes)
+        with self._db.write() as s:
+            row = Patient(created_at=self._now(), active=True, **clean)
+            s.add(row)
+            s.flush()
+            self._audit(s, "patient.add", "patient", row.id, None, snapshot(row, *_FIELDS))
+            return row.id
+
+    def update(self, patient_id: int, **changes) -> None:
+        active = changes.pop("active", None)
+        clean = self._clean(**changes)
+        with self._db.write() as s:
+            row = v.get(s, Patient, patient_id, "patient")
+            before = snapshot(row, *_FIELDS)
+            for key, value in clean.items():
+                setattr(row, key, value)
+            if active is not None:
+                row.active = bool(active)
+            self._audit(s, "patient.update", "patient", row.id, before, snapshot(row, *_FIELDS))
+
+    def get(self, patient_id: int) -> PatientRow:
+        with self._db.read() as s:
+            return _row(v.get(s, Patient, patient_id, "patient"))
+
+    def search(self, text: str, limit: int = 50) -> list[PatientRow]:
+        """Prefix search on first name, last name, "first last", phone digits or email.
+
+        Prefix matches (LIKE 'abc%') use the indexes; contains-matches would scan the table.
+        """
+        limit = max(1, min(int(limit), 500))
+        words = (text or "").strip().split()
+        query = select(Patient).where(Patient.active.is_(True))
+        for word in words:
+            pattern = _like_prefix(word)
+            clauses = [Patient.first_name.ilike(pattern, escape="\\"),
+                       Patient.last_name.ilike(pattern, escape="\\"),
+                       Patient.email.ilike(pattern, escape="\\")]
+            digits = re.sub(r"\D", "", word)
+            if digits and len(digits) >= 3 and len(digits) >= len(word) - 3:
+                clauses.append(Patient.phone_digits.like(digits + "%"))
+            query = query.where(or_(*clauses))
+        query = query.order_by(Patient.last_name, Patient.first_name, Patient.id).limit(limit)
+        with self._db.read() as s:
+            return [_row(p) for p in s.scalars(query)]
+
+    def _clean(self, **fields) -> dict:
+        clean = {}
+        if "first_name" in fields:
+            clean["first_name"] = v.text(fields["first_name"], "first_name")
+        if "last_name" in fields:
+            clean["last_name"] = v.text(fields["last_name"], "last_name")
+        if "phone" in fields:
+            phone = v.text(fields["phone"], "phone", max_len=50, required=False)
+            if phone and not re.fullmatch(r"[0-9 +().\-ext]+", phone):
+                raise v.ValidationError("phone", f"\u201c{phone}\u201d is not a phone number.")
+            clean["phone"] = phone or None
+            clean["phone_digits"] = re.sub(r"\D", "", phone) or None
+        if "email" in fields:
+            clean["email"] = v.email(fields["email"])
+        if "birth_date" in fields:
+            bd = fields["birth_date"]
+            clean["birth_date"] = None if bd in (None, "") else v.a_date(
+                bd, "birth_date", label="birth date", latest=self._today())
+        if "notes" in fields:
+            clean["notes"] = v.text(fields["notes"], "notes", max_len=5000, required=False)
+        return clean
+
+
+def _like_prefix(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _row(p: Patient) -> PatientRow:
+    return PatientRow(p.id, p.first_name, p.last_name, p.phone, p.email, p.birth_date,
+                      p.notes, p.active)

@@ -1,0 +1,161 @@
+"""Clinic details (name, address, currency, locale) and no-show fees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import get_currency_name
+from sqlalchemy import select
+
+from ..models import ClinicSettings, NoShowFee
+from . import validation as v
+from .audit import snapshot
+from .base import Service
+from .errors import ValidationError
+from .money import format_money, to_cents
+
+PAPERS = ("letter", "a4", "roll80")
+
+
+@dataclass(frozen=True)
+class SettingsView:
+    name: str
+    address: str
+    phone: str
+    email: str
+    tax_number: str
+    tax_name: str
+    currency: str
+    locale: str
+    paper: str
+    default_tax_rate: Decimal
+    setup_complete: bool
+
+
+@dataclass(frozen=True)
+class NoShowFeeRow:
+    id: int
+    name: str
+    amount: int
+    tax_rate: Decimal
+    active: bool
+
+
+def load_settings(session) -> ClinicSettings:
+    row = session.get(ClinicSettings, 1)
+    if row is None:
+        row = ClinicSettings(id=1)
+        session.add(row)
+        session.flush()
+    return row
+
+
+class SettingsService(Service):
+    def get(self) -> SettingsView:
+        with self._db.read() as s:
+            row = s.get(ClinicSettings, 1) or ClinicSettings(
+                id=1, name="", address="", phone="", email="", tax_number="", tax_name="Tax",
+                currency="CAD", locale="en_CA", paper="letter", default_tax_rate=Decimal(0),
+                setup_complete=False)
+            return _view(row)
+
+    def update(self, **changes) -> SettingsView:
+        clean = {}
+        for key, value in changes.items():
+            if key in ("name",):
+                clean[key] = v.text(value, key, label="clinic name", max_len=200)
+            elif key in ("address",):
+                clean[key] = v.text(value, key, max_len=500, required=False)
+            elif key in ("phone", "tax_number", "tax_name"):
+                label = {"tax_number": "tax number", "tax_name": "tax name"}.get(key, key)
+                clean[key] = v.text(value, key, label=label, max_len=50, required=False)
+            elif key == "email":
+                clean[key] = v.email(value) or ""
+            elif key == "currency":
+                clean[key] = _currency(value)
+            elif key == "locale":
+                clean[key] = _locale(value)
+            elif key == "paper":
+                if value not in PAPERS:
+                    raise ValidationError("paper", "The paper size must be Letter, A4 or "
+                                                   "80 mm roll.")
+                clean[key] = value
+            elif key == "default_tax_rate":
+                clean[key] = v.tax_rate(value, key)
+            elif key == "setup_complete":
+                clean[key] = bool(value)
+            else:
+                raise ValidationError(key, f"There is no clinic setting called \u201c{key}\u201d.")
+        with self._db.write() as s:
+            row = load_settings(s)
+            before = snapshot(row, *clean)
+            for key, value in clean.items():
+                setattr(row, key, value)
+            self._audit(s, "settings.update", "clinic_settings", 1, before, snapshot(row, *clean))
+            view = _view(row)
+        self._clinic.settings_changed()
+        return view
+
+    # no-show fees (R16, R17)
+    def add_no_show_fee(self, name: str, amount, *, tax_rate=Decimal("0")) -> int:
+        name = v.text(name, "name", label="fee name")
+        cents = to_cents(amount, field="amount", **self._clinic.money_context())
+        rate = v.tax_rate(tax_rate)
+        with self._db.write() as s:
+            fee = NoShowFee(name=name, amount=cents, tax_rate=rate, active=True)
+            s.add(fee)
+            s.flush()
+            self._audit(s, "no_show_fee.add", "no_show_fee", fee.id, None, snapshot(fee))
+            return fee.id
+
+    def update_no_show_fee(self, fee_id: int, *, name=None, amount=None, tax_rate=None,
+                           active=None) -> None:
+        with self._db.write() as s:
+            fee = v.get(s, NoShowFee, fee_id, "no-show fee")
+            before = snapshot(fee)
+            if name is not None:
+                fee.name = v.text(name, "name", label="fee name")
+            if amount is not None:
+                fee.amount = to_cents(amount, field="amount", **self._clinic.money_context())
+            if tax_rate is not None:
+                fee.tax_rate = v.tax_rate(tax_rate)
+            if active is not None:
+                fee.active = bool(active)
+            self._audit(s, "no_show_fee.update", "no_show_fee", fee.id, before, snapshot(fee))
+
+    def no_show_fees(self, *, include_inactive: bool = False) -> list[NoShowFeeRow]:
+        with self._db.read() as s:
+            query = select(NoShowFee).order_by(NoShowFee.name)
+            if not include_inactive:
+                query = query.where(NoShowFee.active.is_(True))
+            return [NoShowFeeRow(f.id, f.name, f.amount, f.tax_rate, f.active)
+                    for f in s.scalars(query)]
+
+    def format(self, cents: int) -> str:
+        return format_money(cents, **self._clinic.money_context())
+
+
+def _view(row: ClinicSettings) -> SettingsView:
+    return SettingsView(row.name, row.address, row.phone, row.email, row.tax_number,
+                        row.tax_name, row.currency, row.locale, row.paper,
+                        row.default_tax_rate, row.setup_complete)
+
+
+def _currency(value: object) -> str:
+    code = str(value or "").strip().upper()
+    if len(code) != 3 or get_currency_name(code, locale="en") == code:
+        raise ValidationError("currency", f"\u201c{value}\u201d is not a currency code; use "
+                                          "three letters such as CAD, USD, EUR or GBP.")
+    return code
+
+
+def _locale(value: object) -> str:
+    code = str(value or "").strip()
+    try:
+        Locale.parse(code)
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ValidationError("locale", f"\u201c{value}\u201d is not a language and region; use "
+                                        "a code such as en_CA, fr_CA or en_US.") from None
+    return code

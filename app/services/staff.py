@@ -1,0 +1,93 @@
+"""Staff members: practitioners and desk staff."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..models import Staff
+from . import validation as v
+from .audit import snapshot
+from .base import Service
+from .errors import ValidationError
+
+ROLES = ("front_desk", "manager")
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+PALETTE = ("#4a90d9", "#50a773", "#d98a4a", "#9b6dd1", "#d9534f", "#3bb3b3")
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    id: int
+    name: str
+    practitioner: bool
+    role: str
+    colour: str
+    active: bool
+
+
+class StaffService(Service):
+    def add(self, name: str, *, practitioner: bool = True, role: str = "front_desk",
+            colour: str | None = None) -> int:
+        name = v.text(name, "name", label="staff member's name")
+        role = _role(role)
+        with self._db.write() as s:
+            count = len(s.scalars(select(Staff.id)).all())
+            colour = _colour(colour) if colour else PALETTE[count % len(PALETTE)]
+            row = Staff(name=name, practitioner=bool(practitioner), role=role, colour=colour,
+                        active=True)
+            s.add(row)
+            s.flush()
+            self._audit(s, "staff.add", "staff", row.id, None,
+                        snapshot(row, "name", "practitioner", "role", "active"))
+            return row.id
+
+    def update(self, staff_id: int, *, name=None, practitioner=None, role=None, colour=None,
+               active=None) -> None:
+        with self._db.write() as s:
+            row = v.get(s, Staff, staff_id, "staff member")
+            fields = ("name", "practitioner", "role", "colour", "active")
+            before = snapshot(row, *fields)
+            if name is not None:
+                row.name = v.text(name, "name", label="staff member's name")
+            if practitioner is not None:
+                row.practitioner = bool(practitioner)
+            if role is not None:
+                row.role = _role(role)
+            if colour is not None:
+                row.colour = _colour(colour)
+            if active is not None:
+                row.active = bool(active)
+            self._audit(s, "staff.update", "staff", row.id, before, snapshot(row, *fields))
+
+    def list(self, *, practitioners_only: bool = False,
+             include_inactive: bool = False) -> list[StaffRow]:
+        with self._db.read() as s:
+            query = select(Staff).order_by(Staff.name)
+            if practitioners_only:
+                query = query.where(Staff.practitioner.is_(True))
+            if not include_inactive:
+                query = query.where(Staff.active.is_(True))
+            return [_row(r) for r in s.scalars(query)]
+
+    def get(self, staff_id: int) -> StaffRow:
+        with self._db.read() as s:
+            return _row(v.get(s, Staff, staff_id, "staff member"))
+
+
+def _row(r: Staff) -> StaffRow:
+    return StaffRow(r.id, r.name, r.practitioner, r.role, r.colour, r.active)
+
+
+def _role(role: str) -> str:
+    if role not in ROLES:
+        raise ValidationError("role", "The role must be front desk or manager.")
+    return role
+
+
+def _colour(colour: str) -> str:
+    if not isinstance(colour, str) or not _COLOUR.match(colour):
+        raise ValidationError("colour", "The colour must look like #4a90d9.")
+    return colour
