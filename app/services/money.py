@@ -64,13 +64,13 @@ def prorate(amount: int, numerator: int, denominator: int) -> int:
 def tax_on(amount: int, rate: Decimal) -> int:
     """Tax on a pre-tax amount at `rate` (0.13 for 13%), rounded once (R2)."""
     _require_int(amount, "amount")
-    return round_half_up(Decimal(amount) * Decimal(rate))
+    return round_half_up(Decimal(amount) * _rate(rate))
 
 
 def tax_included_in(gross: int, rate: Decimal) -> int:
     """The tax part of a tax-included amount (used when a refund is split into net and tax)."""
     _require_int(gross, "gross")
-    rate = Decimal(rate)
+    rate = _rate(rate)
     if rate == 0:
         return 0
     return round_half_up(Decimal(gross) * rate / (1 + rate))
@@ -95,13 +95,13 @@ def to_cents(value: object, *, field: str = "amount", currency: str = "CAD",
         elif isinstance(value, str):
             text = value.strip()
             symbol = get_currency_symbol(currency, locale=locale)
-            for mark in (symbol, "$", currency, "\u00a0"):
+            for mark in (symbol, "$", currency, "\u00a0", "\u202f", " "):
                 text = text.replace(mark, "")
             text = text.strip()
             if not text:
                 raise ValidationError(field, f"Please enter the {label}.")
             try:
-                number = parse_decimal(text, locale=locale, strict=False)
+                number = parse_decimal(text, locale=locale, strict=True)
             except (NumberFormatError, InvalidOperation, ValueError):
                 raise ValidationError(field, f"The {label} \u201c{value}\u201d is not an amount; "
                                              "type a number like 12.50.") from None
@@ -137,6 +137,12 @@ def format_money(cents: int, currency: str = "CAD", locale: str = "en_CA") -> st
 def plain_amount(cents: int, currency: str = "CAD") -> str:
     """An editable amount without symbol or grouping: 1234.50."""
     return f"{from_cents(cents, currency):.{precision(currency)}f}"
+
+
+def _rate(rate: object) -> Decimal:
+    if isinstance(rate, (float, bool)):
+        raise TypeError("tax rates are exact Decimals like Decimal('0.15'), never floats")
+    return Decimal(rate)
 
 
 def _require_int(value: object, name: str) -> None:
