@@ -13,7 +13,7 @@ from . import validation as v
 from .audit import snapshot
 from .base import Service
 from .errors import NotAllowed, ValidationError
-from .money import to_cents
+from .money import split_evenly, to_cents
 from .validity import describe
 
 
@@ -48,6 +48,12 @@ class PackageTemplateRow:
     @property
     def validity_text(self) -> str:
         return describe(self.validity)
+
+    @property
+    def per_use_range(self) -> tuple[int, int]:
+        """Smallest and largest per-use value (R3): equal unless the price does not divide."""
+        values = split_evenly(self.price, self.uses)
+        return values[0], values[-1]
 
 
 class CatalogService(Service):
@@ -191,10 +197,16 @@ class CatalogService(Service):
         items = []
         for treatment_type_id, pays in eligible.items():
             treatment = v.get(session, TreatmentType, treatment_type_id, "treatment type")
-            cents = to_cents(pays, field="patient_pays", **money)
-            if cents > treatment.price:
-                raise ValidationError("patient_pays", f"Patient Pays for {treatment.name} cannot "
-                                                      "be more than its standard price.")
+            try:
+                cents = to_cents(pays, field="patient_pays", **money)
+                if cents > treatment.price:
+                    raise ValidationError("patient_pays", f"Patient Pays for {treatment.name} "
+                                                          "cannot be more than its standard "
+                                                          "price.")
+            except ValidationError as error:
+                # Names the row, so a form can point at the one amount to correct.
+                error.treatment_type_id = treatment.id
+                raise
             items.append(EligibleItem(treatment_type_id=treatment.id, patient_pays=cents))
         return items
 

@@ -1,6 +1,244 @@
-"""(being written)"""
+"""A patient's packages: review, show page, expiry and refunds (R19-R20, R23-R28)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from ..models import (Appointment, Invoice, Package, PackageCoverage, PackageRefund, Patient,
+                      Redemption, Staff, TreatmentType)
+from . import ledger
+from . import package_rules as rules
+from . import validation as v
 from .base import Service
+from .billing import InvoiceView, invoice_view
+from .errors import NotAllowed, ValidationError
+from .money import per_use_value, prorate, tax_included_in, tax_on, to_cents
+from .schedule import AppointmentRow, _row as appointment_row
+
+PackageSummary = rules.PackageSummary
+
+
+@dataclass(frozen=True)
+class RedemptionRow:
+    id: int
+    use_number: int
+    redeemed_on: date
+    appointment_id: int
+    appointment_start: datetime
+    treatment_name: str
+    practitioner_name: str
+    invoice_id: int
+    invoice_number: int
+    patient_pays: int
+    per_use_value: int  # R3
+    reason: str  # arrived | no_show
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    treatment_type_id: int
+    treatment_name: str
+    patient_pays: int
+
+
+@dataclass(frozen=True)
+class PackageRefundRow:
+    id: int
+    amount: int
+    suggested: int
+    uses_remaining: int
+    refunded_at: datetime
+
+
+@dataclass(frozen=True)
+class PackageDetail:
+    summary: PackageSummary
+    patient_name: str
+    tax_rate: object
+    staff_name: str  # "No Staff Member" when unassigned (R6)
+    invoice: InvoiceView
+    collected: int  # paid on the sale invoice, before any package refund
+    coverage: tuple[CoverageRow, ...]
+    redemptions: tuple[RedemptionRow, ...]
+    booked: tuple[AppointmentRow, ...]
+    refunds: tuple[PackageRefundRow, ...]
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    package_refund_id: int
+    credit_created: int
+    released_appointments: tuple[AppointmentRow, ...]
+    warnings: tuple[str, ...]
 
 
 class PackageService(Service):
-    pass
+    def for_patient(self, patient_id: int) -> list[PackageSummary]:
+        with self._db.read() as s:
+            v.get(s, Patient, patient_id, "patient")
+            packages = s.scalars(select(Package).where(Package.patient_id == patient_id)
+                                 .order_by(Package.purchased_on.desc(), Package.id.desc()))
+            return [rules.summarise(s, p, self._today()) for p in packages]
+
+    def summary(self, package_id: int) -> PackageSummary:
+        with self._db.read() as s:
+            return rules.summarise(s, v.get(s, Package, package_id, "package"), self._today())
+
+    def detail(self, package_id: int) -> PackageDetail:
+        with self._db.read() as s:
+            package = v.get(s, Package, package_id, "package")
+            patient = s.get(Patient, package.patient_id)
+            staff = s.get(Staff, package.staff_id) if package.staff_id else None
+            invoice = invoice_view(s, s.get(Invoice, package.invoice_id))
+            coverage = tuple(CoverageRow(c.treatment_type_id, name, c.patient_pays)
+                             for c, name in s.execute(
+                                 select(PackageCoverage, TreatmentType.name)
+                                 .join(TreatmentType,
+                                       TreatmentType.id == PackageCoverage.treatment_type_id)
+                                 .where(PackageCoverage.package_id == package.id)))
+            refunds = tuple(PackageRefundRow(r.id, r.amount, r.suggested, r.uses_remaining,
+                                             r.refunded_at)
+                            for r in s.scalars(select(PackageRefund)
+                                               .where(PackageRefund.package_id == package.id)))
+            return PackageDetail(
+                rules.summarise(s, package, self._today()), patient.full_name, package.tax_rate,
+                staff.name if staff else "No Staff Member", invoice,
+                invoice.paid + sum(r.amount for r in refunds), coverage,
+                tuple(self._redemptions(s, package)), tuple(self._booked(s, package)), refunds)
+
+    def set_expiry(self, package_id: int, expires_on: date | None) -> None:
+        """R23: change or clear (None) the expiry; R24: never before a booked covered visit."""
+        with self._db.write() as s:
+            package = v.get(s, Package, package_id, "package")
+            if package.status in ("refunded", "void"):
+                raise NotAllowed(f"The package \u201c{package.name}\u201d was {package.status}; "
+                                 "its expiry can no longer be changed.")
+            if expires_on is not None:
+                expires_on = v.a_date(expires_on, "expires_on", label="expiry date",
+                                      earliest=package.purchased_on)
+                late = [a for a in self._booked(s, package) if a.start.date() > expires_on]
+                if late:
+                    when = ", ".join(f"{a.start:%Y-%m-%d %H:%M}" for a in late[:5])
+                    raise NotAllowed(
+                        f"{len(late)} booked appointment(s) covered by this package fall after "
+                        f"{expires_on:%Y-%m-%d} ({when}). Remove the package from those "
+                        "appointments or move them first (R24).")
+            before = {"expires_on": package.expires_on}
+            package.expires_on = expires_on
+            self._audit(s, "package.set_expiry", "package", package.id, before,
+                        {"expires_on": expires_on})
+
+    def suggested_refund(self, package_id: int) -> int:
+        with self._db.read() as s:
+            package = v.get(s, Package, package_id, "package")
+            return self._suggested(s, package)[0]
+
+    def refund_limit(self, package_id: int) -> int:
+        """The most that may be refunded: what was collected for the package (R26)."""
+        with self._db.read() as s:
+            package = v.get(s, Package, package_id, "package")
+            return ledger.paid_on_invoice(s, package.invoice_id)
+
+    def refund(self, package_id: int, amount) -> RefundResult:
+        """R25-R28: invalidate the package at once, release its booked appointments, and move
+        `amount` of what was paid for it into the patient's credit."""
+        cents = to_cents(amount, field="amount", **self._clinic.money_context())
+        with self._db.write() as s:
+            package = v.get(s, Package, package_id, "package")
+            if package.status in ("refunded", "void"):
+                raise NotAllowed(f"The package \u201c{package.name}\u201d was already "
+                                 f"{package.status}.")
+            collected = ledger.paid_on_invoice(s, package.invoice_id)
+            if cents > collected:
+                raise ValidationError("amount", "The refund can be at most "
+                                      f"{self._clinic.format_money(collected)}, the total "
+                                      "collected for this package (R26).")
+            suggested, remaining = self._suggested(s, package)
+            invoice = s.get(Invoice, package.invoice_id)
+            line = None
+            if cents:
+                tax = tax_included_in(cents, package.tax_rate) if package.tax_rate else 0
+                line = ledger.add_line(s, invoice, kind="package_refund",
+                                       description=f"Refund of package: {package.name}",
+                                       unit_price=-(cents - tax), tax=-tax,
+                                       tax_rate=package.tax_rate, package_id=package.id)
+                ledger.unapply(s, invoice, cents, now=self._now(), actor=self._actor,
+                               reason="package_refund")
+            released = [replace(a, package_id=None, package_name=None)
+                        for a in self._booked(s, package)]
+            for appointment in s.scalars(select(Appointment).where(
+                    Appointment.package_id == package.id, Appointment.status == "booked")):
+                appointment.package_id = None
+                appointment.version += 1
+            package.status = "refunded"
+            refund = PackageRefund(package_id=package.id, amount=cents, suggested=suggested,
+                                   uses_remaining=remaining,
+                                   invoice_line_id=line.id if line else None,
+                                   refunded_at=self._now(), created_by=self._actor)
+            s.add(refund)
+            s.flush()
+            self._audit(s, "package.refund", "package", package.id, {"status": "active"},
+                        {"status": "refunded", "amount": cents, "suggested": suggested,
+                         "released_appointments": [a.id for a in released]})
+            warnings = []
+            if released:
+                warnings.append(
+                    f"{len(released)} booked appointment(s) lost this package and will be billed "
+                    "at the standard price: " + "; ".join(
+                        f"{a.start:%Y-%m-%d %H:%M} {a.treatment_name} with {a.staff_name}"
+                        for a in released) + " (R28).")
+            return RefundResult(refund.id, cents, tuple(released), tuple(warnings))
+
+    def refund_payments(self, package_id: int) -> list[tuple[int, int]]:
+        """Payments the package's refund can go back through: (payment_id, refundable)."""
+        from ..models import Payment, PaymentApplication
+        with self._db.read() as s:
+            package = v.get(s, Package, package_id, "package")
+            ids = s.scalars(select(PaymentApplication.payment_id)
+                            .where(PaymentApplication.invoice_id == package.invoice_id)
+                            .distinct()).all()
+            result = []
+            for payment in s.scalars(select(Payment).where(Payment.id.in_(ids))
+                                     .order_by(Payment.received_at.desc())):
+                free = ledger.unapplied_of_payment(s, payment)
+                if free > 0:
+                    result.append((payment.id, free))
+            return result
+
+    # helpers
+    def _suggested(self, s, package: Package) -> tuple[int, int]:
+        """R26: price × remaining / total, rounded once; never above what was collected.
+        The price is what the patient was charged for the package, tax included."""
+        remaining = package.uses_total - rules.redeemed_count(s, package.id)
+        charged = package.price + tax_on(package.price, package.tax_rate)
+        suggestion = prorate(charged, remaining, package.uses_total)
+        return min(suggestion, ledger.paid_on_invoice(s, package.invoice_id)), remaining
+
+    def _redemptions(self, s, package: Package) -> list[RedemptionRow]:
+        rows = s.execute(
+            select(Redemption, Appointment.start, TreatmentType.name, Staff.name, Invoice.number)
+            .join(Appointment, Appointment.id == Redemption.appointment_id)
+            .join(TreatmentType, TreatmentType.id == Appointment.treatment_type_id)
+            .join(Staff, Staff.id == Appointment.staff_id)
+            .join(Invoice, Invoice.id == Redemption.invoice_id)
+            .where(Redemption.package_id == package.id, Redemption.voided_at.is_(None))
+            .order_by(Redemption.redeemed_on, Redemption.id)).all()
+        return [RedemptionRow(r.id, n, r.redeemed_on, r.appointment_id, start, treatment, staff,
+                              r.invoice_id, number, r.patient_pays,
+                              per_use_value(package.price, package.uses_total, n), r.reason)
+                for n, (r, start, treatment, staff, number) in enumerate(rows, start=1)]
+
+    def _booked(self, s, package: Package) -> list[AppointmentRow]:
+        rows = s.execute(
+            select(Appointment, Patient.first_name, Patient.last_name, Staff.name,
+                   TreatmentType.name)
+            .join(Patient, Patient.id == Appointment.patient_id)
+            .join(Staff, Staff.id == Appointment.staff_id)
+            .join(TreatmentType, TreatmentType.id == Appointment.treatment_type_id)
+            .where(Appointment.package_id == package.id, Appointment.status == "booked")
+            .order_by(Appointment.start)).all()
+        return [appointment_row(a, f"{first} {last}", staff, treatment, package.name)
+                for a, first, last, staff, treatment in rows]

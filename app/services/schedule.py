@@ -1,6 +1,377 @@
-"""(being written)"""
+"""Booking, package coverage, arrival, no-shows (R10-R18, R22, R24)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from ..models import (Appointment, Invoice, NoShowFee, Package, Patient, Redemption, Staff,
+                      TreatmentType)
+from . import ledger
+from . import package_rules as rules
+from . import validation as v
+from .audit import snapshot
 from .base import Service
+from .errors import NotAllowed, ValidationError
+
+_STATE = ("status", "package_id", "released_package_id", "invoice_id", "start", "end",
+          "staff_id")
+STATUS_NAMES = {"booked": "Booked", "arrived": "Arrived", "no_show": "No show",
+                "cancelled": "Cancelled"}
+
+
+@dataclass(frozen=True)
+class AppointmentRow:
+    id: int
+    start: datetime
+    end: datetime
+    patient_id: int
+    patient_name: str
+    staff_id: int
+    staff_name: str
+    treatment_type_id: int
+    treatment_name: str
+    status: str  # booked | arrived | no_show | cancelled
+    package_id: int | None
+    package_name: str | None
+    invoice_id: int | None
+    compensate_staff: bool = True
+    notes: str = ""
 
 
 class ScheduleService(Service):
-    pass
+    def eligible_packages(self, patient_id: int, treatment_type_id: int, on: date,
+                          *, excluding: int | None = None) -> list[rules.PackageSummary]:
+        """Packages that can cover a booking on `on`; the first is the one to pre-select (R10)."""
+        with self._db.read() as s:
+            v.get(s, Patient, patient_id, "patient")
+            v.get(s, TreatmentType, treatment_type_id, "treatment type")
+            return rules.eligible(s, patient_id, treatment_type_id, on, self._today(),
+                                  excluding=excluding)
+
+    def book(self, patient_id: int, staff_id: int, treatment_type_id: int, start: datetime,
+             *, package="auto", notes: str = "") -> int:
+        start = self._start(start)
+        notes = v.text(notes, "notes", max_len=2000, required=False)
+        with self._db.write() as s:
+            patient = v.get(s, Patient, patient_id, "patient")
+            staff = self._practitioner(s, staff_id)
+            treatment = v.get(s, TreatmentType, treatment_type_id, "treatment type")
+            if not treatment.active:
+                raise NotAllowed(f"{treatment.name} is no longer offered; choose another "
+                                 "treatment type.")
+            end = start + timedelta(minutes=treatment.duration_min)
+            self._free(s, staff, start, end, None)
+            appointment = Appointment(patient_id=patient.id, staff_id=staff.id,
+                                      treatment_type_id=treatment.id, start=start, end=end,
+                                      status="booked", notes=notes, created_at=self._now(),
+                                      compensate_staff=True, version=1)
+            s.add(appointment)
+            s.flush()
+            if package == "auto":
+                choices = rules.eligible(s, patient.id, treatment.id, start.date(),
+                                         self._today(), excluding=appointment.id)
+                appointment.package_id = choices[0].id if choices else None
+            elif package is not None:
+                chosen = v.get(s, Package, package, "package")
+                rules.require_can_cover(s, chosen, appointment, treatment_name=treatment.name,
+                                        holding=False)
+                appointment.package_id = chosen.id
+            self._audit(s, "appointment.book", "appointment", appointment.id, None,
+                        snapshot(appointment, "patient_id", "treatment_type_id", *_STATE))
+            return appointment.id
+
+    def apply_package(self, appointment_id: int, package_id: int) -> None:
+        """Billing Info > Add package (R12): any time until the appointment is arrived."""
+        with self._db.write() as s:
+            appointment = self._appointment(s, appointment_id)
+            self._before_arrival(appointment, "add a package to")
+            package = v.get(s, Package, package_id, "package")
+            treatment = s.get(TreatmentType, appointment.treatment_type_id)
+            if appointment.package_id == package.id:
+                return
+            before = snapshot(appointment, *_STATE)
+            appointment.package_id = None
+            s.flush()
+            rules.require_can_cover(s, package, appointment, treatment_name=treatment.name,
+                                    holding=False)
+            appointment.package_id = package.id
+            appointment.version += 1
+            self._audit(s, "appointment.apply_package", "appointment", appointment.id, before,
+                        snapshot(appointment, *_STATE))
+
+    def remove_package(self, appointment_id: int) -> None:
+        """Billing Info > Remove package (R12): refused once the appointment is arrived."""
+        with self._db.write() as s:
+            appointment = self._appointment(s, appointment_id)
+            if appointment.status == "arrived":
+                raise NotAllowed("This appointment has been arrived, so its package can no "
+                                 "longer be removed (R12). Undo the arrival first.")
+            self._before_arrival(appointment, "remove a package from")
+            if appointment.package_id is None:
+                raise NotAllowed("This appointment has no package applied.")
+            before = snapshot(appointment, *_STATE)
+            appointment.package_id = None
+            appointment.version += 1
+            self._audit(s, "appointment.remove_package", "appointment", appointment.id, before,
+                        snapshot(appointment, *_STATE))
+
+    def reschedule(self, appointment_id: int, start: datetime, *,
+                   staff_id: int | None = None) -> None:
+        start = self._start(start)
+        with self._db.write() as s:
+            appointment = self._appointment(s, appointment_id)
+            if appointment.status != "booked":
+                raise NotAllowed(f"Only booked appointments can be moved; this one is "
+                                 f"{STATUS_NAMES[appointment.status].lower()}.")
+            staff = self._practitioner(s, staff_id if staff_id is not None
+                                       else appointment.staff_id)
+            end = start + (appointment.end - appointment.start)
+            self._free(s, staff, start, end, appointment.id)
+            if appointment.package_id is not None:
+                package = s.get(Package, appointment.package_id)
+                if rules.is_expired(package, start.date()):
+                    raise NotAllowed(
+                        f"This appointment is covered by \u201c{package.name}\u201d, which "
+                        f"expires on {package.expires_on:%Y-%m-%d}. Remove the package from the "
+                        "appointment or change the package's expiry date before moving it to "
+                        f"{start:%Y-%m-%d} (R24).")
+            before = snapshot(appointment, *_STATE)
+            appointment.start, appointment.end, appointment.staff_id = start, end, staff.id
+            appointment.version += 1
+            self._audit(s, "appointment.reschedule", "appointment", appointment.id, before,
+                        snapshot(appointment, *_STATE))
+
+    def cancel(self, appointment_id: int) -> None:
+        """The appointment stays on record, cancelled; any package use it held is freed."""
+        with self._db.write() as s:
+            appointment = self._appointment(s, appointment_id)
+            if appointment.status != "booked":
+                raise NotAllowed(f"Only booked appointments can be cancelled; this one is "
+                                 f"{STATUS_NAMES[appointment.status].lower()}.")
+            before = snapshot(appointment, *_STATE)
+            appointment.status = "cancelled"
+            appointment.version += 1
+            self._audit(s, "appointment.cancel", "appointment", appointment.id, before,
+                        snapshot(appointment, *_STATE))
+
+    def arrive(self, appointment_id: int) -> int:
+        """Arrival bills the visit (R14, R15) and redeems a use when a package covers it."""
+        with self._db.write() as s:
+            appointment = self._appointment(s, appointment_id)
+            if appointment.status != "booked":
+                raise NotAllowed(f"Only booked appointments can be arrived; this one is "
+                                 f"{STATUS_NAMES[appointment.status].lower()}.")
+            before = snapshot(appointment, *_STATE)
+            invoice = self._bill_visit(s, appointment, reason="arrived")
+            appointment.status = "arrived"
+            appointment.version += 1
+            self._audit(s, "appointment.arrive", "appointment", appointment.id, before,
+                        snapshot(appointment, *_STATE))
+            return invoice.id
+
+    def no_show(self, appointment_id: int, *, use_package: bool,
+                fee_id: int | None = None) -> int | None:
+        """R16/R17: cover the no-show with the package (like arrival), or release the package
+        and invoice one of the clinic's no-show fees (or no fee)."""
+        with self._db.write() as s:
+            appointment = self._appointment(s, appointment_id)
+            if appointment.status != "booked":
+                raise NotAllowed(f"Only booked appointments can be marked as no-shows; this one "
+                                 f"is {STATUS_NAMES[appointment.status].lower()}.")
+            before = snapshot(appointment, *_STATE)
+            invoice = None
+            if use_package:
+                if appointment.package_id is None:
+                    raise NotAllowed("This appointment has no package to cover the no-show; "
+                                     "choose a no-show fee or no fee.")
+                if fee_id is not None:
+                    raise ValidationError("fee_id", "A no-show covered by the package is billed "
+                                                    "like an arrival, without a no-show fee.")
+                invoice = self._bill_visit(s, appointment, reason="no_show")
+            else:
+                fee = None
+                if fee_id is not None:
+                    fee = v.get(s, NoShowFee, fee_id, "no-show fee")
+                    if not fee.active:
+                        raise NotAllowed(f"The no-show fee \u201c{fee.name}\u201d is no longer "
+                                         "in use; choose another.")
+                appointment.released_package_id = appointment.package_id
+                appointment.package_id = None
+                if fee is not None:
+                    invoice = ledger.new_invoice(s, appointment.patient_id,
+                                                 issued_on=appointment.start.date(),
+                                                 now=self._now(), actor=self._actor)
+                    ledger.add_line(s, invoice, kind="no_show_fee",
+                                    description=f"{fee.name} ({appointment.start:%Y-%m-%d %H:%M})",
+                                    unit_price=fee.amount, tax_rate=fee.tax_rate,
+                                    appointment_id=appointment.id)
+                    appointment.invoice_id = invoice.id
+            appointment.status = "no_show"
+            appointment.version += 1
+            self._audit(s, "appointment.no_show", "appointment", appointment.id, before,
+                        snapshot(appointment, *_STATE))
+            return invoice.id if invoice else None
+
+    def undo_no_show(self, appointment_id: int) -> list[str]:
+        """R18: back to booked exactly as before; its invoice voided (paid money -> credit),
+        its redemption voided, its package applied again. Returns warnings, if any."""
+        return self._undo(appointment_id, "no_show")
+
+    def undo_arrival(self, appointment_id: int) -> list[str]:
+        """For an arrival marked by mistake: the same reversal as undoing a no-show."""
+        return self._undo(appointment_id, "arrived")
+
+    def _undo(self, appointment_id: int, expected: str) -> list[str]:
+        with self._db.write() as s:
+            appointment = self._appointment(s, appointment_id)
+            if appointment.status != expected:
+                raise NotAllowed(f"This appointment is not marked as "
+                                 f"{STATUS_NAMES[expected].lower()}, so there is nothing to undo.")
+            before = snapshot(appointment, *_STATE)
+            now = self._now()
+            if appointment.invoice_id is not None:
+                invoice = s.get(Invoice, appointment.invoice_id)
+                if invoice.voided_at is None:
+                    ledger.void(s, invoice, reason=f"Undo {STATUS_NAMES[expected].lower()}",
+                                now=now, actor=self._actor)
+            for redemption in s.scalars(select(Redemption).where(
+                    Redemption.appointment_id == appointment.id,
+                    Redemption.voided_at.is_(None))):
+                redemption.voided_at, redemption.voided_by = now, self._actor
+            appointment.invoice_id = None
+            appointment.status = "booked"
+            warnings = []
+            if appointment.released_package_id is not None:
+                package = s.get(Package, appointment.released_package_id)
+                appointment.released_package_id = None
+                treatment = s.get(TreatmentType, appointment.treatment_type_id)
+                s.flush()
+                try:
+                    rules.require_can_cover(s, package, appointment,
+                                            treatment_name=treatment.name, holding=False)
+                    appointment.package_id = package.id
+                except NotAllowed as refusal:
+                    warnings.append(f"The package could not be applied again: {refusal}")
+            appointment.version += 1
+            self._audit(s, f"appointment.undo_{expected}", "appointment", appointment.id,
+                        before, snapshot(appointment, *_STATE))
+            return warnings
+
+    def day(self, on: date, staff_id: int | None = None) -> list[AppointmentRow]:
+        start = datetime.combine(on, time.min)
+        return self.between(start, start + timedelta(days=1), staff_id=staff_id)
+
+    def between(self, start: datetime, end: datetime, *, staff_id: int | None = None,
+                patient_id: int | None = None) -> list[AppointmentRow]:
+        covering = aliased(Package)
+        query = (select(Appointment, Patient.first_name, Patient.last_name, Staff.name,
+                        TreatmentType.name, covering.name)
+                 .join(Patient, Patient.id == Appointment.patient_id)
+                 .join(Staff, Staff.id == Appointment.staff_id)
+                 .join(TreatmentType, TreatmentType.id == Appointment.treatment_type_id)
+                 .outerjoin(covering, covering.id == Appointment.package_id)
+                 .where(Appointment.start >= start, Appointment.start < end)
+                 .order_by(Appointment.start, Staff.name))
+        if staff_id is not None:
+            query = query.where(Appointment.staff_id == staff_id)
+        if patient_id is not None:
+            query = query.where(Appointment.patient_id == patient_id)
+        with self._db.read() as s:
+            return [_row(a, f"{first} {last}", staff, treatment, package)
+                    for a, first, last, staff, treatment, package in s.execute(query)]
+
+    def appointment(self, appointment_id: int) -> AppointmentRow:
+        with self._db.read() as s:
+            a = self._appointment(s, appointment_id)
+            patient = s.get(Patient, a.patient_id)
+            package = s.get(Package, a.package_id) if a.package_id else None
+            return _row(a, patient.full_name, s.get(Staff, a.staff_id).name,
+                        s.get(TreatmentType, a.treatment_type_id).name,
+                        package.name if package else None)
+
+    def upcoming(self, patient_id: int) -> list[AppointmentRow]:
+        now = self._now()
+        return [a for a in self.between(now, now + timedelta(days=3660), patient_id=patient_id)
+                if a.status == "booked"]
+
+    # helpers
+    def _bill_visit(self, s, appointment: Appointment, *, reason: str) -> Invoice:
+        """The visit's invoice: Patient Pays with a redemption when a package covers it (R14),
+        the standard price otherwise (R15)."""
+        treatment = s.get(TreatmentType, appointment.treatment_type_id)
+        staff_id = appointment.staff_id if appointment.compensate_staff else None
+        invoice = ledger.new_invoice(s, appointment.patient_id, issued_on=appointment.start.date(),
+                                     now=self._now(), actor=self._actor)
+        when = f"{appointment.start:%Y-%m-%d %H:%M}"
+        visit = f"{'No show: ' if reason == 'no_show' else ''}{treatment.name} ({when})"
+        if appointment.package_id is not None:
+            package = s.get(Package, appointment.package_id)
+            rules.require_can_cover(s, package, appointment, treatment_name=treatment.name,
+                                    holding=True)
+            pays = rules.patient_pays(s, package.id, treatment.id)
+            use = rules.redeemed_count(s, package.id) + 1
+            ledger.add_line(s, invoice, kind="patient_pays",
+                            description=f"{visit}, covered by {package.name} "
+                                        f"(use {use} of {package.uses_total})",
+                            unit_price=pays, tax_rate=treatment.tax_rate, staff_id=staff_id,
+                            package_id=package.id, appointment_id=appointment.id,
+                            treatment_type_id=treatment.id)
+            s.add(Redemption(package_id=package.id, appointment_id=appointment.id,
+                             redeemed_on=appointment.start.date(), invoice_id=invoice.id,
+                             patient_pays=pays, reason=reason, created_at=self._now(),
+                             created_by=self._actor))
+        else:
+            ledger.add_line(s, invoice, kind="treatment", description=visit,
+                            unit_price=treatment.price, tax_rate=treatment.tax_rate,
+                            staff_id=staff_id, appointment_id=appointment.id,
+                            treatment_type_id=treatment.id)
+        appointment.invoice_id = invoice.id
+        s.flush()
+        return invoice
+
+    def _appointment(self, s, appointment_id: int) -> Appointment:
+        return v.get(s, Appointment, appointment_id, "appointment")
+
+    @staticmethod
+    def _before_arrival(appointment: Appointment, verb: str) -> None:
+        if appointment.status != "booked":
+            raise NotAllowed(f"You can only {verb} a booked appointment; this one is "
+                             f"{STATUS_NAMES[appointment.status].lower()} (R12).")
+
+    def _practitioner(self, s, staff_id: int) -> Staff:
+        staff = v.get(s, Staff, staff_id, "staff member")
+        if not staff.practitioner or not staff.active:
+            raise NotAllowed(f"{staff.name} does not see patients; choose a practitioner.")
+        return staff
+
+    @staticmethod
+    def _start(start: object) -> datetime:
+        if not isinstance(start, datetime):
+            raise ValidationError("start", "The appointment start must be a date and time.")
+        v.a_date(start.date(), "start", label="appointment date",
+                 earliest=date(2000, 1, 1), latest=date(2100, 12, 31))
+        if start.minute % 5 or start.second or start.microsecond:
+            raise ValidationError("start", "Appointments start on a 5-minute mark, like 9:15.")
+        return start
+
+    @staticmethod
+    def _free(s, staff: Staff, start: datetime, end: datetime, own_id: int | None) -> None:
+        clash = s.scalars(select(Appointment).where(
+            Appointment.staff_id == staff.id, Appointment.status.in_(("booked", "arrived")),
+            Appointment.start < end, Appointment.end > start,
+            Appointment.id != (own_id or 0)).limit(1)).first()
+        if clash is not None:
+            raise NotAllowed(f"{staff.name} already has an appointment from "
+                             f"{clash.start:%H:%M} to {clash.end:%H:%M} on "
+                             f"{clash.start:%Y-%m-%d}; choose another time or practitioner.")
+
+
+def _row(a: Appointment, patient: str, staff: str, treatment: str,
+         package: str | None) -> AppointmentRow:
+    return AppointmentRow(a.id, a.start, a.end, a.patient_id, patient, a.staff_id, staff,
+                          a.treatment_type_id, treatment, a.status, a.package_id, package,
+                          a.invoice_id, a.compensate_staff, a.notes)

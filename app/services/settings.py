@@ -14,7 +14,7 @@ from . import validation as v
 from .audit import snapshot
 from .base import Service
 from .errors import ValidationError
-from .money import format_money, to_cents
+from .money import format_money, plain_amount, to_cents
 
 PAPERS = ("letter", "a4", "roll80")
 
@@ -135,6 +135,10 @@ class SettingsService(Service):
 
     def format(self, cents: int) -> str:
         return format_money(cents, **self._clinic.money_context())
+
+    def amount_text(self, cents: int) -> str:
+        """An amount as the desk would type it back (1234.50), for pre-filling an edit field."""
+        return plain_amount(cents, self._clinic.money_context()["currency"])
 
 
 def _view(row: ClinicSettings) -> SettingsView:

@@ -1,0 +1,138 @@
+"""Package rules shared by booking, arrival, no-shows and the package pages (R10-R13, R22).
+
+One place decides whether a package can cover an appointment, and how many uses it has left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import Appointment, Package, PackageCoverage, Redemption
+from .errors import NotAllowed
+
+
+@dataclass(frozen=True)
+class PackageSummary:
+    id: int
+    patient_id: int
+    name: str
+    purchased_on: date
+    expires_on: date | None  # None: no expiry
+    uses_total: int
+    uses_redeemed: int
+    uses_booked: int
+    uses_available: int
+    uses_remaining: int
+    status: str  # active | expired | refunded | used up | void
+    price: int
+    invoice_id: int
+
+    @property
+    def uses_used(self) -> int:
+        return self.uses_redeemed
+
+
+def redeemed_count(s: Session, package_id: int) -> int:
+    return s.scalar(select(func.count(Redemption.id))
+                    .where(Redemption.package_id == package_id, Redemption.voided_at.is_(None)))
+
+
+def booked_count(s: Session, package_id: int, *, excluding: int | None = None) -> int:
+    query = select(func.count(Appointment.id)).where(Appointment.package_id == package_id,
+                                                     Appointment.status == "booked")
+    if excluding is not None:
+        query = query.where(Appointment.id != excluding)
+    return s.scalar(query)
+
+
+def is_expired(package: Package, on: date) -> bool:
+    """Valid to the end of the expiry day (R13)."""
+    return package.expires_on is not None and on > package.expires_on
+
+
+def status_of(package: Package, redeemed: int, today: date) -> str:
+    if package.status in ("refunded", "void"):
+        return package.status
+    if redeemed >= package.uses_total:
+        return "used up"
+    if is_expired(package, today):
+        return "expired"
+    return "active"
+
+
+def summarise(s: Session, package: Package, today: date) -> PackageSummary:
+    redeemed = redeemed_count(s, package.id)
+    booked = booked_count(s, package.id)
+    status = status_of(package, redeemed, today)
+    available = max(package.uses_total - redeemed - booked, 0) if status == "active" else 0
+    return PackageSummary(package.id, package.patient_id, package.name, package.purchased_on,
+                          package.expires_on, package.uses_total, redeemed, booked, available,
+                          package.uses_total - redeemed, status, package.price,
+                          package.invoice_id)
+
+
+def patient_pays(s: Session, package_id: int, treatment_type_id: int) -> int | None:
+    """What the patient pays per use for this treatment, or None if not covered."""
+    return s.scalar(select(PackageCoverage.patient_pays)
+                    .where(PackageCoverage.package_id == package_id,
+                           PackageCoverage.treatment_type_id == treatment_type_id))
+
+
+def require_can_cover(s: Session, package: Package, appointment: Appointment, *,
+                      treatment_name: str, holding: bool) -> None:
+    """Refuse, with the rule's sentence, unless `package` may cover `appointment`.
+
+    `holding`: the appointment already holds one of the package's uses (re-checking at
+    arrival, no-show or reschedule) rather than asking for a new one.
+    """
+    if package.patient_id != appointment.patient_id:
+        raise NotAllowed(f"The package \u201c{package.name}\u201d belongs to another patient.")
+    if package.status == "refunded":
+        raise NotAllowed(f"The package \u201c{package.name}\u201d was refunded and can no longer "
+                         "be used (R28).")
+    if package.status == "void":
+        raise NotAllowed(f"The package \u201c{package.name}\u201d was voided and cannot be used.")
+    if patient_pays(s, package.id, appointment.treatment_type_id) is None:
+        raise NotAllowed(f"The package \u201c{package.name}\u201d does not cover "
+                         f"{treatment_name}.")
+    day = appointment.start.date()
+    if is_expired(package, day):
+        raise NotAllowed(f"The package \u201c{package.name}\u201d expires on "
+                         f"{package.expires_on:%Y-%m-%d}, before this appointment on "
+                         f"{day:%Y-%m-%d}. Remove the package from the appointment or change "
+                         "its expiry date first.")
+    redeemed = redeemed_count(s, package.id)
+    booked = booked_count(s, package.id, excluding=appointment.id)
+    if redeemed + booked + 1 > package.uses_total:
+        if redeemed >= package.uses_total:
+            raise NotAllowed(f"All {package.uses_total} uses of \u201c{package.name}\u201d have "
+                             "been redeemed.")
+        raise NotAllowed(f"\u201c{package.name}\u201d has no use left for this appointment: "
+                         f"{redeemed} redeemed and {booked} held by other booked appointments "
+                         f"out of {package.uses_total} (R11).")
+
+
+def eligible(s: Session, patient_id: int, treatment_type_id: int, on: date, today: date,
+             *, excluding: int | None = None) -> list[PackageSummary]:
+    """Packages that could cover a new appointment, the one to pre-select first (R10):
+    the one expiring first, then the oldest; no-expiry packages come last."""
+    packages = s.scalars(
+        select(Package).join(PackageCoverage, PackageCoverage.package_id == Package.id)
+        .where(Package.patient_id == patient_id, Package.status == "active",
+               PackageCoverage.treatment_type_id == treatment_type_id)).all()
+    result = []
+    for package in packages:
+        if is_expired(package, on):
+            continue
+        redeemed = redeemed_count(s, package.id)
+        booked = booked_count(s, package.id, excluding=excluding)
+        if redeemed + booked >= package.uses_total:
+            continue
+        result.append(summarise(s, package, today))
+    result.sort(key=lambda p: (p.expires_on is None, p.expires_on or date.max, p.purchased_on,
+                               p.id))
+    return result
