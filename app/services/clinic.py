@@ -18,6 +18,7 @@ class Clinic:
         self.current_staff_id: int | None = None
         self.backup_taken: Path | None = None
         self._money: dict | None = None
+        from .backup import BackupService
         from .billing import BillingService
         from .catalog import CatalogService
         from .packages import PackageService
@@ -35,6 +36,7 @@ class Clinic:
         self.packages = PackageService(self)
         self.reports = ReportService(self)
         self.printing = PrintingService(self)
+        self.backup = BackupService(self)
 
     @classmethod
     def open(cls, target: str | os.PathLike, clock: Callable[[], datetime] | None = None

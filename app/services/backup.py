@@ -1,0 +1,119 @@
+"""Backups and restores of the clinic file, and the start-up integrity check.
+
+Copies go through SQLite's online backup API, so they are consistent even while the desk is
+working, and they are readable by the owner only (patient data is private).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .base import Service
+from .db import backup_sqlite, head_revision
+from .errors import NotAllowed, ValidationError
+
+KEEP = 14
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    taken_at: datetime
+    size: int
+
+
+def integrity_problems(path: Path) -> list[str]:
+    """What PRAGMA integrity_check reports; an empty list means the file is sound."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        return [str(error)]
+    return [] if rows == ["ok"] else rows
+
+
+class BackupService(Service):
+    @property
+    def folder(self) -> Path:
+        path = self._require_file()
+        return path.parent / "backups"
+
+    def create(self, destination: str | os.PathLike | None = None, *,
+               reason: str = "manual") -> Path:
+        path = self._require_file()
+        if destination is None:
+            stamp = self._now().strftime("%Y%m%d-%H%M%S")
+            destination = self.folder / f"{path.stem}-{stamp}-{reason}.db"
+        destination = Path(destination)
+        if destination.resolve() == path.resolve():
+            raise ValidationError("path", "A backup cannot overwrite the clinic file itself.")
+        backup_sqlite(path, destination)
+        if destination.parent == self.folder:
+            self._rotate()
+        return destination
+
+    def list(self) -> list[BackupFile]:
+        if not self.folder.exists():
+            return []
+        files = sorted(self.folder.glob("*.db"), key=lambda p: p.stat().st_mtime, reverse=True)
+        return [BackupFile(p, datetime.fromtimestamp(p.stat().st_mtime), p.stat().st_size)
+                for p in files]
+
+    def daily_if_due(self) -> Path | None:
+        """One automatic backup per day, taken the first time the program asks."""
+        today = self._today().strftime("%Y%m%d")
+        if any(today in b.path.name and b.path.name.endswith("-daily.db") for b in self.list()):
+            return None
+        return self.create(reason="daily")
+
+    def restore(self, source: str | os.PathLike) -> Path:
+        """Replace the clinic's data with a backup. The current data is backed up first."""
+        path = self._require_file()
+        source = Path(source)
+        if not source.exists():
+            raise ValidationError("path", f"There is no backup file at {source}.")
+        problems = integrity_problems(source)
+        if problems:
+            raise NotAllowed(f"{source.name} is damaged and cannot be restored "
+                             f"({problems[0]}). Choose another backup.")
+        try:
+            conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+            try:
+                revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError:
+            revision = None
+        if revision is None:
+            raise NotAllowed(f"{source.name} is not a ClinicDesk backup.")
+        if revision[0] > head_revision():
+            raise NotAllowed(f"{source.name} was made by a newer version of ClinicDesk; "
+                             "update the program before restoring it.")
+        safety = self.create(reason="before-restore")
+        self._db.engine.dispose()
+        backup_sqlite(source, path)
+        self._db.engine.dispose()
+        from .db import migrate
+        migrate(self._db.engine, now=self._now())
+        self._clinic.settings_changed()
+        return safety
+
+    def _rotate(self) -> None:
+        for reason in ("daily", "close", "manual"):
+            # Names carry the time taken (YYYYmmdd-HHMMSS), so they sort oldest to newest.
+            files = sorted(self.folder.glob(f"*-{reason}.db"), reverse=True)
+            for old in files[KEEP:]:
+                old.unlink()
+
+    def _require_file(self) -> Path:
+        if self._db.path is None:
+            raise NotAllowed("Backups are made of a clinic file; this clinic is on a server, "
+                             "whose own backups apply.")
+        return self._db.path
