@@ -18,6 +18,7 @@ class Clinic:
         self.current_staff_id: int | None = None
         self.backup_taken: Path | None = None
         self._money: dict | None = None
+        from .auth import AuthService
         from .backup import BackupService
         from .billing import BillingService
         from .catalog import CatalogService
@@ -37,6 +38,7 @@ class Clinic:
         self.reports = ReportService(self)
         self.printing = PrintingService(self)
         self.backup = BackupService(self)
+        self.auth = AuthService(self)
 
     @classmethod
     def open(cls, target: str | os.PathLike, clock: Callable[[], datetime] | None = None

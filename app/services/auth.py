@@ -1,0 +1,96 @@
+"""Signing in, locking, and who may do what (issue 7).
+
+Secrets (PIN or password) are hashed with argon2id. Scripts and tests that open a clinic act
+as "the system" with every right; the desk program always signs a staff member in, and then
+manager-only actions are refused for front-desk staff with a sentence naming the role.
+"""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+
+from ..models import Staff
+from . import validation as v
+from .base import Service
+from .errors import NotAllowed, ValidationError
+from .staff import StaffRow, _row
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+ROLE_NAMES = {"front_desk": "front desk", "manager": "manager"}
+
+
+def check_secret(secret: object) -> str:
+    if not isinstance(secret, str) or len(secret) < 4:
+        raise ValidationError("secret", "The PIN or password must be at least 4 characters.")
+    if len(secret) > 128:
+        raise ValidationError("secret", "The PIN or password can be at most 128 characters.")
+    return secret
+
+
+class AuthService(Service):
+    def needs_first_manager(self) -> bool:
+        with self._db.read() as s:
+            return not s.scalar(select(func.count(Staff.id)).where(
+                Staff.role == "manager", Staff.secret_hash.is_not(None),
+                Staff.active.is_(True)))
+
+    def create_first_manager(self, name: str, secret: str, *, practitioner: bool = False) -> int:
+        if not self.needs_first_manager():
+            raise NotAllowed("This clinic already has a manager; ask them to add you in "
+                             "Settings > Staff.")
+        staff_id = self._clinic.staff.add(name, practitioner=practitioner, role="manager")
+        self.set_secret(staff_id, secret)
+        return staff_id
+
+    def set_secret(self, staff_id: int, secret: str) -> None:
+        digest = _hasher.hash(check_secret(secret))
+        with self._db.write() as s:
+            row = v.get(s, Staff, staff_id, "staff member")
+            row.secret_hash = digest
+            self._audit(s, "staff.set_secret", "staff", row.id, None, {"secret": "changed"})
+
+    def sign_in(self, staff_id: int, secret: str) -> StaffRow:
+        with self._db.write() as s:
+            row = s.get(Staff, staff_id) if isinstance(staff_id, int) else None
+            ok = False
+            if row is not None and row.active and row.secret_hash:
+                try:
+                    ok = _hasher.verify(row.secret_hash, secret or "")
+                except (VerificationError, InvalidHashError):
+                    ok = False
+            if not ok:
+                raise NotAllowed("That name and PIN do not match. Try again.")
+            if _hasher.check_needs_rehash(row.secret_hash):
+                row.secret_hash = _hasher.hash(secret)
+            self._clinic.current_staff_id = row.id
+            self._audit(s, "staff.sign_in", "staff", row.id)
+            return _row(row)
+
+    def sign_out(self) -> None:
+        if self._clinic.current_staff_id is not None:
+            with self._db.write() as s:
+                self._audit(s, "staff.sign_out", "staff", self._clinic.current_staff_id)
+        self._clinic.current_staff_id = None
+
+    def can_sign_in(self) -> list[StaffRow]:
+        with self._db.read() as s:
+            return [_row(r) for r in s.scalars(select(Staff).where(
+                Staff.active.is_(True), Staff.secret_hash.is_not(None)).order_by(Staff.name))]
+
+    def current(self) -> StaffRow | None:
+        if self._clinic.current_staff_id is None:
+            return None
+        return self._clinic.staff.get(self._clinic.current_staff_id)
+
+    def require_manager(self, action: str) -> None:
+        """Refuse `action` unless a manager (or the system) is acting."""
+        staff_id = self._clinic.current_staff_id
+        if staff_id is None:
+            return
+        with self._db.read() as s:
+            row = s.get(Staff, staff_id)
+            if row is not None and row.role == "manager" and row.active:
+                return
+        raise NotAllowed(f"Only a manager can {action}. Ask a manager to sign in and do it.")

@@ -1,0 +1,52 @@
+"""Sign-in with argon2id-hashed PINs, and manager-only actions (issue 7)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.models import Staff
+from app.services import NotAllowed, ValidationError
+
+
+def test_first_run_creates_the_first_manager(clinic):
+    assert clinic.auth.needs_first_manager()
+    manager = clinic.auth.create_first_manager("Ana Silva", "2468")
+    assert not clinic.auth.needs_first_manager()
+    with pytest.raises(NotAllowed):
+        clinic.auth.create_first_manager("Someone Else", "1357")
+    assert clinic.staff.get(manager).role == "manager"
+
+
+def test_secrets_are_stored_as_argon2id_hashes_only(clinic):
+    manager = clinic.auth.create_first_manager("Ana Silva", "2468")
+    with clinic.db.read() as s:
+        stored = s.get(Staff, manager).secret_hash
+    assert stored.startswith("$argon2id$") and "2468" not in stored
+
+
+def test_sign_in_with_the_right_pin_only(clinic):
+    manager = clinic.auth.create_first_manager("Ana Silva", "2468")
+    with pytest.raises(NotAllowed, match="do not match"):
+        clinic.auth.sign_in(manager, "0000")
+    assert clinic.auth.current() is None
+    assert clinic.auth.sign_in(manager, "2468").name == "Ana Silva"
+    assert clinic.auth.current().id == manager
+    clinic.auth.sign_out()
+    assert clinic.auth.current() is None
+
+
+def test_short_pin_refused(clinic):
+    desk = clinic.staff.add("Chloe", practitioner=False)
+    with pytest.raises(ValidationError, match="at least 4"):
+        clinic.auth.set_secret(desk, "12")
+
+
+def test_front_desk_is_told_a_manager_is_needed(clinic):
+    desk = clinic.staff.add("Chloe", practitioner=False)
+    clinic.auth.set_secret(desk, "1111")
+    clinic.auth.sign_in(desk, "1111")
+    with pytest.raises(NotAllowed, match="Only a manager can refund a package"):
+        clinic.auth.require_manager("refund a package")
+    manager = clinic.auth.create_first_manager("Ana Silva", "2468")
+    clinic.auth.sign_in(manager, "2468")
+    clinic.auth.require_manager("refund a package")
