@@ -18,6 +18,7 @@ class Clinic:
         self.current_staff_id: int | None = None
         self.backup_taken: Path | None = None
         self._money: dict | None = None
+        from .audit_trail import AuditService
         from .auth import AuthService
         from .backup import BackupService
         from .billing import BillingService
@@ -39,6 +40,7 @@ class Clinic:
         self.printing = PrintingService(self)
         self.backup = BackupService(self)
         self.auth = AuthService(self)
+        self.audit = AuditService(self)
 
     @classmethod
     def open(cls, target: str | os.PathLike, clock: Callable[[], datetime] | None = None

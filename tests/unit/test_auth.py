@@ -50,3 +50,15 @@ def test_front_desk_is_told_a_manager_is_needed(clinic):
     manager = clinic.auth.create_first_manager("Ana Silva", "2468")
     clinic.auth.sign_in(manager, "2468")
     clinic.auth.require_manager("refund a package")
+
+
+def test_audit_trail_is_manager_only_and_verifiable(clinic, catalog):
+    rows = clinic.audit.entries(entity="package_template")
+    assert {r.action for r in rows} >= {"package_template.add"}
+    assert all(r.staff_name == "System" for r in rows)
+    assert clinic.audit.verify().ok
+    desk = clinic.staff.add("Chloe", practitioner=False)
+    clinic.auth.set_secret(desk, "1111")
+    clinic.auth.sign_in(desk, "1111")
+    with pytest.raises(NotAllowed, match="Only a manager can read the audit trail"):
+        clinic.audit.entries()

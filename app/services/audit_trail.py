@@ -1,0 +1,57 @@
+"""Browsing and verifying the audit trail (manager only when a staff member is signed in)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from ..models import AuditEntry, Staff
+from . import validation as v
+from .audit import ChainCheck, verify_chain
+from .base import Service
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    staff_name: str  # "System" when no one was signed in
+    action: str
+    entity: str
+    entity_id: int | None
+    before: str
+    after: str
+
+
+class AuditService(Service):
+    def entries(self, *, start: date | None = None, end: date | None = None,
+                entity: str | None = None, entity_id: int | None = None,
+                staff_id: int | None = None, action: str | None = None,
+                limit: int = 500) -> list[AuditRow]:
+        self._clinic.auth.require_manager("read the audit trail")
+        query = (select(AuditEntry, Staff.name).outerjoin(Staff, Staff.id == AuditEntry.staff_id)
+                 .order_by(AuditEntry.id.desc()).limit(max(1, min(int(limit), 10_000))))
+        if start is not None:
+            query = query.where(AuditEntry.at >= datetime.combine(
+                v.a_date(start, "start", label="start date"), time.min))
+        if end is not None:
+            query = query.where(AuditEntry.at < datetime.combine(
+                v.a_date(end, "end", label="end date"), time.min) + timedelta(days=1))
+        if entity:
+            query = query.where(AuditEntry.entity == entity)
+        if entity_id is not None:
+            query = query.where(AuditEntry.entity_id == entity_id)
+        if staff_id is not None:
+            query = query.where(AuditEntry.staff_id == staff_id)
+        if action:
+            query = query.where(AuditEntry.action.startswith(action, autoescape=True))
+        with self._db.read() as s:
+            return [AuditRow(e.id, e.at, name or "System", e.action, e.entity, e.entity_id,
+                             e.before, e.after) for e, name in s.execute(query)]
+
+    def verify(self) -> ChainCheck:
+        """Recompute the hash chain: any edited or removed entry breaks it."""
+        with self._db.read() as s:
+            return verify_chain(s)
