@@ -93,7 +93,7 @@ class PatientService(Service):
             clean["last_name"] = v.text(fields["last_name"], "last_name")
         if "phone" in fields:
             phone = v.text(fields["phone"], "phone", max_len=50, required=False)
-            if phone and not re.fullmatch(r"[0-9 +().\-ext]+", phone):
+            if phone and not re.fullmatch(r"\+?[0-9 ().\-]+(?:\s*(?:ext\.?|x)\s*[0-9]+)?", phone):
                 raise v.ValidationError("phone", f"\u201c{phone}\u201d is not a phone number.")
             clean["phone"] = phone or None
             clean["phone_digits"] = re.sub(r"\D", "", phone) or None
