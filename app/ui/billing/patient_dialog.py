@@ -1,0 +1,50 @@
+"""New / edit patient."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+
+from app.services import Clinic
+from app.services.patients import PatientRow
+
+from ..forms import FormDialog
+
+
+class PatientDialog(FormDialog):
+    def __init__(self, clinic: Clinic, patient: PatientRow | None = None,
+                 parent: QWidget | None = None):
+        super().__init__("Edit Patient" if patient else "New Patient", parent)
+        self.clinic, self.patient = clinic, patient
+        self.setMinimumWidth(420)
+        self.first_name = QLineEdit(patient.first_name if patient else "")
+        self.last_name = QLineEdit(patient.last_name if patient else "")
+        self.phone = QLineEdit((patient.phone or "") if patient else "")
+        self.email = QLineEdit((patient.email or "") if patient else "")
+        # Typed as text: a birth date is often unknown, and the service checks the date.
+        self.birth_date = QLineEdit(patient.birth_date.isoformat()
+                                    if patient and patient.birth_date else "")
+        self.birth_date.setPlaceholderText("YYYY-MM-DD, or leave empty")
+        self.notes = QPlainTextEdit(patient.notes if patient else "")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(80)
+        self.form.addRow("&First name:", self.first_name)
+        self.form.addRow("&Last name:", self.last_name)
+        self.form.addRow("&Phone:", self.phone)
+        self.form.addRow("&Email:", self.email)
+        self.form.addRow("&Birth date:", self.birth_date)
+        self.form.addRow("&Notes:", self.notes)
+        self.fields = {"first_name": self.first_name, "last_name": self.last_name,
+                       "phone": self.phone, "email": self.email,
+                       "birth_date": self.birth_date, "notes": self.notes}
+
+    def save(self) -> None:
+        details = dict(phone=self.phone.text(), email=self.email.text(),
+                       birth_date=self.birth_date.text(), notes=self.notes.toPlainText())
+        patients = self.clinic.patients
+        if self.patient is None:
+            self.outcome = patients.add(self.first_name.text(), self.last_name.text(),
+                                        **details)
+        else:
+            patients.update(self.patient.id, first_name=self.first_name.text(),
+                            last_name=self.last_name.text(), **details)
+            self.outcome = self.patient.id

@@ -1,0 +1,56 @@
+"""How this clinic shows amounts, rates, dates and times (R4). Display only: no rules here."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from babel.dates import format_date, format_time
+from babel.numbers import format_percent
+
+from app.services import Clinic
+
+
+class Formats:
+    def __init__(self, clinic: Clinic):
+        self._clinic = clinic
+
+    @property
+    def locale(self) -> str:
+        # Read each time: the clinic caches it and forgets it when settings change.
+        return self._clinic.money_context()["locale"]
+
+    def money(self, cents: int) -> str:
+        return self._clinic.format_money(cents)
+
+    def money_range(self, low: int, high: int) -> str:
+        return self.money(low) if low == high else f"{self.money(low)} – {self.money(high)}"
+
+    def percent(self, rate: Decimal) -> str:
+        return format_percent(rate, format="#,##0.####%", locale=self.locale)
+
+    def date(self, value: date | None) -> str:
+        return "" if value is None else format_date(value, "medium", locale=self.locale)
+
+    def time(self, value: datetime) -> str:
+        return format_time(value, "short", locale=self.locale)
+
+
+def percent_text(rate: Decimal) -> str:
+    """Decimal("0.13") -> "13": how a stored fraction is shown in a percent field."""
+    return format(rate.scaleb(2).normalize(), "f")
+
+
+def rate_from_percent(text: str) -> Decimal | str:
+    """What the desk typed in a percent field, as the fraction the services take.
+
+    Only the unit changes here (13 -> 0.13). Text that is not a number is passed on as
+    typed, so the service's own message about it is the one the desk sees.
+    """
+    cleaned = text.strip().removesuffix("%").strip().replace(",", ".")
+    if not cleaned:
+        return ""
+    try:
+        return Decimal(cleaned).scaleb(-2)
+    except InvalidOperation:
+        return text

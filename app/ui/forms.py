@@ -1,0 +1,86 @@
+"""Form dialogs: OK asks the service; a refusal is shown and the dialog stays open."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QAbstractSpinBox, QDialog, QDialogButtonBox, QFormLayout,
+                               QHBoxLayout, QLineEdit, QSizePolicy, QVBoxLayout,
+                               QWidget)
+
+from app.services.errors import ClinicError
+
+from . import msgbox
+
+
+class FormDialog(QDialog):
+    """Subclasses build their fields into `self.form` (or `self.body`) and implement `save`.
+
+    `fields` maps a service field name (ValidationError.field) to the widget that holds it,
+    so a refusal puts the cursor where the desk must correct it.
+    """
+
+    def __init__(self, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.fields: dict[str, QWidget] = {}
+        # What `ask` hands back on OK: the id a save created or changed, else True.
+        self.outcome: object = True
+        outer = QVBoxLayout(self)
+        self.body = QVBoxLayout()
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.body.addLayout(self.form)
+        outer.addLayout(self.body)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        outer.addWidget(self.buttons)
+
+    @property
+    def ok_button(self):
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def save(self) -> None:
+        """Call the service; a ClinicError it raises is the refusal shown to the desk."""
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        try:
+            self.save()
+        except ClinicError as error:
+            msgbox.refusal(self, error)
+            focus(self.widget_for(error))
+            return
+        super().accept()
+
+    def widget_for(self, error: ClinicError) -> QWidget | None:
+        return self.fields.get(getattr(error, "field", None))
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, *args, **kwargs):
+        """Run the dialog modally: its `outcome` when saved, None when cancelled."""
+        dialog = cls(*args, parent=parent, **kwargs)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.outcome
+
+
+def focus(widget: QWidget | None) -> None:
+    if widget is None:
+        return
+    widget.setFocus()
+    if isinstance(widget, (QLineEdit, QAbstractSpinBox)):
+        widget.selectAll()
+
+
+def beside(*widgets: QWidget) -> QWidget:
+    """Widgets on one form row, packed to the left."""
+    holder = QWidget()
+    # Fixed height: otherwise a form gives its spare space to this row and splits label and field.
+    holder.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch(1)
+    return holder

@@ -1,0 +1,93 @@
+"""The Packages tab: browse, create, edit and archive package templates."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout,
+                               QWidget)
+
+from app.services import Clinic
+from app.services.errors import ClinicError
+
+from .. import msgbox
+from ..formats import Formats
+from ..models.catalog import PackageTemplatesModel
+from ..tables import make_proxy, make_table, select_id, selected_row
+from .template_dialog import PackageTemplateDialog
+
+
+class PackagesTab(QWidget):
+    def __init__(self, clinic: Clinic, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.clinic = clinic
+        self.model = PackageTemplatesModel(Formats(clinic), self)
+        self.proxy = make_proxy(self.model, self)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search package templates…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.show_archived = QCheckBox("Show archived")
+        self.show_archived.toggled.connect(self.refresh)
+        self.new_button = QPushButton("New Template…")
+        self.new_button.clicked.connect(self.new_template)
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.clicked.connect(self.edit_template)
+        self.archive_button = QPushButton("Archive")
+        self.archive_button.clicked.connect(self.toggle_archived)
+
+        self.table = make_table(self.proxy, self, stretch=PackageTemplatesModel.ELIGIBLE)
+        self.table.doubleClicked.connect(self.edit_template)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.show_archived)
+        bar.addStretch(1)
+        for button in (self.new_button, self.edit_button, self.archive_button):
+            bar.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+        self.refresh()
+
+    def refresh(self) -> None:
+        current = self.selected()
+        rows = self.clinic.catalog.package_templates(
+            include_archived=self.show_archived.isChecked())
+        self.model.set_rows(rows)
+        if current is not None:
+            select_id(self.table, current.id)
+        self._update_buttons()
+
+    def selected(self):
+        return selected_row(self.table)
+
+    def new_template(self) -> None:
+        saved = PackageTemplateDialog.ask(self, self.clinic)
+        if saved is not None:
+            self.refresh()
+            select_id(self.table, saved)
+
+    def edit_template(self) -> None:
+        template = self.selected()
+        if template is None:
+            return
+        if PackageTemplateDialog.ask(self, self.clinic, template) is not None:
+            self.refresh()
+
+    def toggle_archived(self) -> None:
+        template = self.selected()
+        if template is None:
+            return
+        try:
+            self.clinic.catalog.archive_package_template(template.id, not template.archived)
+        except ClinicError as error:
+            msgbox.refusal(self, error)
+        self.refresh()
+
+    def _update_buttons(self) -> None:
+        template = self.selected()
+        self.edit_button.setEnabled(template is not None)
+        self.archive_button.setEnabled(template is not None)
+        self.archive_button.setText("Unarchive" if template and template.archived
+                                    else "Archive")

@@ -1,0 +1,41 @@
+"""File > Settings…: tabbed. List pages save as they go; OK saves the clinic details."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from app.services import Clinic
+from app.services.errors import ClinicError
+
+from ..forms import FormDialog
+from .clinic_details import ClinicDetailsForm
+from .no_show_fees import no_show_fees_page
+from .staff import staff_page
+from .treatment_types import treatment_types_page
+
+
+class SettingsDialog(FormDialog):
+    def __init__(self, clinic: Clinic, parent: QWidget | None = None):
+        super().__init__("Settings", parent)
+        self.clinic = clinic
+        self.resize(760, 520)
+        self.details = ClinicDetailsForm(clinic.settings.get())
+        self.treatment_types = treatment_types_page(clinic)
+        self.staff = staff_page(clinic)
+        self.no_show_fees = no_show_fees_page(clinic)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.details, "Clinic details")
+        self.tabs.addTab(self.treatment_types, "Treatment types")
+        self.tabs.addTab(self.staff, "Staff")
+        self.tabs.addTab(self.no_show_fees, "No-show fees")
+        self.body.addWidget(self.tabs)
+        self.fields = self.details.fields
+
+    def save(self) -> None:
+        self.clinic.settings.update(**self.details.values())
+
+    def widget_for(self, error: ClinicError) -> QWidget | None:
+        widget = super().widget_for(error)
+        if widget is not None:
+            self.tabs.setCurrentWidget(self.details)
+        return widget

@@ -1,0 +1,76 @@
+"""Table views set up the same way everywhere: whole rows, sortable, read-only."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from .models.base import SORT_ROLE, RowsModel
+
+
+def make_proxy(model: RowsModel, parent=None) -> QSortFilterProxyModel:
+    """Sorting by the model's raw values (cents, dates), filtering on every column's text."""
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.setFilterKeyColumn(-1)
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    return proxy
+
+
+def make_table(model, parent: QWidget | None = None, *, stretch: int | None = None,
+               sortable: bool = True) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setSortingEnabled(sortable)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(28)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setMinimumSectionSize(70)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    else:
+        header.setStretchLastSection(True)
+    if sortable:
+        view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    return view
+
+
+def selected_row(view: QTableView):
+    """The row object under the current selection, through any proxy; None if nothing."""
+    indexes = view.selectionModel().selectedRows() if view.selectionModel() else []
+    if not indexes:
+        return None
+    index = indexes[0]
+    model = view.model()
+    while isinstance(model, QSortFilterProxyModel):
+        index = model.mapToSource(index)
+        model = model.sourceModel()
+    return model.row_at(index.row())
+
+
+def select_id(view: QTableView, ident: int | None) -> bool:
+    """Select the row whose `.id` is `ident`, so the desk sees what it just saved."""
+    if ident is None:
+        return False
+    model = view.model()
+    source = model.sourceModel() if isinstance(model, QSortFilterProxyModel) else model
+    for row in range(source.rowCount()):
+        if source.row_at(row).id == ident:
+            index = source.index(row, 0)
+            if isinstance(model, QSortFilterProxyModel):
+                index = model.mapFromSource(index)
+                if not index.isValid():
+                    return False
+            view.selectRow(index.row())
+            view.scrollTo(index)
+            return True
+    return False

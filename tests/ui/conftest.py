@@ -1,0 +1,38 @@
+"""UI tests: no modal box ever blocks; every message shown is recorded instead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from app.ui import msgbox
+
+
+@dataclass
+class Shown:
+    """The message boxes a test caused, and the answer each one gets."""
+
+    boxes: list[tuple[str, str]] = field(default_factory=list)
+    answer: msgbox.Button = msgbox.Button.Ok
+
+    @property
+    def texts(self) -> list[str]:
+        return [text for _title, text in self.boxes]
+
+    @property
+    def last(self) -> str:
+        assert self.boxes, "no message was shown"
+        return self.boxes[-1][1]
+
+
+@pytest.fixture
+def shown(monkeypatch) -> Shown:
+    record = Shown()
+
+    def fake_show(parent, title, text, **_kwargs):
+        record.boxes.append((title, text))
+        return record.answer
+
+    monkeypatch.setattr(msgbox, "show", fake_show)
+    return record
