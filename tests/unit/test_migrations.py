@@ -1,0 +1,156 @@
+"""Migrations run automatically at Clinic.open, taking a backup first when a file has data."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from datetime import datetime
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from app.models import Base
+from app.services import Clinic
+from app.services.db import (_alembic_config, current_revision, database_url, head_revision,
+                             make_engine)
+
+FIRST = "0001"
+
+
+def make_old_file(path, revision=FIRST):
+    """A clinic file as an older ClinicDesk left it: migrated only up to `revision`."""
+    engine = make_engine(database_url(path))
+    try:
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), revision)
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO patients (first_name, last_name, phone, phone_digits, email, notes,"
+                " active, created_at) VALUES ('Maria', 'Lopez', '902-555-0101', '9025550101',"
+                " 'maria@example.com', '', 1, '2025-01-15 10:00:00.000000')"))
+            conn.execute(text(
+                "INSERT INTO treatment_types (name, duration_min, price, tax_rate, active)"
+                " VALUES ('Massage 60 min', 60, 9000, '0', 1)"))
+    finally:
+        engine.dispose()
+
+
+def sqlite_revision(path) -> str | None:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    finally:
+        con.close()
+
+
+def other_files(folder, *keep):
+    return sorted(p.name for p in folder.iterdir()
+                  if p.name not in keep and not p.name.endswith(("-wal", "-shm")))
+
+
+def test_there_is_a_linear_history_starting_at_0001():
+    assert head_revision() is not None
+    assert head_revision() != FIRST  # otherwise the upgrade tests below test nothing
+
+
+def test_fresh_file_ends_at_head_without_a_backup(tmp_path, clock):
+    path = tmp_path / "new.db"
+    with Clinic.open(path, clock=clock) as clinic:
+        assert clinic.backup_taken is None
+        assert current_revision(clinic.db.engine) == head_revision()
+        assert clinic.settings.get().currency == "CAD"
+    assert other_files(tmp_path, "new.db") == []
+    assert sqlite_revision(path) == head_revision()
+
+
+def test_fresh_file_is_private_and_in_wal_mode(tmp_path, clock):
+    path = tmp_path / "sub" / "dir" / "clinic.db"
+    with Clinic.open(path, clock=clock) as clinic:
+        with clinic.db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_migrated_schema_matches_the_models(tmp_path, clock):
+    with Clinic.open(tmp_path / "clinic.db", clock=clock) as clinic:
+        with clinic.db.engine.connect() as conn:
+            diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diffs == []
+
+
+def test_older_file_is_backed_up_then_migrated_keeping_its_data(tmp_path, clock):
+    path = tmp_path / "clinic.db"
+    make_old_file(path)
+    assert sqlite_revision(path) == FIRST
+    clock.set(datetime(2026, 3, 2, 8, 15, 30))
+
+    with Clinic.open(path, clock=clock) as clinic:
+        assert current_revision(clinic.db.engine) == head_revision()
+        (maria,) = clinic.patients.search("Maria")
+        assert (maria.full_name, maria.phone, maria.email) == ("Maria Lopez", "902-555-0101",
+                                                               "maria@example.com")
+        assert [t.price for t in clinic.catalog.treatment_types()] == [9000]
+        # the upgraded file works: new changes are recorded and chained
+        clinic.patients.update(maria.id, phone="902-555-0102")
+        assert clinic.audit.verify().ok
+        backup = clinic.backup_taken
+
+    assert backup is not None and backup.exists()
+    assert backup.parent == tmp_path
+    assert backup.name == f"clinic.before-{head_revision()}-20260302-081530.db"
+    assert stat.S_IMODE(os.stat(backup).st_mode) == 0o600
+    # the backup is a sound SQLite file, still at the old revision, with the old data
+    con = sqlite3.connect(backup)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == FIRST
+        assert con.execute("SELECT first_name, last_name, phone FROM patients").fetchall() == [
+            ("Maria", "Lopez", "902-555-0101")]
+        columns = {row[1] for row in con.execute("PRAGMA table_info(audit_entries)")}
+        assert "hash" not in columns
+    finally:
+        con.close()
+
+
+def test_file_at_head_is_not_backed_up_again(tmp_path, clock):
+    path = tmp_path / "clinic.db"
+    make_old_file(path)
+    with Clinic.open(path, clock=clock) as clinic:
+        assert clinic.backup_taken is not None
+    files = other_files(tmp_path, "clinic.db")
+    assert len(files) == 1
+
+    clock.advance(days=1)
+    with Clinic.open(path, clock=clock) as clinic:
+        assert clinic.backup_taken is None
+        assert [p.full_name for p in clinic.patients.search("")] == ["Maria Lopez"]
+    assert other_files(tmp_path, "clinic.db") == files
+
+
+def test_empty_file_is_migrated_without_a_backup(tmp_path, clock):
+    path = tmp_path / "clinic.db"
+    path.touch()
+    with Clinic.open(path, clock=clock) as clinic:
+        assert clinic.backup_taken is None
+        assert current_revision(clinic.db.engine) == head_revision()
+    assert other_files(tmp_path, "clinic.db") == []
+
+
+@pytest.mark.xfail(reason="bug: migration 0002 adds prev_hash/hash as '' without chaining the "
+                          "audit entries already in the file, so verify() reports them broken")
+def test_audit_entries_from_an_older_file_still_verify(tmp_path, clock):
+    path = tmp_path / "clinic.db"
+    make_old_file(path)
+    con = sqlite3.connect(path)
+    con.execute("INSERT INTO audit_entries (at, staff_id, action, entity, entity_id, before, "
+                "after) VALUES ('2025-01-15 10:00:00.000000', NULL, 'patient.add', 'patient', "
+                "1, '', '{\"first_name\": \"Maria\"}')")
+    con.commit()
+    con.close()
+    with Clinic.open(path, clock=clock) as clinic:
+        assert clinic.audit.verify().ok
