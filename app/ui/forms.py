@@ -60,9 +60,12 @@ class FormDialog(QDialog):
     def ask(cls, parent: QWidget | None, *args, **kwargs):
         """Run the dialog modally: its `outcome` when saved, None when cancelled."""
         dialog = cls(*args, parent=parent, **kwargs)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.outcome
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return dialog.outcome
+        finally:
+            dialog.deleteLater()  # else every dialog ever opened lives on as the parent's child
 
 
 def focus(widget: QWidget | None) -> None:
