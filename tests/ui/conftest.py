@@ -36,3 +36,27 @@ def shown(monkeypatch) -> Shown:
 
     monkeypatch.setattr(msgbox, "show", fake_show)
     return record
+
+
+@pytest.fixture
+def drive(monkeypatch, qtbot):
+    """Replace a dialog class's modal `exec` with `action(dialog)`, run on the shown dialog.
+
+    `exec` then answers as Qt would: Accepted only if the action got the dialog accepted.
+    Returns the list of those answers, one per dialog opened.
+    """
+    def install(dialog_class, action):
+        answers = []
+
+        def fake_exec(self):
+            if self.parent() is None:
+                qtbot.addWidget(self)
+            self.show()
+            action(self)
+            answers.append(self.result())
+            return self.result()
+
+        monkeypatch.setattr(dialog_class, "exec", fake_exec)
+        return answers
+
+    return install

@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import Qt
 
 from app.ui.packages import PackageTemplateDialog
+
+from .helpers import click, retype
 
 
 def open_dialog(qtbot, clinic, template=None) -> PackageTemplateDialog:
@@ -15,13 +16,6 @@ def open_dialog(qtbot, clinic, template=None) -> PackageTemplateDialog:
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
-
-
-def retype(qtbot, widget, text: str) -> None:
-    widget.selectAll()
-    qtbot.keyClick(widget, Qt.Key.Key_Delete)
-    if text:
-        qtbot.keyClicks(widget, text)
 
 
 def row_for(dialog, treatment_id: int) -> int:
@@ -37,7 +31,7 @@ def fill_valid(qtbot, dialog, catalog, name="5 Acupuncture") -> None:
 
 
 def click_ok(qtbot, dialog) -> None:
-    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    click(qtbot, dialog.ok_button)
 
 
 def templates(clinic):

@@ -1,0 +1,65 @@
+"""The main window: three tabs named as the clinic says them, menus, the clinic's name."""
+
+from __future__ import annotations
+
+from app.ui.main_window import MainWindow
+from app.ui.settings import SettingsDialog
+
+from .helpers import retype
+
+
+def make_window(qtbot, clinic) -> MainWindow:
+    window = MainWindow(clinic)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_three_tabs_with_the_exact_names(qtbot, clinic):
+    window = make_window(qtbot, clinic)
+    names = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert names == ["Schedule", "Patient Billing", "Packages"]
+
+
+def test_title_and_status_bar_show_the_clinic(qtbot, clinic):
+    window = make_window(qtbot, clinic)
+    assert window.windowTitle() == "ClinicDesk — Harbour Physio"
+    assert window.clinic_label.text() == "Harbour Physio"
+
+
+def test_menus(qtbot, clinic):
+    window = make_window(qtbot, clinic)
+    menus = {action.text().replace("&", ""): [a.text().replace("&", "")
+                                              for a in action.menu().actions() if a.text()]
+             for action in window.menuBar().actions()}
+    assert menus == {"File": ["Settings…", "Quit"], "Help": ["About ClinicDesk"]}
+
+
+def test_settings_change_reaches_the_title_and_the_tabs(qtbot, clinic, catalog, shown, drive):
+    def rename(dialog: SettingsDialog) -> None:
+        retype(qtbot, dialog.details.fields["name"], "Harbour Wellness")
+        dialog.details.fields["currency"].setCurrentText("EUR")
+        dialog.details.fields["locale"].setCurrentText("de_DE")
+        dialog.ok_button.click()
+
+    drive(SettingsDialog, rename)
+    window = make_window(qtbot, clinic)
+    window.settings_action.trigger()
+
+    assert window.windowTitle() == "ClinicDesk — Harbour Wellness"
+    assert window.clinic_label.text() == "Harbour Wellness"
+    price = window.packages.proxy.index(0, 1).data()
+    assert price == "800,00\u00a0€"
+
+
+def test_switching_tabs_shows_fresh_data(qtbot, clinic, catalog):
+    window = make_window(qtbot, clinic)
+    clinic.patients.add("Zoe", "Young")
+    window.tabs.setCurrentWidget(window.billing)
+    assert window.billing.model.rowCount() == 2
+
+
+def test_about_names_the_clinic_and_its_file(qtbot, clinic, shown):
+    window = make_window(qtbot, clinic)
+    window.about()
+    assert "Harbour Physio" in shown.last and str(clinic.path) in shown.last
