@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.screenshot:
             _screenshot_when_painted(app, window, Path(args.screenshot))
         return app.exec()
+    except Exception:  # noqa: BLE001 - before the event loop runs, Python's hook comes too late
+        crash.handle(*sys.exc_info())
+        return 1
     finally:
         sys.excepthook = previous_hook
         clinic.close()

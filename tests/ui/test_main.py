@@ -12,7 +12,9 @@ from PySide6.QtGui import QImage
 
 import app.__main__ as entry
 from app.services import Clinic
+from app.ui import crash
 from app.ui.dialogs.first_run import FirstRunDialog
+from app.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,3 +98,16 @@ def test_python_dash_m_app_runs():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
     assert "--demo" in result.stdout and "--screenshot" not in result.stdout
+
+
+
+def test_a_failure_while_starting_is_reported_not_fatal(qtbot, tmp_path, monkeypatch):
+    reports = []
+    monkeypatch.setattr(crash, "handle", lambda kind, error, tb: reports.append(str(error)))
+
+    def broken_window(self, clinic):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(MainWindow, "__init__", broken_window)
+    assert entry.main(["--db", str(ready_clinic(tmp_path / "c.db"))]) == 1
+    assert reports == ["boom"]

@@ -117,6 +117,12 @@ class PackageTemplateDialog(FormDialog):
         self.body.addWidget(QLabel("Treatments this package covers, and what the patient "
                                    "still pays for each (usually 0):"))
         self.body.addWidget(self.eligible, 1)
+        if not self.eligible.treatment_ids:
+            self.body.addWidget(_note("There are no treatment types yet: add them first in "
+                                      "File › Settings › Treatment types."))
+        if template is not None:
+            self.body.addWidget(_note("Changes apply to packages sold from now on; packages "
+                                      "already sold keep the terms they were sold with."))
 
         self.fields = {"name": self.name, "price": self.price, "uses": self.uses,
                        "tax_rate": self.tax, "validity": self.validity_number}
@@ -170,3 +176,10 @@ class PackageTemplateDialog(FormDialog):
             return self.eligible.checks[0]
         return super().widget_for(error)
 
+
+
+def _note(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setObjectName("note")
+    return label
