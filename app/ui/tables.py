@@ -74,3 +74,11 @@ def select_id(view: QTableView, ident: int | None) -> bool:
             view.scrollTo(index)
             return True
     return False
+
+
+def reload(view: QTableView, model: RowsModel, rows, select: int | None = None) -> None:
+    """New rows, keeping the desk's selection (or moving it to `select`, just saved)."""
+    current = selected_row(view)
+    model.set_rows(rows)
+    select_id(view, select if select is not None else
+              current.id if current is not None else None)

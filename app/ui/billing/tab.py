@@ -9,7 +9,7 @@ from app.services import Clinic
 
 from ..formats import Formats
 from ..models.patients import PatientsModel
-from ..tables import make_table, select_id, selected_row
+from ..tables import make_table, reload, selected_row
 from .patient_dialog import PatientDialog
 
 #: Wait this long after the last key before searching, so typing "Lopez" is one query.
@@ -50,10 +50,7 @@ class BillingTab(QWidget):
         self.refresh()
 
     def refresh(self, select: int | None = None) -> None:
-        current = self.selected()
-        self.model.set_rows(self.clinic.patients.search(self.search.text()))
-        select_id(self.table, select if select is not None else
-                  current.id if current is not None else None)
+        reload(self.table, self.model, self.clinic.patients.search(self.search.text()), select)
         self._update_buttons()
 
     def selected(self):

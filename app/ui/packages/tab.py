@@ -11,7 +11,7 @@ from app.services.errors import ClinicError
 from .. import msgbox
 from ..formats import Formats
 from ..models.catalog import PackageTemplatesModel
-from ..tables import make_proxy, make_table, select_id, selected_row
+from ..tables import make_proxy, make_table, reload, selected_row
 from .template_dialog import PackageTemplateDialog
 
 
@@ -27,7 +27,7 @@ class PackagesTab(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.show_archived = QCheckBox("Show archived")
-        self.show_archived.toggled.connect(self.refresh)
+        self.show_archived.toggled.connect(lambda _checked: self.refresh())
         self.new_button = QPushButton("New Template…")
         self.new_button.clicked.connect(self.new_template)
         self.edit_button = QPushButton("Edit…")
@@ -50,13 +50,10 @@ class PackagesTab(QWidget):
         layout.addWidget(self.table)
         self.refresh()
 
-    def refresh(self) -> None:
-        current = self.selected()
+    def refresh(self, select: int | None = None) -> None:
         rows = self.clinic.catalog.package_templates(
             include_archived=self.show_archived.isChecked())
-        self.model.set_rows(rows)
-        if current is not None:
-            select_id(self.table, current.id)
+        reload(self.table, self.model, rows, select)
         self._update_buttons()
 
     def selected(self):
@@ -65,8 +62,7 @@ class PackagesTab(QWidget):
     def new_template(self) -> None:
         saved = PackageTemplateDialog.ask(self, self.clinic)
         if saved is not None:
-            self.refresh()
-            select_id(self.table, saved)
+            self.refresh(select=saved)
 
     def edit_template(self) -> None:
         template = self.selected()

@@ -13,7 +13,7 @@ from app.services.errors import ClinicError
 
 from .. import msgbox
 from ..models.base import RowsModel
-from ..tables import make_table, select_id, selected_row
+from ..tables import make_table, reload, selected_row
 
 
 class RecordListPage(QWidget):
@@ -44,10 +44,7 @@ class RecordListPage(QWidget):
         self.refresh()
 
     def refresh(self, select: int | None = None) -> None:
-        current = self.selected()
-        self.model.set_rows(self._load())
-        select_id(self.table, select if select is not None else
-                  current.id if current is not None else None)
+        reload(self.table, self.model, self._load(), select)
         self._update_buttons()
 
     def selected(self):
