@@ -245,11 +245,16 @@ class ScheduleService(Service):
             appointment.invoice_id = None
             appointment.status = "booked"
             warnings = []
-            if appointment.released_package_id is not None:
-                package = s.get(Package, appointment.released_package_id)
-                appointment.released_package_id = None
+            # The package it had (kept on arrival or a covered no-show, released by a fee
+            # no-show) goes back on only if it may still cover it: since then the package may
+            # have been refunded (R28), its expiry moved before this visit (R24) or its last
+            # use taken (R11). Then the visit is booked without it, and the desk is told.
+            package_id = appointment.package_id or appointment.released_package_id
+            appointment.package_id = appointment.released_package_id = None
+            s.flush()
+            if package_id is not None:
+                package = s.get(Package, package_id)
                 treatment = s.get(TreatmentType, appointment.treatment_type_id)
-                s.flush()
                 try:
                     rules.require_can_cover(s, package, appointment,
                                             treatment_name=treatment.name, holding=False)
