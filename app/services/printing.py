@@ -1,6 +1,127 @@
-"""(being written)"""
+"""Printing invoices and refund receipts as PDF through ReportLab (SPEC R31).
+
+Letter, A4 or an 80 mm roll, with the clinic's name, address and tax number, the patient,
+lines, tax, total, payments and balance, money and dates formatted by Babel in the clinic's
+locale (R4). Data is read through the billing, patients and settings services (never the
+database directly), so a PDF shows exactly what the screen shows.
+
+Files are written atomically: the PDF goes to a temporary file beside the target and is
+moved over it only when complete, so a crash or a cancelled batch never leaves half a PDF
+(and never damages an older copy of the file).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from functools import partial
+from pathlib import Path
+from typing import Callable, Iterable
+
 from .base import Service
+from .errors import ValidationError
+from .ledger import METHODS
+from .pdf import PAPER_NAMES, PAPER_SPECS, PAPERS, Kit, Section, build, invoice_section
+from .pdf import refund_section
+from .settings import SettingsView
+
+Progress = Callable[[int, int], None]
 
 
 class PrintingService(Service):
-    pass
+    def invoice_pdf(self, invoice_id: int, path: str | os.PathLike, *,
+                    paper: str | None = None) -> Path:
+        """Write invoice `invoice_id` to `path` as a PDF; returns the path.
+
+        `paper` is "letter", "a4" or "roll80"; None uses the clinic's setting.
+        """
+        kit, settings = self._kit(paper)
+        target = self._target(path)
+        section = self._invoice_section(kit, settings, invoice_id)
+        data = build([section], kit, title=section.label, author=kit.clinic_name,
+                      subject="Invoice")
+        return _write_atomically(target, data)
+
+    def refund_receipt_pdf(self, refund_id: int, path: str | os.PathLike, *,
+                           paper: str | None = None) -> Path:
+        """Write the receipt of refund payment `refund_id` (R27) to `path` as a PDF."""
+        kit, settings = self._kit(paper)
+        target = self._target(path)
+        refund = self._clinic.billing.refund(refund_id)
+        patient = self._clinic.patients.get(refund.patient_id)
+        payment = self._clinic.billing.payment(refund.payment_id)
+        section = refund_section(kit, settings, refund, patient, payment)
+        data = build([section], kit, title=section.label, author=kit.clinic_name,
+                     subject="Refund receipt")
+        return _write_atomically(target, data)
+
+    def batch_invoices_pdf(self, invoice_ids: Iterable[int], path: str | os.PathLike, *,
+                           paper: str | None = None, progress: Progress | None = None) -> Path:
+        """Write many invoices into one PDF, each starting on its own page (its own length of
+        roll on "roll80"), in the order given.
+
+        `progress(done, total)` is called after each invoice is laid out; it may run off the
+        GUI thread. Raising from it cancels the batch and leaves `path` untouched.
+        """
+        ids = list(invoice_ids)
+        if not ids:
+            raise ValidationError("invoice_ids", "Choose at least one invoice to print.")
+        kit, settings = self._kit(paper)
+        target = self._target(path)
+        # Each invoice is read when the layout reaches it (an unknown id stops the batch
+        # there with NotFound, and nothing is written).
+        sources = [partial(self._invoice_section, kit, settings, invoice_id)
+                   for invoice_id in ids]
+        title = "Invoice" if len(ids) == 1 else f"{len(ids)} invoices"
+        data = build(sources, kit, title=title, author=kit.clinic_name, subject="Invoices",
+                     progress=progress)
+        return _write_atomically(target, data)
+
+    # helpers
+    def _kit(self, paper: str | None) -> tuple[Kit, SettingsView]:
+        settings = self._clinic.settings.get()
+        chosen = settings.paper if paper is None else paper
+        if chosen not in PAPERS:
+            names = ", ".join(PAPER_NAMES[p] for p in PAPERS[:-1])
+            raise ValidationError("paper", f"The paper size \u201c{chosen}\u201d is not one "
+                                           f"ClinicDesk prints on; choose {names} or "
+                                           f"{PAPER_NAMES[PAPERS[-1]]}.")
+        kit = Kit(PAPER_SPECS[chosen], currency=settings.currency, locale=settings.locale,
+                  clinic_name=settings.name)
+        return kit, settings
+
+    def _invoice_section(self, kit: Kit, settings: SettingsView, invoice_id: int) -> Section:
+        invoice = self._clinic.billing.invoice(invoice_id)
+        patient = self._clinic.patients.get(invoice.patient_id)
+        return invoice_section(kit, settings, invoice, patient, METHODS)
+
+    @staticmethod
+    def _target(path: str | os.PathLike) -> Path:
+        target = Path(path)
+        if target.is_dir():
+            raise ValidationError("path", f"\u201c{target}\u201d is a folder; choose a file "
+                                          "name for the PDF.")
+        if not target.parent.is_dir():
+            raise ValidationError("path", f"The folder \u201c{target.parent}\u201d does not "
+                                          "exist; choose another place to save the PDF.")
+        return target
+
+
+def _write_atomically(target: Path, data: bytes) -> Path:
+    """Write `data` to a temporary file in `target`'s folder, then move it into place."""
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if target.exists():  # keep the permissions of the file being replaced
+            os.chmod(temp, target.stat().st_mode & 0o777)
+        os.replace(temp, target)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+    return target

@@ -1,0 +1,8 @@
+"""PDF layout for invoices and refund receipts (SPEC R31); the service is printing.py."""
+
+from .documents import invoice_section, refund_section
+from .fonts import FontSet, default_fonts
+from .layout import PAPER_NAMES, PAPER_SPECS, PAPERS, Kit, Section, build
+
+__all__ = ["FontSet", "Kit", "PAPERS", "PAPER_NAMES", "PAPER_SPECS", "Section", "build",
+           "default_fonts", "invoice_section", "refund_section"]
