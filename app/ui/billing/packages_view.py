@@ -1,0 +1,75 @@
+"""Patient Billing > Packages: every package the patient bought (R19)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from app.services import Clinic
+
+from ..formats import Formats
+from ..models.packages import PatientPackagesModel
+from ..tables import make_table, reload, selected_row
+
+
+class PatientPackagesView(QWidget):
+    #: Something this view did changed the patient's data (a sale, a refund, an expiry).
+    changed = Signal()
+
+    def __init__(self, clinic: Clinic, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.clinic = clinic
+        self.patient_id: int | None = None
+        self.model = PatientPackagesModel(Formats(clinic), self)
+        self.table = make_table(self.model, self, stretch=PatientPackagesModel.NAME,
+                                sortable=False)
+        self.table.setAccessibleName("Packages")
+        self.new_button = QPushButton("&New Package…")
+        self.new_button.clicked.connect(self.new_package)
+        self.view_button = QPushButton("&View…")
+        self.view_button.clicked.connect(self.view_package)
+        self.table.doubleClicked.connect(self.view_package)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.view_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(bar)
+        self._update_buttons()
+
+    def set_patient(self, patient_id: int | None) -> None:
+        self.patient_id = patient_id
+        self.model.set_rows([])
+        self.refresh()
+
+    def refresh(self, select: int | None = None) -> None:
+        rows = [] if self.patient_id is None else self.clinic.packages.for_patient(self.patient_id)
+        reload(self.table, self.model, rows, select)
+        self._update_buttons()
+
+    def selected(self):
+        return selected_row(self.table)
+
+    def new_package(self) -> None:
+        if self.patient_id is None:
+            return
+        from ..dialogs.sale_dialog import SaleDialog  # the sale dialog's owner may change it
+        if SaleDialog.ask(self.clinic, self.patient_id, parent=self):
+            self.refresh()
+            self.changed.emit()
+
+    def view_package(self) -> None:
+        package = self.selected()
+        if package is None:
+            return
+        from .package_page import PackagePage
+        if PackagePage.ask(self.clinic, package.id, parent=self):
+            self.refresh()
+            self.changed.emit()
+
+    def _update_buttons(self) -> None:
+        self.new_button.setEnabled(self.patient_id is not None)
+        self.view_button.setEnabled(self.selected() is not None)
