@@ -3,6 +3,9 @@
     python -m app                 the clinic's own file (in the user's data folder)
     python -m app --db PATH       any clinic file
     python -m app --demo          the demo clinic, filled with examples the first time
+    clinicdesk backup PATH        copy the clinic file to PATH (safe while the desk is open)
+    clinicdesk restore PATH       replace the clinic's data with a backup (a copy is kept)
+    clinicdesk verify-audit       check the audit trail's hash chain; exit 1 if broken
 """
 
 from __future__ import annotations
@@ -21,7 +24,45 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     where.add_argument("--demo", action="store_true", help="open the demo clinic")
     # For us, not for clinics: draw the window once into a PNG and exit.
     parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    backup = commands.add_parser("backup", help="copy the clinic file to PATH")
+    backup.add_argument("path", metavar="PATH")
+    restore = commands.add_parser("restore", help="replace the clinic's data with a backup")
+    restore.add_argument("path", metavar="PATH")
+    commands.add_parser("verify-audit", help="check that the audit trail was not tampered with")
     return parser.parse_args(argv)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """The commands that need no window: for scripts, scheduled tasks and support."""
+    from app.services import Clinic, ClinicError
+    from app.services.backup import integrity_problems
+
+    path = clinic_path(args)
+    if not path.exists():
+        print(f"There is no clinic file at {path}.", file=sys.stderr)
+        return 2
+    if args.command != "restore" and (problems := integrity_problems(path)):
+        print(f"The clinic file {path} is damaged: {problems[0]}", file=sys.stderr)
+        return 1
+    try:
+        with Clinic.open(path) as clinic:
+            if args.command == "backup":
+                print(f"Backed up to {clinic.backup.create(args.path)}")
+            elif args.command == "restore":
+                safety = clinic.backup.restore(args.path)
+                print(f"Restored from {args.path}; the data it replaced is kept in {safety}")
+            else:
+                check = clinic.audit.verify()
+                if not check.ok:
+                    print(f"The audit trail was altered: entry {check.first_broken_id} does not "
+                          f"match the chain ({check.entries} entries checked).", file=sys.stderr)
+                    return 1
+                print(f"The audit trail is intact: {check.entries} entries.")
+    except ClinicError as refusal:
+        print(str(refusal), file=sys.stderr)
+        return 1
+    return 0
 
 
 def clinic_path(args: argparse.Namespace) -> Path:
@@ -33,6 +74,8 @@ def clinic_path(args: argparse.Namespace) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.command:
+        return run_command(args)
     from PySide6.QtWidgets import QApplication
 
     from app.services import Clinic
@@ -44,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("ClinicDesk")
     style.apply(app)
     path = clinic_path(args)
+    if not _sound_or_recovered(path):
+        return 1
     try:
         clinic = Clinic.open(path)
     except Exception as error:  # noqa: BLE001 - any failure here is "cannot open this file"
@@ -57,17 +102,59 @@ def main(argv: list[str] | None = None) -> int:
             _seed_demo(clinic)
         if not clinic.settings.get().setup_complete and FirstRunDialog.ask(None, clinic) is None:
             return 0
+        _backup_quietly(clinic, daily=True)
         window = MainWindow(clinic)
         window.show()
         if args.screenshot:
             _screenshot_when_painted(app, window, Path(args.screenshot))
-        return app.exec()
+        code = app.exec()
+        _backup_quietly(clinic, daily=False)
+        return code
     except Exception:  # noqa: BLE001 - before the event loop runs, Python's hook comes too late
         crash.handle(*sys.exc_info())
         return 1
     finally:
         sys.excepthook = previous_hook
         clinic.close()
+
+
+def _sound_or_recovered(path: Path) -> bool:
+    """PRAGMA integrity_check at start; on damage, offer the newest sound backup."""
+    from datetime import datetime
+
+    from app.services.backup import integrity_problems, newest_backup, recover_from_backup
+    from app.ui import msgbox
+
+    if not path.exists() or not (problems := integrity_problems(path)):
+        return True
+    backup = newest_backup(path)
+    if backup is None:
+        msgbox.show(None, "ClinicDesk", f"The clinic file {path} is damaged ({problems[0]}) and "
+                    "there is no backup of it to restore. Keep the file and contact support; "
+                    "ClinicDesk will not change it.", icon=msgbox.Icon.Critical)
+        return False
+    taken = datetime.fromtimestamp(backup.stat().st_mtime)
+    if not msgbox.confirm(None, "Restore from backup?",
+                           f"The clinic file is damaged ({problems[0]}).\n\nRestore the newest "
+                           f"backup, taken {taken:%Y-%m-%d %H:%M}? Work done after that time "
+                           "will need to be entered again. The damaged file is kept beside it."):
+        return False
+    kept = recover_from_backup(path, backup, datetime.now())
+    msgbox.information(None, "Restored", f"The clinic was restored from {backup.name}.\n"
+                       f"The damaged file is kept as {kept.name}.")
+    return True
+
+
+def _backup_quietly(clinic, *, daily: bool) -> None:
+    """Automatic backups (daily at start, always on close) must never stop the desk."""
+    if clinic.path is None:
+        return
+    try:
+        clinic.backup.daily_if_due() if daily else clinic.backup.create(reason="close")
+    except OSError as error:
+        from app.ui import msgbox
+        msgbox.show(None, "Backup not made", f"The automatic backup could not be written "
+                    f"({error}). Your work is saved; check the disk.", icon=msgbox.Icon.Warning)
 
 
 def _seed_demo(clinic) -> None:

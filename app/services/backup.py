@@ -117,3 +117,27 @@ class BackupService(Service):
             raise NotAllowed("Backups are made of a clinic file; this clinic is on a server, "
                              "whose own backups apply.")
         return self._db.path
+
+
+def newest_backup(path: Path) -> Path | None:
+    """The most recent sound backup of the clinic file at `path`, if any."""
+    folder = Path(path).parent / "backups"
+    for candidate in sorted(folder.glob(f"{Path(path).stem}-*.db"),
+                            key=lambda p: p.stat().st_mtime, reverse=True):
+        if not integrity_problems(candidate):
+            return candidate
+    return None
+
+
+def recover_from_backup(path: Path, backup: Path, now: datetime) -> Path:
+    """Set a damaged clinic file aside (never deleted) and put `backup` in its place.
+    Returns where the damaged file was kept."""
+    path = Path(path)
+    damaged = path.with_name(f"{path.stem}.damaged-{now:%Y%m%d-%H%M%S}{path.suffix}")
+    path.rename(damaged)
+    for suffix in ("-wal", "-shm"):
+        side = Path(str(path) + suffix)
+        if side.exists():
+            side.rename(Path(str(damaged) + suffix))
+    backup_sqlite(backup, path)
+    return damaged
