@@ -17,6 +17,7 @@ from .audit import snapshot
 from .base import Service
 from .errors import NotAllowed, NotFound, ValidationError
 from .money import to_cents
+from .money import tax_on
 from .validity import expiry_for
 
 METHODS = ledger.METHODS
@@ -126,6 +127,28 @@ class Account:
     credit: int        # received - applied - refunded
     invoices: tuple[InvoiceSummary, ...]
     payments: tuple[PaymentRow, ...]
+
+
+@dataclass(frozen=True)
+class SalePreview:
+    """What selling a template today would invoice (read-only; for the sale screen)."""
+    template_id: int
+    name: str
+    price: int
+    tax_rate: object
+    tax: int
+    total: int
+    uses: int
+    expires_on: date | None  # None: no expiry (R9)
+
+
+@dataclass(frozen=True)
+class PaymentPreview:
+    """Where a payment would go if received now (read-only; for the payment screen)."""
+    amount: int
+    applied: tuple[tuple[int, int], ...]  # (invoice_id, amount), in the order applied
+    unapplied: int  # the part that would become credit
+    credit_after: int  # the patient's credit once it is received
 
 
 @dataclass(frozen=True)
@@ -375,6 +398,27 @@ class BillingService(Service):
             self._audit(s, "invoice.void", "invoice", invoice.id, {"status": "open"},
                         {"status": "void", "reason": reason, "credit": credit})
             return credit
+
+    # read-only previews: the screens show what a sale or payment would do, computed here
+    # by the same rules, so no widget does arithmetic on money
+    def sale_preview(self, package_template_id: int) -> SalePreview:
+        with self._db.read() as s:
+            template = v.get(s, PackageTemplate, package_template_id, "package template")
+            tax = tax_on(template.price, template.tax_rate)  # as ledger.add_line taxes a line
+            return SalePreview(template.id, template.name, template.price, template.tax_rate,
+                               tax, template.price + tax, template.uses,
+                               expiry_for(self._today(), template.validity))
+
+    def payment_preview(self, patient_id: int, amount, *, invoice_id: int | None = None,
+                        allocations: dict | None = None) -> PaymentPreview:
+        """As receive_payment would apply it; raises the same refusals for bad amounts."""
+        cents = to_cents(amount, field="amount", **self._clinic.money_context())
+        with self._db.read() as s:
+            v.get(s, Patient, patient_id, "patient")
+            plan = self._allocation_plan(s, patient_id, cents, invoice_id, allocations)
+            left = cents - sum(share for _, share in plan)
+            return PaymentPreview(cents, tuple(plan), left,
+                                  ledger.credit_of(s, patient_id) + left)
 
     def invoice(self, invoice_id: int) -> InvoiceView:
         with self._db.read() as s:
