@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..models import (Appointment, Invoice, Package, PackageCoverage, PackageRefund, Patient,
                       Redemption, Staff, TreatmentType)
@@ -207,6 +207,25 @@ class PackageService(Service):
                 if free > 0:
                     result.append((payment.id, free))
             return result
+
+    def refund_offers(self, package_refund_id: int) -> list[tuple[int, int]]:
+        """R27: what each original payment can hand back of one package refund now, as
+        (payment_id, amount); in all never more than the part of that refund still on credit."""
+        from ..models import PaymentRefund
+        with self._db.read() as s:
+            refund = v.get(s, PackageRefund, package_refund_id, "package refund")
+            handed_back = s.scalar(select(func.coalesce(func.sum(PaymentRefund.amount), 0))
+                                   .where(PaymentRefund.package_refund_id == refund.id))
+            left = min(refund.amount - handed_back,
+                       ledger.credit_of(s, refund.package.patient_id))
+            package_id = refund.package_id
+        offers = []
+        for payment_id, refundable in self.refund_payments(package_id):
+            if left <= 0:
+                break
+            offers.append((payment_id, min(refundable, left)))
+            left -= offers[-1][1]
+        return offers
 
     # helpers
     def _suggested(self, s, package: Package) -> tuple[int, int]:
