@@ -298,6 +298,13 @@ class ScheduleService(Service):
                         s.get(TreatmentType, a.treatment_type_id).name,
                         package.name if package else None)
 
+    def patient_pays(self, package_id: int, treatment_type_id: int) -> int | None:
+        """What arriving a visit of this treatment under this package bills (R14), or None
+        if the package does not cover it: read-only, so the desk sees it before choosing."""
+        with self._db.read() as s:
+            v.get(s, Package, package_id, "package")
+            return rules.patient_pays(s, package_id, treatment_type_id)
+
     def upcoming(self, patient_id: int) -> list[AppointmentRow]:
         now = self._now()
         return [a for a in self.between(now, now + timedelta(days=3660), patient_id=patient_id)
