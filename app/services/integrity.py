@@ -1,0 +1,59 @@
+"""Ledger consistency checks, all in SQL: what must hold after any sequence of actions,
+and after any crash (each action is one transaction, R29)."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+_CHECKS = {
+    "an invoice's total differs from its lines": """
+        SELECT i.number FROM invoices i
+        LEFT JOIN (SELECT invoice_id, SUM(total) t FROM invoice_lines GROUP BY invoice_id) l
+               ON l.invoice_id = i.id
+        WHERE i.total != COALESCE(l.t, 0)""",
+    "an invoice is paid below zero or above its total": """
+        SELECT i.number FROM invoices i
+        JOIN (SELECT invoice_id, SUM(amount) paid FROM payment_applications
+              GROUP BY invoice_id) a ON a.invoice_id = i.id
+        WHERE i.voided_at IS NULL AND (a.paid < 0 OR a.paid > i.total)""",
+    "a void invoice still holds payments": """
+        SELECT i.number FROM invoices i
+        JOIN (SELECT invoice_id, SUM(amount) paid FROM payment_applications
+              GROUP BY invoice_id) a ON a.invoice_id = i.id
+        WHERE i.voided_at IS NOT NULL AND a.paid != 0""",
+    "a payment is applied or refunded beyond its amount": """
+        SELECT p.id FROM payments p
+        LEFT JOIN (SELECT payment_id, SUM(amount) s FROM payment_applications
+                   GROUP BY payment_id) a ON a.payment_id = p.id
+        LEFT JOIN (SELECT payment_id, SUM(amount) s FROM payment_refunds
+                   GROUP BY payment_id) r ON r.payment_id = p.id
+        WHERE COALESCE(a.s, 0) < 0 OR COALESCE(a.s, 0) + COALESCE(r.s, 0) > p.amount""",
+    "a package has more uses taken than it holds": """
+        SELECT k.id FROM packages k
+        LEFT JOIN (SELECT package_id, COUNT(*) n FROM redemptions WHERE voided_at IS NULL
+                   GROUP BY package_id) r ON r.package_id = k.id
+        LEFT JOIN (SELECT package_id, COUNT(*) n FROM appointments WHERE status = 'booked'
+                   AND package_id IS NOT NULL GROUP BY package_id) b ON b.package_id = k.id
+        WHERE COALESCE(r.n, 0) + COALESCE(b.n, 0) > k.uses_total""",
+    "a redemption belongs to an appointment that was not arrived or a no-show": """
+        SELECT r.id FROM redemptions r JOIN appointments a ON a.id = r.appointment_id
+        WHERE r.voided_at IS NULL AND a.status NOT IN ('arrived', 'no_show')""",
+    "an arrived appointment has no invoice": """
+        SELECT id FROM appointments WHERE status = 'arrived' AND invoice_id IS NULL""",
+    "invoice numbers have a gap or the counter is behind": """
+        SELECT 1 FROM (SELECT COUNT(*) n, COALESCE(MAX(number), 0) top,
+                              COUNT(DISTINCT number) d FROM invoices) c,
+                      clinic_settings s
+        WHERE s.id = 1 AND (c.n != c.top OR c.d != c.n OR s.next_invoice_number != c.top + 1)""",
+}
+
+
+def ledger_problems(clinic) -> list[str]:
+    """Every broken invariant, as a sentence with the first few offending numbers."""
+    problems = []
+    with clinic.db.read() as s:
+        for sentence, sql in _CHECKS.items():
+            rows = s.execute(text(sql + " LIMIT 5")).scalars().all()
+            if rows:
+                problems.append(f"{sentence}: {', '.join(map(str, rows))}")
+    return problems
