@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from app.services.packages import PackageSummary
+from datetime import datetime
+
+from app.services.billing import METHODS, AppliedPayment
+from app.services.packages import PackageSummary, RedemptionRow
+from app.services.schedule import AppointmentRow
 
 from ..formats import Formats
 from .base import RowsModel
@@ -52,3 +56,81 @@ class PatientPackagesModel(RowsModel):
 
     def dimmed(self, p: PackageSummary) -> bool:
         return p.status != "active"
+
+
+def when(formats: Formats, moment: datetime) -> str:
+    """An appointment's day and time, as the desk reads them."""
+    return f"{formats.date(moment.date())} {formats.time(moment)}"
+
+
+#: How a use was consumed (R14, R16).
+VISIT_NAMES = {"arrived": "Arrived", "no_show": "No-show"}
+
+
+class RedemptionsModel(RowsModel):
+    """Every use of one package: when, for which visit, billed on which invoice (R20)."""
+
+    USE, REDEEMED, APPOINTMENT, TREATMENT, PRACTITIONER, INVOICE, PAYS, VALUE, VISIT = range(9)
+    COLUMNS = ("Use", "Redeemed", "Appointment", "Treatment", "Practitioner", "Invoice",
+               "Patient Pays", "Per-use value", "Visit")
+    RIGHT = frozenset({USE, INVOICE, PAYS, VALUE})
+
+    def __init__(self, formats: Formats, parent=None):
+        super().__init__(parent)
+        self._f = formats
+
+    def display(self, r: RedemptionRow, column: int) -> str:
+        if column == self.USE:
+            return str(r.use_number)
+        if column == self.REDEEMED:
+            return self._f.date(r.redeemed_on)
+        if column == self.APPOINTMENT:
+            return when(self._f, r.appointment_start)
+        if column == self.TREATMENT:
+            return r.treatment_name
+        if column == self.PRACTITIONER:
+            return r.practitioner_name
+        if column == self.INVOICE:
+            return f"#{r.invoice_number}"
+        if column == self.PAYS:
+            return self._f.money(r.patient_pays)
+        if column == self.VALUE:
+            return self._f.money(r.per_use_value)
+        return VISIT_NAMES.get(r.reason, r.reason)
+
+
+class HeldAppointmentsModel(RowsModel):
+    """Booked appointments holding one of the package's uses (R11, R28)."""
+
+    APPOINTMENT, TREATMENT, PRACTITIONER = range(3)
+    COLUMNS = ("Appointment", "Treatment", "Practitioner")
+
+    def __init__(self, formats: Formats, parent=None):
+        super().__init__(parent)
+        self._f = formats
+
+    def display(self, a: AppointmentRow, column: int) -> str:
+        if column == self.APPOINTMENT:
+            return when(self._f, a.start)
+        if column == self.TREATMENT:
+            return a.treatment_name
+        return a.staff_name
+
+
+class SalePaymentsModel(RowsModel):
+    """The payments applied to the package's sale invoice."""
+
+    RECEIVED, METHOD, AMOUNT = range(3)
+    COLUMNS = ("Received", "Method", "Applied")
+    RIGHT = frozenset({AMOUNT})
+
+    def __init__(self, formats: Formats, parent=None):
+        super().__init__(parent)
+        self._f = formats
+
+    def display(self, p: AppliedPayment, column: int) -> str:
+        if column == self.RECEIVED:
+            return self._f.date(p.received_at.date())
+        if column == self.METHOD:
+            return METHODS.get(p.method, p.method)
+        return self._f.money(p.amount)

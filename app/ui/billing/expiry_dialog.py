@@ -1,0 +1,51 @@
+"""Change Expiry…: a new expiry date for a sold package, or none at all (R23, R24)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QLocale
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QLabel, QWidget
+
+from app.services import Clinic
+from app.services.packages import PackageSummary
+
+from ..formats import Formats
+from ..forms import FormDialog, beside
+
+
+class ExpiryDialog(FormDialog):
+    def __init__(self, clinic: Clinic, package: PackageSummary, parent: QWidget | None = None):
+        super().__init__("Change Expiry", parent)
+        self.clinic = clinic
+        self.package = package
+        formats = Formats(clinic)
+        self.setMinimumWidth(420)
+
+        intro = QLabel(f"\u201c{package.name}\u201d, purchased "
+                       f"{formats.date(package.purchased_on)}. It can cover appointments up "
+                       "to the end of its expiry day.")
+        intro.setWordWrap(True)
+        self.body.insertWidget(0, intro)
+
+        self.expires_on = QDateEdit()
+        self.expires_on.setCalendarPopup(True)
+        self.expires_on.setLocale(QLocale(formats.locale))
+        # No minimum: a date the package cannot take is the service's to refuse, with why.
+        self.expires_on.setDate(QDate(package.expires_on or clinic.today()))
+        self.expires_on.setAccessibleName("Expiry date")
+        self.no_expiry = QCheckBox("&No expiry")
+        self.no_expiry.setToolTip("The package can be used for as long as it has uses left.")
+        self.no_expiry.toggled.connect(self.expires_on.setDisabled)
+        self.no_expiry.setChecked(package.expires_on is None)
+        self.expires_on.setDisabled(package.expires_on is None)
+        self.form.addRow("&Expires on:", beside(self.expires_on, self.no_expiry))
+        self.ok_button.setText("Save Expiry")
+        self.fields = {"expires_on": self.expires_on}
+
+    def chosen(self) -> date | None:
+        return None if self.no_expiry.isChecked() else self.expires_on.date().toPython()
+
+    def save(self) -> None:
+        self.clinic.packages.set_expiry(self.package.id, self.chosen())
+

@@ -1,0 +1,227 @@
+"""Refund Package…: confirm, refund into credit, then hand it back or leave it (R25-R28, R31).
+
+Opened from the package's show page and from Patient Billing > Purchases; both use `ask`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+                               QListWidget, QListWidgetItem, QPushButton, QStackedWidget,
+                               QVBoxLayout, QWidget)
+
+from app.services import Clinic
+from app.services.errors import ClinicError
+from app.services.packages import RefundResult
+
+from .. import msgbox
+from ..formats import Formats
+from ..forms import beside, focus
+from ..models.packages import when
+
+_WARNING = "color: #9a3412; font-weight: 600;"
+
+
+class RefundPackageDialog(QDialog):
+    def __init__(self, clinic: Clinic, package_id: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Refund Package")
+        self.setMinimumWidth(520)
+        self.clinic = clinic
+        self.package_id = package_id
+        self._f = Formats(clinic)
+        self.detail = clinic.packages.detail(package_id)
+        self.result_: RefundResult | None = None
+        #: Refund payments made from this dialog, newest last (what Print Receipt prints).
+        self.refund_ids: list[int] = []
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._confirm_page())
+        self.pages.addWidget(self._after_page())
+        self.buttons = QDialogButtonBox()
+        self.refund_button = self.buttons.addButton("&Refund Package",
+                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.close_button = self.buttons.addButton("&Later",
+                                                   QDialogButtonBox.ButtonRole.RejectRole)
+        self.close_button.hide()
+        # A stray Enter in the amount must never refund: Cancel is the default.
+        self.refund_button.setAutoDefault(False)
+        self.cancel_button.setDefault(True)
+        self.refund_button.clicked.connect(self.refund)
+        self.cancel_button.clicked.connect(self.reject)
+        self.close_button.clicked.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+        layout.addWidget(self.buttons)
+
+    # the question
+    def _confirm_page(self) -> QWidget:
+        d, f = self.detail, self._f
+        s = d.summary
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        question = QLabel(f"Refund \u201c{s.name}\u201d for {d.patient_name}?")
+        question.setStyleSheet("font-size: 15px; font-weight: 600;")
+        layout.addWidget(question)
+
+        suggested = self.clinic.packages.suggested_refund(self.package_id)
+        limit = self.clinic.packages.refund_limit(self.package_id)
+        form = QFormLayout()
+        form.addRow("Package:", QLabel(f"{s.name}, purchased {f.date(s.purchased_on)}"))
+        form.addRow("Uses:", QLabel(f"{s.uses_redeemed} of {s.uses_total} used, "
+                                    f"{s.uses_remaining} remaining"))
+        form.addRow("Collected:", QLabel(f.money(limit)))
+        form.addRow("Suggested refund:", QLabel(
+            f"{f.money(suggested)}  (price × {s.uses_remaining} remaining ÷ "
+            f"{s.uses_total} uses)"))
+        self.amount = QLineEdit(self.clinic.settings.amount_text(suggested))
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.amount.setAccessibleName("Refund amount")
+        self.amount.setMaximumWidth(140)
+        self.limit_note = QLabel(f"between {f.money(0)} and {f.money(limit)}")
+        self.limit_note.setObjectName("note")
+        amount_label = QLabel("Refund &amount:")
+        amount_label.setBuddy(self.amount)
+        form.addRow(amount_label, beside(self.amount, self.limit_note))
+        layout.addLayout(form)
+
+        self.booked = QListWidget()
+        self.booked.setAccessibleName("Booked appointments that lose the package")
+        for a in d.booked:
+            self.booked.addItem(f"{when(f, a.start)}  {a.treatment_name} with {a.staff_name}")
+        if d.booked:
+            layout.addWidget(_wrapped(
+                ("This booked appointment loses" if len(d.booked) == 1 else
+                 f"These {len(d.booked)} booked appointments lose")
+                + " the package and will be billed at the standard price:"))
+            self.booked.setMaximumHeight(24 * min(len(d.booked), 5) + 8)
+            layout.addWidget(self.booked)
+        else:
+            self.booked.hide()
+        self.warning = _wrapped("The package becomes invalid at once: none of its remaining "
+                                "uses can be redeemed after this. This cannot be undone.")
+        self.warning.setStyleSheet(_WARNING)
+        layout.addWidget(self.warning)
+        layout.addWidget(_wrapped("The refund becomes the patient's credit; you can then hand "
+                                  "it back through the original payment, or later."))
+        return page
+
+    def refund(self) -> None:
+        try:
+            self.result_ = self.clinic.packages.refund(self.package_id, self.amount.text())
+        except ClinicError as error:
+            msgbox.refusal(self, error, title="Not refunded")
+            focus(self.amount)
+            return
+        self._show_after()
+
+    # what happened, and handing the credit back (R27, R31)
+    def _after_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.done_label = _wrapped("")
+        self.done_label.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.warnings_label = _wrapped("")
+        self.warnings_label.setStyleSheet(_WARNING)
+        self.offer_label = _wrapped("Refund it to a payment method now, or choose Later to "
+                                    "leave it as the patient's credit:")
+        self.offers = QListWidget()
+        self.offers.setAccessibleName("Payments the refund can go back through")
+        self.offers.setMaximumHeight(90)
+        self.offers.itemDoubleClicked.connect(lambda _item: self.refund_to_payment())
+        self.to_payment_button = QPushButton("Refund to &Payment Method…")
+        self.to_payment_button.clicked.connect(self.refund_to_payment)
+        self.handed_back = QListWidget()
+        self.handed_back.setAccessibleName("Refunds handed back")
+        self.handed_back.setMaximumHeight(70)
+        self.print_button = QPushButton("Print &Receipt…")
+        self.print_button.clicked.connect(self.print_receipt)
+        for widget in (self.done_label, self.warnings_label, self.offer_label, self.offers):
+            layout.addWidget(widget)
+        layout.addWidget(beside(self.to_payment_button))
+        layout.addWidget(self.handed_back)
+        layout.addWidget(beside(self.print_button))
+        layout.addStretch(1)
+        return page
+
+    def _show_after(self) -> None:
+        result = self.result_
+        name = self.detail.summary.name
+        if result.credit_created:
+            self.done_label.setText(f"\u201c{name}\u201d is refunded. "
+                                    f"{self._f.money(result.credit_created)} is now "
+                                    f"{self.detail.patient_name}'s credit.")
+        else:
+            self.done_label.setText(f"\u201c{name}\u201d is refunded; no money was moved "
+                                    "to credit.")
+        self.warnings_label.setText("\n".join(result.warnings))
+        self.warnings_label.setVisible(bool(result.warnings))
+        self.refund_button.hide()
+        self.cancel_button.hide()
+        self.close_button.show()
+        self.close_button.setDefault(True)
+        self.pages.setCurrentIndex(1)
+        self._fill_offers()
+
+    def _fill_offers(self) -> None:
+        self.offers.clear()
+        for payment_id, amount in self.clinic.packages.refund_offers(
+                self.result_.package_refund_id):
+            p = self.clinic.billing.payment(payment_id)
+            item = QListWidgetItem(f"{self._f.money(amount)} back to the {p.method_name} "
+                                   f"payment of {self._f.money(p.amount)} received "
+                                   f"{self._f.date(p.received_at.date())}")
+            item.setData(Qt.ItemDataRole.UserRole, (payment_id, amount))
+            self.offers.addItem(item)
+        self.offers.setCurrentRow(0)
+        offered = self.offers.count() > 0
+        for widget in (self.offer_label, self.offers, self.to_payment_button):
+            widget.setVisible(offered)
+        self.handed_back.setVisible(bool(self.refund_ids))
+        self.print_button.setVisible(bool(self.refund_ids))
+        self.close_button.setText("&Later" if offered else "&Close")
+
+    def refund_to_payment(self) -> None:
+        item = self.offers.currentItem()
+        if item is None:
+            return
+        payment_id, amount = item.data(Qt.ItemDataRole.UserRole)
+        # The refund payment dialog belongs to Patient Billing; it words and checks the refund.
+        from ..dialogs.refund_payment_dialog import RefundPaymentDialog
+        refund_id = RefundPaymentDialog.ask(self.clinic, payment_id, amount=amount,
+                                            package_refund_id=self.result_.package_refund_id,
+                                            parent=self)
+        if refund_id:
+            refund = self.clinic.billing.refund(refund_id)
+            self.refund_ids.append(refund_id)
+            self.handed_back.addItem(f"{self._f.money(refund.amount)} refunded by "
+                                     f"{refund.method_name}")
+            self.handed_back.setCurrentRow(self.handed_back.count() - 1)
+        self._fill_offers()
+
+    def print_receipt(self) -> None:
+        row = self.handed_back.currentRow()
+        if not self.refund_ids:
+            return
+        from ..dialogs.print_dialog import PrintDialog
+        PrintDialog.ask(self.clinic, refund_id=self.refund_ids[row if row >= 0 else -1],
+                        parent=self)
+
+    @classmethod
+    def ask(cls, clinic: Clinic, package_id: int, parent: QWidget | None = None) -> bool:
+        """True if the package was refunded (whatever became of the credit afterwards)."""
+        dialog = cls(clinic, package_id, parent=parent)
+        try:
+            dialog.exec()
+            return dialog.result_ is not None
+        finally:
+            dialog.deleteLater()
+
+
+def _wrapped(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
