@@ -6,7 +6,7 @@ Opened from the package's show page and from Patient Billing > Purchases; both u
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
@@ -38,14 +38,12 @@ class RefundPackageDialog(QDialog):
         self.pages = QStackedWidget()
         self.pages.addWidget(self._confirm_page())
         self.pages.addWidget(self._after_page())
-        self.buttons = QDialogButtonBox()
-        self.refund_button = self.buttons.addButton("&Refund Package",
-                                                    QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.close_button = self.buttons.addButton("&Later",
-                                                   QDialogButtonBox.ButtonRole.RejectRole)
+        self.refund_button = QPushButton("&Refund Package")
+        self.cancel_button = QPushButton("Cancel")
+        self.close_button = QPushButton("&Later")
         self.close_button.hide()
         # A stray Enter in the amount must never refund: Cancel is the default.
+        # (Plain buttons: a QDialogButtonBox makes its accept button the default when shown.)
         self.refund_button.setAutoDefault(False)
         self.cancel_button.setDefault(True)
         self.refund_button.clicked.connect(self.refund)
@@ -53,7 +51,11 @@ class RefundPackageDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
-        layout.addWidget(self.buttons)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.refund_button, self.cancel_button, self.close_button):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
 
     # the question
     def _confirm_page(self) -> QWidget:
