@@ -30,7 +30,10 @@ class ExpiryDialog(FormDialog):
 
         self.expires_on = QDateEdit()
         self.expires_on.setCalendarPopup(True)
-        self.expires_on.setLocale(QLocale(formats.locale))
+        locale = QLocale(formats.locale)
+        self.expires_on.setLocale(locale)
+        # The format is fixed when the edit is made; follow the clinic's, weekday and all.
+        self.expires_on.setDisplayFormat(locale.dateFormat(QLocale.FormatType.LongFormat))
         # No minimum: a date the package cannot take is the service's to refuse, with why.
         self.expires_on.setDate(QDate(package.expires_on or clinic.today()))
         self.expires_on.setAccessibleName("Expiry date")
