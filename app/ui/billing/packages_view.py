@@ -1,9 +1,10 @@
-"""Patient Billing > Packages: every package the patient bought (R19)."""
+"""Patient Billing > Packages: every package the patient bought (R19), sell one, view one."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QStackedLayout, QVBoxLayout,
+                               QWidget)
 
 from app.services import Clinic
 
@@ -21,33 +22,44 @@ class PatientPackagesView(QWidget):
         self.clinic = clinic
         self.patient_id: int | None = None
         self.model = PatientPackagesModel(Formats(clinic), self)
+        # The service lists the newest purchase first; that order is the one the desk wants.
         self.table = make_table(self.model, self, stretch=PatientPackagesModel.NAME,
                                 sortable=False)
         self.table.setAccessibleName("Packages")
+        self.table.doubleClicked.connect(self.view_package)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.empty = QLabel()
+        self.empty.setObjectName("emptyNote")
+        self.stack = QStackedLayout()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
         self.new_button = QPushButton("&New Package…")
         self.new_button.clicked.connect(self.new_package)
         self.view_button = QPushButton("&View…")
         self.view_button.clicked.connect(self.view_package)
-        self.table.doubleClicked.connect(self.view_package)
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
         bar = QHBoxLayout()
         bar.addStretch(1)
         bar.addWidget(self.new_button)
         bar.addWidget(self.view_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
+        layout.addLayout(self.stack)
         layout.addLayout(bar)
-        self._update_buttons()
+        self.refresh()
 
     def set_patient(self, patient_id: int | None) -> None:
         self.patient_id = patient_id
-        self.model.set_rows([])
+        self.model.set_rows([])  # another patient's selection must not carry over
         self.refresh()
+        if self.model.rowCount():
+            self.table.selectRow(0)
 
     def refresh(self, select: int | None = None) -> None:
         rows = [] if self.patient_id is None else self.clinic.packages.for_patient(self.patient_id)
         reload(self.table, self.model, rows, select)
+        self.empty.setText("Choose a patient to see their packages." if self.patient_id is None
+                           else "No packages yet. New Package… sells one.")
+        self.stack.setCurrentWidget(self.table if rows else self.empty)
         self._update_buttons()
 
     def selected(self):
@@ -56,9 +68,11 @@ class PatientPackagesView(QWidget):
     def new_package(self) -> None:
         if self.patient_id is None:
             return
-        from ..dialogs.sale_dialog import SaleDialog  # the sale dialog's owner may change it
-        if SaleDialog.ask(self.clinic, self.patient_id, parent=self):
-            self.refresh()
+        # Patient Billing's sale dialog (R5), shared with Purchases and the schedule.
+        from ..dialogs.sale_dialog import SaleDialog
+        sold = SaleDialog.ask(self.clinic, self.patient_id, parent=self)
+        self.refresh()
+        if sold:
             self.changed.emit()
 
     def view_package(self) -> None:
@@ -66,8 +80,9 @@ class PatientPackagesView(QWidget):
         if package is None:
             return
         from .package_page import PackagePage
-        if PackagePage.ask(self.clinic, package.id, parent=self):
-            self.refresh()
+        changed = PackagePage.ask(self.clinic, package.id, parent=self)
+        self.refresh()
+        if changed:
             self.changed.emit()
 
     def _update_buttons(self) -> None:
