@@ -177,6 +177,9 @@ class ScheduleService(Service):
                 fee_id: int | None = None) -> int | None:
         """R16/R17: cover the no-show with the package (like arrival), or release the package
         and invoice one of the clinic's no-show fees (or no fee)."""
+        if not isinstance(use_package, bool):
+            raise ValidationError("use_package", "Choose whether to use the package for this "
+                                                 "no-show: yes or no.")
         with self._db.write() as s:
             appointment = self._appointment(s, appointment_id)
             if appointment.status != "booked":
