@@ -1,0 +1,186 @@
+"""Receive Payment (R8): an amount, how it was paid, and which invoices it pays.
+
+The dialog passes what the desk typed to the service and shows the service's preview of
+where the money goes; it never adds or subtracts amounts itself.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHeaderView, QLabel, QLineEdit,
+                               QTableWidget, QTableWidgetItem, QWidget)
+
+from app.services import Clinic
+from app.services.billing import METHODS, InvoiceSummary
+from app.services.errors import ClinicError
+
+from ..formats import Formats
+from ..forms import FormDialog, beside
+
+
+class AllocationTable(QTableWidget):
+    """The patient's owing invoices, each with the amount of this payment to apply to it."""
+
+    INVOICE, DATE, DESCRIPTION, BALANCE, APPLY = range(5)
+
+    def __init__(self, formats: Formats, invoices: list[InvoiceSummary],
+                 parent: QWidget | None = None):
+        super().__init__(len(invoices), 5, parent)
+        self.setHorizontalHeaderLabels(["Invoice", "Date", "Description", "Balance", "Apply"])
+        self.setAccessibleName("Invoices to pay")
+        self.verticalHeader().setVisible(False)
+        self.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(self.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(self.APPLY, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(self.APPLY, 110)
+        self.verticalHeader().setDefaultSectionSize(30)
+        self.invoice_ids = [i.id for i in invoices]
+        self.numbers = {i.id: i.number for i in invoices}
+        self.apply: list[QLineEdit] = []
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for row, invoice in enumerate(invoices):
+            texts = (f"#{invoice.number}", formats.date(invoice.issued_on),
+                     invoice.description, formats.money(invoice.balance))
+            for column, text in enumerate(texts):
+                item = QTableWidgetItem(text)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                if column in (self.INVOICE, self.BALANCE):
+                    item.setTextAlignment(right)
+                self.setItem(row, column, item)
+            field = QLineEdit()
+            field.setAlignment(Qt.AlignmentFlag.AlignRight)
+            field.setAccessibleName(f"Apply to invoice {invoice.number}")
+            self.setCellWidget(row, self.APPLY, field)
+            self.apply.append(field)
+
+    def typed(self) -> dict[int, str]:
+        """Amounts as typed, for the service to read; an empty field applies nothing."""
+        return {invoice_id: field.text() for invoice_id, field
+                in zip(self.invoice_ids, self.apply) if field.text().strip()}
+
+    def show_plan(self, plan: dict[int, str]) -> None:
+        for invoice_id, field in zip(self.invoice_ids, self.apply):
+            field.setText(plan.get(invoice_id, ""))
+
+    def set_editable(self, editable: bool) -> None:
+        for field in self.apply:
+            field.setReadOnly(not editable)
+
+
+class ReceivePaymentDialog(FormDialog):
+    def __init__(self, clinic: Clinic, patient_id: int, *, invoice_id: int | None = None,
+                 parent: QWidget | None = None):
+        super().__init__("Receive Payment", parent)
+        self.clinic, self.patient_id, self.invoice_id = clinic, patient_id, invoice_id
+        self._f = Formats(clinic)
+        self.ok_button.setText("&Receive Payment")
+        self.setMinimumWidth(520)
+        amount_text = clinic.settings.amount_text
+        account = clinic.billing.account(patient_id)
+        patient = clinic.patients.get(patient_id)
+        self.numbers = {i.id: i.number for i in account.invoices}
+
+        if invoice_id is not None:
+            invoice = clinic.billing.invoice(invoice_id)
+            owed = invoice.balance
+            about = (f"Invoice #{invoice.number} for {patient.full_name}: total "
+                     f"{self._f.money(invoice.total)}, balance {self._f.money(invoice.balance)}.")
+        else:
+            owed = account.owing
+            about = (f"{patient.full_name} owes {self._f.money(account.owing)} and has "
+                     f"{self._f.money(account.credit)} of credit.")
+        self.about = QLabel(about)
+        self.about.setWordWrap(True)
+        self.body.insertWidget(0, self.about)
+
+        self.amount = QLineEdit(amount_text(owed) if owed > 0 else "")
+        self.amount.setPlaceholderText(amount_text(0))
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.amount.setAccessibleName("Amount")
+        self.method = QComboBox()
+        for code, name in METHODS.items():
+            self.method.addItem(name, code)
+        self.method.setAccessibleName("Method")
+        self.reference = QLineEdit()
+        self.reference.setPlaceholderText("Cheque number, card slip, e-transfer id (optional)")
+        self.reference.setAccessibleName("Reference")
+        self.form.addRow("&Amount:", beside(self.amount))
+        self.form.addRow("Paid &by:", beside(self.method))
+        self.form.addRow("Re&ference:", self.reference)
+
+        self.table: AllocationTable | None = None
+        self.oldest_first: QCheckBox | None = None
+        owing = [i for i in account.invoices if i.balance > 0]
+        if invoice_id is None and owing:
+            # Oldest first is what the service does with no allocations; the desk can untick
+            # it to say which invoices this payment is for.
+            self.oldest_first = QCheckBox("Apply to the &oldest invoices first")
+            self.oldest_first.setChecked(True)
+            self.table = AllocationTable(self._f, list(reversed(owing)))
+            self.table.set_editable(False)
+            self.body.addWidget(self.oldest_first)
+            self.body.addWidget(self.table, 1)
+            self.oldest_first.toggled.connect(self._oldest_first_toggled)
+            for field in self.table.apply:
+                field.textEdited.connect(self._update_preview)
+
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
+        self.preview.setObjectName("note")
+        self.preview.setAccessibleName("Where the payment goes")
+        self.body.addWidget(self.preview)
+        self.amount.textChanged.connect(self._update_preview)
+
+        self.fields = {"amount": self.amount, "method": self.method,
+                       "reference": self.reference}
+        if self.table is not None and self.table.apply:
+            self.fields["allocation"] = self.fields["allocations"] = self.table.apply[0]
+        self._update_preview()
+
+    @classmethod
+    def ask(cls, clinic: Clinic, patient_id: int, *, invoice_id: int | None = None,
+            parent: QWidget | None = None) -> int | None:
+        """The new payment's id, or None if the desk cancelled."""
+        return super().ask(parent, clinic, patient_id, invoice_id=invoice_id)
+
+    def allocations(self) -> dict[int, str] | None:
+        if self.table is None or self.oldest_first.isChecked():
+            return None
+        return self.table.typed()
+
+    def _oldest_first_toggled(self, oldest_first: bool) -> None:
+        self.table.set_editable(not oldest_first)
+        self._update_preview()
+
+    def _update_preview(self) -> None:
+        try:
+            preview = self.clinic.billing.payment_preview(
+                self.patient_id, self.amount.text(), invoice_id=self.invoice_id,
+                allocations=self.allocations())
+        except ClinicError as error:
+            self.preview.setText(str(error))
+            return
+        amount_text = self.clinic.settings.amount_text
+        if self.allocations() is None and self.table is not None:
+            self.table.show_plan({i: amount_text(a) for i, a in preview.applied})
+        applied = "; ".join(f"#{self.numbers.get(i, i)}: {self._f.money(a)}"
+                            for i, a in preview.applied)
+        lines = [f"Applied to invoices: {applied}." if applied else
+                 "Nothing is applied to invoices."]
+        lines.append(f"Left as credit: {self._f.money(preview.unapplied)}. The patient's "
+                     f"credit after this payment: {self._f.money(preview.credit_after)}.")
+        self.preview.setText("\n".join(lines))
+
+    def save(self) -> None:
+        self.outcome = self.clinic.billing.receive_payment(
+            self.patient_id, self.amount.text(), self.method.currentData(),
+            invoice_id=self.invoice_id, allocations=self.allocations(),
+            reference=self.reference.text())
+
+    def widget_for(self, error: ClinicError):
+        if getattr(error, "field", None) in ("allocation", "allocations") and \
+                self.oldest_first is not None and self.oldest_first.isChecked():
+            return self.oldest_first
+        return super().widget_for(error)

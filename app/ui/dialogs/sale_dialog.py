@@ -1,0 +1,235 @@
+"""The sale screen (R5-R8): find a package by typing, choose who is compensated, sell.
+
+Opened from Patient Billing > Purchases > New Purchase, Patient Billing > Packages > New
+Package and Schedule > appointment > Add Items; all three sell through the same service call.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout,
+                               QGroupBox, QLabel, QListWidget, QWidget)
+
+from app.services import Clinic
+from app.services.billing import SaleResult
+from app.services.errors import ClinicError
+
+from .. import msgbox
+from ..formats import Formats
+from ..forms import FormDialog, beside
+from .payment_dialog import ReceivePaymentDialog
+
+NO_STAFF = "No Staff Member"
+
+
+class SaleDialog(FormDialog):
+    def __init__(self, clinic: Clinic, patient_id: int, *, appointment_id: int | None = None,
+                 parent: QWidget | None = None):
+        super().__init__("Add Items" if appointment_id else "New Purchase", parent)
+        self.clinic, self.patient_id, self.appointment_id = clinic, patient_id, appointment_id
+        self._f = Formats(clinic)
+        self._then_pay = False
+        self.setMinimumWidth(540)
+        self.ok_button.setText("&Sell")
+        self.pay_button = self.buttons.addButton("&Receive Payment…",
+                                                 QDialogButtonBox.ButtonRole.ActionRole)
+        self.pay_button.setToolTip("Sell, then take the payment for the new invoice (R8)")
+        self.pay_button.clicked.connect(self.sell_and_pay)
+
+        patient = clinic.patients.get(patient_id)
+        self.body.insertWidget(0, QLabel(f"Invoice to <b>{_escape(patient.full_name)}</b>"))
+        self.package = self._package_box()
+        self.staff = self._staff_box()
+        self.staff_note = QLabel()
+        self.staff_note.setObjectName("note")
+        self.staff_note.setWordWrap(True)
+        self.form.addRow("&Package:", self.package)
+        self.form.addRow("S&taff member:", beside(self.staff))
+        self.form.addRow("", self.staff_note)
+        self.body.addWidget(self._summary_box())
+        if self.package.count() == 0:
+            self.body.addWidget(_note("There are no packages for sale yet: create one in the "
+                                      "Packages tab."))
+
+        self.package.currentTextChanged.connect(self._package_changed)
+        self.staff.currentIndexChanged.connect(self._staff_changed)
+        self.fields = {"package_template": self.package, "package_template_id": self.package,
+                       "staff": self.staff, "staff_id": self.staff}
+        self._package_changed()
+        self._staff_changed()
+
+    @classmethod
+    def ask(cls, clinic: Clinic, patient_id: int, *, appointment_id: int | None = None,
+            parent: QWidget | None = None) -> SaleResult | None:
+        """What was sold, or None if the desk cancelled."""
+        return super().ask(parent, clinic, patient_id, appointment_id=appointment_id)
+
+    # building
+    def _package_box(self) -> QComboBox:
+        box = QComboBox()
+        box.setEditable(True)
+        box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        box.setAccessibleName("Package")
+        box.lineEdit().setPlaceholderText("Type part of a package's name…")
+        self._names: list[str] = []
+        for template in self.clinic.catalog.package_templates():
+            box.addItem(f"{template.name} — {self._f.money(template.price)}", template.id)
+            self._names.append(template.name)
+        # Any part of the name finds it: "mass" finds "10 Massages".
+        completer = QCompleter(box.model(), box)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        box.setCompleter(completer)
+        box.setCurrentIndex(-1)
+        return box
+
+    def _staff_box(self) -> QComboBox:
+        box = QComboBox()
+        box.setAccessibleName("Staff member")
+        box.addItem(NO_STAFF, None)
+        staff = self.clinic.staff.list()
+        practitioners = [s for s in staff if s.practitioner]
+        others = [s for s in staff if not s.practitioner]
+        for member in practitioners:
+            box.addItem(member.name, member.id)
+        if practitioners and others:
+            box.insertSeparator(box.count())
+        for member in others:
+            box.addItem(member.name, member.id)
+        return box
+
+    def _summary_box(self) -> QGroupBox:
+        group = QGroupBox("To be invoiced")
+        form = QFormLayout(group)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        self.summary: dict[str, QLabel] = {}
+        for key, label in (("price", "Price:"), ("tax", "Tax:"), ("total", "Total:"),
+                           ("uses", "Uses:"), ("expires", "Expires:")):
+            value = QLabel()
+            value.setAlignment(right)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(label, value)
+            self.summary[key] = value
+        self.summary_note = QLabel()
+        self.summary_note.setObjectName("note")
+        self.summary_note.setWordWrap(True)
+        form.addRow(self.summary_note)
+        return group
+
+    # reacting
+    def template_id(self) -> int | None:
+        """The package picked from the list, or typed out in full; None if neither."""
+        typed = self.package.currentText().strip().casefold()
+        for index, name in enumerate(self._names):
+            if typed and typed in (self.package.itemText(index).casefold(), name.casefold()):
+                return self.package.itemData(index)
+        return None
+
+    def _package_changed(self) -> None:
+        template_id = self.template_id()
+        self.ok_button.setEnabled(template_id is not None)
+        self.pay_button.setEnabled(template_id is not None)
+        if template_id is None:
+            for value in self.summary.values():
+                value.setText("—")
+            self.summary_note.setText("Type part of a package's name and pick it from the "
+                                      "list.")
+            return
+        try:
+            sale = self.clinic.billing.sale_preview(template_id)
+        except ClinicError as error:
+            self.summary_note.setText(str(error))
+            return
+        self.summary["price"].setText(self._f.money(sale.price))
+        self.summary["tax"].setText(f"{self._f.money(sale.tax)} ({self._f.percent(sale.tax_rate)})")
+        self.summary["total"].setText(f"<b>{_escape(self._f.money(sale.total))}</b>")
+        self.summary["uses"].setText(str(sale.uses))
+        self.summary["expires"].setText(self._f.date(sale.expires_on) if sale.expires_on
+                                        else "No expiry")
+        self.summary_note.setText("")
+
+    def _staff_changed(self) -> None:
+        name = self.staff.currentText()
+        if self.staff.currentData() is None:
+            self.staff_note.setText("Practitioners are compensated as each use is redeemed "
+                                    "(the usual choice).")
+        else:
+            self.staff_note.setText(f"{name} is compensated for the whole sale now, not as "
+                                    "each use is redeemed.")
+
+    # selling
+    def sell_and_pay(self) -> None:
+        self._then_pay = True
+        try:
+            self.accept()
+        finally:
+            self._then_pay = False
+
+    def save(self) -> None:
+        template_id = self.template_id()
+        if template_id is None:  # Enter typed before a package was picked
+            raise ClinicError("Choose a package: type part of its name and pick it from "
+                              "the list.")
+        self.outcome = self.clinic.billing.sell_package(
+            self.patient_id, template_id, staff_id=self.staff.currentData(),
+            appointment_id=self.appointment_id)
+
+    def accept(self) -> None:
+        then_pay = self._then_pay
+        super().accept()  # sells; or shows the refusal and stays open
+        if self.result() != QDialog.DialogCode.Accepted:
+            return
+        # Sold: from here on nothing may reopen this screen, or the desk could sell twice.
+        result: SaleResult = self.outcome
+        parent = self.parentWidget()
+        if result.double_compensation:
+            CompensationDialog.ask(self.clinic, result, parent=parent)
+        elif result.warnings:
+            msgbox.show(parent, "Package sold", "\n\n".join(result.warnings),
+                        icon=msgbox.Icon.Warning)
+        if then_pay:
+            ReceivePaymentDialog.ask(self.clinic, self.patient_id,
+                                     invoice_id=result.invoice_id, parent=parent)
+
+
+class CompensationDialog(FormDialog):
+    """R7: the sale's staff member is paid up front, and these upcoming appointments would
+    pay their practitioner again. OK unassigns their compensation; Cancel keeps it."""
+
+    def __init__(self, clinic: Clinic, result: SaleResult, parent: QWidget | None = None):
+        super().__init__("Double Compensation", parent)
+        self.clinic, self.sale = clinic, result
+        self.setMinimumWidth(520)
+        f = Formats(clinic)
+        self.ok_button.setText("&Unassign Compensation")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Keep as Is")
+        warning = QLabel("\n\n".join(result.warnings))
+        warning.setWordWrap(True)
+        self.appointments = QListWidget()
+        self.appointments.setAccessibleName("Appointments that would compensate again")
+        for appointment_id in result.double_compensation:
+            a = clinic.schedule.appointment(appointment_id)
+            self.appointments.addItem(f"{f.date(a.start)}, {f.time(a.start)} — "
+                                      f"{a.treatment_name} with {a.staff_name}")
+        self.body.addWidget(warning)
+        self.body.addWidget(self.appointments)
+
+    @classmethod
+    def ask(cls, clinic: Clinic, result: SaleResult, parent: QWidget | None = None) -> bool:
+        """True if the desk unassigned the compensation."""
+        return super().ask(parent, clinic, result) is not None
+
+    def save(self) -> None:
+        self.clinic.billing.unassign_compensation(list(self.sale.double_compensation))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _note(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("note")
+    label.setWordWrap(True)
+    return label
