@@ -1,0 +1,240 @@
+"""View / Print an invoice or a refund receipt (R31): choose the paper, then open the PDF in
+the system's viewer or save it. ReportLab runs on a worker thread so the desk never freezes.
+"""
+
+from __future__ import annotations
+
+import html
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import (QCoreApplication, QObject, QRunnable, QStandardPaths, QThreadPool,
+                            QUrl, Signal)
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QLabel, QProgressBar, QVBoxLayout, QWidget)
+
+from app.services import Clinic
+from app.services.errors import ClinicError
+from app.services.pdf import PAPER_NAMES, PAPERS
+
+from .. import crash, msgbox
+from ..formats import Formats
+from ..models.billing import STATUS_NAMES
+
+
+def choose_file(parent: QWidget, suggested: str) -> str | None:
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    path, _filter = QFileDialog.getSaveFileName(parent, "Save as PDF",
+                                                str(Path(folder) / suggested),
+                                                "PDF files (*.pdf)")
+    return path or None
+
+
+def open_file(path: str) -> bool:
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+
+class _JobSignals(QObject):
+    done = Signal(str)
+    failed = Signal(object)
+
+
+class PdfJob(QRunnable):
+    """Calls one printing service function off the GUI thread; touches no widget."""
+
+    def __init__(self, write: Callable[[], Path]):
+        super().__init__()
+        self.setAutoDelete(False)  # the dialog holds it until its signal has arrived
+        self.signals = _JobSignals()
+        self._write = write
+
+    def run(self) -> None:
+        try:
+            path = self._write()
+        except Exception as error:  # noqa: BLE001 - the GUI thread decides what it means
+            self.signals.failed.emit(error)
+        else:
+            self.signals.done.emit(str(path))
+
+
+_pool: QThreadPool | None = None
+
+
+def worker_pool() -> QThreadPool:
+    """One worker for documents: PDFs are written one after the other."""
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool(QCoreApplication.instance())
+        _pool.setMaxThreadCount(1)
+    return _pool
+
+
+class PrintDialog(QDialog):
+    #: A PDF was written (its path), by Open or by Save as PDF.
+    pdf_ready = Signal(str)
+    #: Writing failed (the message shown); nothing was written.
+    pdf_failed = Signal(str)
+
+    # Replaceable in tests: the file chooser and the system viewer.
+    choose_file = staticmethod(choose_file)
+    open_file = staticmethod(open_file)
+
+    def __init__(self, clinic: Clinic, *, invoice_id: int | None = None,
+                 refund_id: int | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        if (invoice_id is None) == (refund_id is None):
+            raise ValueError("print either an invoice or a refund receipt")
+        self.clinic, self.invoice_id, self.refund_id = clinic, invoice_id, refund_id
+        self._f = Formats(clinic)
+        self._job: PdfJob | None = None
+        self.saved_path: str | None = None
+        self.setMinimumWidth(480)
+        if invoice_id is not None:
+            invoice = clinic.billing.invoice(invoice_id)
+            self.document = f"Invoice {invoice.number}"
+            summary = self._invoice_summary(invoice)
+        else:
+            refund = clinic.billing.refund(refund_id)
+            self.document = f"Refund receipt {refund.id}"
+            summary = self._refund_summary(refund)
+        self.patient_name = summary[0]
+        self.setWindowTitle(f"View / Print {self.document}")
+
+        self.summary = QLabel(summary[1])
+        self.summary.setWordWrap(True)
+        self.paper = QComboBox()
+        for code in PAPERS:
+            self.paper.addItem(PAPER_NAMES[code], code)
+        self.paper.setCurrentIndex(max(0, self.paper.findData(clinic.settings.get().paper)))
+        self.paper.setAccessibleName("Paper")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # no steps to count for one document: just "working"
+        self.busy.setTextVisible(False)
+        self.busy.setAccessibleName("Writing the PDF")
+        self.busy.hide()
+        self.status = QLabel()
+        self.status.setObjectName("note")
+        self.status.setWordWrap(True)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.open_button = self.buttons.addButton("&Open",
+                                                  QDialogButtonBox.ButtonRole.ActionRole)
+        self.open_button.setToolTip("Show the PDF in the computer's PDF viewer, to print it")
+        self.save_button = self.buttons.addButton("Save as &PDF…",
+                                                  QDialogButtonBox.ButtonRole.ActionRole)
+        self.open_button.setDefault(True)
+        self.open_button.clicked.connect(self.open_pdf)
+        self.save_button.clicked.connect(self.save_pdf)
+        self.buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow("Pa&per:", self.paper)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(form)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+
+    @classmethod
+    def ask(cls, clinic: Clinic, *, invoice_id: int | None = None,
+            refund_id: int | None = None, parent: QWidget | None = None) -> str | None:
+        """Run modally; the path of the PDF last saved, if any."""
+        dialog = cls(clinic, invoice_id=invoice_id, refund_id=refund_id, parent=parent)
+        try:
+            dialog.exec()
+            return dialog.saved_path
+        finally:
+            dialog.deleteLater()
+
+    # what is printed
+    def _invoice_summary(self, invoice) -> tuple[str, str]:
+        money, e = self._f.money, html.escape
+        rows = "".join(f"<tr><td>{e(line.description)}</td><td align=right>"
+                       f"{e(money(line.total))}</td></tr>"
+                       for line in invoice.lines)
+        text = (f"<b>Invoice #{invoice.number}</b> — {e(invoice.patient_name)}, "
+                f"{e(self._f.date(invoice.issued_on))}<table width=100% cellpadding=2>{rows}"
+                f"<tr><td><b>Total</b></td><td align=right><b>{e(money(invoice.total))}</b>"
+                f"</td></tr><tr><td>Paid</td><td align=right>{e(money(invoice.paid))}</td></tr>"
+                f"<tr><td>Balance</td><td align=right>{e(money(invoice.balance))}</td></tr>"
+                f"</table>{e(STATUS_NAMES.get(invoice.status, invoice.status))}")
+        return invoice.patient_name, text
+
+    def _refund_summary(self, refund) -> tuple[str, str]:
+        e = html.escape
+        text = (f"<b>Refund of {e(self._f.money(refund.amount))}</b> to "
+                f"{e(refund.patient_name)} by {e(refund.method_name)}, "
+                f"{e(self._f.date(refund.refunded_at))}, from the "
+                f"{e(self._f.money(refund.payment_amount))} payment of "
+                f"{e(self._f.date(refund.payment_received_at))}.")
+        return refund.patient_name, text
+
+    # writing
+    def open_pdf(self) -> None:
+        folder = Path(tempfile.mkdtemp(prefix="clinicdesk-"))
+        self._start(folder / f"{self.document}.pdf", then_open=True)
+
+    def save_pdf(self) -> None:
+        path = self.choose_file(self, f"{self.document} - {self.patient_name}.pdf")
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".pdf"
+        self._start(Path(path), then_open=False)
+
+    def _start(self, path: Path, *, then_open: bool) -> None:
+        printing, paper = self.clinic.printing, self.paper.currentData()
+        if self.invoice_id is not None:
+            invoice_id = self.invoice_id
+            job = PdfJob(lambda: printing.invoice_pdf(invoice_id, path, paper=paper))
+        else:
+            refund_id = self.refund_id
+            job = PdfJob(lambda: printing.refund_receipt_pdf(refund_id, path, paper=paper))
+        job.signals.done.connect(lambda written: self._done(written, then_open))
+        job.signals.failed.connect(self._failed)
+        self._job = job
+        self._set_busy(True)
+        self.status.setText(f"Writing {self.document} on {self.paper.currentText()}…")
+        worker_pool().start(job)
+
+    def _done(self, path: str, then_open: bool) -> None:
+        self._job = None
+        self._set_busy(False)
+        if then_open:
+            self.status.setText("Opened in the PDF viewer; print from there.")
+            if not self.open_file(path):
+                msgbox.show(self, "Could not open the PDF",
+                            f"No program on this computer opened the PDF. It is saved "
+                            f"here:\n{path}", icon=msgbox.Icon.Warning)
+        else:
+            self.saved_path = path
+            self.status.setText(f"Saved: {path}")
+        self.pdf_ready.emit(path)
+
+    def _failed(self, error: BaseException) -> None:
+        self._job = None
+        self._set_busy(False)
+        self.status.setText("Nothing was written.")
+        if isinstance(error, ClinicError):
+            msgbox.refusal(self, error, "Not printed")
+        elif isinstance(error, OSError):
+            msgbox.show(self, "Could not write the PDF",
+                        f"The PDF could not be written ({error.strerror or error}). Check that "
+                        "the folder exists, is not read-only and the disk is not full, then "
+                        "try again.", icon=msgbox.Icon.Warning)
+        else:
+            crash.handle(type(error), error, error.__traceback__)
+        self.pdf_failed.emit(str(error))
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        for widget in (self.paper, self.open_button, self.save_button):
+            widget.setEnabled(not busy)
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setEnabled(not busy)
+
+    def reject(self) -> None:
+        if self._job is None:  # closing mid-write would drop the PDF the desk asked for
+            super().reject()
