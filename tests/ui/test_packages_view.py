@@ -116,6 +116,7 @@ def test_r5_new_package_opens_the_sale_and_shows_what_was_sold(qtbot, clinic, ca
 
     assert calls == [(catalog["patient"], view)]
     assert column(view, Cols.NAME) == ["10 Massages"]
+    assert view.selected().id == clinic.packages.for_patient(catalog["patient"])[0].id
     assert column(view, Cols.EXPIRY) == ["Sep 2, 2026"]  # R9: six months from today
     assert view.stack.currentWidget() is view.table
 

@@ -71,17 +71,18 @@ class PatientPackagesView(QWidget):
         # Patient Billing's sale dialog (R5), shared with Purchases and the schedule.
         from ..dialogs.sale_dialog import SaleDialog
         sold = SaleDialog.ask(self.clinic, self.patient_id, parent=self)
-        self.refresh()
-        if sold:
-            self.changed.emit()
+        self._reread(bool(sold), select=sold.package_id if sold else None)
 
     def view_package(self) -> None:
         package = self.selected()
         if package is None:
             return
         from .package_page import PackagePage
-        changed = PackagePage.ask(self.clinic, package.id, parent=self)
-        self.refresh()
+        self._reread(PackagePage.ask(self.clinic, package.id, parent=self))
+
+    def _reread(self, changed: bool, select: int | None = None) -> None:
+        # Even when nothing was done here, another desk may have changed the list meanwhile.
+        self.refresh(select)
         if changed:
             self.changed.emit()
 

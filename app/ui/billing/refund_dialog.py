@@ -205,10 +205,10 @@ class RefundPackageDialog(QDialog):
         self._fill_offers()
 
     def print_receipt(self) -> None:
-        row = self.handed_back.currentRow()
         if not self.refund_ids:
             return
-        from ..dialogs.print_dialog import PrintDialog
+        row = self.handed_back.currentRow()
+        from ..dialogs.print_dialog import PrintDialog  # Patient Billing's, loaded when used
         PrintDialog.ask(self.clinic, refund_id=self.refund_ids[row if row >= 0 else -1],
                         parent=self)
 
