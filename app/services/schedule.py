@@ -21,6 +21,9 @@ _STATE = ("status", "package_id", "released_package_id", "invoice_id", "start", 
           "staff_id")
 STATUS_NAMES = {"booked": "Booked", "arrived": "Arrived", "no_show": "No show",
                 "cancelled": "Cancelled"}
+# How a refusal names an appointment's state: "... this one is <phrase>."
+STATUS_PHRASES = {"booked": "booked", "arrived": "arrived", "no_show": "marked as a no-show",
+                  "cancelled": "cancelled"}
 
 
 def calendar_day(value: object, field: str, *, label: str, **limits) -> date:
@@ -134,7 +137,7 @@ class ScheduleService(Service):
             appointment = self._appointment(s, appointment_id)
             if appointment.status != "booked":
                 raise NotAllowed(f"Only booked appointments can be moved; this one is "
-                                 f"{STATUS_NAMES[appointment.status].lower()}.")
+                                 f"{STATUS_PHRASES[appointment.status]}.")
             staff = self._practitioner(s, staff_id if staff_id is not None
                                        else appointment.staff_id)
             end = start + (appointment.end - appointment.start)
@@ -159,7 +162,7 @@ class ScheduleService(Service):
             appointment = self._appointment(s, appointment_id)
             if appointment.status != "booked":
                 raise NotAllowed(f"Only booked appointments can be cancelled; this one is "
-                                 f"{STATUS_NAMES[appointment.status].lower()}.")
+                                 f"{STATUS_PHRASES[appointment.status]}.")
             before = snapshot(appointment, *_STATE)
             appointment.status = "cancelled"
             appointment.version += 1
@@ -172,7 +175,7 @@ class ScheduleService(Service):
             appointment = self._appointment(s, appointment_id)
             if appointment.status != "booked":
                 raise NotAllowed(f"Only booked appointments can be arrived; this one is "
-                                 f"{STATUS_NAMES[appointment.status].lower()}.")
+                                 f"{STATUS_PHRASES[appointment.status]}.")
             before = snapshot(appointment, *_STATE)
             invoice = self._bill_visit(s, appointment, reason="arrived")
             appointment.status = "arrived"
@@ -192,7 +195,7 @@ class ScheduleService(Service):
             appointment = self._appointment(s, appointment_id)
             if appointment.status != "booked":
                 raise NotAllowed(f"Only booked appointments can be marked as no-shows; this one "
-                                 f"is {STATUS_NAMES[appointment.status].lower()}.")
+                                 f"is {STATUS_PHRASES[appointment.status]}.")
             before = snapshot(appointment, *_STATE)
             invoice = None
             if use_package:
@@ -240,8 +243,9 @@ class ScheduleService(Service):
         with self._db.write() as s:
             appointment = self._appointment(s, appointment_id)
             if appointment.status != expected:
-                raise NotAllowed(f"This appointment is not marked as "
-                                 f"{STATUS_NAMES[expected].lower()}, so there is nothing to undo.")
+                marked = {"arrived": "marked as arrived", "no_show": "marked as a no-show"}
+                raise NotAllowed(f"This appointment is not {marked[expected]}, so there is "
+                                 "nothing to undo.")
             before = snapshot(appointment, *_STATE)
             now = self._now()
             if appointment.invoice_id is not None:
@@ -364,7 +368,7 @@ class ScheduleService(Service):
     def _before_arrival(appointment: Appointment, verb: str) -> None:
         if appointment.status != "booked":
             raise NotAllowed(f"You can only {verb} a booked appointment; this one is "
-                             f"{STATUS_NAMES[appointment.status].lower()} (R12).")
+                             f"{STATUS_PHRASES[appointment.status]} (R12).")
 
     def _practitioner(self, s, staff_id: int) -> Staff:
         staff = v.get(s, Staff, staff_id, "staff member")
