@@ -263,10 +263,12 @@ class BillingService(Service):
         cents = to_cents(amount, field="amount", **self._clinic.money_context())
         if cents <= 0:
             raise ValidationError("amount", "The payment amount must be more than zero.")
-        if method not in METHODS:
+        if not isinstance(method, str) or method not in METHODS:
             raise ValidationError("method", "Choose how the patient paid: "
                                             + ", ".join(METHODS.values()) + ".")
         reference = v.text(reference, "reference", max_len=100, required=False)
+        if allocations is not None and not isinstance(allocations, dict):
+            raise ValidationError("allocations", "Give the amount to apply to each invoice.")
         with self._db.write() as s:
             v.get(s, Patient, patient_id, "patient")
             plan = self._allocation_plan(s, patient_id, cents, invoice_id, allocations)
@@ -343,7 +345,7 @@ class BillingService(Service):
         cents = to_cents(amount, field="amount", **self._clinic.money_context())
         if cents <= 0:
             raise ValidationError("amount", "The refund amount must be more than zero.")
-        if method is not None and method not in METHODS:
+        if method is not None and (not isinstance(method, str) or method not in METHODS):
             raise ValidationError("method", "Choose a refund method: "
                                             + ", ".join(METHODS.values()) + ".")
         note = v.text(note, "note", max_len=500, required=False)
