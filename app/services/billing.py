@@ -8,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from ..models import (Appointment, Invoice, InvoiceLine, Package, PackageCoverage,
-                      PackageTemplate, Patient, Payment, PaymentApplication, PaymentRefund,
-                      Staff, TreatmentType)
+                      PackageRefund, PackageTemplate, Patient, Payment, PaymentApplication,
+                      PaymentRefund, Staff, TreatmentType)
 from . import ledger
 from . import package_rules as rules
 from . import validation as v
@@ -351,6 +351,11 @@ class BillingService(Service):
         note = v.text(note, "note", max_len=500, required=False)
         with self._db.write() as s:
             payment = v.get(s, Payment, payment_id, "payment")
+            if package_refund_id is not None:
+                package_refund = v.get(s, PackageRefund, package_refund_id, "package refund")
+                if package_refund.package.patient_id != payment.patient_id:
+                    raise NotAllowed("That package refund belongs to another patient than "
+                                     "this payment.")
             free = ledger.unapplied_of_payment(s, payment)
             credit = ledger.credit_of(s, payment.patient_id)
             limit = min(free, credit)
@@ -513,7 +518,6 @@ def _payment_rows(s, payments) -> list[PaymentRow]:
 
 
 def refund_view(s, refund: PaymentRefund) -> RefundView:
-    from ..models import PackageRefund
     payment = s.get(Payment, refund.payment_id)
     patient = s.get(Patient, refund.patient_id)
     package_name = package_amount = None
