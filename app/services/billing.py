@@ -322,11 +322,16 @@ class BillingService(Service):
         """Use the patient's credit to pay an invoice. Returns the amount applied."""
         limit = None if amount is None else to_cents(amount, field="amount",
                                                      **self._clinic.money_context())
+        if limit == 0:
+            raise ValidationError("amount", "The amount of credit to apply must be more than "
+                                            "zero.")
         with self._db.write() as s:
             v.get(s, Patient, patient_id, "patient")
             invoice = self._open_invoice(s, invoice_id, patient_id)
             credit = ledger.credit_of(s, patient_id)
             balance = ledger.balance_of(s, invoice)
+            if balance <= 0:
+                raise NotAllowed(f"Invoice #{invoice.number} is already paid.")
             if limit is not None and limit > min(credit, balance):
                 raise ValidationError("amount", "You can apply at most "
                                       f"{self._clinic.format_money(min(credit, balance))}: the "
