@@ -18,6 +18,7 @@ from .base import Service
 from .errors import NotAllowed, NotFound, ValidationError
 from .money import to_cents
 from .money import tax_on
+from .schedule import STATUS_PHRASES
 from .validity import expiry_for
 
 METHODS = ledger.METHODS
@@ -243,9 +244,18 @@ class BillingService(Service):
 
     def unassign_compensation(self, appointment_ids: list[int]) -> None:
         """R7: these appointments' practitioners are not compensated again on redemption."""
+        if not isinstance(appointment_ids, (list, tuple)):
+            raise ValidationError("appointment_ids", "Choose the appointments whose "
+                                                     "compensation to unassign.")
         with self._db.write() as s:
             for appointment_id in appointment_ids:
                 appointment = v.get(s, Appointment, appointment_id, "appointment")
+                if appointment.status != "booked":
+                    # Its visit is already billed, with or without its practitioner.
+                    raise NotAllowed(f"Only booked appointments can have their "
+                                     f"compensation unassigned; the one on "
+                                     f"{appointment.start:%Y-%m-%d %H:%M} is "
+                                     f"{STATUS_PHRASES[appointment.status]}.")
                 if appointment.compensate_staff:
                     appointment.compensate_staff = False
                     appointment.version += 1
