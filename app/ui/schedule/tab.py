@@ -1,55 +1,96 @@
-"""Schedule: move between days and see each day's appointments."""
+"""The Schedule tab: a day grid per practitioner, day navigation, and the selected
+appointment's panel. Booking, moving and every state change go through clinic.schedule."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QDateEdit, QHBoxLayout, QLabel, QPushButton, QStackedLayout,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QDateEdit, QHBoxLayout, QLabel, QPushButton, QSplitter,
+                               QStackedLayout, QVBoxLayout, QWidget)
 
 from app.services import Clinic
+from app.services.errors import ClinicError
 
+from .. import msgbox
+from ..dialogs.booking_dialog import BookingDialog
 from ..formats import Formats
 from ..models.appointments import AppointmentsModel
-from ..tables import make_table
+from .day_layout import SCROLL_HOUR, SLOT_MINUTES, Column
+from .day_view import DayView
+from .legend import Legend
+from .panel import AppointmentPanel
+
+KEYS = {"previous": "Alt+Left", "next": "Alt+Right", "today": "Alt+Home", "book": "Ctrl+N"}
 
 
 class ScheduleTab(QWidget):
     def __init__(self, clinic: Clinic, parent: QWidget | None = None):
         super().__init__(parent)
         self.clinic = clinic
-        self.model = AppointmentsModel(Formats(clinic), self)
-        self.previous_button = QPushButton("◀ Previous day")
-        self.previous_button.clicked.connect(lambda: self._move(-1))
-        self.today_button = QPushButton("Today")
-        self.today_button.clicked.connect(lambda: self.go_to(clinic.today()))
-        self.next_button = QPushButton("Next day ▶")
-        self.next_button.clicked.connect(lambda: self._move(1))
+        formats = Formats(clinic)
+        self.model = AppointmentsModel(formats, self)
+
+        self.previous_button = _button("◀ &Previous day", KEYS["previous"],
+                                       lambda: self._move(-1))
+        self.today_button = _button("&Today", KEYS["today"], lambda: self.go_to(clinic.today()))
+        self.next_button = _button("&Next day ▶", KEYS["next"], lambda: self._move(1))
         self.date_edit = QDateEdit()
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("dddd, MMMM d, yyyy")
-        self.date_edit.setMinimumWidth(280)
+        self.date_edit.setMinimumWidth(260)
+        self.date_edit.setAccessibleName("Day shown")
         self.date_edit.setDate(_qdate(clinic.today()))
-        self.date_edit.dateChanged.connect(self.refresh)
+        self.date_edit.dateChanged.connect(self._day_changed)
+        date_label = QLabel("&Day:")
+        date_label.setBuddy(self.date_edit)
+        self.book_button = _button("&Book…", KEYS["book"], lambda: self.book())
+        self.book_button.setToolTip(f"Book an appointment ({KEYS['book']}); or double-click "
+                                    "an empty time on the grid")
 
-        self.table = make_table(self.model, self, stretch=AppointmentsModel.PACKAGE,
-                                sortable=False)
-        self.empty = QLabel("No appointments on this day.")
+        self.view = DayView(formats)
+        self.grid = self.view.grid
+        self.panel = AppointmentPanel(clinic)
+        self.empty = QLabel("No practitioners yet: add them in File › Settings › Staff.")
         self.empty.setObjectName("emptyNote")
         self.stack = QStackedLayout()
-        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty)
+        holder = QWidget()
+        holder.setLayout(self.stack)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(holder)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setSizes([900, 340])
+        self.splitter.setChildrenCollapsible(False)
 
         bar = QHBoxLayout()
-        for widget in (self.previous_button, self.today_button, self.next_button,
+        for widget in (self.previous_button, self.today_button, self.next_button, date_label,
                        self.date_edit):
             bar.addWidget(widget)
         bar.addStretch(1)
+        bar.addWidget(Legend())
+        bar.addSpacing(12)
+        bar.addWidget(self.book_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addLayout(self.stack)
+        layout.addWidget(self.splitter, 1)
+
+        self.grid.selected.connect(self.panel.show_appointment)
+        self.grid.book_requested.connect(self.book)
+        self.grid.move_requested.connect(self.move)
+        self.panel.changed.connect(lambda _id: self.refresh())
+        self.panel.moved.connect(self._moved)
+        for key, slot in ((KEYS["previous"], lambda: self._move(-1)),
+                          (KEYS["next"], lambda: self._move(1)),
+                          (KEYS["today"], lambda: self.go_to(clinic.today())),
+                          (KEYS["book"], lambda: self.book())):
+            QShortcut(QKeySequence(key), self, slot)
         self.refresh()
+        self._scroll_to_start()
 
     def day(self) -> date:
         return self.date_edit.date().toPython()
@@ -57,12 +98,89 @@ class ScheduleTab(QWidget):
     def go_to(self, day: date) -> None:
         self.date_edit.setDate(_qdate(day))  # dateChanged refreshes
 
+    def select(self, appointment_id: int | None) -> None:
+        self.grid.select(appointment_id)
+
+    def refresh(self) -> None:
+        day = self.day()
+        rows = self.clinic.schedule.day(day)
+        self.model.set_rows(rows)
+        self.grid.set_day(day, self._columns(rows), rows, now=self.clinic.now())
+        self.stack.setCurrentWidget(self.view if self.grid.layout_.columns else self.empty)
+        self.panel.show_appointment(self.grid.selected_id)
+
+    def book(self, staff_id: int | None = None, start: datetime | None = None) -> None:
+        if start is None and self.grid.current_slot is not None:
+            staff_id, start = self.grid.current_slot
+        if start is None:
+            start = self._suggested_start()
+        booked = BookingDialog.ask(self.clinic, staff_id=staff_id, start=start, parent=self)
+        if booked is not None:
+            self._show(booked)
+
+    def move(self, appointment_id: int, staff_id: int, start: datetime) -> None:
+        """A block dropped somewhere new: the service moves it, or says why not and the
+        block goes back where it was."""
+        try:
+            self.clinic.schedule.reschedule(appointment_id, start, staff_id=staff_id)
+        except ClinicError as error:
+            msgbox.refusal(self, error, "Not moved")
+            self.refresh()
+            return
+        self.refresh()
+        self.select(appointment_id)
+
+    # helpers
+    def _columns(self, rows) -> list[Column]:
+        """Every practitioner seeing patients, and anyone else with a visit that day."""
+        busy = {row.staff_id for row in rows}
+        return [Column(s.id, s.name, s.colour)
+                for s in self.clinic.staff.list(include_inactive=True)
+                if (s.practitioner and s.active) or s.id in busy]
+
+    def _show(self, appointment_id: int) -> None:
+        """Go to the appointment's day and select it."""
+        start = self.clinic.schedule.appointment(appointment_id).start
+        if start.date() != self.day():
+            self.go_to(start.date())
+        else:
+            self.refresh()
+        self.select(appointment_id)
+
+    def _moved(self, appointment_id: int, _start: datetime) -> None:
+        self._show(appointment_id)
+
     def _move(self, days: int) -> None:
         self.date_edit.setDate(self.date_edit.date().addDays(days))
 
-    def refresh(self) -> None:
-        self.model.set_rows(self.clinic.schedule.day(self.day()))
-        self.stack.setCurrentWidget(self.table if self.model.rowCount() else self.empty)
+    def _day_changed(self) -> None:
+        self.grid.select(None)
+        self.refresh()
+        self._scroll_to_start()
+
+    def _scroll_to_start(self) -> None:
+        """08:00, or on today the hour before now, so the desk starts where the day is."""
+        day = self.day()
+        start = datetime.combine(day, time(SCROLL_HOUR))
+        now = self.clinic.now()
+        if day == now.date():
+            start = max(start, now.replace(minute=0, second=0, microsecond=0)
+                        - timedelta(hours=1))
+        self.view.scroll_to(start)
+
+    def _suggested_start(self) -> datetime:
+        now = self.clinic.now()
+        if self.day() == now.date():
+            later = now + timedelta(minutes=-now.minute % SLOT_MINUTES)
+            return later.replace(second=0, microsecond=0)
+        return datetime.combine(self.day(), time(9))
+
+
+def _button(text: str, key: str, slot) -> QPushButton:
+    button = QPushButton(text)
+    button.setToolTip(f"{text.replace('&', '').strip(' ◀▶…')} ({key})")
+    button.clicked.connect(slot)
+    return button
 
 
 def _qdate(day: date) -> QDate:

@@ -1,0 +1,132 @@
+"""Book an appointment: who, with whom, what, when; and, when one of the patient's packages
+can cover it, which package (R10, R11)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QWidget
+
+from app.services import Clinic
+from app.services.errors import ClinicError
+
+from ..formats import Formats
+from ..forms import FormDialog, beside
+from ..schedule.fields import PatientPicker, TimeCombo, date_edit
+from ..schedule.package_choices import PackageChoices
+
+DEFAULT_START = time(9)
+
+
+class BookingDialog(FormDialog):
+    def __init__(self, clinic: Clinic, *, staff_id: int | None = None,
+                 start: datetime | None = None, patient_id: int | None = None,
+                 parent: QWidget | None = None):
+        super().__init__("Book Appointment", parent)
+        self.clinic = clinic
+        self._f = f = Formats(clinic)
+        self.setMinimumWidth(560)
+
+        self.patient = PatientPicker(clinic)
+        if patient_id is not None:
+            self.patient.choose(clinic.patients.get(patient_id))
+        self.practitioner = QComboBox()
+        for staff in clinic.staff.list(practitioners_only=True):
+            self.practitioner.addItem(staff.name, staff.id)
+        if staff_id is not None and self.practitioner.findData(staff_id) < 0:
+            # A column for someone no longer seeing patients: the service says so on Book.
+            self.practitioner.addItem(clinic.staff.get(staff_id).name, staff_id)
+        if staff_id is not None:
+            self.practitioner.setCurrentIndex(self.practitioner.findData(staff_id))
+        self.treatments = {t.id: t for t in clinic.catalog.treatment_types()}
+        self.treatment = QComboBox()
+        for t in self.treatments.values():
+            self.treatment.addItem(f"{t.name} — {f.money(t.price)}", t.id)
+        self.date = date_edit(start.date() if start else clinic.today())
+        self.time = TimeCombo(f)
+        self.time.set_time(start.time() if start else DEFAULT_START)
+        self.ends = QLabel()
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(64)
+        self.packages = PackageChoices(f)
+        self.packages.hide()
+        self.price = QLabel()
+        self.price.setObjectName("note")
+
+        self.form.addRow("&Patient:", self.patient)
+        self.form.addRow("P&ractitioner:", self.practitioner)
+        self.form.addRow("&Treatment:", self.treatment)
+        self.form.addRow("&Date:", self.date)
+        self.form.addRow("Start ti&me:", beside(self.time, self.ends))
+        self.form.addRow("N&otes:", self.notes)
+        self.body.addWidget(self.packages)
+        self.body.addWidget(self.price)
+        if not self.treatments or not self.practitioner.count():
+            self.body.addWidget(QLabel("Add practitioners and treatment types in "
+                                       "File › Settings before booking."))
+        self.ok_button.setText("&Book")
+        self.fields = {"start": self.time, "notes": self.notes, "staff_id": self.practitioner,
+                       "treatment_type_id": self.treatment, "patient_id": self.patient}
+
+        self.patient.patient_changed.connect(self._offer_packages)
+        self.treatment.currentIndexChanged.connect(self._offer_packages)
+        self.date.dateChanged.connect(self._offer_packages)
+        self.time.currentIndexChanged.connect(self._show_end)
+        self.treatment.currentIndexChanged.connect(self._show_end)
+        self.packages.changed.connect(self._show_price)
+        self._offer_packages()
+        self._show_end()
+        (self.patient if patient_id is None else self.treatment).setFocus()
+
+    @classmethod
+    def ask(cls, clinic: Clinic, *, staff_id: int | None = None, start: datetime | None = None,
+            patient_id: int | None = None, parent: QWidget | None = None) -> int | None:
+        """The new appointment's id, or None when the desk cancelled."""
+        return super().ask(parent, clinic, staff_id=staff_id, start=start,
+                           patient_id=patient_id)
+
+    def start(self) -> datetime:
+        return datetime.combine(self.date.date().toPython(), self.time.value())
+
+    def save(self) -> None:
+        self.outcome = self.clinic.schedule.book(
+            self.patient.patient_id, self.practitioner.currentData(),
+            self.treatment.currentData(), self.start(), package=self.packages.chosen_id(),
+            notes=self.notes.toPlainText())
+
+    def _offer_packages(self, *_args) -> None:
+        patient, treatment = self.patient.patient_id, self.treatment.currentData()
+        packages = []
+        if patient is not None and treatment is not None:
+            try:
+                packages = self.clinic.schedule.eligible_packages(
+                    patient, treatment, self.date.date().toPython())
+            except ClinicError:
+                packages = []  # Book will show the service's reason
+        pays = {p.id: self.clinic.schedule.patient_pays(p.id, treatment) for p in packages}
+        self.packages.set_packages(packages, pays)
+        self.ok_button.setEnabled(patient is not None and treatment is not None
+                                  and self.practitioner.count() > 0)
+        self.ok_button.setToolTip("" if patient is not None else "Choose a patient first.")
+        self._show_price()
+
+    def _show_price(self) -> None:
+        treatment = self.treatments.get(self.treatment.currentData())
+        package = self.packages.chosen()
+        if treatment is None:
+            self.price.setText("")
+        elif package is not None:
+            pays = self.clinic.schedule.patient_pays(package.id, treatment.id)
+            self.price.setText(f"Covered by \u201c{package.name}\u201d: the patient pays "
+                               f"{self._f.money(pays)} at arrival.")
+        else:
+            self.price.setText(f"Standard price: {self._f.money(treatment.price)} at arrival.")
+
+    def _show_end(self, *_args) -> None:
+        treatment = self.treatments.get(self.treatment.currentData())
+        if treatment is None:
+            self.ends.setText("")
+            return
+        end = self.start() + timedelta(minutes=treatment.duration_min)
+        self.ends.setText(f"until {self._f.time(end)}")

@@ -1,0 +1,44 @@
+"""Billing Info > Add package (R12): pick one of the patient's packages that can cover this
+appointment; the first is the one the service would choose."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+from app.services import Clinic
+from app.services.packages import PackageSummary
+from app.services.schedule import AppointmentRow
+
+from ..formats import Formats
+from ..forms import FormDialog
+from .package_choices import PackageChoices
+
+
+class AddPackageDialog(FormDialog):
+    def __init__(self, clinic: Clinic, appointment: AppointmentRow,
+                 packages: list[PackageSummary], parent: QWidget | None = None):
+        super().__init__("Add Package", parent)
+        self.clinic = clinic
+        self.appointment = appointment
+        f = Formats(clinic)
+        intro = QLabel(f"Cover {appointment.patient_name}'s {appointment.treatment_name} on "
+                       f"{f.date(appointment.start.date())} with:")
+        intro.setWordWrap(True)
+        self.body.insertWidget(0, intro)
+        self.choices = PackageChoices(f, optional=False)
+        self.choices.set_packages(packages, {
+            p.id: clinic.schedule.patient_pays(p.id, appointment.treatment_type_id)
+            for p in packages})
+        self.body.addWidget(self.choices)
+        self.ok_button.setText("&Apply Package")
+
+    @classmethod
+    def ask(cls, clinic: Clinic, appointment: AppointmentRow, packages: list[PackageSummary],
+            parent: QWidget | None = None) -> int | None:
+        """The package applied, or None when the desk cancelled."""
+        return super().ask(parent, clinic, appointment, packages)
+
+    def save(self) -> None:
+        package_id = self.choices.chosen_id()
+        self.clinic.schedule.apply_package(self.appointment.id, package_id)
+        self.outcome = package_id

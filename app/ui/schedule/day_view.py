@@ -1,0 +1,317 @@
+"""The day grid: one column per practitioner, a row per quarter hour, a block per visit.
+
+It only shows and reports: a click selects, a double-click on an empty quarter hour asks to
+book, a drag asks to move. The tab decides what happens, through the services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QToolTip, QWidget
+
+from app.services.schedule import AppointmentRow
+
+from ..formats import Formats
+from . import painting
+from .day_layout import GUTTER, Block, Column, DayLayout
+
+HEADER_HEIGHT = 34
+
+
+class DayGrid(QWidget):
+    selected = Signal(object)  # appointment id, or None
+    book_requested = Signal(int, object)  # practitioner id, start
+    move_requested = Signal(int, int, object)  # appointment id, practitioner id, start
+    laid_out = Signal()
+
+    def __init__(self, formats: Formats, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._f = formats
+        self.layout_ = DayLayout(date.today(), [], [])
+        self.selected_id: int | None = None
+        #: The quarter hour last clicked: where Ctrl+N books.
+        self.current_slot: tuple[int, datetime] | None = None
+        self.now: datetime | None = None
+        self._press: tuple[QPointF, Block | None] | None = None
+        self._drag: Block | None = None  # where the dragged visit would go
+        self._hover: tuple[int, datetime] | None = None
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Day schedule")
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+    # what the grid shows
+    def set_day(self, day: date, columns: list[Column], rows: list[AppointmentRow],
+                now: datetime | None = None) -> None:
+        self.now = now
+        if self.current_slot and self.current_slot[1].date() != day:
+            self.current_slot = None
+        self._drag = self._press = None
+        self.layout_ = DayLayout(day, columns, rows, self.width())
+        self.setMinimumSize(int(self.layout_.min_width), int(self.layout_.height))
+        if self.layout_.block_of(self.selected_id) is None:
+            self.selected_id = None
+        self._describe()
+        self.laid_out.emit()
+        self.update()
+
+    def rows(self) -> list[AppointmentRow]:
+        return [b.row for b in self.layout_.blocks]
+
+    def select(self, appointment_id: int | None) -> None:
+        if self.layout_.block_of(appointment_id) is None:
+            appointment_id = None
+        if appointment_id != self.selected_id:
+            self.selected_id = appointment_id
+            self._describe()
+            self.update()
+        self.selected.emit(appointment_id)
+
+    def drop(self, appointment_id: int, staff_id: int, start: datetime) -> None:
+        """Where a drag ends: ask for the move (the tab asks the service, which may refuse)."""
+        block = self.layout_.block_of(appointment_id)
+        if block is not None and (block.row.staff_id, block.row.start) == (staff_id, start):
+            return
+        self.move_requested.emit(appointment_id, staff_id, start)
+
+    # where things are, for the keyboard, tests and tooltips
+    def block_center(self, appointment_id: int) -> QPoint:
+        return self.layout_.block_of(appointment_id).rect.center().toPoint()
+
+    def slot_center(self, staff_id: int, start: datetime) -> QPoint:
+        column = self.layout_.index_of(staff_id)
+        return self.layout_.slot_rect(column, start).center().toPoint()
+
+    def block_rect(self, appointment_id: int) -> QRect:
+        return self.layout_.block_of(appointment_id).rect.toAlignedRect()
+
+    # Qt
+    def sizeHint(self) -> QSize:
+        return QSize(int(self.layout_.width), int(self.layout_.height))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            layout = self.layout_
+            self.layout_ = DayLayout(layout.day, layout.columns, self.rows(), self.width())
+            self.laid_out.emit()
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        clip = QRectF(event.rect())
+        painting.paint_grid(p, self.layout_, self._f, clip, self.now)
+        if self._hover is not None and self._drag is None:
+            column = self.layout_.index_of(self._hover[0])
+            if column is not None:
+                painting.paint_hover(p, self.layout_.slot_rect(column, self._hover[1]),
+                                     f"{self._f.time(self._hover[1])}  double-click to book")
+        dragged = self._drag.row.id if self._drag is not None else None
+        for block in self.layout_.blocks:
+            if block.row.id == dragged:
+                p.setOpacity(0.35)
+            painting.paint_block(p, block, self._f, selected=block.row.id == self.selected_id)
+            p.setOpacity(1)
+        if self._drag is not None:
+            painting.paint_block(p, self._drag, self._f, selected=True, ghost=True)
+        p.end()
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return super().mousePressEvent(event)
+        point = event.position()
+        block = self.layout_.block_at(point)
+        self._press = (point, block)
+        self.current_slot = None if block else self.layout_.slot_at(point)
+        self.select(block.row.id if block else None)
+
+    def mouseMoveEvent(self, event) -> None:
+        point = event.position()
+        # The press is remembered rather than asking event.buttons(): the same on every platform.
+        if self._press is not None and self._press[1] is not None:
+            start, block = self._press
+            if (self._drag is not None or (point - start).manhattanLength()
+                    >= QApplication.startDragDistance()):
+                self._drag = self._target(block, point - start, point.x())
+                self.setCursor(Qt.CursorShape.ClosedHandCursor)
+                self.update()
+            return
+        slot = None if self.layout_.block_at(point) else self.layout_.slot_at(point)
+        if slot != self._hover:
+            self._hover = slot
+            self.update()
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return super().mouseReleaseEvent(event)
+        drag, self._drag, self._press = self._drag, None, None
+        self.unsetCursor()
+        self.update()
+        if drag is not None:
+            self.drop(drag.row.id, drag.row.staff_id, drag.row.start)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        point = event.position()
+        block = self.layout_.block_at(point)
+        if block is not None:
+            self.select(block.row.id)
+            return
+        slot = self.layout_.slot_at(point)
+        if slot is not None:
+            self.current_slot = slot
+            self.book_requested.emit(*slot)
+
+    def leaveEvent(self, event) -> None:
+        self._hover = None
+        self.update()
+        super().leaveEvent(event)
+
+    def keyPressEvent(self, event) -> None:
+        key = event.key()
+        if key == Qt.Key.Key_Escape and self._drag is not None:
+            self._drag = self._press = None
+            self.unsetCursor()
+            self.update()
+            return
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self._step(-1 if key == Qt.Key.Key_Up else 1)
+            return
+        super().keyPressEvent(event)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            block = self.layout_.block_at(event.position() if hasattr(event, "position")
+                                          else QPointF(event.pos()))
+            if block is None:
+                QToolTip.hideText()
+                event.ignore()
+            else:
+                QToolTip.showText(event.globalPos(), painting.tooltip(block.row, self._f),
+                                  self, block.rect.toAlignedRect())
+            return True
+        return super().event(event)
+
+    # helpers
+    def _target(self, block: Block, moved: QPointF, x: float) -> Block:
+        """The dragged visit snapped to the quarter hours, in the column under the pointer."""
+        layout = self.layout_
+        column = layout.column_at(x)
+        if column is None:
+            column = 0 if x < GUTTER else len(layout.columns) - 1
+        start = layout.time_at(block.rect.top() - 1 + moved.y(), nearest=True)
+        length = block.row.end - block.row.start
+        first = datetime.combine(layout.day, time(layout.first_hour))
+        last = datetime.combine(layout.day, time(0)) + timedelta(hours=layout.last_hour)
+        if start is None:
+            start = first if moved.y() < 0 else last - length
+        start = max(first, min(start, last - length))
+        row = replace(block.row, start=start, end=start + length,
+                      staff_id=layout.columns[column].staff_id)
+        return Block(row, layout.rect_for(column, row.start, row.end), column)
+
+    def _step(self, direction: int) -> None:
+        ordered = sorted(self.rows(), key=lambda r: (r.start, r.staff_id))
+        ids = [r.id for r in ordered]
+        if not ids:
+            return
+        if self.selected_id not in ids:
+            index = 0 if direction > 0 else len(ids) - 1
+        else:
+            index = max(0, min(ids.index(self.selected_id) + direction, len(ids) - 1))
+        self.select(ids[index])
+
+    def _describe(self) -> None:
+        block = self.layout_.block_of(self.selected_id)
+        text = "No appointment selected." if block is None else " ".join(
+            painting.block_lines(block.row, self._f))
+        self.setAccessibleDescription(text)
+
+
+class ColumnHeader(QWidget):
+    """Practitioners' names above their columns; stays put while the grid scrolls."""
+
+    def __init__(self, grid: DayGrid, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._grid = grid
+        self.offset = 0
+        grid.laid_out.connect(self.update)
+
+    def set_offset(self, offset: int) -> None:
+        self.offset = offset
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor("#eef1f4"))
+        p.setPen(QColor("#c9ced6"))
+        p.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
+        layout = self._grid.layout_
+        font = QFont(self.font())
+        font.setBold(True)
+        p.setFont(font)
+        metrics = QFontMetricsF(font)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        counts: dict[int, int] = {}
+        for row in self._grid.rows():
+            if row.status != "cancelled":
+                counts[row.staff_id] = counts.get(row.staff_id, 0) + 1
+        for index, column in enumerate(layout.columns):
+            left = layout.column_left(index) - self.offset
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(column.colour))
+            p.drawEllipse(QPointF(left + 14, self.height() / 2), 5, 5)
+            count = counts.get(column.staff_id, 0)
+            text = f"{column.name}  ({count})" if count else column.name
+            p.setPen(QColor("#1f2937"))
+            width = layout.column_width - 30
+            p.drawText(QPointF(left + 25, (self.height() + metrics.capHeight()) / 2),
+                       metrics.elidedText(text, Qt.TextElideMode.ElideRight, width))
+            p.setPen(QColor("#dde1e6"))
+            p.drawLine(int(left), 6, int(left), self.height() - 6)
+        p.end()
+
+
+class DayView(QScrollArea):
+    """The grid in a scroll area, with the practitioners' header pinned above it."""
+
+    def __init__(self, formats: Formats, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.grid = DayGrid(formats)
+        self.setWidget(self.grid)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setViewportMargins(0, HEADER_HEIGHT, 0, 0)
+        self.header = ColumnHeader(self.grid, self)
+        self.horizontalScrollBar().valueChanged.connect(self.header.set_offset)
+        self.verticalScrollBar().rangeChanged.connect(self._apply_scroll)
+        self._pending_y: int | None = None
+        self.grid.selected.connect(self._show_selected)
+
+    def scroll_to(self, when: datetime) -> None:
+        self._pending_y = max(int(self.grid.layout_.y_of(when)), 0)
+        self._apply_scroll()
+
+    def top_time(self) -> datetime | None:
+        return self.grid.layout_.time_at(self.verticalScrollBar().value() + 1)
+
+    def _apply_scroll(self, *_range) -> None:
+        bar = self.verticalScrollBar()
+        if self._pending_y is not None and bar.maximum() > 0:
+            bar.setValue(min(self._pending_y, bar.maximum()))
+            self._pending_y = None
+
+    def _show_selected(self, appointment_id) -> None:
+        if appointment_id is not None:
+            rect = self.grid.block_rect(appointment_id)
+            self.ensureVisible(rect.center().x(), rect.center().y(), 20,
+                               min(rect.height() // 2 + 20, 200))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        frame = self.frameWidth()
+        self.header.setGeometry(frame, frame, self.viewport().width(), HEADER_HEIGHT)

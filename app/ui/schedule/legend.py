@@ -1,0 +1,42 @@
+"""What the colours and marks on the grid mean."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from .painting import legend_text, paint_swatch
+
+STATUSES = ("booked", "arrived", "no_show", "cancelled")
+
+
+class Legend(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        entries = [(status, legend_text(status)) for status in STATUSES]
+        entries.append((None, "Covered by a package"))
+        for status, text in entries:
+            swatch = QLabel()
+            swatch.setPixmap(_swatch(status))
+            label = QLabel(text)
+            label.setBuddy(swatch)
+            row.addWidget(swatch)
+            row.addWidget(label)
+            row.addSpacing(10)
+        self.setAccessibleName("Legend")
+        self.setAccessibleDescription(", ".join(text for _status, text in entries))
+
+
+def _swatch(status: str | None) -> QPixmap:
+    size = 16 if status is None else 22
+    pixmap = QPixmap(size * 2, 16 * 2)
+    pixmap.setDevicePixelRatio(2)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pixmap)
+    paint_swatch(p, QRectF(0.5, 0.5, size - 1, 15), status)
+    p.end()
+    return pixmap

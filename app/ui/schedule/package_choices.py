@@ -1,0 +1,94 @@
+"""The Packages section (R10): the patient's packages that can cover this visit, as the
+service lists them, its first one pre-selected; the desk can untick "Use a package"."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGroupBox, QLabel, QRadioButton,
+                               QVBoxLayout, QWidget)
+
+from app.services.packages import PackageSummary
+
+from ..formats import Formats
+
+
+def uses_left_text(package: PackageSummary) -> str:
+    """What choosing it leaves: this visit takes one of the uses still available (R11)."""
+    return f"{package.uses_available - 1} of {package.uses_total} left after this"
+
+
+def details_text(package: PackageSummary, pays: int | None, f: Formats) -> str:
+    expiry = (f"expires {f.date(package.expires_on)}" if package.expires_on is not None
+              else "no expiry")
+    parts = [uses_left_text(package), expiry]
+    if pays is not None:
+        parts.append(f"patient pays {f.money(pays)}")
+    return " · ".join(parts)
+
+
+class PackageChoices(QGroupBox):
+    changed = Signal()
+
+    def __init__(self, formats: Formats, parent: QWidget | None = None, *,
+                 optional: bool = True):
+        super().__init__("Packages", parent)
+        self._f = formats
+        self.use = QCheckBox("&Use a package")
+        self.use.setChecked(True)
+        self.use.setVisible(optional)
+        self.use.toggled.connect(self._use_toggled)
+        self.group = QButtonGroup(self)
+        self.group.idToggled.connect(lambda _id, on: on and self.changed.emit())
+        self.buttons: dict[int, QRadioButton] = {}
+        self._notes: list[QLabel] = []
+        self._box = QVBoxLayout(self)
+        self._box.addWidget(self.use)
+        self.packages: list[PackageSummary] = []
+
+    def set_packages(self, packages: list[PackageSummary], pays: dict[int, int | None]) -> None:
+        """Show these choices; keep the desk's pick if it is still offered, else the first."""
+        kept = self.chosen_id()
+        had_none = not self.packages
+        for button in self.buttons.values():
+            self.group.removeButton(button)
+        for widget in [*self.buttons.values(), *self._notes]:
+            self._box.removeWidget(widget)
+            widget.deleteLater()
+        self.buttons, self._notes, self.packages = {}, [], list(packages)
+        for package in packages:
+            # Two packages can share a name; the purchase date tells them apart.
+            button = QRadioButton(f"{package.name}, bought "
+                                  f"{self._f.date(package.purchased_on)}")
+            button.setAccessibleDescription(details_text(package, pays.get(package.id),
+                                                         self._f))
+            note = QLabel(details_text(package, pays.get(package.id), self._f))
+            note.setObjectName("note")
+            note.setIndent(22)
+            self.group.addButton(button, package.id)
+            self._box.addWidget(button)
+            self._box.addWidget(note)
+            self.buttons[package.id] = button
+            self._notes.append(note)
+        if packages:
+            pick = kept if kept in self.buttons else packages[0].id
+            self.buttons[pick].setChecked(True)
+            if had_none:
+                self.use.setChecked(True)
+        self._use_toggled(self.use.isChecked())
+        self.setVisible(bool(packages))
+        self.changed.emit()
+
+    def chosen_id(self) -> int | None:
+        """The package to apply, or None for the standard price."""
+        if not self.packages or not self.use.isChecked():
+            return None
+        checked = self.group.checkedId()
+        return checked if checked in self.buttons else None
+
+    def chosen(self) -> PackageSummary | None:
+        return next((p for p in self.packages if p.id == self.chosen_id()), None)
+
+    def _use_toggled(self, on: bool) -> None:
+        for widget in [*self.buttons.values(), *self._notes]:
+            widget.setEnabled(on)
+        self.changed.emit()

@@ -1,0 +1,200 @@
+"""How the day grid looks: colours by status, blocks, lines and labels. Drawing only; what to
+draw and where comes from DayLayout."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+
+from app.services.schedule import STATUS_NAMES, AppointmentRow
+
+from ..formats import Formats
+from .day_layout import GUTTER, SLOT_HEIGHT, SLOT_MINUTES, Block, DayLayout
+
+
+@dataclass(frozen=True)
+class Look:
+    fill: str
+    edge: str
+    text: str
+    mark: str  # shown before the name, so status does not rest on colour alone
+
+
+LOOKS = {
+    "booked": Look("#e4effc", "#3b7dd8", "#16365c", ""),
+    "arrived": Look("#ddf3e4", "#2f8f52", "#174a2a", "\u2713 "),
+    "no_show": Look("#fde7e1", "#d4483f", "#6d1d18", "\u2298 "),
+    "cancelled": Look("#f4f5f7", "#b3b9c2", "#8a9099", ""),
+}
+PACKAGE_COLOUR = "#7353ba"
+BACKGROUND = "#ffffff"
+OFF_HOURS = "#f7f8fa"
+HOUR_LINE = "#d3d8df"
+QUARTER_LINE = "#eef0f3"
+COLUMN_LINE = "#dde1e6"
+NOW_LINE = "#e0452b"
+SELECTED = "#111827"
+HOVER = "#eaf2fd"
+LABEL = "#5b6470"
+BADGE = 16
+
+
+def block_font(base: QFont, *, bold: bool = False) -> QFont:
+    font = QFont(base)
+    font.setPointSizeF(max(base.pointSizeF() - 0.5, 8))
+    font.setBold(bold)
+    return font
+
+
+def paint_grid(p: QPainter, layout: DayLayout, f: Formats, clip: QRectF,
+               now: datetime | None) -> None:
+    p.fillRect(clip, QColor(BACKGROUND))
+    p.fillRect(QRectF(0, clip.top(), GUTTER, clip.height()), QColor(OFF_HOURS))
+    small = QFont(p.font())
+    small.setPointSizeF(max(small.pointSizeF() - 1, 7.5))
+    p.setFont(small)
+    for slot in range(layout.slots() + 1):
+        y = slot * SLOT_HEIGHT
+        if y < clip.top() - SLOT_HEIGHT or y > clip.bottom() + SLOT_HEIGHT:
+            continue
+        on_hour = slot % (60 // SLOT_MINUTES) == 0
+        p.setPen(QPen(QColor(HOUR_LINE if on_hour else QUARTER_LINE), 1))
+        p.drawLine(QPointF(GUTTER - (8 if on_hour else 0), y + 0.5),
+                   QPointF(layout.width, y + 0.5))
+        if on_hour and slot < layout.slots():
+            when = layout.time_at(y + 1)
+            p.setPen(QColor(LABEL))
+            p.drawText(QRectF(0, y + 2, GUTTER - 12, SLOT_HEIGHT),
+                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, f.time(when))
+    p.setPen(QPen(QColor(COLUMN_LINE), 1))
+    for index in range(len(layout.columns) + 1):
+        x = layout.column_left(index) + 0.5
+        p.drawLine(QPointF(x, clip.top()), QPointF(x, clip.bottom()))
+    if now is not None and now.date() == layout.day:
+        y = layout.y_of(now)
+        p.setPen(QPen(QColor(NOW_LINE), 2))
+        p.drawLine(QPointF(GUTTER - 6, y), QPointF(layout.width, y))
+        p.setBrush(QColor(NOW_LINE))
+        p.drawEllipse(QPointF(GUTTER - 6, y), 3.5, 3.5)
+
+
+def paint_hover(p: QPainter, rect: QRectF, text: str) -> None:
+    p.fillRect(rect.adjusted(1, 1, -1, 0), QColor(HOVER))
+    p.setPen(QColor("#3b6fb6"))
+    p.drawText(rect.adjusted(8, 0, -6, 0),
+               Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+
+
+def paint_block(p: QPainter, block: Block, f: Formats, *, selected: bool = False,
+                ghost: bool = False) -> None:
+    row, rect = block.row, block.rect
+    look = LOOKS.get(row.status, LOOKS["booked"])
+    cancelled = row.status == "cancelled"
+    p.save()
+    if ghost:
+        p.setOpacity(0.75)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    edge = QPen(QColor(SELECTED if selected else look.edge), 2.2 if selected else 1)
+    if cancelled or ghost:
+        edge.setStyle(Qt.PenStyle.DashLine)
+    p.setPen(edge)
+    p.setBrush(QColor(look.fill))
+    p.drawRoundedRect(rect, 4, 4)
+    # A bar down the left edge: the status colour, readable even when the block is narrow.
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(look.edge))
+    p.drawRoundedRect(QRectF(rect.left() + (1 if selected else 0.5), rect.top() + 1, 4,
+                             rect.height() - 2), 2, 2)
+    text_rect = rect.adjusted(9, 3, -5, -2)
+    if row.package_id is not None:
+        _badge(p, QRectF(rect.right() - BADGE - 4, rect.top() + 4, BADGE, BADGE))
+        text_rect.setRight(text_rect.right() - BADGE - 3)
+    _text(p, row, text_rect, look, f, strike=cancelled)
+    p.restore()
+
+
+def block_lines(row: AppointmentRow, f: Formats) -> list[str]:
+    look = LOOKS.get(row.status, LOOKS["booked"])
+    return [f"{look.mark}{row.patient_name}", row.treatment_name,
+            f"{f.time(row.start)} – {f.time(row.end)}"]
+
+
+def _text(p: QPainter, row: AppointmentRow, rect: QRectF, look: Look, f: Formats, *,
+          strike: bool) -> None:
+    lines = block_lines(row, f)
+    if rect.height() < 30:
+        # A short visit: name and treatment on one line rather than a clipped second one.
+        lines = [f"{lines[0]} · {row.treatment_name}"]
+    fonts = [block_font(p.font(), bold=True), block_font(p.font())]
+    y = rect.top()
+    for number, line in enumerate(lines):
+        font = fonts[min(number, 1)]
+        font.setStrikeOut(strike)
+        metrics = QFontMetricsF(font)
+        if y + metrics.height() > rect.bottom() + 2 and number > 0:
+            break
+        p.setFont(font)
+        p.setPen(QColor(look.text if number < 2 else _softer(look.text)))
+        p.drawText(QRectF(rect.left(), y, rect.width(), metrics.height()),
+                   Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                   metrics.elidedText(line, Qt.TextElideMode.ElideRight, rect.width()))
+        y += metrics.height()
+
+
+def _badge(p: QPainter, rect: QRectF) -> None:
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(PACKAGE_COLOUR))
+    p.drawRoundedRect(rect, 4, 4)
+    font = block_font(p.font(), bold=True)
+    font.setStrikeOut(False)
+    p.setFont(font)
+    p.setPen(QColor("white"))
+    p.drawText(rect, Qt.AlignmentFlag.AlignCenter, "P")
+
+
+def _softer(colour: str) -> QColor:
+    c = QColor(colour)
+    return QColor.fromHslF(c.hslHueF(), c.hslSaturationF() * 0.6,
+                           min(c.lightnessF() + 0.18, 0.55))
+
+
+def paint_swatch(p: QPainter, rect: QRectF, status: str | None) -> None:
+    """The legend's sample of one status, or (None) of the package badge."""
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    if status is None:
+        _badge(p, rect)
+        return
+    look = LOOKS[status]
+    pen = QPen(QColor(look.edge), 1)
+    if status == "cancelled":
+        pen.setStyle(Qt.PenStyle.DashLine)
+    p.setPen(pen)
+    p.setBrush(QColor(look.fill))
+    p.drawRoundedRect(rect, 3, 3)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(look.edge))
+    p.drawRoundedRect(QRectF(rect.left() + 0.5, rect.top() + 1, 3, rect.height() - 2), 1.5, 1.5)
+
+
+def legend_text(status: str) -> str:
+    return f"{LOOKS[status].mark}{STATUS_NAMES[status]}"
+
+
+def tooltip(row: AppointmentRow, f: Formats) -> str:
+    lines = [row.patient_name, row.treatment_name,
+             f"{f.time(row.start)} – {f.time(row.end)} with {row.staff_name}",
+             STATUS_NAMES.get(row.status, row.status)]
+    if row.package_id is not None:
+        lines.append(f"Covered by the package \u201c{row.package_name}\u201d")
+    if row.status == "booked":
+        lines.append("Drag to move it; click to see its details.")
+    # Rich text on purpose, with everything the desk typed escaped: a name is never markup.
+    return "<p style='white-space:pre'>" + "<br>".join(map(html.escape, lines)) + "</p>"
+
+
+def minutes_label(start: datetime, minutes: int, f: Formats) -> str:
+    return f"{f.time(start)} – {f.time(start + timedelta(minutes=minutes))}"

@@ -1,0 +1,318 @@
+"""The appointment panel beside the grid: who, when, what state; what the desk can do next;
+and Billing Info: the package that covers it, the invoice once billed, Add Items."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QFormLayout, QFrame, QGridLayout, QGroupBox, QLabel, QMenu,
+                               QPushButton, QSizePolicy, QStackedLayout, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from app.services import Clinic
+from app.services.errors import ClinicError
+from app.services.schedule import STATUS_NAMES, AppointmentRow
+
+from .. import msgbox
+from ..dialogs.no_show_dialog import NoShowDialog
+from ..dialogs.reschedule_dialog import RescheduleDialog
+from ..formats import Formats
+from .add_package_dialog import AddPackageDialog
+from .painting import LOOKS
+
+ARRIVE_KEY = "Ctrl+R"
+
+
+class AppointmentPanel(QFrame):
+    changed = Signal(int)  # this appointment changed: redraw the day
+    moved = Signal(int, object)  # appointment id, its new start (maybe on another day)
+
+    def __init__(self, clinic: Clinic, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.clinic = clinic
+        self._f = Formats(clinic)
+        self.appointment: AppointmentRow | None = None
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setMinimumWidth(300)
+        self.setAccessibleName("Appointment")
+
+        self.hint = QLabel("Click an appointment to see it here.\n\nDouble-click an empty "
+                           "time to book one.")
+        self.hint.setObjectName("emptyNote")
+        self.hint.setWordWrap(True)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.title = QLabel()
+        title_font = QFont(self.font())
+        title_font.setPointSizeF(title_font.pointSizeF() + 3)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = QLabel()
+        self.status.setAccessibleName("Status")
+        self.status.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.when, self.practitioner, self.treatment, self.notes = (QLabel() for _ in range(4))
+        for label in (self.when, self.treatment, self.notes):
+            label.setWordWrap(True)
+        facts = QFormLayout()
+        facts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        facts.addRow("Status:", self.status)
+        facts.addRow("When:", self.when)
+        facts.addRow("Practitioner:", self.practitioner)
+        facts.addRow("Treatment:", self.treatment)
+        facts.addRow("Notes:", self.notes)
+        self._notes_row = facts
+
+        self.arrive_button = _button("&Arrive", f"Arrive the patient and bill the visit "
+                                     f"({ARRIVE_KEY})", self.arrive)
+        self.no_show_button = _button("N&o Show…", "The patient did not come: cover it with "
+                                      "their package, or charge a no-show fee", self.no_show)
+        self.reschedule_button = _button("Re&schedule…", "Move it to another day, time or "
+                                         "practitioner (or drag it on the grid)",
+                                         self.reschedule)
+        self.cancel_button = _button("&Cancel Appointment", "Cancel it; it stays on record "
+                                     "and frees any package use it held", self.cancel)
+        self.undo_arrival_button = _button("&Undo Arrival", "Back to booked: its invoice is "
+                                           "voided and any package use given back",
+                                           self.undo_arrival)
+        self.undo_no_show_button = _button("&Undo No Show", "Back to booked, exactly as "
+                                           "before the no-show (R18)", self.undo_no_show)
+        actions = QGridLayout()
+        actions.addWidget(self.arrive_button, 0, 0)
+        actions.addWidget(self.no_show_button, 0, 1)
+        actions.addWidget(self.reschedule_button, 1, 0)
+        actions.addWidget(self.cancel_button, 1, 1)
+        actions.addWidget(self.undo_arrival_button, 2, 0, 1, 2)
+        actions.addWidget(self.undo_no_show_button, 3, 0, 1, 2)
+
+        self.billing = self._billing_box()
+
+        details = QWidget()
+        column = QVBoxLayout(details)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.addWidget(self.title)
+        column.addLayout(facts)
+        column.addLayout(actions)
+        column.addWidget(self.billing)
+        column.addStretch(1)
+        self.details = details
+        self.stack = QStackedLayout(self)
+        self.stack.addWidget(self.hint)
+        self.stack.addWidget(details)
+        self._arrive_shortcut = QShortcut(QKeySequence(ARRIVE_KEY), self)
+        self._arrive_shortcut.activated.connect(self._arrive_by_key)
+        self.show_appointment(None)
+
+    def _billing_box(self) -> QGroupBox:
+        box = QGroupBox("Billing Info")
+        self.package = QLabel()
+        self.package.setWordWrap(True)
+        self.package.setAccessibleName("Package")
+        self.invoice = QLabel()
+        self.invoice.setWordWrap(True)
+        self.invoice.setAccessibleName("Invoice")
+        self.add_package_button = _button("Add Pac&kage…", "Cover this appointment with one of "
+                                          "the patient's packages", self.add_package)
+        self.remove_package_button = _button("Re&move Package", "Bill the standard price "
+                                             "instead (only until the appointment is "
+                                             "arrived)", self.remove_package)
+        self.payment_button = _button("Receive Pa&yment…", "Take payment for this invoice",
+                                      self.receive_payment)
+        self.add_items = QToolButton()
+        self.add_items.setText("Add &Items")
+        self.add_items.setToolTip("Sell something to this patient from the appointment")
+        self.add_items.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.add_items.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        menu = QMenu(self.add_items)
+        self.sell_package_action = menu.addAction("Sell a &Package…", self.sell_package)
+        self.add_items.setMenu(menu)
+        layout = QGridLayout(box)
+        layout.addWidget(self.package, 0, 0, 1, 2)
+        layout.addWidget(self.add_package_button, 1, 0)
+        layout.addWidget(self.remove_package_button, 1, 0)
+        layout.addWidget(self.invoice, 2, 0, 1, 2)
+        layout.addWidget(self.payment_button, 3, 0)
+        layout.addWidget(self.add_items, 4, 0)
+        return box
+
+    # what it shows
+    def show_appointment(self, appointment_id: int | None) -> None:
+        try:
+            a = (self.clinic.schedule.appointment(appointment_id)
+                 if appointment_id is not None else None)
+        except ClinicError:
+            a = None
+        self.appointment = a
+        if a is None:
+            self.stack.setCurrentWidget(self.hint)
+            return
+        f = self._f
+        self.title.setText(a.patient_name)
+        look = LOOKS[a.status]
+        self.status.setText(f"{look.mark}{STATUS_NAMES[a.status]}")
+        self.status.setStyleSheet(f"QLabel {{ background: {look.fill}; color: {look.text}; "
+                                  f"border: 1px solid {look.edge}; border-radius: 3px; "
+                                  f"padding: 1px 6px; font-weight: 600; }}")
+        self.when.setText(f"{f.date(a.start.date())}, {f.time(a.start)} – {f.time(a.end)}")
+        self.practitioner.setText(a.staff_name)
+        self.treatment.setText(a.treatment_name)
+        self.notes.setText(a.notes)
+        self._notes_row.setRowVisible(self.notes, bool(a.notes))
+        booked = a.status == "booked"
+        self.arrive_button.setVisible(booked)
+        self.no_show_button.setVisible(booked)
+        self.reschedule_button.setVisible(booked)
+        self.cancel_button.setVisible(booked)
+        self.undo_arrival_button.setVisible(a.status == "arrived")
+        self.undo_no_show_button.setVisible(a.status == "no_show")
+        self._show_billing(a)
+        self.stack.setCurrentWidget(self.details)
+
+    def _show_billing(self, a: AppointmentRow) -> None:
+        f = self._f
+        billable = a.status in ("booked", "arrived")
+        if a.package_id is not None:
+            p = self.clinic.packages.summary(a.package_id)
+            pays = self.clinic.schedule.patient_pays(a.package_id, a.treatment_type_id)
+            lines = [f"Package: \u201c{p.name}\u201d",
+                     f"{p.uses_remaining} of {p.uses_total} uses left"
+                     + (f" ({p.uses_booked} held by booked visits)" if p.uses_booked else ""),
+                     (f"Expires {f.date(p.expires_on)}" if p.expires_on else "No expiry")
+                     + (f" · {p.status}" if p.status != "active" else "")]
+            if pays is not None:
+                lines.append(f"Patient pays {f.money(pays)}")
+            self.package.setText("\n".join(lines))
+        elif a.status == "cancelled":
+            self.package.setText("Cancelled: nothing to bill.")
+        elif a.status == "no_show":
+            self.package.setText("No package used.")
+        else:
+            price = self.clinic.catalog.treatment_type(a.treatment_type_id).price
+            self.package.setText(f"Standard price: {f.money(price)}")
+        self.add_package_button.setVisible(billable and a.package_id is None)
+        self.remove_package_button.setVisible(billable and a.package_id is not None)
+        owing = False
+        if a.invoice_id is not None:
+            invoice = self.clinic.billing.invoice(a.invoice_id)
+            owing = invoice.balance > 0 and invoice.voided_at is None
+            state = (f"Balance {f.money(invoice.balance)}" if owing
+                     else invoice.status.capitalize())
+            self.invoice.setText(f"Invoice #{invoice.number}: {f.money(invoice.total)} · "
+                                 f"{state}")
+        else:
+            self.invoice.setText("Not billed yet: arrival bills it."
+                                 if a.status == "booked" else "No invoice.")
+        self.payment_button.setVisible(owing)
+
+    # what the desk does
+    def arrive(self) -> None:
+        a = self.appointment
+        try:
+            invoice_id = self.clinic.schedule.arrive(a.id)
+        except ClinicError as error:
+            msgbox.refusal(self, error, "Not arrived")
+            return
+        self.changed.emit(a.id)
+        # R14/R15: a visit fully covered (Patient Pays 0) is paid; anything owed is collected.
+        if self.clinic.billing.invoice(invoice_id).balance > 0:
+            self._take_payment(a.patient_id, invoice_id)
+
+    def no_show(self) -> None:
+        if NoShowDialog.ask(self.clinic, self.appointment.id, parent=self):
+            self.changed.emit(self.appointment.id)
+
+    def undo_no_show(self) -> None:
+        self._undo("Undo No Show", "Put this appointment back to booked? Its no-show invoice "
+                   "is voided (anything paid on it becomes the patient's credit) and its "
+                   "package, if it had one, is applied again.", self.clinic.schedule.undo_no_show)
+
+    def undo_arrival(self) -> None:
+        self._undo("Undo Arrival", "Put this appointment back to booked? Its invoice is "
+                   "voided (anything paid on it becomes the patient's credit) and any package "
+                   "use is given back.", self.clinic.schedule.undo_arrival)
+
+    def _undo(self, title: str, question: str, undo) -> None:
+        a = self.appointment
+        if not msgbox.confirm(self, title, question):
+            return
+        try:
+            warnings = undo(a.id)
+        except ClinicError as error:
+            msgbox.refusal(self, error, "Not undone")
+            return
+        self.changed.emit(a.id)
+        if warnings:
+            msgbox.show(self, title, "\n\n".join(warnings), icon=msgbox.Icon.Warning)
+
+    def reschedule(self) -> None:
+        start = RescheduleDialog.ask(self.clinic, self.appointment.id, parent=self)
+        if start is not None:
+            self.moved.emit(self.appointment.id, start)
+
+    def cancel(self) -> None:
+        a = self.appointment
+        if not msgbox.confirm(self, "Cancel Appointment",
+                              f"Cancel {a.patient_name}'s {a.treatment_name} at "
+                              f"{self._f.time(a.start)} on {self._f.date(a.start.date())}? It "
+                              "stays on record as cancelled."):
+            return
+        try:
+            self.clinic.schedule.cancel(a.id)
+        except ClinicError as error:
+            msgbox.refusal(self, error, "Not cancelled")
+            return
+        self.changed.emit(a.id)
+
+    def add_package(self) -> None:
+        a = self.appointment
+        try:
+            packages = self.clinic.schedule.eligible_packages(
+                a.patient_id, a.treatment_type_id, a.start.date(), excluding=a.id)
+        except ClinicError as error:
+            msgbox.refusal(self, error, "No package added")
+            return
+        if not packages:
+            msgbox.information(self, "Add Package",
+                               f"{a.patient_name} has no package with a use left that covers "
+                               f"{a.treatment_name} on {self._f.date(a.start.date())}. Sell "
+                               "one with Add Items › Sell a Package.")
+            return
+        if AddPackageDialog.ask(self.clinic, a, packages, parent=self) is not None:
+            self.changed.emit(a.id)
+
+    def remove_package(self) -> None:
+        try:
+            self.clinic.schedule.remove_package(self.appointment.id)
+        except ClinicError as error:
+            msgbox.refusal(self, error, "Package not removed")
+            return
+        self.changed.emit(self.appointment.id)
+
+    def receive_payment(self) -> None:
+        a = self.appointment
+        self._take_payment(a.patient_id, a.invoice_id)
+
+    def sell_package(self) -> None:
+        from ..dialogs.sale_dialog import SaleDialog  # the Patient Billing tab's sale (R5 #3)
+        a = self.appointment
+        if SaleDialog.ask(self.clinic, a.patient_id, appointment_id=a.id,
+                          parent=self) is not None:
+            self.changed.emit(a.id)
+
+    def _take_payment(self, patient_id: int, invoice_id: int) -> None:
+        from ..dialogs.payment_dialog import ReceivePaymentDialog  # Patient Billing's own
+        if ReceivePaymentDialog.ask(self.clinic, patient_id, invoice_id=invoice_id,
+                                    parent=self) is not None:
+            self.changed.emit(self.appointment.id)
+
+    def _arrive_by_key(self) -> None:
+        if self.arrive_button.isVisible() and self.arrive_button.isEnabled():
+            self.arrive_button.click()
+
+
+def _button(text: str, tip: str, slot) -> QPushButton:
+    button = QPushButton(text)
+    button.setToolTip(tip)
+    button.clicked.connect(slot)
+    return button
