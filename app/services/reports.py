@@ -1,6 +1,728 @@
-"""(being written)"""
+"""Reports over packages: sales, usage, outstanding liability, staff compensation (R3, R21).
+
+Every figure is computed in SQL (SQLAlchemy Core): the detail rows, the per-group totals and
+the grand total of one report section come from ONE statement. The section's detail query is
+a materialised CTE; the group totals and the grand total are GROUP BYs over that CTE, glued to
+the detail rows with UNION ALL. So the work of joining and numbering happens once, and Python
+only turns result rows into plain row objects. Nothing is formatted here (money stays in
+cents, dates stay dates); the UI and `report_export` format at the edge.
+
+A `Report` is generic: one or more `Section`s, each a table with typed `Column`s, rows,
+per-group subtotal rows and a grand total. A table view or an exporter needs nothing else.
+
+Per-use value (R3): use n of a package of price P and N uses is P // N, plus one cent for the
+last P % N uses — exactly `money.split_evenly(P, N)[n - 1]`; the values of all uses add up to
+P. "Use n" numbers a package's redemptions that are not voided, ordered by date then id (as
+on the package's show page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from operator import attrgetter
+from datetime import date, datetime, timedelta
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from sqlalchemy import and_, case, func, literal, null, or_, select, tuple_, union_all
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Select
+
+from ..models import (Appointment, Invoice, InvoiceLine, Package, PackageRefund,
+                      PackageTemplate, Patient, PaymentApplication, Redemption, Staff,
+                      TreatmentType)
+from . import validation as v
 from .base import Service
+from .errors import ValidationError
+
+NO_STAFF = "No Staff Member"  # R6
+EXPIRING_DAYS = 30
+KINDS = ("text", "money", "date", "int")
+
+
+# --------------------------------------------------------------------------------------
+# The generic shape
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a section. `key` is the attribute of each row that holds the value."""
+
+    key: str
+    heading: str
+    kind: str = "text"  # text | money (int cents) | date (datetime.date or None) | int
+    total: bool = False  # summed in the group totals and the grand total
+
+
+@dataclass(frozen=True)
+class Group:
+    """Subtotals of the rows sharing one value of the section's `group_by` key."""
+
+    key: Any  # the value of the grouped key (a template id, a staff id or None)
+    label: str  # what to show ("10 Massages", "No Staff Member")
+    count: int  # detail rows in the group (counted rows only, see Section.notes)
+    totals: Mapping[str, int]  # column key -> total, for every column with total=True
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple  # plain dataclass rows: getattr(row, column.key) is the cell's value
+    groups: tuple[Group, ...] = ()
+    totals: Mapping[str, int] = field(default_factory=dict)  # grand totals, column key -> int
+    count: int = 0  # counted rows (the grand total's row count)
+    group_by: str | None = None  # row attribute the groups are keyed on ("template_id")
+    group_heading: str = ""  # what a group is ("Package", "Staff member")
+    empty_text: str = "Nothing in this period."
+
+    def value(self, row, key: str):
+        return getattr(row, key)
+
+    def cells(self, row) -> tuple:
+        """The row's values in column order (raw: cents, dates, ints, text)."""
+        return tuple(getattr(row, c.key) for c in self.columns)
+
+    @property
+    def money_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.kind == "money")
+
+
+@dataclass(frozen=True)
+class Report:
+    """A finished report. `sections[0]` is the main table; the shortcuts read it."""
+
+    kind: str  # package_sales | package_usage | outstanding | compensation
+    title: str
+    subtitle: str  # the period or date, in words ("2026-01-01 to 2026-12-31")
+    currency: str
+    locale: str
+    generated_at: datetime
+    parameters: Mapping[str, Any]  # what was asked: start/end or on, template_id, staff_id
+    sections: tuple[Section, ...]
+    notes: tuple[str, ...] = ()  # sentences to print under the title
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self.sections[0].columns
+
+    @property
+    def rows(self) -> tuple:
+        return self.sections[0].rows
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        return self.sections[0].groups
+
+    @property
+    def totals(self) -> Mapping[str, int]:
+        return self.sections[0].totals
+
+    @property
+    def count(self) -> int:
+        return self.sections[0].count
+
+    def section(self, title: str) -> Section:
+        for section in self.sections:
+            if section.title == title:
+                return section
+        raise KeyError(title)
+
+
+# --------------------------------------------------------------------------------------
+# Row types (slotted dataclasses: cheap to build by the hundred thousand)
+
+
+@dataclass(slots=True)
+class SaleRow:
+    package_id: int
+    purchased_on: date
+    invoice_id: int
+    invoice_number: int
+    patient_id: int
+    patient_name: str
+    template_id: int
+    package_name: str
+    staff_id: int | None
+    staff_name: str  # "No Staff Member" when unassigned (R6)
+    price: int
+    tax: int
+    collected: int  # applied to the sale invoice, before any package refund
+    refunded: int  # the package refund amount (0 if none)
+    status: str  # active | expired | refunded | used up | void (as of today)
+
+
+@dataclass(slots=True)
+class UsageRow:
+    redemption_id: int
+    redeemed_on: date
+    patient_id: int
+    patient_name: str
+    package_id: int
+    template_id: int
+    package_name: str
+    treatment_name: str
+    practitioner_id: int
+    practitioner_name: str
+    use_number: int
+    uses_total: int
+    per_use_value: int  # R3
+    patient_pays: int
+    reason: str  # arrived | no_show
+
+    @property
+    def uses_remaining(self) -> int:
+        """Uses left after this one."""
+        return self.uses_total - self.use_number
+
+    @property
+    def use(self) -> str:
+        return f"{self.use_number} of {self.uses_total}"
+
+
+@dataclass(slots=True)
+class OutstandingRow:
+    package_id: int
+    purchased_on: date
+    patient_id: int
+    patient_name: str
+    template_id: int
+    package_name: str
+    expires_on: date | None  # None: no expiry
+    uses_total: int
+    uses_redeemed: int  # as of the report date
+    uses_remaining: int
+    unredeemed_value: int  # sum of the per-use values of the remaining uses (R3)
+
+
+@dataclass(slots=True)
+class CompensationRow:
+    staff_id: int | None
+    staff_name: str
+    sales: int  # packages sold assigned to them (not void)
+    sales_value: int  # their price
+    uses: int  # redemptions they performed
+    uses_value: int  # per-use value of those
+    compensated_uses: int  # ... whose appointment still compensates the practitioner
+    compensated_value: int
+    double_uses: int  # compensated uses of packages whose sale was assigned to them (R7)
+    double_value: int
+
+    @property
+    def flag(self) -> str:
+        return "Double compensation" if self.double_uses else ""
+
+
+@dataclass(slots=True)
+class DoubleCompensationRow:
+    redemption_id: int
+    redeemed_on: date
+    appointment_id: int
+    patient_id: int
+    patient_name: str
+    package_id: int
+    template_id: int
+    package_name: str
+    staff_id: int
+    staff_name: str
+    purchased_on: date
+    use_number: int
+    uses_total: int
+    per_use_value: int
+
+    @property
+    def use(self) -> str:
+        return f"{self.use_number} of {self.uses_total}"
+
+
+# --------------------------------------------------------------------------------------
+# Columns
+
+SALES_COLUMNS = (
+    Column("purchased_on", "Date", "date"),
+    Column("invoice_number", "Invoice", "int"),
+    Column("patient_name", "Patient"),
+    Column("package_name", "Package"),
+    Column("staff_name", "Staff"),
+    Column("price", "Price", "money", total=True),
+    Column("tax", "Tax", "money", total=True),
+    Column("collected", "Collected", "money", total=True),
+    Column("refunded", "Refunded", "money", total=True),
+    Column("status", "Status"),
+)
+
+USAGE_COLUMNS = (
+    Column("redeemed_on", "Date", "date"),
+    Column("patient_name", "Patient"),
+    Column("package_name", "Package"),
+    Column("treatment_name", "Treatment"),
+    Column("practitioner_name", "Practitioner"),
+    Column("use", "Use"),
+    Column("per_use_value", "Per-use value", "money", total=True),
+    Column("patient_pays", "Patient Pays", "money", total=True),
+    Column("uses_remaining", "Uses remaining", "int"),
+)
+
+OUTSTANDING_COLUMNS = (
+    Column("purchased_on", "Purchased", "date"),
+    Column("patient_name", "Patient"),
+    Column("package_name", "Package"),
+    Column("expires_on", "Expires", "date"),
+    Column("uses_total", "Uses", "int"),
+    Column("uses_redeemed", "Used", "int", total=True),
+    Column("uses_remaining", "Remaining", "int", total=True),
+    Column("unredeemed_value", "Unredeemed value", "money", total=True),
+)
+
+COMPENSATION_COLUMNS = (
+    Column("staff_name", "Staff member"),
+    Column("sales", "Packages sold", "int", total=True),
+    Column("sales_value", "Sales value", "money", total=True),
+    Column("uses", "Uses performed", "int", total=True),
+    Column("uses_value", "Uses value", "money", total=True),
+    Column("compensated_uses", "Compensated uses", "int", total=True),
+    Column("compensated_value", "Compensated value", "money", total=True),
+    Column("double_uses", "Double-compensated uses", "int", total=True),
+    Column("double_value", "Double-compensated value", "money", total=True),
+    Column("flag", "Flag"),
+)
+
+DOUBLE_COLUMNS = (
+    Column("redeemed_on", "Date", "date"),
+    Column("staff_name", "Staff member"),
+    Column("patient_name", "Patient"),
+    Column("package_name", "Package"),
+    Column("purchased_on", "Sold on", "date"),
+    Column("use", "Use"),
+    Column("per_use_value", "Per-use value", "money", total=True),
+)
+
+
+# --------------------------------------------------------------------------------------
+# SQL building blocks
+
+
+def _patient_name():
+    return (Patient.first_name + " " + Patient.last_name).label("patient_name")
+
+
+def _use_value(price, uses, use_number):
+    """Per-use value of use `use_number` (R3), exactly money.split_evenly(price, uses)."""
+    return price // uses + case((use_number > uses - price % uses, 1), else_=0)
+
+
+def _value_of_first(price, uses, k):
+    """Sum of the per-use values of uses 1..k (R3): k·(P//N) + max(0, k − (N − P%N))."""
+    return k * (price // uses) + func.max(0, k - (uses - price % uses))
+
+
+def _use_number(r):
+    """Use n of its package for redemption row `r`: the live redemptions of the package up
+    to it, by date then id (one short range of ix_redemptions_live per row)."""
+    b = aliased(Redemption)
+    return (select(func.count()).select_from(b)
+            .where(b.package_id == r.package_id, b.voided_at.is_(None),
+                   tuple_(b.redeemed_on, b.id) <= tuple_(r.redeemed_on, r.id))
+            .scalar_subquery())
+
+
+def _numbered(start: date, end: date):
+    """Live redemptions on `start`..`end` with their use numbers, computed once (a
+    materialised CTE, so the number is not re-counted for every expression that uses it)."""
+    return (select(Redemption.id, Redemption.package_id, Redemption.appointment_id,
+                   Redemption.redeemed_on, Redemption.patient_pays, Redemption.reason,
+                   _use_number(Redemption).label("use_number"))
+            .where(Redemption.voided_at.is_(None), Redemption.redeemed_on.between(start, end))
+            .cte("numbered").prefix_with("MATERIALIZED"))
+
+
+def _names(s, model) -> dict:
+    return dict(s.execute(select(model.id, model.name)).all())
+
+
+@dataclass
+class _Spec:
+    """How to turn one detail query into a section.
+
+    The detail query's columns are labelled; `build` turns one of its rows (a tuple in that
+    column order) into a row object. `sums` name the columns totalled per group and overall.
+    """
+
+    detail: Select
+    build: Callable[[tuple], Any]
+    sums: Sequence[str]
+    order: Sequence[str]  # row attributes the rows are sorted by (none: as they come)
+    group_key: str | None = None
+    label_of: Callable[[Any], str] | None = None  # group key -> label
+    counted: str | None = None  # a 0/1 detail column: only rows with 1 enter the totals
+
+
+def _section_statement(spec: _Spec):
+    """detail rows (level 0), one total per group (level 1) and the grand total (level 2)
+    from one statement over one materialised CTE."""
+    base = spec.detail.cte("base").prefix_with("MATERIALIZED")
+    columns = list(base.c)
+
+    def total_branch(level: int, grouped: bool):
+        items = [literal(level).label("_level"), func.count().label("_n")]
+        for col in columns:
+            if col.key in spec.sums:
+                items.append(func.coalesce(func.sum(col), 0))
+            elif grouped and col.key == spec.group_key:
+                items.append(col)
+            else:
+                items.append(null())
+        query = select(*items).select_from(base)
+        if spec.counted is not None:
+            query = query.where(base.c[spec.counted] == 1)
+        if grouped:
+            query = query.group_by(base.c[spec.group_key])
+        return query
+
+    branches = [select(literal(0).label("_level"), literal(1).label("_n"), *columns)]
+    if spec.group_key is not None:
+        branches.append(total_branch(1, True))
+    branches.append(total_branch(2, False))
+    # No ORDER BY: rows are sorted in Python (cheap: they mostly arrive in order already),
+    # which spares SQLite a sort of the whole result through a temporary B-tree.
+    return union_all(*branches)
+
+
+def _run_section(s, spec: _Spec, *, title: str, columns: tuple[Column, ...],
+                 group_heading: str = "", empty_text: str = "Nothing in this period.") -> Section:
+    keys = [c.key for c in spec.detail.selected_columns]
+    sum_positions = [(key, keys.index(key) + 2) for key in spec.sums]
+    group_pos = keys.index(spec.group_key) + 2 if spec.group_key else None
+    build = spec.build
+    rows: list = []
+    groups: list[Group] = []
+    totals: dict[str, int] = {key: 0 for key, _ in sum_positions}
+    count = 0
+    for raw in s.connection().execute(_section_statement(spec)):
+        level = raw[0]
+        if level == 0:
+            rows.append(build(raw))
+        elif level == 1:
+            key = raw[group_pos]
+            groups.append(Group(key, spec.label_of(key) if spec.label_of else str(key), raw[1],
+                                {k: raw[p] for k, p in sum_positions}))
+        else:
+            count = raw[1]
+            totals = {k: raw[p] for k, p in sum_positions}
+    if spec.order:
+        rows.sort(key=attrgetter(*spec.order))
+    groups.sort(key=lambda g: (g.label.casefold(), str(g.key)))
+    return Section(title, columns, tuple(rows), tuple(groups), totals, count,
+                   spec.group_key, group_heading, empty_text)
+
+
+# --------------------------------------------------------------------------------------
+# The service
 
 
 class ReportService(Service):
-    pass
+    """`clinic.reports`: every method validates, reads in one transaction, returns a Report."""
+
+    def package_sales(self, start: date, end: date, *, template_id: int | None = None,
+                      staff_id: int | None = None) -> Report:
+        """Each package sold (purchase date) on `start`..`end`, with totals per package (R21).
+
+        `staff_id` keeps the sales assigned to that staff member (R6). Void sales are listed
+        with status "void" but left out of the totals. Status is as of today.
+        """
+        start, end = self._period(start, end)
+        today = self._today()
+        redeemed = (select(func.count()).select_from(Redemption)
+                    .where(Redemption.package_id == Package.id, Redemption.voided_at.is_(None))
+                    .scalar_subquery())
+        status = case(
+            (Package.status.in_(("refunded", "void")), Package.status),
+            (redeemed >= Package.uses_total, "used up"),
+            (and_(Package.expires_on.is_not(None), Package.expires_on < today), "expired"),
+            else_="active")
+        collected = (select(func.coalesce(func.sum(PaymentApplication.amount), 0))
+                     .where(PaymentApplication.invoice_id == Package.invoice_id,
+                            PaymentApplication.reason != "package_refund")
+                     .scalar_subquery())
+        refunded = (select(func.coalesce(func.sum(PackageRefund.amount), 0))
+                    .where(PackageRefund.package_id == Package.id).scalar_subquery())
+        tax = (select(func.coalesce(func.sum(InvoiceLine.tax), 0))
+               .where(InvoiceLine.invoice_id == Package.invoice_id,
+                      InvoiceLine.kind == "package", InvoiceLine.package_id == Package.id)
+               .scalar_subquery())
+        detail = (
+            select(Package.id.label("package_id"), Package.purchased_on,
+                   Package.invoice_id, Invoice.number.label("invoice_number"),
+                   Package.patient_id, _patient_name(), Package.template_id,
+                   Package.name.label("package_name"), Package.staff_id, Package.price,
+                   tax.label("tax"), collected.label("collected"), refunded.label("refunded"),
+                   status.label("status"),
+                   case((Package.status == "void", 0), else_=1).label("counted"))
+            .join(Invoice, Invoice.id == Package.invoice_id)
+            .join(Patient, Patient.id == Package.patient_id)
+            .where(Package.purchased_on.between(start, end)))
+        with self._db.read() as s:
+            detail = self._filters(s, detail, template_id=template_id, staff_id=staff_id,
+                                   template_col=Package.template_id, staff_col=Package.staff_id)
+            staff, templates = _names(s, Staff), _names(s, PackageTemplate)
+
+            def build(r):
+                (_, _, package_id, purchased_on, invoice_id, number, patient_id, patient,
+                 template, name, staff_id_, price, tax_, collected_, refunded_, status_,
+                 _) = r
+                return SaleRow(package_id, purchased_on, invoice_id, number, patient_id,
+                               patient, template, name, staff_id_, staff.get(staff_id_, NO_STAFF),
+                               price, tax_, collected_, refunded_, status_)
+
+            section = _run_section(
+                s, _Spec(detail, build, sums=("price", "tax", "collected", "refunded"),
+                         order=("purchased_on", "invoice_number"), group_key="template_id",
+                         label_of=templates.get, counted="counted"),
+                title="Package sales", columns=SALES_COLUMNS, group_heading="Package",
+                empty_text="No packages were sold in this period.")
+        return self._report(
+            "package_sales", "Package Sales", self._span(start, end), (section,),
+            {"start": start, "end": end, "template_id": template_id, "staff_id": staff_id},
+            notes=("Void sales are listed but not counted in the totals. Collected is what was "
+                   "paid on the sale invoice before any package refund. Status is as of "
+                   f"{today.isoformat()}.",))
+
+    def package_usage(self, start: date, end: date, *, template_id: int | None = None,
+                      staff_id: int | None = None) -> Report:
+        """Each redemption (not voided) on `start`..`end`, with totals per package (R21).
+
+        `staff_id` keeps the redemptions that practitioner performed.
+        """
+        start, end = self._period(start, end)
+        n = _numbered(start, end)
+        detail = (
+            select(n.c.id.label("redemption_id"), n.c.redeemed_on, Package.patient_id,
+                   _patient_name(), n.c.package_id, Package.template_id,
+                   Package.name.label("package_name"), Appointment.treatment_type_id,
+                   Appointment.staff_id.label("practitioner_id"), n.c.use_number,
+                   Package.uses_total,
+                   _use_value(Package.price, Package.uses_total, n.c.use_number)
+                   .label("per_use_value"), n.c.patient_pays, n.c.reason)
+            .select_from(n)
+            .join(Package, Package.id == n.c.package_id)
+            .join(Patient, Patient.id == Package.patient_id)
+            .join(Appointment, Appointment.id == n.c.appointment_id))
+        with self._db.read() as s:
+            detail = self._filters(s, detail, template_id=template_id, staff_id=staff_id,
+                                   template_col=Package.template_id,
+                                   staff_col=Appointment.staff_id)
+            staff, templates = _names(s, Staff), _names(s, PackageTemplate)
+            treatments = _names(s, TreatmentType)
+
+            def build(r):
+                (_, _, rid, day, patient_id, patient, package_id, template, name, treatment,
+                 practitioner, use, uses, value, pays, reason) = r
+                return UsageRow(rid, day, patient_id, patient, package_id, template, name,
+                                treatments[treatment], practitioner, staff[practitioner], use,
+                                uses, value, pays, reason)
+
+            section = _run_section(
+                s, _Spec(detail, build, sums=("per_use_value", "patient_pays"),
+                         order=("redeemed_on", "redemption_id"), group_key="template_id",
+                         label_of=templates.get),
+                title="Package usage", columns=USAGE_COLUMNS, group_heading="Package",
+                empty_text="No package uses were redeemed in this period.")
+        return self._report(
+            "package_usage", "Package Usage", self._span(start, end), (section,),
+            {"start": start, "end": end, "template_id": template_id, "staff_id": staff_id},
+            notes=("Per-use value is the package price spread over its uses so that they add "
+                   "up to the price exactly (R3).",))
+
+    def outstanding(self, on: date, *, template_id: int | None = None) -> Report:
+        """The clinic's liability at the end of `on`: every package active that day with its
+        uses left and their value (R3); then those of them expiring in the next 30 days.
+
+        Active on `on`: purchased on or before it, not refunded or voided by the end of it,
+        not expired (valid through its expiry date, R13), with a use left. Voided redemptions
+        never count; the expiry date is the package's current one.
+        """
+        on = v.a_date(on, "on", label="report date")
+        after = datetime.combine(on + timedelta(days=1), datetime.min.time())
+        soon = on + timedelta(days=EXPIRING_DAYS)
+        redeemed = (select(func.count()).select_from(Redemption)
+                    .where(Redemption.package_id == Package.id, Redemption.voided_at.is_(None),
+                           Redemption.redeemed_on <= on)
+                    .scalar_subquery())
+        refunded_later = (select(PackageRefund.id)
+                          .where(PackageRefund.package_id == Package.id,
+                                 PackageRefund.refunded_at >= after).exists())
+        voided_later = (select(Invoice.id)
+                        .where(Invoice.id == Package.invoice_id, Invoice.voided_at >= after)
+                        .exists())
+
+        def detail(expiring: bool):
+            live = (select(Package.id, Package.purchased_on, Package.patient_id,
+                           Package.template_id, Package.name, Package.expires_on,
+                           Package.uses_total, Package.price, redeemed.label("redeemed"))
+                    .where(Package.purchased_on <= on,
+                           or_(Package.status == "active",
+                               and_(Package.status == "refunded", refunded_later),
+                               and_(Package.status == "void", voided_later))))
+            if expiring:
+                live = live.where(Package.expires_on.between(on, soon))
+            else:
+                live = live.where(or_(Package.expires_on.is_(None), Package.expires_on >= on))
+            if template_id is not None:
+                live = live.where(Package.template_id == template_id)
+            live = live.cte("expiring" if expiring else "live").prefix_with("MATERIALIZED")
+            return (select(live.c.id.label("package_id"), live.c.purchased_on,
+                           live.c.patient_id, _patient_name(), live.c.template_id,
+                           live.c.name.label("package_name"), live.c.expires_on,
+                           live.c.uses_total, live.c.redeemed.label("uses_redeemed"),
+                           (live.c.uses_total - live.c.redeemed).label("uses_remaining"),
+                           (live.c.price - _value_of_first(live.c.price, live.c.uses_total,
+                                                           live.c.redeemed))
+                           .label("unredeemed_value"))
+                    .join(Patient, Patient.id == live.c.patient_id)
+                    .where(live.c.redeemed < live.c.uses_total))
+
+        def build(r):
+            return OutstandingRow(*r[2:])
+
+        sums = ("uses_redeemed", "uses_remaining", "unredeemed_value")
+        with self._db.read() as s:
+            self._filters(s, None, template_id=template_id)
+            templates = _names(s, PackageTemplate)
+            main = _run_section(
+                s, _Spec(detail(False), build, sums=sums, order=("purchased_on", "package_id"),
+                         group_key="template_id", label_of=templates.get),
+                title="Outstanding packages", columns=OUTSTANDING_COLUMNS,
+                group_heading="Package", empty_text="No package had uses left on this date.")
+            expiring = _run_section(
+                s, _Spec(detail(True), build, sums=sums, order=("expires_on", "package_id"),
+                         group_key="template_id", label_of=templates.get),
+                title=f"Expiring in the next {EXPIRING_DAYS} days", columns=OUTSTANDING_COLUMNS,
+                group_heading="Package",
+                empty_text=f"No package with uses left expires within {EXPIRING_DAYS} days.")
+        return self._report(
+            "outstanding", "Outstanding Packages", f"On {on.isoformat()}", (main, expiring),
+            {"on": on, "template_id": template_id},
+            notes=("Unredeemed value is the sum of the per-use values of the uses left (R3), "
+                   "before tax.",
+                   f"Expiring: valid on {on.isoformat()} and expiring on or before "
+                   f"{soon.isoformat()}."))
+
+    def compensation(self, start: date, end: date, *, staff_id: int | None = None) -> Report:
+        """Per staff member: package sales assigned to them (R6) and the uses they performed,
+        with the double compensation R7 warns about: a use performed by the staff member who
+        was assigned the package's sale, on an appointment that still compensates them."""
+        start, end = self._period(start, end)
+        n = _numbered(start, end)
+        per_use = _use_value(Package.price, Package.uses_total, n.c.use_number)
+        compensated = case((Appointment.compensate_staff.is_(True), 1), else_=0)
+        double = case((and_(Appointment.compensate_staff.is_(True),
+                            Package.staff_id == Appointment.staff_id), 1), else_=0)
+        measures = ("sales", "sales_value", "uses", "uses_value", "compensated_uses",
+                    "compensated_value", "double_uses", "double_value")
+        uses = (select(Appointment.staff_id.label("staff_id"), literal(0).label("sales"),
+                       literal(0).label("sales_value"), literal(1).label("uses"),
+                       per_use.label("uses_value"), compensated.label("compensated_uses"),
+                       (compensated * per_use).label("compensated_value"),
+                       double.label("double_uses"), (double * per_use).label("double_value"))
+                .select_from(n)
+                .join(Package, Package.id == n.c.package_id)
+                .join(Appointment, Appointment.id == n.c.appointment_id))
+        sales = (select(Package.staff_id.label("staff_id"), literal(1).label("sales"),
+                        Package.price.label("sales_value"),
+                        *[literal(0).label(k) for k in measures[2:]])
+                 .where(Package.purchased_on.between(start, end), Package.status != "void"))
+        # the flagged uses themselves: few, so numbered on their own
+        r = aliased(Redemption)
+        use_number = _use_number(r)
+        flagged = (
+            select(r.id.label("redemption_id"), r.redeemed_on, r.appointment_id,
+                   Package.patient_id, _patient_name(), r.package_id, Package.template_id,
+                   Package.name.label("package_name"), Appointment.staff_id,
+                   Package.purchased_on, use_number.label("use_number"), Package.uses_total,
+                   _use_value(Package.price, Package.uses_total, use_number)
+                   .label("per_use_value"))
+            .join(Package, Package.id == r.package_id)
+            .join(Appointment, Appointment.id == r.appointment_id)
+            .join(Patient, Patient.id == Package.patient_id)
+            .where(r.voided_at.is_(None), r.redeemed_on.between(start, end),
+                   Package.staff_id.is_not(None), Appointment.compensate_staff.is_(True),
+                   Package.staff_id == Appointment.staff_id))
+        if staff_id is not None:
+            uses = uses.where(Appointment.staff_id == staff_id)
+            sales = sales.where(Package.staff_id == staff_id)
+            flagged = flagged.where(Appointment.staff_id == staff_id)
+        facts = union_all(sales, uses).subquery("facts")
+        per_staff = (select(facts.c.staff_id, *[func.sum(facts.c[k]).label(k) for k in measures])
+                     .group_by(facts.c.staff_id))
+        with self._db.read() as s:
+            self._filters(s, None, staff_id=staff_id)
+            names = _names(s, Staff)
+
+            def build_staff(row):
+                return CompensationRow(row[2], names.get(row[2], NO_STAFF), *row[3:])
+
+            def build_flagged(row):
+                (_, _, rid, day, appointment, patient_id, patient, package_id, template, name,
+                 staff_id_, purchased_on, use, uses_total, value) = row
+                return DoubleCompensationRow(rid, day, appointment, patient_id, patient,
+                                             package_id, template, name, staff_id_,
+                                             names[staff_id_], purchased_on, use, uses_total,
+                                             value)
+
+            main = _run_section(
+                s, _Spec(per_staff, build_staff, sums=measures, order=()),
+                title="Compensation by staff member", columns=COMPENSATION_COLUMNS,
+                empty_text="No package sales or uses in this period.")
+            main = replace(main, rows=tuple(sorted(
+                main.rows, key=lambda x: (x.staff_id is not None, x.staff_name.casefold(),
+                                          x.staff_id or 0))))
+            doubles = _run_section(
+                s, _Spec(flagged, build_flagged, sums=("per_use_value",),
+                         order=("redeemed_on", "redemption_id"), group_key="staff_id",
+                         label_of=lambda key: names.get(key, NO_STAFF)),
+                title="Double compensation (R7)", columns=DOUBLE_COLUMNS,
+                group_heading="Staff member",
+                empty_text="No use was compensated twice in this period.")
+        return self._report(
+            "compensation", "Staff Compensation", self._span(start, end), (main, doubles),
+            {"start": start, "end": end, "staff_id": staff_id},
+            notes=("Sales assigned to a staff member compensate them up front (R6); uses "
+                   "compensate the practitioner unless the appointment's compensation was "
+                   "unassigned. A use is double-compensated when the practitioner was also "
+                   "assigned the package's sale and the appointment still compensates them "
+                   "(R7). Void sales and voided uses are left out.",))
+
+    # helpers
+    def _period(self, start, end) -> tuple[date, date]:
+        start = v.a_date(start, "start", label="start date")
+        end = v.a_date(end, "end", label="end date")
+        if end < start:
+            raise ValidationError("end", f"The end date ({end.isoformat()}) must be on or after "
+                                         f"the start date ({start.isoformat()}).")
+        return start, end
+
+    @staticmethod
+    def _span(start: date, end: date) -> str:
+        return f"{start.isoformat()} to {end.isoformat()}"
+
+    def _filters(self, s, query, *, template_id=None, staff_id=None, template_col=None,
+                 staff_col=None):
+        """Refuse unknown ids (R30) and narrow `query` (when given) to them."""
+        if template_id is not None:
+            v.get(s, PackageTemplate, template_id, "package template")
+            if query is not None:
+                query = query.where(template_col == template_id)
+        if staff_id is not None:
+            v.get(s, Staff, staff_id, "staff member")
+            if query is not None:
+                query = query.where(staff_col == staff_id)
+        return query
+
+    def _report(self, kind: str, title: str, subtitle: str, sections: Iterable[Section],
+                parameters: Mapping[str, Any], *, notes: Sequence[str] = ()) -> Report:
+        money = self._clinic.money_context()
+        return Report(kind, title, subtitle, money["currency"], money["locale"], self._now(),
+                      dict(parameters), tuple(sections), tuple(notes))
+
+
+__all__ = ["Column", "CompensationRow", "DoubleCompensationRow", "Group", "OutstandingRow",
+           "Report", "ReportService", "SaleRow", "Section", "UsageRow"]
