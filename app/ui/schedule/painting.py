@@ -110,7 +110,7 @@ def paint_block(p: QPainter, block: Block, f: Formats, *, selected: bool = False
     p.drawRoundedRect(QRectF(rect.left() + (1 if selected else 0.5), rect.top() + 1, 4,
                              rect.height() - 2), 2, 2)
     text_rect = rect.adjusted(9, 3, -5, -2)
-    if row.package_id is not None:
+    if row.package_id is not None and not cancelled:
         _badge(p, QRectF(rect.right() - BADGE - 4, rect.top() + 4, BADGE, BADGE))
         text_rect.setRight(text_rect.right() - BADGE - 3)
     _text(p, row, text_rect, look, f, strike=cancelled)
@@ -188,7 +188,7 @@ def tooltip(row: AppointmentRow, f: Formats) -> str:
     lines = [row.patient_name, row.treatment_name,
              f"{f.time(row.start)} – {f.time(row.end)} with {row.staff_name}",
              STATUS_NAMES.get(row.status, row.status)]
-    if row.package_id is not None:
+    if row.package_id is not None and row.status != "cancelled":
         lines.append(f"Covered by the package \u201c{row.package_name}\u201d")
     if row.status == "booked":
         lines.append("Drag to move it; click to see its details.")

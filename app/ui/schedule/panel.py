@@ -172,19 +172,20 @@ class AppointmentPanel(QFrame):
     def _show_billing(self, a: AppointmentRow) -> None:
         f = self._f
         billable = a.status in ("booked", "arrived")
-        if a.package_id is not None:
+        if a.status == "cancelled":
+            # A cancelled visit holds no use, whatever package it had (R11).
+            self.package.setText("Cancelled: nothing to bill.")
+        elif a.package_id is not None:
             p = self.clinic.packages.summary(a.package_id)
             pays = self.clinic.schedule.patient_pays(a.package_id, a.treatment_type_id)
             lines = [f"Package: \u201c{p.name}\u201d",
                      f"{p.uses_remaining} of {p.uses_total} uses left"
-                     + (f" ({p.uses_booked} held by booked visits)" if p.uses_booked else ""),
+                     + (f" · {p.uses_booked} booked" if p.uses_booked else ""),
                      (f"Expires {f.date(p.expires_on)}" if p.expires_on else "No expiry")
                      + (f" · {p.status}" if p.status != "active" else "")]
             if pays is not None:
                 lines.append(f"Patient pays {f.money(pays)}")
             self.package.setText("\n".join(lines))
-        elif a.status == "cancelled":
-            self.package.setText("Cancelled: nothing to bill.")
         elif a.status == "no_show":
             self.package.setText("No package used.")
         else:

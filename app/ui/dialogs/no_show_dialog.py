@@ -1,0 +1,86 @@
+"""Mark a no-show. With a package applied, cover it with the package (billed like an
+arrival, R16 option 1) or don't use the package and charge a no-show fee or none (R16
+option 2); without one, just the fee or none (R17)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QButtonGroup, QLabel, QRadioButton, QVBoxLayout, QWidget
+
+from app.services import Clinic
+
+from ..formats import Formats
+from ..forms import FormDialog
+
+NO_FEE = 0  # ids of real fees start at 1; -1 is Qt's "nothing checked"
+
+
+class NoShowDialog(FormDialog):
+    def __init__(self, clinic: Clinic, appointment_id: int, parent: QWidget | None = None):
+        super().__init__("No Show", parent)
+        self.clinic = clinic
+        self.appointment = a = clinic.schedule.appointment(appointment_id)
+        f = Formats(clinic)
+        self.setMinimumWidth(460)
+        intro = QLabel(f"{a.patient_name} did not come to {a.treatment_name} with "
+                       f"{a.staff_name} at {f.time(a.start)} on {f.date(a.start.date())}.")
+        intro.setWordWrap(True)
+        self.body.insertWidget(0, intro)
+
+        self.cover: QRadioButton | None = None
+        self.release: QRadioButton | None = None
+        self.fees = QButtonGroup(self)
+        fee_box = QVBoxLayout()
+        for fee in clinic.settings.no_show_fees():
+            button = QRadioButton(f"{fee.name}: {f.money(fee.amount)}")
+            self.fees.addButton(button, fee.id)
+            fee_box.addWidget(button)
+        no_fee = QRadioButton("No &fee")
+        self.fees.addButton(no_fee, NO_FEE)
+        fee_box.addWidget(no_fee)
+        # The clinic set its fees up to charge them; the first one is the usual answer.
+        self.fees.buttons()[0].setChecked(True)
+
+        if a.package_id is not None:
+            pays = clinic.schedule.patient_pays(a.package_id, a.treatment_type_id)
+            amount = f" (patient pays {f.money(pays)})" if pays is not None else ""
+            self.cover = QRadioButton(f"&Cover with the package \u201c{a.package_name}\u201d"
+                                      f"{amount}")
+            self.cover.setToolTip("Uses one of the package's uses, exactly as if the patient "
+                                  "had arrived.")
+            self.release = QRadioButton("&Don't use the package; charge instead:")
+            self.release.setToolTip("The package keeps its use; the fee below is invoiced.")
+            choice = QButtonGroup(self)
+            choice.addButton(self.cover)
+            choice.addButton(self.release)
+            self.cover.setChecked(True)
+            self.body.addWidget(self.cover)
+            self.body.addWidget(self.release)
+            fee_box.setContentsMargins(24, 0, 0, 0)
+            self.release.toggled.connect(self._fees_enabled)
+            self._fees_enabled(False)
+        else:
+            self.body.addWidget(QLabel("Charge a no-show fee?"))
+        self.body.addLayout(fee_box)
+        self.ok_button.setText("&Mark No Show")
+
+    @classmethod
+    def ask(cls, clinic: Clinic, appointment_id: int, parent: QWidget | None = None) -> bool:
+        """True once the appointment is marked as a no-show; False when the desk cancelled."""
+        return super().ask(parent, clinic, appointment_id) is not None
+
+    def use_package(self) -> bool:
+        return self.cover is not None and self.cover.isChecked()
+
+    def fee_id(self) -> int | None:
+        if self.use_package():
+            return None
+        chosen = self.fees.checkedId()
+        return None if chosen == NO_FEE else chosen
+
+    def save(self) -> None:
+        self.invoice_id = self.clinic.schedule.no_show(
+            self.appointment.id, use_package=self.use_package(), fee_id=self.fee_id())
+
+    def _fees_enabled(self, on: bool) -> None:
+        for button in self.fees.buttons():
+            button.setEnabled(on)
