@@ -1,9 +1,12 @@
-"""Patient Billing: search as you type, add and edit patients."""
+"""Patient Billing: find a patient as you type; their account, purchases, packages and
+payments beside the list."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QHBoxLayout, QLineEdit, QPushButton, QSplitter, QVBoxLayout,
+                               QWidget)
 
 from app.services import Clinic
 
@@ -11,6 +14,7 @@ from ..formats import Formats
 from ..models.patients import PatientsModel
 from ..tables import make_table, reload, selected_row
 from .patient_dialog import PatientDialog
+from .profile import PatientProfile
 
 #: Wait this long after the last key before searching, so typing "Lopez" is one query.
 SEARCH_DELAY_MS = 150
@@ -20,41 +24,75 @@ class BillingTab(QWidget):
     def __init__(self, clinic: Clinic, parent: QWidget | None = None):
         super().__init__(parent)
         self.clinic = clinic
+        self._refreshing = False
         self.model = PatientsModel(Formats(clinic), self)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Find a patient by name, phone or email…")
+        self.search.setPlaceholderText("Find a patient by name, phone or email (Ctrl+F)")
+        self.search.setAccessibleName("Find a patient")
         self.search.setClearButtonEnabled(True)
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DELAY_MS)
         self.search_timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(self.search_timer.start)
-        self.new_button = QPushButton("New Patient…")
+        self.search.returnPressed.connect(self._open_first_match)
+        # Only while this tab is showing: a hidden widget's shortcut does not fire.
+        self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
+        self.find_shortcut.activated.connect(self.focus_search)
+        self.new_button = QPushButton("New Pa&tient…")
         self.new_button.clicked.connect(self.new_patient)
-        self.edit_button = QPushButton("Edit Patient…")
+        self.edit_button = QPushButton("&Edit Patient…")
         self.edit_button.clicked.connect(self.edit_patient)
 
         # The service orders and limits the matches; the view keeps its order.
         self.table = make_table(self.model, self, stretch=PatientsModel.EMAIL, sortable=False)
+        self.table.setAccessibleName("Patients")
+        self.table.setColumnHidden(PatientsModel.BIRTH_DATE, True)  # room for the profile
         self.table.doubleClicked.connect(self.edit_patient)
-        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.profile = PatientProfile(clinic)
 
         bar = QHBoxLayout()
-        bar.addWidget(self.search, 1)
-        bar.addStretch(1)
         bar.addWidget(self.new_button)
         bar.addWidget(self.edit_button)
+        bar.addStretch(1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.search)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addLayout(bar)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.profile)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([400, 880])
         layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.table)
+        layout.addWidget(self.splitter)
         self.refresh()
 
     def refresh(self, select: int | None = None) -> None:
-        reload(self.table, self.model, self.clinic.patients.search(self.search.text()), select)
+        self._refreshing = True  # the profile is loaded once, below, not per selection step
+        try:
+            reload(self.table, self.model, self.clinic.patients.search(self.search.text()),
+                   select)
+            # One match for what was typed: that is the patient the desk is looking for.
+            if (self.selected() is None and self.model.rowCount() == 1
+                    and self.search.text().strip()):
+                self.table.selectRow(0)
+        finally:
+            self._refreshing = False
         self._update_buttons()
+        # Re-read the account even for the same patient: it may have changed elsewhere.
+        self._show_selected(force=True)
 
     def selected(self):
         return selected_row(self.table)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
 
     def new_patient(self) -> None:
         saved = PatientDialog.ask(self, self.clinic)
@@ -65,6 +103,27 @@ class BillingTab(QWidget):
         patient = self.selected()
         if patient is not None and PatientDialog.ask(self, self.clinic, patient) is not None:
             self.refresh()
+
+    def _open_first_match(self) -> None:
+        if self.search_timer.isActive():  # Enter typed faster than the search delay
+            self.search_timer.stop()
+            self.refresh()
+        if self.model.rowCount():
+            if self.selected() is None:
+                self.table.selectRow(0)
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _selection_changed(self) -> None:
+        if self._refreshing:
+            return
+        self._update_buttons()
+        self._show_selected()
+
+    def _show_selected(self, force: bool = False) -> None:
+        patient = self.selected()
+        patient_id = patient.id if patient is not None else None
+        if force or patient_id != self.profile.patient_id:
+            self.profile.set_patient(patient_id)
 
     def _update_buttons(self) -> None:
         self.edit_button.setEnabled(self.selected() is not None)

@@ -1,0 +1,126 @@
+"""Patient Billing > Payments: money received, refund payments made from credit (R27), and
+their receipts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+
+from app.services import Clinic
+from app.services.billing import PaymentRow, RefundView
+
+from ..dialogs.payment_dialog import ReceivePaymentDialog
+from ..dialogs.print_dialog import PrintDialog
+from ..dialogs.refund_payment_dialog import RefundPaymentDialog
+from ..formats import Formats
+from ..models.billing import PaymentsModel, RefundsModel
+from ..tables import make_proxy, make_table, reload, selected_row
+
+
+class PaymentsView(QWidget):
+    #: A payment was received or refunded: the whole account must be re-read.
+    changed = Signal()
+
+    def __init__(self, clinic: Clinic, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.clinic = clinic
+        self.patient_id: int | None = None
+        self._select: tuple[int | None, int | None] = (None, None)
+        formats = Formats(clinic)
+
+        self.model = PaymentsModel(formats, self)
+        self.table = make_table(make_proxy(self.model, self), self,
+                                stretch=PaymentsModel.REFERENCE)
+        self.table.sortByColumn(PaymentsModel.DATE, Qt.SortOrder.DescendingOrder)
+        self.table.setAccessibleName("Payments")
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.pay_button = QPushButton("&Receive Payment…")
+        self.pay_button.clicked.connect(self.receive_payment)
+        self.refund_button = QPushButton("Re&fund Payment…")
+        self.refund_button.setToolTip("Hand back credit against the selected payment")
+        self.refund_button.clicked.connect(self.refund_payment)
+        self.table.doubleClicked.connect(self.refund_payment)
+
+        self.refunds_model = RefundsModel(formats, self)
+        self.refunds_table = make_table(make_proxy(self.refunds_model, self), self,
+                                        stretch=RefundsModel.NOTE)
+        self.refunds_table.sortByColumn(RefundsModel.DATE, Qt.SortOrder.DescendingOrder)
+        self.refunds_table.setAccessibleName("Refund payments")
+        self.refunds_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.receipt_button = QPushButton("Print Refund Re&ceipt…")
+        self.receipt_button.clicked.connect(self.print_receipt)
+        self.refunds_table.doubleClicked.connect(self.print_receipt)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.pay_button)
+        bar.addWidget(self.refund_button)
+        bar.addStretch(1)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addLayout(bar)
+        top_layout.addWidget(self.table)
+
+        refunds_bar = QHBoxLayout()
+        title = QLabel("<b>Refund payments made</b>")
+        refunds_bar.addWidget(title)
+        refunds_bar.addStretch(1)
+        refunds_bar.addWidget(self.receipt_button)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addLayout(refunds_bar)
+        bottom_layout.addWidget(self.refunds_table)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self._update_buttons()
+
+    def show_account(self, patient_id: int | None, payments: list[PaymentRow],
+                     refunds: list[RefundView]) -> None:
+        self.patient_id = patient_id
+        payment, refund = self._select
+        reload(self.table, self.model, payments, payment)
+        reload(self.refunds_table, self.refunds_model, refunds, refund)
+        self._select = (None, None)
+        self._update_buttons()
+
+    def selected(self) -> PaymentRow | None:
+        return selected_row(self.table)
+
+    def selected_refund(self) -> RefundView | None:
+        return selected_row(self.refunds_table)
+
+    def _update_buttons(self) -> None:
+        self.pay_button.setEnabled(self.patient_id is not None)
+        # Enabled even with nothing refundable: the service says why and what to do.
+        self.refund_button.setEnabled(self.selected() is not None)
+        self.receipt_button.setEnabled(self.selected_refund() is not None)
+
+    def receive_payment(self) -> None:
+        if self.patient_id is None:
+            return
+        paid = ReceivePaymentDialog.ask(self.clinic, self.patient_id, parent=self)
+        if paid is not None:
+            self._select = (paid, None)
+            self.changed.emit()
+
+    def refund_payment(self) -> None:
+        payment = self.selected()
+        if payment is None:
+            return
+        refund = RefundPaymentDialog.ask(self.clinic, payment.id, parent=self)
+        if refund is not None:
+            self._select = (payment.id, refund)
+            self.changed.emit()
+
+    def print_receipt(self) -> None:
+        refund = self.selected_refund()
+        if refund is not None:
+            PrintDialog.ask(self.clinic, refund_id=refund.id, parent=self)

@@ -1,0 +1,178 @@
+"""Patient Billing > Purchases: the patient's invoices, New Purchase, and each invoice's menu
+(View / Print, Receive Payment, Apply Credit, Void Invoice, Refund Package: R5, R8, R25)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QHBoxLayout, QMenu, QPushButton, QToolButton, QVBoxLayout,
+                               QWidget)
+
+from app.services import Clinic
+from app.services.billing import Account, InvoiceSummary
+from app.services.errors import ClinicError
+
+from .. import msgbox
+from ..dialogs.payment_dialog import ReceivePaymentDialog
+from ..dialogs.print_dialog import PrintDialog
+from ..dialogs.sale_dialog import SaleDialog
+from ..formats import Formats
+from ..models.billing import InvoicesModel
+from ..tables import make_proxy, make_table, reload, selected_row
+from .void_dialog import VoidInvoiceDialog
+
+
+class PurchasesView(QWidget):
+    #: This view sold, took money or voided something: the whole account must be re-read.
+    changed = Signal()
+
+    def __init__(self, clinic: Clinic, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.clinic = clinic
+        self._f = Formats(clinic)
+        self.patient_id: int | None = None
+        self.account: Account | None = None
+        self._select: int | None = None
+        self.model = InvoicesModel(self._f, self)
+        self.proxy = make_proxy(self.model, self)
+        self.table = make_table(self.proxy, self, stretch=InvoicesModel.DESCRIPTION)
+        self.table.sortByColumn(InvoicesModel.NUMBER, Qt.SortOrder.DescendingOrder)
+        self.table.setAccessibleName("Invoices")
+        self.table.doubleClicked.connect(self.view_print)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+
+        self.new_button = QPushButton("&New Purchase…")
+        self.new_button.clicked.connect(self.new_purchase)
+        self.pay_button = QPushButton("&Receive Payment…")
+        self.pay_button.setToolTip("Take a payment and apply it to the owing invoices")
+        self.pay_button.clicked.connect(self.receive_payment)
+
+        self.menu = QMenu(self)
+        self.view_action = self._action("&View / Print…", self.view_print)
+        self.pay_action = self._action("&Receive Payment…", self.pay_invoice)
+        self.credit_action = self._action("Apply &Credit", self.apply_credit)
+        self.menu.addSeparator()
+        self.void_action = self._action("&Void Invoice…", self.void_invoice)
+        self.refund_action = self._action("Refund &Package…", self.refund_package)
+        self.actions_button = QToolButton()
+        self.actions_button.setText("&Actions ▾")
+        self.actions_button.setAccessibleName("Invoice actions")
+        self.actions_button.setToolTip("What to do with the selected invoice")
+        self.actions_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.actions_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.actions_button.setMenu(self.menu)
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.pay_button)
+        bar.addStretch(1)
+        bar.addWidget(self.actions_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+        self._update_actions()
+
+    def _action(self, text: str, slot) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.menu.addAction(action)
+        return action
+
+    def show_account(self, patient_id: int | None, account: Account | None) -> None:
+        self.patient_id, self.account = patient_id, account
+        reload(self.table, self.model, account.invoices if account else [], self._select)
+        self._select = None
+        self._update_actions()
+
+    def selected(self) -> InvoiceSummary | None:
+        return selected_row(self.table)
+
+    def _update_actions(self) -> None:
+        invoice, account = self.selected(), self.account
+        self.new_button.setEnabled(self.patient_id is not None)
+        self.pay_button.setEnabled(self.patient_id is not None)
+        open_ = invoice is not None and invoice.status != "void"
+        owing = open_ and invoice.balance > 0
+        self.actions_button.setEnabled(invoice is not None)
+        self.view_action.setEnabled(invoice is not None)
+        self.pay_action.setEnabled(owing)
+        self.credit_action.setEnabled(owing and account is not None and account.credit > 0)
+        self.void_action.setEnabled(open_)
+        self.refund_action.setEnabled(open_ and invoice.package_id is not None)
+
+    def _context_menu(self, position) -> None:
+        if self.table.indexAt(position).isValid():
+            self.menu.popup(self.table.viewport().mapToGlobal(position))
+
+    def _changed(self, select: int | None = None) -> None:
+        self._select = select
+        self.changed.emit()
+
+    # the buttons
+    def new_purchase(self) -> None:
+        if self.patient_id is None:
+            return
+        sold = SaleDialog.ask(self.clinic, self.patient_id, parent=self)
+        if sold is not None:
+            self._changed(select=sold.invoice_id)
+
+    def receive_payment(self) -> None:
+        if self.patient_id is None:
+            return
+        if ReceivePaymentDialog.ask(self.clinic, self.patient_id, parent=self) is not None:
+            self._changed()
+
+    # the invoice's menu
+    def view_print(self) -> None:
+        invoice = self.selected()
+        if invoice is not None:
+            PrintDialog.ask(self.clinic, invoice_id=invoice.id, parent=self)
+
+    def pay_invoice(self) -> None:
+        invoice = self.selected()
+        if invoice is None:
+            return
+        if ReceivePaymentDialog.ask(self.clinic, self.patient_id, invoice_id=invoice.id,
+                                    parent=self) is not None:
+            self._changed(select=invoice.id)
+
+    def apply_credit(self) -> None:
+        invoice, account = self.selected(), self.account
+        if invoice is None or account is None:
+            return
+        money = self._f.money
+        if not msgbox.confirm(self, "Apply Credit",
+                              f"Use the patient's credit ({money(account.credit)}) to pay "
+                              f"invoice #{invoice.number} (balance {money(invoice.balance)})?"):
+            return
+        try:
+            self.clinic.billing.apply_credit(self.patient_id, invoice.id)
+        except ClinicError as error:
+            msgbox.refusal(self, error)
+            return
+        self._changed(select=invoice.id)
+
+    def void_invoice(self) -> None:
+        invoice = self.selected()
+        if invoice is None:
+            return
+        credit = VoidInvoiceDialog.ask(self, self.clinic, invoice)
+        if credit is None:
+            return
+        if credit > 0:
+            msgbox.information(self, "Invoice void",
+                               f"Invoice #{invoice.number} is void. {self._f.money(credit)} "
+                               "paid on it is now the patient's credit.")
+        self._changed(select=invoice.id)
+
+    def refund_package(self) -> None:
+        invoice = self.selected()
+        if invoice is None or invoice.package_id is None:
+            return
+        # Imported here: the package-refund dialog belongs to the packages screens.
+        from .refund_dialog import RefundPackageDialog
+        RefundPackageDialog.ask(self.clinic, invoice.package_id, self)
+        # Refunded or not, the package page may have changed expiry or state: re-read.
+        self._changed(select=invoice.id)

@@ -1,0 +1,35 @@
+"""Void Invoice: a sale made by mistake stays on file, marked void, with the reason (R29)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+
+from app.services import Clinic
+from app.services.billing import InvoiceSummary
+
+from ..formats import Formats
+from ..forms import FormDialog
+
+
+class VoidInvoiceDialog(FormDialog):
+    def __init__(self, clinic: Clinic, invoice: InvoiceSummary, parent: QWidget | None = None):
+        super().__init__(f"Void Invoice #{invoice.number}", parent)
+        self.clinic, self.invoice = clinic, invoice
+        self.setMinimumWidth(460)
+        self.ok_button.setText("&Void Invoice")
+        f = Formats(clinic)
+        about = QLabel(f"Invoice #{invoice.number}: {invoice.description}, total "
+                       f"{f.money(invoice.total)}, paid {f.money(invoice.paid)}.\n"
+                       "It stays on file marked void; whatever was paid on it becomes the "
+                       "patient's credit.")
+        about.setWordWrap(True)
+        self.body.insertWidget(0, about)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("e.g. Sold the wrong package")
+        self.reason.setAccessibleName("Reason for voiding")
+        self.form.addRow("&Reason:", self.reason)
+        self.fields = {"reason": self.reason}
+
+    def save(self) -> None:
+        # What was paid on it and is now credit, for the desk to be told.
+        self.outcome = self.clinic.billing.void_invoice(self.invoice.id, self.reason.text())
