@@ -6,8 +6,7 @@ dialog's side of the contract (what it passes them and what it does with their a
 
 from __future__ import annotations
 
-import sys
-import types
+import importlib
 from datetime import datetime
 
 import pytest
@@ -20,10 +19,9 @@ from .helpers import click, retype
 
 
 def stand_in(monkeypatch, module: str, class_name: str, ask) -> None:
-    """Put `class_name.ask` at `module` for the lazy import, whether or not it exists yet."""
-    fake = types.ModuleType(module)
-    setattr(fake, class_name, type(class_name, (), {"ask": staticmethod(ask)}))
-    monkeypatch.setitem(sys.modules, module, fake)
+    """Replace Patient Billing's `class_name.ask` where this UI imports it from, when used."""
+    monkeypatch.setattr(getattr(importlib.import_module(module), class_name), "ask",
+                        staticmethod(ask))
 
 
 @pytest.fixture
