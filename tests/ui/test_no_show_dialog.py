@@ -48,8 +48,12 @@ def test_r16_the_two_options_with_a_package_applied(qtbot, clinic, catalog):
                                                          "No &fee"]
     # The fees are for option 2 only.
     assert not fee_button(dialog, "Missed").isEnabled()
+    assert dialog.ok_button.isEnabled()
     tick(qtbot, dialog.release)
     assert fee_button(dialog, "Missed").isEnabled()
+    assert not dialog.ok_button.isEnabled()  # until a fee, or No fee, is chosen
+    tick(qtbot, fee_button(dialog, "No"))
+    assert dialog.ok_button.isEnabled()
 
 
 def test_r16_option_1_covers_it_with_the_package_like_an_arrival(qtbot, clinic, catalog):
@@ -99,9 +103,11 @@ def test_r17_without_a_package_just_the_fees(qtbot, clinic, catalog):
     booked = clinic.schedule.book(catalog["patient"], catalog["ana"], catalog["acu"], MONDAY_10)
     dialog = open_dialog(qtbot, clinic, booked)
     assert dialog.cover is None and dialog.release is None
-    assert fee_button(dialog, "Missed").isChecked()
-    assert fee_button(dialog, "Missed").isEnabled()
+    # Charging a fee, or not, is chosen on purpose: nothing is pre-selected.
+    assert dialog.fees.checkedId() == -1
+    assert not dialog.ok_button.isEnabled()
 
+    tick(qtbot, fee_button(dialog, "Missed"))
     click(qtbot, dialog.ok_button)
 
     row = clinic.schedule.appointment(booked)
@@ -129,6 +135,7 @@ def test_cancel_changes_nothing(qtbot, clinic, catalog):
 def test_a_refusal_is_shown_and_the_dialog_stays(qtbot, clinic, catalog, shown):
     booked = clinic.schedule.book(catalog["patient"], catalog["ana"], catalog["acu"], MONDAY_10)
     dialog = open_dialog(qtbot, clinic, booked)
+    tick(qtbot, fee_button(dialog, "Missed"))
     clinic.schedule.arrive(booked)  # another desk was quicker
     click(qtbot, dialog.ok_button)
     assert shown.last == ("Only booked appointments can be marked as no-shows; this one is "

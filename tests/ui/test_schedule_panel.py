@@ -92,7 +92,7 @@ def test_r14_arriving_a_visit_the_package_pays_in_full_asks_for_no_payment(
     assert panel.invoice.text() == f"Invoice #{invoice.number}: $0.00 · Paid"
     assert not panel.payment_button.isVisible()
     assert panel.undo_arrival_button.isVisible() and not panel.arrive_button.isVisible()
-    assert tab.grid.layout_.block_of(booked).row.status == "arrived"
+    assert tab.grid.day_layout.block_of(booked).row.status == "arrived"
 
 
 def test_r14_arriving_with_patient_pays_opens_the_payment_for_that_invoice(
@@ -177,7 +177,7 @@ def test_r12_remove_and_add_the_package_before_arrival(qtbot, clinic, catalog, d
     assert clinic.schedule.appointment(booked).package_id is None
     assert tab.panel.package.text() == "Standard price: $90.00"
     assert tab.panel.add_package_button.isVisible()
-    assert tab.grid.layout_.block_of(booked).row.package_id is None  # the mark is gone
+    assert tab.grid.day_layout.block_of(booked).row.package_id is None  # the mark is gone
 
     offered = {}
 
@@ -194,7 +194,7 @@ def test_r12_remove_and_add_the_package_before_arrival(qtbot, clinic, catalog, d
                        "note": "9 of 10 left after this · expires Sep 2, 2026 · "
                                "patient pays $0.00"}
     assert clinic.schedule.appointment(booked).package_id == package
-    assert tab.grid.layout_.block_of(booked).row.package_name == "10 Massages"
+    assert tab.grid.day_layout.block_of(booked).row.package_name == "10 Massages"
 
 
 def test_add_package_when_none_can_cover_it_says_so(qtbot, clinic, catalog, shown, drive):
@@ -244,7 +244,7 @@ def test_cancel_appointment_asks_then_keeps_it_on_record_as_cancelled(
     assert tab.panel.status.text() == "Cancelled"
     assert tab.panel.package.text() == "Cancelled: nothing to bill."
     assert not tab.panel.cancel_button.isVisible()
-    assert tab.grid.layout_.block_of(booked).row.status == "cancelled"
+    assert tab.grid.day_layout.block_of(booked).row.status == "cancelled"
 
 
 def test_r5_add_items_sells_a_package_from_the_appointment(qtbot, clinic, catalog, sale):
@@ -264,7 +264,7 @@ def test_r5_add_items_sells_a_package_from_the_appointment(qtbot, clinic, catalo
     assert sale[0][1]["appointment_id"] == booked
     # Sold from the appointment, the package covers it at once.
     assert tab.panel.package.text().startswith("Package: \u201c10 Massages\u201d")
-    assert tab.grid.layout_.block_of(booked).row.package_id is not None
+    assert tab.grid.day_layout.block_of(booked).row.package_id is not None
 
 
 def test_selling_cancelled_changes_nothing(qtbot, clinic, catalog, sale):

@@ -84,7 +84,7 @@ def test_drag_a_block_with_the_mouse_to_another_time_and_practitioner(qtbot, cli
     grid = tab.grid
     start = grid.block_center(booked)
     # Two hours down (8 quarter hours) and one column to the right: Ben at 12:00.
-    end = start + QPoint(int(grid.layout_.column_width), 8 * SLOT_HEIGHT)
+    end = start + QPoint(int(grid.day_layout.column_width), 8 * SLOT_HEIGHT)
 
     qtbot.mousePress(grid, Qt.MouseButton.LeftButton, pos=start)
     qtbot.mouseMove(grid, start + QPoint(0, 12))
@@ -95,7 +95,7 @@ def test_drag_a_block_with_the_mouse_to_another_time_and_practitioner(qtbot, cli
 
     row = clinic.schedule.appointment(booked)
     assert (row.staff_id, row.start, row.end) == (catalog["ben"], at(12), at(13))
-    block = grid.layout_.block_of(booked)
+    block = grid.day_layout.block_of(booked)
     assert block.column == 1
     assert grid.selected_id == booked
 

@@ -8,11 +8,13 @@ from datetime import date, datetime, time
 from PySide6.QtCore import QDate, QPoint, Qt
 
 from app.ui.dialogs.booking_dialog import BookingDialog
+from app.ui.models.appointments import AppointmentsModel as Cols
 from app.ui.schedule import ScheduleTab
 from app.ui.schedule.day_layout import SLOT_HEIGHT
 from app.ui.schedule.painting import tooltip
+from app.ui.tables import selected_row
 
-from .helpers import click
+from .helpers import cell_texts, click
 
 MONDAY = date(2026, 3, 2)
 
@@ -39,7 +41,7 @@ def press_on(qtbot, grid, point: QPoint) -> None:
 def test_a_column_per_practitioner_quarter_hours_from_7_and_the_view_starts_at_8(
         qtbot, clinic, catalog):
     tab = make_tab(qtbot, clinic)
-    layout = tab.grid.layout_
+    layout = tab.grid.day_layout
     # Chloe works the desk and sees no patients: no column.
     assert [c.name for c in layout.columns] == ["Ana Silva", "Ben Okafor"]
     assert (layout.first_hour, layout.last_hour) == (7, 20)
@@ -64,7 +66,7 @@ def test_blocks_show_status_patient_treatment_and_a_package_mark(qtbot, clinic, 
 
     tab = make_tab(qtbot, clinic)
 
-    blocks = {b.row.id: b for b in tab.grid.layout_.blocks}
+    blocks = {b.row.id: b for b in tab.grid.day_layout.blocks}
     assert len(blocks) == 4  # only this day's
     assert blocks[covered].row.package_name == "10 Massages"
     assert blocks[covered].column == 0 and blocks[arrived].column == 1
@@ -218,9 +220,9 @@ def test_a_visit_with_someone_no_longer_seeing_patients_keeps_its_column(
     clinic.schedule.book(catalog["patient"], catalog["ben"], catalog["physio"], at(9))
     clinic.staff.update(catalog["ben"], active=False)
     tab = make_tab(qtbot, clinic)
-    assert [c.name for c in tab.grid.layout_.columns] == ["Ana Silva", "Ben Okafor"]
+    assert [c.name for c in tab.grid.day_layout.columns] == ["Ana Silva", "Ben Okafor"]
     click(qtbot, tab.next_button)
-    assert [c.name for c in tab.grid.layout_.columns] == ["Ana Silva"]
+    assert [c.name for c in tab.grid.day_layout.columns] == ["Ana Silva"]
 
 
 def test_no_practitioners_yet_says_where_to_add_them(qtbot, clinic):
@@ -232,4 +234,26 @@ def test_no_practitioners_yet_says_where_to_add_them(qtbot, clinic):
 def test_late_visits_widen_the_day(qtbot, clinic, catalog):
     clinic.schedule.book(catalog["patient"], catalog["ana"], catalog["massage"], at(20, 30))
     tab = make_tab(qtbot, clinic)
-    assert tab.grid.layout_.last_hour == 22
+    assert tab.grid.day_layout.last_hour == 22
+
+
+def test_the_day_as_a_list_shares_the_selection_with_the_grid(qtbot, clinic, catalog):
+    s = clinic.schedule
+    first = s.book(catalog["patient"], catalog["ben"], catalog["physio"], at(9))
+    second = s.book(catalog["patient"], catalog["ana"], catalog["massage"], at(13))
+    tab = make_tab(qtbot, clinic)
+    tab.select(first)
+
+    click(qtbot, tab.list_button)
+
+    assert tab.stack.currentWidget() is tab.table
+    assert cell_texts(tab.model, Cols.TIME) == ["9:00\u202fa.m. – 9:30\u202fa.m.",
+                                                "1:00\u202fp.m. – 2:00\u202fp.m."]
+    assert selected_row(tab.table).id == first
+    tab.table.selectRow(1)
+    assert tab.grid.selected_id == second
+    assert tab.panel.treatment.text() == "Massage 60 min"
+    click(qtbot, tab.next_button)
+    assert tab.stack.currentWidget() is tab.table  # the list stays until switched back
+    click(qtbot, tab.list_button)
+    assert tab.stack.currentWidget() is tab.view

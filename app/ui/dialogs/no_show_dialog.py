@@ -37,8 +37,8 @@ class NoShowDialog(FormDialog):
         no_fee = QRadioButton("No &fee")
         self.fees.addButton(no_fee, NO_FEE)
         fee_box.addWidget(no_fee)
-        # The clinic set its fees up to charge them; the first one is the usual answer.
-        self.fees.buttons()[0].setChecked(True)
+        # Nothing is pre-chosen: which fee, if any, is the desk's decision, made on purpose.
+        self.fees.idToggled.connect(self._allow_ok)
 
         if a.package_id is not None:
             pays = clinic.schedule.patient_pays(a.package_id, a.treatment_type_id)
@@ -57,11 +57,13 @@ class NoShowDialog(FormDialog):
             self.body.addWidget(self.release)
             fee_box.setContentsMargins(24, 0, 0, 0)
             self.release.toggled.connect(self._fees_enabled)
+            self.release.toggled.connect(self._allow_ok)
             self._fees_enabled(False)
         else:
             self.body.addWidget(QLabel("Charge a no-show fee?"))
         self.body.addLayout(fee_box)
         self.ok_button.setText("&Mark No Show")
+        self._allow_ok()
 
     @classmethod
     def ask(cls, clinic: Clinic, appointment_id: int, parent: QWidget | None = None) -> bool:
@@ -80,6 +82,11 @@ class NoShowDialog(FormDialog):
     def save(self) -> None:
         self.invoice_id = self.clinic.schedule.no_show(
             self.appointment.id, use_package=self.use_package(), fee_id=self.fee_id())
+
+    def _allow_ok(self, *_args) -> None:
+        chosen = self.use_package() or self.fees.checkedId() != -1
+        self.ok_button.setEnabled(chosen)
+        self.ok_button.setToolTip("" if chosen else "Choose a no-show fee, or No fee.")
 
     def _fees_enabled(self, on: bool) -> None:
         for button in self.fees.buttons():

@@ -138,11 +138,16 @@ class DayLayout:
                     else:
                         lanes[lane] = row.end
                     placed.append((row, lane))
-                share = (self.column_width - 2 * LANE_GAP) / len(lanes)
+                # A lane of cancelled visits only is drawn narrower: the live ones need the room.
+                weights = [1.0 if any(r.status != "cancelled" for r, n in placed if n == lane)
+                           else 0.5 for lane in range(len(lanes))]
+                unit = (self.column_width - 2 * LANE_GAP) / sum(weights)
                 for row, lane in sorted(placed, key=lambda p: -_LANE_ORDER.get(p[0].status, 3)):
                     full = self.rect_for(index, row.start, row.end)
-                    rect = QRectF(full.left() + lane * share, full.top(),
-                                  share - (LANE_GAP if len(lanes) > 1 else 0), full.height())
+                    left = full.left() + sum(weights[:lane]) * unit
+                    rect = QRectF(left, full.top(),
+                                  weights[lane] * unit - (LANE_GAP if len(lanes) > 1 else 0),
+                                  full.height())
                     blocks.append(Block(row, rect, index))
         return blocks
 

@@ -31,7 +31,7 @@ class DayGrid(QWidget):
     def __init__(self, formats: Formats, parent: QWidget | None = None):
         super().__init__(parent)
         self._f = formats
-        self.layout_ = DayLayout(date.today(), [], [])
+        self.day_layout = DayLayout(date.today(), [], [])
         self.selected_id: int | None = None
         #: The quarter hour last clicked: where Ctrl+N books.
         self.current_slot: tuple[int, datetime] | None = None
@@ -51,19 +51,23 @@ class DayGrid(QWidget):
         if self.current_slot and self.current_slot[1].date() != day:
             self.current_slot = None
         self._drag = self._press = None
-        self.layout_ = DayLayout(day, columns, rows, self.width())
-        self.setMinimumSize(int(self.layout_.min_width), int(self.layout_.height))
-        if self.layout_.block_of(self.selected_id) is None:
+        self.day_layout = DayLayout(day, columns, rows, self.width())
+        self.setMinimumSize(int(self.day_layout.min_width), int(self.day_layout.height))
+        if self.day_layout.block_of(self.selected_id) is None:
             self.selected_id = None
         self._describe()
         self.laid_out.emit()
         self.update()
 
+    def set_now(self, now: datetime) -> None:
+        self.now = now
+        self.update()
+
     def rows(self) -> list[AppointmentRow]:
-        return [b.row for b in self.layout_.blocks]
+        return [b.row for b in self.day_layout.blocks]
 
     def select(self, appointment_id: int | None) -> None:
-        if self.layout_.block_of(appointment_id) is None:
+        if self.day_layout.block_of(appointment_id) is None:
             appointment_id = None
         if appointment_id != self.selected_id:
             self.selected_id = appointment_id
@@ -73,44 +77,44 @@ class DayGrid(QWidget):
 
     def drop(self, appointment_id: int, staff_id: int, start: datetime) -> None:
         """Where a drag ends: ask for the move (the tab asks the service, which may refuse)."""
-        block = self.layout_.block_of(appointment_id)
+        block = self.day_layout.block_of(appointment_id)
         if block is not None and (block.row.staff_id, block.row.start) == (staff_id, start):
             return
         self.move_requested.emit(appointment_id, staff_id, start)
 
     # where things are, for the keyboard, tests and tooltips
     def block_center(self, appointment_id: int) -> QPoint:
-        return self.layout_.block_of(appointment_id).rect.center().toPoint()
+        return self.day_layout.block_of(appointment_id).rect.center().toPoint()
 
     def slot_center(self, staff_id: int, start: datetime) -> QPoint:
-        column = self.layout_.index_of(staff_id)
-        return self.layout_.slot_rect(column, start).center().toPoint()
+        column = self.day_layout.index_of(staff_id)
+        return self.day_layout.slot_rect(column, start).center().toPoint()
 
     def block_rect(self, appointment_id: int) -> QRect:
-        return self.layout_.block_of(appointment_id).rect.toAlignedRect()
+        return self.day_layout.block_of(appointment_id).rect.toAlignedRect()
 
     # Qt
     def sizeHint(self) -> QSize:
-        return QSize(int(self.layout_.width), int(self.layout_.height))
+        return QSize(int(self.day_layout.width), int(self.day_layout.height))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
-            layout = self.layout_
-            self.layout_ = DayLayout(layout.day, layout.columns, self.rows(), self.width())
+            layout = self.day_layout
+            self.day_layout = DayLayout(layout.day, layout.columns, self.rows(), self.width())
             self.laid_out.emit()
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         clip = QRectF(event.rect())
-        painting.paint_grid(p, self.layout_, self._f, clip, self.now)
+        painting.paint_grid(p, self.day_layout, self._f, clip, self.now)
         if self._hover is not None and self._drag is None:
-            column = self.layout_.index_of(self._hover[0])
+            column = self.day_layout.index_of(self._hover[0])
             if column is not None:
-                painting.paint_hover(p, self.layout_.slot_rect(column, self._hover[1]),
+                painting.paint_hover(p, self.day_layout.slot_rect(column, self._hover[1]),
                                      f"{self._f.time(self._hover[1])}  double-click to book")
         dragged = self._drag.row.id if self._drag is not None else None
-        for block in self.layout_.blocks:
+        for block in self.day_layout.blocks:
             if block.row.id == dragged:
                 p.setOpacity(0.35)
             painting.paint_block(p, block, self._f, selected=block.row.id == self.selected_id)
@@ -123,9 +127,9 @@ class DayGrid(QWidget):
         if event.button() != Qt.MouseButton.LeftButton:
             return super().mousePressEvent(event)
         point = event.position()
-        block = self.layout_.block_at(point)
+        block = self.day_layout.block_at(point)
         self._press = (point, block)
-        self.current_slot = None if block else self.layout_.slot_at(point)
+        self.current_slot = None if block else self.day_layout.slot_at(point)
         self.select(block.row.id if block else None)
 
     def mouseMoveEvent(self, event) -> None:
@@ -139,7 +143,7 @@ class DayGrid(QWidget):
                 self.setCursor(Qt.CursorShape.ClosedHandCursor)
                 self.update()
             return
-        slot = None if self.layout_.block_at(point) else self.layout_.slot_at(point)
+        slot = None if self.day_layout.block_at(point) else self.day_layout.slot_at(point)
         if slot != self._hover:
             self._hover = slot
             self.update()
@@ -157,11 +161,11 @@ class DayGrid(QWidget):
         if event.button() != Qt.MouseButton.LeftButton:
             return
         point = event.position()
-        block = self.layout_.block_at(point)
+        block = self.day_layout.block_at(point)
         if block is not None:
             self.select(block.row.id)
             return
-        slot = self.layout_.slot_at(point)
+        slot = self.day_layout.slot_at(point)
         if slot is not None:
             self.current_slot = slot
             self.book_requested.emit(*slot)
@@ -185,7 +189,7 @@ class DayGrid(QWidget):
 
     def event(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:
-            block = self.layout_.block_at(event.position() if hasattr(event, "position")
+            block = self.day_layout.block_at(event.position() if hasattr(event, "position")
                                           else QPointF(event.pos()))
             if block is None:
                 QToolTip.hideText()
@@ -199,7 +203,7 @@ class DayGrid(QWidget):
     # helpers
     def _target(self, block: Block, moved: QPointF, x: float) -> Block:
         """The dragged visit snapped to the quarter hours, in the column under the pointer."""
-        layout = self.layout_
+        layout = self.day_layout
         column = layout.column_at(x)
         if column is None:
             column = 0 if x < GUTTER else len(layout.columns) - 1
@@ -226,7 +230,7 @@ class DayGrid(QWidget):
         self.select(ids[index])
 
     def _describe(self) -> None:
-        block = self.layout_.block_of(self.selected_id)
+        block = self.day_layout.block_of(self.selected_id)
         text = "No appointment selected." if block is None else " ".join(
             painting.block_lines(block.row, self._f))
         self.setAccessibleDescription(text)
@@ -250,7 +254,7 @@ class ColumnHeader(QWidget):
         p.fillRect(self.rect(), QColor("#eef1f4"))
         p.setPen(QColor("#c9ced6"))
         p.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
-        layout = self._grid.layout_
+        layout = self._grid.day_layout
         font = QFont(self.font())
         font.setBold(True)
         p.setFont(font)
@@ -293,11 +297,11 @@ class DayView(QScrollArea):
         self.grid.selected.connect(self._show_selected)
 
     def scroll_to(self, when: datetime) -> None:
-        self._pending_y = max(int(self.grid.layout_.y_of(when)), 0)
+        self._pending_y = max(int(self.grid.day_layout.y_of(when)), 0)
         self._apply_scroll()
 
     def top_time(self) -> datetime | None:
-        return self.grid.layout_.time_at(self.verticalScrollBar().value() + 1)
+        return self.grid.day_layout.time_at(self.verticalScrollBar().value() + 1)
 
     def _apply_scroll(self, *_range) -> None:
         bar = self.verticalScrollBar()

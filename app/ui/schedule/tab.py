@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDateEdit, QHBoxLayout, QLabel, QPushButton, QSplitter,
                                QStackedLayout, QVBoxLayout, QWidget)
@@ -17,6 +17,7 @@ from .. import msgbox
 from ..dialogs.booking_dialog import BookingDialog
 from ..formats import Formats
 from ..models.appointments import AppointmentsModel
+from ..tables import make_table, select_id, selected_row
 from .day_layout import SCROLL_HOUR, SLOT_MINUTES, Column
 from .day_view import DayView
 from .legend import Legend
@@ -51,11 +52,20 @@ class ScheduleTab(QWidget):
 
         self.view = DayView(formats)
         self.grid = self.view.grid
+        # The same day as a table: what a screen reader can read, and a plain list to scan.
+        self.table = make_table(self.model, self, stretch=AppointmentsModel.PACKAGE,
+                                sortable=False)
+        self.table.setAccessibleName("Day's appointments")
+        self.list_button = QPushButton("&List")
+        self.list_button.setCheckable(True)
+        self.list_button.setToolTip("Show the day as a list instead of a grid")
+        self.list_button.toggled.connect(self._show_view)
         self.panel = AppointmentPanel(clinic)
         self.empty = QLabel("No practitioners yet: add them in File › Settings › Staff.")
         self.empty.setObjectName("emptyNote")
         self.stack = QStackedLayout()
         self.stack.addWidget(self.view)
+        self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
         holder = QWidget()
         holder.setLayout(self.stack)
@@ -72,14 +82,22 @@ class ScheduleTab(QWidget):
                        self.date_edit):
             bar.addWidget(widget)
         bar.addStretch(1)
-        bar.addWidget(Legend())
-        bar.addSpacing(12)
+        bar.addWidget(self.list_button)
         bar.addWidget(self.book_button)
+        hint = QLabel("Double-click an empty time to book · drag a visit to move it")
+        hint.setObjectName("note")
+        foot = QHBoxLayout()
+        foot.addWidget(Legend())
+        foot.addStretch(1)
+        foot.addWidget(hint)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.splitter, 1)
+        layout.addLayout(foot)
 
         self.grid.selected.connect(self.panel.show_appointment)
+        self.grid.selected.connect(lambda ident: select_id(self.table, ident))
+        self.table.selectionModel().selectionChanged.connect(self._table_selected)
         self.grid.book_requested.connect(self.book)
         self.grid.move_requested.connect(self.move)
         self.panel.changed.connect(lambda _id: self.refresh())
@@ -89,6 +107,11 @@ class ScheduleTab(QWidget):
                           (KEYS["today"], lambda: self.go_to(clinic.today())),
                           (KEYS["book"], lambda: self.book())):
             QShortcut(QKeySequence(key), self, slot)
+        # The red line for "now" creeps down through the day.
+        self.clock = QTimer(self)
+        self.clock.setInterval(60_000)
+        self.clock.timeout.connect(lambda: self.grid.set_now(clinic.now()))
+        self.clock.start()
         self.refresh()
         self._scroll_to_start()
 
@@ -106,7 +129,8 @@ class ScheduleTab(QWidget):
         rows = self.clinic.schedule.day(day)
         self.model.set_rows(rows)
         self.grid.set_day(day, self._columns(rows), rows, now=self.clinic.now())
-        self.stack.setCurrentWidget(self.view if self.grid.layout_.columns else self.empty)
+        select_id(self.table, self.grid.selected_id)
+        self._show_view()
         self.panel.show_appointment(self.grid.selected_id)
 
     def book(self, staff_id: int | None = None, start: datetime | None = None) -> None:
@@ -131,6 +155,18 @@ class ScheduleTab(QWidget):
         self.select(appointment_id)
 
     # helpers
+    def _show_view(self, *_args) -> None:
+        if not self.grid.day_layout.columns:
+            self.stack.setCurrentWidget(self.empty)
+        else:
+            self.stack.setCurrentWidget(self.table if self.list_button.isChecked()
+                                        else self.view)
+
+    def _table_selected(self, *_args) -> None:
+        row = selected_row(self.table)
+        if row is not None and row.id != self.grid.selected_id:
+            self.grid.select(row.id)
+
     def _columns(self, rows) -> list[Column]:
         """Every practitioner seeing patients, and anyone else with a visit that day."""
         busy = {row.staff_id for row in rows}
