@@ -3,6 +3,7 @@
     python -m app                 the clinic's own file (in the user's data folder)
     python -m app --db PATH       any clinic file
     python -m app --demo          the demo clinic, filled with examples the first time
+                                  (its PINs are typed in for whoever signs in)
     clinicdesk backup PATH        copy the clinic file to PATH (safe while the desk is open)
     clinicdesk restore PATH       replace the clinic's data with a backup (a copy is kept)
     clinicdesk verify-audit       check the audit trail's hash chain; exit 1 if broken
@@ -100,10 +101,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.demo and not clinic.settings.get().setup_complete:
             _seed_demo(clinic)
-        if not clinic.settings.get().setup_complete and FirstRunDialog.ask(None, clinic) is None:
-            return 0
+        if (not clinic.settings.get().setup_complete and not args.screenshot
+                and FirstRunDialog.ask(None, clinic) is None):
+            return 0  # (a screenshot of a fresh file shows it as first opened, unset)
         _backup_quietly(clinic, daily=True)
         window = MainWindow(clinic)
+        if not _signed_in_at_start(window, clinic, args):
+            return 0
         window.show()
         if args.screenshot:
             _screenshot_when_painted(app, window, Path(args.screenshot))
@@ -129,9 +133,10 @@ def _sound_or_recovered(path: Path) -> bool:
         return True
     backup = newest_backup(path)
     if backup is None:
-        msgbox.show(None, "ClinicDesk", f"The clinic file {path} is damaged ({problems[0]}) and "
-                    "there is no backup of it to restore. Keep the file and contact support; "
-                    "ClinicDesk will not change it.", icon=msgbox.Icon.Critical)
+        msgbox.show(None, "ClinicDesk", f"ClinicDesk could not open the clinic file\n{path}\n\n"
+                    f"It is damaged ({problems[0]}) and there is no backup of it to restore. "
+                    "Keep the file and contact support; ClinicDesk will not change it.",
+                    icon=msgbox.Icon.Critical)
         return False
     taken = datetime.fromtimestamp(backup.stat().st_mtime)
     if not msgbox.confirm(None, "Restore from backup?",
@@ -143,6 +148,37 @@ def _sound_or_recovered(path: Path) -> bool:
     msgbox.information(None, "Restored", f"The clinic was restored from {backup.name}.\n"
                        f"The damaged file is kept as {kept.name}.")
     return True
+
+
+def _signed_in_at_start(window, clinic, args: argparse.Namespace) -> bool:
+    """Someone signs in (or the clinic's first manager is created) before the desk opens.
+    False when they chose Quit."""
+    from app.ui.idle_lock import who_continues
+
+    if args.screenshot:
+        # For us, not for clinics: the window is drawn once into a PNG and the program
+        # exits; no one works in it, so no one signs in (the system is the actor).
+        return True
+    if args.demo:
+        if not clinic.auth.can_sign_in():
+            # The demo clinic with no PINs at all (a demo file made before sign-in existed):
+            # its data is made up and no one could sign in, so it opens as the system.
+            return True
+        # The demo's PINs are published with it: typed in for whoever is chosen, so a demo
+        # opens with one press of Enter. A clinic's own file never gets this.
+        window.idle_lock.prefill = _demo_pins(clinic)
+    who = who_continues(None, clinic, locked=False, prefill=window.idle_lock.prefill)
+    if who is None:
+        return False
+    window.show_signed_in()
+    return True
+
+
+def _demo_pins(clinic) -> dict[int, str]:
+    from app.services import demo
+    pins = {entry[0]: entry[3] for entry in getattr(demo, "STAFF", ())}
+    return {member.id: pins[member.name] for member in clinic.auth.can_sign_in()
+            if member.name in pins}
 
 
 def _backup_quietly(clinic, *, daily: bool) -> None:

@@ -14,18 +14,32 @@ from sqlalchemy import func, select
 from ..models import Staff
 from . import validation as v
 from .base import Service
-from .errors import NotAllowed, ValidationError
+from .errors import NotAllowed, NotFound, ValidationError
 from .staff import StaffRow, _row
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 ROLE_NAMES = {"front_desk": "front desk", "manager": "manager"}
 
 
-def check_secret(secret: object) -> str:
+def check_secret(secret: object, confirmation: object = None) -> str:
+    """A PIN or password the desk may use; `confirmation` is the same typed a second time."""
     if not isinstance(secret, str) or len(secret) < 4:
         raise ValidationError("secret", "The PIN or password must be at least 4 characters.")
     if len(secret) > 128:
         raise ValidationError("secret", "The PIN or password can be at most 128 characters.")
+    if not secret.strip():
+        raise ValidationError("secret", "The PIN or password cannot be only spaces.")
+    if not secret.isprintable():
+        raise ValidationError("secret", "The PIN or password can hold only letters, digits, "
+                                        "spaces and punctuation.")
+    try:
+        secret.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError("secret", "The PIN or password can hold only letters, digits, "
+                                        "spaces and punctuation.") from None
+    if confirmation is not None and confirmation != secret:
+        raise ValidationError("confirmation", "The two PINs are not the same. Type the new PIN "
+                                              "again in both fields.")
     return secret
 
 
@@ -36,16 +50,37 @@ class AuthService(Service):
                 Staff.role == "manager", Staff.secret_hash.is_not(None),
                 Staff.active.is_(True)))
 
-    def create_first_manager(self, name: str, secret: str, *, practitioner: bool = False) -> int:
+    def create_first_manager(self, name: str, secret: str, *, practitioner: bool = False,
+                             confirmation: str | None = None) -> int:
+        """The clinic's first manager, who then signs in. Checked before anything is saved,
+        so a refusal adds no staff member."""
         if not self.needs_first_manager():
             raise NotAllowed("This clinic already has a manager; ask them to add you in "
                              "Settings > Staff.")
+        check_secret(secret, confirmation)
+        v.text(name, "name", label="staff member's name")
         staff_id = self._clinic.staff.add(name, practitioner=practitioner, role="manager")
-        self.set_secret(staff_id, secret)
+        self._store_secret(staff_id, secret)
         return staff_id
 
-    def set_secret(self, staff_id: int, secret: str) -> None:
+    def set_secret(self, staff_id: int, secret: str, *, confirmation: str | None = None
+                   ) -> None:
+        """Set a staff member's PIN. Anyone may change their own; only a manager (or the
+        system, when no one is signed in) may set someone else's."""
+        self.check_can_set_secret(staff_id)
+        check_secret(secret, confirmation)
+        self._store_secret(staff_id, secret)
+
+    def check_can_set_secret(self, staff_id: int) -> None:
+        """Refuse unless whoever is signed in may set this staff member's PIN (read-only, so
+        the desk is told before typing one)."""
+        if staff_id != self._clinic.current_staff_id:
+            self.require_manager("set staff PINs")
+
+    def _store_secret(self, staff_id: int, secret: str) -> None:
         digest = _hasher.hash(check_secret(secret))
+        if isinstance(staff_id, int) and not 0 < staff_id < 2**63:
+            raise NotFound("staff member", staff_id)  # SQLite cannot even look such ids up
         with self._db.write() as s:
             row = v.get(s, Staff, staff_id, "staff member")
             row.secret_hash = digest
@@ -53,12 +88,13 @@ class AuthService(Service):
 
     def sign_in(self, staff_id: int, secret: str) -> StaffRow:
         with self._db.write() as s:
-            row = s.get(Staff, staff_id) if isinstance(staff_id, int) else None
+            row = (s.get(Staff, staff_id) if isinstance(staff_id, int)
+                   and not isinstance(staff_id, bool) and 0 < staff_id < 2**63 else None)
             ok = False
-            if row is not None and row.active and row.secret_hash:
+            if row is not None and row.active and row.secret_hash and isinstance(secret, str):
                 try:
-                    ok = _hasher.verify(row.secret_hash, secret or "")
-                except (VerificationError, InvalidHashError):
+                    ok = _hasher.verify(row.secret_hash, secret)
+                except (VerificationError, InvalidHashError, UnicodeEncodeError):
                     ok = False
             if not ok:
                 raise NotAllowed("That name and PIN do not match. Try again.")

@@ -74,11 +74,16 @@ class BackupService(Service):
         return self.create(reason="daily")
 
     def restore(self, source: str | os.PathLike) -> Path:
-        """Replace the clinic's data with a backup. The current data is backed up first."""
+        """Replace the clinic's data with a backup. The current data is backed up first.
+        Only a manager (or the system: scripts, the command line) may restore."""
+        self._clinic.auth.require_manager("restore a backup")
         path = self._require_file()
         source = Path(source)
-        if not source.exists():
+        if not source.is_file():
             raise ValidationError("path", f"There is no backup file at {source}.")
+        if source.resolve() == path.resolve():
+            raise ValidationError("path", "That is the clinic file itself, not a backup of it. "
+                                          "Choose a backup.")
         problems = integrity_problems(source)
         if problems:
             raise NotAllowed(f"{source.name} is damaged and cannot be restored "
@@ -96,6 +101,7 @@ class BackupService(Service):
         if revision[0] > head_revision():
             raise NotAllowed(f"{source.name} was made by a newer version of ClinicDesk; "
                              "update the program before restoring it.")
+        who = self._clinic.auth.current()
         safety = self.create(reason="before-restore")
         self._db.engine.dispose()
         backup_sqlite(source, path)
@@ -103,6 +109,13 @@ class BackupService(Service):
         from .db import migrate
         migrate(self._db.engine, now=self._now())
         self._clinic.settings_changed()
+        # Staff numbers in the restored data may name someone else (or no one): whoever
+        # restored signs in again. The restore itself goes on the restored file's trail.
+        self._clinic.current_staff_id = None
+        with self._db.write() as s:
+            self._audit(s, "clinic.restore", "clinic_file", None, None,
+                        {"restored_from": source.name, "safety_copy": safety.name,
+                         "restored_by": who.name if who is not None else "System"})
         return safety
 
     def _rotate(self) -> None:

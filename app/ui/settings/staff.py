@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPushButton, QWidget
 
 from app.services import Clinic
+from app.services.errors import ClinicError
 from app.services.staff import StaffRow
 
+from .. import msgbox
 from ..forms import FormDialog
 from ..models.catalog import ROLE_NAMES, StaffModel
 from .record_list import RecordListPage
@@ -39,10 +41,66 @@ class StaffDialog(FormDialog):
             self.outcome = self.member.id
 
 
+class SetPinDialog(FormDialog):
+    """A staff member's PIN, typed twice. The auth service decides who may set whose."""
+
+    def __init__(self, clinic: Clinic, member: StaffRow, parent: QWidget | None = None):
+        super().__init__(f"Set PIN for {member.name}", parent)
+        self.clinic, self.member = clinic, member
+        note = QLabel(f"{member.name} will sign in with this PIN (or password). It is stored "
+                      "scrambled: no one can read it back, so tell them in person.")
+        note.setWordWrap(True)
+        self.body.insertWidget(0, note)
+        self.secret = QLineEdit()
+        self.confirmation = QLineEdit()
+        for field, label in ((self.secret, "New PIN"), (self.confirmation, "New PIN again")):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setAccessibleName(label)
+        self.secret.setPlaceholderText("at least 4 characters")
+        self.form.addRow("New &PIN:", self.secret)
+        self.form.addRow("PIN &again:", self.confirmation)
+        self.fields = {"secret": self.secret, "confirmation": self.confirmation}
+        self.ok_button.setText("Set PIN")
+
+    def save(self) -> None:
+        self.clinic.auth.set_secret(self.member.id, self.secret.text(),
+                                    confirmation=self.confirmation.text())
+        self.outcome = self.member.id
+
+
+class StaffPage(RecordListPage):
+    """The staff list, plus Set PIN… for the one selected."""
+
+    def __init__(self, clinic: Clinic, parent: QWidget | None = None):
+        self.clinic = clinic
+        self.pin_button = QPushButton("Set &PIN…")
+        super().__init__(
+            StaffModel(),
+            load=lambda: clinic.staff.list(include_inactive=True),
+            edit=lambda owner, row: StaffDialog.ask(owner, clinic, row),
+            set_active=lambda ident, active: clinic.staff.update(ident, active=active),
+            noun="Staff Member", parent=parent)
+        self.pin_button.clicked.connect(self.set_pin)
+        buttons = self.layout().itemAt(1).layout()  # the row of buttons under the table
+        buttons.insertWidget(buttons.indexOf(self.active_button), self.pin_button)
+
+    def set_pin(self) -> None:
+        member = self.selected()
+        if member is None:
+            return
+        try:  # asked first, so a front desk is told before typing a PIN twice
+            self.clinic.auth.check_can_set_secret(member.id)
+        except ClinicError as error:
+            msgbox.refusal(self, error, "Not allowed")
+            return
+        if SetPinDialog.ask(self, self.clinic, member) is not None:
+            msgbox.information(self, "PIN set", f"{member.name} can now sign in with the "
+                                                "new PIN.")
+
+    def _update_buttons(self) -> None:
+        super()._update_buttons()
+        self.pin_button.setEnabled(self.selected() is not None)
+
+
 def staff_page(clinic: Clinic, parent: QWidget | None = None) -> RecordListPage:
-    return RecordListPage(
-        StaffModel(),
-        load=lambda: clinic.staff.list(include_inactive=True),
-        edit=lambda owner, row: StaffDialog.ask(owner, clinic, row),
-        set_active=lambda ident, active: clinic.staff.update(ident, active=active),
-        noun="Staff Member", parent=parent)
+    return StaffPage(clinic, parent)

@@ -1,0 +1,250 @@
+"""File › Audit Trail…: who changed what and when, and whether the record is intact (R29).
+
+Manager only: the audit service refuses anyone else, and `ask` shows that refusal before
+any window opens. "Verify chain" recomputes the hash chain on the worker thread.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+                               QSpinBox, QSplitter, QVBoxLayout, QWidget)
+
+from app.services import Clinic
+from app.services.audit_trail import AuditRow
+
+from .. import msgbox
+from ..forms import beside
+from ..models.base import RowsModel
+from ..tables import make_table, select_id, selected_row
+from .backups import explain_failure, run_busy
+
+#: What the desk calls each kind of record (the service's entity names).
+ENTITY_NAMES = {
+    "appointment": "Appointment", "clinic_settings": "Clinic settings",
+    "clinic_file": "Clinic file", "invoice": "Invoice", "no_show_fee": "No-show fee",
+    "package": "Package", "package_template": "Package template", "patient": "Patient",
+    "payment": "Payment", "payment_refund": "Payment refund", "staff": "Staff member",
+    "treatment_type": "Treatment type",
+}
+LIMIT = 500
+DEFAULT_DAYS = 30
+
+
+def _short(value: str, width: int = 80) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= width else value[:width - 1] + "…"
+
+
+def _pretty(value: str) -> str:
+    if not value:
+        return "—"
+    try:
+        return json.dumps(json.loads(value), indent=2, ensure_ascii=False, sort_keys=True)
+    except ValueError:
+        return value
+
+
+class AuditModel(RowsModel):
+    WHEN, WHO, ACTION, ENTITY, NUMBER, BEFORE, AFTER = range(7)
+    COLUMNS = ("When", "Who", "Action", "Record", "Number", "Before", "After")
+    RIGHT = frozenset({NUMBER})
+
+    def display(self, r: AuditRow, column: int) -> str:
+        if column == self.WHEN:
+            return f"{r.at:%Y-%m-%d %H:%M:%S}"
+        if column == self.WHO:
+            return r.staff_name
+        if column == self.ACTION:
+            return r.action
+        if column == self.ENTITY:
+            return ENTITY_NAMES.get(r.entity, r.entity)
+        if column == self.NUMBER:
+            return "" if r.entity_id is None else str(r.entity_id)
+        if column == self.BEFORE:
+            return _short(r.before)
+        return _short(r.after)
+
+    def sort_key(self, r: AuditRow, column: int):
+        if column == self.WHEN:
+            return r.id  # entries are numbered in the order they happened
+        if column == self.NUMBER:
+            return -1 if r.entity_id is None else r.entity_id
+        return super().sort_key(r, column)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if (role == Qt.ItemDataRole.ToolTipRole and index.isValid()
+                and index.column() in (self.BEFORE, self.AFTER)
+                and 0 <= index.row() < len(self._rows)):
+            row = self._rows[index.row()]
+            return _pretty(row.before if index.column() == self.BEFORE else row.after)
+        return super().data(index, role)
+
+
+class AuditTrailDialog(QDialog):
+    """`ask(parent, clinic)`: refused (ClinicError raised) unless a manager is signed in."""
+
+    def __init__(self, clinic: Clinic, rows: list[AuditRow], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setProperty("managerOnly", True)  # closed if someone else signs in at the lock
+        self.clinic = clinic
+        self.setWindowTitle("Audit Trail")
+        self.resize(1100, 640)
+        today = clinic.today()
+
+        self.start = self._date_edit(today - timedelta(days=DEFAULT_DAYS), "From")
+        self.end = self._date_edit(today, "To")
+        self.entity = QComboBox()
+        self.entity.setAccessibleName("Record")
+        self.entity.addItem("Any record", None)
+        for code, label in sorted(ENTITY_NAMES.items(), key=lambda item: item[1]):
+            self.entity.addItem(label, code)
+        self.entity_id = QSpinBox()
+        self.entity_id.setAccessibleName("Record number")
+        self.entity_id.setRange(0, 2_000_000_000)
+        self.entity_id.setSpecialValueText("Any")
+        self.staff = QComboBox()
+        self.staff.setAccessibleName("Who")
+        self.staff.addItem("Anyone", None)
+        for member in clinic.staff.list(include_inactive=True):
+            self.staff.addItem(member.name, member.id)
+        self.action = QLineEdit()
+        self.action.setAccessibleName("Action starts with")
+        self.action.setPlaceholderText("e.g. payment. or staff.sign_in")
+        self.action.setClearButtonEnabled(True)
+        self.search_button = QPushButton("&Search")
+        self.search_button.setDefault(True)
+        self.search_button.clicked.connect(self.refresh)
+        self.action.returnPressed.connect(self.refresh)
+
+        filters = QFormLayout()
+        filters.addRow("&From:", beside(self.start, QLabel("to"), self.end))
+        filters.addRow("&Record:", beside(self.entity, QLabel("number"), self.entity_id))
+        filters.addRow("&Who:", beside(self.staff))
+        filters.addRow("&Action starts with:", beside(self.action, self.search_button))
+
+        self.model = AuditModel(self)
+        self.table = make_table(self.model, self, stretch=AuditModel.AFTER, sortable=False)
+        self.table.selectionModel().selectionChanged.connect(self._show_selected)
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setAccessibleName("Before and after")
+        self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.details.setPlaceholderText("Choose an entry to see what it changed.")
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.details)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+
+        self.count = QLabel()
+        self.count.setObjectName("note")
+        self.chain = QLabel()
+        self.chain.setWordWrap(True)
+        self.verify_button = QPushButton("&Verify chain")
+        self.verify_button.setToolTip("Check that no entry was changed or removed since it "
+                                      "was written")
+        self.verify_button.clicked.connect(self.verify)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.verify_button)
+        bottom.addWidget(self.chain, 1)
+        bottom.addWidget(self.buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.count)
+        layout.addLayout(bottom)
+        self._show_rows(rows)
+
+    @staticmethod
+    def _date_edit(value: date, name: str) -> QDateEdit:
+        edit = QDateEdit(QDate(value.year, value.month, value.day))
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setAccessibleName(name)
+        return edit
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, clinic: Clinic) -> None:
+        """Open it, if the service lets this person read the trail (else ClinicError)."""
+        today = clinic.today()
+        rows = clinic.audit.entries(start=today - timedelta(days=DEFAULT_DAYS), end=today,
+                                    limit=LIMIT)
+        dialog = cls(clinic, rows, parent=parent)
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
+
+    def filters(self) -> dict:
+        """What the desk chose, as the audit service's arguments."""
+        start, end = self.start.date(), self.end.date()
+        return dict(start=date(start.year(), start.month(), start.day()),
+                    end=date(end.year(), end.month(), end.day()),
+                    entity=self.entity.currentData(),
+                    entity_id=self.entity_id.value() or None,
+                    staff_id=self.staff.currentData(),
+                    action=self.action.text().strip() or None,
+                    limit=LIMIT)
+
+    def refresh(self) -> None:
+        try:
+            rows = self.clinic.audit.entries(**self.filters())
+        except Exception as error:  # noqa: BLE001 - a refusal is shown; a bug goes on
+            if explain_failure(self, error, "Search"):
+                return
+            raise
+        self._show_rows(rows)
+
+    def _show_rows(self, rows: list[AuditRow]) -> None:
+        self.model.set_rows(rows)
+        self.details.clear()
+        if len(rows) >= LIMIT:
+            self.count.setText(f"The newest {LIMIT} matching entries are shown; narrow the "
+                               "dates or filters to see older ones.")
+        else:
+            self.count.setText(f"{len(rows)} matching entr{'y' if len(rows) == 1 else 'ies'}.")
+
+    def _show_selected(self) -> None:
+        row = selected_row(self.table)
+        if row is None:
+            self.details.clear()
+            return
+        self.details.setPlainText(f"Entry {row.id}: {row.action} by {row.staff_name} at "
+                                  f"{row.at:%Y-%m-%d %H:%M:%S}\n\nBefore:\n{_pretty(row.before)}"
+                                  f"\n\nAfter:\n{_pretty(row.after)}")
+
+    def verify(self) -> None:
+        audit = self.clinic.audit
+        try:
+            check = run_busy(self, "Checking the audit trail",
+                             "Recomputing every entry's fingerprint…", audit.verify)
+        except Exception as error:  # noqa: BLE001 - a refusal is shown; a bug goes on
+            if explain_failure(self, error, "Check"):
+                return
+            raise
+        if check.ok:
+            self.chain.setText(f"✔ Intact: all {check.entries} entries match the chain.")
+            self.chain.setStyleSheet("color: #166534;")
+            msgbox.information(self, "Audit trail intact",
+                               f"All {check.entries} entries of the audit trail match: none "
+                               "was changed or removed since it was written.")
+            return
+        self.chain.setText(f"✘ Broken at entry {check.first_broken_id}.")
+        self.chain.setStyleSheet("color: #b91c1c; font-weight: 600;")
+        shown = select_id(self.table, check.first_broken_id)
+        msgbox.show(self, "Audit trail altered",
+                    f"Entry {check.first_broken_id} does not match the chain: it, or an entry "
+                    "just before it, was changed or removed outside ClinicDesk. Entries before "
+                    f"it are intact ({check.entries - 1} checked)."
+                    + ("" if shown else " Widen the filters to see that entry.")
+                    + "\n\nKeep a copy of the clinic file and tell whoever supports ClinicDesk.",
+                    icon=msgbox.Icon.Critical)

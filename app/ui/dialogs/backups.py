@@ -1,0 +1,336 @@
+"""File › Backup Now… and File › Restore from Backup… (issue 7).
+
+The copy and the restore run on a worker thread (ARCHITECTURE: slow work never blocks the
+event loop) while a small busy window keeps the desk from starting anything else; the
+result, or the refusal, comes back by signal and is shown on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import (QCoreApplication, QObject, QRunnable, QStandardPaths, Qt,
+                            QThreadPool, Signal, Slot)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QProgressBar,
+                               QPushButton, QVBoxLayout, QWidget)
+
+from app.services import Clinic
+from app.services.backup import BackupFile
+from app.services.errors import ClinicError
+
+from .. import msgbox
+from ..models.base import RowsModel
+from ..tables import make_table, selected_row
+
+# the worker ---------------------------------------------------------------------------------
+
+_pool: QThreadPool | None = None
+
+
+def worker_pool() -> QThreadPool:
+    """One worker: backups, restores and chain checks run one after the other."""
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool(QCoreApplication.instance())
+        _pool.setMaxThreadCount(1)
+    return _pool
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class Job(QRunnable):
+    """Calls one service function off the GUI thread; touches no widget."""
+
+    def __init__(self, work: Callable[[], object]):
+        super().__init__()
+        self.setAutoDelete(False)  # the busy window holds it until its signal has arrived
+        self.signals = _Signals()
+        self._work = work
+
+    def run(self) -> None:
+        try:
+            result = self._work()
+        except Exception as error:  # noqa: BLE001 - the GUI thread decides what it means
+            self.signals.failed.emit(error)
+        else:
+            self.signals.done.emit(result)
+
+
+class BusyDialog(QDialog):
+    """'Working…' with a moving bar, until the job reports back. It cannot be closed."""
+
+    #: The job finished (its result) or failed (the exception): for tests and callers.
+    finished_job = Signal(object)
+
+    def __init__(self, title: str, text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self.setMinimumWidth(360)
+        self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
+        self.setProperty("keepsLockAway", True)  # the idle lock waits for the job to end
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)  # nothing to count: just "working"
+        self.bar.setTextVisible(False)
+        self.bar.setAccessibleName(text)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        self.result_value: object = None
+        self.error: BaseException | None = None
+        self._over = False
+
+    @Slot(object)
+    def job_done(self, result: object) -> None:
+        self.result_value, self._over = result, True
+        self.finished_job.emit(result)
+        self.accept()
+
+    @Slot(object)
+    def job_failed(self, error: BaseException) -> None:
+        self.error, self._over = error, True
+        self.finished_job.emit(error)
+        self.accept()
+
+    def reject(self) -> None:
+        if self._over:  # Escape mid-job would only hide the bar, not stop the work
+            super().reject()
+
+
+def run_busy(parent: QWidget | None, title: str, text: str, work: Callable[[], object]):
+    """Run `work()` on the worker while a busy window shows; return its result or raise
+    its exception here, on the GUI thread."""
+    busy = BusyDialog(title, text, parent)
+    job = Job(work)
+    job.signals.done.connect(busy.job_done)
+    job.signals.failed.connect(busy.job_failed)
+    try:
+        worker_pool().start(job)
+        busy.exec()
+        if busy.error is not None:
+            raise busy.error
+        return busy.result_value
+    finally:
+        busy.deleteLater()
+
+
+def explain_failure(parent: QWidget | None, error: Exception, what: str) -> bool:
+    """Show a refusal or a disk problem calmly; False for anything else (a bug to report)."""
+    if isinstance(error, ClinicError):
+        msgbox.refusal(parent, error, f"{what} not done")
+        return True
+    if isinstance(error, OSError):
+        msgbox.show(parent, f"{what} not done",
+                    f"The file could not be written or read ({error.strerror or error}). "
+                    "Check that the folder exists, is not read-only and the disk is not "
+                    "full, then try again. Nothing was changed.", icon=msgbox.Icon.Warning)
+        return True
+    return False
+
+
+# Backup Now ---------------------------------------------------------------------------------
+
+def choose_backup_file(parent: QWidget | None, suggested: str) -> str | None:
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    path, _filter = QFileDialog.getSaveFileName(parent, "Back up the clinic to",
+                                                str(Path(folder) / suggested),
+                                                "Clinic backups (*.db)")
+    return path or None
+
+
+def choose_restore_file(parent: QWidget | None) -> str | None:
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    path, _filter = QFileDialog.getOpenFileName(parent, "Restore the clinic from", folder,
+                                                "Clinic backups (*.db);;All files (*)")
+    return path or None
+
+
+class BackupNow:
+    """File › Backup Now…: choose where, copy on the worker, say where it went."""
+
+    # Replaceable in tests: the file chooser.
+    choose_file = staticmethod(choose_backup_file)
+
+    @classmethod
+    def run(cls, parent: QWidget | None, clinic: Clinic) -> Path | None:
+        if clinic.path is None:
+            suggested = "clinic-backup.db"
+        else:
+            suggested = f"{clinic.path.stem}-backup-{clinic.now():%Y%m%d-%H%M}.db"
+        chosen = cls.choose_file(parent, suggested)
+        if not chosen:
+            return None
+        destination = Path(chosen)
+        if not destination.suffix:
+            destination = destination.with_suffix(".db")
+        try:
+            written = run_busy(parent, "Backing up", "Copying the clinic's data…",
+                               lambda: clinic.backup.create(destination))
+        except Exception as error:  # noqa: BLE001 - sorted just below
+            if explain_failure(parent, error, "Backup"):
+                return None
+            raise
+        msgbox.information(parent, "Backed up",
+                           f"The clinic's data was copied to\n{written}\n\nKeep it somewhere "
+                           "other than this computer, too: it holds patient information, so "
+                           "keep it private.")
+        return written
+
+
+# Restore ------------------------------------------------------------------------------------
+
+KINDS = {"daily": "Daily (automatic)", "close": "On closing (automatic)",
+         "manual": "Backup Now", "before-restore": "Before a restore"}
+
+
+def _kind(backup: BackupFile) -> str:
+    stem = backup.path.stem
+    for code, label in KINDS.items():
+        if stem.endswith(f"-{code}"):
+            return label
+    return "Other"
+
+
+def _size(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+class BackupsModel(RowsModel):
+    TAKEN, KIND, SIZE, FILE = range(4)
+    COLUMNS = ("Taken", "Kind", "Size", "File")
+    RIGHT = frozenset({SIZE})
+
+    def display(self, b: BackupFile, column: int) -> str:
+        if column == self.TAKEN:
+            return f"{b.taken_at:%Y-%m-%d %H:%M}"
+        if column == self.KIND:
+            return _kind(b)
+        if column == self.SIZE:
+            return _size(b.size)
+        return b.path.name
+
+    def sort_key(self, b: BackupFile, column: int):
+        if column == self.TAKEN:
+            return b.taken_at.timestamp()
+        if column == self.SIZE:
+            return b.size
+        return super().sort_key(b, column)
+
+
+class BackupsDialog(QDialog):
+    """Restore from Backup…: the clinic's backups, newest first, or any file chosen.
+
+    `ask(parent, clinic)` returns the safety copy's path when a restore was done, else None.
+    The caller asks the auth service first: only a manager restores.
+    """
+
+    # Replaceable in tests: the file chooser.
+    choose_file = staticmethod(choose_restore_file)
+
+    def __init__(self, clinic: Clinic, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setProperty("managerOnly", True)  # closed if someone else signs in at the lock
+        self.clinic = clinic
+        self.safety: Path | None = None
+        self.setWindowTitle("Restore from Backup")
+        self.resize(720, 440)
+        intro = QLabel("Restoring replaces all of the clinic's data with the backup's. "
+                       "Everything entered after the backup was taken will be gone from the "
+                       "desk; the data it replaces is first saved as a safety copy, so "
+                       "nothing is lost for good.")
+        intro.setWordWrap(True)
+        self.model = BackupsModel(self)
+        self.table = make_table(self.model, self, stretch=BackupsModel.FILE, sortable=False)
+        self.table.doubleClicked.connect(self.restore_selected)
+        self.empty = QLabel("There are no backups in the clinic's backup folder yet. "
+                            "Choose a backup file instead.")
+        self.empty.setObjectName("note")
+        self.empty.setWordWrap(True)
+        self.folder = QLabel()
+        self.folder.setObjectName("note")
+        self.folder.setWordWrap(True)
+        self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.restore_button = QPushButton("&Restore…")
+        self.restore_button.setDefault(True)
+        self.choose_button = QPushButton("&Choose file…")
+        self.buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.choose_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.choose_button.clicked.connect(self.restore_chosen)
+        self.buttons.rejected.connect(self.reject)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.folder)
+        layout.addWidget(self.buttons)
+        self.refresh()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, clinic: Clinic) -> Path | None:
+        dialog = cls(clinic, parent=parent)
+        try:
+            dialog.exec()
+            return dialog.safety
+        finally:
+            dialog.deleteLater()
+
+    def refresh(self) -> None:
+        try:
+            backups = self.clinic.backup.list()
+            folder = f"Backup folder: {self.clinic.backup.folder}"
+        except ClinicError as error:  # a clinic on a server keeps no backup folder
+            backups, folder = [], str(error)
+        self.model.set_rows(backups)
+        self.empty.setVisible(not backups)
+        self.folder.setText(folder)
+        if backups:
+            self.table.selectRow(0)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.restore_button.setEnabled(selected_row(self.table) is not None)
+
+    def restore_selected(self) -> None:
+        chosen = selected_row(self.table)
+        if chosen is not None:
+            self.restore(chosen.path, f"the backup taken {chosen.taken_at:%Y-%m-%d %H:%M}")
+
+    def restore_chosen(self) -> None:
+        path = self.choose_file(self)
+        if path:
+            self.restore(Path(path), Path(path).name)
+
+    def restore(self, source: Path, described: str) -> bool:
+        if not msgbox.confirm(self, "Restore from backup?",
+                              f"Replace all of the clinic's data with {described}?\n\n"
+                              "Work entered since then will no longer be on the desk. The "
+                              "current data is saved as a safety copy first."):
+            return False
+        clinic = self.clinic
+        try:
+            safety = run_busy(self, "Restoring", "Restoring the clinic's data…",
+                              lambda: clinic.backup.restore(source))
+        except Exception as error:  # noqa: BLE001 - sorted just below
+            if explain_failure(self, error, "Restore"):
+                self.refresh()
+                return False
+            raise
+        self.safety = safety
+        msgbox.information(self, "Restored",
+                           f"The clinic's data was restored from {described}.\n\nThe data "
+                           f"it replaced is kept in\n{safety}")
+        self.accept()
+        return True

@@ -1,0 +1,54 @@
+"""The clinic's first manager: name and PIN (typed twice), then they are signed in.
+
+Shown at start while the clinic has no manager who can sign in (a new file, or one made
+before sign-in existed). The auth service checks everything before saving anything, so a
+refusal adds no staff member.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QDialogButtonBox, QLabel, QLineEdit, QWidget
+
+from app.services import Clinic
+from app.services.staff import StaffRow
+
+from ..forms import FormDialog
+
+
+class FirstManagerDialog(FormDialog):
+    """`ask(parent, clinic)` returns the new manager's StaffRow (signed in), or None."""
+
+    def __init__(self, clinic: Clinic, parent: QWidget | None = None):
+        super().__init__("Who manages this clinic?", parent)
+        self.clinic = clinic
+        self.setMinimumWidth(460)
+        intro = QLabel("Everyone at the desk signs in with their own PIN, so the clinic knows "
+                       "who did what. First, the clinic's manager: the manager adds the other "
+                       "staff and sets their PINs in File › Settings › Staff.")
+        intro.setWordWrap(True)
+        self.body.insertWidget(0, intro)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("e.g. Sarah MacLeod")
+        self.secret = QLineEdit()
+        self.confirmation = QLineEdit()
+        for field, label in ((self.secret, "PIN"), (self.confirmation, "PIN again")):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setAccessibleName(label)
+        self.secret.setPlaceholderText("at least 4 characters")
+        self.practitioner = QCheckBox("Also sees patients (can be booked)")
+        self.form.addRow("Your &name:", self.name)
+        self.form.addRow("&PIN:", self.secret)
+        self.form.addRow("PIN &again:", self.confirmation)
+        self.form.addRow("", self.practitioner)
+        self.fields = {"name": self.name, "secret": self.secret,
+                       "confirmation": self.confirmation}
+        self.ok_button.setText("Create and Sign In")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Quit ClinicDesk")
+        self.name.setFocus()
+
+    def save(self) -> None:
+        secret = self.secret.text()
+        staff_id = self.clinic.auth.create_first_manager(
+            self.name.text(), secret, practitioner=self.practitioner.isChecked(),
+            confirmation=self.confirmation.text())
+        self.outcome: StaffRow = self.clinic.auth.sign_in(staff_id, secret)
