@@ -101,7 +101,7 @@ def test_r6_staff_defaults_to_no_staff_member_then_practitioners_then_other_staf
         assert "compensated as each use is redeemed" in d.staff_note.text()
         pick_package(qtbot, d, "phys")
         pick_staff(d, "Ben Okafor")
-        assert "Ben Okafor is compensated for the whole sale" in d.staff_note.text()
+        assert "Ben Okafor is compensated for the whole sale now" in d.staff_note.text()
         click(qtbot, d.ok_button)
 
     drive(SaleDialog, sell)

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QHBoxLayout, QMenu, QPushButton, QToolButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from app.services import Clinic
 from app.services.billing import Account, InvoiceSummary
@@ -55,12 +54,11 @@ class PurchasesView(QWidget):
         self.menu.addSeparator()
         self.void_action = self._action("&Void Invoice…", self.void_invoice)
         self.refund_action = self._action("Refund &Package…", self.refund_package)
-        self.actions_button = QToolButton()
-        self.actions_button.setText("&Actions ▾")
+        # A push button with a menu draws its own ▾ and matches the buttons beside it.
+        self.actions_button = QPushButton("&Actions")
         self.actions_button.setAccessibleName("Invoice actions")
-        self.actions_button.setToolTip("What to do with the selected invoice")
-        self.actions_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.actions_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.actions_button.setToolTip("What to do with the selected invoice (also on "
+                                       "right-click)")
         self.actions_button.setMenu(self.menu)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
 

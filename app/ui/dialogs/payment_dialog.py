@@ -29,6 +29,7 @@ class AllocationTable(QTableWidget):
         self.setHorizontalHeaderLabels(["Invoice", "Date", "Description", "Balance", "Apply"])
         self.setAccessibleName("Invoices to pay")
         self.verticalHeader().setVisible(False)
+        self.setWordWrap(False)
         self.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -40,14 +41,17 @@ class AllocationTable(QTableWidget):
         self.numbers = {i.id: i.number for i in invoices}
         self.apply: list[QLineEdit] = []
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        for column in range(self.columnCount()):
+            self.horizontalHeaderItem(column).setTextAlignment(
+                right if column in (self.BALANCE, self.APPLY) else left)
         for row, invoice in enumerate(invoices):
             texts = (f"#{invoice.number}", formats.date(invoice.issued_on),
                      invoice.description, formats.money(invoice.balance))
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                if column in (self.INVOICE, self.BALANCE):
-                    item.setTextAlignment(right)
+                item.setTextAlignment(right if column == self.BALANCE else left)
                 self.setItem(row, column, item)
             field = QLineEdit()
             field.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -122,6 +126,7 @@ class ReceivePaymentDialog(FormDialog):
             self.table.set_editable(False)
             self.body.addWidget(self.oldest_first)
             self.body.addWidget(self.table, 1)
+            self.setMinimumWidth(680)
             self.oldest_first.toggled.connect(self._oldest_first_toggled)
             for field in self.table.apply:
                 field.textEdited.connect(self._update_preview)
@@ -155,6 +160,11 @@ class ReceivePaymentDialog(FormDialog):
         self._update_preview()
 
     def _update_preview(self) -> None:
+        if not self.amount.text().strip():  # nothing typed yet is not a mistake to point out
+            self.preview.setText("")
+            if self.table is not None and self.oldest_first.isChecked():
+                self.table.show_plan({})
+            return
         try:
             preview = self.clinic.billing.payment_preview(
                 self.patient_id, self.amount.text(), invoice_id=self.invoice_id,

@@ -21,6 +21,7 @@ from app.services.pdf import PAPER_NAMES, PAPERS
 
 from .. import crash, msgbox
 from ..formats import Formats
+from ..forms import beside
 from ..models.billing import STATUS_NAMES
 
 
@@ -130,7 +131,7 @@ class PrintDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         form = QFormLayout()
-        form.addRow("Pa&per:", self.paper)
+        form.addRow("Pa&per:", beside(self.paper))
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addLayout(form)
@@ -155,12 +156,14 @@ class PrintDialog(QDialog):
         rows = "".join(f"<tr><td>{e(line.description)}</td><td align=right>"
                        f"{e(money(line.total))}</td></tr>"
                        for line in invoice.lines)
-        text = (f"<b>Invoice #{invoice.number}</b> — {e(invoice.patient_name)}, "
-                f"{e(self._f.date(invoice.issued_on))}<table width=100% cellpadding=2>{rows}"
+        status = e(STATUS_NAMES.get(invoice.status, invoice.status))
+        text = (f"<b>Invoice #{invoice.number}</b> · {e(invoice.patient_name)} · "
+                f"{e(self._f.date(invoice.issued_on))} · {status}"
+                f"<table width=100% cellpadding=2>{rows}"
                 f"<tr><td><b>Total</b></td><td align=right><b>{e(money(invoice.total))}</b>"
                 f"</td></tr><tr><td>Paid</td><td align=right>{e(money(invoice.paid))}</td></tr>"
                 f"<tr><td>Balance</td><td align=right>{e(money(invoice.balance))}</td></tr>"
-                f"</table>{e(STATUS_NAMES.get(invoice.status, invoice.status))}")
+                f"</table>")
         return invoice.patient_name, text
 
     def _refund_summary(self, refund) -> tuple[str, str]:

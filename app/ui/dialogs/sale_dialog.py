@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout,
-                               QGroupBox, QLabel, QListWidget, QWidget)
+                               QGroupBox, QLabel, QListWidget, QSizePolicy, QWidget)
 
 from app.services import Clinic
 from app.services.billing import SaleResult
@@ -42,7 +42,6 @@ class SaleDialog(FormDialog):
         self.staff = self._staff_box()
         self.staff_note = QLabel()
         self.staff_note.setObjectName("note")
-        self.staff_note.setWordWrap(True)
         self.form.addRow("&Package:", self.package)
         self.form.addRow("S&taff member:", beside(self.staff))
         self.form.addRow("", self.staff_note)
@@ -70,6 +69,8 @@ class SaleDialog(FormDialog):
         box.setEditable(True)
         box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         box.setAccessibleName("Package")
+        box.setMinimumWidth(340)
+        box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         box.lineEdit().setPlaceholderText("Type part of a package's name…")
         self._names: list[str] = []
         for template in self.clinic.catalog.package_templates():
@@ -102,12 +103,15 @@ class SaleDialog(FormDialog):
     def _summary_box(self) -> QGroupBox:
         group = QGroupBox("To be invoiced")
         form = QFormLayout(group)
+        # Amounts in a column beside their labels, not flung to the far edge.
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         self.summary: dict[str, QLabel] = {}
         for key, label in (("price", "Price:"), ("tax", "Tax:"), ("total", "Total:"),
                            ("uses", "Uses:"), ("expires", "Expires:")):
             value = QLabel()
             value.setAlignment(right)
+            value.setMinimumWidth(160)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(label, value)
             self.summary[key] = value
@@ -133,13 +137,12 @@ class SaleDialog(FormDialog):
         if template_id is None:
             for value in self.summary.values():
                 value.setText("—")
-            self.summary_note.setText("Type part of a package's name and pick it from the "
-                                      "list.")
+            self._note("Type part of a package's name and pick it from the list.")
             return
         try:
             sale = self.clinic.billing.sale_preview(template_id)
         except ClinicError as error:
-            self.summary_note.setText(str(error))
+            self._note(str(error))
             return
         self.summary["price"].setText(self._f.money(sale.price))
         self.summary["tax"].setText(f"{self._f.money(sale.tax)} ({self._f.percent(sale.tax_rate)})")
@@ -147,16 +150,19 @@ class SaleDialog(FormDialog):
         self.summary["uses"].setText(str(sale.uses))
         self.summary["expires"].setText(self._f.date(sale.expires_on) if sale.expires_on
                                         else "No expiry")
-        self.summary_note.setText("")
+        self._note("")
+
+    def _note(self, text: str) -> None:
+        self.summary_note.setText(text)
+        self.summary_note.setVisible(bool(text))
 
     def _staff_changed(self) -> None:
         name = self.staff.currentText()
         if self.staff.currentData() is None:
             self.staff_note.setText("Practitioners are compensated as each use is redeemed "
-                                    "(the usual choice).")
+                                    "(usual).")
         else:
-            self.staff_note.setText(f"{name} is compensated for the whole sale now, not as "
-                                    "each use is redeemed.")
+            self.staff_note.setText(f"{name} is compensated for the whole sale now.")
 
     # selling
     def sell_and_pay(self) -> None:
@@ -212,6 +218,9 @@ class CompensationDialog(FormDialog):
             a = clinic.schedule.appointment(appointment_id)
             self.appointments.addItem(f"{f.date(a.start)}, {f.time(a.start)} — "
                                       f"{a.treatment_name} with {a.staff_name}")
+        rows = min(max(len(result.double_compensation), 2), 8)
+        self.appointments.setFixedHeight(rows * self.appointments.sizeHintForRow(0)
+                                         + 2 * self.appointments.frameWidth() + 4)
         self.body.addWidget(warning)
         self.body.addWidget(self.appointments)
 

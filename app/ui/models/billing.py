@@ -14,7 +14,7 @@ STATUS_NAMES = {"unpaid": "Unpaid", "partially paid": "Partially paid", "paid": 
 class InvoicesModel(RowsModel):
     NUMBER, DATE, DESCRIPTION, TOTAL, PAID, BALANCE, STATUS = range(7)
     COLUMNS = ("Invoice", "Date", "Description", "Total", "Paid", "Balance", "Status")
-    RIGHT = frozenset({NUMBER, TOTAL, PAID, BALANCE})
+    RIGHT = frozenset({TOTAL, PAID, BALANCE})
 
     def __init__(self, formats: Formats, parent=None):
         super().__init__(parent)
