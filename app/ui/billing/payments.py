@@ -39,7 +39,6 @@ class PaymentsView(QWidget):
         self.refund_button = QPushButton("Re&fund Payment…")
         self.refund_button.setToolTip("Hand back credit against the selected payment")
         self.refund_button.clicked.connect(self.refund_payment)
-        self.table.doubleClicked.connect(self.refund_payment)
 
         self.refunds_model = RefundsModel(formats, self)
         self.refunds_table = make_table(make_proxy(self.refunds_model, self), self,
