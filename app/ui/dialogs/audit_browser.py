@@ -243,8 +243,9 @@ class AuditTrailDialog(QDialog):
         shown = select_id(self.table, check.first_broken_id)
         msgbox.show(self, "Audit trail altered",
                     f"Entry {check.first_broken_id} does not match the chain: it, or an entry "
-                    "just before it, was changed or removed outside ClinicDesk. Entries before "
-                    f"it are intact ({check.entries - 1} checked)."
+                    "just before it, was changed or removed outside ClinicDesk."
+                    + (f" The {check.entries - 1} entries before it are intact."
+                       if check.entries > 1 else "")
                     + ("" if shown else " Widen the filters to see that entry.")
                     + "\n\nKeep a copy of the clinic file and tell whoever supports ClinicDesk.",
                     icon=msgbox.Icon.Critical)
