@@ -27,6 +27,7 @@ class DayGrid(QWidget):
     book_requested = Signal(int, object)  # practitioner id, start
     move_requested = Signal(int, int, object)  # appointment id, practitioner id, start
     laid_out = Signal()
+    dragging = Signal(QPoint)  # where the pointer is while a visit is dragged
 
     def __init__(self, formats: Formats, parent: QWidget | None = None):
         super().__init__(parent)
@@ -142,6 +143,7 @@ class DayGrid(QWidget):
                 self._drag = self._target(block, point - start, point.x())
                 self.setCursor(Qt.CursorShape.ClosedHandCursor)
                 self.update()
+                self.dragging.emit(point.toPoint())
             return
         slot = None if self.day_layout.block_at(point) else self.day_layout.slot_at(point)
         if slot != self._hover:
@@ -295,6 +297,9 @@ class DayView(QScrollArea):
         self.verticalScrollBar().rangeChanged.connect(self._apply_scroll)
         self._pending_y: int | None = None
         self.grid.selected.connect(self._show_selected)
+        # Dragging towards an edge scrolls, so a visit can be moved to a time out of sight.
+        self.grid.dragging.connect(lambda point: self.ensureVisible(point.x(), point.y(),
+                                                                    40, 40))
 
     def scroll_to(self, when: datetime) -> None:
         self._pending_y = max(int(self.grid.day_layout.y_of(when)), 0)
