@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterator
