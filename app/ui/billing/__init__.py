@@ -1,4 +1,4 @@
-"""The Patient Billing tab: find a patient; later issues add their account, purchases, packages."""
+"""The Patient Billing tab: find a patient; their account, purchases, packages and payments."""
 
 from .patient_dialog import PatientDialog
 from .tab import BillingTab
