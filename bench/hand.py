@@ -1,0 +1,551 @@
+"""Hand-written sqlite3 code for the same answers as the measured service calls.
+
+The yardstick of bench/run.py: plain SQL on a plain sqlite3 connection (the app's pragmas),
+results as tuples, no ORM, no SQLAlchemy. Writes do the same inserts and updates as the
+services, with the same checks that need a read, in one BEGIN IMMEDIATE transaction, and add
+the same hash-chained audit entry. Reports use the best query shape found: a materialised
+CTE for the detail rows, with the per-group and grand totals computed over it by SQLite in
+the same statement; rows are sorted in Python (they mostly arrive sorted).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+NO_STAFF = "No Staff Member"
+SOLD: list[int] = []  # invoices sold by hand.sell_package, paid by hand.receive_payment
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(path, isolation_level=None, timeout=10)
+    con.execute("PRAGMA foreign_keys = ON")
+    con.execute("PRAGMA busy_timeout = 10000")
+    con.execute("PRAGMA journal_mode = WAL")
+    con.execute("PRAGMA synchronous = FULL")
+    return con
+
+
+def counts(path: Path) -> dict[str, int]:
+    con = sqlite3.connect(path)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in (
+            "patients", "appointments", "packages", "redemptions", "invoices", "invoice_lines",
+            "payments", "payment_applications", "package_refunds", "payment_refunds")}
+    finally:
+        con.close()
+
+
+def first_day(con) -> date:
+    return date.fromisoformat(con.execute("SELECT min(purchased_on) FROM packages"
+                                          ).fetchone()[0])
+
+
+def _dt(value: datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+# ------------------------------------------------------------------------------ reads
+
+def search(con, text: str, limit: int = 50):
+    where, params = ["active = 1"], []
+    for word in text.split():
+        pattern = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clause = ["first_name LIKE ? ESCAPE '\\'", "last_name LIKE ? ESCAPE '\\'",
+                  "email LIKE ? ESCAPE '\\'"]
+        params += [pattern] * 3
+        digits = re.sub(r"\D", "", word)
+        if digits and len(digits) >= 3 and len(digits) >= len(word) - 3:
+            clause.append("phone_digits LIKE ?")
+            params.append(digits + "%")
+        where.append("(" + " OR ".join(clause) + ")")
+    return con.execute(
+        "SELECT id, first_name, last_name, phone, email, birth_date, notes, active "
+        f"FROM patients WHERE {' AND '.join(where)} "
+        "ORDER BY last_name, first_name, id LIMIT ?", (*params, limit)).fetchall()
+
+
+def busiest_day(con, start: date, end: date) -> date:
+    day = con.execute("SELECT substr(start, 1, 10) AS d FROM appointments WHERE start >= ? "
+                      "AND start < ? GROUP BY d ORDER BY count(*) DESC, d LIMIT 1",
+                      (start.isoformat(), end.isoformat())).fetchone()[0]
+    return date.fromisoformat(day)
+
+
+def day(con, on: date):
+    start = datetime.combine(on, datetime.min.time())
+    return con.execute(
+        "SELECT a.id, a.start, a.\"end\", a.patient_id, p.first_name || ' ' || p.last_name, "
+        "a.staff_id, s.name, a.treatment_type_id, t.name, a.status, a.package_id, k.name, "
+        "a.invoice_id, a.compensate_staff, a.notes "
+        "FROM appointments a JOIN patients p ON p.id = a.patient_id "
+        "JOIN staff s ON s.id = a.staff_id JOIN treatment_types t ON t.id = a.treatment_type_id "
+        "LEFT JOIN packages k ON k.id = a.package_id "
+        "WHERE a.start >= ? AND a.start < ? ORDER BY a.start, s.name",
+        (_dt(start), _dt(start + timedelta(days=1)))).fetchall()
+
+
+# ------------------------------------------------------------------------------ reports
+
+@dataclass
+class HandSection:
+    rows: list
+    groups: dict
+    totals: dict
+    count: int
+
+
+def _section(con, detail: str, params: dict, columns: list[str], sums: list[str],
+             group: str | None, sort, counted: str | None = None) -> HandSection:
+    """detail rows, per-group totals and the grand total from one statement over a
+    materialised CTE (the same shape the service builds with SQLAlchemy Core)."""
+    where = f" WHERE {counted} = 1" if counted else ""
+    def totals(level, grouped):
+        cells = []
+        for c in columns:
+            if c in sums:
+                cells.append(f"coalesce(sum({c}), 0)")
+            elif grouped and c == group:
+                cells.append(c)
+            else:
+                cells.append("NULL")
+        return (f"SELECT {level}, count(*), {', '.join(cells)} FROM base{where}"
+                + (f" GROUP BY {group}" if grouped else ""))
+    parts = ["SELECT 0, 1, * FROM base"]
+    if group:
+        parts.append(totals(1, True))
+    parts.append(totals(2, False))
+    sql = f"WITH {detail} " + " UNION ALL ".join(parts)
+    rows, groups, grand, count = [], {}, {}, 0
+    gi = columns.index(group) + 2 if group else None
+    sum_at = [(s, columns.index(s) + 2) for s in sums]
+    for raw in con.execute(sql, params):
+        if raw[0] == 0:
+            rows.append(raw[2:])
+        elif raw[0] == 1:
+            groups[raw[gi]] = (raw[1], {s: raw[i] for s, i in sum_at})
+        else:
+            count, grand = raw[1], {s: raw[i] for s, i in sum_at}
+    rows.sort(key=sort)
+    return HandSection(rows, groups, grand, count)
+
+
+NUMBERED = """numbered AS MATERIALIZED (
+  SELECT r.id, r.package_id, r.appointment_id, r.redeemed_on, r.patient_pays, r.reason,
+    (SELECT count(*) FROM redemptions b WHERE b.package_id = r.package_id
+       AND b.voided_at IS NULL AND (b.redeemed_on, b.id) <= (r.redeemed_on, r.id)) AS n
+  FROM redemptions r WHERE r.voided_at IS NULL AND r.redeemed_on BETWEEN :start AND :end)"""
+VALUE = "p.price / p.uses_total + (x.n > p.uses_total - p.price % p.uses_total)"
+
+SALES = ["id", "day", "invoice", "number", "patient_id", "patient", "template", "name",
+         "staff", "staff_name", "price", "tax", "collected", "refunded", "status", "counted"]
+
+
+def package_sales(con, start: date, end: date, today: date):
+    detail = f"""base({', '.join(SALES)}) AS MATERIALIZED (
+      SELECT p.id, p.purchased_on, p.invoice_id, i.number, p.patient_id,
+        pt.first_name || ' ' || pt.last_name, p.template_id, p.name,
+        p.staff_id, coalesce(s.name, 'No Staff Member'), p.price,
+        (SELECT coalesce(sum(l.tax), 0) FROM invoice_lines l WHERE l.invoice_id = p.invoice_id
+           AND l.kind = 'package' AND l.package_id = p.id),
+        (SELECT coalesce(sum(a.amount), 0) FROM payment_applications a
+           WHERE a.invoice_id = p.invoice_id AND a.reason != 'package_refund'),
+        (SELECT coalesce(sum(r.amount), 0) FROM package_refunds r WHERE r.package_id = p.id),
+        CASE WHEN p.status IN ('refunded', 'void') THEN p.status
+             WHEN (SELECT count(*) FROM redemptions r WHERE r.package_id = p.id
+                   AND r.voided_at IS NULL) >= p.uses_total THEN 'used up'
+             WHEN p.expires_on IS NOT NULL AND p.expires_on < :today THEN 'expired'
+             ELSE 'active' END,
+        p.status != 'void'
+      FROM packages p JOIN invoices i ON i.id = p.invoice_id
+      JOIN patients pt ON pt.id = p.patient_id LEFT JOIN staff s ON s.id = p.staff_id
+      WHERE p.purchased_on BETWEEN :start AND :end)"""
+    params = {"start": start.isoformat(), "end": end.isoformat(), "today": today.isoformat()}
+    return [_section(con, detail, params, SALES, ["price", "tax", "collected", "refunded"],
+                     "template", lambda r: (r[1], r[3]), counted="counted")]
+
+
+USAGE = ["id", "day", "patient_id", "patient", "package_id", "template", "name", "treatment",
+         "staff", "staff_name", "n", "uses", "value", "pays", "reason"]
+
+
+def package_usage(con, start: date, end: date, today: date):
+    detail = f"""{NUMBERED},
+      base({', '.join(USAGE)}) AS MATERIALIZED (
+      SELECT x.id, x.redeemed_on, p.patient_id, pt.first_name || ' ' || pt.last_name,
+        x.package_id, p.template_id, p.name, tt.name, a.staff_id, s.name, x.n, p.uses_total,
+        {VALUE}, x.patient_pays, x.reason
+      FROM numbered x JOIN packages p ON p.id = x.package_id
+      JOIN patients pt ON pt.id = p.patient_id JOIN appointments a ON a.id = x.appointment_id
+      JOIN treatment_types tt ON tt.id = a.treatment_type_id JOIN staff s ON s.id = a.staff_id)"""
+    params = {"start": start.isoformat(), "end": end.isoformat()}
+    return [_section(con, detail, params, USAGE, ["value", "pays"], "template",
+                     lambda r: (r[1], r[0]))]
+
+
+OUTSTANDING = ["id", "day", "patient_id", "patient", "template", "name", "expires", "uses",
+               "used", "remaining", "value"]
+
+
+def outstanding(con, on: date):
+    after = _dt(datetime.combine(on + timedelta(days=1), datetime.min.time()))
+    soon = (on + timedelta(days=30)).isoformat()
+    sections = []
+    for expiring in (False, True):
+        expiry = ("p.expires_on BETWEEN :on AND :soon" if expiring
+                  else "(p.expires_on IS NULL OR p.expires_on >= :on)")
+        detail = f"""live AS MATERIALIZED (
+          SELECT p.id, p.purchased_on, p.patient_id, p.template_id, p.name, p.expires_on,
+            p.uses_total, p.price,
+            (SELECT count(*) FROM redemptions r WHERE r.package_id = p.id
+               AND r.voided_at IS NULL AND r.redeemed_on <= :on) AS redeemed
+          FROM packages p
+          WHERE p.purchased_on <= :on AND {expiry} AND (p.status = 'active'
+            OR (p.status = 'refunded' AND EXISTS (SELECT 1 FROM package_refunds f
+                WHERE f.package_id = p.id AND f.refunded_at >= :after))
+            OR (p.status = 'void' AND EXISTS (SELECT 1 FROM invoices i
+                WHERE i.id = p.invoice_id AND i.voided_at >= :after)))),
+          base({', '.join(OUTSTANDING)}) AS MATERIALIZED (
+          SELECT l.id, l.purchased_on, l.patient_id, pt.first_name || ' ' || pt.last_name,
+            l.template_id, l.name, l.expires_on, l.uses_total, l.redeemed,
+            l.uses_total - l.redeemed,
+            l.price - (l.redeemed * (l.price / l.uses_total)
+                       + max(0, l.redeemed - (l.uses_total - l.price % l.uses_total)))
+          FROM live l JOIN patients pt ON pt.id = l.patient_id
+          WHERE l.redeemed < l.uses_total)"""
+        params = {"on": on.isoformat(), "soon": soon, "after": after}
+        sort = (lambda r: (r[6], r[0])) if expiring else (lambda r: (r[1], r[0]))
+        sections.append(_section(con, detail, params, OUTSTANDING,
+                                 ["used", "remaining", "value"], "template", sort))
+    return sections
+
+
+MEASURES = ["sales", "sales_value", "uses", "uses_value", "compensated_uses",
+            "compensated_value", "double_uses", "double_value"]
+FLAGGED = ["id", "day", "appointment", "patient_id", "patient", "package_id", "template",
+           "name", "staff", "staff_name", "sold_on", "n", "uses", "value"]
+
+
+def compensation(con, start: date, end: date, today: date):
+    detail = f"""{NUMBERED},
+      facts AS (
+        SELECT p.staff_id AS staff, 1 AS sales, p.price AS sales_value, 0 AS uses,
+          0 AS uses_value, 0 AS compensated_uses, 0 AS compensated_value, 0 AS double_uses,
+          0 AS double_value
+        FROM packages p WHERE p.purchased_on BETWEEN :start AND :end AND p.status != 'void'
+        UNION ALL
+        SELECT a.staff_id, 0, 0, 1, {VALUE}, a.compensate_staff = 1,
+          (a.compensate_staff = 1) * ({VALUE}),
+          a.compensate_staff = 1 AND p.staff_id = a.staff_id,
+          (a.compensate_staff = 1 AND p.staff_id = a.staff_id) * ({VALUE})
+        FROM numbered x JOIN packages p ON p.id = x.package_id
+        JOIN appointments a ON a.id = x.appointment_id),
+      base(staff, name, {', '.join(MEASURES)}) AS MATERIALIZED (
+        SELECT f.staff, coalesce(s.name, 'No Staff Member'),
+          {', '.join(f'sum(f.{m})' for m in MEASURES)}
+        FROM facts f LEFT JOIN staff s ON s.id = f.staff GROUP BY f.staff)"""
+    params = {"start": start.isoformat(), "end": end.isoformat()}
+    main = _section(con, detail, params, ["staff", "name", *MEASURES], MEASURES, None,
+                    lambda r: (r[0] is not None, r[1].casefold(), r[0] or 0))
+    flagged = f"""flagged AS MATERIALIZED (
+      SELECT r.id, r.redeemed_on, r.appointment_id, p.patient_id,
+        pt.first_name || ' ' || pt.last_name AS patient, r.package_id, p.template_id, p.name,
+        a.staff_id, s.name AS staff_name, p.purchased_on, p.uses_total, p.price,
+        (SELECT count(*) FROM redemptions b WHERE b.package_id = r.package_id
+           AND b.voided_at IS NULL AND (b.redeemed_on, b.id) <= (r.redeemed_on, r.id)) AS n
+      FROM redemptions r JOIN packages p ON p.id = r.package_id
+      JOIN appointments a ON a.id = r.appointment_id JOIN patients pt ON pt.id = p.patient_id
+      JOIN staff s ON s.id = a.staff_id
+      WHERE r.voided_at IS NULL AND r.redeemed_on BETWEEN :start AND :end
+        AND p.staff_id IS NOT NULL AND a.compensate_staff = 1 AND p.staff_id = a.staff_id),
+      base({', '.join(FLAGGED)}) AS MATERIALIZED (
+      SELECT id, redeemed_on, appointment_id, patient_id, patient, package_id, template_id,
+        name, staff_id, staff_name, purchased_on, n, uses_total,
+        price / uses_total + (n > uses_total - price % uses_total) FROM flagged)"""
+    doubles = _section(con, flagged, params, FLAGGED, ["value"], "staff",
+                       lambda r: (r[1], r[0]))
+    return [main, doubles]
+
+
+def signature(report) -> list:
+    """What a report is compared on: per section, the row count, the count and totals of
+    each group and of the whole, and the first and last rows' ids."""
+    return [(len(s.rows), s.count, list(s.totals.values()),
+             {g.key: (g.count, list(g.totals.values())) for g in s.groups} if s.group_by
+             else None,
+             (s.cells(s.rows[0])[0], s.cells(s.rows[-1])[0]) if s.rows else None)
+            for s in report.sections]
+
+
+def same_report(mine, hand_sections) -> bool:
+    """`mine` is signature(report): the same counts, groups and totals, section by section."""
+    if len(mine) != len(hand_sections):
+        return False
+    for (rows, count, totals, groups, _), theirs in zip(mine, hand_sections):
+        if rows != len(theirs.rows) or count != theirs.count:
+            return False
+        if totals != list(theirs.totals.values()):
+            return False
+        their_groups = {k: (n, list(t.values())) for k, (n, t) in theirs.groups.items()}
+        if groups is not None and groups != their_groups:
+            return False
+    return True
+
+
+# ------------------------------------------------------------------------------ writes
+
+@dataclass
+class Targets:
+    patients: list[int]
+    template_id: int
+    covered: list[int]  # booked appointments today covered by a package
+    refundable: list[int]  # active packages with uses left and money collected
+
+
+def write_targets(con, today: date, n: int) -> Targets:
+    total = con.execute("SELECT count(*) FROM patients").fetchone()[0]
+    patients = [1 + (i * 7919) % total for i in range(n)]
+    template = con.execute("SELECT id FROM package_templates ORDER BY id LIMIT 1").fetchone()[0]
+    start = datetime.combine(today, datetime.min.time())
+    covered = [r[0] for r in con.execute(
+        "SELECT a.id FROM appointments a JOIN packages p ON p.id = a.package_id "
+        "WHERE a.start >= ? AND a.start < ? AND a.status = 'booked' AND p.status = 'active' "
+        "ORDER BY a.start, a.id LIMIT ?",
+        (_dt(start), _dt(start + timedelta(days=7)), n))]
+    refundable = [r[0] for r in con.execute(
+        "SELECT p.id FROM packages p WHERE p.status = 'active' AND p.purchased_on >= ? "
+        "AND (SELECT count(*) FROM redemptions r WHERE r.package_id = p.id "
+        "     AND r.voided_at IS NULL) < p.uses_total "
+        "AND (SELECT sum(amount) FROM payment_applications a WHERE a.invoice_id = p.invoice_id) "
+        "    > 0 ORDER BY p.id LIMIT ?", ((today - timedelta(days=60)).isoformat(), n))]
+    return Targets(patients, template, covered, refundable)
+
+
+def _round(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _audit(con, now: datetime, action: str, entity: str, entity_id: int, before, after):
+    prev = con.execute("SELECT hash FROM audit_entries ORDER BY id DESC LIMIT 1").fetchone()
+    prev = prev[0] if prev else ""
+    before = json.dumps(before, sort_keys=True) if before else ""
+    after = json.dumps(after, sort_keys=True) if after else ""
+    payload = json.dumps([prev, now.isoformat(), None, action, entity, entity_id, before, after],
+                         separators=(",", ":"), ensure_ascii=False)
+    con.execute("INSERT INTO audit_entries (at, staff_id, action, entity, entity_id, before, "
+                "after, prev_hash, hash) VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?)",
+                (_dt(now), action, entity, entity_id, before, after, prev,
+                 hashlib.sha256(payload.encode()).hexdigest()))
+
+
+def _new_invoice(con, patient_id: int, issued_on: date, now: datetime, subtotal: int,
+                 tax: int) -> int:
+    number = con.execute("SELECT next_invoice_number FROM clinic_settings WHERE id = 1"
+                         ).fetchone()[0]
+    con.execute("UPDATE clinic_settings SET next_invoice_number = ? WHERE id = 1", (number + 1,))
+    return con.execute(
+        "INSERT INTO invoices (number, patient_id, issued_on, created_at, created_by, subtotal, "
+        "tax, total, voided_at, voided_by, void_reason) "
+        "VALUES (?, ?, ?, ?, NULL, ?, ?, ?, NULL, NULL, '')",
+        (number, patient_id, issued_on.isoformat(), _dt(now), subtotal, tax, subtotal + tax)
+    ).lastrowid
+
+
+def _add_months(start: date, months: int) -> date:
+    import calendar
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def sell_package(con, patient_id: int, template_id: int, now: datetime) -> int:
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        if con.execute("SELECT id FROM patients WHERE id = ?", (patient_id,)).fetchone() is None:
+            raise LookupError(patient_id)
+        name, price, uses, rate, validity, archived = con.execute(
+            "SELECT name, price, uses, tax_rate, validity, archived FROM package_templates "
+            "WHERE id = ?", (template_id,)).fetchone()
+        assert not archived
+        today = now.date()
+        expires = None
+        if validity:
+            number, unit = int(validity[:-1]), validity[-1]
+            expires = (today + timedelta(days=number) if unit == "d" else
+                       _add_months(today, number * (12 if unit == "y" else 1)))
+        tax = _round(Decimal(price) * Decimal(rate))
+        invoice = _new_invoice(con, patient_id, today, now, price, tax)
+        package = con.execute(
+            "INSERT INTO packages (patient_id, template_id, invoice_id, name, price, tax_rate, "
+            "uses_total, purchased_on, expires_on, staff_id, status, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 'active', ?)",
+            (patient_id, template_id, invoice, name, price, rate, uses, today.isoformat(),
+             expires.isoformat() if expires else None, _dt(now))).lastrowid
+        con.execute("INSERT INTO package_coverage (package_id, treatment_type_id, patient_pays) "
+                    "SELECT ?, treatment_type_id, patient_pays FROM package_template_items "
+                    "WHERE template_id = ? ORDER BY id", (package, template_id))
+        con.execute(
+            "INSERT INTO invoice_lines (invoice_id, line_no, kind, description, staff_id, "
+            "quantity, unit_price, tax_rate, tax, total, package_id, appointment_id, "
+            "treatment_type_id) VALUES (?, 1, 'package', ?, NULL, 1, ?, ?, ?, ?, ?, NULL, NULL)",
+            (invoice, f"Package: {name}", price, rate, tax, price + tax, package))
+        _audit(con, now, "package.sell", "package", package, None,
+               {"name": name, "price": price, "uses_total": uses,
+                "purchased_on": today.isoformat(),
+                "expires_on": expires.isoformat() if expires else None, "staff_id": None})
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    SOLD.append(invoice)
+    return invoice
+
+
+def receive_payment(con, invoice_id: int, amount: int, method: str, now: datetime) -> int:
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        patient_id, total, voided = con.execute(
+            "SELECT patient_id, total, voided_at FROM invoices WHERE id = ?", (invoice_id,)
+        ).fetchone()
+        assert voided is None
+        paid = con.execute("SELECT coalesce(sum(amount), 0) FROM payment_applications "
+                           "WHERE invoice_id = ?", (invoice_id,)).fetchone()[0]
+        share = min(total - paid, amount)
+        payment = con.execute(
+            "INSERT INTO payments (patient_id, received_at, method, amount, reference, "
+            "created_by) VALUES (?, ?, ?, ?, '', NULL)",
+            (patient_id, _dt(now), method, amount)).lastrowid
+        if share > 0:
+            con.execute("INSERT INTO payment_applications (payment_id, invoice_id, amount, "
+                        "created_at, created_by, reason) VALUES (?, ?, ?, ?, NULL, 'payment')",
+                        (payment, invoice_id, share, _dt(now)))
+        _audit(con, now, "payment.receive", "payment", payment, None,
+               {"patient_id": patient_id, "method": method, "amount": amount,
+                "applied": {str(invoice_id): share}})
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return payment
+
+
+def arrive(con, appointment_id: int, now: datetime) -> int:
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        (patient_id, staff_id, treatment_id, start, status, package_id,
+         compensate) = con.execute(
+            "SELECT patient_id, staff_id, treatment_type_id, start, status, package_id, "
+            "compensate_staff FROM appointments WHERE id = ?", (appointment_id,)).fetchone()
+        assert status == "booked" and package_id is not None
+        tname, rate = con.execute("SELECT name, tax_rate FROM treatment_types WHERE id = ?",
+                                  (treatment_id,)).fetchone()
+        pstatus, expires, uses, pname, owner = con.execute(
+            "SELECT status, expires_on, uses_total, name, patient_id FROM packages "
+            "WHERE id = ?", (package_id,)).fetchone()
+        day = start[:10]
+        pays = con.execute("SELECT patient_pays FROM package_coverage WHERE package_id = ? "
+                           "AND treatment_type_id = ?", (package_id, treatment_id)).fetchone()
+        redeemed = con.execute("SELECT count(*) FROM redemptions WHERE package_id = ? "
+                               "AND voided_at IS NULL", (package_id,)).fetchone()[0]
+        booked = con.execute("SELECT count(*) FROM appointments WHERE package_id = ? "
+                             "AND status = 'booked' AND id != ?",
+                             (package_id, appointment_id)).fetchone()[0]
+        if (owner != patient_id or pstatus != "active" or pays is None
+                or (expires is not None and day > expires) or redeemed + booked + 1 > uses):
+            raise RuntimeError("package cannot cover this appointment")
+        pays = pays[0]
+        tax = _round(Decimal(pays) * Decimal(rate))
+        invoice = _new_invoice(con, patient_id, date.fromisoformat(day), now, pays, tax)
+        line_staff = staff_id if compensate else None
+        con.execute(
+            "INSERT INTO invoice_lines (invoice_id, line_no, kind, description, staff_id, "
+            "quantity, unit_price, tax_rate, tax, total, package_id, appointment_id, "
+            "treatment_type_id) VALUES (?, 1, 'patient_pays', ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
+            (invoice, f"{tname} ({start[:16]}), covered by {pname} (use {redeemed + 1} of "
+                      f"{uses})", line_staff, pays, rate, tax, pays + tax, package_id,
+             appointment_id, treatment_id))
+        con.execute(
+            "INSERT INTO redemptions (package_id, appointment_id, redeemed_on, invoice_id, "
+            "patient_pays, reason, created_at, created_by, voided_at, voided_by) "
+            "VALUES (?, ?, ?, ?, ?, 'arrived', ?, NULL, NULL, NULL)",
+            (package_id, appointment_id, day, invoice, pays, _dt(now)))
+        con.execute("UPDATE appointments SET status = 'arrived', invoice_id = ?, "
+                    "version = version + 1 WHERE id = ?", (invoice, appointment_id))
+        _audit(con, now, "appointment.arrive", "appointment", appointment_id,
+               {"status": "booked", "invoice_id": None},
+               {"status": "arrived", "invoice_id": invoice})
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return invoice
+
+
+def refund(con, package_id: int, amount: int, now: datetime) -> int:
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        status, invoice_id, name, rate, price, uses = con.execute(
+            "SELECT status, invoice_id, name, tax_rate, price, uses_total FROM packages "
+            "WHERE id = ?", (package_id,)).fetchone()
+        assert status == "active"
+        collected = con.execute("SELECT coalesce(sum(amount), 0) FROM payment_applications "
+                                "WHERE invoice_id = ?", (invoice_id,)).fetchone()[0]
+        assert amount <= collected
+        redeemed = con.execute("SELECT count(*) FROM redemptions WHERE package_id = ? "
+                               "AND voided_at IS NULL", (package_id,)).fetchone()[0]
+        remaining = uses - redeemed
+        charged = price + _round(Decimal(price) * Decimal(rate))
+        suggested = min(_round(Decimal(charged) * remaining / uses), collected)
+        line_id = None
+        if amount:
+            r = Decimal(rate)
+            tax = _round(Decimal(amount) * r / (1 + r)) if r else 0
+            line_no = con.execute("SELECT max(line_no) FROM invoice_lines WHERE invoice_id = ?",
+                                  (invoice_id,)).fetchone()[0] + 1
+            line_id = con.execute(
+                "INSERT INTO invoice_lines (invoice_id, line_no, kind, description, staff_id, "
+                "quantity, unit_price, tax_rate, tax, total, package_id, appointment_id, "
+                "treatment_type_id) VALUES (?, ?, 'package_refund', ?, NULL, 1, ?, ?, ?, ?, ?, "
+                "NULL, NULL)", (invoice_id, line_no, f"Refund of package: {name}",
+                                -(amount - tax), rate, -tax, -amount, package_id)).lastrowid
+            con.execute("UPDATE invoices SET subtotal = subtotal - ?, tax = tax - ?, "
+                        "total = total - ? WHERE id = ?",
+                        (amount - tax, tax, amount, invoice_id))
+            moved = 0
+            for payment_id, applied in con.execute(
+                    "SELECT payment_id, sum(amount) FROM payment_applications "
+                    "WHERE invoice_id = ? GROUP BY payment_id ORDER BY max(id) DESC",
+                    (invoice_id,)).fetchall():
+                if moved >= amount:
+                    break
+                take = min(applied, amount - moved)
+                if take > 0:
+                    con.execute("INSERT INTO payment_applications (payment_id, invoice_id, "
+                                "amount, created_at, created_by, reason) "
+                                "VALUES (?, ?, ?, ?, NULL, 'package_refund')",
+                                (payment_id, invoice_id, -take, _dt(now)))
+                    moved += take
+        released = [r[0] for r in con.execute(
+            "SELECT id FROM appointments WHERE package_id = ? AND status = 'booked'",
+            (package_id,))]
+        con.execute("UPDATE appointments SET package_id = NULL, version = version + 1 "
+                    "WHERE package_id = ? AND status = 'booked'", (package_id,))
+        con.execute("UPDATE packages SET status = 'refunded' WHERE id = ?", (package_id,))
+        refund_id = con.execute(
+            "INSERT INTO package_refunds (package_id, amount, suggested, uses_remaining, "
+            "invoice_line_id, refunded_at, created_by) VALUES (?, ?, ?, ?, ?, ?, NULL)",
+            (package_id, amount, suggested, remaining, line_id, _dt(now))).lastrowid
+        _audit(con, now, "package.refund", "package", package_id, {"status": "active"},
+               {"status": "refunded", "amount": amount, "suggested": suggested,
+                "released_appointments": released})
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return refund_id
