@@ -51,7 +51,7 @@ class DayGrid(QWidget):
         self.now = now
         if self.current_slot and self.current_slot[1].date() != day:
             self.current_slot = None
-        self._drag = self._press = None
+        self._drag = self._press = self._hover = None
         self.day_layout = DayLayout(day, columns, rows, self.width())
         self.setMinimumSize(int(self.day_layout.min_width), int(self.day_layout.height))
         if self.day_layout.block_of(self.selected_id) is None:

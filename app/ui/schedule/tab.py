@@ -77,6 +77,27 @@ class ScheduleTab(QWidget):
         self.splitter.setSizes([900, 340])
         self.splitter.setChildrenCollapsible(False)
 
+        self._lay_out(date_label)
+
+        self.grid.selected.connect(self.panel.show_appointment)
+        self.grid.selected.connect(lambda ident: select_id(self.table, ident))
+        self.table.selectionModel().selectionChanged.connect(self._table_selected)
+        self.grid.book_requested.connect(self.book)
+        self.grid.move_requested.connect(self.move)
+        self.panel.changed.connect(lambda _id: self.refresh())
+        self.panel.moved.connect(self._moved)
+        for name, button in (("previous", self.previous_button), ("next", self.next_button),
+                             ("today", self.today_button), ("book", self.book_button)):
+            QShortcut(QKeySequence(KEYS[name]), self, button.click)
+        # The red line for "now" creeps down through the day.
+        self.clock = QTimer(self)
+        self.clock.setInterval(60_000)
+        self.clock.timeout.connect(lambda: self.grid.set_now(clinic.now()))
+        self.clock.start()
+        self.refresh()
+        self._scroll_to_start()
+
+    def _lay_out(self, date_label: QLabel) -> None:
         bar = QHBoxLayout()
         for widget in (self.previous_button, self.today_button, self.next_button, date_label,
                        self.date_edit):
@@ -94,26 +115,6 @@ class ScheduleTab(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.splitter, 1)
         layout.addLayout(foot)
-
-        self.grid.selected.connect(self.panel.show_appointment)
-        self.grid.selected.connect(lambda ident: select_id(self.table, ident))
-        self.table.selectionModel().selectionChanged.connect(self._table_selected)
-        self.grid.book_requested.connect(self.book)
-        self.grid.move_requested.connect(self.move)
-        self.panel.changed.connect(lambda _id: self.refresh())
-        self.panel.moved.connect(self._moved)
-        for key, slot in ((KEYS["previous"], lambda: self._move(-1)),
-                          (KEYS["next"], lambda: self._move(1)),
-                          (KEYS["today"], lambda: self.go_to(clinic.today())),
-                          (KEYS["book"], lambda: self.book())):
-            QShortcut(QKeySequence(key), self, slot)
-        # The red line for "now" creeps down through the day.
-        self.clock = QTimer(self)
-        self.clock.setInterval(60_000)
-        self.clock.timeout.connect(lambda: self.grid.set_now(clinic.now()))
-        self.clock.start()
-        self.refresh()
-        self._scroll_to_start()
 
     def day(self) -> date:
         return self.date_edit.date().toPython()
