@@ -20,10 +20,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .errors import NotAllowed
 from .money import format_money, from_cents
 from .reports import Column, Report, Section
 
 NO_EXPIRY = "No expiry"
+#: ReportLab lays a table out in memory, a few thousand rows a second: past this, a PDF takes
+#: minutes and hundreds of MB, and nobody reads it; CSV and XLSX have no such limit.
+PDF_MAX_ROWS = 20_000
 
 
 # --------------------------------------------------------------------------------------
@@ -222,6 +226,11 @@ def to_pdf(report: Report, path: str | os.PathLike) -> Path:
 
     from babel.dates import format_date
 
+    rows = sum(len(section.rows) for section in report.sections)
+    if rows > PDF_MAX_ROWS:
+        raise NotAllowed(f"This report has {rows:,} rows; a PDF can hold at most "
+                         f"{PDF_MAX_ROWS:,}. Export it to CSV or Excel instead, or choose a "
+                         "shorter period.")
     currency, locale = report.currency, report.locale
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("cell", fontSize=7.5, leading=9)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.services import NotFound, ValidationError
+from app.services import NotAllowed, NotFound, ValidationError
 from app.services.report_export import to_csv, to_pdf, to_xlsx
 from app.services.reports import KINDS
 
@@ -398,3 +398,11 @@ def test_exports_replace_a_file_only_when_complete(usage, tmp_path, monkeypatch)
     assert target.read_text() == "old report"
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("clinic.db")] == [
         "usage.csv"]
+
+
+def test_a_pdf_too_long_to_read_is_refused_with_the_way_out(usage, tmp_path, monkeypatch):
+    monkeypatch.setattr("app.services.report_export.PDF_MAX_ROWS", 2)
+    with pytest.raises(NotAllowed, match="CSV or Excel") as caught:
+        to_pdf(usage, tmp_path / "usage.pdf")
+    assert "3 rows" in str(caught.value)
+    assert not (tmp_path / "usage.pdf").exists()
