@@ -1,0 +1,504 @@
+"""R29, R30 under fuzzing: every public service call that takes input either succeeds or
+raises a ClinicError, never another exception; and a ClinicError changes nothing (the
+patient's account, every table's row count and the clinic's settings stay as they were).
+
+Each argument is drawn "mostly valid": two times in three a value the service should take,
+else anything at all (None, text with any unicode, huge integers, decimals with NaN and
+infinities, floats, dates and date-times, lists, dicts). So a call usually gets past its
+first checks and the odd value meets the code deep inside. Ids are drawn the same way, from
+the ids that exist.
+
+One clinic per test function: Hypothesis reuses it across examples on purpose, so later
+examples meet whatever earlier successful ones left, as a desk would.
+
+What fuzzing found in services this suite does not own is pinned at the bottom as xfail
+tests with the failing input (REPORT-n, in the issue 7 report), and kept out of the
+generated inputs with `assume` so the rest of each entry point is still fuzzed.
+
+FUZZ_EXAMPLES=500 runs a longer search.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+from argon2 import PasswordHasher
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from app.models import Base
+from app.services import ClinicError, auth
+
+FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "50")), deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                       HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+# anything at all -----------------------------------------------------------------------------
+
+NASTY_TEXT = ["", " ", "\x00", "\t\n", "\u202e12.50", "１２.５０", "١٢٣", "12,50", "1,234.56",
+              "$12.50", "-0", "1e5", "NaN", "Infinity", "-inf", "0x10", "1_000", "12.345",
+              "\U0001F4B0", "' OR 1=1 --", "%", "_", "\\", "a" * 600, "2026-02-30",
+              "2026-03-02", "9999-12-31", "0001-01-01", "6m", "90d", "0d", "13m", "cash",
+              "Cash", "credit_card", "\ud800", "<b>bold</b>", "None", "null", "0", "-1"]
+weird_text = st.one_of(st.text(), st.text(alphabet=st.characters(codec="utf-8"), max_size=40),
+                       st.text(alphabet=st.characters(blacklist_categories=()), max_size=40),
+                       st.sampled_from(NASTY_TEXT))
+huge_int = st.one_of(st.integers(), st.sampled_from([0, -1, 1, 2**31, 2**63 - 1, -(2**63),
+                                                    2**63, 10**30, -(10**30)]))
+decimals = st.one_of(st.decimals(), st.decimals(allow_nan=True, allow_infinity=True),
+                     st.sampled_from([Decimal("0.001"), Decimal("-0"), Decimal("1E+30"),
+                                      Decimal("1E-30"), Decimal("sNaN"), Decimal("NaN")]))
+floats = st.floats(allow_nan=True, allow_infinity=True)
+dates = st.one_of(st.dates(), st.datetimes(), st.just(date(2026, 3, 2)),
+                  st.just(datetime(2026, 3, 2, 9, 0)))
+hashable = st.one_of(st.none(), st.booleans(), weird_text, huge_int,
+                     decimals.filter(lambda d: not d.is_snan()), floats, dates)
+anything = st.one_of(hashable, decimals, st.lists(st.integers(), max_size=3),
+                     st.dictionaries(st.integers(), st.integers(), max_size=2))
+
+
+def mostly(valid, *, keys: bool = False):
+    """`valid` two times in three, else anything (only hashable values for dict keys)."""
+    junk = hashable if keys else anything
+    return st.sampled_from((True, True, False)).flatmap(lambda good: valid if good else junk)
+
+
+def one_of_ids(existing, *, keys: bool = False):
+    return mostly(st.sampled_from(list(existing)), keys=keys)
+
+
+money_text = st.one_of(st.integers(0, 2_000_000).map(lambda c: f"{c // 100}.{c % 100:02d}"),
+                       st.integers(0, 100_000_00), st.decimals(0, 5000, places=2))
+names = st.one_of(st.sampled_from(["Ana", "Zoë", "O'Brien", "Nguyễn", "李", "Hot Stones"]),
+                  st.text(st.characters(categories=("L",)), min_size=1, max_size=30))
+rates = st.sampled_from(["0", "0.13", "0.15", Decimal("0.05"), Decimal("0"), 0, 1])
+
+
+# known crashes in services this suite does not own (see the xfail tests at the bottom) -----
+
+def _huge_id(x) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool) and not -(2**63) <= x < 2**63
+
+
+def _overflowing_amount(x) -> bool:
+    """REPORT-1: decimal.Overflow from money.to_cents."""
+    if isinstance(x, Decimal) and x.is_finite():
+        return x.adjusted() > 100_000
+    if isinstance(x, str):
+        tail = x.strip().lower().rpartition("e")[2].strip("+-")
+        return "e" in x.lower() and tail.isdigit() and len(tail) > 5
+    return False
+
+
+def _date_time_as_date(x) -> bool:
+    """REPORT-3: validation.a_date compares a datetime with a date (TypeError)."""
+    return isinstance(x, datetime)
+
+
+def known(*values, ids=(), amounts=(), dates=()) -> None:
+    """Keep the inputs of the crashes already reported out of the generated examples."""
+    assume(not any(_huge_id(v) for v in ids))
+    assume(not any(_overflowing_amount(v) for v in amounts))
+    assume(not any(_date_time_as_date(v) for v in dates))
+
+
+def _walk(value):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from _walk(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _walk(v)
+    else:
+        yield value
+
+
+# the world the calls are made in -------------------------------------------------------------
+
+@pytest.fixture
+def fast_hashing(monkeypatch):
+    """Argon2 at its cheapest: the fuzz is about inputs, not about the hash's cost."""
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8,
+                                                        parallelism=1))
+
+
+@pytest.fixture
+def world(clinic, catalog, clock, fast_hashing):
+    """A patient with a package sold and paid in part, a booked and an arrived visit, a
+    payment with credit left, another package unpaid, a no-show fee, and a PIN."""
+    maria = catalog["patient"]
+    sale = clinic.billing.sell_package(maria, catalog["ten_massages"])
+    clinic.billing.receive_payment(maria, "300.00", "cash", invoice_id=sale.invoice_id)
+    credit_payment = clinic.billing.receive_payment(maria, "50.00", "debit")
+    booked = clinic.schedule.book(maria, catalog["ana"], catalog["massage"],
+                                  datetime(2026, 3, 4, 10, 0))
+    arrived = clinic.schedule.book(maria, catalog["ben"], catalog["physio"],
+                                   datetime(2026, 3, 2, 9, 0))
+    clinic.schedule.arrive(arrived)
+    physio_sale = clinic.billing.sell_package(maria, catalog["three_physio"])
+    clinic.auth.set_secret(catalog["desk"], "1111")
+    return dict(catalog, sale=sale, credit_payment=credit_payment, booked=booked,
+                arrived=arrived, physio_sale=physio_sale,
+                invoices=[sale.invoice_id, physio_sale.invoice_id],
+                packages=[sale.package_id, physio_sale.package_id])
+
+
+def state(clinic, patient_id: int):
+    """What must not move when a call is refused."""
+    with clinic.db.read() as s:
+        counts = {t.name: s.scalar(select(func.count()).select_from(t))
+                  for t in Base.metadata.sorted_tables}
+    return clinic.billing.account(patient_id), counts, clinic.settings.get()
+
+
+def call(clinic, patient_id: int, fn, *args, **kwargs):
+    """Call `fn`: a success, or a ClinicError that changed nothing. Anything else fails."""
+    before = state(clinic, patient_id)
+    try:
+        return fn(*args, **kwargs)
+    except ClinicError as refusal:
+        assert str(refusal).strip(), "a refusal says why"
+        assert state(clinic, patient_id) == before, f"refused ({refusal}) but changed things"
+        return refusal
+
+
+# patients --------------------------------------------------------------------------------------
+
+phones = st.one_of(st.none(), st.sampled_from(["902-555-0101", "(902) 555 0101 x12", ""]))
+emails = st.one_of(st.none(), st.sampled_from(["maria@example.com", ""]))
+birth_dates = st.one_of(st.none(), st.dates(date(1900, 1, 1), date(2026, 3, 2)))
+notes = st.one_of(st.just(""), st.text(max_size=200))
+
+
+@FUZZ
+@given(first=mostly(names), last=mostly(names), phone=mostly(phones), email=mostly(emails),
+       birth=mostly(birth_dates), note=mostly(notes))
+def test_patients_add(world, clinic, first, last, phone, email, birth, note):
+    known(dates=[birth])
+    call(clinic, world["patient"], clinic.patients.add, first, last, phone=phone, email=email,
+         birth_date=birth, notes=note)
+
+
+PATIENT_FIELDS = {"first_name": names, "last_name": names, "phone": phones, "email": emails,
+                  "birth_date": birth_dates, "notes": notes, "active": st.booleans()}
+
+
+@FUZZ
+@given(data=st.data())
+def test_patients_update(world, clinic, data):
+    patient_id = data.draw(one_of_ids([world["patient"]]))
+    keys = data.draw(st.lists(st.sampled_from([*PATIENT_FIELDS, "colour", "id", ""]),
+                              unique=True, max_size=4))
+    changes = {k: data.draw(mostly(PATIENT_FIELDS.get(k, anything))) for k in keys}
+    known(ids=[patient_id], dates=[changes.get("birth_date")])
+    call(clinic, world["patient"], clinic.patients.update, patient_id, **changes)
+
+
+# catalogue -------------------------------------------------------------------------------------
+
+@FUZZ
+@given(name=mostly(names), duration=mostly(st.integers(5, 600)), price=mostly(money_text),
+       tax=mostly(rates))
+def test_catalog_add_treatment_type(world, clinic, name, duration, price, tax):
+    known(amounts=[price])
+    call(clinic, world["patient"], clinic.catalog.add_treatment_type, name,
+         duration_min=duration, price=price, tax_rate=tax)
+
+
+@FUZZ
+@given(data=st.data(), name=mostly(names), price=mostly(money_text),
+       uses=mostly(st.integers(1, 1000)), tax=mostly(rates),
+       validity=mostly(st.sampled_from([None, "", "6m", "90d", "1y", " 12 M "])))
+def test_catalog_add_package_template(world, clinic, data, name, price, uses, validity, tax):
+    treatments = [world["massage"], world["physio"], world["acu"]]
+    eligible = data.draw(mostly(st.dictionaries(one_of_ids(treatments, keys=True),
+                                                mostly(st.sampled_from([0, "0", "10.00"])),
+                                                min_size=1, max_size=3)))
+    known(amounts=[price, *_walk(eligible)],
+          ids=list(eligible) if isinstance(eligible, dict) else ())
+    call(clinic, world["patient"], clinic.catalog.add_package_template, name, price=price,
+         uses=uses, eligible=eligible, validity=validity, tax_rate=tax)
+
+
+# settings --------------------------------------------------------------------------------------
+
+SETTINGS = {"name": names, "address": notes, "phone": phones, "email": emails,
+            "tax_number": st.just("123456789 RT0001"), "tax_name": st.just("HST"),
+            "currency": st.sampled_from(["CAD", "EUR", "JPY", "usd"]),
+            "locale": st.sampled_from(["en_CA", "fr_CA", "de_DE", "ar_EG"]),
+            "paper": st.sampled_from(["letter", "a4", "roll80"]), "default_tax_rate": rates,
+            "setup_complete": st.booleans()}
+
+
+@FUZZ
+@given(data=st.data())
+def test_settings_update(world, clinic, data):
+    keys = data.draw(st.lists(st.sampled_from([*SETTINGS, "nonsense"]), unique=True,
+                              max_size=4))
+    changes = {k: data.draw(mostly(SETTINGS.get(k, anything))) for k in keys}
+    call(clinic, world["patient"], clinic.settings.update, **changes)
+
+
+@FUZZ
+@given(name=mostly(names), amount=mostly(money_text), tax=mostly(rates))
+def test_settings_add_no_show_fee(world, clinic, name, amount, tax):
+    known(amounts=[amount])
+    call(clinic, world["patient"], clinic.settings.add_no_show_fee, name, amount, tax_rate=tax)
+
+
+# billing ---------------------------------------------------------------------------------------
+
+methods = st.sampled_from(["cash", "debit", "credit_card", "cheque", "e_transfer", "other"])
+
+
+@FUZZ
+@given(data=st.data(), amount=mostly(money_text), method=mostly(methods),
+       reference=mostly(st.just("")))
+def test_billing_receive_payment(world, clinic, data, amount, method, reference):
+    patient = data.draw(one_of_ids([world["patient"]]))
+    invoice = data.draw(st.one_of(st.none(), one_of_ids(world["invoices"])))
+    allocations = data.draw(st.one_of(st.none(), mostly(st.dictionaries(
+        one_of_ids(world["invoices"], keys=True), mostly(money_text), max_size=2))))
+    known(ids=[patient, invoice, *(allocations if isinstance(allocations, dict) else ())],
+          amounts=[amount, *_walk(allocations)])
+    call(clinic, world["patient"], clinic.billing.receive_payment, patient, amount, method,
+         invoice_id=invoice, allocations=allocations, reference=reference)
+
+
+@FUZZ
+@given(data=st.data(), amount=mostly(money_text), note=mostly(notes))
+def test_billing_refund_payment(world, clinic, data, amount, note):
+    payment = data.draw(one_of_ids([world["credit_payment"]]))
+    method = data.draw(st.one_of(st.none(), mostly(methods)))
+    package_refund = data.draw(st.one_of(st.none(), one_of_ids([1])))
+    known(ids=[payment, package_refund], amounts=[amount])
+    call(clinic, world["patient"], clinic.billing.refund_payment, payment, amount,
+         method=method, note=note, package_refund_id=package_refund)
+
+
+@FUZZ
+@given(data=st.data(), amount=st.one_of(st.none(), mostly(money_text)))
+def test_billing_apply_credit(world, clinic, data, amount):
+    patient = data.draw(one_of_ids([world["patient"]]))
+    invoice = data.draw(one_of_ids(world["invoices"]))
+    known(ids=[patient, invoice], amounts=[amount])
+    call(clinic, world["patient"], clinic.billing.apply_credit, patient, invoice, amount)
+
+
+@FUZZ
+@given(data=st.data(), reason=mostly(names))
+def test_billing_void_invoice(world, clinic, data, reason):
+    invoice = data.draw(one_of_ids(world["invoices"]))
+    known(ids=[invoice])
+    call(clinic, world["patient"], clinic.billing.void_invoice, invoice, reason)
+
+
+@FUZZ
+@given(data=st.data())
+def test_billing_sell_package(world, clinic, data):
+    patient = data.draw(one_of_ids([world["patient"]]))
+    template = data.draw(one_of_ids([world["ten_massages"], world["three_physio"]]))
+    staff = data.draw(st.one_of(st.none(), one_of_ids([world["ana"], world["desk"]])))
+    appointment = data.draw(st.one_of(st.none(), one_of_ids([world["booked"],
+                                                             world["arrived"]])))
+    known(ids=[patient, template, staff, appointment])
+    call(clinic, world["patient"], clinic.billing.sell_package, patient, template,
+         staff_id=staff, appointment_id=appointment)
+
+
+# schedule --------------------------------------------------------------------------------------
+
+starts = st.one_of(
+    st.builds(lambda d, m: datetime.combine(d, time(8)) + timedelta(minutes=m),
+              st.dates(date(2026, 1, 1), date(2026, 12, 31)), st.integers(0, 120).map(
+                  lambda n: n * 5)),
+    st.datetimes(datetime(1999, 12, 1), datetime(2101, 1, 31)))
+
+
+@FUZZ
+@given(data=st.data(), start=mostly(starts), note=mostly(notes))
+def test_schedule_book(world, clinic, data, start, note):
+    patient = data.draw(one_of_ids([world["patient"]]))
+    staff = data.draw(one_of_ids([world["ana"], world["ben"], world["desk"]]))
+    treatment = data.draw(one_of_ids([world["massage"], world["physio"]]))
+    package = data.draw(st.one_of(st.just("auto"), st.none(), one_of_ids(world["packages"])))
+    known(ids=[patient, staff, treatment, package])
+    call(clinic, world["patient"], clinic.schedule.book, patient, staff, treatment, start,
+         package=package, notes=note)
+
+
+@FUZZ
+@given(data=st.data(), start=mostly(starts))
+def test_schedule_reschedule(world, clinic, data, start):
+    appointment = data.draw(one_of_ids([world["booked"], world["arrived"]]))
+    staff = data.draw(st.one_of(st.none(), one_of_ids([world["ana"], world["ben"],
+                                                       world["desk"]])))
+    known(ids=[appointment, staff])
+    call(clinic, world["patient"], clinic.schedule.reschedule, appointment, start,
+         staff_id=staff)
+
+
+@FUZZ
+@given(data=st.data(), use_package=mostly(st.booleans()))
+def test_schedule_no_show(world, clinic, data, use_package):
+    appointment = data.draw(one_of_ids([world["booked"], world["arrived"]]))
+    fee = data.draw(st.one_of(st.none(), one_of_ids([world["no_show_fee"]])))
+    known(ids=[appointment, fee])
+    call(clinic, world["patient"], clinic.schedule.no_show, appointment,
+         use_package=use_package, fee_id=fee)
+
+
+# packages --------------------------------------------------------------------------------------
+
+@FUZZ
+@given(data=st.data(), expires=mostly(st.one_of(st.none(), st.dates(date(2025, 1, 1),
+                                                                     date(2101, 1, 1)))))
+def test_packages_set_expiry(world, clinic, data, expires):
+    package = data.draw(one_of_ids(world["packages"]))
+    known(ids=[package])
+    call(clinic, world["patient"], clinic.packages.set_expiry, package, expires)
+
+
+@FUZZ
+@given(data=st.data(), amount=mostly(money_text))
+def test_packages_refund(world, clinic, data, amount):
+    package = data.draw(one_of_ids(world["packages"]))
+    known(ids=[package], amounts=[amount])
+    call(clinic, world["patient"], clinic.packages.refund, package, amount)
+
+
+# read-only look-ups that take what the desk types ---------------------------------------------
+
+def _not_int_like(x) -> bool:
+    """REPORT-4/5: int(limit) raises ValueError/TypeError/OverflowError on these."""
+    try:
+        int(x)
+    except (TypeError, ValueError, OverflowError):
+        return True
+    return False
+
+
+@FUZZ
+@given(text=mostly(st.one_of(names, st.sampled_from(["", "902", "maria@", "Maria Lopez"]))),
+       limit=mostly(st.integers(1, 500)))
+def test_patients_search(world, clinic, text, limit):
+    assume(isinstance(text, str) or text is None)  # REPORT-4: search(5) -> AttributeError
+    assume(not _not_int_like(limit))                # REPORT-4: search(limit="x") -> ValueError
+    call(clinic, world["patient"], clinic.patients.search, text, limit)
+
+
+@FUZZ
+@given(data=st.data(), start=mostly(st.one_of(st.none(), st.dates())),
+       end=mostly(st.one_of(st.none(), st.dates())),
+       entity=mostly(st.sampled_from([None, "patient", "payment", "staff"])),
+       action=mostly(st.sampled_from([None, "", "payment.", "staff.sign", "%", "_"])),
+       limit=mostly(st.integers(1, 10_000)))
+def test_audit_entries(world, clinic, data, start, end, entity, action, limit):
+    entity_id = data.draw(st.one_of(st.none(), one_of_ids([world["patient"]])))
+    staff_id = data.draw(st.one_of(st.none(), one_of_ids([world["ana"], world["desk"]])))
+    known(ids=[entity_id, staff_id], dates=[start, end])
+    assume(not _not_int_like(limit))  # REPORT-5: entries(limit="x") -> ValueError
+    call(clinic, world["patient"], clinic.audit.entries, start=start, end=end, entity=entity,
+         entity_id=entity_id, staff_id=staff_id, action=action, limit=limit)
+
+
+# auth (this suite's own service): PINs and sign-in --------------------------------------------
+
+pins = st.one_of(st.sampled_from(["1111", "2468", "correct horse"]),
+                 st.text(min_size=4, max_size=20))
+
+
+@FUZZ
+@given(data=st.data(), secret=mostly(pins))
+def test_auth_set_secret(world, clinic, data, secret):
+    staff = data.draw(one_of_ids([world["ana"], world["desk"]]))
+    confirmation = data.draw(st.one_of(st.none(), st.just(secret), mostly(pins)))
+    signed_in = data.draw(st.sampled_from([None, world["desk"]]))
+    clinic.current_staff_id = signed_in
+    try:
+        call(clinic, world["patient"], clinic.auth.set_secret, staff, secret,
+             confirmation=confirmation)
+    finally:
+        clinic.current_staff_id = None
+
+
+@FUZZ
+@given(data=st.data(), secret=mostly(st.sampled_from(["1111", "1112", "", " 1111"])))
+def test_auth_sign_in(world, clinic, data, secret):
+    staff = data.draw(one_of_ids([world["ana"], world["desk"]]))
+    try:
+        outcome = call(clinic, world["patient"], clinic.auth.sign_in, staff, secret)
+        if not isinstance(outcome, ClinicError):
+            assert (staff, secret) == (world["desk"], "1111")
+        else:
+            assert clinic.current_staff_id is None
+    finally:
+        clinic.current_staff_id = None
+
+
+@FUZZ
+@given(name=mostly(names), secret=mostly(pins), confirmation=st.one_of(st.none(),
+                                                                       mostly(pins)))
+def test_auth_create_first_manager(clinic, fast_hashing, name, secret, confirmation):
+    found = clinic.patients.search("Fuzz")
+    patient = found[0].id if found else clinic.patients.add("Fuzz", "Patient")
+    call(clinic, patient, clinic.auth.create_first_manager, name, secret,
+         confirmation=confirmation)
+
+
+# what fuzzing found in services this suite does not own: the failing inputs, pinned --------
+
+@pytest.mark.xfail(strict=True, raises=OverflowError,
+                   reason="REPORT-2: validation.get hands ids beyond SQLite's 64-bit range to "
+                          "session.get, which raises OverflowError instead of NotFound")
+@pytest.mark.parametrize("ident", [2**63, -(2**63) - 1, 10**30])
+def test_huge_ids_are_refused_not_crashed_on(world, clinic, ident):
+    call(clinic, world["patient"], clinic.billing.void_invoice, ident, "typo")
+
+
+@pytest.mark.xfail(strict=True, raises=ArithmeticError,
+                   reason="REPORT-1: money.to_cents lets decimal.Overflow escape for an amount "
+                          "with a huge exponent (\"1E+999999999\")")
+@pytest.mark.parametrize("amount", ["1E+999999999", Decimal("1E+999999999"), "1e+100000000"])
+def test_amount_with_a_huge_exponent_is_refused_not_crashed_on(world, clinic, amount):
+    call(clinic, world["patient"], clinic.billing.receive_payment, world["patient"], amount,
+         "cash")
+
+
+@pytest.mark.xfail(strict=True, raises=TypeError,
+                   reason="REPORT-3: validation.a_date takes a datetime for a date and then "
+                          "compares it with a date (TypeError)")
+def test_a_date_and_time_as_birth_date_is_refused_not_crashed_on(world, clinic):
+    call(clinic, world["patient"], clinic.patients.add, "Ana", "Silva",
+         birth_date=datetime(2000, 1, 1, 12, 0))
+
+
+@pytest.mark.xfail(strict=True, raises=(AttributeError, ValueError, TypeError),
+                   reason="REPORT-4: patients.search lets AttributeError (text not a str) and "
+                          "ValueError (limit not a number) escape")
+@pytest.mark.parametrize("text, limit", [(5, 50), ("Maria", "x"), ("Maria", None)])
+def test_search_with_odd_input_is_refused_not_crashed_on(world, clinic, text, limit):
+    call(clinic, world["patient"], clinic.patients.search, text, limit)
+
+
+@pytest.mark.xfail(strict=True, raises=(ValueError, TypeError, OverflowError),
+                   reason="REPORT-5: audit.entries lets ValueError (limit \"x\"), OverflowError "
+                          "(entity_id 2**70) and TypeError (a datetime as start) escape")
+@pytest.mark.parametrize("filters", [dict(limit="x"), dict(entity_id=2**70),
+                                     dict(start=datetime(2026, 3, 1, 9, 0))])
+def test_audit_filters_with_odd_input_are_refused_not_crashed_on(world, clinic, filters):
+    call(clinic, world["patient"], clinic.audit.entries, **filters)
+
+
+def test_the_known_crash_filters_match_their_inputs():
+    """If these drift, the generated examples would hide more than the reported inputs."""
+    assert _overflowing_amount("1E+999999999") and _overflowing_amount(Decimal("1E+999999"))
+    assert not _overflowing_amount("12.50") and not _overflowing_amount(Decimal("1E+30"))
+    assert not _overflowing_amount("1e5")
+    assert _huge_id(2**63) and not _huge_id(2**63 - 1) and not _huge_id(True)
+    assert _date_time_as_date(datetime(2026, 1, 1)) and not _date_time_as_date(date(2026, 1, 1))
