@@ -153,7 +153,7 @@ def package_sales(con, start: date, end: date, today: date):
         pt.first_name || ' ' || pt.last_name, p.template_id, p.name,
         p.staff_id, coalesce(s.name, 'No Staff Member'), p.price,
         (SELECT coalesce(sum(l.tax), 0) FROM invoice_lines l WHERE l.invoice_id = p.invoice_id
-           AND l.kind = 'package' AND l.package_id = p.id),
+           AND l.kind = 'package' AND l.package_id + 0 = p.id),
         (SELECT coalesce(sum(a.amount), 0) FROM payment_applications a
            WHERE a.invoice_id = p.invoice_id AND a.reason != 'package_refund'),
         (SELECT coalesce(sum(r.amount), 0) FROM package_refunds r WHERE r.package_id = p.id),
@@ -233,19 +233,26 @@ FLAGGED = ["id", "day", "appointment", "patient_id", "patient", "package_id", "t
 
 
 def compensation(con, start: date, end: date, today: date):
-    detail = f"""{NUMBERED},
+    detail = f"""performed AS MATERIALIZED (
+        SELECT a.staff_id AS staff,
+          CASE WHEN p.price % p.uses_total = 0 THEN p.price / p.uses_total
+               ELSE p.price / p.uses_total + ((SELECT count(*) FROM redemptions b
+                 WHERE b.package_id = r.package_id AND b.voided_at IS NULL
+                   AND (b.redeemed_on, b.id) <= (r.redeemed_on, r.id))
+                 > p.uses_total - p.price % p.uses_total) END AS value,
+          a.compensate_staff = 1 AS compensated,
+          a.compensate_staff = 1 AND p.staff_id = a.staff_id AS double
+        FROM redemptions r JOIN packages p ON p.id = r.package_id
+        JOIN appointments a ON a.id = r.appointment_id
+        WHERE r.voided_at IS NULL AND r.redeemed_on BETWEEN :start AND :end),
       facts AS (
         SELECT p.staff_id AS staff, 1 AS sales, p.price AS sales_value, 0 AS uses,
           0 AS uses_value, 0 AS compensated_uses, 0 AS compensated_value, 0 AS double_uses,
           0 AS double_value
         FROM packages p WHERE p.purchased_on BETWEEN :start AND :end AND p.status != 'void'
         UNION ALL
-        SELECT a.staff_id, 0, 0, 1, {VALUE}, a.compensate_staff = 1,
-          (a.compensate_staff = 1) * ({VALUE}),
-          a.compensate_staff = 1 AND p.staff_id = a.staff_id,
-          (a.compensate_staff = 1 AND p.staff_id = a.staff_id) * ({VALUE})
-        FROM numbered x JOIN packages p ON p.id = x.package_id
-        JOIN appointments a ON a.id = x.appointment_id),
+        SELECT staff, 0, 0, 1, value, compensated, compensated * value, double, double * value
+        FROM performed),
       base(staff, name, {', '.join(MEASURES)}) AS MATERIALIZED (
         SELECT f.staff, coalesce(s.name, 'No Staff Member'),
           {', '.join(f'sum(f.{m})' for m in MEASURES)}

@@ -330,6 +330,15 @@ def _use_number(r):
             .scalar_subquery())
 
 
+def _per_use_value(r):
+    """The per-use value of redemption row `r` (R3), with its package joined: price // uses
+    when that divides exactly, else counted from the use number (CASE is lazy in SQLite, so
+    only those packages pay for the count)."""
+    price, uses = Package.price, Package.uses_total
+    return case((price % uses == 0, price // uses),
+                else_=_use_value(price, uses, _use_number(r)))
+
+
 def _numbered(start: date, end: date):
     """Live redemptions on `start`..`end` with their use numbers, computed once (a
     materialised CTE, so the number is not re-counted for every expression that uses it)."""
@@ -489,9 +498,11 @@ class ReportService(Service):
                      .scalar_subquery())
         refunded = (select(func.coalesce(func.sum(PackageRefund.amount), 0))
                     .where(PackageRefund.package_id == Package.id).scalar_subquery())
+        # "+ 0" keeps SQLite on the invoice's own lines (ix_invoice_lines_invoice: one or two)
+        # rather than every line naming the package (one per use, all over the table).
         tax = (select(func.coalesce(func.sum(InvoiceLine.tax), 0))
                .where(InvoiceLine.invoice_id == Package.invoice_id,
-                      InvoiceLine.kind == "package", InvoiceLine.package_id == Package.id)
+                      InvoiceLine.kind == "package", InvoiceLine.package_id + 0 == Package.id)
                .scalar_subquery())
         detail = (
             select(Package.id.label("package_id"), Package.purchased_on,
@@ -684,21 +695,31 @@ class ReportService(Service):
         with the double compensation R7 warns about: a use performed by the staff member who
         was assigned the package's sale, on an appointment that still compensates them."""
         start, end = self._period(start, end)
-        n = _numbered(start, end)
-        per_use = _use_value(Package.price, Package.uses_total, n.c.use_number)
         compensated = case((Appointment.compensate_staff.is_(True), 1), else_=0)
         double = case((and_(Appointment.compensate_staff.is_(True),
                             Package.staff_id == Appointment.staff_id), 1), else_=0)
         measures = ("sales", "sales_value", "uses", "uses_value", "compensated_uses",
                     "compensated_value", "double_uses", "double_value")
-        uses = (select(Appointment.staff_id.label("staff_id"), literal(0).label("sales"),
-                       literal(0).label("sales_value"), literal(1).label("uses"),
-                       per_use.label("uses_value"), compensated.label("compensated_uses"),
-                       (compensated * per_use).label("compensated_value"),
-                       double.label("double_uses"), (double * per_use).label("double_value"))
-                .select_from(n)
-                .join(Package, Package.id == n.c.package_id)
-                .join(Appointment, Appointment.id == n.c.appointment_id))
+        # Each use's value, worked out once (materialised): only packages whose price does
+        # not divide by their uses need the use number (R3), so only they count.
+        performed = (
+            select(Appointment.staff_id.label("staff_id"),
+                   _per_use_value(Redemption).label("value"), compensated.label("compensated"),
+                   double.label("double"))
+            .select_from(Redemption)
+            .join(Package, Package.id == Redemption.package_id)
+            .join(Appointment, Appointment.id == Redemption.appointment_id)
+            .where(Redemption.voided_at.is_(None), Redemption.redeemed_on.between(start, end)))
+        if staff_id is not None:
+            performed = performed.where(Appointment.staff_id == staff_id)
+        performed = performed.cte("performed").prefix_with("MATERIALIZED")
+        value = performed.c.value
+        uses = select(performed.c.staff_id, literal(0).label("sales"),
+                      literal(0).label("sales_value"), literal(1).label("uses"),
+                      value.label("uses_value"), performed.c.compensated.label("compensated_uses"),
+                      (performed.c.compensated * value).label("compensated_value"),
+                      performed.c.double.label("double_uses"),
+                      (performed.c.double * value).label("double_value"))
         sales = (select(Package.staff_id.label("staff_id"), literal(1).label("sales"),
                         Package.price.label("sales_value"),
                         *[literal(0).label(k) for k in measures[2:]])
@@ -720,7 +741,6 @@ class ReportService(Service):
                    Package.staff_id.is_not(None), Appointment.compensate_staff.is_(True),
                    Package.staff_id == Appointment.staff_id))
         if staff_id is not None:
-            uses = uses.where(Appointment.staff_id == staff_id)
             sales = sales.where(Package.staff_id == staff_id)
             flagged = flagged.where(Appointment.staff_id == staff_id)
         facts = union_all(sales, uses).subquery("facts")
