@@ -27,7 +27,8 @@ from .reports import Column, Report, Section
 NO_EXPIRY = "No expiry"
 #: ReportLab lays a table out in memory, a few thousand rows a second: past this, a PDF takes
 #: minutes and hundreds of MB, and nobody reads it; CSV and XLSX have no such limit.
-PDF_MAX_ROWS = 20_000
+PDF_MAX_ROWS = 10_000
+PDF_CHUNK = 200
 
 
 # --------------------------------------------------------------------------------------
@@ -246,7 +247,7 @@ def to_pdf(report: Report, path: str | os.PathLike) -> Path:
         if column.kind == "date":
             return format_date(value, format="medium", locale=locale)
         if column.kind == "int":
-            return f"{value:,}" if locale.startswith("en") else str(value)
+            return str(value)  # ids and counts: no grouping (invoice 1044443, not 1,044,443)
         return str(value)
 
     story = [Paragraph(_escape(report.title), styles["Title"]),
@@ -283,8 +284,7 @@ def to_pdf(report: Report, path: str | os.PathLike) -> Path:
         header = [Paragraph(_escape(h), head.clone(f"h{i}", alignment=2)
                             if c.kind in ("money", "int") else head)
                   for i, (h, c) in enumerate(zip(header, columns))]
-        table = LongTable([header] + body, colWidths=col_widths, repeatRows=1)
-        style = [
+        base_style = [
             ("FONT", (0, 0), (-1, -1), "Helvetica", 7.5),
             ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7.5),
             ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
@@ -294,15 +294,23 @@ def to_pdf(report: Report, path: str | os.PathLike) -> Path:
         ]
         for i, column in enumerate(columns):
             if column.kind in ("money", "int"):
-                style.append(("ALIGN", (i, 0), (i, -1), "RIGHT"))
+                base_style.append(("ALIGN", (i, 0), (i, -1), "RIGHT"))
         first_total = min((i for i, c in enumerate(columns) if c.total), default=len(columns))
-        for r in summary_rows:
-            style += [("FONT", (0, r), (-1, r), "Helvetica-Bold", 7.5),
-                      ("LINEABOVE", (0, r), (-1, r), 0.3, colors.grey)]
-            if first_total > 1:  # the label may use the cells up to the first total
-                style.append(("SPAN", (0, r), (first_total - 1, r)))
-        table.setStyle(TableStyle(style))
-        story.append(table)
+        # One table per PDF_CHUNK rows, each with the headings: ReportLab splits a long table
+        # at every page again, which grows with the square of its length.
+        for at in range(0, max(len(body), 1), PDF_CHUNK):
+            part = body[at:at + PDF_CHUNK]
+            style = list(base_style)
+            for r in summary_rows:
+                if at < r <= at + len(part):
+                    row = r - at
+                    style += [("FONT", (0, row), (-1, row), "Helvetica-Bold", 7.5),
+                              ("LINEABOVE", (0, row), (-1, row), 0.3, colors.grey)]
+                    if first_total > 1:  # the label may use the cells up to the first total
+                        style.append(("SPAN", (0, row), (first_total - 1, row)))
+            table = LongTable([header] + part, colWidths=col_widths, repeatRows=1)
+            table.setStyle(TableStyle(style))
+            story.append(table)
 
     def footer(canvas, doc) -> None:
         canvas.saveState()
