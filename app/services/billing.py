@@ -217,15 +217,21 @@ class BillingService(Service):
             return SaleResult(invoice.id, package.id, tuple(warnings), tuple(flagged))
 
     def _apply_to_sale_appointment(self, s, package: Package, appointment: Appointment):
-        """Sold from an appointment's Add Items: cover that appointment when the rules allow."""
-        if appointment.status != "booked" or appointment.package_id is not None:
-            return []
+        """Sold from an appointment's Add Items: cover that appointment when the rules allow,
+        else say why not (the sale itself stands)."""
+        not_applied = "The new package was not applied to the appointment: "
+        if appointment.status != "booked":
+            return [f"{not_applied}it is {STATUS_PHRASES[appointment.status]}, and a package "
+                    "can only be added to a booked appointment."]
+        if appointment.package_id is not None:
+            current = s.get(Package, appointment.package_id)
+            return [f"{not_applied}it is already covered by \u201c{current.name}\u201d."]
         treatment = s.get(TreatmentType, appointment.treatment_type_id)
         try:
             rules.require_can_cover(s, package, appointment, treatment_name=treatment.name,
                                     holding=False)
         except NotAllowed as refusal:
-            return [f"The new package was not applied to the appointment: {refusal}"]
+            return [f"{not_applied}{refusal}"]
         appointment.package_id = package.id
         appointment.version += 1
         return []
