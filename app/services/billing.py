@@ -283,8 +283,6 @@ class BillingService(Service):
             raise ValidationError("method", "Choose how the patient paid: "
                                             + ", ".join(METHODS.values()) + ".")
         reference = v.text(reference, "reference", max_len=100, required=False)
-        if allocations is not None and not isinstance(allocations, dict):
-            raise ValidationError("allocations", "Give the amount to apply to each invoice.")
         with self._db.write() as s:
             v.get(s, Patient, patient_id, "patient")
             plan = self._allocation_plan(s, patient_id, cents, invoice_id, allocations)
@@ -300,6 +298,8 @@ class BillingService(Service):
             return payment.id
 
     def _allocation_plan(self, s, patient_id: int, cents: int, invoice_id, allocations):
+        if allocations is not None and not isinstance(allocations, dict):
+            raise ValidationError("allocations", "Give the amount to apply to each invoice.")
         if invoice_id is not None:
             allocations = {invoice_id: None}
         if allocations is None:
