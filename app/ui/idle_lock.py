@@ -76,19 +76,20 @@ class LockCover(QWidget):
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setWordWrap(True)
         for label in (title, text):
-            label.setStyleSheet("color: #374151; background: transparent;")
+            label.setStyleSheet("color: #e5e7eb; background: transparent;")
         layout = QVBoxLayout(self)
+        # In the upper part: the sign-in dialog sits in the middle, over the window.
         layout.addStretch(1)
         layout.addWidget(title)
         layout.addWidget(text)
-        layout.addStretch(1)
+        layout.addStretch(4)
         window.installEventFilter(self)
         self.setGeometry(window.rect())
         self.raise_()
         self.show()
 
     def paintEvent(self, _event) -> None:
-        QPainter(self).fillRect(self.rect(), QColor("#eef1f4"))
+        QPainter(self).fillRect(self.rect(), QColor("#2b3440"))  # dark: the dialog stands out
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.parent() and event.type() == QEvent.Type.Resize:

@@ -52,6 +52,10 @@ def search(qtbot, dialog) -> None:
     click(qtbot, dialog.search_button)
 
 
+def tip(dialog, row: int, column: int) -> str:
+    return dialog.model.index(row, column).data(Qt.ItemDataRole.ToolTipRole)
+
+
 def actions(dialog) -> list[str]:
     return cell_texts(dialog.model, AuditModel.ACTION)
 
@@ -88,9 +92,11 @@ def test_newest_first_with_who_and_what(qtbot, clinic, history):
     assert texts[:5] == ["2026-03-02 09:00:00", "Chloe Desk", "patient.add", "Patient",
                          str(history["zoe"])]
     assert texts[AuditModel.BEFORE] == ""
-    assert '"first_name": "Zoe"' in texts[AuditModel.AFTER]
-    assert "Old" not in " ".join(cell_texts(dialog.model, AuditModel.AFTER)), \
-        "the last 30 days by default"
+    assert texts[AuditModel.AFTER].startswith('{"active": true') and \
+        texts[AuditModel.AFTER].endswith("…"), "long changes are shortened in the table"
+    assert '"first_name": "Zoe"' in tip(dialog, row, AuditModel.AFTER), "and whole in the tip"
+    assert not any("Old" in tip(dialog, r, AuditModel.AFTER)
+                   for r in range(dialog.model.rowCount())), "the last 30 days by default"
     assert dialog.model.headerData(AuditModel.NUMBER, Qt.Orientation.Horizontal) == "Number"
 
 
@@ -150,7 +156,7 @@ def test_filter_by_dates(qtbot, clinic, history):
     dialog.end.setDate(QDate(2026, 1, 31))
     search(qtbot, dialog)
     assert actions(dialog) == ["patient.add"]
-    assert "Old" in dialog.model.index(0, AuditModel.AFTER).data()
+    assert "Old" in tip(dialog, 0, AuditModel.AFTER)
     dialog.start.setDate(QDate(2026, 3, 1))
     dialog.end.setDate(QDate(2026, 3, 1))
     search(qtbot, dialog)

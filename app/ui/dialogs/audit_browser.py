@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
                                QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from app.services import Clinic
@@ -36,7 +36,7 @@ LIMIT = 500
 DEFAULT_DAYS = 30
 
 
-def _short(value: str, width: int = 80) -> str:
+def _short(value: str, width: int = 60) -> str:
     value = " ".join(value.split())
     return value if len(value) <= width else value[:width - 1] + "…"
 
@@ -94,7 +94,7 @@ class AuditTrailDialog(QDialog):
         self.setProperty("managerOnly", True)  # closed if someone else signs in at the lock
         self.clinic = clinic
         self.setWindowTitle("Audit Trail")
-        self.resize(1100, 640)
+        self.resize(1220, 660)
         today = clinic.today()
 
         self.start = self._date_edit(today - timedelta(days=DEFAULT_DAYS), "From")
@@ -117,6 +117,7 @@ class AuditTrailDialog(QDialog):
         self.action.setAccessibleName("Action starts with")
         self.action.setPlaceholderText("e.g. payment. or staff.sign_in")
         self.action.setClearButtonEnabled(True)
+        self.action.setMinimumWidth(260)
         self.search_button = QPushButton("&Search")
         self.search_button.setDefault(True)
         self.search_button.clicked.connect(self.refresh)
@@ -130,6 +131,12 @@ class AuditTrailDialog(QDialog):
 
         self.model = AuditModel(self)
         self.table = make_table(self.model, self, stretch=AuditModel.AFTER, sortable=False)
+        # Before and After can be long: a fixed share each, so both stay on screen (the full
+        # text is in the tooltip and in the pane below).
+        header = self.table.horizontalHeader()
+        for column, width in ((AuditModel.ACTION, 190), (AuditModel.BEFORE, 230)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         self.table.selectionModel().selectionChanged.connect(self._show_selected)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
