@@ -9,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
 
+# Byte order ("C") on PostgreSQL too, so prefix ranges on the keys match SQLite's.
+_KEY = String(200).with_variant(String(200, collation="C"), "postgresql")
+
 
 class Patient(Base):
     __tablename__ = "patients"
@@ -20,6 +23,11 @@ class Patient(Base):
     # Digits only, so "(416) 555-0101" is found by typing 416555.
     phone_digits: Mapped[str | None] = mapped_column(String(50), default=None)
     email: Mapped[str | None] = mapped_column(String(200), default=None)
+    # Search keys: casefolded without accents, so "emilie" finds "Émilie" on any engine, and
+    # prefix ranges on them use plain indexes.
+    first_key: Mapped[str] = mapped_column(_KEY, default="")
+    last_key: Mapped[str] = mapped_column(_KEY, default="")
+    email_key: Mapped[str | None] = mapped_column(_KEY, default=None)
     birth_date: Mapped[date | None] = mapped_column(Date, default=None)
     notes: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -30,6 +38,9 @@ class Patient(Base):
         Index("ix_patients_first_name", "first_name"),
         Index("ix_patients_phone_digits", "phone_digits"),
         Index("ix_patients_email", "email"),
+        Index("ix_patients_last_key", "last_key", "first_key"),
+        Index("ix_patients_first_key", "first_key"),
+        Index("ix_patients_email_key", "email_key"),
     )
 
     @property

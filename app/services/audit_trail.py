@@ -11,6 +11,7 @@ from ..models import AuditEntry, Staff
 from . import validation as v
 from .audit import ChainCheck, verify_chain
 from .base import Service
+from .errors import ValidationError
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,15 @@ class AuditService(Service):
                 staff_id: int | None = None, action: str | None = None,
                 limit: int = 500) -> list[AuditRow]:
         self._clinic.auth.require_manager("read the audit trail")
+        limit = v.whole_number(limit, "limit", label="number of entries", minimum=1,
+                               maximum=10_000)
+        entity_id = v.optional_id(entity_id, "entity_id", "record")
+        staff_id = v.optional_id(staff_id, "staff_id", "staff member")
+        for name, value in (("entity", entity), ("action", action)):
+            if value is not None and not isinstance(value, str):
+                raise ValidationError(name, f"The {name} filter must be text.")
         query = (select(AuditEntry, Staff.name).outerjoin(Staff, Staff.id == AuditEntry.staff_id)
-                 .order_by(AuditEntry.id.desc()).limit(max(1, min(int(limit), 10_000))))
+                 .order_by(AuditEntry.id.desc()).limit(limit))
         if start is not None:
             query = query.where(AuditEntry.at >= datetime.combine(
                 v.a_date(start, "start", label="start date"), time.min))

@@ -77,6 +77,8 @@ class CatalogService(Service):
             row = v.get(s, TreatmentType, treatment_type_id, "treatment type")
             if "name" in clean:
                 self._unique_name(s, TreatmentType, clean["name"], row.id, "treatment type")
+            if "price" in clean:
+                self._price_covers_patient_pays(s, row, clean["price"])
             before = snapshot(row)
             for key, value in clean.items():
                 setattr(row, key, value)
@@ -210,10 +212,27 @@ class CatalogService(Service):
             items.append(EligibleItem(treatment_type_id=treatment.id, patient_pays=cents))
         return items
 
+    def _price_covers_patient_pays(self, session, treatment: TreatmentType, price: int) -> None:
+        """Patient Pays never exceeds the standard price (same rule as in a template)."""
+        above = session.execute(
+            select(PackageTemplate.name, EligibleItem.patient_pays)
+            .join(EligibleItem, EligibleItem.template_id == PackageTemplate.id)
+            .where(EligibleItem.treatment_type_id == treatment.id,
+                   PackageTemplate.archived.is_(False), EligibleItem.patient_pays > price)
+            .order_by(PackageTemplate.name)).first()
+        if above is not None:
+            name, pays = above
+            raise ValidationError("price", f"The package \u201c{name}\u201d has Patient Pays "
+                                  f"{self._clinic.format_money(pays)} for {treatment.name}; "
+                                  "lower it there first, or choose a price of at least that.")
+
     @staticmethod
     def _unique_name(session, model, name: str, own_id: int | None, what: str) -> None:
-        clash = session.scalar(select(model.id).where(model.name == name, model.id != (own_id or 0)))
-        if clash is not None:
+        # Compared casefolded in Python: SQLite's lower() knows only ASCII ("Élan" vs "élan").
+        folded = name.casefold()
+        clash = any(other.casefold() == folded for other in session.scalars(
+            select(model.name).where(model.id != (own_id or 0))))
+        if clash:
             raise NotAllowed(f"There is already a {what} called \u201c{name}\u201d; choose "
                              "another name.")
 

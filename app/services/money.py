@@ -100,6 +100,9 @@ def to_cents(value: object, *, field: str = "amount", currency: str = "CAD",
             text = text.strip()
             if not text:
                 raise ValidationError(field, f"Please enter the {label}.")
+            if any(c in text for c in "eE"):  # "1e5" is not how anyone types money
+                raise ValidationError(field, f"The {label} \u201c{value}\u201d is not an amount; "
+                                             "type a number like 12.50.")
             try:
                 number = parse_decimal(text, locale=locale, strict=True)
             except (NumberFormatError, InvalidOperation, ValueError):
@@ -109,9 +112,15 @@ def to_cents(value: object, *, field: str = "amount", currency: str = "CAD",
             raise ValidationError(field, f"The {label} must be an amount like 12.50.")
         if not number.is_finite():
             raise ValidationError(field, f"The {label} must be an amount like 12.50.")
+        if number.adjusted() > 15:  # far beyond any limit; scaling it could overflow Decimal
+            raise ValidationError(field, f"The {label} cannot be more than "
+                                         f"{format_money(maximum or MAX_AMOUNT, currency, locale)}.")
         digits = precision(currency)
         scaled = number.scaleb(digits)
         if scaled != scaled.to_integral_value():
+            if digits == 0:
+                raise ValidationError(field, f"The {label} must be a whole amount in {currency}, "
+                                             "without decimals.")
             raise ValidationError(field, f"The {label} can have at most {digits} digits after "
                                          "the decimal point.")
         cents = int(scaled)

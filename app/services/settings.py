@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale, UnknownLocaleError, localedata
 from babel.numbers import get_currency_name
 from sqlalchemy import select
 
@@ -85,7 +85,9 @@ class SettingsService(Service):
             elif key == "default_tax_rate":
                 clean[key] = v.tax_rate(value, key)
             elif key == "setup_complete":
-                clean[key] = bool(value)
+                if not isinstance(value, bool):
+                    raise ValidationError(key, "Setup complete must be yes (True) or no (False).")
+                clean[key] = value
             else:
                 raise ValidationError(key, f"There is no clinic setting called \u201c{key}\u201d.")
         with self._db.write() as s:
@@ -159,6 +161,8 @@ def _locale(value: object) -> str:
     code = str(value or "").strip()
     try:
         Locale.parse(code)
+        if not localedata.exists(code):  # Locale.parse accepts made-up regions like en_ZZ
+            raise UnknownLocaleError(code)
     except (UnknownLocaleError, ValueError, TypeError):
         raise ValidationError("locale", f"\u201c{value}\u201d is not a language and region; use "
                                         "a code such as en_CA, fr_CA or en_US.") from None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy.orm import Session
@@ -71,11 +71,20 @@ def a_date(value: object, field: str, *, label: str | None = None,
             value = date.fromisoformat(value.strip())
         except ValueError:
             raise ValidationError(field, f"The {label} must be a date like 2026-03-31.") from None
-    if not isinstance(value, date):
-        raise ValidationError(field, f"The {label} must be a date.")
+    # A datetime is a date subclass; comparing it with a date would raise, so refuse it here.
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise ValidationError(field, f"The {label} must be a date, without a time.")
     if not earliest <= value <= latest:
         raise ValidationError(field, f"The {label} must be between {earliest.isoformat()} and "
                                      f"{latest.isoformat()}.")
+    return value
+
+
+def optional_id(value: object, field: str, what: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not -2**63 <= value < 2**63:
+        raise ValidationError(field, f"Choose a {what} from the list.")
     return value
 
 
@@ -107,7 +116,8 @@ def validity(value: object, field: str = "validity") -> str | None:
 
 def get(session: Session, model, ident: object, what: str):
     """Load a row by id or refuse with NotFound."""
-    if isinstance(ident, bool) or not isinstance(ident, int):
+    # Outside SQLite's 64-bit integers no row can exist (and the driver would overflow).
+    if isinstance(ident, bool) or not isinstance(ident, int) or not -2**63 <= ident < 2**63:
         raise NotFound(what, ident)
     row = session.get(model, ident)
     if row is None:

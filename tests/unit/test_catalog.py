@@ -348,3 +348,22 @@ def test_template_add_is_audited(catalog, clinic):
     assert after == {"name": "3 Physio", "price": 10000, "uses": 3, "tax_rate": "0",
                      "validity": None, "archived": False,
                      "eligible": {str(catalog["physio"]): 1000}}
+
+
+def test_r30_names_differing_only_in_case_or_accents_case_are_duplicates(clinic, catalog):
+    with pytest.raises(NotAllowed, match="already a package template"):
+        clinic.catalog.add_package_template("10 MASSAGES", price=80000, uses=10,
+                                            eligible={catalog["massage"]: 0})
+    clinic.catalog.add_treatment_type("Élan stretch", duration_min=30, price=5000)
+    with pytest.raises(NotAllowed, match="already a treatment type"):
+        clinic.catalog.add_treatment_type("élan STRETCH", duration_min=30, price=5000)
+
+
+def test_r30_treatment_price_cannot_drop_below_a_templates_patient_pays(clinic, catalog):
+    # "3 Physio" makes the patient pay $10.00 per Physio follow-up.
+    with pytest.raises(ValidationError, match="3 Physio") as refusal:
+        clinic.catalog.update_treatment_type(catalog["physio"], price="9.99")
+    assert refusal.value.field == "price"
+    assert clinic.catalog.treatment_type(catalog["physio"]).price == 8500
+    clinic.catalog.update_treatment_type(catalog["physio"], price="10.00")
+    assert clinic.catalog.treatment_type(catalog["physio"]).price == 1000

@@ -269,3 +269,19 @@ def test_r4_clinic_formats_with_its_own_settings(clinic):
     clinic.settings.update(locale="fr_CA")
     assert clinic.format_money(123450) == f"1{NBSP}234,50{NBSP}$"
     assert clinic.settings.format(99) == f"0,99{NBSP}$"
+
+
+@pytest.mark.parametrize("typed", ["1e2", "1E+999999999", "2.5e1"])
+def test_r30_exponent_notation_is_not_an_amount(typed):
+    with pytest.raises(ValidationError, match="not an amount"):
+        to_cents(typed)
+
+
+def test_r30_huge_decimal_is_refused_not_overflowed():
+    with pytest.raises(ValidationError, match="cannot be more than"):
+        to_cents(Decimal("1E+999999999"))
+
+
+def test_r30_whole_currency_says_no_decimals():
+    with pytest.raises(ValidationError, match="whole amount in JPY"):
+        to_cents("12.5", currency="JPY", locale="ja_JP")

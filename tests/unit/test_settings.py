@@ -201,3 +201,15 @@ def test_r30_unknown_fee_is_not_found(clinic):
     with pytest.raises(NotFound) as err:
         clinic.settings.update_no_show_fee(999, name="x")
     assert "999" in str(err.value)
+
+
+def test_r30_setup_complete_takes_only_yes_or_no(clinic):
+    with pytest.raises(ValidationError):
+        clinic.settings.update(setup_complete="no")
+    assert clinic.settings.get().setup_complete is True
+
+
+def test_r30_made_up_region_is_not_a_locale(clinic):
+    with pytest.raises(ValidationError, match="en_ZZ"):
+        clinic.settings.update(locale="en_ZZ")
+    assert clinic.settings.get().locale == "en_CA"
