@@ -43,6 +43,11 @@ from app.services import Clinic  # noqa: E402
 from app.services.money import prorate, tax_included_in, tax_on  # noqa: E402
 from app.services.validity import expiry_for  # noqa: E402
 
+try:
+    from app.services.patients import search_key  # noqa: E402
+except ImportError:  # before migration 0004
+    search_key = None
+
 DEFAULT_OUT = ROOT / "bench" / "data" / "large.db"
 METHODS = ("cash", "debit", "credit_card", "credit_card", "debit", "e_transfer", "cheque")
 
@@ -132,6 +137,16 @@ class Gen:
             self.fee_id = clinic.settings.add_no_show_fee("Missed appointment", 4000)
         finally:
             clinic.close()
+        con = sqlite3.connect(self.out)
+        try:
+            columns = {row[1] for row in con.execute("PRAGMA table_info(patients)")}
+        finally:
+            con.close()
+        # Patients' folded search keys (migration 0004), filled as the service fills them.
+        self.patient_keys = {"first_key", "last_key", "email_key"} <= columns
+        if self.patient_keys:
+            self.COLUMNS = dict(self.COLUMNS, patients=self.COLUMNS["patients"]
+                                + ", first_key, last_key, email_key")
 
     # ---------------------------------------------------------------- the plan, in memory
     def day(self, offset: int) -> date:
@@ -285,8 +300,11 @@ class Gen:
             email = f"{first.lower()}.{last.lower()}{pid}@example.com"
             born = date(1940, 1, 1) + timedelta(days=rng.randrange(0, 29000))
             created = created0 + timedelta(minutes=rng.randrange(0, self.days * 1440))
-            self.patient_rows.append((pid, first, last, phone, digits, email, born.isoformat(),
-                                      "", 1, dt_text(created)))
+            row = (pid, first, last, phone, digits, email, born.isoformat(), "", 1,
+                   dt_text(created))
+            if self.patient_keys:
+                row += (search_key(first), search_key(last), email.casefold())
+            self.patient_rows.append(row)
 
         tts = self.tts
         # invoices are numbered in time order: collect (datetime, kind, ref) and sort

@@ -54,21 +54,38 @@ def _dt(value: datetime) -> str:
 # ------------------------------------------------------------------------------ reads
 
 def search(con, text: str, limit: int = 50):
+    """What patients.search answers, by hand: prefix ranges on the folded keys (0004), or
+    ilike on the names in files from before it."""
+    keyed = "first_key" in {r[1] for r in con.execute("PRAGMA table_info(patients)")}
     where, params = ["active = 1"], []
-    for word in text.split():
-        pattern = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        clause = ["first_name LIKE ? ESCAPE '\\'", "last_name LIKE ? ESCAPE '\\'",
-                  "email LIKE ? ESCAPE '\\'"]
-        params += [pattern] * 3
-        digits = re.sub(r"\D", "", word)
-        if digits and len(digits) >= 3 and len(digits) >= len(word) - 3:
-            clause.append("phone_digits LIKE ?")
-            params.append(digits + "%")
-        where.append("(" + " OR ".join(clause) + ")")
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= 3 and re.fullmatch(r"[\d\s().+\-]+", text.strip()):
+        where.append("phone_digits >= ? AND phone_digits < ?")
+        params += [digits, digits + "\U0010ffff"]
+    else:
+        for word in text.split():
+            if keyed:
+                from app.services.patients import search_key
+                key = search_key(word)
+                clause = [f"({c} >= ? AND {c} < ?)" for c in ("first_key", "last_key",
+                                                                  "email_key")]
+                params += [key, key + "\U0010ffff"] * 3
+            else:
+                pattern = (word.replace("\\", "\\\\").replace("%", "\\%")
+                           .replace("_", "\\_") + "%")
+                clause = [f"lower({c}) LIKE lower(?) ESCAPE '\\'"
+                          for c in ("first_name", "last_name", "email")]
+                params += [pattern] * 3
+            word_digits = re.sub(r"\D", "", word)
+            if len(word_digits) >= 3 and len(word_digits) >= len(word) - 3:
+                clause.append("(phone_digits >= ? AND phone_digits < ?)")
+                params += [word_digits, word_digits + "\U0010ffff"]
+            where.append("(" + " OR ".join(clause) + ")")
+    order = "last_key, first_key, id" if keyed else "last_name, first_name, id"
     return con.execute(
         "SELECT id, first_name, last_name, phone, email, birth_date, notes, active "
-        f"FROM patients WHERE {' AND '.join(where)} "
-        "ORDER BY last_name, first_name, id LIMIT ?", (*params, limit)).fetchall()
+        f"FROM patients WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
+        (*params, limit)).fetchall()
 
 
 def busiest_day(con, start: date, end: date) -> date:

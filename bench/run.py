@@ -214,7 +214,7 @@ def main(argv=None) -> int:
 
     # ---- patient search, one keystroke at a time
     for text in ("m", "ma", "mar", "mart", "xq"):
-        note = "no patient matches: the whole table is read" if text == "xq" else ""
+        note = "a prefix no patient has" if text == "xq" else ""
         bench.measure(f"search {text!r}", "search", lambda i, t=text: clinic.patients.search(t),
                       hand_fn=lambda i, t=text: hand.search(con, t), target_ms=20,
                       count=len, same=lambda a, b: [p.id for p in a] == [p[0] for p in b],
