@@ -2,13 +2,22 @@
 
 Every figure is computed in SQL (SQLAlchemy Core): the detail rows, the per-group totals and
 the grand total of one report section come from ONE statement. The section's detail query is
-a materialised CTE; the group totals and the grand total are GROUP BYs over that CTE, glued to
-the detail rows with UNION ALL. So the work of joining and numbering happens once, and Python
-only turns result rows into plain row objects. Nothing is formatted here (money stays in
-cents, dates stay dates); the UI and `report_export` format at the edge.
+a materialised CTE; the group totals are a GROUP BY over it and the grand total adds up the
+groups, glued to the detail rows with UNION ALL. So the work of joining and numbering happens
+once, and Python only turns result rows into plain row objects (taken straight from the
+DBAPI cursor, see `_fetch`). Nothing is formatted here (money stays in cents, dates stay
+dates); the UI and `report_export` format at the edge. Reports over years return tens of
+thousands of rows (a year of usage at a busy clinic: ~50,000, ~0.3 s): call them from the
+worker thread, not the GUI thread. bench/RESULTS.md has the measurements.
 
 A `Report` is generic: one or more `Section`s, each a table with typed `Column`s, rows,
-per-group subtotal rows and a grand total. A table view or an exporter needs nothing else.
+per-group subtotal rows and a grand total. A table view or an exporter needs nothing else:
+
+    for section in report.sections:
+        headings = [c.heading for c in section.columns]      # c.kind: text|money|date|int
+        for row in section.rows: cells = section.cells(row)   # raw: cents, dates, ints
+        for group in section.groups: group.label, group.count, group.totals[column.key]
+        section.count, section.totals[column.key]             # for columns with total=True
 
 Per-use value (R3): use n of a package of price P and N uses is P // N, plus one cent for the
 last P % N uses — exactly `money.split_evenly(P, N)[n - 1]`; the values of all uses add up to
