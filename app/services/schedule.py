@@ -246,6 +246,12 @@ class ScheduleService(Service):
                 marked = {"arrived": "marked as arrived", "no_show": "marked as a no-show"}
                 raise NotAllowed(f"This appointment is not {marked[expected]}, so there is "
                                  "nothing to undo.")
+            # Back to booked means holding its time again: a no-show freed it, and someone
+            # else may have been booked there since.
+            self._free(s, s.get(Staff, appointment.staff_id), appointment.start,
+                       appointment.end, appointment.id,
+                       then=f"move or cancel it before undoing the "
+                            f"{'arrival' if expected == 'arrived' else 'no-show'}")
             before = snapshot(appointment, *_STATE)
             now = self._now()
             if appointment.invoice_id is not None:
@@ -387,7 +393,8 @@ class ScheduleService(Service):
         return start
 
     @staticmethod
-    def _free(s, staff: Staff, start: datetime, end: datetime, own_id: int | None) -> None:
+    def _free(s, staff: Staff, start: datetime, end: datetime, own_id: int | None,
+              then: str = "choose another time or practitioner") -> None:
         clash = s.scalars(select(Appointment).where(
             Appointment.staff_id == staff.id, Appointment.status.in_(("booked", "arrived")),
             Appointment.start < end, Appointment.end > start,
@@ -395,7 +402,7 @@ class ScheduleService(Service):
         if clash is not None:
             raise NotAllowed(f"{staff.name} already has an appointment from "
                              f"{clash.start:%H:%M} to {clash.end:%H:%M} on "
-                             f"{clash.start:%Y-%m-%d}; choose another time or practitioner.")
+                             f"{clash.start:%Y-%m-%d}; {then}.")
 
 
 def _row(a: Appointment, patient: str, staff: str, treatment: str,
