@@ -43,6 +43,17 @@ def check_secret(secret: object, confirmation: object = None) -> str:
     return secret
 
 
+def _is_staff_id(value: object) -> bool:
+    """A whole number SQLite can look up (bools, Decimals, huge ints are not)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+
+
+def _staff_id(value: object) -> int:
+    if not _is_staff_id(value):
+        raise NotFound("staff member", value)
+    return value
+
+
 class AuthService(Service):
     def needs_first_manager(self) -> bool:
         with self._db.read() as s:
@@ -74,13 +85,13 @@ class AuthService(Service):
     def check_can_set_secret(self, staff_id: int) -> None:
         """Refuse unless whoever is signed in may set this staff member's PIN (read-only, so
         the desk is told before typing one)."""
+        _staff_id(staff_id)
         if staff_id != self._clinic.current_staff_id:
             self.require_manager("set staff PINs")
 
     def _store_secret(self, staff_id: int, secret: str) -> None:
         digest = _hasher.hash(check_secret(secret))
-        if isinstance(staff_id, int) and not 0 < staff_id < 2**63:
-            raise NotFound("staff member", staff_id)  # SQLite cannot even look such ids up
+        _staff_id(staff_id)
         with self._db.write() as s:
             row = v.get(s, Staff, staff_id, "staff member")
             row.secret_hash = digest
@@ -88,8 +99,7 @@ class AuthService(Service):
 
     def sign_in(self, staff_id: int, secret: str) -> StaffRow:
         with self._db.write() as s:
-            row = (s.get(Staff, staff_id) if isinstance(staff_id, int)
-                   and not isinstance(staff_id, bool) and 0 < staff_id < 2**63 else None)
+            row = s.get(Staff, staff_id) if _is_staff_id(staff_id) else None
             ok = False
             if row is not None and row.active and row.secret_hash and isinstance(secret, str):
                 try:

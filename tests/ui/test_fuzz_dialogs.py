@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QAbstractSpinBox, QPlainTextEdit
 
 from app.ui.billing.patient_dialog import PatientDialog
 from app.ui.packages.template_dialog import PackageTemplateDialog
@@ -64,12 +63,6 @@ count_text = st.integers(1, 60).map(str)
 iso_dates = st.dates(date(1900, 1, 1), date(2026, 3, 1)).map(date.isoformat)
 
 
-def _overflowing(text: str) -> bool:
-    """REPORT-1: an amount like 1E+999999999 makes money.to_cents raise decimal.Overflow."""
-    tail = text.strip().lower().rpartition("e")[2].strip("+-")
-    return "e" in text.lower() and tail.isdigit() and len(tail) > 5
-
-
 def type_into(qtbot, widget, text: str) -> None:
     """Clear the field and type (or paste) `text` the way the desk would."""
     if isinstance(widget, QPlainTextEdit):
@@ -97,13 +90,20 @@ def press_ok(qtbot, dialog, shown, count, *, typed: dict) -> None:
     if dialog.result() == dialog.DialogCode.Accepted and not dialog.isVisible():
         assert len(shown.boxes) == before_boxes, f"saved, yet a message: {shown.last}"
         assert count() == before_count + 1, f"accepted without saving {typed!r}"
-        event("saved")
+        _event("saved")
     else:
         assert dialog.isVisible()
         assert len(shown.boxes) == before_boxes + 1, f"refused without a word: {typed!r}"
         assert shown.last.strip()
         assert count() == before_count, f"refused ({shown.last}) yet saved {typed!r}"
-        event("refused")
+        _event("refused")
+
+
+def _event(name: str) -> None:
+    """Counted in --hypothesis-show-statistics (only inside a Hypothesis example)."""
+    from hypothesis.control import currently_in_test_context
+    if currently_in_test_context():
+        event(name)
 
 
 def open_dialog(qtbot, dialog):
@@ -120,7 +120,6 @@ def open_dialog(qtbot, dialog):
        no_expiry=st.booleans())
 def test_package_template_dialog(qtbot, clinic, catalog, shown, name, price, uses, tax, pays,
                                  validity, tick, no_expiry):
-    assume(not any(_overflowing(t) for t in (price, pays)))
     dialog = open_dialog(qtbot, PackageTemplateDialog(clinic))
     typed = dict(name=name, price=price, uses=uses, tax=tax, pays=pays, validity=validity,
                  tick=tick, no_expiry=no_expiry)
@@ -176,7 +175,6 @@ def _patient_count(clinic) -> int:
 @FUZZ
 @given(name=mostly(names), amount=mostly(money), tax=mostly(percent))
 def test_no_show_fee_dialog(qtbot, clinic, shown, name, amount, tax):
-    assume(not _overflowing(amount))
     dialog = open_dialog(qtbot, NoShowFeeDialog(clinic))
     with qtbot.captureExceptions() as escaped:
         for field, text in ((dialog.name, name), (dialog.amount, amount), (dialog.tax, tax)):
@@ -192,7 +190,6 @@ def test_no_show_fee_dialog(qtbot, clinic, shown, name, amount, tax):
 @given(name=mostly(names), duration=mostly(count_text.map(lambda n: str(int(n) * 5))),
        price=mostly(money), tax=mostly(percent))
 def test_treatment_type_dialog(qtbot, clinic, shown, name, duration, price, tax):
-    assume(not _overflowing(price))
     dialog = open_dialog(qtbot, TreatmentTypeDialog(clinic))
     with qtbot.captureExceptions() as escaped:
         for field, text in ((dialog.name, name), (dialog.duration, duration),
@@ -221,7 +218,6 @@ def owing(clinic, catalog):
        oldest_first=st.booleans(), applied=st.lists(mostly(money), min_size=2, max_size=2))
 def test_receive_payment_dialog(qtbot, clinic, owing, shown, amount, reference, method,
                                 oldest_first, applied):
-    assume(not any(_overflowing(t) for t in (amount, *applied)))
     dialog = open_dialog(qtbot, ReceivePaymentDialog(clinic, owing["patient"]))
     typed = dict(amount=amount, reference=reference, method=method, oldest_first=oldest_first,
                  applied=applied)
@@ -240,21 +236,14 @@ def test_receive_payment_dialog(qtbot, clinic, owing, shown, amount, reference, 
     dialog.close()
 
 
-# the crash fuzzing found, pinned ---------------------------------------------------------------
+# what fuzzing found (REPORT-1, fixed in 96d4ca5), kept ---------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="REPORT-1: money.to_cents lets decimal.Overflow escape "
-                                       "for an amount like 1E+999999999; the dialog's OK then "
-                                       "raises instead of showing a refusal")
-def test_a_huge_exponent_amount_is_refused_in_the_dialog(qtbot, clinic, shown):
+@pytest.mark.parametrize("typed", ["1E+999999999", "1e+100000000", "9" * 400])
+def test_a_huge_exponent_amount_is_refused_in_the_dialog(qtbot, clinic, shown, typed):
     dialog = open_dialog(qtbot, NoShowFeeDialog(clinic))
     type_into(qtbot, dialog.name, "Missed")
-    type_into(qtbot, dialog.amount, "1E+999999999")
+    type_into(qtbot, dialog.amount, typed)
     press_ok(qtbot, dialog, shown,
              lambda: len(clinic.settings.no_show_fees(include_inactive=True)),
-             typed={"amount": "1E+999999999"})
-
-
-def test_the_overflow_filter_matches_only_its_input():
-    assert _overflowing("1E+999999999") and _overflowing("1e+100000000")
-    assert not _overflowing("1e5") and not _overflowing("12.50")
-    assert Decimal("1e5") == 100000
+             typed={"amount": typed})
+    assert dialog.isVisible() and "amount" in shown.last
