@@ -16,7 +16,7 @@ from .base import Service
 from .billing import InvoiceView, invoice_view
 from .errors import NotAllowed, ValidationError
 from .money import per_use_value, prorate, tax_included_in, tax_on, to_cents
-from .schedule import AppointmentRow, _row as appointment_row, calendar_day
+from .schedule import AppointmentRow, _row as appointment_row
 
 PackageSummary = rules.PackageSummary
 
@@ -117,8 +117,8 @@ class PackageService(Service):
                 raise NotAllowed(f"The package \u201c{package.name}\u201d was {package.status}; "
                                  "its expiry can no longer be changed.")
             if expires_on is not None:
-                expires_on = calendar_day(expires_on, "expires_on", label="expiry date",
-                                          earliest=package.purchased_on)
+                expires_on = v.a_date(expires_on, "expires_on", label="expiry date",
+                                      earliest=package.purchased_on)
                 late = [a for a in self._booked(s, package) if a.start.date() > expires_on]
                 if late:
                     when = ", ".join(f"{a.start:%Y-%m-%d %H:%M}" for a in late[:5])

@@ -26,13 +26,6 @@ STATUS_PHRASES = {"booked": "booked", "arrived": "arrived", "no_show": "marked a
                   "cancelled": "cancelled"}
 
 
-def calendar_day(value: object, field: str, *, label: str, **limits) -> date:
-    """A calendar date (a date or "2026-03-31"), not a date and time (R30)."""
-    if isinstance(value, datetime):
-        raise ValidationError(field, f"The {label} must be a date without a time.")
-    return v.a_date(value, field, label=label, **limits)
-
-
 @dataclass(frozen=True)
 class AppointmentRow:
     id: int
@@ -56,7 +49,7 @@ class ScheduleService(Service):
     def eligible_packages(self, patient_id: int, treatment_type_id: int, on: date,
                           *, excluding: int | None = None) -> list[rules.PackageSummary]:
         """Packages that can cover a booking on `on`; the first is the one to pre-select (R10)."""
-        on = calendar_day(on, "on", label="appointment date")
+        on = v.a_date(on, "on", label="appointment date")
         with self._db.read() as s:
             v.get(s, Patient, patient_id, "patient")
             v.get(s, TreatmentType, treatment_type_id, "treatment type")
@@ -288,7 +281,7 @@ class ScheduleService(Service):
             return warnings
 
     def day(self, on: date, staff_id: int | None = None) -> list[AppointmentRow]:
-        on = calendar_day(on, "on", label="day")
+        on = v.a_date(on, "on", label="day")
         start = datetime.combine(on, time.min)
         return self.between(start, start + timedelta(days=1), staff_id=staff_id)
 
