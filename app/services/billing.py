@@ -301,7 +301,7 @@ class BillingService(Service):
         if allocations is not None and not isinstance(allocations, dict):
             raise ValidationError("allocations", "Give the amount to apply to each invoice.")
         if invoice_id is not None:
-            allocations = {invoice_id: None}
+            allocations = {self._open_invoice(s, invoice_id, patient_id).id: None}
         if allocations is None:
             owing = s.scalars(select(Invoice).where(Invoice.patient_id == patient_id,
                                                     Invoice.voided_at.is_(None))
