@@ -1,9 +1,9 @@
-"""The Packages tab: browse, create, edit and archive package templates."""
+"""The Packages tab: browse, create, edit and archive package templates; and its reports."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from app.services import Clinic
 from app.services.errors import ClinicError
@@ -11,6 +11,7 @@ from app.services.errors import ClinicError
 from .. import msgbox
 from ..formats import Formats
 from ..models.catalog import PackageTemplatesModel
+from ..reports import ReportsView
 from ..tables import make_proxy, make_table, reload, selected_row
 from .template_dialog import PackageTemplateDialog
 
@@ -45,9 +46,17 @@ class PackagesTab(QWidget):
         bar.addStretch(1)
         for button in (self.new_button, self.edit_button, self.archive_button):
             bar.addWidget(button)
-        layout = QVBoxLayout(self)
+        templates = QWidget()
+        layout = QVBoxLayout(templates)
         layout.addLayout(bar)
         layout.addWidget(self.table)
+        self.reports = ReportsView(clinic)
+        self.views = QTabWidget()
+        self.views.addTab(templates, "&Templates")
+        self.views.addTab(self.reports, "&Reports")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.views)
         self.refresh()
 
     def refresh(self, select: int | None = None) -> None:
@@ -55,6 +64,7 @@ class PackagesTab(QWidget):
             include_archived=self.show_archived.isChecked())
         reload(self.table, self.model, rows, select)
         self._update_buttons()
+        self.reports.refresh()
 
     def selected(self):
         return selected_row(self.table)

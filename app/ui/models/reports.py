@@ -1,0 +1,224 @@
+"""A report section as tables: its rows, and its per-group and grand totals (R21).
+
+The columns come from the section itself (`Column.kind` says how to show and sort each), so
+one model serves every report. Figures are the service's: nothing is added up here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from babel.numbers import format_decimal
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QIcon
+from PySide6.QtWidgets import QApplication, QStyle
+
+from app.services.reports import Column, DoubleCompensationRow, Group, Section
+
+from ..formats import Formats
+from .base import _DIMMED, _LEFT, _RIGHT, SORT_ROLE, Index, RowsModel
+from .packages import STATUS_NAMES
+
+NO_EXPIRY = "No expiry"
+#: "No expiry" sorts after every date.
+_NEVER = "9999-12-31"
+
+FLAG_BACKGROUND = QColor("#fde2e1")
+FLAG_TEXT = QColor("#991b1b")
+FLAG_TIP = ("Compensated twice (R7): this staff member was assigned the package's sale and "
+            "the appointment still compensates them for the use.")
+
+_Display = Qt.ItemDataRole.DisplayRole
+_Align = Qt.ItemDataRole.TextAlignmentRole
+_Fore = Qt.ItemDataRole.ForegroundRole
+_Back = Qt.ItemDataRole.BackgroundRole
+_Tip = Qt.ItemDataRole.ToolTipRole
+_Font = Qt.ItemDataRole.FontRole
+_Icon = Qt.ItemDataRole.DecorationRole
+
+
+def double_compensated(row) -> bool:
+    """R7: a staff member's line with double-compensated uses, or one such use."""
+    return isinstance(row, DoubleCompensationRow) or getattr(row, "double_uses", 0) > 0
+
+
+def _is_right(column: Column) -> bool:
+    return column.kind in ("money", "int")
+
+
+class SectionModel(RowsModel):
+    """The rows of one section, a column per `Column`; sorts money by cents, dates by date."""
+
+    def __init__(self, formats: Formats, parent=None):
+        super().__init__(parent)
+        self._f = formats
+        self.section: Section | None = None
+        self._columns: tuple[Column, ...] = ()
+        self._shows: list[Callable[[Any], str]] = []
+        self._keys: list[Callable[[Any], Any]] = []
+
+    def set_section(self, section: Section | None) -> None:
+        self.beginResetModel()
+        self.section = section
+        self._columns = section.columns if section is not None else ()
+        self.COLUMNS = tuple(c.heading for c in self._columns)
+        self.RIGHT = frozenset(i for i, c in enumerate(self._columns) if _is_right(c))
+        self._shows = [self._shower(c) for c in self._columns]
+        self._keys = [self._sorter(c) for c in self._columns]
+        self._rows = list(section.rows) if section is not None else []
+        self.endResetModel()
+
+    def column_of(self, key: str) -> int | None:
+        return next((i for i, c in enumerate(self._columns) if c.key == key), None)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _Display):
+        value = super().headerData(section, orientation, role)
+        return wrapped(value) if role == _Display and isinstance(value, str) else value
+
+    # how each kind of column is shown and sorted
+    def _shower(self, column: Column) -> Callable[[Any], str]:
+        key, f = column.key, self._f
+        if column.kind == "money":
+            return lambda row: f.money(getattr(row, key))
+        if column.kind == "date":
+            empty = NO_EXPIRY if key == "expires_on" else ""
+            return lambda row: empty if (d := getattr(row, key)) is None else f.date(d)
+        if key == "status":
+            return lambda row: STATUS_NAMES.get(row.status, row.status)
+        return lambda row: "" if (v := getattr(row, key)) is None else str(v)
+
+    def _sorter(self, column: Column) -> Callable[[Any], Any]:
+        key = column.key
+        if column.kind in ("money", "int"):
+            return lambda row: getattr(row, key)
+        if column.kind == "date":
+            return lambda row: _NEVER if (d := getattr(row, key)) is None else d.isoformat()
+        if key == "use":  # "3 of 10": by the use's number, not its text
+            return lambda row: row.use_number
+        show = self._shower(column)
+        return lambda row: show(row).casefold()
+
+    def display(self, row, column: int) -> str:
+        return self._shows[column](row)
+
+    def sort_key(self, row, column: int):
+        return self._keys[column](row)
+
+    def dimmed(self, row) -> bool:
+        return getattr(row, "status", None) == "void"  # listed, not counted in the totals
+
+    def data(self, index: Index, role: int = _Display):
+        # Sorting a year's usage asks this tens of thousands of times: the common roles first.
+        if not index.isValid():
+            return None
+        r, column = index.row(), index.column()
+        if not 0 <= r < len(self._rows) or not 0 <= column < len(self._columns):
+            return None
+        row = self._rows[r]
+        if role == SORT_ROLE:
+            return self._keys[column](row)
+        if role == _Display:
+            return self._shows[column](row)
+        if role == _Align:
+            return _RIGHT if column in self.RIGHT else _LEFT
+        if double_compensated(row):
+            if role == _Back:
+                return FLAG_BACKGROUND
+            if role == _Fore:
+                return FLAG_TEXT
+            if role == _Tip:
+                return FLAG_TIP
+            if role == _Font and self._columns[column].key == "flag":
+                return _bold()
+            if role == _Icon and column == 0:  # in sight even when Flag is scrolled away
+                return _warning_icon()
+            return None
+        if role == _Fore and self.dimmed(row):
+            return _DIMMED
+        if role == _Tip and self.dimmed(row):
+            return "Void sale: listed, but not counted in the totals."
+        return None
+
+
+class TotalsModel(RowsModel):
+    """One line per group (package, staff member), then the grand total in bold: the label,
+    how many rows, and each totalled column of the section."""
+
+    def __init__(self, formats: Formats, parent=None):
+        super().__init__(parent)
+        self._f = formats
+        self._columns: tuple[Column, ...] = ()
+        self._grand: Group | None = None
+
+    def set_section(self, section: Section | None, *, count_heading: str = "Rows",
+                    grand_label: str = "Total") -> None:
+        self.beginResetModel()
+        if section is None:
+            self._columns, self._rows, self._grand = (), [], None
+            self.COLUMNS, self.RIGHT = (), frozenset()
+        else:
+            self._columns = tuple(c for c in section.columns if c.total)
+            self._grand = Group(None, grand_label, section.count, section.totals)
+            self._rows = [*section.groups, self._grand]
+            self.COLUMNS = (section.group_heading or "", count_heading,
+                            *(c.heading for c in self._columns))
+            self.RIGHT = frozenset(range(1, len(self.COLUMNS)))
+        self.endResetModel()
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _Display):
+        value = super().headerData(section, orientation, role)
+        return wrapped(value) if role == _Display and isinstance(value, str) else value
+
+    def is_grand_total(self, row: int) -> bool:
+        return 0 <= row < len(self._rows) and self._rows[row] is self._grand
+
+    def display(self, group: Group, column: int) -> str:
+        if column == 0:
+            return group.label
+        if column == 1:
+            return count_text(group.count, self._f)
+        c = self._columns[column - 2]
+        value = group.totals.get(c.key, 0)
+        return self._f.money(value) if c.kind == "money" else count_text(value, self._f)
+
+    def sort_key(self, group: Group, column: int):
+        if column == 0:
+            return group.label.casefold()
+        if column == 1:
+            return group.count
+        return group.totals.get(self._columns[column - 2].key, 0)
+
+    def data(self, index: Index, role: int = _Display):
+        if (role == _Font and index.isValid() and self.is_grand_total(index.row())
+                and 0 <= index.column() < len(self.COLUMNS)):
+            return _bold()
+        return super().data(index, role)
+
+
+
+def wrapped(heading: str, width: int = 10) -> str:
+    """A long heading on two lines ("Double-compensated\\nvalue"), so nine figures fit across
+    the desk's screen without scrolling sideways."""
+    if len(heading) <= width or " " not in heading:
+        return heading
+    middle = len(heading) / 2
+    at = min((i for i, ch in enumerate(heading) if ch == " "), key=lambda i: abs(i - middle))
+    return f"{heading[:at]}\n{heading[at + 1:]}"
+
+
+def count_text(value: int, formats: Formats) -> str:
+    """A count of rows or uses with the locale's grouping (12,345 or 12 345)."""
+    return format_decimal(value, locale=formats.locale)
+
+
+def _warning_icon() -> QIcon:
+    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+
+
+def _bold() -> QFont:
+    font = QFont()
+    font.setBold(True)
+    return font
+
+
+__all__ = ["SectionModel", "TotalsModel", "count_text", "double_compensated"]

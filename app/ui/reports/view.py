@@ -1,0 +1,443 @@
+"""Packages › Reports: choose a report, its period and filters, Run; read, sort, export.
+
+A report over a year can take a while, so it runs on the worker (app.ui.workers) with a
+busy bar; Cancel forgets the result and gives the desk its controls back at once. Exports
+write on the worker too. Every figure shown is the report's own (R21): this view formats,
+it never adds up.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QFrame, QHBoxLayout,
+                               QLabel, QProgressBar, QPushButton, QScrollArea, QVBoxLayout,
+                               QWidget)
+
+from app.services import Clinic, report_export
+from app.services.errors import ClinicError
+from app.services.reports import Report
+
+from .. import crash, msgbox
+from ..dialogs.backups import explain_failure
+from ..formats import Formats
+from ..forms import focus
+from ..models.reports import count_text
+from ..workers import Task
+from .kinds import BY_CODE, KINDS, ReportKind
+from .period import CHOICES, CUSTOM, choice_for, period
+from .section import SectionView
+
+#: kind -> (what the chooser says, file filter, writer)
+EXPORTS = {
+    "csv": ("Export to CSV", "CSV files (*.csv)", report_export.to_csv),
+    "xlsx": ("Export to Excel", "Excel workbooks (*.xlsx)", report_export.to_xlsx),
+    "pdf": ("Print to PDF", "PDF files (*.pdf)", report_export.to_pdf),
+}
+
+
+def choose_file(parent: QWidget, suggested: str, kind: str) -> str | None:
+    title, file_filter, _write = EXPORTS[kind]
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    path, _chosen = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / suggested),
+                                                file_filter)
+    return path or None
+
+
+def _qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def _date_edit(value: date, name: str) -> QDateEdit:
+    edit = QDateEdit(_qdate(value))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setAccessibleName(name)
+    return edit
+
+
+class ReportsView(QWidget):
+    #: A report arrived and is shown (the Report).
+    report_shown = Signal(object)
+    #: Running was refused or failed (the message); what was shown stays.
+    run_failed = Signal(str)
+    #: An export was written (its path) / was refused or failed (the message).
+    exported = Signal(str)
+    export_failed = Signal(str)
+
+    # Replaceable in tests: the file chooser, (parent, suggested name, "csv"|"xlsx"|"pdf").
+    choose_file = staticmethod(choose_file)
+
+    def __init__(self, clinic: Clinic, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.clinic = clinic
+        self._f = Formats(clinic)
+        self.report: Report | None = None
+        self._run: Task | None = None
+        self._export: Task | None = None
+        self._build_controls()
+        self._build_results()
+        self._build_exports()
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._controls)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.notes)
+        layout.addWidget(self.flag)
+        layout.addWidget(self.placeholder, 1)
+        layout.addWidget(self.results, 1)
+        layout.addLayout(self._export_bar)
+        self.refresh()
+        self._kind_changed()
+        self._period_chosen()
+        self._show(None)
+
+    # building -----------------------------------------------------------------------------
+
+    def _build_controls(self) -> None:
+        today = self.clinic.today()
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Report")
+        for kind in KINDS:
+            self.kind.addItem(kind.label, kind.code)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.period = QComboBox()
+        self.period.setAccessibleName("Period")
+        for code, label in CHOICES:
+            self.period.addItem(label, code)
+        self.period.currentIndexChanged.connect(self._period_chosen)
+        self.start = _date_edit(today, "From")
+        self.end = _date_edit(today, "To")
+        self.on = _date_edit(today, "On")
+        for edit in (self.start, self.end):
+            edit.dateChanged.connect(self._dates_typed)
+        self.template = QComboBox()
+        self.template.setAccessibleName("Package")
+        self.template.setMinimumContentsLength(18)
+        self.staff = QComboBox()
+        self.staff.setAccessibleName("Staff member")
+        self.staff.setMinimumContentsLength(16)
+        self.run_button = QPushButton("R&un")
+        self.run_button.setToolTip("Run the report with these dates and filters")
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button = QPushButton("Cance&l")
+        self.cancel_button.setToolTip("Stop waiting for this report (Esc)")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.setEnabled(False)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # a query has no steps to count: just "working"
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumWidth(160)
+        self.busy.setAccessibleName("Running the report")
+        self.busy.hide()
+
+        def labelled(text: str, widget: QWidget) -> QLabel:
+            label = QLabel(text)
+            label.setBuddy(widget)
+            return label
+
+        self.period_label = labelled("P&eriod:", self.period)
+        self.start_label = labelled("Fro&m:", self.start)
+        self.end_label = labelled("t&o", self.end)
+        self.on_label = labelled("O&n:", self.on)
+        self.template_label = labelled("Pac&kage:", self.template)
+        self.staff_label = labelled("St&aff:", self.staff)
+        first = QHBoxLayout()
+        for widget in (labelled("Re&port:", self.kind), self.kind, self.period_label,
+                       self.period, self.start_label, self.start, self.end_label, self.end,
+                       self.on_label, self.on):
+            first.addWidget(widget)
+        first.addStretch(1)
+        second = QHBoxLayout()
+        for widget in (self.template_label, self.template, self.staff_label, self.staff):
+            second.addWidget(widget)
+        second.addStretch(1)
+        for widget in (self.busy, self.run_button, self.cancel_button):
+            second.addWidget(widget)
+        self._controls = QVBoxLayout()
+        self._controls.addLayout(first)
+        self._controls.addLayout(second)
+
+    def _build_results(self) -> None:
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 16px; font-weight: 600;")
+        self.heading.setAccessibleName("Report title")
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes = QLabel()
+        self.notes.setObjectName("note")
+        self.notes.setWordWrap(True)
+        self.flag = QLabel()  # R7: double compensation, impossible to miss
+        self.flag.setWordWrap(True)
+        self.flag.setAccessibleName("Double compensation warning")
+        self.flag.setStyleSheet("background: #fde2e1; color: #991b1b; font-weight: 600;"
+                                " padding: 6px 10px; border-radius: 4px;")
+        self.flag.hide()
+        self.placeholder = QLabel("Choose a report, its dates and filters, then press Run.")
+        self.placeholder.setObjectName("emptyNote")
+        self.sections = [SectionView(self._f, self), SectionView(self._f, self)]
+        self.sections_box = QWidget()
+        self._sections_layout = QVBoxLayout(self.sections_box)
+        self._sections_layout.setContentsMargins(0, 0, 0, 0)
+        for view in self.sections:
+            self._sections_layout.addWidget(view)
+        self._sections_layout.addStretch(0)  # takes the room only when no section has rows
+        # A small screen scrolls the report rather than growing the window past it.
+        self.results = QScrollArea()
+        self.results.setWidget(self.sections_box)
+        self.results.setWidgetResizable(True)
+        self.results.setFrameShape(QFrame.Shape.NoFrame)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.viewport().setAutoFillBackground(False)
+        self.sections_box.setAutoFillBackground(False)
+
+    def _build_exports(self) -> None:
+        self.csv_button = QPushButton("Export &CSV…")
+        self.xlsx_button = QPushButton("Export E&xcel…")
+        self.pdf_button = QPushButton("Print to P&DF…")
+        self.pdf_button.setToolTip(f"A PDF to print; at most "
+                                   f"{report_export.PDF_MAX_ROWS:,} rows")
+        self.status = QLabel()
+        self.status.setObjectName("note")
+        self.status.setAccessibleName("Report status")
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._export_bar = QHBoxLayout()
+        self._export_bar.addWidget(self.status, 1)
+        for kind, button in (("csv", self.csv_button), ("xlsx", self.xlsx_button),
+                             ("pdf", self.pdf_button)):
+            button.clicked.connect(lambda _checked=False, kind=kind: self.export(kind))
+            self._export_bar.addWidget(button)
+
+    # what the desk chose ------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Templates and staff may have changed elsewhere; what is chosen stays chosen."""
+        self._refill(self.template, "All packages",
+                     [(t.id, f"{t.name} (archived)" if t.archived else t.name)
+                      for t in self.clinic.catalog.package_templates(include_archived=True)])
+        self._refill(self.staff, "All staff",
+                     [(s.id, s.name if s.active else f"{s.name} (inactive)")
+                      for s in self.clinic.staff.list(include_inactive=True)])
+
+    @staticmethod
+    def _refill(combo: QComboBox, everyone: str, items: list[tuple[int, str]]) -> None:
+        chosen = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(everyone, None)
+        for ident, name in items:
+            combo.addItem(name, ident)
+        combo.setCurrentIndex(max(combo.findData(chosen), 0))
+        combo.blockSignals(False)
+
+    def current_kind(self) -> ReportKind:
+        return BY_CODE[self.kind.currentData()]
+
+    def parameters(self) -> dict:
+        """The chosen report's arguments, as the report service takes them."""
+        kind = self.current_kind()
+        if kind.dated:
+            args: dict = {"start": self.start.date().toPython(),
+                          "end": self.end.date().toPython()}
+        else:
+            args = {"on": self.on.date().toPython()}
+        if kind.by_template:
+            args["template_id"] = self.template.currentData()
+        if kind.staff_label is not None:
+            args["staff_id"] = self.staff.currentData()
+        return args
+
+    def _kind_changed(self) -> None:
+        kind = self.current_kind()
+        for widget in (self.period_label, self.period, self.start_label, self.start,
+                       self.end_label, self.end):
+            widget.setVisible(kind.dated)
+        self.on_label.setVisible(not kind.dated)
+        self.on.setVisible(not kind.dated)
+        self.template_label.setVisible(kind.by_template)
+        self.template.setVisible(kind.by_template)
+        self.staff_label.setVisible(kind.staff_label is not None)
+        self.staff.setVisible(kind.staff_label is not None)
+        if kind.staff_label is not None:
+            self.staff_label.setText(kind.staff_label)
+            self.staff.setAccessibleName(kind.staff_label.replace("&", "").rstrip(":"))
+
+    def _period_chosen(self) -> None:
+        code = self.period.currentData()
+        if code == CUSTOM:
+            return
+        start, end = period(code, self.clinic.today())
+        for edit, value in ((self.start, start), (self.end, end)):
+            edit.blockSignals(True)
+            edit.setDate(_qdate(value))
+            edit.blockSignals(False)
+
+    def _dates_typed(self) -> None:
+        """Dates changed by hand: the period says which quick choice they are, if any."""
+        code = choice_for(self.start.date().toPython(), self.end.date().toPython(),
+                          self.clinic.today())
+        self.period.blockSignals(True)
+        self.period.setCurrentIndex(self.period.findData(code))
+        self.period.blockSignals(False)
+
+    # running ------------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._run is not None
+
+    def run(self) -> None:
+        if self.running:
+            return
+        kind, args = self.current_kind(), self.parameters()
+        service = getattr(self.clinic.reports, kind.code)
+        task = Task(lambda: service(**args), self)
+        task.finished.connect(self._arrived)
+        task.failed.connect(self._refused)
+        self._run = task
+        self._set_running(True)
+        self.status.setText(f"Running {kind.label}…")
+        task.start()
+
+    def cancel(self) -> None:
+        """Forget the running report; what was shown before stays."""
+        if self._run is None:
+            return
+        self._run.cancel()
+        self._run = None
+        self._set_running(False)
+        self.status.setText("Cancelled: that report's result will not be shown.")
+
+    def _arrived(self, report: Report) -> None:
+        self._run = None
+        self._set_running(False)
+        self.status.setText(f"Generated {report.generated_at:%Y-%m-%d %H:%M}.")
+        self._show(report)
+        self.report_shown.emit(report)
+
+    def _refused(self, error: BaseException) -> None:
+        self._run = None
+        self._set_running(False)
+        self.status.setText("Not run.")
+        if isinstance(error, ClinicError):
+            msgbox.refusal(self, error, "Report not run")
+            focus({"start": self.start, "end": self.end, "on": self.on}
+                  .get(getattr(error, "field", None)))
+        else:
+            crash.handle(type(error), error, error.__traceback__)
+        self.run_failed.emit(str(error))
+
+    def _set_running(self, running: bool) -> None:
+        self.busy.setVisible(running)
+        self.run_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        self._update_exports()
+
+    # showing ------------------------------------------------------------------------------
+
+    def _show(self, report: Report | None) -> None:
+        self.report = report
+        self.placeholder.setVisible(report is None)
+        self.results.setVisible(report is not None)
+        self.heading.setVisible(report is not None)
+        self.notes.setVisible(report is not None and bool(report.notes))
+        self._update_exports()
+        if report is None:
+            self.flag.hide()
+            for view in self.sections:
+                view.show_section(None)
+            return
+        kind = BY_CODE[report.kind]
+        self.heading.setText(self._heading(report))
+        self.notes.setText(" ".join(report.notes))
+        for index, view in enumerate(self.sections):
+            section = report.sections[index] if index < len(report.sections) else None
+            view.setVisible(section is not None)
+            if section is None:
+                view.show_section(None)
+                continue
+            chart = kind.chart(report, self._f) if kind.chart and index == 0 else None
+            view.show_section(section, words=kind.words_for(index),
+                              grand_label=kind.grand_for(index), chart=chart)
+            # An empty section is only its title and one sentence: the rows get the room.
+            self._sections_layout.setStretch(index, (3 if index == 0 else 2)
+                                             if section.rows else 0)
+        self._show_flag(report)
+
+    def _heading(self, report: Report) -> str:
+        p = report.parameters
+        if "on" in p:
+            when = f"on {self._f.date(p['on'])}"
+        else:
+            when = f"{self._f.date(p['start'])} – {self._f.date(p['end'])}"
+        parts = [report.title, when]
+        if p.get("template_id") is not None:
+            parts.append(self._name(self.template, p["template_id"]))
+        if p.get("staff_id") is not None:
+            parts.append(self._name(self.staff, p["staff_id"]))
+        return " · ".join(parts)
+
+    @staticmethod
+    def _name(combo: QComboBox, ident: int) -> str:
+        index = combo.findData(ident)
+        return combo.itemText(index) if index >= 0 else f"#{ident}"
+
+    def _show_flag(self, report: Report) -> None:
+        if report.kind != "compensation" or len(report.sections) < 2:
+            self.flag.hide()
+            return
+        doubles = report.sections[1]
+        if not doubles.count:
+            self.flag.hide()
+            return
+        uses = count_text(doubles.count, self._f)
+        self.flag.setText(
+            f"⚠ {uses} use{'' if doubles.count == 1 else 's'} compensated twice (R7), worth "
+            f"{self._f.money(doubles.totals.get('per_use_value', 0))}: the practitioner was "
+            "also assigned the package's sale. They are marked in red below.")
+        self.flag.show()
+
+    # exporting ----------------------------------------------------------------------------
+
+    def export(self, kind: str) -> None:
+        report = self.report
+        if report is None or self._export is not None:
+            return
+        title, _filter, write = EXPORTS[kind]
+        suggested = f"{report.title} {report.subtitle}.{kind}".replace("/", "-")
+        chosen = self.choose_file(self, suggested, kind)
+        if not chosen:
+            return
+        path = Path(chosen)
+        if not path.suffix:
+            path = path.with_suffix(f".{kind}")
+        task = Task(lambda: write(report, path), self)
+        task.finished.connect(self._exported)
+        task.failed.connect(lambda error: self._export_refused(error, title))
+        self._export = task
+        self._update_exports()
+        self.status.setText(f"Writing {path.name}…")
+        task.start()
+
+    def _exported(self, path: Path) -> None:
+        self._export = None
+        self._update_exports()
+        self.status.setText(f"Saved: {path}")
+        self.exported.emit(str(path))
+
+    def _export_refused(self, error: BaseException, title: str) -> None:
+        self._export = None
+        self._update_exports()
+        self.status.setText("Nothing was written.")
+        if not explain_failure(self, error, title):
+            crash.handle(type(error), error, error.__traceback__)
+        self.export_failed.emit(str(error))
+
+    def _update_exports(self) -> None:
+        ready = self.report is not None and self._export is None and self._run is None
+        for button in (self.csv_button, self.xlsx_button, self.pdf_button):
+            button.setEnabled(ready)
