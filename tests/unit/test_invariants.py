@@ -1,0 +1,476 @@
+"""The money and package ledgers stay consistent whatever the desk does, in any order.
+
+A Hypothesis state machine sells, pays, books, arrives, no-shows, undoes, cancels, moves,
+refunds, voids, changes expiries and lets time pass, at random. A refusal (ClinicError) is
+fine, but must leave every row of the database as it was (R30). After every step, for every
+patient, the books must balance (R1, R18, R26-R29) and no package may be over-used (R11).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from sqlalchemy import func, select
+
+from app.models import (Appointment, ClinicSettings, Invoice, InvoiceLine, Package,
+                        PackageCoverage, PackageRefund, Payment, PaymentApplication,
+                        PaymentRefund, Patient, Redemption)
+from app.services import Clinic, ClinicError, ValidationError
+
+from scenarios.support import dump
+
+START = datetime(2026, 3, 2, 9, 0)
+METHODS = ("cash", "debit", "credit_card", "cheque", "e_transfer", "other")
+
+
+class Clock:
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+_TEMPLATE: dict = {}
+# Memory-backed when there is one: the clinic file syncs every commit (synchronous=FULL),
+# and a few thousand fsyncs on a disk would take most of the run.
+_SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
+
+def template_clinic() -> tuple[str, dict]:
+    """Build the seeded clinic file once; every example starts from a copy of it."""
+    if not _TEMPLATE:
+        folder = tempfile.mkdtemp(prefix="clinicdesk-invariants-", dir=_SCRATCH)
+        path = os.path.join(folder, "template.db")
+        clinic = Clinic.open(path, clock=Clock(START))
+        clinic.settings.update(name="Harbour Physio", currency="CAD", locale="en_CA",
+                               setup_complete=True)
+        ids = {
+            "ana": clinic.staff.add("Ana Silva"),
+            "ben": clinic.staff.add("Ben Okafor"),
+            "desk": clinic.staff.add("Chloe Desk", practitioner=False),
+            "massage": clinic.catalog.add_treatment_type("Massage", duration_min=60,
+                                                         price=9000),
+            "physio": clinic.catalog.add_treatment_type("Physio", duration_min=30, price=8500,
+                                                        tax_rate=Decimal("0.15")),
+            "acu": clinic.catalog.add_treatment_type("Acupuncture", duration_min=45,
+                                                     price=7500),
+        }
+        ids["templates"] = [
+            clinic.catalog.add_package_template(
+                "10 Massages", price=80000, uses=10, eligible={ids["massage"]: 0},
+                validity="6m"),
+            clinic.catalog.add_package_template(
+                "3 Physio", price=10000, uses=3, eligible={ids["physio"]: 1000}),
+            clinic.catalog.add_package_template(
+                "3 Massages 30d", price=10000, uses=3, eligible={ids["massage"]: 0},
+                validity="30d"),
+            clinic.catalog.add_package_template(
+                "2 Mixed + tax", price=15001, uses=2,
+                eligible={ids["massage"]: 550, ids["acu"]: 0}, validity="1y",
+                tax_rate=Decimal("0.13")),
+        ]
+        ids["fees"] = [clinic.settings.add_no_show_fee("Missed", 4000),
+                       clinic.settings.add_no_show_fee("Late", 2555, tax_rate="0.15")]
+        ids["patient"] = clinic.patients.add("Maria", "Lopez")
+        clinic.close()
+        _TEMPLATE.update(path=path, ids=ids)
+    return _TEMPLATE["path"], _TEMPLATE["ids"]
+
+
+amounts = st.one_of(st.integers(min_value=1, max_value=90000),
+                    st.sampled_from(["10.00", "0.01", "115.00", "800.00", "40", "1.234",
+                                     "-5", "abc", 0]))
+picks = st.integers(min_value=0, max_value=10_000)
+aims = st.integers(0, 9).map(lambda n: n < 8)  # aim at a fitting row 80% of the time
+
+
+class ClinicMachine(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        source, self.ids = template_clinic()
+        self.folder = tempfile.mkdtemp(prefix="clinicdesk-example-", dir=_SCRATCH)
+        path = os.path.join(self.folder, "clinic.db")
+        shutil.copyfile(source, path)
+        self.clock = Clock(START)
+        self.clinic = Clinic.open(path, clock=self.clock)
+        self.patients = [self.ids["patient"]]
+        self.appointments: list[int] = []
+        self.payments: list[int] = []
+        self.invoices: list[int] = []
+        self.packages: list[int] = []
+        self.package_refunds: list[int] = []
+
+    def teardown(self):
+        self.clinic.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    # helpers
+    def attempt(self, call, *args, **kwargs):
+        """Do it, or be refused with nothing changed."""
+        before = dump(self.clinic)
+        try:
+            return call(*args, **kwargs)
+        except ClinicError as error:
+            assert str(error).strip(), "a refusal must say why"
+            after = dump(self.clinic)
+            assert after == before, f"refused ({error}) but the database changed"
+            return None
+
+    @staticmethod
+    def pick(items, index):
+        return items[index % len(items)]
+
+    def choose(self, model, index, aim, *where):
+        """Most of the time (aim) a row that fits the action, so sequences go deep; otherwise
+        any row at all, so the refusals get exercised too. Returns the row's id and patient."""
+        with self.clinic.db.read() as s:
+            rows = s.execute(select(model.id, model.patient_id).where(*where)
+                             .order_by(model.id)).all() if aim else []
+            if not rows:
+                rows = s.execute(select(model.id, model.patient_id).order_by(model.id)).all()
+        return tuple(self.pick(rows, index)) if rows else (None, None)
+
+    def today(self) -> date:
+        return self.clock.now.date()
+
+    # rules
+    @precondition(lambda self: len(self.patients) < 3)
+    @rule()
+    def add_patient(self):
+        self.patients.append(self.clinic.patients.add(f"Patient{len(self.patients)}", "Test"))
+
+    @rule(p=picks, t=picks, staff=st.sampled_from([None, None, "ana", "desk"]),
+          from_appointment=st.booleans(), a=picks, aim=aims)
+    def sell_package(self, p, t, staff, from_appointment, a, aim):
+        patient, appointment = self.pick(self.patients, p), None
+        if from_appointment:
+            appointment, owner = self.choose(Appointment, a, aim, Appointment.status == "booked",
+                                             Appointment.package_id.is_(None))
+            patient = owner if aim and owner else patient
+        sale = self.attempt(self.clinic.billing.sell_package, patient,
+                            self.pick(self.ids["templates"], t),
+                            staff_id=self.ids[staff] if staff else None,
+                            appointment_id=appointment)
+        if sale is not None:
+            self.invoices.append(sale.invoice_id)
+            self.packages.append(sale.package_id)
+
+    @rule(p=picks, amount=amounts, method=st.sampled_from(METHODS),
+          where=st.sampled_from(["oldest", "invoice", "credit"]), i=picks, aim=aims)
+    def receive_payment(self, p, amount, method, where, i, aim):
+        patient, kwargs = self.pick(self.patients, p), {}
+        if where == "invoice":
+            invoice, owner = self.choose(Invoice, i, aim, Invoice.voided_at.is_(None))
+            if invoice is not None:
+                kwargs["invoice_id"] = invoice
+                patient = owner if aim else patient
+        elif where == "credit":
+            kwargs["allocations"] = {}
+        payment = self.attempt(self.clinic.billing.receive_payment, patient, amount, method,
+                               **kwargs)
+        if payment is not None:
+            self.payments.append(payment)
+
+    @rule(p=picks, i=picks, amount=st.one_of(st.none(), st.integers(1, 20000)), aim=aims)
+    def apply_credit(self, p, i, amount, aim):
+        invoice, owner = self.choose(Invoice, i, aim, Invoice.voided_at.is_(None))
+        if invoice is not None:
+            self.attempt(self.clinic.billing.apply_credit,
+                         owner if aim else self.pick(self.patients, p), invoice, amount)
+
+    @precondition(lambda self: self.payments)
+    @rule(i=picks, amount=st.one_of(st.integers(1, 30000), st.just("all")),
+          linked=st.booleans(), r=picks)
+    def refund_payment(self, i, amount, linked, r):
+        payment = self.pick(self.payments, i)
+        if amount == "all":
+            amount = max(self.clinic.billing.payment(payment).unapplied, 1)
+        link = self.pick(self.package_refunds, r) if linked and self.package_refunds else None
+        self.attempt(self.clinic.billing.refund_payment, payment, amount,
+                     package_refund_id=link)
+
+    @rule(p=picks, staff=st.sampled_from(["ana", "ben"]),
+          treatment=st.sampled_from(["massage", "massage", "physio", "acu"]),
+          days=st.integers(-2, 14), hour=st.integers(9, 12), minute=st.sampled_from([0, 30]),
+          package=st.sampled_from(["auto", "auto", None, "pick"]), k=picks, aim=aims,
+          same_slot=st.integers(0, 3), a=picks)
+    def book(self, p, staff, treatment, days, hour, minute, package, k, aim, same_slot, a):
+        patient = self.pick(self.patients, p)
+        start = datetime.combine(self.today() + timedelta(days=days),
+                                 datetime.min.time()).replace(hour=hour, minute=minute)
+        staff_id = self.ids[staff]
+        if same_slot == 0 and self.appointments:  # where another visit is, or was
+            row = self.clinic.schedule.appointment(self.pick(self.appointments, a))
+            start, staff_id = row.start, row.staff_id
+        if package == "pick":
+            package, owner = self.choose(Package, k, aim, Package.status == "active")
+            patient = owner if aim and owner else patient
+            package = "auto" if package is None else package
+        appointment = self.attempt(self.clinic.schedule.book, patient, staff_id,
+                                   self.ids[treatment], start, package=package)
+        if appointment is not None:
+            self.appointments.append(appointment)
+
+    @rule(a=picks, p=picks, treatment=st.sampled_from(["massage", "physio", "acu"]), aim=aims)
+    def book_a_freed_slot(self, a, p, treatment, aim):
+        """Someone else takes the time of a no-show or a cancelled visit (then undo...)."""
+        appointment, _ = self.choose(Appointment, a, aim,
+                                     Appointment.status.in_(("no_show", "cancelled")))
+        if appointment is not None:
+            row = self.clinic.schedule.appointment(appointment)
+            booked = self.attempt(self.clinic.schedule.book, self.pick(self.patients, p),
+                                  row.staff_id, self.ids[treatment], row.start)
+            if booked is not None:
+                self.appointments.append(booked)
+
+    @rule(a=picks, k=picks, aim=aims)
+    def apply_package(self, a, k, aim):
+        appointment, owner = self.choose(Appointment, a, aim, Appointment.status == "booked")
+        if appointment is None:
+            return
+        package, _ = self.choose(Package, k, aim, Package.status == "active",
+                                 Package.patient_id == owner)
+        if package is not None:
+            self.attempt(self.clinic.schedule.apply_package, appointment, package)
+
+    @rule(a=picks, aim=aims)
+    def remove_package(self, a, aim):
+        appointment, _ = self.choose(Appointment, a, aim, Appointment.package_id.is_not(None))
+        if appointment is not None:
+            self.attempt(self.clinic.schedule.remove_package, appointment)
+
+    @rule(a=picks, aim=aims)
+    def arrive(self, a, aim):
+        appointment, _ = self.choose(Appointment, a, aim, Appointment.status == "booked")
+        if appointment is not None:
+            invoice = self.attempt(self.clinic.schedule.arrive, appointment)
+            if invoice is not None:
+                self.invoices.append(invoice)
+
+    @rule(a=picks, use_package=st.booleans(), fee=st.sampled_from([None, 0, 1]), aim=aims)
+    def no_show(self, a, use_package, fee, aim):
+        appointment, _ = self.choose(Appointment, a, aim, Appointment.status == "booked")
+        if appointment is not None:
+            invoice = self.attempt(self.clinic.schedule.no_show, appointment,
+                                   use_package=use_package,
+                                   fee_id=None if fee is None else self.ids["fees"][fee])
+            if invoice is not None:
+                self.invoices.append(invoice)
+
+    @rule(a=picks, arrival=st.booleans(), aim=aims)
+    def undo(self, a, arrival, aim):
+        status = "arrived" if arrival else "no_show"
+        appointment, _ = self.choose(Appointment, a, aim, Appointment.status == status)
+        if appointment is not None:
+            undo = (self.clinic.schedule.undo_arrival if arrival
+                    else self.clinic.schedule.undo_no_show)
+            self.attempt(undo, appointment)
+
+    @rule(a=picks, now=st.integers(0, 3))
+    def cancel(self, a, now):
+        if now == 0 and self.appointments:  # less often than the rest: it ends a visit
+            self.attempt(self.clinic.schedule.cancel, self.pick(self.appointments, a))
+
+    @rule(a=picks, days=st.integers(-3, 240), hour=st.integers(8, 17), aim=aims)
+    def reschedule(self, a, days, hour, aim):
+        appointment, _ = self.choose(Appointment, a, aim, Appointment.status == "booked")
+        if appointment is not None:
+            start = datetime.combine(self.today() + timedelta(days=days),
+                                     datetime.min.time()).replace(hour=hour)
+            self.attempt(self.clinic.schedule.reschedule, appointment, start)
+
+    @rule(k=picks, how=st.sampled_from(["suggested", "collected", "zero", "within", "over",
+                                        "negative", "garbage"]),
+          fraction=st.integers(0, 100), aim=aims)
+    def refund_package(self, k, how, fraction, aim):
+        package, _ = self.choose(Package, k, aim, Package.status == "active")
+        if package is None:
+            return
+        active = self.clinic.packages.summary(package).status not in ("refunded", "void")
+        collected = self.clinic.packages.refund_limit(package)
+        amount = {"suggested": self.clinic.packages.suggested_refund(package),
+                  "collected": collected, "zero": 0,
+                  "within": collected * fraction // 100, "over": collected + 1,
+                  "negative": -1, "garbage": "1.234"}[how]
+        if how in ("over", "negative", "garbage"):
+            before = dump(self.clinic)
+            try:
+                self.clinic.packages.refund(package, amount)
+            except (ValidationError if active else ClinicError):
+                assert dump(self.clinic) == before
+            else:
+                raise AssertionError(f"a refund of {amount!r} ({how}) was accepted")
+            return
+        result = self.attempt(self.clinic.packages.refund, package, amount)
+        if result is not None:
+            assert active and result.credit_created == amount
+            self.package_refunds.append(result.package_refund_id)
+
+    @rule(i=picks, aim=aims)
+    def void_invoice(self, i, aim):
+        invoice, _ = self.choose(Invoice, i, aim, Invoice.voided_at.is_(None))
+        if invoice is not None:
+            self.attempt(self.clinic.billing.void_invoice, invoice, "Entered by mistake")
+
+    @rule(k=picks, days=st.one_of(st.none(), st.integers(-30, 400)), aim=aims)
+    def set_expiry(self, k, days, aim):
+        package, _ = self.choose(Package, k, aim, Package.status == "active")
+        if package is not None:
+            expires_on = None if days is None else self.today() + timedelta(days=days)
+            self.attempt(self.clinic.packages.set_expiry, package, expires_on)
+
+    @rule(days=st.integers(0, 40), hours=st.integers(0, 12))
+    def advance_clock(self, days, hours):
+        self.clock.now += timedelta(days=days, hours=hours)
+
+    # invariants (a few grouped queries per step, so hundreds of steps stay quick)
+    @invariant()
+    def books_balance_for_every_patient(self):
+        with self.clinic.db.read() as s:
+            line_totals = sums(s, InvoiceLine.invoice_id, InvoiceLine.total)
+            line_nets = sums(s, InvoiceLine.invoice_id,
+                             InvoiceLine.unit_price * InvoiceLine.quantity)
+            paid_on = sums(s, PaymentApplication.invoice_id, PaymentApplication.amount)
+            applied_from = sums(s, PaymentApplication.payment_id, PaymentApplication.amount)
+            refunded_from = sums(s, PaymentRefund.payment_id, PaymentRefund.amount)
+            foreign = s.scalar(
+                select(func.count(PaymentApplication.id))
+                .join(Payment, Payment.id == PaymentApplication.payment_id)
+                .join(Invoice, Invoice.id == PaymentApplication.invoice_id)
+                .where(Payment.patient_id != Invoice.patient_id))
+            assert foreign == 0, "a payment was applied to another patient's invoice"
+            books = {p: dict(invoiced=0, applied=0, owing=0, received=0, refunded=0,
+                             applied_all=0, credit=0) for p in s.scalars(select(Patient.id))}
+            for invoice in s.scalars(select(Invoice)):
+                paid = paid_on.get(invoice.id, 0)
+                assert invoice.total == line_totals.get(invoice.id, 0) == \
+                    invoice.subtotal + invoice.tax
+                assert invoice.subtotal == line_nets.get(invoice.id, 0)
+                if invoice.voided_at is not None:
+                    assert paid == 0, f"void invoice #{invoice.number} still has {paid} applied"
+                    continue
+                assert invoice.total >= 0, f"invoice #{invoice.number} totals {invoice.total}"
+                assert 0 <= paid <= invoice.total, (invoice.number, paid, invoice.total)
+                b = books[invoice.patient_id]
+                b["invoiced"] += invoice.total
+                b["applied"] += paid
+                b["owing"] += invoice.total - paid
+            for payment in s.scalars(select(Payment)):
+                applied = applied_from.get(payment.id, 0)
+                back = refunded_from.get(payment.id, 0)
+                free = payment.amount - applied - back
+                assert applied >= 0 and back >= 0 and free >= 0, (payment.id, applied, back)
+                b = books[payment.patient_id]
+                b["received"] += payment.amount
+                b["refunded"] += back
+                b["applied_all"] += applied
+                b["credit"] += free
+        for patient_id, b in books.items():
+            assert b["invoiced"] == b["applied"] + b["owing"]
+            assert b["received"] == b["applied_all"] + b["credit"] + b["refunded"]
+            assert b["applied_all"] == b["applied"]  # void invoices hold nothing
+            assert b["credit"] >= 0
+            account = self.clinic.billing.account(patient_id)
+            assert (account.invoiced, account.applied, account.owing, account.received,
+                    account.refunded, account.credit) == \
+                (b["invoiced"], b["applied"], b["owing"], b["received"], b["refunded"],
+                 b["credit"])
+            assert all(i.balance >= 0 for i in account.invoices)
+
+    @invariant()
+    def invoice_numbers_are_gapless(self):
+        with self.clinic.db.read() as s:
+            numbers = s.scalars(select(Invoice.number).order_by(Invoice.number)).all()
+            assert numbers == list(range(1, len(numbers) + 1))
+            assert s.get(ClinicSettings, 1).next_invoice_number == len(numbers) + 1
+
+    @invariant()
+    def packages_are_never_over_used(self):
+        with self.clinic.db.read() as s:
+            redeemed_of = counts_by(s, Redemption.package_id, Redemption.voided_at.is_(None))
+            refunds_of = counts_by(s, PackageRefund.package_id)
+            covers = set(s.execute(select(PackageCoverage.package_id,
+                                          PackageCoverage.treatment_type_id)).all())
+            booked_of: dict[int, list[Appointment]] = {}
+            for a in s.scalars(select(Appointment).where(Appointment.status == "booked",
+                                                         Appointment.package_id.is_not(None))):
+                booked_of.setdefault(a.package_id, []).append(a)
+            packages = s.scalars(select(Package)).all()
+            for package in packages:
+                redeemed = redeemed_of.get(package.id, 0)
+                booked = booked_of.get(package.id, [])
+                assert redeemed + len(booked) <= package.uses_total, \
+                    (package.id, redeemed, len(booked), package.uses_total)
+                if package.status in ("refunded", "void"):
+                    assert booked == [], f"{package.status} package still on booked visits"
+                assert refunds_of.get(package.id, 0) == (1 if package.status == "refunded" else 0)
+                for appointment in booked:
+                    assert appointment.patient_id == package.patient_id
+                    assert package.expires_on is None or \
+                        appointment.start.date() <= package.expires_on, "R24"
+                    assert (package.id, appointment.treatment_type_id) in covers
+            patients = {p.patient_id for p in packages}
+        for patient_id in patients:
+            for summary in self.clinic.packages.for_patient(patient_id):
+                redeemed = redeemed_of.get(summary.id, 0)
+                booked = len(booked_of.get(summary.id, []))
+                assert (summary.uses_redeemed, summary.uses_booked) == (redeemed, booked)
+                assert 0 <= summary.uses_available <= summary.uses_total - redeemed - booked
+                assert summary.uses_remaining == summary.uses_total - redeemed
+
+    @invariant()
+    def visits_match_their_redemptions_and_invoices(self):
+        with self.clinic.db.read() as s:
+            live: dict[int, list[Redemption]] = {}
+            for r in s.scalars(select(Redemption).where(Redemption.voided_at.is_(None))):
+                live.setdefault(r.appointment_id, []).append(r)
+            invoices = {i.id: i for i in s.scalars(select(Invoice))}
+            for a in s.scalars(select(Appointment)):
+                mine = live.get(a.id, [])
+                redeemed = a.status in ("arrived", "no_show") and a.package_id is not None
+                assert len(mine) == (1 if redeemed else 0), (a.id, a.status, len(mine))
+                if mine:
+                    assert mine[0].package_id == a.package_id
+                    assert mine[0].invoice_id == a.invoice_id
+                if a.status == "arrived":
+                    assert a.invoice_id is not None
+                if a.invoice_id is not None:
+                    invoice = invoices[a.invoice_id]
+                    assert invoice.voided_at is None and invoice.patient_id == a.patient_id
+                    assert a.status in ("arrived", "no_show")
+                if a.status in ("booked", "cancelled"):
+                    assert a.invoice_id is None and a.released_package_id is None
+
+    @invariant()
+    def no_practitioner_is_double_booked(self):
+        with self.clinic.db.read() as s:
+            held = s.execute(select(Appointment.staff_id, Appointment.start, Appointment.end,
+                                    Appointment.id)
+                             .where(Appointment.status.in_(("booked", "arrived")))
+                             .order_by(Appointment.staff_id, Appointment.start)).all()
+        for before, after in zip(held, held[1:]):
+            if before.staff_id == after.staff_id:
+                assert after.start >= before.end, \
+                    f"appointments {before.id} and {after.id} overlap"
+
+
+def sums(s, key, value) -> dict[int, int]:
+    return dict(s.execute(select(key, func.sum(value)).group_by(key)).all())
+
+
+def counts_by(s, key, *where) -> dict[int, int]:
+    return dict(s.execute(select(key, func.count()).where(*where).group_by(key)).all())
+
+
+ClinicMachine.TestCase.settings = settings(
+    max_examples=40, stateful_step_count=30, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+TestClinicInvariants = ClinicMachine.TestCase
