@@ -60,6 +60,7 @@ class CatalogService(Service):
     # treatment types
     def add_treatment_type(self, name: str, *, duration_min, price,
                            tax_rate=Decimal("0")) -> int:
+        self._clinic.auth.require_manager("change treatment types")
         clean = self._treatment_fields(name=name, duration_min=duration_min, price=price,
                                        tax_rate=tax_rate)
         with self._db.write() as s:
@@ -71,6 +72,7 @@ class CatalogService(Service):
             return row.id
 
     def update_treatment_type(self, treatment_type_id: int, **changes) -> None:
+        self._clinic.auth.require_manager("change treatment types")
         active = changes.pop("active", None)
         clean = self._treatment_fields(**changes)
         with self._db.write() as s:
@@ -101,6 +103,7 @@ class CatalogService(Service):
     # package templates
     def add_package_template(self, name: str, *, price, uses, eligible: dict,
                              validity: str | None = None, tax_rate=Decimal("0")) -> int:
+        self._clinic.auth.require_manager("change package templates")
         clean = self._template_fields(name=name, price=price, uses=uses, validity=validity,
                                       tax_rate=tax_rate)
         with self._db.write() as s:
@@ -117,6 +120,7 @@ class CatalogService(Service):
     def update_package_template(self, template_id: int, *, eligible: dict | None = None,
                                 **changes) -> None:
         """Changes apply to future sales only: sold packages keep their own terms."""
+        self._clinic.auth.require_manager("change package templates")
         clean = self._template_fields(**changes)
         with self._db.write() as s:
             row = v.get(s, PackageTemplate, template_id, "package template")
@@ -133,6 +137,7 @@ class CatalogService(Service):
 
     def archive_package_template(self, template_id: int, archived: bool = True) -> None:
         """Archived templates are no longer offered for sale; sold packages are untouched."""
+        self._clinic.auth.require_manager("archive package templates")
         with self._db.write() as s:
             row = v.get(s, PackageTemplate, template_id, "package template")
             before = {"archived": row.archived}

@@ -100,7 +100,7 @@ def to_cents(value: object, *, field: str = "amount", currency: str = "CAD",
             text = text.strip()
             if not text:
                 raise ValidationError(field, f"Please enter the {label}.")
-            if any(c in text for c in "eE"):  # "1e5" is not how anyone types money
+            if any(c in text for c in "eE_"):  # "1e5" or "1_000" is not how anyone types money
                 raise ValidationError(field, f"The {label} \u201c{value}\u201d is not an amount; "
                                              "type a number like 12.50.")
             try:

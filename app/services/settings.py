@@ -62,6 +62,7 @@ class SettingsService(Service):
             return _view(row)
 
     def update(self, **changes) -> SettingsView:
+        self._clinic.auth.require_manager("change the clinic's settings")
         clean = {}
         for key, value in changes.items():
             if key in ("name",):
@@ -102,6 +103,7 @@ class SettingsService(Service):
 
     # no-show fees (R16, R17)
     def add_no_show_fee(self, name: str, amount, *, tax_rate=Decimal("0")) -> int:
+        self._clinic.auth.require_manager("change no-show fees")
         name = v.text(name, "name", label="fee name")
         cents = to_cents(amount, field="amount", **self._clinic.money_context())
         rate = v.tax_rate(tax_rate)
@@ -114,6 +116,7 @@ class SettingsService(Service):
 
     def update_no_show_fee(self, fee_id: int, *, name=None, amount=None, tax_rate=None,
                            active=None) -> None:
+        self._clinic.auth.require_manager("change no-show fees")
         with self._db.write() as s:
             fee = v.get(s, NoShowFee, fee_id, "no-show fee")
             before = snapshot(fee)
@@ -151,7 +154,8 @@ def _view(row: ClinicSettings) -> SettingsView:
 
 def _currency(value: object) -> str:
     code = str(value or "").strip().upper()
-    if len(code) != 3 or get_currency_name(code, locale="en") == code:
+    # XXX and XTS are ISO's "no currency" and "testing" codes, not money a clinic takes.
+    if len(code) != 3 or code in ("XXX", "XTS") or get_currency_name(code, locale="en") == code:
         raise ValidationError("currency", f"\u201c{value}\u201d is not a currency code; use "
                                           "three letters such as CAD, USD, EUR or GBP.")
     return code
@@ -160,8 +164,9 @@ def _currency(value: object) -> str:
 def _locale(value: object) -> str:
     code = str(value or "").strip()
     try:
-        Locale.parse(code)
-        if not localedata.exists(code):  # Locale.parse accepts made-up regions like en_ZZ
+        parsed = Locale.parse(code)
+        # Locale.parse accepts made-up regions (en_ZZ); money and dates need a real region.
+        if not localedata.exists(code) or not parsed.territory:
             raise UnknownLocaleError(code)
     except (UnknownLocaleError, ValueError, TypeError):
         raise ValidationError("locale", f"\u201c{value}\u201d is not a language and region; use "

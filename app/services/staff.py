@@ -11,7 +11,7 @@ from ..models import Staff
 from . import validation as v
 from .audit import snapshot
 from .base import Service
-from .errors import ValidationError
+from .errors import NotAllowed, ValidationError
 
 ROLES = ("front_desk", "manager")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -33,6 +33,7 @@ class StaffService(Service):
             colour: str | None = None) -> int:
         name = v.text(name, "name", label="staff member's name")
         role = _role(role)
+        self._clinic.auth.require_manager("add staff members")
         with self._db.write() as s:
             count = len(s.scalars(select(Staff.id)).all())
             colour = _colour(colour) if colour else PALETTE[count % len(PALETTE)]
@@ -46,9 +47,15 @@ class StaffService(Service):
 
     def update(self, staff_id: int, *, name=None, practitioner=None, role=None, colour=None,
                active=None) -> None:
+        self._clinic.auth.require_manager("change staff members")
         with self._db.write() as s:
             row = v.get(s, Staff, staff_id, "staff member")
             fields = ("name", "practitioner", "role", "colour", "active")
+            new_role = _role(role) if role is not None else row.role
+            if row.role == "manager" and (new_role != "manager" or active is False) \
+                    and not _other_manager_exists(s, row):
+                raise NotAllowed(f"{row.name} is the clinic's only manager; make someone else "
+                                 "a manager first.")
             before = snapshot(row, *fields)
             if name is not None:
                 row.name = v.text(name, "name", label="staff member's name")
@@ -75,6 +82,11 @@ class StaffService(Service):
     def get(self, staff_id: int) -> StaffRow:
         with self._db.read() as s:
             return _row(v.get(s, Staff, staff_id, "staff member"))
+
+
+def _other_manager_exists(s, row: Staff) -> bool:
+    return s.scalar(select(Staff.id).where(Staff.role == "manager", Staff.active.is_(True),
+                                           Staff.id != row.id).limit(1)) is not None
 
 
 def _row(r: Staff) -> StaffRow:

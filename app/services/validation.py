@@ -23,6 +23,10 @@ def text(value: object, field: str, *, label: str | None = None, max_len: int = 
         value = ""
     if not isinstance(value, str):
         raise ValidationError(field, f"The {label} must be text.")
+    if any("\ud800" <= ch <= "\udfff" or ch == "\x00" for ch in value):
+        # Lone surrogates and NUL cannot be stored; they only come from broken pastes.
+        raise ValidationError(field, f"The {label} contains characters that cannot be "
+                                     "saved; please type it again.")
     value = " ".join(value.split()) if "\n" not in value else value.strip()
     if required and not value:
         raise ValidationError(field, f"Please enter the {label}.")

@@ -42,12 +42,12 @@ def test_short_pin_refused(clinic):
 
 
 def test_front_desk_is_told_a_manager_is_needed(clinic):
+    manager = clinic.auth.create_first_manager("Ana Silva", "2468")
     desk = clinic.staff.add("Chloe", practitioner=False)
     clinic.auth.set_secret(desk, "1111")
     clinic.auth.sign_in(desk, "1111")
     with pytest.raises(NotAllowed, match="Only a manager can refund a package"):
         clinic.auth.require_manager("refund a package")
-    manager = clinic.auth.create_first_manager("Ana Silva", "2468")
     clinic.auth.sign_in(manager, "2468")
     clinic.auth.require_manager("refund a package")
 
@@ -62,3 +62,20 @@ def test_audit_trail_is_manager_only_and_verifiable(clinic, catalog):
     clinic.auth.sign_in(desk, "1111")
     with pytest.raises(NotAllowed, match="Only a manager can read the audit trail"):
         clinic.audit.entries()
+
+
+def test_front_desk_cannot_promote_themself_or_change_the_catalogue(clinic):
+    manager = clinic.auth.create_first_manager("Ana Silva", "2468")
+    desk = clinic.staff.add("Chloe", practitioner=False)
+    clinic.auth.set_secret(desk, "1111")
+    clinic.auth.sign_in(desk, "1111")
+    with pytest.raises(NotAllowed, match="Only a manager can change staff members"):
+        clinic.staff.update(desk, role="manager")
+    with pytest.raises(NotAllowed, match="Only a manager can change the clinic's settings"):
+        clinic.settings.update(name="Mine now")
+    with pytest.raises(NotAllowed, match="Only a manager can change package templates"):
+        clinic.catalog.add_package_template("Free", price=0, uses=1, eligible={})
+    assert clinic.staff.get(desk).role == "front_desk"
+    clinic.auth.sign_in(manager, "2468")
+    with pytest.raises(NotAllowed, match="only manager"):
+        clinic.staff.update(manager, active=False)
