@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.command:
         return run_command(args)
+    from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
 
     from app.services import Clinic
@@ -104,15 +105,18 @@ def main(argv: list[str] | None = None) -> int:
         if (not clinic.settings.get().setup_complete and not args.screenshot
                 and FirstRunDialog.ask(None, clinic) is None):
             return 0  # (a screenshot of a fresh file shows it as first opened, unset)
-        _backup_quietly(clinic, daily=True)
         window = MainWindow(clinic)
         if not _signed_in_at_start(window, clinic, args):
             return 0
         window.show()
+        if not args.screenshot:
+            from app.ui import startup_checks
+            window.startup_checks = startup_checks.start(window, clinic)
         if args.screenshot:
             _screenshot_when_painted(app, window, Path(args.screenshot))
         code = app.exec()
-        _backup_quietly(clinic, daily=False)
+        QThreadPool.globalInstance().waitForDone()  # the start-up check may still be reading
+        _backup_on_close(clinic)
         return code
     except Exception:  # noqa: BLE001 - before the event loop runs, Python's hook comes too late
         crash.handle(*sys.exc_info())
@@ -123,13 +127,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _sound_or_recovered(path: Path) -> bool:
-    """PRAGMA integrity_check at start; on damage, offer the newest sound backup."""
+    """A file that cannot open is offered the newest sound backup, keeping the damaged one."""
     from datetime import datetime
 
-    from app.services.backup import integrity_problems, newest_backup, recover_from_backup
+    from app.services.backup import newest_backup, open_problems, recover_from_backup
     from app.ui import msgbox
 
-    if not path.exists() or not (problems := integrity_problems(path)):
+    # Only what stops the file from opening is checked here; the full integrity_check runs
+    # once the window is up (app/ui/startup_checks.py), as it takes seconds on a big file.
+    if not path.exists() or not (problems := open_problems(path)):
         return True
     backup = newest_backup(path)
     if backup is None:
@@ -181,12 +187,12 @@ def _demo_pins(clinic) -> dict[int, str]:
             if member.name in pins}
 
 
-def _backup_quietly(clinic, *, daily: bool) -> None:
-    """Automatic backups (daily at start, always on close) must never stop the desk."""
+def _backup_on_close(clinic) -> None:
+    """The automatic backup on close must never lose the desk's work or hide a failure."""
     if clinic.path is None:
         return
     try:
-        clinic.backup.daily_if_due() if daily else clinic.backup.create(reason="close")
+        clinic.backup.create(reason="close")
     except OSError as error:
         from app.ui import msgbox
         msgbox.show(None, "Backup not made", f"The automatic backup could not be written "

@@ -154,3 +154,22 @@ def recover_from_backup(path: Path, backup: Path, now: datetime) -> Path:
             side.rename(Path(str(damaged) + suffix))
     backup_sqlite(backup, path)
     return damaged
+
+
+def open_problems(path: Path) -> list[str]:
+    """What stops the file from opening at all, found in milliseconds (schema, settings,
+    schema version); the full integrity_check runs later, off the desk's way."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            tables = {r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            for table in ("alembic_version", "clinic_settings", "staff"):
+                if table in tables:
+                    conn.execute(f"SELECT * FROM {table}").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        return [str(error)]
+    return []

@@ -1,0 +1,35 @@
+"""integrity_check and the daily backup run after the window is up, off the GUI thread."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from app.ui import startup_checks
+
+
+def test_a_sound_file_is_checked_and_backed_up_for_the_day(qtbot, clinic, shown):
+    window = QWidget()
+    qtbot.addWidget(window)
+    relay = startup_checks.start(window, clinic)
+    with qtbot.waitSignal(relay.checked, timeout=10_000) as checked:
+        pass
+    assert checked.args[0] == []
+    qtbot.waitUntil(lambda: any(b.path.name.endswith("-daily.db")
+                                for b in clinic.backup.list()), timeout=10_000)
+    assert shown.boxes == []
+
+
+def test_damage_found_later_says_how_to_restore(qtbot, clinic, shown, monkeypatch):
+    backup = clinic.backup.create(reason="daily")
+    monkeypatch.setattr(startup_checks, "integrity_problems",
+                        lambda path: ["row 12 missing from index ix_invoices_patient"])
+    window = QWidget()
+    qtbot.addWidget(window)
+    relay = startup_checks.start(window, clinic)
+    with qtbot.waitSignal(relay.checked, timeout=10_000):
+        pass
+    qtbot.waitUntil(lambda: bool(shown.boxes), timeout=5_000)
+    title, text = shown.boxes[0]
+    assert title == "The clinic file is damaged"
+    assert "row 12 missing" in text and backup.name in text
+    assert "File > Restore from Backup" in text
