@@ -116,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
             _screenshot_when_painted(app, window, Path(args.screenshot))
         code = app.exec()
         QThreadPool.globalInstance().waitForDone()  # the start-up check may still be reading
-        _backup_on_close(clinic)
+        if not args.screenshot:  # a screenshot changed nothing worth a copy
+            _backup_on_close(clinic)
         return code
     except Exception:  # noqa: BLE001 - before the event loop runs, Python's hook comes too late
         crash.handle(*sys.exc_info())
