@@ -211,8 +211,9 @@ def count_text(value: int, formats: Formats) -> str:
     return format_decimal(value, locale=formats.locale)
 
 
-def _warning_icon() -> QIcon:
-    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+def _warning_icon() -> QIcon | None:
+    style = QApplication.style()  # None without a QApplication (a model on its own)
+    return style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning) if style else None
 
 
 def _bold() -> QFont:
