@@ -99,3 +99,33 @@ def test_long_headings_wrap_once_near_their_middle():
     assert wrapped("Compensated uses") == "Compensated\nuses"
     assert wrapped("Patient") == "Patient"
     assert wrapped("Unredeemed") == "Unredeemed"
+
+
+def test_the_model_sorts_by_raw_values_keeps_ties_and_the_selection(qapp, qtmodeltester,
+                                                                     clinic, reports):
+    from PySide6.QtCore import Qt
+
+    from app.ui.models.reports import SectionProxy
+    from app.ui.tables import make_table, selected_row
+    sales = SectionModel(Formats(clinic))
+    proxy = SectionProxy(sales)
+    table = make_table(proxy)
+    sales.set_section(reports[0].sections[0])  # $100 physio, $800 massages, $800 void
+    qtmodeltester.check(sales)
+    price = sales.column_of("price")
+    table.selectRow(0)
+    picked = selected_row(table)
+    assert picked.package_name == "3 Physio"
+
+    table.sortByColumn(price, Qt.SortOrder.DescendingOrder)
+    texts = [proxy.index(r, price).data() for r in range(3)]
+    assert texts == ["$800.00", "$800.00", "$100.00"]
+    statuses = [proxy.index(r, sales.column_of("status")).data() for r in range(3)]
+    assert statuses == ["Active", "Void"] + ["Active"], "ties keep the report's order"
+    assert selected_row(table) is picked, "the selection follows its row"
+
+    table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    assert [proxy.index(r, price).data() for r in range(3)] == ["$100.00", "$800.00",
+                                                                "$800.00"]
+    assert sales.widest(price) == ["$100.00", "$800.00"]
+    assert "Sep 28, 2026" in sales.widest(0)

@@ -6,10 +6,11 @@ one model serves every report. Figures are the service's: nothing is added up he
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Callable
 
 from babel.numbers import format_decimal
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
@@ -70,6 +71,40 @@ class SectionModel(RowsModel):
 
     def column_of(self, key: str) -> int | None:
         return next((i for i, c in enumerate(self._columns) if c.key == key), None)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Rows by the column's raw value (cents, dates), or as the service ordered them for
+        column -1. Stable, like the proxy's own sort, so ties keep the report's order."""
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        held = [self._rows[index.row()] for index in before]
+        if 0 <= column < len(self._columns):
+            self._rows.sort(key=self._keys[column],
+                            reverse=order == Qt.SortOrder.DescendingOrder)
+        elif self.section is not None:
+            self._rows = list(self.section.rows)
+        if before:  # the selection follows its rows
+            at = {id(row): i for i, row in enumerate(self._rows)}
+            self.changePersistentIndexList(
+                before, [self.index(at[id(row)], index.column())
+                         for row, index in zip(held, before)])
+        self.layoutChanged.emit()
+
+    def widest(self, column: int) -> list[str]:
+        """Texts as wide as the column's widest cell, however many rows there are (Qt
+        measures only a sample): a figure's smallest and largest values; for a date, the
+        28th of every month of its last year ("Sep 28, 2026" is wider than "May 1, 2026")."""
+        kind, key = self._columns[column].kind, self._columns[column].key
+        if not self._rows or kind not in ("money", "int", "date"):
+            return []
+        if kind == "date":
+            years = [d.year for row in (self._rows[0], self._rows[-1])
+                     if (d := getattr(row, key)) is not None] or [2000]
+            return [self._f.date(date(max(years), month, 28)) for month in range(1, 13)] + (
+                [NO_EXPIRY] if key == "expires_on" else [])
+        sort_key = self._keys[column]
+        return [self._shows[column](min(self._rows, key=sort_key)),
+                self._shows[column](max(self._rows, key=sort_key))]
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _Display):
         value = super().headerData(section, orientation, role)
@@ -138,6 +173,23 @@ class SectionModel(RowsModel):
         if role == _Tip and self.dimmed(row):
             return "Void sale: listed, but not counted in the totals."
         return None
+
+
+class SectionProxy(QSortFilterProxyModel):
+    """Hands sorting to the SectionModel. The proxy's own sort asks the model for a key
+    twice per comparison: 1.6 million Python calls, five seconds with the GUI frozen, for a
+    year's usage (50,000 rows); the model sorts the same keys in Python in a few hundredths.
+    Filtering stays the proxy's."""
+
+    def __init__(self, model: SectionModel, parent=None):
+        super().__init__(parent)
+        self.setSourceModel(model)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterKeyColumn(-1)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
 
 
 class TotalsModel(RowsModel):
@@ -222,4 +274,4 @@ def _bold() -> QFont:
     return font
 
 
-__all__ = ["SectionModel", "TotalsModel", "count_text", "double_compensated"]
+__all__ = ["SectionModel", "SectionProxy", "TotalsModel", "count_text", "double_compensated"]

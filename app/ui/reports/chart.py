@@ -1,5 +1,9 @@
 """A horizontal bar chart of one figure per package, painted by hand (PySide6-Essentials has
-no QtCharts). The figures and their text come from the report; only the lengths are ours."""
+no QtCharts). The figures and their text come from the report; only the lengths are ours.
+
+The bars line up with the rows of the totals table beside it (`align`), one bar per package
+row, so the eye goes straight across from a package's totals to its bar.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,6 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 BAR = QColor("#4a90d9")
 TRACK = QColor("#eef1f4")
 TEXT = QColor("#1f2937")
-MUTED = QColor("#6b7280")
 
 
 @dataclass(frozen=True)
@@ -23,14 +26,13 @@ class Bar:
 
 
 class BarChart(QWidget):
-    ROW = 24
-    GAP = 6
     MARGIN = 8
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.title = ""
         self.bars: tuple[Bar, ...] = ()
+        self.top, self.row = 32, 28  # where the first bar's row starts, and a row's height
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(260)
         self.setAccessibleName("Chart")
@@ -43,58 +45,53 @@ class BarChart(QWidget):
         self.updateGeometry()
         self.update()
 
+    def align(self, top: int, row: int) -> None:
+        """Bars in rows of `row` pixels from `top` down: the totals table's rows."""
+        self.top, self.row = top, row
+        self.updateGeometry()
+        self.update()
+
     def sizeHint(self) -> QSize:
-        return QSize(420, self._height(max(len(self.bars), 1)))
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(260, self._height(min(max(len(self.bars), 1), 3)))
-
-    def _height(self, rows: int) -> int:
-        return self.MARGIN * 2 + self.ROW + rows * (self.ROW + self.GAP)
+        return QSize(420, self.top + max(len(self.bars), 1) * self.row)
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         metrics = QFontMetrics(self.font())
         width = self.width() - 2 * self.MARGIN
-        y = self.MARGIN
         title_font = self.font()
         title_font.setBold(True)
         painter.setFont(title_font)
         painter.setPen(TEXT)
-        painter.drawText(QRectF(self.MARGIN, y, width, self.ROW),
+        painter.drawText(QRectF(self.MARGIN, 0, width, self.top),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.title)
         painter.setFont(self.font())
-        y += self.ROW
         if not self.bars:
-            painter.setPen(MUTED)
-            painter.drawText(QRectF(self.MARGIN, y, width, self.ROW),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             "Nothing to chart.")
             return
-        # Labels take what the longest needs, up to 40% of the width; the value text sits
-        # right of its bar, so the longest text is kept free at the right.
+        # Labels take what the longest needs, up to 40% of the width; each value's text sits
+        # right of its bar, so room for the longest text is kept at the right.
         label_width = min(max(metrics.horizontalAdvance(b.label) for b in self.bars) + 12,
                           int(width * 0.4))
         text_width = max(metrics.horizontalAdvance(b.text) for b in self.bars) + 10
         track = max(width - label_width - text_width, 20)
         biggest = max(max(b.value for b in self.bars), 1)
-        for bar in self.bars:
-            y += self.GAP
+        thickness = max(min(self.row - 10, 16), 4)
+        for i, bar in enumerate(self.bars):
+            y = self.top + i * self.row
             painter.setPen(TEXT)
             label = metrics.elidedText(bar.label, Qt.TextElideMode.ElideRight, label_width - 8)
-            painter.drawText(QRectF(self.MARGIN, y, label_width - 8, self.ROW),
+            painter.drawText(QRectF(self.MARGIN, y, label_width - 8, self.row),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
             left = self.MARGIN + label_width
+            bar_top = y + (self.row - thickness) / 2
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(TRACK)
-            painter.drawRoundedRect(QRectF(left, y + 3, track, self.ROW - 6), 3, 3)
+            painter.drawRoundedRect(QRectF(left, bar_top, track, thickness), 3, 3)
             length = track * max(bar.value, 0) / biggest
             if length > 0:
                 painter.setBrush(BAR)
-                painter.drawRoundedRect(QRectF(left, y + 3, max(length, 2), self.ROW - 6), 3, 3)
+                painter.drawRoundedRect(QRectF(left, bar_top, max(length, 2), thickness), 3, 3)
             painter.setPen(TEXT)
-            painter.drawText(QRectF(left + length + 6, y, text_width, self.ROW),
+            painter.drawText(QRectF(left + length + 6, y, text_width, self.row),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                              bar.text)
-            y += self.ROW

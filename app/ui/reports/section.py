@@ -3,6 +3,8 @@ with the grand total, and a chart beside them when the report has one."""
 
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel,
@@ -11,11 +13,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from app.services.reports import Section
 
 from ..formats import Formats
-from ..models.reports import SectionModel, TotalsModel, count_text
-from ..tables import make_proxy, make_table
+from ..models.reports import SectionModel, SectionProxy, TotalsModel, count_text
+from ..tables import make_table
 from .chart import Bar, BarChart
 
-TOTALS_VISIBLE_ROWS = 7
+MEASURED_ROWS = 200
+CELL_PADDING = 20  # the stylesheet's 6 px a side, the grid, a little air
 #: Rows a section keeps on screen however many sections share the window.
 MIN_VISIBLE_ROWS = 4
 #: The column that takes the spare width: a name, so the figures stay by their headings.
@@ -40,9 +43,10 @@ class _ColumnFit(QObject):
     the two-line headings for the sort arrow, which pushed Compensation's last columns off
     the screen."""
 
-    def __init__(self, table: QTableView, arrow: int):
+    def __init__(self, table: QTableView, arrow: int,
+                 widest: Callable[[int], list[str]] | None = None):
         super().__init__(table)
-        self.table, self.arrow = table, arrow
+        self.table, self.arrow, self.widest = table, arrow, widest
         self.widths: list[int] = []
         self.spare = 0
         table.viewport().installEventFilter(self)
@@ -53,14 +57,18 @@ class _ColumnFit(QObject):
         font = QFont(header.font())
         font.setBold(True)  # as the stylesheet shows headings
         metrics = QFontMetrics(font)
+        cell_metrics = self.table.fontMetrics()
         least = header.minimumSectionSize()
         self.widths = []
         for column in range(model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             heading = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
             needed = max(metrics.horizontalAdvance(line) for line in heading.split("\n"))
-            self.widths.append(max(self.table.sizeHintForColumn(column),
-                                   needed + HEADING_PADDING + self.arrow, least))
+            cells = self.table.sizeHintForColumn(column)
+            if self.widest is not None:
+                cells = max([cells] + [cell_metrics.horizontalAdvance(text) + CELL_PADDING
+                                       for text in self.widest(column)])
+            self.widths.append(max(cells, needed + HEADING_PADDING + self.arrow, least))
         self.spare = spare
         self.spread()
 
@@ -85,8 +93,13 @@ class SectionView(QWidget):
         self.title.setObjectName("sectionTitle")
         self.title.setStyleSheet("font-size: 14px; font-weight: 600;")
         self.model = SectionModel(formats, self)
-        self.proxy = make_proxy(self.model, self)
+        self.proxy = SectionProxy(self.model, self)
         self.table = make_table(self.proxy, self)
+        # Columns are measured once per report (_ColumnFit), on a sample of rows and the
+        # figures' extremes; Qt's fit-to-contents measured a thousand rows at every layout.
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for header in (self.table.horizontalHeader(), self.table.verticalHeader()):
+            header.setResizeContentsPrecision(MEASURED_ROWS)
         self.table.setAccessibleName("Report rows")
         self.table.horizontalScrollBar().rangeChanged.connect(lambda *_: self._fit())
         self.empty = QLabel()
@@ -104,14 +117,14 @@ class SectionView(QWidget):
         self.totals.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.totals.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.totals.horizontalScrollBar().rangeChanged.connect(lambda *_: self._fit())
-        self._table_columns = _ColumnFit(self.table, SORT_ARROW_ROOM)
+        self._table_columns = _ColumnFit(self.table, SORT_ARROW_ROOM, self.model.widest)
         self._totals_columns = _ColumnFit(self.totals, 0)
         self.chart = BarChart(self)
         self.chart.hide()
 
         below = QHBoxLayout()
         below.addWidget(self.totals, 3)
-        below.addWidget(self.chart, 2)
+        below.addWidget(self.chart, 2, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.title)
@@ -120,7 +133,7 @@ class SectionView(QWidget):
         layout.addWidget(self.count)
         layout.addLayout(below)
         # Spare height goes to the rows, never between the lines of an empty section.
-        for widget in (self.title, self.empty, self.count, self.chart):
+        for widget in (self.title, self.empty, self.count):
             widget.setSizePolicy(widget.sizePolicy().horizontalPolicy(),
                                  QSizePolicy.Policy.Fixed)
 
@@ -129,11 +142,10 @@ class SectionView(QWidget):
                      ) -> None:
         """`words`: what one row is, singular and plural ("sale", "sales")."""
         self.section = section
-        self.model.set_section(section)
         # The service's order (by date, or "No Staff Member" first) until a heading is
         # clicked; sorting then goes by the raw values (cents, dates).
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.proxy.sort(-1)
+        self.model.set_section(section)
         if section is None:
             self.totals_model.set_section(None)
             self.title.clear()
@@ -169,8 +181,12 @@ class SectionView(QWidget):
 
     def _fit(self) -> None:
         """A few rows stay in sight however little room there is; the totals show every
-        group (up to a few) and the grand total."""
+        group and the grand total (a clinic offers tens of packages, not hundreds: the
+        report scrolls rather than hide its grand total), the chart's bars beside them."""
         rows = self.model.rowCount()
         self.table.setMinimumHeight(_height(self.table, min(max(rows, 1), MIN_VISIBLE_ROWS)))
-        self.totals.setFixedHeight(_height(self.totals, min(self.totals_model.rowCount(),
-                                                            TOTALS_VISIBLE_ROWS)))
+        height = _height(self.totals, self.totals_model.rowCount())
+        self.totals.setFixedHeight(height)
+        self.chart.align(self.totals.frameWidth() + self.totals.horizontalHeader().sizeHint()
+                         .height(), self.totals.verticalHeader().defaultSectionSize())
+        self.chart.setFixedHeight(height)
