@@ -52,6 +52,10 @@ class PackagesTab(QWidget):
         layout.addWidget(self.table)
         self.reports = ReportsView(clinic)
         self.views = QTabWidget()
+        self.views.setDocumentMode(True)
+        # lighter than the main tabs above them: a switch inside Packages, not a fourth tab
+        self.views.setStyleSheet("QTabBar::tab { padding: 4px 16px; font-weight: normal; }"
+                                 " QTabBar::tab:selected { font-weight: 600; }")
         self.views.addTab(templates, "&Templates")
         self.views.addTab(self.reports, "&Reports")
         outer = QVBoxLayout(self)

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 BAR = QColor("#4a90d9")
-TRACK = QColor("#eef1f4")
+TRACK = QColor("#dde3ea")
 TEXT = QColor("#1f2937")
 
 

@@ -39,6 +39,9 @@ EXPORTS = {
 }
 
 
+PLACEHOLDER = "Choose a report, its dates and filters, then press Run."
+
+
 def choose_file(parent: QWidget, suggested: str, kind: str) -> str | None:
     title, file_filter, _write = EXPORTS[kind]
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
@@ -177,7 +180,7 @@ class ReportsView(QWidget):
         self.flag.setStyleSheet("background: #fde2e1; color: #991b1b; font-weight: 600;"
                                 " padding: 6px 10px; border-radius: 4px;")
         self.flag.hide()
-        self.placeholder = QLabel("Choose a report, its dates and filters, then press Run.")
+        self.placeholder = QLabel(PLACEHOLDER)
         self.placeholder.setObjectName("emptyNote")
         self.sections = [SectionView(self._f, self), SectionView(self._f, self)]
         self.sections_box = QWidget()
@@ -301,6 +304,7 @@ class ReportsView(QWidget):
         self._run = task
         self._set_running(True)
         self.status.setText(f"Running {kind.label}…")
+        self.placeholder.setText(f"Running {kind.label}…")
         task.start()
 
     def cancel(self) -> None:
@@ -332,6 +336,8 @@ class ReportsView(QWidget):
         self.run_failed.emit(str(error))
 
     def _set_running(self, running: bool) -> None:
+        if not running:
+            self.placeholder.setText(PLACEHOLDER)
         self.busy.setVisible(running)
         self.run_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
