@@ -363,6 +363,7 @@ class BillingService(Service):
                        note: str = "", package_refund_id: int | None = None) -> int:
         """Hand credit back to the patient against one payment (R27): never more than the part
         of that payment that is not applied to invoices (which is also within the credit)."""
+        self._clinic.auth.require_manager("refund a payment")
         cents = to_cents(amount, field="amount", **self._clinic.money_context())
         if cents <= 0:
             raise ValidationError("amount", "The refund amount must be more than zero.")
@@ -403,6 +404,7 @@ class BillingService(Service):
     # invoices
     def void_invoice(self, invoice_id: int, reason: str) -> int:
         """Void a sale made by mistake; money paid on it becomes credit. Returns that credit."""
+        self._clinic.auth.require_manager("void an invoice")
         reason = v.text(reason, "reason", label="reason for voiding", max_len=500)
         with self._db.write() as s:
             invoice = v.get(s, Invoice, invoice_id, "invoice")

@@ -111,6 +111,7 @@ class PackageService(Service):
 
     def set_expiry(self, package_id: int, expires_on: date | None) -> None:
         """R23: change or clear (None) the expiry; R24: never before a booked covered visit."""
+        self._clinic.auth.require_manager("change a package's expiry date")
         with self._db.write() as s:
             package = v.get(s, Package, package_id, "package")
             if package.status in ("refunded", "void"):
@@ -145,6 +146,7 @@ class PackageService(Service):
     def refund(self, package_id: int, amount) -> RefundResult:
         """R25-R28: invalidate the package at once, release its booked appointments, and move
         `amount` of what was paid for it into the patient's credit."""
+        self._clinic.auth.require_manager("refund a package")
         cents = to_cents(amount, field="amount", **self._clinic.money_context())
         with self._db.write() as s:
             package = v.get(s, Package, package_id, "package")

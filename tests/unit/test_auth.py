@@ -79,3 +79,25 @@ def test_front_desk_cannot_promote_themself_or_change_the_catalogue(clinic):
     clinic.auth.sign_in(manager, "2468")
     with pytest.raises(NotAllowed, match="only manager"):
         clinic.staff.update(manager, active=False)
+
+
+def test_front_desk_sells_and_takes_payments_but_a_manager_refunds_and_voids(clinic, catalog):
+    desk = clinic.staff.add("Dina Desk", practitioner=False)
+    clinic.auth.set_secret(desk, "1111")
+    clinic.auth.sign_in(desk, "1111")
+    sale = clinic.billing.sell_package(catalog["patient"], catalog["three_physio"])
+    payment = clinic.billing.receive_payment(catalog["patient"], "150.00", "cash",
+                                             invoice_id=sale.invoice_id)
+    before = clinic.billing.account(catalog["patient"])
+    refusals = {
+        "refund a payment": lambda: clinic.billing.refund_payment(payment, "1.00"),
+        "void an invoice": lambda: clinic.billing.void_invoice(sale.invoice_id, "typo"),
+        "refund a package": lambda: clinic.packages.refund(sale.package_id, "10.00"),
+        "change a package's expiry date": lambda: clinic.packages.set_expiry(sale.package_id,
+                                                                            None),
+    }
+    for action, attempt in refusals.items():
+        with pytest.raises(NotAllowed, match=f"Only a manager can {action}"):
+            attempt()
+    assert clinic.billing.account(catalog["patient"]) == before
+    assert clinic.packages.summary(sale.package_id).status == "active"
