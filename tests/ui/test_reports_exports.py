@@ -34,9 +34,9 @@ def usage_view(qtbot, clinic, catalog):
     view = ReportsView(clinic)
     qtbot.addWidget(view)
     view.show()
-    view.kind.setCurrentIndex(view.kind.findText("Package Usage"))
+    view.controls.kind.setCurrentIndex(view.controls.kind.findText("Package Usage"))
     with qtbot.waitSignal(view.report_shown, timeout=20000):
-        click(qtbot, view.run_button)
+        click(qtbot, view.controls.run_button)
     return view
 
 
@@ -89,9 +89,10 @@ def test_excel_gets_its_suffix_and_one_sheet_per_section(qtbot, clinic, catalog,
     view = ReportsView(clinic)
     qtbot.addWidget(view)
     view.show()
-    view.kind.setCurrentIndex(view.kind.findText("Outstanding Packages (liability)"))
+    kind = view.controls.kind
+    kind.setCurrentIndex(kind.findText("Outstanding Packages (liability)"))
     with qtbot.waitSignal(view.report_shown, timeout=20000):
-        click(qtbot, view.run_button)
+        click(qtbot, view.controls.run_button)
     chooser.answer = "liability"  # no suffix typed
 
     path = export(qtbot, view, view.xlsx_button)

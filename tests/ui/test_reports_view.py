@@ -61,6 +61,10 @@ def pick(combo, text: str) -> None:
     combo.setCurrentIndex(index)
 
 
+def items(combo) -> list[str]:
+    return [combo.itemText(i) for i in range(combo.count())]
+
+
 def type_date(qtbot, edit, text: str) -> None:
     edit.setFocus()
     edit.selectAll()
@@ -69,7 +73,7 @@ def type_date(qtbot, edit, text: str) -> None:
 
 def run(qtbot, view):
     with qtbot.waitSignal(view.report_shown, timeout=20000) as shown:
-        click(qtbot, view.run_button)
+        click(qtbot, view.controls.run_button)
     return shown.args[0]
 
 
@@ -100,9 +104,9 @@ def click_heading(qtbot, table, heading: str) -> None:
 
 def test_r21_package_sales_with_totals_per_package_and_a_chart(qtbot, clinic, march, shown):
     view = make_view(qtbot, clinic)
-    assert view.kind.currentText() == "Package Sales"
-    assert view.period.currentText() == "This month"
-    assert (view.start.text(), view.end.text()) == ("2026-03-01", "2026-03-31")
+    assert view.controls.kind.currentText() == "Package Sales"
+    assert view.controls.period.currentText() == "This month"
+    assert (view.controls.start.text(), view.controls.end.text()) == ("2026-03-01", "2026-03-31")
     assert not view.csv_button.isEnabled(), "nothing to export before a report is run"
 
     report = run(qtbot, view)
@@ -132,8 +136,8 @@ def test_r21_package_sales_with_totals_per_package_and_a_chart(qtbot, clinic, ma
 
 def test_r03_usage_spreads_100_over_3_uses_as_3333_3333_3334(qtbot, clinic, march, shown):
     view = make_view(qtbot, clinic)
-    pick(view.kind, "Package Usage")
-    assert view.staff_label.text() == "Pr&actitioner:"
+    pick(view.controls.kind, "Package Usage")
+    assert view.controls.staff_label.text() == "Pr&actitioner:"
 
     run(qtbot, view)
 
@@ -154,16 +158,16 @@ def test_r03_usage_spreads_100_over_3_uses_as_3333_3333_3334(qtbot, clinic, marc
 
 def test_usage_filtered_by_practitioner_then_by_package(qtbot, clinic, march):
     view = make_view(qtbot, clinic)
-    pick(view.kind, "Package Usage")
-    pick(view.staff, "Ana Silva")
+    pick(view.controls.kind, "Package Usage")
+    pick(view.controls.staff, "Ana Silva")
     report = run(qtbot, view)
     assert report.parameters["staff_id"] == march["ana"]
     assert column(view.sections[0], "Per-use value") == ["$33.33", "$33.33", "$33.34"]
     assert totals(view.sections[0])[-1] == ["All packages", "3", "$100.00", "$30.00"]
     assert view.heading.text().endswith(" · Ana Silva")
 
-    pick(view.staff, "All staff")
-    pick(view.template, "10 Massages")
+    pick(view.controls.staff, "All staff")
+    pick(view.controls.template, "10 Massages")
     run(qtbot, view)
     assert column(view.sections[0], "Patient") == ["Ann Bell", "Ann Bell"]
     assert totals(view.sections[0]) == [["10 Massages", "2", "$160.00", "$0.00"],
@@ -172,8 +176,8 @@ def test_usage_filtered_by_practitioner_then_by_package(qtbot, clinic, march):
 
 def test_sales_filtered_by_the_staff_member_the_sale_was_assigned_to(qtbot, clinic, march):
     view = make_view(qtbot, clinic)
-    assert view.staff_label.text() == "St&aff:"
-    pick(view.staff, "Ben Okafor")
+    assert view.controls.staff_label.text() == "St&aff:"
+    pick(view.controls.staff, "Ben Okafor")
     run(qtbot, view)
     assert column(view.sections[0], "Package") == ["10 Massages"]
     assert view.sections[0].count.text() == "1 sale"
@@ -181,10 +185,12 @@ def test_sales_filtered_by_the_staff_member_the_sale_was_assigned_to(qtbot, clin
 
 def test_outstanding_liability_on_one_date(qtbot, clinic, march):
     view = make_view(qtbot, clinic)
-    pick(view.kind, "Outstanding Packages (liability)")
-    assert view.on.isVisible() and not view.start.isVisible() and not view.period.isVisible()
-    assert view.template.isVisible() and not view.staff.isVisible()
-    type_date(qtbot, view.on, "2026-03-10")
+    pick(view.controls.kind, "Outstanding Packages (liability)")
+    controls = view.controls
+    assert controls.on.isVisible() and not controls.start.isVisible()
+    assert not controls.period.isVisible()
+    assert view.controls.template.isVisible() and not view.controls.staff.isVisible()
+    type_date(qtbot, view.controls.on, "2026-03-10")
 
     report = run(qtbot, view)
 
@@ -202,16 +208,16 @@ def test_outstanding_liability_on_one_date(qtbot, clinic, march):
     assert expiring.empty.isVisible() and not expiring.table.isVisible()
     assert view.heading.text() == "Outstanding Packages · on Mar 10, 2026"
 
-    pick(view.template, "3 Physio")
+    pick(view.controls.template, "3 Physio")
     run(qtbot, view)
     assert column(main, "Package") == ["3 Physio"]
 
 
 def test_r07_compensation_flags_uses_compensated_twice(qtbot, clinic, march):
     view = make_view(qtbot, clinic)
-    pick(view.kind, "Staff Compensation")
-    assert not view.template.isVisible() and view.staff.isVisible()
-    assert view.staff_label.text() == "St&aff member:"
+    pick(view.controls.kind, "Staff Compensation")
+    assert not view.controls.template.isVisible() and view.controls.staff.isVisible()
+    assert view.controls.staff_label.text() == "St&aff member:"
 
     run(qtbot, view)
 
@@ -238,7 +244,7 @@ def test_r07_compensation_flags_uses_compensated_twice(qtbot, clinic, march):
     assert view.flag.isVisible()
     assert view.flag.text().startswith("⚠ 2 uses compensated twice (R7), worth $160.00")
 
-    pick(view.staff, "Ana Silva")
+    pick(view.controls.staff, "Ana Silva")
     run(qtbot, view)
     assert column(staff, "Staff member") == ["Ana Silva"]
     assert not view.flag.isVisible() and doubles.empty.isVisible()
@@ -265,7 +271,7 @@ def test_sorting_goes_by_cents_and_by_date_not_by_text(qtbot, clinic, catalog):
     click_heading(qtbot, sales.table, "Price")
     assert column(sales, "Price") == ["$1,200.00", "$800.00", "$100.00", "$100.00"]
 
-    pick(view.kind, "Package Usage")
+    pick(view.controls.kind, "Package Usage")
     run(qtbot, view)
     usage = view.sections[0]
     click_heading(qtbot, usage.table, "Date")
@@ -278,7 +284,7 @@ def test_sorting_goes_by_cents_and_by_date_not_by_text(qtbot, clinic, catalog):
 def test_a_new_report_shows_in_the_services_order_until_a_heading_is_clicked(
         qtbot, clinic, march):
     view = make_view(qtbot, clinic)
-    pick(view.kind, "Staff Compensation")
+    pick(view.controls.kind, "Staff Compensation")
     run(qtbot, view)
     staff = view.sections[0]
     click_heading(qtbot, staff.table, "Staff member")
@@ -289,34 +295,38 @@ def test_a_new_report_shows_in_the_services_order_until_a_heading_is_clicked(
 
 # ------------------------------------------------------------------------------ periods
 
-def test_quick_periods_fill_the_dates_and_typed_dates_say_custom(qtbot, clinic):
+def test_quick_periods_fill_the_dates_and_typed_dates_say_custom(qtbot, clinic, clock):
     view = make_view(qtbot, clinic)  # today is 2026-03-02
     for choice, start, end in (("Last month", "2026-02-01", "2026-02-28"),
                                ("This year", "2026-01-01", "2026-12-31"),
                                ("Last year", "2025-01-01", "2025-12-31"),
                                ("This month", "2026-03-01", "2026-03-31")):
-        pick(view.period, choice)
-        assert (view.start.text(), view.end.text()) == (start, end), choice
-    type_date(qtbot, view.start, "2026-03-05")
-    assert view.period.currentText() == "Custom"
-    assert view.parameters()["start"] == date(2026, 3, 5)
-    type_date(qtbot, view.start, "2026-03-01")
-    assert view.period.currentText() == "This month", "typed back to a whole month"
+        pick(view.controls.period, choice)
+        assert (view.controls.start.text(), view.controls.end.text()) == (start, end), choice
+    type_date(qtbot, view.controls.start, "2026-03-05")
+    assert view.controls.period.currentText() == "Custom"
+    assert view.controls.parameters()["start"] == date(2026, 3, 5)
+    type_date(qtbot, view.controls.start, "2026-03-01")
+    assert view.controls.period.currentText() == "This month", "typed back to a whole month"
+    clock.set(datetime(2026, 4, 1, 8, 0))  # the desk left the program open overnight
+    view.refresh()
+    assert (view.controls.start.text(), view.controls.end.text()) == ("2026-04-01",
+                                                                      "2026-04-30")
 
 
 def test_an_end_before_the_start_shows_the_services_message(qtbot, clinic, march, shown):
     view = make_view(qtbot, clinic)
-    pick(view.period, "Custom")
-    type_date(qtbot, view.end, "2026-02-01")
+    pick(view.controls.period, "Custom")
+    type_date(qtbot, view.controls.end, "2026-02-01")
 
     with qtbot.waitSignal(view.run_failed, timeout=20000):
-        click(qtbot, view.run_button)
+        click(qtbot, view.controls.run_button)
 
     assert shown.boxes == [("Report not run", "The end date (2026-02-01) must be on or after "
                                               "the start date (2026-03-01).")]
     assert view.report is None and view.placeholder.isVisible()
-    assert view.end.hasFocus(), "the cursor goes where the desk must correct it"
-    assert view.run_button.isEnabled() and not view.busy.isVisible()
+    assert view.controls.end.hasFocus(), "the cursor goes where the desk must correct it"
+    assert view.controls.run_button.isEnabled() and not view.controls.busy.isVisible()
 
 
 # ------------------------------------------------------------------------------ the worker
@@ -335,21 +345,21 @@ def test_a_slow_report_runs_on_the_worker_and_cancel_discards_it(qtbot, clinic, 
 
     monkeypatch.setattr(clinic.reports, "package_usage", slow)
     view = make_view(qtbot, clinic)
-    pick(view.kind, "Package Usage")
+    pick(view.controls.kind, "Package Usage")
     try:
-        click(qtbot, view.run_button)
+        click(qtbot, view.controls.run_button)
         qtbot.waitUntil(started.is_set, timeout=20000)
-        assert view.busy.isVisible() and view.cancel_button.isEnabled()
-        assert not view.run_button.isEnabled() and not view.csv_button.isEnabled()
+        assert view.controls.busy.isVisible() and view.controls.cancel_button.isEnabled()
+        assert not view.controls.run_button.isEnabled() and not view.csv_button.isEnabled()
         # the GUI thread goes on handling events while the report waits on the worker
         ticked = []
         QTimer.singleShot(0, lambda: ticked.append(True))
         qtbot.waitUntil(lambda: ticked == [True], timeout=5000)
-        pick(view.kind, "Package Sales")  # and the desk can change what comes next
+        pick(view.controls.kind, "Package Sales")  # and the desk can change what comes next
         assert view.report is None and view.running
 
-        click(qtbot, view.cancel_button)
-        assert not view.busy.isVisible() and view.run_button.isEnabled()
+        click(qtbot, view.controls.cancel_button)
+        assert not view.controls.busy.isVisible() and view.controls.run_button.isEnabled()
         assert view.status.text() == "Cancelled: that report's result will not be shown."
     finally:
         release.set()
@@ -371,11 +381,11 @@ def test_escape_cancels_a_running_report(qtbot, clinic, march, monkeypatch):
     view.activateWindow()
     qtbot.waitUntil(view.isActiveWindow)
     try:
-        click(qtbot, view.run_button)
+        click(qtbot, view.controls.run_button)
         assert view.running
-        view.kind.setFocus()
-        qtbot.keyClick(view.kind, Qt.Key.Key_Escape)
-        assert not view.running and view.run_button.isEnabled()
+        view.controls.kind.setFocus()
+        qtbot.keyClick(view.controls.kind, Qt.Key.Key_Escape)
+        assert not view.running and view.controls.run_button.isEnabled()
     finally:
         release.set()
 
@@ -390,18 +400,16 @@ def test_reports_sit_under_the_packages_tab_beside_the_templates(qtbot, clinic, 
                                                                           "&Reports"]
     assert tab.views.widget(1) is tab.reports
     tab.views.setCurrentWidget(tab.reports)
-    offered = [tab.reports.template.itemText(i) for i in range(tab.reports.template.count())]
-    assert offered == ["All packages", "10 Massages", "3 Physio"]
+    templates, staff = tab.reports.controls.template, tab.reports.controls.staff
+    assert items(templates) == ["All packages", "10 Massages", "3 Physio"]
 
     clinic.catalog.archive_package_template(catalog["three_physio"])
     clinic.staff.update(catalog["ben"], active=False)
-    pick(tab.reports.template, "10 Massages")
+    pick(templates, "10 Massages")
     tab.refresh()  # as when the desk comes back to the Packages tab
-    offered = [tab.reports.template.itemText(i) for i in range(tab.reports.template.count())]
-    assert offered == ["All packages", "10 Massages", "3 Physio (archived)"]
-    assert tab.reports.template.currentText() == "10 Massages", "the choice is kept"
-    assert "Ben Okafor (inactive)" in [tab.reports.staff.itemText(i)
-                                       for i in range(tab.reports.staff.count())]
+    assert items(templates) == ["All packages", "10 Massages", "3 Physio (archived)"]
+    assert templates.currentText() == "10 Massages", "the choice is kept"
+    assert "Ben Okafor (inactive)" in items(staff)
 
 
 @pytest.mark.parametrize("kind", ["Package Sales", "Package Usage",
@@ -412,17 +420,18 @@ def test_every_control_has_a_name_and_no_two_mnemonics_clash(qtbot, clinic, cata
     tab.show()
     tab.views.setCurrentWidget(tab.reports)
     view = tab.reports
-    pick(view.kind, kind)
-    for widget in (view.kind, view.period, view.start, view.end, view.on, view.template,
-                   view.staff):
+    pick(view.controls.kind, kind)
+    controls = view.controls
+    for widget in (controls.kind, controls.period, controls.start, controls.end, controls.on,
+                   controls.template, controls.staff):
         assert widget.accessibleName(), widget
     letters = []
     for label in view.findChildren(QLabel):
         if label.isVisible() and "&" in label.text():
             assert label.buddy() is not None, label.text()
             letters.append(label.text().split("&")[1][0].lower())
-    buttons = (view.run_button, view.cancel_button, view.csv_button, view.xlsx_button,
-               view.pdf_button)
+    buttons = (controls.run_button, controls.cancel_button, view.csv_button,
+               view.xlsx_button, view.pdf_button)
     letters += [b.text().split("&")[1][0].lower() for b in buttons]
     letters += [tab.views.tabText(i).split("&")[1][0].lower() for i in range(2)]
     letters += ["f", "h"]  # the File and Help menus

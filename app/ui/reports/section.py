@@ -154,6 +154,8 @@ class SectionView(QWidget):
             self.chart.hide()
             return
         self.title.setText(section.title)
+        self.table.setAccessibleName(section.title)
+        self.totals.setAccessibleName(f"{section.title}: totals")
         self.empty.setText(section.empty_text)
         has_rows = bool(section.rows)
         self.table.setVisible(has_rows)

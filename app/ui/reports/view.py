@@ -8,14 +8,12 @@ it never adds up.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QFrame, QHBoxLayout,
-                               QLabel, QProgressBar, QPushButton, QScrollArea, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton,
+                               QScrollArea, QVBoxLayout, QWidget)
 
 from app.services import Clinic, report_export
 from app.services.errors import ClinicError
@@ -27,8 +25,8 @@ from ..formats import Formats
 from ..forms import focus
 from ..models.reports import count_text
 from ..workers import Task
-from .kinds import BY_CODE, KINDS, ReportKind
-from .period import CHOICES, CUSTOM, choice_for, period
+from .controls import ReportControls
+from .kinds import BY_CODE
 from .section import SectionView
 
 #: kind -> (what the chooser says, file filter, writer)
@@ -50,18 +48,6 @@ def choose_file(parent: QWidget, suggested: str, kind: str) -> str | None:
     return path or None
 
 
-def _qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def _date_edit(value: date, name: str) -> QDateEdit:
-    edit = QDateEdit(_qdate(value))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setAccessibleName(name)
-    return edit
-
-
 class ReportsView(QWidget):
     #: A report arrived and is shown (the Report).
     report_shown = Signal(object)
@@ -81,90 +67,25 @@ class ReportsView(QWidget):
         self.report: Report | None = None
         self._run: Task | None = None
         self._export: Task | None = None
-        self._build_controls()
+        self.controls = ReportControls(clinic, self)
+        self.controls.run_button.clicked.connect(self.run)
+        self.controls.cancel_button.clicked.connect(self.cancel)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._build_results()
         self._build_exports()
 
         layout = QVBoxLayout(self)
-        layout.addLayout(self._controls)
+        layout.addWidget(self.controls)
         layout.addWidget(self.heading)
         layout.addWidget(self.notes)
         layout.addWidget(self.flag)
         layout.addWidget(self.placeholder, 1)
         layout.addWidget(self.results, 1)
         layout.addLayout(self._export_bar)
-        self.refresh()
-        self._kind_changed()
-        self._period_chosen()
         self._show(None)
 
     # building -----------------------------------------------------------------------------
-
-    def _build_controls(self) -> None:
-        today = self.clinic.today()
-        self.kind = QComboBox()
-        self.kind.setAccessibleName("Report")
-        for kind in KINDS:
-            self.kind.addItem(kind.label, kind.code)
-        self.kind.currentIndexChanged.connect(self._kind_changed)
-        self.period = QComboBox()
-        self.period.setAccessibleName("Period")
-        for code, label in CHOICES:
-            self.period.addItem(label, code)
-        self.period.currentIndexChanged.connect(self._period_chosen)
-        self.start = _date_edit(today, "From")
-        self.end = _date_edit(today, "To")
-        self.on = _date_edit(today, "On")
-        for edit in (self.start, self.end):
-            edit.dateChanged.connect(self._dates_typed)
-        self.template = QComboBox()
-        self.template.setAccessibleName("Package")
-        self.template.setMinimumContentsLength(18)
-        self.staff = QComboBox()
-        self.staff.setAccessibleName("Staff member")
-        self.staff.setMinimumContentsLength(16)
-        self.run_button = QPushButton("R&un")
-        self.run_button.setToolTip("Run the report with these dates and filters")
-        self.run_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton("Cance&l")
-        self.cancel_button.setToolTip("Stop waiting for this report (Esc)")
-        self.cancel_button.clicked.connect(self.cancel)
-        self.cancel_button.setEnabled(False)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)  # a query has no steps to count: just "working"
-        self.busy.setTextVisible(False)
-        self.busy.setMaximumWidth(160)
-        self.busy.setAccessibleName("Running the report")
-        self.busy.hide()
-
-        def labelled(text: str, widget: QWidget) -> QLabel:
-            label = QLabel(text)
-            label.setBuddy(widget)
-            return label
-
-        self.period_label = labelled("P&eriod:", self.period)
-        self.start_label = labelled("Fro&m:", self.start)
-        self.end_label = labelled("t&o", self.end)
-        self.on_label = labelled("O&n:", self.on)
-        self.template_label = labelled("Pac&kage:", self.template)
-        self.staff_label = labelled("St&aff:", self.staff)
-        first = QHBoxLayout()
-        for widget in (labelled("Re&port:", self.kind), self.kind, self.period_label,
-                       self.period, self.start_label, self.start, self.end_label, self.end,
-                       self.on_label, self.on):
-            first.addWidget(widget)
-        first.addStretch(1)
-        second = QHBoxLayout()
-        for widget in (self.template_label, self.template, self.staff_label, self.staff):
-            second.addWidget(widget)
-        second.addStretch(1)
-        for widget in (self.busy, self.run_button, self.cancel_button):
-            second.addWidget(widget)
-        self._controls = QVBoxLayout()
-        self._controls.addLayout(first)
-        self._controls.addLayout(second)
 
     def _build_results(self) -> None:
         self.heading = QLabel()
@@ -215,77 +136,8 @@ class ReportsView(QWidget):
             button.clicked.connect(lambda _checked=False, kind=kind: self.export(kind))
             self._export_bar.addWidget(button)
 
-    # what the desk chose ------------------------------------------------------------------
-
     def refresh(self) -> None:
-        """Templates and staff may have changed elsewhere; what is chosen stays chosen."""
-        self._refill(self.template, "All packages",
-                     [(t.id, f"{t.name} (archived)" if t.archived else t.name)
-                      for t in self.clinic.catalog.package_templates(include_archived=True)])
-        self._refill(self.staff, "All staff",
-                     [(s.id, s.name if s.active else f"{s.name} (inactive)")
-                      for s in self.clinic.staff.list(include_inactive=True)])
-
-    @staticmethod
-    def _refill(combo: QComboBox, everyone: str, items: list[tuple[int, str]]) -> None:
-        chosen = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem(everyone, None)
-        for ident, name in items:
-            combo.addItem(name, ident)
-        combo.setCurrentIndex(max(combo.findData(chosen), 0))
-        combo.blockSignals(False)
-
-    def current_kind(self) -> ReportKind:
-        return BY_CODE[self.kind.currentData()]
-
-    def parameters(self) -> dict:
-        """The chosen report's arguments, as the report service takes them."""
-        kind = self.current_kind()
-        if kind.dated:
-            args: dict = {"start": self.start.date().toPython(),
-                          "end": self.end.date().toPython()}
-        else:
-            args = {"on": self.on.date().toPython()}
-        if kind.by_template:
-            args["template_id"] = self.template.currentData()
-        if kind.staff_label is not None:
-            args["staff_id"] = self.staff.currentData()
-        return args
-
-    def _kind_changed(self) -> None:
-        kind = self.current_kind()
-        for widget in (self.period_label, self.period, self.start_label, self.start,
-                       self.end_label, self.end):
-            widget.setVisible(kind.dated)
-        self.on_label.setVisible(not kind.dated)
-        self.on.setVisible(not kind.dated)
-        self.template_label.setVisible(kind.by_template)
-        self.template.setVisible(kind.by_template)
-        self.staff_label.setVisible(kind.staff_label is not None)
-        self.staff.setVisible(kind.staff_label is not None)
-        if kind.staff_label is not None:
-            self.staff_label.setText(kind.staff_label)
-            self.staff.setAccessibleName(kind.staff_label.replace("&", "").rstrip(":"))
-
-    def _period_chosen(self) -> None:
-        code = self.period.currentData()
-        if code == CUSTOM:
-            return
-        start, end = period(code, self.clinic.today())
-        for edit, value in ((self.start, start), (self.end, end)):
-            edit.blockSignals(True)
-            edit.setDate(_qdate(value))
-            edit.blockSignals(False)
-
-    def _dates_typed(self) -> None:
-        """Dates changed by hand: the period says which quick choice they are, if any."""
-        code = choice_for(self.start.date().toPython(), self.end.date().toPython(),
-                          self.clinic.today())
-        self.period.blockSignals(True)
-        self.period.setCurrentIndex(self.period.findData(code))
-        self.period.blockSignals(False)
+        self.controls.refresh()
 
     # running ------------------------------------------------------------------------------
 
@@ -296,7 +148,7 @@ class ReportsView(QWidget):
     def run(self) -> None:
         if self.running:
             return
-        kind, args = self.current_kind(), self.parameters()
+        kind, args = self.controls.current_kind(), self.controls.parameters()
         service = getattr(self.clinic.reports, kind.code)
         task = Task(lambda: service(**args), self)
         task.finished.connect(self._arrived)
@@ -329,8 +181,7 @@ class ReportsView(QWidget):
         self.status.setText("Not run.")
         if isinstance(error, ClinicError):
             msgbox.refusal(self, error, "Report not run")
-            focus({"start": self.start, "end": self.end, "on": self.on}
-                  .get(getattr(error, "field", None)))
+            focus(self.controls.field(getattr(error, "field", None)))
         else:
             crash.handle(type(error), error, error.__traceback__)
         self.run_failed.emit(str(error))
@@ -338,9 +189,7 @@ class ReportsView(QWidget):
     def _set_running(self, running: bool) -> None:
         if not running:
             self.placeholder.setText(PLACEHOLDER)
-        self.busy.setVisible(running)
-        self.run_button.setEnabled(not running)
-        self.cancel_button.setEnabled(running)
+        self.controls.set_running(running)
         self._update_exports()
 
     # showing ------------------------------------------------------------------------------
@@ -382,15 +231,10 @@ class ReportsView(QWidget):
             when = f"{self._f.date(p['start'])} – {self._f.date(p['end'])}"
         parts = [report.title, when]
         if p.get("template_id") is not None:
-            parts.append(self._name(self.template, p["template_id"]))
+            parts.append(self.controls.name_of(self.controls.template, p["template_id"]))
         if p.get("staff_id") is not None:
-            parts.append(self._name(self.staff, p["staff_id"]))
+            parts.append(self.controls.name_of(self.controls.staff, p["staff_id"]))
         return " · ".join(parts)
-
-    @staticmethod
-    def _name(combo: QComboBox, ident: int) -> str:
-        index = combo.findData(ident)
-        return combo.itemText(index) if index >= 0 else f"#{ident}"
 
     def _show_flag(self, report: Report) -> None:
         if report.kind != "compensation" or len(report.sections) < 2:
