@@ -8,6 +8,7 @@ patient, the books must balance (R1, R18, R26-R29) and no package may be over-us
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -48,6 +49,7 @@ def template_clinic() -> tuple[str, dict]:
     """Build the seeded clinic file once; every example starts from a copy of it."""
     if not _TEMPLATE:
         folder = tempfile.mkdtemp(prefix="clinicdesk-invariants-", dir=_SCRATCH)
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
         path = os.path.join(folder, "template.db")
         clinic = Clinic.open(path, clock=Clock(START))
         clinic.settings.update(name="Harbour Physio", currency="CAD", locale="en_CA",
