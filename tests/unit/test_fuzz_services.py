@@ -11,8 +11,8 @@ the ids that exist.
 One clinic per test function: Hypothesis reuses it across examples on purpose, so later
 examples meet whatever earlier successful ones left, as a desk would.
 
-What fuzzing found is kept at the bottom as plain tests with the failing inputs (REPORT-1..5
-of the issue 7 report, fixed in 96d4ca5; the sNaN staff id in auth.py, fixed with it).
+What fuzzing found is kept at the bottom as plain tests with the failing inputs (REPORT-1..7
+of the issue 7 report, fixed in 96d4ca5, 98181a8 and bf45446; the sNaN staff id in auth.py).
 
 FUZZ_EXAMPLES=500 runs a longer search.
 """
@@ -395,7 +395,7 @@ def test_set_secret_for_an_id_that_is_no_number_is_refused(world, clinic, ident)
         clinic.current_staff_id = None
 
 
-# what fuzzing found (REPORT-1..5, fixed in 96d4ca5): the failing inputs, kept -------------
+# what fuzzing found (REPORT-1..7, all fixed): the failing inputs, kept -----------------------
 
 @pytest.mark.parametrize("ident", [2**63, -(2**63) - 1, 10**30])
 def test_huge_ids_are_refused_not_crashed_on(world, clinic, ident):
