@@ -153,3 +153,34 @@ def test_closing_the_chooser_writes_nothing(qtbot, usage_view, chooser, tmp_path
     click(qtbot, usage_view.csv_button)
     assert chooser.asked and usage_view.status.text().startswith("Generated")
     assert not list(tmp_path.glob("*.csv")) and shown.boxes == []
+
+
+def test_a_slow_export_keeps_the_desk_working_with_the_bar_moving(qtbot, usage_view, chooser,
+                                                                  monkeypatch):
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    from app.services import report_export
+    release = threading.Event()
+    real = report_export.to_xlsx
+
+    def slow(report, path):
+        release.wait(20)
+        return real(report, path)
+
+    monkeypatch.setattr(report_export, "to_xlsx", slow)
+    chooser.answer = "usage.xlsx"
+    try:
+        click(qtbot, usage_view.xlsx_button)
+        assert usage_view.controls.busy.isVisible()
+        assert not usage_view.csv_button.isEnabled(), "one export at a time"
+        assert usage_view.status.text() == "Writing usage.xlsx…"
+        ticked = []
+        QTimer.singleShot(0, lambda: ticked.append(True))
+        qtbot.waitUntil(lambda: ticked == [True], timeout=5000)
+    finally:
+        release.set()
+    with qtbot.waitSignal(usage_view.exported, timeout=30000):
+        pass
+    assert not usage_view.controls.busy.isVisible() and usage_view.csv_button.isEnabled()

@@ -68,7 +68,7 @@ class ReportControls(QWidget):
         self.busy.setRange(0, 0)  # a query has no steps to count: just "working"
         self.busy.setTextVisible(False)
         self.busy.setMaximumWidth(160)
-        self.busy.setAccessibleName("Running the report")
+        self.busy.setAccessibleName("Working")
         self.busy.hide()
 
         self.period_label = _labelled("P&eriod:", self.period)
@@ -145,7 +145,6 @@ class ReportControls(QWidget):
         return combo.itemText(index) if index >= 0 else f"#{ident}"
 
     def set_running(self, running: bool) -> None:
-        self.busy.setVisible(running)
         self.run_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
 

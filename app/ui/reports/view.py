@@ -29,11 +29,11 @@ from .controls import ReportControls
 from .kinds import BY_CODE
 from .section import SectionView
 
-#: kind -> (what the chooser says, file filter, writer)
+#: kind -> (what the chooser says, file filter, report_export's writer)
 EXPORTS = {
-    "csv": ("Export to CSV", "CSV files (*.csv)", report_export.to_csv),
-    "xlsx": ("Export to Excel", "Excel workbooks (*.xlsx)", report_export.to_xlsx),
-    "pdf": ("Print to PDF", "PDF files (*.pdf)", report_export.to_pdf),
+    "csv": ("Export to CSV", "CSV files (*.csv)", "to_csv"),
+    "xlsx": ("Export to Excel", "Excel workbooks (*.xlsx)", "to_xlsx"),
+    "pdf": ("Print to PDF", "PDF files (*.pdf)", "to_pdf"),
 }
 
 
@@ -257,7 +257,8 @@ class ReportsView(QWidget):
         report = self.report
         if report is None or self._export is not None:
             return
-        title, _filter, write = EXPORTS[kind]
+        title, _filter, writer = EXPORTS[kind]
+        write = getattr(report_export, writer)
         suggested = f"{report.title} {report.subtitle}.{kind}".replace("/", "-")
         chosen = self.choose_file(self, suggested, kind)
         if not chosen:
@@ -291,3 +292,5 @@ class ReportsView(QWidget):
         ready = self.report is not None and self._export is None and self._run is None
         for button in (self.csv_button, self.xlsx_button, self.pdf_button):
             button.setEnabled(ready)
+        # a year to Excel takes a few seconds: the bar moves for exports too
+        self.controls.busy.setVisible(self._run is not None or self._export is not None)
