@@ -158,6 +158,9 @@ class SectionView(QWidget):
         self.totals.setAccessibleName(f"{section.title}: totals")
         self.empty.setText(section.empty_text)
         has_rows = bool(section.rows)
+        # an empty section is its title and one sentence, no taller; rows take the room
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred
+                           if has_rows else QSizePolicy.Policy.Maximum)
         self.table.setVisible(has_rows)
         self.empty.setVisible(not has_rows)
         self.totals.setVisible(has_rows)
