@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import AuditEntry
+from . import locks
 
 
 def _plain(value):
@@ -39,6 +40,7 @@ def record(session: Session, *, at: datetime, staff_id: int | None, action: str,
            entity_id: int | None, before: dict | None = None, after: dict | None = None) -> None:
     """Append one entry in the caller's transaction, chained to the previous one."""
     session.flush()
+    locks.audit_chain(session)  # several desks on PostgreSQL: one appends at a time
     prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or ""
     entry = AuditEntry(at=at, staff_id=staff_id, action=action, entity=entity,
                        entity_id=entity_id,

@@ -11,6 +11,7 @@ from ..models import (Appointment, Invoice, InvoiceLine, Package, PackageCoverag
                       PackageRefund, PackageTemplate, Patient, Payment, PaymentApplication,
                       PaymentRefund, Staff, TreatmentType)
 from . import ledger
+from . import locks
 from . import package_rules as rules
 from . import validation as v
 from .audit import snapshot
@@ -166,6 +167,7 @@ class BillingService(Service):
     def sell_package(self, patient_id: int, package_template_id: int, *, staff_id=None,
                      appointment_id: int | None = None) -> SaleResult:
         with self._db.write() as s:
+            locks.patient(s, patient_id)
             patient = v.get(s, Patient, patient_id, "patient")
             template = v.get(s, PackageTemplate, package_template_id, "package template")
             if template.archived:
@@ -284,6 +286,7 @@ class BillingService(Service):
                                             + ", ".join(METHODS.values()) + ".")
         reference = v.text(reference, "reference", max_len=100, required=False)
         with self._db.write() as s:
+            locks.patient(s, patient_id)
             v.get(s, Patient, patient_id, "patient")
             plan = self._allocation_plan(s, patient_id, cents, invoice_id, allocations)
             payment = Payment(patient_id=patient_id, received_at=self._now(), method=method,
@@ -342,6 +345,7 @@ class BillingService(Service):
             raise ValidationError("amount", "The amount of credit to apply must be more than "
                                             "zero.")
         with self._db.write() as s:
+            locks.patient(s, patient_id)
             v.get(s, Patient, patient_id, "patient")
             invoice = self._open_invoice(s, invoice_id, patient_id)
             credit = ledger.credit_of(s, patient_id)
@@ -372,6 +376,7 @@ class BillingService(Service):
                                             + ", ".join(METHODS.values()) + ".")
         note = v.text(note, "note", max_len=500, required=False)
         with self._db.write() as s:
+            locks.payment(s, payment_id)
             payment = v.get(s, Payment, payment_id, "payment")
             if package_refund_id is not None:
                 package_refund = v.get(s, PackageRefund, package_refund_id, "package refund")
@@ -407,6 +412,7 @@ class BillingService(Service):
         self._clinic.auth.require_manager("void an invoice")
         reason = v.text(reason, "reason", label="reason for voiding", max_len=500)
         with self._db.write() as s:
+            locks.invoice(s, invoice_id)
             invoice = v.get(s, Invoice, invoice_id, "invoice")
             if invoice.voided_at is not None:
                 raise NotAllowed(f"Invoice #{invoice.number} is already void.")

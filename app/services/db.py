@@ -29,8 +29,23 @@ def database_url(target: str | os.PathLike) -> str:
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
+# Migrations on a shared server: one desk migrates, the others wait for it (any constant
+# key, the same for every desk; advisory locks are per database).
+_MIGRATION_LOCK = 0x436C696E4D696772  # "ClinMigr"
+
+
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        # READ COMMITTED (the server's default, said here so it never silently changes):
+        # writers serialise on row locks taken by app.services.locks, readers never block.
+        # A lock held longer than SQLite's busy timeout fails the same way, instead of
+        # hanging the desk.
+        connect_args = {"application_name": "clinicdesk"}
+        if parsed.get_driver_name() in ("psycopg", "psycopg2"):
+            connect_args["options"] = "-c lock_timeout=10000"
+        return create_engine(url, pool_pre_ping=True, isolation_level="READ COMMITTED",
+                             connect_args=connect_args)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url, connect_args={"timeout": 10})
@@ -109,6 +124,12 @@ def migrate(engine: Engine, *, now: datetime | None = None) -> Path | None:
         backup = backup_sqlite(path, path.with_name(f"{path.stem}.before-{head}-{stamp}"
                                                     f"{path.suffix or '.db'}"))
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Several desks may open a new server database at once: one migrates, the
+            # others wait for it here, then find it at head.
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+            if MigrationContext.configure(conn).get_current_revision() == head:
+                return None
         command.upgrade(_alembic_config(conn), "head")
     return backup
 

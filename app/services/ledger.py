@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Invoice, InvoiceLine, Payment, PaymentApplication, PaymentRefund
+from . import locks
 from .money import tax_on
 from .settings import load_settings
 
@@ -40,6 +41,7 @@ def new_invoice(s: Session, patient_id: int, *, issued_on: date, now: datetime,
                 actor: int | None) -> Invoice:
     """Take the next invoice number in this transaction: numbers have no gaps (the counter
     and the invoice commit together, or neither does)."""
+    locks.invoice_counter(s)
     settings = load_settings(s)
     number = settings.next_invoice_number
     settings.next_invoice_number = number + 1

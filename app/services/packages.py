@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from ..models import (Appointment, Invoice, Package, PackageCoverage, PackageRefund, Patient,
                       Redemption, Staff, TreatmentType)
 from . import ledger
+from . import locks
 from . import package_rules as rules
 from . import validation as v
 from .base import Service
@@ -113,6 +114,7 @@ class PackageService(Service):
         """R23: change or clear (None) the expiry; R24: never before a booked covered visit."""
         self._clinic.auth.require_manager("change a package's expiry date")
         with self._db.write() as s:
+            locks.package(s, package_id)
             package = v.get(s, Package, package_id, "package")
             if package.status in ("refunded", "void"):
                 raise NotAllowed(f"The package \u201c{package.name}\u201d was {package.status}; "
@@ -149,6 +151,7 @@ class PackageService(Service):
         self._clinic.auth.require_manager("refund a package")
         cents = to_cents(amount, field="amount", **self._clinic.money_context())
         with self._db.write() as s:
+            locks.package(s, package_id)
             package = v.get(s, Package, package_id, "package")
             if package.status in ("refunded", "void"):
                 raise NotAllowed(f"The package \u201c{package.name}\u201d was already "

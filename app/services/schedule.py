@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 from ..models import (Appointment, Invoice, NoShowFee, Package, Patient, Redemption, Staff,
                       TreatmentType)
 from . import ledger
+from . import locks
 from . import package_rules as rules
 from . import validation as v
 from .audit import snapshot
@@ -61,6 +62,7 @@ class ScheduleService(Service):
         start = self._start(start)
         notes = v.text(notes, "notes", max_len=2000, required=False)
         with self._db.write() as s:
+            locks.patient(s, patient_id, practitioners=[staff_id])
             patient = v.get(s, Patient, patient_id, "patient")
             staff = self._practitioner(s, staff_id)
             treatment = v.get(s, TreatmentType, treatment_type_id, "treatment type")
@@ -91,6 +93,7 @@ class ScheduleService(Service):
     def apply_package(self, appointment_id: int, package_id: int) -> None:
         """Billing Info > Add package (R12): any time until the appointment is arrived."""
         with self._db.write() as s:
+            locks.appointment(s, appointment_id)
             appointment = self._appointment(s, appointment_id)
             self._before_arrival(appointment, "add a package to")
             package = v.get(s, Package, package_id, "package")
@@ -110,6 +113,7 @@ class ScheduleService(Service):
     def remove_package(self, appointment_id: int) -> None:
         """Billing Info > Remove package (R12): refused once the appointment is arrived."""
         with self._db.write() as s:
+            locks.appointment(s, appointment_id)
             appointment = self._appointment(s, appointment_id)
             if appointment.status == "arrived":
                 raise NotAllowed("This appointment has been arrived, so its package can no "
@@ -127,6 +131,7 @@ class ScheduleService(Service):
                    staff_id: int | None = None) -> None:
         start = self._start(start)
         with self._db.write() as s:
+            locks.appointment(s, appointment_id, practitioner=staff_id)
             appointment = self._appointment(s, appointment_id)
             if appointment.status != "booked":
                 raise NotAllowed(f"Only booked appointments can be moved; this one is "
@@ -152,6 +157,7 @@ class ScheduleService(Service):
     def cancel(self, appointment_id: int) -> None:
         """The appointment stays on record, cancelled; any package use it held is freed."""
         with self._db.write() as s:
+            locks.appointment(s, appointment_id)
             appointment = self._appointment(s, appointment_id)
             if appointment.status != "booked":
                 raise NotAllowed(f"Only booked appointments can be cancelled; this one is "
@@ -165,6 +171,7 @@ class ScheduleService(Service):
     def arrive(self, appointment_id: int) -> int:
         """Arrival bills the visit (R14, R15) and redeems a use when a package covers it."""
         with self._db.write() as s:
+            locks.appointment(s, appointment_id)
             appointment = self._appointment(s, appointment_id)
             if appointment.status != "booked":
                 raise NotAllowed(f"Only booked appointments can be arrived; this one is "
@@ -185,6 +192,7 @@ class ScheduleService(Service):
             raise ValidationError("use_package", "Choose whether to use the package for this "
                                                  "no-show: yes or no.")
         with self._db.write() as s:
+            locks.appointment(s, appointment_id)
             appointment = self._appointment(s, appointment_id)
             if appointment.status != "booked":
                 raise NotAllowed(f"Only booked appointments can be marked as no-shows; this one "
@@ -234,6 +242,7 @@ class ScheduleService(Service):
 
     def _undo(self, appointment_id: int, expected: str) -> list[str]:
         with self._db.write() as s:
+            locks.appointment(s, appointment_id)
             appointment = self._appointment(s, appointment_id)
             if appointment.status != expected:
                 marked = {"arrived": "marked as arrived", "no_show": "marked as a no-show"}

@@ -1,0 +1,109 @@
+"""Row locks for several desks on one PostgreSQL server (R11, R29).
+
+On SQLite every write transaction starts with BEGIN IMMEDIATE (app.services.db), so writers
+already take turns and these helpers do nothing. PostgreSQL runs READ COMMITTED: two desks
+can both read "one use left" and both write. So every write that changes a patient's money
+or packages first locks that patient's row, at the top of its unit of work, before it reads
+anything it decides on; the second desk waits there until the first commits, and then sees
+what the first one wrote.
+
+    with self._db.write() as s:
+        locks.patient(s, patient_id)          # or locks.appointment / package / invoice ...
+
+Rules that keep desks from deadlocking:
+- Take a patient lock first (these helpers do it first), then practitioners' schedules in
+  id order, then the invoice counter (ledger.new_invoice), then the audit chain (last, in
+  audit.record, held to commit).
+- Row locks are FOR NO KEY UPDATE: they exclude each other exactly like FOR UPDATE, but not
+  the key-share locks a foreign key check takes, so a desk inserting an invoice that points
+  at a locked patient or practitioner is not held up (nor deadlocked) by it.
+- The helpers read plain columns, never ORM objects: nothing is cached in the session from
+  before the lock. An id that cannot exist is not locked; the service's own lookup refuses it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from ..models import Appointment, ClinicSettings, Invoice, Package, Payment
+
+# The audit trail is one hash chain: each entry covers the one before it, so entries are
+# appended one desk at a time (any constant, the same for every desk).
+_AUDIT_CHAIN = 0x436C696E41756474  # "ClinAudt"
+
+
+def _postgresql(s: Session) -> bool:
+    return s.get_bind().dialect.name == "postgresql"
+
+
+def _an_id(value: object) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)
+            and -2**63 <= value < 2**63)
+
+
+def _lock_rows(s: Session, table: str, ids) -> None:
+    for row_id in sorted({i for i in ids if _an_id(i)}):
+        s.execute(text(f"SELECT id FROM {table} WHERE id = :id FOR NO KEY UPDATE"),
+                  {"id": row_id})
+
+
+def _owner(s: Session, column, key_column, ident):
+    if not _an_id(ident):
+        return None
+    return s.scalar(select(column).where(key_column == ident))
+
+
+def patient(s: Session, patient_id: object, *, practitioners=()) -> None:
+    """Lock a patient (and the schedules of `practitioners`, staff ids) until commit."""
+    if not _postgresql(s):
+        return
+    _lock_rows(s, "patients", [patient_id])
+    _lock_rows(s, "staff", practitioners)
+
+
+def appointment(s: Session, appointment_id: object, *, practitioner: object = None) -> None:
+    """Lock an appointment's patient, then its practitioner's schedule (and, moving it to
+    another practitioner, that one's too)."""
+    if not _postgresql(s):
+        return
+    owner = _owner(s, Appointment.patient_id, Appointment.id, appointment_id)
+    if owner is None:
+        return
+    _lock_rows(s, "patients", [owner])
+    # Read once the patient is locked: no other desk can be moving it now.
+    staff_id = _owner(s, Appointment.staff_id, Appointment.id, appointment_id)
+    _lock_rows(s, "staff", [staff_id, practitioner])
+
+
+def package(s: Session, package_id: object) -> None:
+    """Lock the patient a package belongs to."""
+    if _postgresql(s):
+        patient(s, _owner(s, Package.patient_id, Package.id, package_id))
+
+
+def invoice(s: Session, invoice_id: object) -> None:
+    """Lock the patient an invoice is for."""
+    if _postgresql(s):
+        patient(s, _owner(s, Invoice.patient_id, Invoice.id, invoice_id))
+
+
+def payment(s: Session, payment_id: object) -> None:
+    """Lock the patient who made a payment."""
+    if _postgresql(s):
+        patient(s, _owner(s, Payment.patient_id, Payment.id, payment_id))
+
+
+def invoice_counter(s: Session) -> None:
+    """Lock the clinic's settings row before taking the next invoice number, and reload it:
+    two desks selling at once get consecutive numbers, never the same one, never a gap."""
+    if not _postgresql(s):
+        return
+    s.execute(select(ClinicSettings).where(ClinicSettings.id == 1).with_for_update()
+              .execution_options(populate_existing=True))
+
+
+def audit_chain(s: Session) -> None:
+    """Hold the audit chain until commit, before reading its last hash."""
+    if _postgresql(s):
+        s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_CHAIN})
