@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base
+from .base import Base, Int
 
 
 class AuditEntry(Base):
@@ -21,7 +21,7 @@ class AuditEntry(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
     action: Mapped[str] = mapped_column(String(50))
     entity: Mapped[str] = mapped_column(String(30))
-    entity_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    entity_id: Mapped[int | None] = mapped_column(Int, default=None)
     before: Mapped[str] = mapped_column(Text, default="")  # JSON
     after: Mapped[str] = mapped_column(Text, default="")  # JSON
     prev_hash: Mapped[str] = mapped_column(String(64), default="")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import MetaData, String
+from sqlalchemy import BigInteger, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -16,6 +16,22 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class _BigInt(TypeDecorator):
+    """PostgreSQL's BIGINT, read back as int even where the server widens it to numeric
+    (SUM of bigints is numeric there, and would come back as Decimal)."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        return value if value is None or type(value) is int else int(value)
+
+
+# SQLite's integers are 64-bit, PostgreSQL's INTEGER only 32: there every integer column
+# (ids, foreign keys, cents, counts) is a BIGINT, so both engines take the same numbers.
+Int = Integer().with_variant(_BigInt(), "postgresql")
 
 
 class DecimalText(TypeDecorator):
@@ -40,3 +56,4 @@ class DecimalText(TypeDecorator):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {int: Int}  # the ids and foreign keys typed only by Mapped[int]

@@ -9,26 +9,26 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String,
+from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Index, String,
                         Text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, DecimalText
+from .base import Base, DecimalText, Int
 
 
 class Invoice(Base):
     __tablename__ = "invoices"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[int] = mapped_column(Integer, unique=True)
+    number: Mapped[int] = mapped_column(Int, unique=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
     issued_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
     # Totals are kept with the lines, in the same transaction, so lists never re-add lines.
-    subtotal: Mapped[int] = mapped_column(Integer, default=0)
-    tax: Mapped[int] = mapped_column(Integer, default=0)
-    total: Mapped[int] = mapped_column(Integer, default=0)
+    subtotal: Mapped[int] = mapped_column(Int, default=0)
+    tax: Mapped[int] = mapped_column(Int, default=0)
+    total: Mapped[int] = mapped_column(Int, default=0)
     voided_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     voided_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
     void_reason: Mapped[str] = mapped_column(Text, default="")
@@ -47,16 +47,16 @@ class InvoiceLine(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"))
-    line_no: Mapped[int] = mapped_column(Integer)
+    line_no: Mapped[int] = mapped_column(Int)
     # package | treatment | patient_pays | no_show_fee | package_refund | item
     kind: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(String(200))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
-    quantity: Mapped[int] = mapped_column(Integer, default=1)
-    unit_price: Mapped[int] = mapped_column(Integer)  # cents, before tax
+    quantity: Mapped[int] = mapped_column(Int, default=1)
+    unit_price: Mapped[int] = mapped_column(Int)  # cents, before tax
     tax_rate: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal("0"))
-    tax: Mapped[int] = mapped_column(Integer, default=0)
-    total: Mapped[int] = mapped_column(Integer)  # quantity × unit_price + tax
+    tax: Mapped[int] = mapped_column(Int, default=0)
+    total: Mapped[int] = mapped_column(Int)  # quantity × unit_price + tax
     package_id: Mapped[int | None] = mapped_column(ForeignKey("packages.id"), default=None)
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"),
                                                        default=None)
@@ -78,7 +78,7 @@ class Payment(Base):
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
     received_at: Mapped[datetime] = mapped_column(DateTime)
     method: Mapped[str] = mapped_column(String(20))
-    amount: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(Int)
     reference: Mapped[str] = mapped_column(String(100), default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
 
@@ -97,7 +97,7 @@ class PaymentApplication(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"))
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"))
-    amount: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(Int)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
     reason: Mapped[str] = mapped_column(String(30), default="payment")
@@ -117,7 +117,7 @@ class PaymentRefund(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"))
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
-    amount: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(Int)
     method: Mapped[str] = mapped_column(String(20))
     refunded_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, DecimalText
+from .base import Base, DecimalText, Int
 
 
 class TreatmentType(Base):
@@ -16,8 +16,8 @@ class TreatmentType(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    duration_min: Mapped[int] = mapped_column(Integer)
-    price: Mapped[int] = mapped_column(Integer)  # cents, the standard price (R15)
+    duration_min: Mapped[int] = mapped_column(Int)
+    price: Mapped[int] = mapped_column(Int)  # cents, the standard price (R15)
     tax_rate: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal("0"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -31,8 +31,8 @@ class PackageTemplate(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    price: Mapped[int] = mapped_column(Integer)  # cents, before tax
-    uses: Mapped[int] = mapped_column(Integer)
+    price: Mapped[int] = mapped_column(Int)  # cents, before tax
+    uses: Mapped[int] = mapped_column(Int)
     tax_rate: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal("0"))
     validity: Mapped[str | None] = mapped_column(String(10), default=None)  # "6m", "90d", "1y"
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -55,6 +55,6 @@ class EligibleItem(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("package_templates.id"), index=True)
     treatment_type_id: Mapped[int] = mapped_column(ForeignKey("treatment_types.id"))
-    patient_pays: Mapped[int] = mapped_column(Integer, default=0)  # cents
+    patient_pays: Mapped[int] = mapped_column(Int, default=0)  # cents
 
     template: Mapped[PackageTemplate] = relationship(back_populates="eligible")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, DecimalText
+from .base import Base, DecimalText, Int
 
 
 class Package(Base):
@@ -22,9 +22,9 @@ class Package(Base):
     template_id: Mapped[int] = mapped_column(ForeignKey("package_templates.id"))
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"))
     name: Mapped[str] = mapped_column(String(100))
-    price: Mapped[int] = mapped_column(Integer)  # cents, before tax
+    price: Mapped[int] = mapped_column(Int)  # cents, before tax
     tax_rate: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal("0"))
-    uses_total: Mapped[int] = mapped_column(Integer)
+    uses_total: Mapped[int] = mapped_column(Int)
     purchased_on: Mapped[date] = mapped_column(Date)
     expires_on: Mapped[date | None] = mapped_column(Date, default=None)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
@@ -50,7 +50,7 @@ class PackageCoverage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     package_id: Mapped[int] = mapped_column(ForeignKey("packages.id"), index=True)
     treatment_type_id: Mapped[int] = mapped_column(ForeignKey("treatment_types.id"))
-    patient_pays: Mapped[int] = mapped_column(Integer, default=0)
+    patient_pays: Mapped[int] = mapped_column(Int, default=0)
 
 
 class Redemption(Base):
@@ -63,7 +63,7 @@ class Redemption(Base):
     appointment_id: Mapped[int] = mapped_column(ForeignKey("appointments.id"))
     redeemed_on: Mapped[date] = mapped_column(Date)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"))
-    patient_pays: Mapped[int] = mapped_column(Integer, default=0)
+    patient_pays: Mapped[int] = mapped_column(Int, default=0)
     reason: Mapped[str] = mapped_column(String(10), default="arrived")  # arrived | no_show
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
@@ -77,7 +77,8 @@ class Redemption(Base):
         # Live (not voided) uses of a package in date order, as one covering index: "use n
         # of N" (R3) counts a short range of it, and redeemed counts never touch the table.
         Index("ix_redemptions_live", "package_id", "redeemed_on",
-              sqlite_where=text("voided_at IS NULL")),
+              sqlite_where=text("voided_at IS NULL"),
+              postgresql_where=text("voided_at IS NULL")),
     )
 
 
@@ -88,9 +89,9 @@ class PackageRefund(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     package_id: Mapped[int] = mapped_column(ForeignKey("packages.id"), index=True)
-    amount: Mapped[int] = mapped_column(Integer)
-    suggested: Mapped[int] = mapped_column(Integer)
-    uses_remaining: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(Int)
+    suggested: Mapped[int] = mapped_column(Int)
+    uses_remaining: Mapped[int] = mapped_column(Int)
     invoice_line_id: Mapped[int | None] = mapped_column(ForeignKey("invoice_lines.id"),
                                                         default=None)
     refunded_at: Mapped[datetime] = mapped_column(DateTime)

@@ -11,6 +11,7 @@ from .base import Base
 
 # Byte order ("C") on PostgreSQL too, so prefix ranges on the keys match SQLite's.
 _KEY = String(200).with_variant(String(200, collation="C"), "postgresql")
+_DIGITS = String(50).with_variant(String(50, collation="C"), "postgresql")
 
 
 class Patient(Base):
@@ -21,7 +22,7 @@ class Patient(Base):
     last_name: Mapped[str] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(50), default=None)
     # Digits only, so "(416) 555-0101" is found by typing 416555.
-    phone_digits: Mapped[str | None] = mapped_column(String(50), default=None)
+    phone_digits: Mapped[str | None] = mapped_column(_DIGITS, default=None)
     email: Mapped[str | None] = mapped_column(String(200), default=None)
     # Search keys: casefolded without accents, so "emilie" finds "Émilie" on any engine, and
     # prefix ranges on them use plain indexes.

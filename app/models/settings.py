@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Integer, String, Text
+from sqlalchemy import Boolean, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, DecimalText
+from .base import Base, DecimalText, Int
 
 
 class ClinicSettings(Base):
@@ -27,7 +27,7 @@ class ClinicSettings(Base):
     paper: Mapped[str] = mapped_column(String(10), default="letter")
     default_tax_rate: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal("0"))
     # Gapless invoice numbering: taken and incremented inside the sale's own transaction.
-    next_invoice_number: Mapped[int] = mapped_column(Integer, default=1)
+    next_invoice_number: Mapped[int] = mapped_column(Int, default=1)
     setup_complete: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -36,6 +36,6 @@ class NoShowFee(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    amount: Mapped[int] = mapped_column(Integer)  # cents
+    amount: Mapped[int] = mapped_column(Int)  # cents
     tax_rate: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal("0"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

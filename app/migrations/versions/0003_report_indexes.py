@@ -25,12 +25,12 @@ def upgrade() -> None:
         batch_op.create_index('ix_packages_expires_on', ['expires_on'], unique=False)
 
     with op.batch_alter_table('redemptions', schema=None) as batch_op:
-        batch_op.create_index('ix_redemptions_live', ['package_id', 'redeemed_on'], unique=False, sqlite_where=sa.text('voided_at IS NULL'))
+        batch_op.create_index('ix_redemptions_live', ['package_id', 'redeemed_on'], unique=False, sqlite_where=sa.text('voided_at IS NULL'), postgresql_where=sa.text('voided_at IS NULL'))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('redemptions', schema=None) as batch_op:
-        batch_op.drop_index('ix_redemptions_live', sqlite_where=sa.text('voided_at IS NULL'))
+        batch_op.drop_index('ix_redemptions_live', sqlite_where=sa.text('voided_at IS NULL'), postgresql_where=sa.text('voided_at IS NULL'))
 
     with op.batch_alter_table('packages', schema=None) as batch_op:
         batch_op.drop_index('ix_packages_expires_on')
