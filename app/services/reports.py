@@ -36,7 +36,8 @@ from datetime import date, datetime, timedelta
 from sys import intern
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from sqlalchemy import and_, case, func, literal, null, or_, select, tuple_, union_all
+from sqlalchemy import (BigInteger, and_, case, cast, func, literal, null, or_, select, tuple_,
+                        union_all)
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
@@ -321,6 +322,13 @@ def _patient_name():
     return (Patient.first_name + " " + Patient.last_name).label("patient_name")
 
 
+def _sum(expr):
+    """SUM as a whole number on every engine (0 when there are no rows). PostgreSQL sums
+    bigints (counts, sums of sums) as numeric, which the raw rows would hand over as
+    Decimal; the cast keeps them ints, and is a no-op on SQLite's integers."""
+    return cast(func.coalesce(func.sum(expr), 0), BigInteger)
+
+
 def _use_value(price, uses, use_number):
     """Per-use value of use `use_number` (R3), exactly money.split_evenly(price, uses)."""
     return price // uses + case((use_number > uses - price % uses, 1), else_=0)
@@ -328,7 +336,9 @@ def _use_value(price, uses, use_number):
 
 def _value_of_first(price, uses, k):
     """Sum of the per-use values of uses 1..k (R3): k·(P//N) + max(0, k − (N − P%N))."""
-    return k * (price // uses) + func.max(0, k - (uses - price % uses))
+    extra = k - (uses - price % uses)
+    # max(0, extra), written as CASE: SQLite's two-argument max() is PostgreSQL's greatest().
+    return k * (price // uses) + case((extra > 0, extra), else_=0)
 
 
 def _use_number(r):
@@ -397,7 +407,7 @@ def _section_statement(spec: _Spec):
     branches = [select(literal(0).label("_level"), literal(1).label("_n"), *columns)]
     if spec.group_key is not None:
         groups = (select(base.c[spec.group_key].label("_key"), func.count().label("_n"),
-                         *[func.coalesce(func.sum(base.c[k]), 0).label(k) for k in spec.sums])
+                         *[_sum(base.c[k]).label(k) for k in spec.sums])
                   .where(*counted).group_by(base.c[spec.group_key])
                   .cte("groups").prefix_with("MATERIALIZED"))
         branches.append(select(
@@ -405,13 +415,13 @@ def _section_statement(spec: _Spec):
             *[groups.c[c.key] if c.key in spec.sums else
               groups.c._key if c.key == spec.group_key else null() for c in columns]))
         branches.append(select(
-            literal(2), func.coalesce(func.sum(groups.c._n), 0),
-            *[func.coalesce(func.sum(groups.c[c.key]), 0) if c.key in spec.sums else null()
+            literal(2), _sum(groups.c._n),
+            *[_sum(groups.c[c.key]) if c.key in spec.sums else null()
               for c in columns]))
     else:
         branches.append(select(
             literal(2), func.count(),
-            *[func.coalesce(func.sum(c), 0) if c.key in spec.sums else null() for c in columns])
+            *[_sum(c) if c.key in spec.sums else null() for c in columns])
             .where(*counted))
     return union_all(*branches)
 
@@ -425,9 +435,11 @@ def _fetch(s, statement) -> Iterator[list[tuple]]:
     back as ISO text; the row builders turn them into dates.
     """
     connection = s.connection()
-    # Reports read pages all over the file (patients, packages): a 32 MB page cache for this
-    # connection instead of SQLite's 2 MB default halves the cost of those lookups.
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{REPORT_CACHE_KIB}")
+    if connection.dialect.name == "sqlite":
+        # Reports read pages all over the file (patients, packages): a 32 MB page cache for
+        # this connection instead of SQLite's 2 MB default halves the cost of those lookups.
+        # (A PostgreSQL server has its own shared cache.)
+        connection.exec_driver_sql(f"PRAGMA cache_size = -{REPORT_CACHE_KIB}")
     result = connection.execute(statement)
     try:
         cursor = result.cursor
@@ -517,15 +529,15 @@ class ReportService(Service):
             (redeemed >= Package.uses_total, "used up"),
             (and_(Package.expires_on.is_not(None), Package.expires_on < today), "expired"),
             else_="active")
-        collected = (select(func.coalesce(func.sum(PaymentApplication.amount), 0))
+        collected = (select(_sum(PaymentApplication.amount))
                      .where(PaymentApplication.invoice_id == Package.invoice_id,
                             PaymentApplication.reason != "package_refund")
                      .scalar_subquery())
-        refunded = (select(func.coalesce(func.sum(PackageRefund.amount), 0))
+        refunded = (select(_sum(PackageRefund.amount))
                     .where(PackageRefund.package_id == Package.id).scalar_subquery())
         # "+ 0" keeps SQLite on the invoice's own lines (ix_invoice_lines_invoice: one or two)
         # rather than every line naming the package (one per use, all over the table).
-        tax = (select(func.coalesce(func.sum(InvoiceLine.tax), 0))
+        tax = (select(_sum(InvoiceLine.tax))
                .where(InvoiceLine.invoice_id == Package.invoice_id,
                       InvoiceLine.kind == "package", InvoiceLine.package_id + 0 == Package.id)
                .scalar_subquery())
@@ -769,7 +781,7 @@ class ReportService(Service):
             sales = sales.where(Package.staff_id == staff_id)
             flagged = flagged.where(Appointment.staff_id == staff_id)
         facts = union_all(sales, uses).subquery("facts")
-        per_staff = (select(facts.c.staff_id, *[func.sum(facts.c[k]).label(k) for k in measures])
+        per_staff = (select(facts.c.staff_id, *[_sum(facts.c[k]).label(k) for k in measures])
                      .group_by(facts.c.staff_id))
         with self._db.read() as s:
             self._filters(s, None, staff_id=staff_id)
