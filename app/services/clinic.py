@@ -23,6 +23,7 @@ class Clinic:
         from .backup import BackupService
         from .billing import BillingService
         from .catalog import CatalogService
+        from .changes import ChangeMarker
         from .packages import PackageService
         from .patients import PatientService
         from .printing import PrintingService
@@ -41,6 +42,7 @@ class Clinic:
         self.backup = BackupService(self)
         self.auth = AuthService(self)
         self.audit = AuditService(self)
+        self.changes_since = ChangeMarker(self).changes_since  # another desk changed something?
 
     @classmethod
     def open(cls, target: str | os.PathLike, clock: Callable[[], datetime] | None = None
