@@ -7,6 +7,9 @@
     clinicdesk backup PATH        copy the clinic file to PATH (safe while the desk is open)
     clinicdesk restore PATH       replace the clinic's data with a backup (a copy is kept)
     clinicdesk verify-audit       check the audit trail's hash chain; exit 1 if broken
+    clinicdesk --db-url URL       the clinic on a PostgreSQL server, shared by several desks
+    clinicdesk migrate-to URL     copy the clinic file (--db/--demo) into an empty server
+                                  database, checked against the file; nothing kept on mismatch
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--db", metavar="PATH", help="open this clinic file")
     where.add_argument("--demo", action="store_true", help="open the demo clinic")
+    where.add_argument("--db-url", metavar="URL", help="open the clinic on a PostgreSQL server")
     # For us, not for clinics: draw the window once into a PNG and exit.
     parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -31,14 +35,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     restore = commands.add_parser("restore", help="replace the clinic's data with a backup")
     restore.add_argument("path", metavar="PATH")
     commands.add_parser("verify-audit", help="check that the audit trail was not tampered with")
+    commands.add_parser("migrate-to", help="copy the clinic file into an empty PostgreSQL "
+                        "database").add_argument("url", metavar="URL")
     return parser.parse_args(argv)
 
 
 def run_command(args: argparse.Namespace) -> int:
     """The commands that need no window: for scripts, scheduled tasks and support."""
     from app.services import Clinic, ClinicError
+    from app.services import transfer
     from app.services.backup import integrity_problems
 
+    if args.db_url:
+        return transfer.server_command(args, err=lambda line: print(line, file=sys.stderr))
     path = clinic_path(args)
     if not path.exists():
         print(f"There is no clinic file at {path}.", file=sys.stderr)
@@ -53,6 +62,9 @@ def run_command(args: argparse.Namespace) -> int:
             elif args.command == "restore":
                 safety = clinic.backup.restore(args.path)
                 print(f"Restored from {args.path}; the data it replaced is kept in {safety}")
+            elif args.command == "migrate-to":
+                return transfer.command_line(clinic, args.url,
+                                             err=lambda line: print(line, file=sys.stderr))
             else:
                 check = clinic.audit.verify()
                 if not check.ok:
@@ -81,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.services import Clinic
+    from app.services.transfer import hidden
     from app.ui import crash, msgbox, style
     from app.ui.dialogs.first_run import FirstRunDialog
     from app.ui.main_window import MainWindow
@@ -89,11 +102,12 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("ClinicDesk")
     style.apply(app)
     path = clinic_path(args)
-    if not _sound_or_recovered(path):
+    if not args.db_url and not _sound_or_recovered(path):
         return 1
     try:
-        clinic = Clinic.open(path)
+        clinic = Clinic.open(args.db_url or path)
     except Exception as error:  # noqa: BLE001 - any failure here is "cannot open this file"
+        path = hidden(args.db_url) if args.db_url else path
         msgbox.show(None, "ClinicDesk", f"ClinicDesk could not open the clinic file\n{path}\n\n"
                     f"{error}", icon=msgbox.Icon.Critical)
         return 1
