@@ -196,7 +196,11 @@ def _signed_in_at_start(window, clinic, args: argparse.Namespace) -> bool:
 
 
 def _demo_pins(clinic) -> dict[int, str]:
-    from app.services import demo
+    import importlib
+
+    # import_module goes through sys.modules, as `from app.services.demo import seed_demo` in
+    # _seed_demo does, so both read the same module (a test's stand-in included).
+    demo = importlib.import_module("app.services.demo")
     pins = {entry[0]: entry[3] for entry in getattr(demo, "STAFF", ())}
     return {member.id: pins[member.name] for member in clinic.auth.can_sign_in()
             if member.name in pins}

@@ -10,10 +10,10 @@ from app.ui import startup_checks
 def test_a_sound_file_is_checked_and_backed_up_for_the_day(qtbot, clinic, shown):
     window = QWidget()
     qtbot.addWidget(window)
+    checked = []
     relay = startup_checks.start(window, clinic)
-    with qtbot.waitSignal(relay.checked, timeout=10_000) as checked:
-        pass
-    assert checked.args[0] == []
+    relay.checked.connect(lambda problems, _advice: checked.append(problems))
+    qtbot.waitUntil(lambda: checked == [[]], timeout=10_000)
     qtbot.waitUntil(lambda: any(b.path.name.endswith("-daily.db")
                                 for b in clinic.backup.list()), timeout=10_000)
     assert shown.boxes == []
@@ -25,10 +25,8 @@ def test_damage_found_later_says_how_to_restore(qtbot, clinic, shown, monkeypatc
                         lambda path: ["row 12 missing from index ix_invoices_patient"])
     window = QWidget()
     qtbot.addWidget(window)
-    relay = startup_checks.start(window, clinic)
-    with qtbot.waitSignal(relay.checked, timeout=10_000):
-        pass
-    qtbot.waitUntil(lambda: bool(shown.boxes), timeout=5_000)
+    startup_checks.start(window, clinic)
+    qtbot.waitUntil(lambda: bool(shown.boxes), timeout=10_000)
     title, text = shown.boxes[0]
     assert title == "The clinic file is damaged"
     assert "row 12 missing" in text and backup.name in text

@@ -80,7 +80,7 @@ def shop(clinic, catalog):
 @pytest.fixture
 def refunded(clinic, catalog, clock):
     """10 Massages sold for $800 and paid by debit, two used, then refunded: the suggested
-    $640 becomes credit and is handed back to the debit card by Chloe at the desk."""
+    $640 becomes credit and is handed back to the debit card by Ana, the manager."""
     patient = catalog["patient"]
     sale = clinic.billing.sell_package(patient, catalog["ten_massages"])
     payment = clinic.billing.receive_payment(patient, "800.00", "debit",
@@ -91,7 +91,7 @@ def refunded(clinic, catalog, clock):
         assert clinic.schedule.appointment(appointment).package_id == sale.package_id
         clinic.schedule.arrive(appointment)
     clock.set(datetime(2026, 3, 10, 14, 30))
-    clinic.current_staff_id = catalog["desk"]
+    clinic.current_staff_id = catalog["ana"]  # refunds need a manager
     amount = clinic.packages.suggested_refund(sale.package_id)
     assert amount == 64000
     result = clinic.packages.refund(sale.package_id, amount)
@@ -323,7 +323,7 @@ def test_r31_r27_refund_receipt(clinic, refunded, tmp_path, paper):
     for expected in ("Harbour Physio", "123456789 RT0001",
                      f"REFUND RECEIPT #{refunded['refund']}", "Mar 10, 2026", "Maria Lopez",
                      "$640.00", "Debit", "Mar 2, 2026", "$800.00", "10 Massages",
-                     "Moving to Toronto", "Chloe Desk"):
+                     "Moving to Toronto", "Ana Silva"):
         assert expected in text, expected
 
 
