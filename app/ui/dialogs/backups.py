@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import (QCoreApplication, QObject, QRunnable, QStandardPaths, Qt,
-                            QThreadPool, Signal, Slot)
+from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QProgressBar,
                                QPushButton, QVBoxLayout, QWidget)
 
@@ -20,21 +19,12 @@ from app.services.backup import BackupFile
 from app.services.errors import ClinicError
 
 from .. import msgbox
+from ..workers import worker_pool  # the one worker (ARCHITECTURE 4)
 from ..models.base import RowsModel
 from ..tables import make_table, selected_row
 
 # the worker ---------------------------------------------------------------------------------
 
-_pool: QThreadPool | None = None
-
-
-def worker_pool() -> QThreadPool:
-    """One worker: backups, restores and chain checks run one after the other."""
-    global _pool
-    if _pool is None:
-        _pool = QThreadPool(QCoreApplication.instance())
-        _pool.setMaxThreadCount(1)
-    return _pool
 
 
 class _Signals(QObject):

@@ -9,8 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import (QCoreApplication, QObject, QRunnable, QStandardPaths, QThreadPool,
-                            QUrl, Signal)
+from PySide6.QtCore import QObject, QRunnable, QStandardPaths, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QLabel, QProgressBar, QVBoxLayout, QWidget)
@@ -20,6 +19,7 @@ from app.services.errors import ClinicError
 from app.services.pdf import PAPER_NAMES, PAPERS
 
 from .. import crash, msgbox
+from ..workers import worker_pool  # the one worker (ARCHITECTURE 4)
 from ..formats import Formats
 from ..forms import beside
 from ..models.billing import STATUS_NAMES
@@ -60,16 +60,6 @@ class PdfJob(QRunnable):
             self.signals.done.emit(str(path))
 
 
-_pool: QThreadPool | None = None
-
-
-def worker_pool() -> QThreadPool:
-    """One worker for documents: PDFs are written one after the other."""
-    global _pool
-    if _pool is None:
-        _pool = QThreadPool(QCoreApplication.instance())
-        _pool.setMaxThreadCount(1)
-    return _pool
 
 
 class PrintDialog(QDialog):
