@@ -1,10 +1,8 @@
 """Every test gets a fresh clinic and a fixed clock it can move.
 
 The clinic is a new SQLite file, or, with CLINICDESK_TEST_DATABASE_URL set to a PostgreSQL
-server (`bash .ci/postgres COMMAND` starts a throwaway one and sets it), a new database on
-that server: the schema is migrated once into a template database at the start of the
-session, and each test gets `CREATE DATABASE ... TEMPLATE` of it (tens of milliseconds),
-dropped after the test. Tests that are about SQLite files themselves (backups, file
+server (`bash .ci/postgres COMMAND` starts a throwaway one and sets it), a database on that
+server migrated once for the session and emptied before every test (PostgresDatabases). Tests that are about SQLite files themselves (backups, file
 migrations, crash torture, PRAGMAs, the commands on files) are marked `sqlite_only` and
 skipped there; so are tests that never use the `clinic` fixture, which ran on SQLite
 already and would only run on SQLite again.
@@ -72,23 +70,43 @@ def pytest_collection_modifyitems(config, items):
 
 
 class PostgresDatabases:
-    """Fresh databases on a PostgreSQL server, each a copy of one migrated template."""
+    """Databases for the tests on a PostgreSQL server.
+
+    One working database, migrated once for the session; before each test it is emptied:
+    connections a previous test left open are closed, every row is deleted (children first)
+    and every id sequence starts again at 1, all in one round trip (~15 ms). That is a fresh
+    clinic as far as anything in ClinicDesk can tell, and a tenth of the cost of
+    `CREATE DATABASE ... TEMPLATE` per test (110-350 ms each on the 2-core CI machine under
+    load: two to four minutes of a PostgreSQL pass). `create(empty=True)` still makes a
+    separate database with nothing in it, for the tests that need no schema at all.
+    """
 
     def __init__(self, server_url: str):
         from sqlalchemy import create_engine
         from sqlalchemy.engine import make_url
         from sqlalchemy.pool import NullPool
 
+        from app.models import Base
+
         self.server = make_url(server_url)
         self.admin = create_engine(self.server, isolation_level="AUTOCOMMIT",
                                    poolclass=NullPool)
         self.prefix = f"clinicdesk_test_{os.getpid()}"
-        self.template = f"{self.prefix}_template"
+        self.working = f"{self.prefix}_clinic"
         self._numbers = itertools.count(1)
-        self._sql(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
-        self._sql(f'CREATE DATABASE "{self.template}"')
-        template = Clinic.open(self.url(self.template))
-        template.close()
+        self._sql(f'DROP DATABASE IF EXISTS "{self.working}" WITH (FORCE)')
+        self._sql(f'CREATE DATABASE "{self.working}"')
+        Clinic.open(self.url(self.working)).close()
+        tables = [t.name for t in Base.metadata.sorted_tables]
+        self._empty_sql = ";\n".join([
+            "SET LOCAL lock_timeout = '10s'",
+            "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            *[f'DELETE FROM "{name}"' for name in reversed(tables)],
+            "SELECT " + ", ".join(f"setval(pg_get_serial_sequence('{name}', 'id'), 1, false)"
+                                  for name in tables),
+        ])
+        self._working_engine = create_engine(self.url(self.working), poolclass=NullPool)
 
     def _sql(self, statement: str) -> None:
         with self.admin.connect() as conn:
@@ -97,18 +115,26 @@ class PostgresDatabases:
     def url(self, name: str) -> str:
         return self.server.set(database=name).render_as_string(hide_password=False)
 
+    def fresh(self) -> str:
+        """The working database, emptied for the next test; its URL."""
+        with self._working_engine.begin() as conn:
+            conn.exec_driver_sql(self._empty_sql)
+        return self.url(self.working)
+
     def create(self, *, empty: bool = False) -> str:
-        """A new database: a copy of the migrated template, or `empty` (no tables at all)."""
+        """A separate database: `empty` (no tables at all), or migrated."""
         name = f"{self.prefix}_{next(self._numbers)}"
-        template = "template0" if empty else self.template
-        self._sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        self._sql(f'CREATE DATABASE "{name}"')
+        if not empty:
+            Clinic.open(self.url(name)).close()
         return name
 
     def drop(self, name: str) -> None:
         self._sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def close(self) -> None:
-        self.drop(self.template)
+        self._working_engine.dispose()
+        self.drop(self.working)
         self.admin.dispose()
 
 
@@ -123,14 +149,12 @@ def postgres_databases():
 
 @pytest.fixture
 def clinic_target(request, tmp_path):
-    """Where the test's clinic lives: a new SQLite file, or a new PostgreSQL database URL."""
+    """Where the test's clinic lives: a new SQLite file, or the emptied PostgreSQL
+    database's URL."""
     if TEST_DATABASE_URL is None:
         yield tmp_path / "clinic.db"
         return
-    databases = request.getfixturevalue("postgres_databases")
-    name = databases.create()
-    yield databases.url(name)
-    databases.drop(name)
+    yield request.getfixturevalue("postgres_databases").fresh()
 
 
 class FakeClock:
