@@ -256,6 +256,7 @@ class BillingService(Service):
             raise ValidationError("appointment_ids", "Choose the appointments whose "
                                                      "compensation to unassign.")
         with self._db.write() as s:
+            locks.appointments(s, appointment_ids)
             for appointment_id in appointment_ids:
                 appointment = v.get(s, Appointment, appointment_id, "appointment")
                 if appointment.status != "booked":

@@ -67,6 +67,7 @@ WRITES = {
     "undo_arrival": lambda c, w: c.schedule.undo_arrival(w["arrived"]),
     "set_expiry": lambda c, w: c.packages.set_expiry(w["package"], date(2027, 1, 31)),
     "package_refund": lambda c, w: c.packages.refund(w["package"], 0),
+    "unassign_compensation": lambda c, w: c.billing.unassign_compensation([w["covered"]]),
 }
 
 
