@@ -22,9 +22,13 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def database_url(target: str | os.PathLike) -> str:
-    """A plain path becomes a SQLite URL; a URL is taken as is."""
+    """A plain path becomes a SQLite URL; a URL is taken as is, except that a PostgreSQL URL
+    without a driver (postgresql://, postgres://) gets the one ClinicDesk ships: psycopg."""
     text = os.fspath(target)
     if "://" in text:
+        scheme, rest = text.split("://", 1)
+        if scheme in ("postgresql", "postgres"):
+            return f"postgresql+psycopg://{rest}"
         return text
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 

@@ -243,3 +243,13 @@ def test_the_migrate_to_command(busy_file, tmp_path, empty_database, capsys):
 def test_urls_are_printed_without_their_password():
     shown = transfer.hidden("postgresql+psycopg://desk:s3cret@server/clinic")
     assert "s3cret" not in shown and "desk" in shown and "server/clinic" in shown
+
+
+def test_a_postgresql_url_without_a_driver_uses_psycopg():
+    from app.services.db import database_url
+    assert database_url("postgresql://desk@server/clinic") == \
+        "postgresql+psycopg://desk@server/clinic"
+    assert database_url("postgres://desk@server/clinic") == \
+        "postgresql+psycopg://desk@server/clinic"
+    assert database_url("postgresql+psycopg://desk@server/clinic") == \
+        "postgresql+psycopg://desk@server/clinic"
