@@ -117,7 +117,7 @@ def migrate(engine: Engine, *, now: datetime | None = None) -> Path | None:
     """Bring the database to head. Returns the backup taken first, if the file had data."""
     head = head_revision()
     current = current_revision(engine)
-    if current == head:
+    if current == head and engine.url.get_backend_name() != "postgresql":
         return None
     backup = None
     db_path = engine.url.database
@@ -129,13 +129,25 @@ def migrate(engine: Engine, *, now: datetime | None = None) -> Path | None:
                                                     f"{path.suffix or '.db'}"))
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            # Several desks may open a new server database at once: one migrates, the
-            # others wait for it here, then find it at head.
+            # Several desks may open a new server database at once: one migrates (and
+            # writes the settings row), the others wait for it here, then find it done.
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
-            if MigrationContext.configure(conn).get_current_revision() == head:
-                return None
+            if MigrationContext.configure(conn).get_current_revision() != head:
+                command.upgrade(_alembic_config(conn), "head")
+            _settings_row(conn)
+            return None
         command.upgrade(_alembic_config(conn), "head")
     return backup
+
+
+def _settings_row(conn) -> None:
+    """The clinic's settings row, created if missing (as Clinic.open would, a moment later,
+    but inside the lock: two desks must not both create it)."""
+    from .settings import load_settings
+
+    with Session(bind=conn) as session:
+        load_settings(session)
+        session.flush()
 
 
 class Database:
