@@ -199,6 +199,9 @@ def migrate_to(source, target_url: str, *, batch: int = BATCH_ROWS,
                     transaction.rollback()
                     raise
                 transaction.commit()
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("ANALYZE")  # the planner's statistics, now, not later
+                conn.commit()
             return report
     finally:
         engine.dispose()
