@@ -24,6 +24,8 @@ class ClinicSettings(Base):
     tax_name: Mapped[str] = mapped_column(String(30), default="Tax")
     currency: Mapped[str] = mapped_column(String(3), default="CAD")
     locale: Mapped[str] = mapped_column(String(10), default="en_CA")
+    # The language the desk reads (app.i18n), apart from the locale money and dates follow.
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
     paper: Mapped[str] = mapped_column(String(10), default="letter")
     default_tax_rate: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal("0"))
     # Gapless invoice numbering: taken and incremented inside the sale's own transaction.

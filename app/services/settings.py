@@ -9,6 +9,7 @@ from babel import Locale, UnknownLocaleError, localedata
 from babel.numbers import get_currency_name
 from sqlalchemy import select
 
+from ..i18n import LANGUAGES
 from ..models import ClinicSettings, NoShowFee
 from . import validation as v
 from .audit import snapshot
@@ -32,6 +33,7 @@ class SettingsView:
     paper: str
     default_tax_rate: Decimal
     setup_complete: bool
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class SettingsService(Service):
             row = s.get(ClinicSettings, 1) or ClinicSettings(
                 id=1, name="", address="", phone="", email="", tax_number="", tax_name="Tax",
                 currency="CAD", locale="en_CA", paper="letter", default_tax_rate=Decimal(0),
-                setup_complete=False)
+                setup_complete=False, language="en")
             return _view(row)
 
     def update(self, **changes) -> SettingsView:
@@ -78,6 +80,11 @@ class SettingsService(Service):
                 clean[key] = _currency(value)
             elif key == "locale":
                 clean[key] = _locale(value)
+            elif key == "language":
+                if value not in LANGUAGES:
+                    raise ValidationError("language", "The language must be English or "
+                                                      "French (Canada).")
+                clean[key] = value
             elif key == "paper":
                 if value not in PAPERS:
                     raise ValidationError("paper", "The paper size must be Letter, A4 or "
@@ -149,7 +156,7 @@ class SettingsService(Service):
 def _view(row: ClinicSettings) -> SettingsView:
     return SettingsView(row.name, row.address, row.phone, row.email, row.tax_number,
                         row.tax_name, row.currency, row.locale, row.paper,
-                        row.default_tax_rate, row.setup_complete)
+                        row.default_tax_rate, row.setup_complete, row.language or "en")
 
 
 def _currency(value: object) -> str:
