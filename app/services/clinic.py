@@ -24,6 +24,7 @@ class Clinic:
         from .billing import BillingService
         from .catalog import CatalogService
         from .changes import ChangeMarker
+        from .csv_transfer import CsvService
         from .packages import PackageService
         from .patients import PatientService
         from .printing import PrintingService
@@ -42,6 +43,7 @@ class Clinic:
         self.backup = BackupService(self)
         self.auth = AuthService(self)
         self.audit = AuditService(self)
+        self.csv = CsvService(self)
         self.changes_since = ChangeMarker(self).changes_since  # another desk changed something?
 
     @classmethod
