@@ -1,0 +1,413 @@
+"""File › Import Patients… / Import Treatment Types… from a CSV file (issue 8).
+
+The file is read and every row checked on the worker (clinic.csv.preview_import), then shown:
+each row's number, status, values and problem, rows with problems highlighted, and the counts.
+"Import N patients" writes the ready rows in one transaction (clinic.csv.import_rows), also
+on the worker. Cancel, at any moment, leaves the clinic as it was: before the import nothing
+has been written, and during it the transaction is rolled back.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import (QObject, QSortFilterProxyModel, QStandardPaths, Qt, Signal,
+                            Slot)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog,
+                               QHBoxLayout, QLabel, QProgressBar, QPushButton, QTableView,
+                               QVBoxLayout, QWidget)
+
+from app.i18n import N_, _, ngettext
+from app.services import Clinic
+from app.services.csv_transfer import (DUPLICATE, ERROR, FIELD_LABELS, ImportPreview,
+                                       ImportResult, PreviewRow)
+from app.services.errors import ClinicError
+
+from .. import crash, msgbox
+from ..models.base import RowsModel
+from ..tables import make_table
+from ..workers import Task
+
+TITLES = {"patients": N_("Import Patients"), "treatment_types": N_("Import Treatment Types")}
+STATUS = {"ok": N_("Ready"), ERROR: N_("Problem"), DUPLICATE: N_("Skipped")}
+_ERROR_BACKGROUND = QColor("#fde2e1")
+_DUPLICATE_BACKGROUND = QColor("#eef0f3")
+
+
+class Progress(QObject):
+    """Carries (done, total) from the worker to the GUI thread (queued: made on the GUI
+    thread, emitted on the worker)."""
+
+    changed = Signal(int, int)
+
+    def report(self, done: int, total: int) -> None:
+        self.changed.emit(int(done), int(total))
+
+
+def choose_import_file(parent: QWidget | None, kind: str) -> str | None:
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    path, _chosen = QFileDialog.getOpenFileName(
+        parent, _(TITLES[kind]), folder,
+        _("CSV files") + " (*.csv *.txt *.tsv);;" + _("All files") + " (*)")
+    return path or None
+
+
+def show_failure(parent: QWidget, error: BaseException, title: str) -> None:
+    """A refusal or a disk problem, said calmly; anything else is a bug to report."""
+    if isinstance(error, ClinicError):
+        msgbox.refusal(parent, error, title)
+    elif isinstance(error, OSError):
+        msgbox.show(parent, title, _(
+            "The file could not be read or written ({reason}). Check that the folder exists, "
+            "is not read-only and the disk is not full, then try again. Nothing was changed.")
+            .format(reason=error.strerror or str(error)), icon=msgbox.Icon.Warning)
+    else:
+        crash.handle(type(error), error, error.__traceback__)
+
+
+class PreviewModel(RowsModel):
+    """One row of the file per line: Row, Status, the values, Problem."""
+
+    def __init__(self, kind: str, parent=None):
+        super().__init__(parent)
+        self.fields = [name for name, _label in FIELD_LABELS[kind]]
+        self._labels = [label for _name, label in FIELD_LABELS[kind]]
+        self.RIGHT = frozenset({0})
+
+    @property
+    def COLUMNS(self) -> tuple[str, ...]:  # noqa: N802 - RowsModel's name; translated when read
+        return (_("Row"), _("Status"), *[_(label) for label in self._labels], _("Problem"))
+
+    def display(self, row: PreviewRow, column: int) -> str:
+        if column == 0:
+            return str(row.number)
+        if column == 1:
+            return _(STATUS[row.status])
+        if column == len(self.fields) + 2:
+            return row.problem
+        return str(row.values.get(self.fields[column - 2], "") or "")
+
+    def sort_key(self, row: PreviewRow, column: int):
+        if column == 0:
+            return row.number
+        return self.display(row, column).casefold()
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        if index.isValid() and 0 <= index.row() < self.rowCount():
+            row = self.row_at(index.row())
+            if role == Qt.ItemDataRole.BackgroundRole:
+                if row.status == ERROR:
+                    return _ERROR_BACKGROUND
+                if row.status == DUPLICATE:
+                    return _DUPLICATE_BACKGROUND
+            if role == Qt.ItemDataRole.ToolTipRole and row.problem:
+                return row.problem
+        return super().data(index, role)
+
+
+class _OnlyProblems(QSortFilterProxyModel):
+    """With the box ticked, only the rows that will not be imported."""
+
+    only_problems = False
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802
+        if not self.only_problems:
+            return True
+        return self.sourceModel().row_at(source_row).status != "ok"
+
+
+class ImportDialog(QDialog):
+    #: Reading the file is over: the ImportPreview shown, or the exception refusing it.
+    previewed = Signal(object)
+    #: The import is over (the ImportResult), or refused (the exception).
+    import_over = Signal(object)
+
+    # Replaceable in tests: the file chooser.
+    choose_file = staticmethod(choose_import_file)
+
+    def __init__(self, clinic: Clinic, kind: str, path: str | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.clinic = clinic
+        self.kind = kind
+        self.path: str | None = None
+        self.preview: ImportPreview | None = None
+        self.result_value: ImportResult | None = None
+        self._task: Task | None = None
+        self._stop = threading.Event()
+        self._importing = False
+        self.setWindowTitle(_(TITLES[kind]))
+        self.setMinimumSize(820, 480)
+        self.setProperty("keepsLockAway", True)  # the idle lock waits for the import to end
+
+        self.file_label = QLabel()
+        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.file_label.setAccessibleName(_("File to import"))
+        self.choose_button = QPushButton(_("C&hoose Another File…"))
+        self.choose_button.setAccessibleName(_("Choose another file"))
+        self.choose_button.clicked.connect(self.choose_another)
+        top = QHBoxLayout()
+        top.addWidget(self.file_label, 1)
+        top.addWidget(self.choose_button)
+
+        self.counts = QLabel()
+        self.counts.setObjectName("heading")
+        self.counts.setAccessibleName(_("Rows in the file"))
+        font = self.counts.font()
+        font.setBold(True)
+        self.counts.setFont(font)
+        self.unknown = QLabel()
+        self.unknown.setWordWrap(True)
+        self.unknown.setAccessibleName(_("Columns not imported"))
+        self.only_problems = QCheckBox(_("&Show only rows that will not be imported"))
+        self.only_problems.setAccessibleName(_("Show only rows that will not be imported"))
+        self.only_problems.toggled.connect(self._filter)
+
+        self.model = PreviewModel(kind, self)
+        self.proxy = _OnlyProblems(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole + 1)
+        self.table: QTableView = make_table(self.proxy, self, stretch=self.model.columnCount() - 1)
+        self.table.setAccessibleName(_("Rows of the file"))
+        self.table.setWordWrap(False)
+
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setAccessibleName(_("Problem on the selected row"))
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setMinimumHeight(self.detail.fontMetrics().lineSpacing() * 2)
+        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
+        self.status = QLabel()
+        self.status.setAccessibleName(_("Import status"))
+        self.bar = QProgressBar()
+        self.bar.setAccessibleName(_("Progress"))
+        keep = self.bar.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)  # the dialog does not jump when the bar appears
+        self.bar.setSizePolicy(keep)
+        self.bar.hide()
+
+        self.buttons = QDialogButtonBox()
+        self.import_button = self.buttons.addButton(
+            _("&Import"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setText(_("Cancel"))
+        self.cancel_button.setAccessibleName(_("Cancel without importing"))
+        self.import_button.setEnabled(False)
+        self.import_button.setDefault(False)
+        self.import_button.setAutoDefault(False)
+        self.cancel_button.setAutoDefault(False)
+        self.import_button.clicked.connect(self.start_import)
+        self.cancel_button.clicked.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.unknown)
+        layout.addWidget(self.only_problems)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
+        layout.addWidget(self.status)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.buttons)
+        # Tab order: the file, the filter, the rows, then Import and Cancel.
+        QWidget.setTabOrder(self.choose_button, self.only_problems)
+        QWidget.setTabOrder(self.only_problems, self.table)
+        QWidget.setTabOrder(self.table, self.import_button)
+        QWidget.setTabOrder(self.import_button, self.cancel_button)
+
+        self._progress = Progress(self)
+        self._progress.changed.connect(self._show_progress)
+        self._update_import_button()
+        if path:
+            self.read(path)
+
+    # -- the file ---------------------------------------------------------------------------
+    @classmethod
+    def ask(cls, parent: QWidget | None, clinic: Clinic, kind: str) -> bool:
+        """Choose a file, preview it, import it: True if rows were imported."""
+        try:
+            clinic.csv.check_can_import(kind)
+        except ClinicError as error:
+            msgbox.refusal(parent, error, _("Not imported"))
+            return False
+        path = cls.choose_file(parent, kind)
+        if not path:
+            return False
+        dialog = cls(clinic, kind, path, parent=parent)
+        try:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            return bool(accepted and dialog.result_value and dialog.result_value.created)
+        finally:
+            dialog.deleteLater()
+
+    def choose_another(self) -> None:
+        if self._task is not None:
+            return
+        path = self.choose_file(self, self.kind)
+        if path:
+            self.read(path)
+
+    def read(self, path: str) -> None:
+        """Read and check the file on the worker; the preview appears when it is done."""
+        self.path = path
+        self.preview = None
+        self.model.set_rows([])
+        self.detail.setText("")
+        self.file_label.setText(_("File: {file}").format(file=Path(path).name))
+        self.file_label.setToolTip(str(path))
+        self.counts.setText("")
+        self.unknown.setText("")
+        self.status.setText(_("Reading {file}…").format(file=Path(path).name))
+        clinic, kind, stop, progress = self.clinic, self.kind, threading.Event(), self._progress
+        self._stop = stop
+        self._run(lambda: clinic.csv.preview_import(kind, path, progress=progress.report,
+                                                    cancelled=stop.is_set),
+                  self._previewed, self._preview_failed)
+
+    @Slot(object)
+    def _previewed(self, preview: ImportPreview | None) -> None:
+        self._over()
+        if preview is None:
+            return
+        self.preview = preview
+        self.model.set_rows(preview.rows)
+        self.table.resizeColumnsToContents()
+        self.counts.setText(self.summary())
+        if preview.unknown_columns:
+            self.unknown.setText(_("Columns not imported (not known to ClinicDesk): "
+                                   "{columns}").format(
+                                       columns=", ".join(preview.unknown_columns)))
+        self.status.setText("")
+        self._update_import_button()
+        first_problem = next((i for i, row in enumerate(preview.rows) if row.status == ERROR),
+                             0 if preview.rows else None)
+        if first_problem is not None:
+            self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(first_problem,
+                                                                                 0)))
+        self.previewed.emit(preview)
+
+    def summary(self) -> str:
+        return self.preview.summary() if self.preview is not None else ""
+
+    @Slot(object)
+    def _preview_failed(self, error: BaseException) -> None:
+        self._over()
+        self.status.setText(_("This file cannot be imported. Choose another file, or Cancel."))
+        show_failure(self, error, _("Not imported"))
+        self.previewed.emit(error)
+
+    # -- importing --------------------------------------------------------------------------
+    def start_import(self) -> None:
+        if self.preview is None or self.preview.ready == 0 or self._task is not None:
+            return
+        preview, clinic, stop, progress = self.preview, self.clinic, threading.Event(), \
+            self._progress
+        self._stop = stop
+        self._importing = True
+        self.status.setText(self._import_text(preview.ready, ongoing=True))
+        self._run(lambda: clinic.csv.import_rows(preview, progress=progress.report,
+                                                 cancelled=stop.is_set),
+                  self._imported, self._import_failed)
+
+    @Slot(object)
+    def _imported(self, result: ImportResult) -> None:
+        self._over()
+        self._importing = False
+        self.result_value = result
+        self.import_over.emit(result)
+        if result.cancelled:
+            super().reject()
+            return
+        text = self._import_text(result.created, ongoing=False)
+        if result.skipped:
+            text += " " + ngettext(
+                "{n} row was skipped: another desk added it while you were looking.",
+                "{n} rows were skipped: another desk added them while you were looking.",
+                result.skipped).format(n=result.skipped)
+        msgbox.information(self, _(TITLES[self.kind]), text)
+        self.accept()
+
+    @Slot(object)
+    def _import_failed(self, error: BaseException) -> None:
+        self._over()
+        self._importing = False
+        self.import_over.emit(error)
+        self.status.setText(_("Nothing was imported."))
+        show_failure(self, error, _("Not imported"))
+
+    def _import_text(self, n: int, *, ongoing: bool) -> str:
+        if self.kind == "patients":
+            if ongoing:
+                return ngettext("Importing {n} patient…", "Importing {n} patients…", n).format(n=n)
+            return ngettext("{n} patient imported.", "{n} patients imported.", n).format(n=n)
+        if ongoing:
+            return ngettext("Importing {n} treatment type…", "Importing {n} treatment types…",
+                            n).format(n=n)
+        return ngettext("{n} treatment type imported.", "{n} treatment types imported.",
+                        n).format(n=n)
+
+    def reject(self) -> None:
+        """Cancel: during the import, the transaction is rolled back and the dialog closes
+        when the worker says so; otherwise it closes at once. Nothing is written."""
+        if self._task is not None and self._importing:
+            self._stop.set()
+            self.cancel_button.setEnabled(False)
+            self.status.setText(_("Stopping: nothing will be imported…"))
+            return
+        if self._task is not None:
+            self._stop.set()
+            self._task.cancel()
+            self._task = None
+        super().reject()
+
+    # -- the worker -------------------------------------------------------------------------
+    def _run(self, work, done, failed) -> None:
+        task = Task(work, self)
+        task.finished.connect(done)
+        task.failed.connect(failed)
+        self._task = task
+        self.bar.setRange(0, 0)
+        self.bar.show()
+        self._update_import_button()
+        self.choose_button.setEnabled(False)
+        task.start()
+
+    def _over(self) -> None:
+        self._task = None
+        self.bar.hide()
+        self.cancel_button.setEnabled(True)
+        self.choose_button.setEnabled(True)
+        self._update_import_button()
+
+    @Slot(int, int)
+    def _show_progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.bar.setRange(0, total)
+            self.bar.setValue(min(done, total))
+
+    def _update_import_button(self) -> None:
+        n = self.preview.ready if self.preview is not None else 0
+        if self.kind == "patients":
+            text = ngettext("&Import {n} Patient", "&Import {n} Patients", n)
+        else:
+            text = ngettext("&Import {n} Treatment Type", "&Import {n} Treatment Types", n)
+        self.import_button.setText(text.format(n=n))
+        self.import_button.setAccessibleName(text.replace("&", "").format(n=n))
+        self.import_button.setEnabled(n > 0 and self._task is None)
+
+    @Slot()
+    def _show_detail(self, current, _previous=None) -> None:
+        source = self.proxy.mapToSource(current) if current.isValid() else current
+        if not source.isValid():
+            self.detail.setText("")
+            return
+        row = self.model.row_at(source.row())
+        self.detail.setText(_("Row {row}: {problem}").format(row=row.number,
+                                                             problem=row.problem)
+                            if row.problem else "")
+
+    def _filter(self, only: bool) -> None:
+        self.proxy.only_problems = only
+        self.proxy.invalidate()
