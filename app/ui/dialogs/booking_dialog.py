@@ -7,12 +7,13 @@ from datetime import datetime, time, timedelta
 
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QWidget
 
+from app.i18n import _
 from app.services import Clinic
 from app.services.errors import ClinicError
 
 from ..formats import Formats
 from ..forms import FormDialog, beside
-from ..schedule.fields import PatientPicker, TimeCombo, date_edit
+from ..schedule.fields import PatientPicker, TimeCombo, date_edit, name_buttons
 from ..schedule.package_choices import PackageChoices
 
 DEFAULT_START = time(9)
@@ -22,7 +23,7 @@ class BookingDialog(FormDialog):
     def __init__(self, clinic: Clinic, *, staff_id: int | None = None,
                  start: datetime | None = None, patient_id: int | None = None,
                  parent: QWidget | None = None):
-        super().__init__("Book Appointment", parent)
+        super().__init__(_("Book Appointment"), parent)
         self.clinic = clinic
         self._f = f = Formats(clinic)
         self.setMinimumWidth(560)
@@ -41,8 +42,9 @@ class BookingDialog(FormDialog):
         self.treatments = {t.id: t for t in clinic.catalog.treatment_types()}
         self.treatment = QComboBox()
         for t in self.treatments.values():
-            self.treatment.addItem(f"{t.name} — {f.money(t.price)}", t.id)
-        self.date = date_edit(start.date() if start else clinic.today())
+            self.treatment.addItem(_("{treatment} — {price}").format(
+                treatment=t.name, price=f.money(t.price)), t.id)
+        self.date = date_edit(start.date() if start else clinic.today(), f)
         self.time = TimeCombo(f)
         self.time.set_time(start.time() if start else DEFAULT_START)
         self.ends = QLabel()
@@ -54,18 +56,19 @@ class BookingDialog(FormDialog):
         self.price = QLabel()
         self.price.setObjectName("note")
 
-        self.form.addRow("&Patient:", self.patient)
-        self.form.addRow("P&ractitioner:", self.practitioner)
-        self.form.addRow("&Treatment:", self.treatment)
-        self.form.addRow("&Date:", self.date)
-        self.form.addRow("Start ti&me:", beside(self.time, self.ends))
-        self.form.addRow("N&otes:", self.notes)
+        self.form.addRow(_("&Patient:"), self.patient)
+        self.form.addRow(_("P&ractitioner:"), self.practitioner)
+        self.form.addRow(_("&Treatment:"), self.treatment)
+        self.form.addRow(_("&Date:"), self.date)
+        self.form.addRow(_("Start ti&me:"), beside(self.time, self.ends))
+        self.form.addRow(_("N&otes:"), self.notes)
+        self.time.setAccessibleName(_("Start time"))
         self.body.addWidget(self.packages)
         self.body.addWidget(self.price)
         if not self.treatments or not self.practitioner.count():
-            self.body.addWidget(QLabel("Add practitioners and treatment types in "
-                                       "File › Settings before booking."))
-        self.ok_button.setText("&Book")
+            self.body.addWidget(QLabel(_("Add practitioners and treatment types in "
+                                         "File › Settings before booking.")))
+        name_buttons(self, _("&Book"))
         self.fields = {"start": self.time, "notes": self.notes, "staff_id": self.practitioner,
                        "treatment_type_id": self.treatment, "patient_id": self.patient}
 
@@ -108,7 +111,7 @@ class BookingDialog(FormDialog):
         self.packages.set_packages(packages, pays)
         self.ok_button.setEnabled(patient is not None and treatment is not None
                                   and self.practitioner.count() > 0)
-        self.ok_button.setToolTip("" if patient is not None else "Choose a patient first.")
+        self.ok_button.setToolTip("" if patient is not None else _("Choose a patient first."))
         self._show_price()
 
     def _show_price(self) -> None:
@@ -118,10 +121,12 @@ class BookingDialog(FormDialog):
             self.price.setText("")
         elif package is not None:
             pays = self.clinic.schedule.patient_pays(package.id, treatment.id)
-            self.price.setText(f"Covered by \u201c{package.name}\u201d: the patient pays "
-                               f"{self._f.money(pays)} at arrival.")
+            self.price.setText(_("Covered by \u201c{package}\u201d: the patient pays {amount} "
+                                 "at arrival.").format(package=package.name,
+                                                       amount=self._f.money(pays)))
         else:
-            self.price.setText(f"Standard price: {self._f.money(treatment.price)} at arrival.")
+            self.price.setText(_("Standard price: {amount} at arrival.").format(
+                amount=self._f.money(treatment.price)))
 
     def _show_end(self, *_args) -> None:
         treatment = self.treatments.get(self.treatment.currentData())
@@ -129,4 +134,4 @@ class BookingDialog(FormDialog):
             self.ends.setText("")
             return
         end = self.start() + timedelta(minutes=treatment.duration_min)
-        self.ends.setText(f"until {self._f.time(end)}")
+        self.ends.setText(_("until {time}").format(time=self._f.time(end)))

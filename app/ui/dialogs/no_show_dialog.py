@@ -6,23 +6,27 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QButtonGroup, QLabel, QRadioButton, QVBoxLayout, QWidget
 
+from app.i18n import _
 from app.services import Clinic
 
 from ..formats import Formats
 from ..forms import FormDialog
+from ..schedule.fields import name_buttons
 
 NO_FEE = 0  # ids of real fees start at 1; -1 is Qt's "nothing checked"
 
 
 class NoShowDialog(FormDialog):
     def __init__(self, clinic: Clinic, appointment_id: int, parent: QWidget | None = None):
-        super().__init__("No Show", parent)
+        super().__init__(_("No Show"), parent)
         self.clinic = clinic
         self.appointment = a = clinic.schedule.appointment(appointment_id)
         f = Formats(clinic)
         self.setMinimumWidth(460)
-        intro = QLabel(f"{a.patient_name} did not come to {a.treatment_name} with "
-                       f"{a.staff_name} at {f.time(a.start)} on {f.date(a.start.date())}.")
+        intro = QLabel(_("{patient} did not come to {treatment} with {practitioner} at "
+                         "{time} on {date}.").format(
+            patient=a.patient_name, treatment=a.treatment_name, practitioner=a.staff_name,
+            time=f.time(a.start), date=f.date(a.start.date())))
         intro.setWordWrap(True)
         self.body.insertWidget(0, intro)
 
@@ -31,10 +35,11 @@ class NoShowDialog(FormDialog):
         self.fees = QButtonGroup(self)
         fee_box = QVBoxLayout()
         for fee in clinic.settings.no_show_fees():
-            button = QRadioButton(f"{fee.name}: {f.money(fee.amount)}")
+            button = QRadioButton(_("{fee}: {amount}").format(fee=fee.name,
+                                                                amount=f.money(fee.amount)))
             self.fees.addButton(button, fee.id)
             fee_box.addWidget(button)
-        no_fee = QRadioButton("No &fee")
+        no_fee = QRadioButton(_("No &fee"))
         self.fees.addButton(no_fee, NO_FEE)
         fee_box.addWidget(no_fee)
         # Nothing is pre-chosen: which fee, if any, is the desk's decision, made on purpose.
@@ -42,13 +47,17 @@ class NoShowDialog(FormDialog):
 
         if a.package_id is not None:
             pays = clinic.schedule.patient_pays(a.package_id, a.treatment_type_id)
-            amount = f" (patient pays {f.money(pays)})" if pays is not None else ""
-            self.cover = QRadioButton(f"&Cover with the package \u201c{a.package_name}\u201d"
-                                      f"{amount}")
-            self.cover.setToolTip("Uses one of the package's uses, exactly as if the patient "
-                                  "had arrived.")
-            self.release = QRadioButton("&Don't use the package; charge instead:")
-            self.release.setToolTip("The package keeps its use; the fee below is invoiced.")
+            if pays is not None:
+                cover = _("&Cover with the package \u201c{package}\u201d (patient pays "
+                          "{amount})").format(package=a.package_name, amount=f.money(pays))
+            else:
+                cover = _("&Cover with the package \u201c{package}\u201d").format(
+                    package=a.package_name)
+            self.cover = QRadioButton(cover)
+            self.cover.setToolTip(_("Uses one of the package's uses, exactly as if the "
+                                    "patient had arrived."))
+            self.release = QRadioButton(_("&Don't use the package; charge instead:"))
+            self.release.setToolTip(_("The package keeps its use; the fee below is invoiced."))
             choice = QButtonGroup(self)
             choice.addButton(self.cover)
             choice.addButton(self.release)
@@ -60,9 +69,14 @@ class NoShowDialog(FormDialog):
             self.release.toggled.connect(self._allow_ok)
             self._fees_enabled(False)
         else:
-            self.body.addWidget(QLabel("Charge a no-show fee?"))
+            self.body.addWidget(QLabel(_("Charge a no-show fee?")))
         self.body.addLayout(fee_box)
-        self.ok_button.setText("&Mark No Show")
+        # Tab goes down the dialog as it reads: the package choice, then the fees.
+        order = [button for button in (self.cover, self.release) if button is not None]
+        order += self.fees.buttons()
+        for first, second in zip(order, order[1:]):
+            QWidget.setTabOrder(first, second)
+        name_buttons(self, _("&Mark No Show"))
         self._allow_ok()
 
     @classmethod
@@ -86,7 +100,7 @@ class NoShowDialog(FormDialog):
     def _allow_ok(self, *_args) -> None:
         chosen = self.use_package() or self.fees.checkedId() != -1
         self.ok_button.setEnabled(chosen)
-        self.ok_button.setToolTip("" if chosen else "Choose a no-show fee, or No fee.")
+        self.ok_button.setToolTip("" if chosen else _("Choose a no-show fee, or No fee."))
 
     def _fees_enabled(self, on: bool) -> None:
         for button in self.fees.buttons():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.i18n import N_, _
 from app.services.schedule import STATUS_NAMES, AppointmentRow
 
 from ..formats import Formats
@@ -10,7 +11,8 @@ from .base import RowsModel
 
 class AppointmentsModel(RowsModel):
     TIME, PATIENT, PRACTITIONER, TREATMENT, STATUS, PACKAGE, BILLING = range(7)
-    COLUMNS = ("Time", "Patient", "Practitioner", "Treatment", "Status", "Package", "Billing")
+    COLUMNS = (N_("Time"), N_("Patient"), N_("Practitioner"), N_("Treatment"), N_("Status"),
+               N_("Package"), N_("Billing"))
 
     def __init__(self, formats: Formats, parent=None):
         super().__init__(parent)
@@ -26,11 +28,11 @@ class AppointmentsModel(RowsModel):
         if column == self.TREATMENT:
             return a.treatment_name
         if column == self.STATUS:
-            return STATUS_NAMES.get(a.status, a.status)
+            return status_name(a.status)
         if column == self.PACKAGE:
             return a.package_name or ""
         # The invoice's own number is not on the row; the richer schedule view will show it.
-        return "Invoiced" if a.invoice_id is not None else ""
+        return _("Invoiced") if a.invoice_id is not None else ""
 
     def sort_key(self, a: AppointmentRow, column: int):
         if column == self.TIME:
@@ -39,3 +41,8 @@ class AppointmentsModel(RowsModel):
 
     def dimmed(self, a: AppointmentRow) -> bool:
         return a.status == "cancelled"
+
+
+def status_name(status: str) -> str:
+    """An appointment's state in the desk's language ("booked" -> "Booked" / "Réservé")."""
+    return _(STATUS_NAMES.get(status, status))

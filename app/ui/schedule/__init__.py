@@ -9,4 +9,4 @@ def __getattr__(name: str):
     if name == "ScheduleTab":
         from .tab import ScheduleTab
         return ScheduleTab
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")  # i18n: not shown

@@ -5,24 +5,27 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from app.i18n import _
 from app.services import Clinic
 from app.services.packages import PackageSummary
 from app.services.schedule import AppointmentRow
 
 from ..formats import Formats
 from ..forms import FormDialog
+from .fields import name_buttons
 from .package_choices import PackageChoices
 
 
 class AddPackageDialog(FormDialog):
     def __init__(self, clinic: Clinic, appointment: AppointmentRow,
                  packages: list[PackageSummary], parent: QWidget | None = None):
-        super().__init__("Add Package", parent)
+        super().__init__(_("Add Package"), parent)
         self.clinic = clinic
         self.appointment = appointment
         f = Formats(clinic)
-        intro = QLabel(f"Cover {appointment.patient_name}'s {appointment.treatment_name} on "
-                       f"{f.date(appointment.start.date())} with:")
+        intro = QLabel(_("Cover {patient}'s {treatment} on {date} with:").format(
+            patient=appointment.patient_name, treatment=appointment.treatment_name,
+            date=f.date(appointment.start.date())))
         intro.setWordWrap(True)
         self.body.insertWidget(0, intro)
         self.choices = PackageChoices(f, optional=False)
@@ -30,7 +33,7 @@ class AddPackageDialog(FormDialog):
             p.id: clinic.schedule.patient_pays(p.id, appointment.treatment_type_id)
             for p in packages})
         self.body.addWidget(self.choices)
-        self.ok_button.setText("&Apply Package")
+        name_buttons(self, _("&Apply Package"))
 
     @classmethod
     def ask(cls, clinic: Clinic, appointment: AppointmentRow, packages: list[PackageSummary],

@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Si
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QToolTip, QWidget
 
+from app.i18n import _
 from app.services.schedule import AppointmentRow
 
 from ..formats import Formats
@@ -42,7 +43,7 @@ class DayGrid(QWidget):
         self._hover: tuple[int, datetime] | None = None
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAccessibleName("Day schedule")
+        self.setAccessibleName(_("Day schedule"))
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
     # what the grid shows
@@ -113,7 +114,8 @@ class DayGrid(QWidget):
             column = self.day_layout.index_of(self._hover[0])
             if column is not None:
                 painting.paint_hover(p, self.day_layout.slot_rect(column, self._hover[1]),
-                                     f"{self._f.time(self._hover[1])}  double-click to book")
+                                     _("{time}  double-click to book").format(
+                                         time=self._f.time(self._hover[1])))
         dragged = self._drag.row.id if self._drag is not None else None
         for block in self.day_layout.blocks:
             if block.row.id == dragged:
@@ -233,7 +235,7 @@ class DayGrid(QWidget):
 
     def _describe(self) -> None:
         block = self.day_layout.block_of(self.selected_id)
-        text = "No appointment selected." if block is None else " ".join(
+        text = _("No appointment selected.") if block is None else " ".join(
             painting.block_lines(block.row, self._f))
         self.setAccessibleDescription(text)
 

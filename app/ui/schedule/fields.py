@@ -3,11 +3,14 @@ and a patient found by typing."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QDateEdit, QWidget
+from babel import Locale, UnknownLocaleError
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QCompleter, QDateEdit, QDialogButtonBox, QWidget
 
+from app.i18n import _
 from app.services import Clinic
 from app.services.patients import PatientRow
 
@@ -42,12 +45,65 @@ class TimeCombo(QComboBox):
         return self.currentData()
 
 
-def date_edit(day: date) -> QDateEdit:
+def name_buttons(dialog, ok: str) -> None:
+    """A form dialog's OK says what it does; Cancel in the desk's language (Qt's own
+    button texts follow Qt's translations, which the desk doesn't load)."""
+    dialog.ok_button.setText(ok)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+
+
+def date_edit(day: date, formats: Formats) -> QDateEdit:
+    """A date with its weekday, the clinic's way ("Mon, Mar 2, 2026", "lun. 2 mars 2026")."""
     edit = QDateEdit()
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("ddd, MMM d, yyyy")
+    show_dates_like_the_clinic(edit, formats.locale, long=False)
     edit.setDate(QDate(day.year, day.month, day.day))
     return edit
+
+
+def show_dates_like_the_clinic(edit: QDateEdit, locale: str, *, long: bool) -> None:
+    """Month and weekday names, and their order, in the clinic's locale (R4).
+
+    long: "Monday, March 2, 2026" / "lundi 2 mars 2026"; else "Mon, Mar 2, 2026".
+    """
+    edit.setLocale(QLocale(locale))
+    edit.setDisplayFormat(qt_date_format(locale, long=long))
+
+
+def qt_date_format(locale: str, *, long: bool) -> str:
+    """Babel's (CLDR's) pattern for a date with its weekday, written the way Qt reads it."""
+    try:
+        skeletons = Locale.parse(locale).datetime_skeletons
+    except (UnknownLocaleError, ValueError, TypeError):
+        skeletons = {}
+    if long:
+        pattern = QLocale(locale).dateFormat(QLocale.FormatType.LongFormat)
+        if "dddd" in pattern:
+            return pattern
+    skeleton = skeletons.get("yMMMEd")
+    cldr = skeleton.pattern if skeleton is not None else "E, MMM d, y"
+    return _cldr_to_qt(cldr)
+
+
+def _cldr_to_qt(pattern: str) -> str:
+    out = []
+    for match in re.finditer(r"('(?:[^']|'')*')|(([A-Za-z])\3*)|(.)", pattern):
+        quoted, field, other = match.group(1), match.group(2), match.group(4)
+        if quoted:
+            out.append(quoted)
+        elif other is not None:
+            out.append(other)
+        elif field[0] in "yu":
+            out.append("yy" if len(field) == 2 else "yyyy")
+        elif field[0] in "Ec":
+            out.append("dddd" if len(field) == 4 else "ddd")
+        elif field[0] in "ML":
+            out.append(field if len(field) <= 4 else "MMM")
+        elif field[0] == "d":
+            out.append(field[:2])
+        else:
+            out.append("'" + field + "'")
+    return "".join(out)
 
 
 class PatientPicker(QComboBox):
@@ -61,7 +117,8 @@ class PatientPicker(QComboBox):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMinimumContentsLength(28)
-        self.lineEdit().setPlaceholderText("Type a name, phone number or email…")
+        self.lineEdit().setPlaceholderText(_("Type a name, phone number or email…"))
+        self.setAccessibleName(_("Patient"))
         self.lineEdit().setClearButtonEnabled(True)
         completer = QCompleter(self.model(), self)
         # The service already matched; the popup lists its answer as is.

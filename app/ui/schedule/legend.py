@@ -6,6 +6,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
+from app.i18n import _
+
 from .painting import legend_text, paint_swatch
 
 STATUSES = ("booked", "arrived", "no_show", "cancelled")
@@ -18,7 +20,7 @@ class Legend(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(6)
         entries = [(status, legend_text(status)) for status in STATUSES]
-        entries.append((None, "Covered by a package"))
+        entries.append((None, _("Covered by a package")))
         for status, text in entries:
             swatch = QLabel()
             swatch.setPixmap(_swatch(status))
@@ -27,7 +29,7 @@ class Legend(QWidget):
             row.addWidget(swatch)
             row.addWidget(label)
             row.addSpacing(10)
-        self.setAccessibleName("Legend")
+        self.setAccessibleName(_("Legend"))
         self.setAccessibleDescription(", ".join(text for _status, text in entries))
 
 

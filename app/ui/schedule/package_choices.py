@@ -7,6 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGroupBox, QLabel, QRadioButton,
                                QVBoxLayout, QWidget)
 
+from app.i18n import _, ngettext
 from app.services.packages import PackageSummary
 
 from ..formats import Formats
@@ -14,15 +15,17 @@ from ..formats import Formats
 
 def uses_left_text(package: PackageSummary) -> str:
     """What choosing it leaves: this visit takes one of the uses still available (R11)."""
-    return f"{package.uses_available - 1} of {package.uses_total} left after this"
+    left = package.uses_available - 1
+    return ngettext("{left} of {total} left after this", "{left} of {total} left after this",
+                    left).format(left=left, total=package.uses_total)
 
 
 def details_text(package: PackageSummary, pays: int | None, f: Formats) -> str:
-    expiry = (f"expires {f.date(package.expires_on)}" if package.expires_on is not None
-              else "no expiry")
+    expiry = (_("expires {date}").format(date=f.date(package.expires_on))
+              if package.expires_on is not None else _("no expiry"))
     parts = [uses_left_text(package), expiry]
     if pays is not None:
-        parts.append(f"patient pays {f.money(pays)}")
+        parts.append(_("patient pays {amount}").format(amount=f.money(pays)))
     return " · ".join(parts)
 
 
@@ -31,9 +34,9 @@ class PackageChoices(QGroupBox):
 
     def __init__(self, formats: Formats, parent: QWidget | None = None, *,
                  optional: bool = True):
-        super().__init__("Packages", parent)
+        super().__init__(_("Packages"), parent)
         self._f = formats
-        self.use = QCheckBox("&Use a package")
+        self.use = QCheckBox(_("&Use a package"))
         self.use.setChecked(True)
         self.use.setVisible(optional)
         self.use.toggled.connect(self._use_toggled)
@@ -57,8 +60,8 @@ class PackageChoices(QGroupBox):
         self.buttons, self._notes, self.packages = {}, [], list(packages)
         for package in packages:
             # Two packages can share a name; the purchase date tells them apart.
-            button = QRadioButton(f"{package.name}, bought "
-                                  f"{self._f.date(package.purchased_on)}")
+            button = QRadioButton(_("{package}, bought {date}").format(
+                package=package.name, date=self._f.date(package.purchased_on)))
             button.setAccessibleDescription(details_text(package, pays.get(package.id),
                                                          self._f))
             note = QLabel(details_text(package, pays.get(package.id), self._f))

@@ -10,9 +10,11 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
-from app.services.schedule import STATUS_NAMES, AppointmentRow
+from app.i18n import _
+from app.services.schedule import AppointmentRow
 
 from ..formats import Formats
+from ..models.appointments import status_name
 from .day_layout import GUTTER, SLOT_HEIGHT, SLOT_MINUTES, Block, DayLayout
 
 
@@ -153,7 +155,8 @@ def _badge(p: QPainter, rect: QRectF) -> None:
     font.setStrikeOut(False)
     p.setFont(font)
     p.setPen(QColor("white"))
-    p.drawText(rect, Qt.AlignmentFlag.AlignCenter, "P")
+    # The package badge's letter: P for Package (F for Forfait).
+    p.drawText(rect, Qt.AlignmentFlag.AlignCenter, _("P"))
 
 
 def _softer(colour: str) -> QColor:
@@ -181,17 +184,19 @@ def paint_swatch(p: QPainter, rect: QRectF, status: str | None) -> None:
 
 
 def legend_text(status: str) -> str:
-    return f"{LOOKS[status].mark}{STATUS_NAMES[status]}"
+    return f"{LOOKS[status].mark}{status_name(status)}"
 
 
 def tooltip(row: AppointmentRow, f: Formats) -> str:
     lines = [row.patient_name, row.treatment_name,
-             f"{f.time(row.start)} – {f.time(row.end)} with {row.staff_name}",
-             STATUS_NAMES.get(row.status, row.status)]
+             _("{start} – {end} with {practitioner}").format(
+                 start=f.time(row.start), end=f.time(row.end), practitioner=row.staff_name),
+             status_name(row.status)]
     if row.package_id is not None and row.status != "cancelled":
-        lines.append(f"Covered by the package \u201c{row.package_name}\u201d")
+        lines.append(_("Covered by the package \u201c{package}\u201d").format(
+            package=row.package_name))
     if row.status == "booked":
-        lines.append("Drag to move it; click to see its details.")
+        lines.append(_("Drag to move it; click to see its details."))
     # Rich text on purpose, with everything the desk typed escaped: a name is never markup.
     return "<p style='white-space:pre'>" + "<br>".join(map(html.escape, lines)) + "</p>"
 

@@ -9,18 +9,21 @@ from PySide6.QtWidgets import (QFormLayout, QFrame, QGridLayout, QGroupBox, QLab
                                QPushButton, QSizePolicy, QStackedLayout, QToolButton,
                                QVBoxLayout, QWidget)
 
+from app.i18n import _, ngettext
 from app.services import Clinic
 from app.services.errors import ClinicError
-from app.services.schedule import STATUS_NAMES, AppointmentRow
+from app.services.schedule import AppointmentRow
 
 from .. import msgbox
 from ..dialogs.no_show_dialog import NoShowDialog
 from ..dialogs.reschedule_dialog import RescheduleDialog
 from ..formats import Formats
+from ..models.appointments import status_name
+from ..models.billing import STATUS_NAMES as INVOICE_STATUS_NAMES
+from ..models.packages import STATUS_NAMES as PACKAGE_STATUS_NAMES
+from ..shortcuts import ARRIVE
 from .add_package_dialog import AddPackageDialog
 from .painting import LOOKS
-
-ARRIVE_KEY = "Ctrl+R"
 
 
 class AppointmentPanel(QFrame):
@@ -34,10 +37,10 @@ class AppointmentPanel(QFrame):
         self.appointment: AppointmentRow | None = None
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setMinimumWidth(300)
-        self.setAccessibleName("Appointment")
+        self.setAccessibleName(_("Appointment"))
 
-        self.hint = QLabel("Click an appointment to see it here.\n\nDouble-click an empty "
-                           "time to book one.")
+        self.hint = QLabel(_("Click an appointment to see it here.\n\nDouble-click an empty "
+                             "time to book one."))
         self.hint.setObjectName("emptyNote")
         self.hint.setWordWrap(True)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -50,34 +53,39 @@ class AppointmentPanel(QFrame):
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status = QLabel()
-        self.status.setAccessibleName("Status")
+        self.status.setAccessibleName(_("Status"))
         self.status.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.when, self.practitioner, self.treatment, self.notes = (QLabel() for _ in range(4))
         for label in (self.when, self.treatment, self.notes):
             label.setWordWrap(True)
         facts = QFormLayout()
         facts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        facts.addRow("Status:", self.status)
-        facts.addRow("When:", self.when)
-        facts.addRow("Practitioner:", self.practitioner)
-        facts.addRow("Treatment:", self.treatment)
-        facts.addRow("Notes:", self.notes)
+        facts.addRow(_("Status:"), self.status)
+        facts.addRow(_("When:"), self.when)
+        facts.addRow(_("Practitioner:"), self.practitioner)
+        facts.addRow(_("Treatment:"), self.treatment)
+        facts.addRow(_("Notes:"), self.notes)
         self._notes_row = facts
 
-        self.arrive_button = _button("&Arrive", f"Arrive the patient and bill the visit "
-                                     f"({ARRIVE_KEY})", self.arrive)
-        self.no_show_button = _button("N&o Show…", "The patient did not come: cover it with "
-                                      "their package, or charge a no-show fee", self.no_show)
-        self.reschedule_button = _button("Re&schedule…", "Move it to another day, time or "
-                                         "practitioner (or drag it on the grid)",
-                                         self.reschedule)
-        self.cancel_button = _button("&Cancel Appointment", "Cancel it; it stays on record "
-                                     "and frees any package use it held", self.cancel)
-        self.undo_arrival_button = _button("&Undo Arrival", "Back to booked: its invoice is "
-                                           "voided and any package use given back",
+        self.arrive_button = _button(
+            _("&Arrive"), _("Arrive the patient and bill the visit ({key})").format(
+                key=key_text(ARRIVE)), self.arrive)
+        self.no_show_button = _button(_("N&o Show…"), _("The patient did not come: cover it "
+                                                        "with their package, or charge a "
+                                                        "no-show fee"), self.no_show)
+        self.reschedule_button = _button(_("Re&schedule…"), _("Move it to another day, time "
+                                                              "or practitioner (or drag it "
+                                                              "on the grid)"), self.reschedule)
+        self.cancel_button = _button(_("&Cancel Appointment"), _("Cancel it; it stays on "
+                                                                 "record and frees any package "
+                                                                 "use it held"), self.cancel)
+        self.undo_arrival_button = _button(_("&Undo Arrival"), _("Back to booked: its invoice "
+                                                                 "is voided and any package "
+                                                                 "use given back"),
                                            self.undo_arrival)
-        self.undo_no_show_button = _button("&Undo No Show", "Back to booked, exactly as "
-                                           "before the no-show (R18)", self.undo_no_show)
+        self.undo_no_show_button = _button(_("&Undo No Show"), _("Back to booked, exactly as "
+                                                                 "before the no-show"),
+                                           self.undo_no_show)
         actions = QGridLayout()
         actions.addWidget(self.arrive_button, 0, 0)
         actions.addWidget(self.no_show_button, 0, 1)
@@ -100,32 +108,36 @@ class AppointmentPanel(QFrame):
         self.stack = QStackedLayout(self)
         self.stack.addWidget(self.hint)
         self.stack.addWidget(details)
-        self._arrive_shortcut = QShortcut(QKeySequence(ARRIVE_KEY), self)
-        self._arrive_shortcut.activated.connect(self._arrive_by_key)
+        self._arrive_shortcut = QShortcut(QKeySequence(ARRIVE), self)
+        self._arrive_shortcut.activated.connect(self.arrive_selected)
         self.show_appointment(None)
 
     def _billing_box(self) -> QGroupBox:
-        box = QGroupBox("Billing Info")
+        box = QGroupBox(_("Billing Info"))
         self.package = QLabel()
         self.package.setWordWrap(True)
-        self.package.setAccessibleName("Package")
+        self.package.setAccessibleName(_("Package"))
         self.invoice = QLabel()
         self.invoice.setWordWrap(True)
-        self.invoice.setAccessibleName("Invoice")
-        self.add_package_button = _button("Add Pac&kage…", "Cover this appointment with one of "
-                                          "the patient's packages", self.add_package)
-        self.remove_package_button = _button("Re&move Package", "Bill the standard price "
-                                             "instead (only until the appointment is "
-                                             "arrived)", self.remove_package)
-        self.payment_button = _button("Receive Pa&yment…", "Take payment for this invoice",
+        self.invoice.setAccessibleName(_("Invoice"))
+        self.add_package_button = _button(_("Add Pac&kage…"), _("Cover this appointment with "
+                                                                "one of the patient's "
+                                                                "packages"), self.add_package)
+        self.remove_package_button = _button(_("Re&move Package"), _("Bill the standard price "
+                                                                     "instead (only until the "
+                                                                     "appointment is "
+                                                                     "arrived)"),
+                                             self.remove_package)
+        self.payment_button = _button(_("Receive Pa&yment…"), _("Take payment for this "
+                                                                 "invoice"),
                                       self.receive_payment)
         self.add_items = QToolButton()
-        self.add_items.setText("Add &Items")
-        self.add_items.setToolTip("Sell something to this patient from the appointment")
+        self.add_items.setText(_("Add &Items"))
+        self.add_items.setToolTip(_("Sell something to this patient from the appointment"))
         self.add_items.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.add_items.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         menu = QMenu(self.add_items)
-        self.sell_package_action = menu.addAction("Sell a &Package…", self.sell_package)
+        self.sell_package_action = menu.addAction(_("Sell a &Package…"), self.sell_package)
         self.add_items.setMenu(menu)
         layout = QGridLayout(box)
         layout.addWidget(self.package, 0, 0, 1, 2)
@@ -150,11 +162,12 @@ class AppointmentPanel(QFrame):
         f = self._f
         self.title.setText(a.patient_name)
         look = LOOKS[a.status]
-        self.status.setText(f"{look.mark}{STATUS_NAMES[a.status]}")
+        self.status.setText(f"{look.mark}{status_name(a.status)}")
         self.status.setStyleSheet(f"QLabel {{ background: {look.fill}; color: {look.text}; "
                                   f"border: 1px solid {look.edge}; border-radius: 3px; "
                                   f"padding: 1px 6px; font-weight: 600; }}")
-        self.when.setText(f"{f.date(a.start.date())}, {f.time(a.start)} – {f.time(a.end)}")
+        self.when.setText(_("{date}, {start} – {end}").format(
+            date=f.date(a.start.date()), start=f.time(a.start), end=f.time(a.end)))
         self.practitioner.setText(a.staff_name)
         self.treatment.setText(a.treatment_name)
         self.notes.setText(a.notes)
@@ -174,36 +187,43 @@ class AppointmentPanel(QFrame):
         billable = a.status in ("booked", "arrived")
         if a.status == "cancelled":
             # A cancelled visit holds no use, whatever package it had (R11).
-            self.package.setText("Cancelled: nothing to bill.")
+            self.package.setText(_("Cancelled: nothing to bill."))
         elif a.package_id is not None:
             p = self.clinic.packages.summary(a.package_id)
             pays = self.clinic.schedule.patient_pays(a.package_id, a.treatment_type_id)
-            lines = [f"Package: \u201c{p.name}\u201d",
-                     f"{p.uses_remaining} of {p.uses_total} uses left"
-                     + (f" · {p.uses_booked} booked" if p.uses_booked else ""),
-                     (f"Expires {f.date(p.expires_on)}" if p.expires_on else "No expiry")
-                     + (f" · {p.status}" if p.status != "active" else "")]
+            uses = [ngettext("{left} of {total} use left", "{left} of {total} uses left",
+                             p.uses_total).format(left=p.uses_remaining, total=p.uses_total)]
+            if p.uses_booked:
+                uses.append(ngettext("{n} booked", "{n} booked", p.uses_booked).format(
+                    n=p.uses_booked))
+            expiry = [_("Expires {date}").format(date=f.date(p.expires_on)) if p.expires_on
+                      else _("No expiry")]
+            if p.status != "active":
+                expiry.append(_(PACKAGE_STATUS_NAMES.get(p.status, p.status)).lower())
+            lines = [_("Package: \u201c{package}\u201d").format(package=p.name),
+                     " · ".join(uses), " · ".join(expiry)]
             if pays is not None:
-                lines.append(f"Patient pays {f.money(pays)}")
+                lines.append(_("Patient pays {amount}").format(amount=f.money(pays)))
             self.package.setText("\n".join(lines))
         elif a.status == "no_show":
-            self.package.setText("No package used.")
+            self.package.setText(_("No package used."))
         else:
             price = self.clinic.catalog.treatment_type(a.treatment_type_id).price
-            self.package.setText(f"Standard price: {f.money(price)}")
+            self.package.setText(_("Standard price: {amount}").format(amount=f.money(price)))
         self.add_package_button.setVisible(billable and a.package_id is None)
         self.remove_package_button.setVisible(billable and a.package_id is not None)
         owing = False
         if a.invoice_id is not None:
             invoice = self.clinic.billing.invoice(a.invoice_id)
             owing = invoice.balance > 0 and invoice.voided_at is None
-            state = (f"Balance {f.money(invoice.balance)}" if owing
-                     else invoice.status.capitalize())
-            self.invoice.setText(f"Invoice #{invoice.number}: {f.money(invoice.total)} · "
-                                 f"{state}")
+            state = (_("Balance {amount}").format(amount=f.money(invoice.balance)) if owing
+                     else _(INVOICE_STATUS_NAMES.get(invoice.status,
+                                                     invoice.status.capitalize())))
+            self.invoice.setText(_("Invoice #{number}: {total} · {state}").format(
+                number=invoice.number, total=f.money(invoice.total), state=state))
         else:
-            self.invoice.setText("Not billed yet: arrival bills it."
-                                 if a.status == "booked" else "No invoice.")
+            self.invoice.setText(_("Not billed yet: arrival bills it.")
+                                 if a.status == "booked" else _("No invoice."))
         self.payment_button.setVisible(owing)
 
     # what the desk does
@@ -212,7 +232,7 @@ class AppointmentPanel(QFrame):
         try:
             invoice_id = self.clinic.schedule.arrive(a.id)
         except ClinicError as error:
-            msgbox.refusal(self, error, "Not arrived")
+            msgbox.refusal(self, error, _("Not arrived"))
             return
         self.changed.emit(a.id)
         # R14/R15: a visit fully covered (Patient Pays 0) is paid; anything owed is collected.
@@ -224,14 +244,17 @@ class AppointmentPanel(QFrame):
             self.changed.emit(self.appointment.id)
 
     def undo_no_show(self) -> None:
-        self._undo("Undo No Show", "Put this appointment back to booked? Its no-show invoice "
-                   "is voided (anything paid on it becomes the patient's credit) and its "
-                   "package, if it had one, is applied again.", self.clinic.schedule.undo_no_show)
+        self._undo(_("Undo No Show"), _("Put this appointment back to booked? Its no-show "
+                                        "invoice is voided (anything paid on it becomes the "
+                                        "patient's credit) and its package, if it had one, "
+                                        "is applied again."),
+                   self.clinic.schedule.undo_no_show)
 
     def undo_arrival(self) -> None:
-        self._undo("Undo Arrival", "Put this appointment back to booked? Its invoice is "
-                   "voided (anything paid on it becomes the patient's credit) and any package "
-                   "use is given back.", self.clinic.schedule.undo_arrival)
+        self._undo(_("Undo Arrival"), _("Put this appointment back to booked? Its invoice is "
+                                        "voided (anything paid on it becomes the patient's "
+                                        "credit) and any package use is given back."),
+                   self.clinic.schedule.undo_arrival)
 
     def _undo(self, title: str, question: str, undo) -> None:
         a = self.appointment
@@ -240,7 +263,7 @@ class AppointmentPanel(QFrame):
         try:
             warnings = undo(a.id)
         except ClinicError as error:
-            msgbox.refusal(self, error, "Not undone")
+            msgbox.refusal(self, error, _("Not undone"))
             return
         self.changed.emit(a.id)
         if warnings:
@@ -253,15 +276,16 @@ class AppointmentPanel(QFrame):
 
     def cancel(self) -> None:
         a = self.appointment
-        if not msgbox.confirm(self, "Cancel Appointment",
-                              f"Cancel {a.patient_name}'s {a.treatment_name} at "
-                              f"{self._f.time(a.start)} on {self._f.date(a.start.date())}? It "
-                              "stays on record as cancelled."):
+        question = _("Cancel {patient}'s {treatment} at {time} on {date}? It stays on record "
+                     "as cancelled.").format(patient=a.patient_name, treatment=a.treatment_name,
+                                             time=self._f.time(a.start),
+                                             date=self._f.date(a.start.date()))
+        if not msgbox.confirm(self, _("Cancel Appointment"), question):
             return
         try:
             self.clinic.schedule.cancel(a.id)
         except ClinicError as error:
-            msgbox.refusal(self, error, "Not cancelled")
+            msgbox.refusal(self, error, _("Not cancelled"))
             return
         self.changed.emit(a.id)
 
@@ -271,13 +295,14 @@ class AppointmentPanel(QFrame):
             packages = self.clinic.schedule.eligible_packages(
                 a.patient_id, a.treatment_type_id, a.start.date(), excluding=a.id)
         except ClinicError as error:
-            msgbox.refusal(self, error, "No package added")
+            msgbox.refusal(self, error, _("No package added"))
             return
         if not packages:
-            msgbox.information(self, "Add Package",
-                               f"{a.patient_name} has no package with a use left that covers "
-                               f"{a.treatment_name} on {self._f.date(a.start.date())}. Sell "
-                               "one with Add Items › Sell a Package.")
+            msgbox.information(self, _("Add Package"), _(
+                "{patient} has no package with a use left that covers {treatment} on {date}. "
+                "Sell one with Add Items › Sell a Package.").format(
+                    patient=a.patient_name, treatment=a.treatment_name,
+                    date=self._f.date(a.start.date())))
             return
         if AddPackageDialog.ask(self.clinic, a, packages, parent=self) is not None:
             self.changed.emit(a.id)
@@ -286,7 +311,7 @@ class AppointmentPanel(QFrame):
         try:
             self.clinic.schedule.remove_package(self.appointment.id)
         except ClinicError as error:
-            msgbox.refusal(self, error, "Package not removed")
+            msgbox.refusal(self, error, _("Package not removed"))
             return
         self.changed.emit(self.appointment.id)
 
@@ -307,9 +332,16 @@ class AppointmentPanel(QFrame):
                                     parent=self) is not None:
             self.changed.emit(self.appointment.id)
 
-    def _arrive_by_key(self) -> None:
-        if self.arrive_button.isVisible() and self.arrive_button.isEnabled():
-            self.arrive_button.click()
+    def arrive_selected(self) -> None:
+        """Arrive the appointment shown, as its Arrive button does; nothing when none is shown
+        or it is not booked (Ctrl+R, and the main window's menu)."""
+        if self.appointment is not None and self.appointment.status == "booked":
+            self.arrive()
+
+
+def key_text(key: str) -> str:
+    """A shortcut as this platform writes it ("Ctrl+R"; "⌘R" on a Mac)."""
+    return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
 
 
 def _button(text: str, tip: str, slot) -> QPushButton:

@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDateEdit, QHBoxLayout, QLabel, QPushButton, QSplitter,
                                QStackedLayout, QVBoxLayout, QWidget)
 
+from app.i18n import _
 from app.services import Clinic
 from app.services.errors import ClinicError
 
@@ -17,51 +18,56 @@ from .. import msgbox
 from ..dialogs.booking_dialog import BookingDialog
 from ..formats import Formats
 from ..models.appointments import AppointmentsModel
+from ..shortcuts import BOOK, NEXT_DAY, PREVIOUS_DAY, TODAY
 from ..tables import make_table, select_id, selected_row
 from .day_layout import SCROLL_HOUR, SLOT_MINUTES, Column
 from .day_view import DayView
+from .fields import show_dates_like_the_clinic
 from .legend import Legend
-from .panel import AppointmentPanel
-
-KEYS = {"previous": "Alt+Left", "next": "Alt+Right", "today": "Alt+Home", "book": "Ctrl+N"}
+from .panel import AppointmentPanel, key_text
 
 
 class ScheduleTab(QWidget):
     def __init__(self, clinic: Clinic, parent: QWidget | None = None):
         super().__init__(parent)
         self.clinic = clinic
-        formats = Formats(clinic)
+        self._formats = formats = Formats(clinic)
         self.model = AppointmentsModel(formats, self)
 
-        self.previous_button = _button("◀ &Previous day", KEYS["previous"],
-                                       lambda: self._move(-1))
-        self.today_button = _button("&Today", KEYS["today"], lambda: self.go_to(clinic.today()))
-        self.next_button = _button("&Next day ▶", KEYS["next"], lambda: self._move(1))
+        self.previous_button = _button(_("◀ &Previous day"),
+                                       _("Previous day ({key})").format(
+                                           key=key_text(PREVIOUS_DAY)), self.previous_day)
+        self.today_button = _button(_("&Today"), _("Today ({key})").format(
+            key=key_text(TODAY)), self.today)
+        self.next_button = _button(_("&Next day ▶"), _("Next day ({key})").format(
+            key=key_text(NEXT_DAY)), self.next_day)
         self.date_edit = QDateEdit()
         self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("dddd, MMMM d, yyyy")
+        self._locale = ""
+        self._follow_the_clinic_locale()
         self.date_edit.setMinimumWidth(260)
-        self.date_edit.setAccessibleName("Day shown")
+        self.date_edit.setAccessibleName(_("Day shown"))
         self.date_edit.setDate(_qdate(clinic.today()))
         self.date_edit.dateChanged.connect(self._day_changed)
-        date_label = QLabel("&Day:")
+        date_label = QLabel(_("&Day:"))
         date_label.setBuddy(self.date_edit)
-        self.book_button = _button("&Book…", KEYS["book"], lambda: self.book())
-        self.book_button.setToolTip(f"Book an appointment ({KEYS['book']}); or double-click "
-                                    "an empty time on the grid")
+        self.book_button = _button(_("&Book…"), _("Book an appointment ({key}); or "
+                                                  "double-click an empty time on the "
+                                                  "grid").format(key=key_text(BOOK)),
+                                   lambda: self.book())
 
         self.view = DayView(formats)
         self.grid = self.view.grid
         # The same day as a table: what a screen reader can read, and a plain list to scan.
         self.table = make_table(self.model, self, stretch=AppointmentsModel.PACKAGE,
                                 sortable=False)
-        self.table.setAccessibleName("Day's appointments")
-        self.list_button = QPushButton("&List")
+        self.table.setAccessibleName(_("Day's appointments"))
+        self.list_button = QPushButton(_("&List"))
         self.list_button.setCheckable(True)
-        self.list_button.setToolTip("Show the day as a list instead of a grid")
+        self.list_button.setToolTip(_("Show the day as a list instead of a grid"))
         self.list_button.toggled.connect(self._show_view)
         self.panel = AppointmentPanel(clinic)
-        self.empty = QLabel("No practitioners yet: add them in File › Settings › Staff.")
+        self.empty = QLabel(_("No practitioners yet: add them in File › Settings › Staff."))
         self.empty.setObjectName("emptyNote")
         self.stack = QStackedLayout()
         self.stack.addWidget(self.view)
@@ -86,9 +92,10 @@ class ScheduleTab(QWidget):
         self.grid.move_requested.connect(self.move)
         self.panel.changed.connect(lambda _id: self.refresh())
         self.panel.moved.connect(self._moved)
-        for name, button in (("previous", self.previous_button), ("next", self.next_button),
-                             ("today", self.today_button), ("book", self.book_button)):
-            QShortcut(QKeySequence(KEYS[name]), self, button.click)
+        # Keys of this tab: they fire while the Schedule is the tab shown.
+        for key, button in ((PREVIOUS_DAY, self.previous_button), (NEXT_DAY, self.next_button),
+                            (TODAY, self.today_button), (BOOK, self.book_button)):
+            QShortcut(QKeySequence(key), self, button.click)
         # The red line for "now" creeps down through the day.
         self.clock = QTimer(self)
         self.clock.setInterval(60_000)
@@ -105,7 +112,7 @@ class ScheduleTab(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.list_button)
         bar.addWidget(self.book_button)
-        hint = QLabel("Double-click an empty time to book · drag a visit to move it")
+        hint = QLabel(_("Double-click an empty time to book · drag a visit to move it"))
         hint.setObjectName("note")
         foot = QHBoxLayout()
         foot.addWidget(Legend())
@@ -122,10 +129,25 @@ class ScheduleTab(QWidget):
     def go_to(self, day: date) -> None:
         self.date_edit.setDate(_qdate(day))  # dateChanged refreshes
 
+    def previous_day(self) -> None:
+        self._move(-1)
+
+    def next_day(self) -> None:
+        self._move(1)
+
+    def today(self) -> None:
+        self.go_to(self.clinic.today())
+
+    def arrive_selected(self) -> None:
+        """Arrive the selected appointment, as its panel's Arrive button does; nothing when
+        no booked appointment is selected."""
+        self.panel.arrive_selected()
+
     def select(self, appointment_id: int | None) -> None:
         self.grid.select(appointment_id)
 
     def refresh(self) -> None:
+        self._follow_the_clinic_locale()
         day = self.day()
         rows = self.clinic.schedule.day(day)
         self.model.set_rows(rows)
@@ -149,13 +171,23 @@ class ScheduleTab(QWidget):
         try:
             self.clinic.schedule.reschedule(appointment_id, start, staff_id=staff_id)
         except ClinicError as error:
-            msgbox.refusal(self, error, "Not moved")
+            msgbox.refusal(self, error, _("Not moved"))
             self.refresh()
             return
         self.refresh()
         self.select(appointment_id)
 
     # helpers
+    def _follow_the_clinic_locale(self) -> None:
+        """The day's name in the clinic's locale ("Monday, March 2, 2026", "lundi 2 mars
+        2026"); again after Settings changed it."""
+        locale = self._formats.locale
+        if locale != self._locale:
+            self._locale = locale
+            self.date_edit.blockSignals(True)
+            show_dates_like_the_clinic(self.date_edit, locale, long=True)
+            self.date_edit.blockSignals(False)
+
     def _show_view(self, *_args) -> None:
         if not self.grid.day_layout.columns:
             self.stack.setCurrentWidget(self.empty)
@@ -213,10 +245,10 @@ class ScheduleTab(QWidget):
         return datetime.combine(self.day(), time(9))
 
 
-def _button(text: str, key: str, slot) -> QPushButton:
+def _button(text: str, tip: str, slot) -> QPushButton:
     button = QPushButton(text)
-    button.setToolTip(f"{text.replace('&', '').strip(' ◀▶…')} ({key})")
-    button.clicked.connect(slot)
+    button.setToolTip(tip)
+    button.clicked.connect(lambda: slot())
     return button
 
 
