@@ -80,13 +80,16 @@ def test_enter_in_the_search_goes_to_the_first_match(qtbot, clinic, catalog):
     assert tab.table.hasFocus()
 
 
-def test_ctrl_f_goes_back_to_the_search(qtbot, clinic, catalog):
+def test_focus_search_goes_back_to_the_search(qtbot, clinic, catalog):
+    # Ctrl+F is the main window's (Search Patient, from any tab); it calls focus_search.
     tab = make_tab(qtbot, clinic)
     with qtbot.waitActive(tab):
         tab.activateWindow()
+    qtbot.keyClicks(tab.search, "lopez")
     tab.table.setFocus()
-    qtbot.keyClick(tab.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    tab.focus_search()
     assert tab.search.hasFocus()
+    assert tab.search.selectedText() == "lopez", "typing replaces the last search"
 
 
 def test_editing_the_patient_updates_the_header(qtbot, clinic, catalog, drive):

@@ -7,6 +7,7 @@ from datetime import date
 from PySide6.QtCore import QDate, QLocale
 from PySide6.QtWidgets import QCheckBox, QDateEdit, QLabel, QWidget
 
+from app.i18n import _
 from app.services import Clinic
 from app.services.packages import PackageSummary
 
@@ -16,15 +17,15 @@ from ..forms import FormDialog, beside
 
 class ExpiryDialog(FormDialog):
     def __init__(self, clinic: Clinic, package: PackageSummary, parent: QWidget | None = None):
-        super().__init__("Change Expiry", parent)
+        super().__init__(_("Change Expiry"), parent)
         self.clinic = clinic
         self.package = package
         formats = Formats(clinic)
         self.setMinimumWidth(420)
 
-        intro = QLabel(f"\u201c{package.name}\u201d, purchased "
-                       f"{formats.date(package.purchased_on)}. It can cover appointments up "
-                       "to the end of its expiry day.")
+        intro = QLabel(_("\u201c{package}\u201d, purchased {date}. It can cover appointments "
+                         "up to the end of its expiry day.").format(
+                             package=package.name, date=formats.date(package.purchased_on)))
         intro.setWordWrap(True)
         self.body.insertWidget(0, intro)
 
@@ -36,14 +37,16 @@ class ExpiryDialog(FormDialog):
         self.expires_on.setDisplayFormat(locale.dateFormat(QLocale.FormatType.LongFormat))
         # No minimum: a date the package cannot take is the service's to refuse, with why.
         self.expires_on.setDate(QDate(package.expires_on or clinic.today()))
-        self.expires_on.setAccessibleName("Expiry date")
-        self.no_expiry = QCheckBox("&No expiry")
-        self.no_expiry.setToolTip("The package can be used for as long as it has uses left.")
+        self.expires_on.setAccessibleName(_("Expiry date"))
+        self.no_expiry = QCheckBox(_("&No expiry"))
+        self.no_expiry.setToolTip(_("The package can be used for as long as it has uses left."))
         self.no_expiry.toggled.connect(self.expires_on.setDisabled)
         self.no_expiry.setChecked(package.expires_on is None)
         self.expires_on.setDisabled(package.expires_on is None)
-        self.form.addRow("&Expires on:", beside(self.expires_on, self.no_expiry))
-        self.ok_button.setText("Save Expiry")
+        expires_label = QLabel(_("&Expires on:"))
+        expires_label.setBuddy(self.expires_on)
+        self.form.addRow(expires_label, beside(self.expires_on, self.no_expiry))
+        self.ok_button.setText(_("Save Expiry"))
         self.fields = {"expires_on": self.expires_on}
 
     def chosen(self) -> date | None:

@@ -8,9 +8,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
                                QLabel, QPushButton, QVBoxLayout, QWidget)
 
+from app.i18n import N_, _, ngettext
 from app.services import Clinic
 
 from ..formats import Formats
+from ..models.billing import status_name as invoice_status_name
 from ..models.packages import (STATUS_NAMES, HeldAppointmentsModel, RedemptionsModel,
                                SalePaymentsModel)
 from ..tables import make_table
@@ -18,7 +20,8 @@ from .expiry_dialog import ExpiryDialog
 from .refund_dialog import RefundPackageDialog
 
 #: A package in these states takes no more changes; the service refuses them anyway.
-_CLOSED = ("refunded", "void")
+_CLOSED = {"refunded": N_("This package was refunded."),
+           "void": N_("This package was voided.")}
 
 
 class PackagePage(QDialog):
@@ -34,38 +37,40 @@ class PackagePage(QDialog):
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 17px; font-weight: 600;")
         self.values: dict[str, QLabel] = {}
-        summary = self._group("Package", (
-            ("status", "Status:"), ("uses", "Used:"), ("booked", "Booked:"),
-            ("remaining", "Remaining:"), ("expires", "Expires:"), ("purchased", "Purchased:"),
-            ("price", "Price:"), ("collected", "Collected:"), ("staff", "Staff:"),
-            ("coverage", "Covers:"), ("refund", "Refunded:")))
-        invoice = self._group("Sale invoice", (
-            ("invoice", "Invoice:"), ("lines", "Lines:"), ("total", "Total:"), ("paid", "Paid:"),
-            ("balance", "Balance:"), ("invoice_status", "Status:")))
+        summary = self._group(_("Package"), (
+            ("status", _("Status:")), ("uses", _("Used:")), ("booked", _("Booked:")),
+            ("remaining", _("Remaining:")), ("expires", _("Expires:")),
+            ("purchased", _("Purchased:")), ("price", _("Price:")),
+            ("collected", _("Collected:")), ("staff", _("Staff:")),
+            ("coverage", _("Covers:")), ("refund", _("Refunded:"))))
+        invoice = self._group(_("Sale invoice"), (
+            ("invoice", _("Invoice:")), ("lines", _("Lines:")), ("total", _("Total:")),
+            ("paid", _("Paid:")), ("balance", _("Balance:")),
+            ("invoice_status", _("Status:"))))
         self.payments = SalePaymentsModel(self._f, self)
         self.payments_table = make_table(self.payments, self, sortable=False)
-        self.payments_table.setAccessibleName("Payments on the sale invoice")
+        self.payments_table.setAccessibleName(_("Payments on the sale invoice"))
         self.payments_table.setMaximumHeight(120)
         invoice.layout().addRow(self.payments_table)
 
         self.redemptions = RedemptionsModel(self._f, self)
         self.redemptions_table = make_table(self.redemptions, self, sortable=False,
                                             stretch=RedemptionsModel.TREATMENT)
-        self.redemptions_table.setAccessibleName("Redemptions")
-        self.redemptions_box = _boxed("Redemptions", self.redemptions_table)
+        self.redemptions_table.setAccessibleName(_("Redemptions"))
+        self.redemptions_box = _boxed(_("Redemptions"), self.redemptions_table)
         self.held = HeldAppointmentsModel(self._f, self)
         self.held_table = make_table(self.held, self, sortable=False,
                                      stretch=HeldAppointmentsModel.TREATMENT)
-        self.held_table.setAccessibleName("Booked appointments holding a use")
-        self.held_box = _boxed("Booked appointments holding a use", self.held_table)
+        self.held_table.setAccessibleName(_("Booked appointments holding a use"))
+        self.held_box = _boxed(_("Booked appointments holding a use"), self.held_table)
 
-        self.expiry_button = QPushButton("Change &Expiry…")
+        self.expiry_button = QPushButton(_("Change &Expiry…"))
         self.expiry_button.clicked.connect(self.change_expiry)
-        self.refund_button = QPushButton("&Refund Package…")
+        self.refund_button = QPushButton(_("&Refund Package…"))
         self.refund_button.clicked.connect(self.refund)
-        self.print_button = QPushButton("&Print Invoice…")
+        self.print_button = QPushButton(_("&Print Invoice…"))
         self.print_button.clicked.connect(self.print_invoice)
-        self.close_button = QPushButton("&Close")
+        self.close_button = QPushButton(_("&Close"))
         self.close_button.clicked.connect(self.accept)
         self.close_button.setDefault(True)
 
@@ -93,7 +98,7 @@ class PackagePage(QDialog):
         for key, label in rows:
             value = QLabel()
             value.setWordWrap(True)
-            value.setAccessibleName(label.rstrip(":"))
+            value.setAccessibleName(label.rstrip(" :\u00a0"))
             self.values[key] = value
             form.addRow(label, value)
         return box
@@ -102,41 +107,55 @@ class PackagePage(QDialog):
         d = self.clinic.packages.detail(self.package_id)
         self.detail = d
         s, f, inv = d.summary, self._f, d.invoice
-        self.setWindowTitle(f"Package: {s.name} — {d.patient_name}")
+        self.setWindowTitle(_("Package: {name} — {patient}").format(name=s.name,
+                                                                    patient=d.patient_name))
         self.heading.setText(f"{s.name} — {d.patient_name}")
-        status = STATUS_NAMES.get(s.status, s.status)
-        self._set("status", status)
-        self._set("uses", f"{s.uses_redeemed} of {s.uses_total}")
+        # The desk's word for the status (models.packages marks them for translation).
+        self._set("status", _(STATUS_NAMES.get(s.status, s.status)))
+        self._set("uses", _("{used} of {total}").format(used=s.uses_redeemed,
+                                                        total=s.uses_total))
         self._set("booked", str(s.uses_booked))
-        self._set("remaining", f"{s.uses_remaining} ({s.uses_available} free to book)"
+        self._set("remaining", ngettext("{remaining} ({free} free to book)",
+                                        "{remaining} ({free} free to book)",
+                                        s.uses_available).format(
+                                            remaining=s.uses_remaining, free=s.uses_available)
                   if s.status == "active" else str(s.uses_remaining))
-        self._set("expires", "No expiry" if s.expires_on is None else f.date(s.expires_on))
+        self._set("expires", _("No expiry") if s.expires_on is None else f.date(s.expires_on))
         self._set("purchased", f.date(s.purchased_on))
-        self._set("price", f.money(s.price) + ("  before tax" if inv.tax else ""))
+        self._set("price", _("{price} before tax").format(price=f.money(s.price)) if inv.tax
+                  else f.money(s.price))
         self._set("collected", f.money(d.collected))
         self._set("staff", d.staff_name)
-        self._set("coverage", "\n".join(f"{c.treatment_name} — Patient Pays "
-                                        f"{f.money(c.patient_pays)}" for c in d.coverage))
-        self._set("refund", "\n".join(f"{f.money(r.amount)} on {f.date(r.refunded_at.date())} "
-                                      f"(suggested {f.money(r.suggested)})"
-                                      for r in d.refunds))
-        self._set("invoice", f"#{inv.number}, {f.date(inv.issued_on)}")
+        self._set("coverage", "\n".join(
+            _("{treatment} — Patient Pays {amount}").format(
+                treatment=c.treatment_name, amount=f.money(c.patient_pays))
+            for c in d.coverage))
+        self._set("refund", "\n".join(
+            _("{amount} on {date} (suggested {suggested})").format(
+                amount=f.money(r.amount), date=f.date(r.refunded_at.date()),
+                suggested=f.money(r.suggested))
+            for r in d.refunds))
+        self._set("invoice", _("#{number}, {date}").format(number=inv.number,
+                                                           date=f.date(inv.issued_on)))
         # A refund is a negative line: without it a refunded sale's $0.00 total puzzles.
-        self._set("lines", "\n".join(f"{line.description}: {f.money(line.total)}"
-                                     for line in inv.lines))
+        self._set("lines", "\n".join(
+            _("{description}: {amount}").format(description=line.description,
+                                                amount=f.money(line.total))
+            for line in inv.lines))
         self._set("total", f.money(inv.total))
         self._set("paid", f.money(inv.paid))
         self._set("balance", f.money(inv.balance))
-        self._set("invoice_status", inv.status.capitalize())
+        self._set("invoice_status", invoice_status_name(inv.status))
         self.payments.set_rows(inv.payments)
         self.redemptions.set_rows(d.redemptions)
-        self.redemptions_box.setTitle(f"Redemptions ({len(d.redemptions)})")
+        self.redemptions_box.setTitle(_("Redemptions ({n})").format(n=len(d.redemptions)))
         self.held.set_rows(d.booked)
-        self.held_box.setTitle(f"Booked appointments holding a use ({len(d.booked)})")
+        self.held_box.setTitle(_("Booked appointments holding a use ({n})").format(
+            n=len(d.booked)))
         closed = s.status in _CLOSED
         for button in (self.expiry_button, self.refund_button):
             button.setEnabled(not closed)
-            button.setToolTip(f"This package was {s.status}." if closed else "")
+            button.setToolTip(_(_CLOSED[s.status]) if closed else "")
 
     def _set(self, key: str, text: str) -> None:
         label = self.values[key]

@@ -6,11 +6,14 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QStackedLayout, QVBoxLayout,
                                QWidget)
 
+from app.i18n import _
 from app.services import Clinic
 
 from ..formats import Formats
 from ..models.packages import PatientPackagesModel
+from ..shortcuts import NEW_PURCHASE
 from ..tables import make_table, reload, selected_row
+from .keys import key_text
 
 
 class PatientPackagesView(QWidget):
@@ -25,7 +28,7 @@ class PatientPackagesView(QWidget):
         # The service lists the newest purchase first; that order is the one the desk wants.
         self.table = make_table(self.model, self, stretch=PatientPackagesModel.NAME,
                                 sortable=False)
-        self.table.setAccessibleName("Packages")
+        self.table.setAccessibleName(_("Packages"))
         self.table.doubleClicked.connect(self.view_package)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.empty = QLabel()
@@ -33,9 +36,11 @@ class PatientPackagesView(QWidget):
         self.stack = QStackedLayout()
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
-        self.new_button = QPushButton("&New Package…")
+        self.new_button = QPushButton(_("&New Package…"))
+        self.new_button.setToolTip(_("Sell a package to this patient ({key})").format(
+            key=key_text(NEW_PURCHASE)))
         self.new_button.clicked.connect(self.new_package)
-        self.view_button = QPushButton("&View…")
+        self.view_button = QPushButton(_("&View…"))
         self.view_button.clicked.connect(self.view_package)
 
         bar = QHBoxLayout()
@@ -57,8 +62,8 @@ class PatientPackagesView(QWidget):
     def refresh(self, select: int | None = None) -> None:
         rows = [] if self.patient_id is None else self.clinic.packages.for_patient(self.patient_id)
         reload(self.table, self.model, rows, select)
-        self.empty.setText("Choose a patient to see their packages." if self.patient_id is None
-                           else "No packages yet. New Package… sells one.")
+        self.empty.setText(_("Choose a patient to see their packages.") if self.patient_id is None
+                           else _("No packages yet. New Package… sells one."))
         self.stack.setCurrentWidget(self.table if rows else self.empty)
         self._update_buttons()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
+from app.i18n import _
 from app.services import Clinic
 from app.services.patients import PatientRow
 
@@ -13,7 +14,7 @@ from ..forms import FormDialog
 class PatientDialog(FormDialog):
     def __init__(self, clinic: Clinic, patient: PatientRow | None = None,
                  parent: QWidget | None = None):
-        super().__init__("Edit Patient" if patient else "New Patient", parent)
+        super().__init__(_("Edit Patient") if patient else _("New Patient"), parent)
         self.clinic, self.patient = clinic, patient
         self.setMinimumWidth(420)
         self.first_name = QLineEdit(patient.first_name if patient else "")
@@ -23,16 +24,19 @@ class PatientDialog(FormDialog):
         # Typed as text: a birth date is often unknown, and the service checks the date.
         self.birth_date = QLineEdit(patient.birth_date.isoformat()
                                     if patient and patient.birth_date else "")
-        self.birth_date.setPlaceholderText("YYYY-MM-DD, or leave empty")
+        self.birth_date.setPlaceholderText(_("YYYY-MM-DD, or leave empty"))
         self.notes = QPlainTextEdit(patient.notes if patient else "")
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(80)
-        self.form.addRow("&First name:", self.first_name)
-        self.form.addRow("&Last name:", self.last_name)
-        self.form.addRow("&Phone:", self.phone)
-        self.form.addRow("&Email:", self.email)
-        self.form.addRow("&Birth date:", self.birth_date)
-        self.form.addRow("&Notes:", self.notes)
+        for label, field, name in (
+                (_("&First name:"), self.first_name, _("First name")),
+                (_("&Last name:"), self.last_name, _("Last name")),
+                (_("&Phone:"), self.phone, _("Phone")),
+                (_("&Email:"), self.email, _("Email")),
+                (_("&Birth date:"), self.birth_date, _("Birth date")),
+                (_("&Notes:"), self.notes, _("Notes"))):
+            field.setAccessibleName(name)
+            self.form.addRow(label, field)
         self.fields = {"first_name": self.first_name, "last_name": self.last_name,
                        "phone": self.phone, "email": self.email,
                        "birth_date": self.birth_date, "notes": self.notes}

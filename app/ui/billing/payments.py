@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
+from app.i18n import _
 from app.services import Clinic
 from app.services.billing import PaymentRow, RefundView
 
@@ -14,7 +15,9 @@ from ..dialogs.print_dialog import PrintDialog
 from ..dialogs.refund_payment_dialog import RefundPaymentDialog
 from ..formats import Formats
 from ..models.billing import PaymentsModel, RefundsModel
+from ..shortcuts import RECEIVE_PAYMENT
 from ..tables import make_proxy, make_table, reload, selected_row
+from .keys import key_text
 
 
 class PaymentsView(QWidget):
@@ -32,21 +35,24 @@ class PaymentsView(QWidget):
         self.table = make_table(make_proxy(self.model, self), self,
                                 stretch=PaymentsModel.REFERENCE)
         self.table.sortByColumn(PaymentsModel.DATE, Qt.SortOrder.DescendingOrder)
-        self.table.setAccessibleName("Payments")
+        self.table.setAccessibleName(_("Payments"))
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.pay_button = QPushButton("&Receive Payment…")
+        self.pay_button = QPushButton(_("&Receive Payment…"))
+        self.pay_button.setToolTip(
+            _("Take a payment and apply it to the owing invoices ({key})").format(
+                key=key_text(RECEIVE_PAYMENT)))
         self.pay_button.clicked.connect(self.receive_payment)
-        self.refund_button = QPushButton("Re&fund Payment…")
-        self.refund_button.setToolTip("Hand back credit against the selected payment")
+        self.refund_button = QPushButton(_("Re&fund Payment…"))
+        self.refund_button.setToolTip(_("Hand back credit against the selected payment"))
         self.refund_button.clicked.connect(self.refund_payment)
 
         self.refunds_model = RefundsModel(formats, self)
         self.refunds_table = make_table(make_proxy(self.refunds_model, self), self,
                                         stretch=RefundsModel.NOTE)
         self.refunds_table.sortByColumn(RefundsModel.DATE, Qt.SortOrder.DescendingOrder)
-        self.refunds_table.setAccessibleName("Refund payments")
+        self.refunds_table.setAccessibleName(_("Refund payments"))
         self.refunds_table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.receipt_button = QPushButton("Print Refund Re&ceipt…")
+        self.receipt_button = QPushButton(_("Print Refund Re&ceipt…"))
         self.receipt_button.clicked.connect(self.print_receipt)
         self.refunds_table.doubleClicked.connect(self.print_receipt)
 
@@ -61,7 +67,8 @@ class PaymentsView(QWidget):
         top_layout.addWidget(self.table)
 
         refunds_bar = QHBoxLayout()
-        title = QLabel("<b>Refund payments made</b>")
+        title = QLabel(_("Refund payments made"))
+        title.setStyleSheet("font-weight: 600;")
         refunds_bar.addWidget(title)
         refunds_bar.addStretch(1)
         refunds_bar.addWidget(self.receipt_button)

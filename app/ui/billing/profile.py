@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QStackedLayout,
                                QTabWidget, QVBoxLayout, QWidget)
 
+from app.i18n import _, N_
 from app.services import Clinic
 
 from ..formats import Formats
@@ -23,19 +24,19 @@ class PatientProfile(QWidget):
 
         self.name = QLabel()
         self.name.setStyleSheet("font-size: 20px; font-weight: 600;")
-        self.name.setAccessibleName("Patient")
+        self.name.setAccessibleName(_("Patient"))
         self.contact = QLabel()
         self.contact.setStyleSheet("color: #4b5563;")
-        self.owing = _figure("Owing")
-        self.credit = _figure("Credit")
+        self.owing = _figure(N_("Owing"))
+        self.credit = _figure(N_("Credit"))
 
         self.purchases = PurchasesView(clinic)
         self.packages = PatientPackagesView(clinic)
         self.payments = PaymentsView(clinic)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.purchases, "&Purchases")
-        self.tabs.addTab(self.packages, "Pac&kages")
-        self.tabs.addTab(self.payments, "Pa&yments")
+        self.tabs.addTab(self.purchases, _("&Purchases"))
+        self.tabs.addTab(self.packages, _("Pac&kages"))
+        self.tabs.addTab(self.payments, _("Pa&yments"))
         # A sale or a void also changes the packages list, so re-read it all.
         self.purchases.changed.connect(self.refresh)
         self.payments.changed.connect(self.refresh)
@@ -55,8 +56,8 @@ class PatientProfile(QWidget):
         page_layout.addLayout(header)
         page_layout.addWidget(self.tabs, 1)
 
-        self.empty = QLabel("Find a patient on the left to see their purchases, packages "
-                            "and payments.")
+        self.empty = QLabel(_("Find a patient on the left to see their purchases, packages "
+                              "and payments."))
         self.empty.setObjectName("emptyNote")
         self.empty.setWordWrap(True)
         self.stack = QStackedLayout(self)
@@ -84,7 +85,7 @@ class PatientProfile(QWidget):
         refunds = self.clinic.billing.refunds(self.patient_id)
         self.name.setText(patient.full_name)
         self.contact.setText("   ·   ".join(part for part in (patient.phone, patient.email)
-                                           if part) or "No phone or email on file")
+                                           if part) or _("No phone or email on file"))
         self.owing[1].setText(self._f.money(account.owing))
         self.credit[1].setText(self._f.money(account.credit))
         self.purchases.show_account(self.patient_id, account)
@@ -98,11 +99,11 @@ def _figure(title: str) -> tuple[QFrame, QLabel]:
     frame.setFrameShape(QFrame.Shape.StyledPanel)
     grid = QGridLayout(frame)
     grid.setContentsMargins(14, 6, 14, 6)
-    caption = QLabel(title)
+    caption = QLabel(_(title))
     caption.setStyleSheet("color: #4b5563;")
     value = QLabel()
     value.setStyleSheet("font-size: 18px; font-weight: 600;")
-    value.setAccessibleName(title)
+    value.setAccessibleName(_(title))
     grid.addWidget(caption, 0, 0)
     grid.addWidget(value, 1, 0)
     frame.setMinimumWidth(130)

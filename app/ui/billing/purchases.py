@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QVBoxLayout, QWidget
 
+from app.i18n import _
 from app.services import Clinic
 from app.services.billing import Account, InvoiceSummary
 from app.services.errors import ClinicError
@@ -17,7 +18,9 @@ from ..dialogs.print_dialog import PrintDialog
 from ..dialogs.sale_dialog import SaleDialog
 from ..formats import Formats
 from ..models.billing import InvoicesModel
+from ..shortcuts import NEW_PURCHASE, RECEIVE_PAYMENT
 from ..tables import make_proxy, make_table, reload, selected_row
+from .keys import key_text
 from .void_dialog import VoidInvoiceDialog
 
 
@@ -36,29 +39,33 @@ class PurchasesView(QWidget):
         self.proxy = make_proxy(self.model, self)
         self.table = make_table(self.proxy, self, stretch=InvoicesModel.DESCRIPTION)
         self.table.sortByColumn(InvoicesModel.NUMBER, Qt.SortOrder.DescendingOrder)
-        self.table.setAccessibleName("Invoices")
+        self.table.setAccessibleName(_("Invoices"))
         self.table.doubleClicked.connect(self.view_print)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
 
-        self.new_button = QPushButton("&New Purchase…")
+        self.new_button = QPushButton(_("&New Purchase…"))
+        self.new_button.setToolTip(_("Sell a package to this patient ({key})").format(
+            key=key_text(NEW_PURCHASE)))
         self.new_button.clicked.connect(self.new_purchase)
-        self.pay_button = QPushButton("&Receive Payment…")
-        self.pay_button.setToolTip("Take a payment and apply it to the owing invoices")
+        self.pay_button = QPushButton(_("&Receive Payment…"))
+        self.pay_button.setToolTip(
+            _("Take a payment and apply it to the owing invoices ({key})").format(
+                key=key_text(RECEIVE_PAYMENT)))
         self.pay_button.clicked.connect(self.receive_payment)
 
         self.menu = QMenu(self)
-        self.view_action = self._action("&View / Print…", self.view_print)
-        self.pay_action = self._action("&Receive Payment…", self.pay_invoice)
-        self.credit_action = self._action("Apply &Credit", self.apply_credit)
+        self.view_action = self._action(_("&View / Print…"), self.view_print)
+        self.pay_action = self._action(_("&Receive Payment…"), self.pay_invoice)
+        self.credit_action = self._action(_("Apply &Credit"), self.apply_credit)
         self.menu.addSeparator()
-        self.void_action = self._action("&Void Invoice…", self.void_invoice)
-        self.refund_action = self._action("Refund &Package…", self.refund_package)
+        self.void_action = self._action(_("&Void Invoice…"), self.void_invoice)
+        self.refund_action = self._action(_("Refund &Package…"), self.refund_package)
         # A push button with a menu draws its own ▾ and matches the buttons beside it.
-        self.actions_button = QPushButton("&Actions")
-        self.actions_button.setAccessibleName("Invoice actions")
-        self.actions_button.setToolTip("What to do with the selected invoice (also on "
-                                       "right-click)")
+        self.actions_button = QPushButton(_("&Actions"))
+        self.actions_button.setAccessibleName(_("Invoice actions"))
+        self.actions_button.setToolTip(_("What to do with the selected invoice (also on "
+                                         "right-click)"))
         self.actions_button.setMenu(self.menu)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
 
@@ -141,9 +148,11 @@ class PurchasesView(QWidget):
         if invoice is None or account is None:
             return
         money = self._f.money
-        if not msgbox.confirm(self, "Apply Credit",
-                              f"Use the patient's credit ({money(account.credit)}) to pay "
-                              f"invoice #{invoice.number} (balance {money(invoice.balance)})?"):
+        if not msgbox.confirm(self, _("Apply Credit"),
+                              _("Use the patient's credit ({credit}) to pay invoice #{number} "
+                                "(balance {balance})?").format(
+                                  credit=money(account.credit), number=invoice.number,
+                                  balance=money(invoice.balance))):
             return
         try:
             self.clinic.billing.apply_credit(self.patient_id, invoice.id)
@@ -160,9 +169,10 @@ class PurchasesView(QWidget):
         if credit is None:
             return
         if credit > 0:
-            msgbox.information(self, "Invoice void",
-                               f"Invoice #{invoice.number} is void. {self._f.money(credit)} "
-                               "paid on it is now the patient's credit.")
+            msgbox.information(self, _("Invoice void"),
+                               _("Invoice #{number} is void. {credit} paid on it is now the "
+                                 "patient's credit.").format(number=invoice.number,
+                                                             credit=self._f.money(credit)))
         self._changed(select=invoice.id)
 
     def refund_package(self) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QDialog, QFormLayout, QHBoxLayout, QLabel, QLineE
                                QListWidget, QListWidgetItem, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
+from app.i18n import _, ngettext
 from app.services import Clinic
 from app.services.errors import ClinicError
 from app.services.packages import RefundResult
@@ -25,7 +26,7 @@ _WARNING = "color: #9a3412; font-weight: 600;"
 class RefundPackageDialog(QDialog):
     def __init__(self, clinic: Clinic, package_id: int, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Refund Package")
+        self.setWindowTitle(_("Refund Package"))
         self.setMinimumWidth(520)
         self.clinic = clinic
         self.package_id = package_id
@@ -38,9 +39,9 @@ class RefundPackageDialog(QDialog):
         self.pages = QStackedWidget()
         self.pages.addWidget(self._confirm_page())
         self.pages.addWidget(self._after_page())
-        self.refund_button = QPushButton("&Refund Package")
-        self.cancel_button = QPushButton("Cancel")
-        self.close_button = QPushButton("&Later")
+        self.refund_button = QPushButton(_("&Refund Package"))
+        self.cancel_button = QPushButton(_("Cancel"))
+        self.close_button = QPushButton(_("&Later"))
         self.close_button.hide()
         # A stray Enter in the amount must never refund: Cancel is the default.
         # (Plain buttons: a QDialogButtonBox makes its accept button the default when shown.)
@@ -64,57 +65,62 @@ class RefundPackageDialog(QDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
-        question = QLabel(f"Refund \u201c{s.name}\u201d for {d.patient_name}?")
+        question = QLabel(_("Refund \u201c{package}\u201d for {patient}?").format(
+            package=s.name, patient=d.patient_name))
         question.setStyleSheet("font-size: 15px; font-weight: 600;")
         layout.addWidget(question)
 
         suggested = self.clinic.packages.suggested_refund(self.package_id)
         limit = self.clinic.packages.refund_limit(self.package_id)
         form = QFormLayout()
-        form.addRow("Package:", QLabel(f"{s.name}, purchased {f.date(s.purchased_on)}"))
-        form.addRow("Uses:", QLabel(f"{s.uses_redeemed} of {s.uses_total} used, "
-                                    f"{s.uses_remaining} remaining"))
-        form.addRow("Collected:", QLabel(f.money(limit)))
-        form.addRow("Suggested refund:", QLabel(
-            f"{f.money(suggested)}  (price × {s.uses_remaining} remaining ÷ "
-            f"{s.uses_total} uses)"))
+        form.addRow(_("Package:"), QLabel(_("{package}, purchased {date}").format(
+            package=s.name, date=f.date(s.purchased_on))))
+        form.addRow(_("Uses:"), QLabel(_("{used} of {total} used, {remaining} remaining").format(
+            used=s.uses_redeemed, total=s.uses_total, remaining=s.uses_remaining)))
+        form.addRow(_("Collected:"), QLabel(f.money(limit)))
+        form.addRow(_("Suggested refund:"), QLabel(
+            _("{amount}  (price × {remaining} remaining ÷ {total} uses)").format(
+                amount=f.money(suggested), remaining=s.uses_remaining, total=s.uses_total)))
         self.amount = QLineEdit(self.clinic.settings.amount_text(suggested))
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.amount.setAccessibleName("Refund amount")
+        self.amount.setAccessibleName(_("Refund amount"))
         self.amount.setMaximumWidth(140)
-        self.limit_note = QLabel(f"between {f.money(0)} and {f.money(limit)}")
+        self.limit_note = QLabel(_("between {low} and {high}").format(low=f.money(0),
+                                                                      high=f.money(limit)))
         self.limit_note.setObjectName("note")
-        amount_label = QLabel("Refund &amount:")
+        amount_label = QLabel(_("Refund &amount:"))
         amount_label.setBuddy(self.amount)
         form.addRow(amount_label, beside(self.amount, self.limit_note))
         layout.addLayout(form)
 
         self.booked = QListWidget()
-        self.booked.setAccessibleName("Booked appointments that lose the package")
+        self.booked.setAccessibleName(_("Booked appointments that lose the package"))
         for a in d.booked:
-            self.booked.addItem(f"{when(f, a.start)}  {a.treatment_name} with {a.staff_name}")
+            self.booked.addItem(_("{when}  {treatment} with {staff}").format(
+                when=when(f, a.start), treatment=a.treatment_name, staff=a.staff_name))
         if d.booked:
-            layout.addWidget(_wrapped(
-                ("This booked appointment loses" if len(d.booked) == 1 else
-                 f"These {len(d.booked)} booked appointments lose")
-                + " the package and will be billed at the standard price:"))
+            layout.addWidget(_wrapped(ngettext(
+                "This booked appointment loses the package and will be billed at the "
+                "standard price:",
+                "These {n} booked appointments lose the package and will be billed at the "
+                "standard price:", len(d.booked)).format(n=len(d.booked))))
             self.booked.setMaximumHeight(24 * min(len(d.booked), 5) + 8)
             layout.addWidget(self.booked)
         else:
             self.booked.hide()
-        self.warning = _wrapped("The package becomes invalid at once: none of its remaining "
-                                "uses can be redeemed after this. This cannot be undone.")
+        self.warning = _wrapped(_("The package becomes invalid at once: none of its remaining "
+                                  "uses can be redeemed after this. This cannot be undone."))
         self.warning.setStyleSheet(_WARNING)
         layout.addWidget(self.warning)
-        layout.addWidget(_wrapped("The refund becomes the patient's credit; you can then hand "
-                                  "it back through the original payment, or later."))
+        layout.addWidget(_wrapped(_("The refund becomes the patient's credit; you can then "
+                                    "hand it back through the original payment, or later.")))
         return page
 
     def refund(self) -> None:
         try:
             self.result_ = self.clinic.packages.refund(self.package_id, self.amount.text())
         except ClinicError as error:
-            msgbox.refusal(self, error, title="Not refunded")
+            msgbox.refusal(self, error, title=_("Not refunded"))
             focus(self.amount)
             return
         self._show_after()
@@ -128,18 +134,18 @@ class RefundPackageDialog(QDialog):
         self.done_label.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.warnings_label = _wrapped("")
         self.warnings_label.setStyleSheet(_WARNING)
-        self.offer_label = _wrapped("Refund it to a payment method now, or choose Later to "
-                                    "leave it as the patient's credit:")
+        self.offer_label = _wrapped(_("Refund it to a payment method now, or choose Later to "
+                                      "leave it as the patient's credit:"))
         self.offers = QListWidget()
-        self.offers.setAccessibleName("Payments the refund can go back through")
+        self.offers.setAccessibleName(_("Payments the refund can go back through"))
         self.offers.setMaximumHeight(90)
         self.offers.itemDoubleClicked.connect(lambda _item: self.refund_to_payment())
-        self.to_payment_button = QPushButton("Refund to &Payment Method…")
+        self.to_payment_button = QPushButton(_("Refund to &Payment Method…"))
         self.to_payment_button.clicked.connect(self.refund_to_payment)
         self.handed_back = QListWidget()
-        self.handed_back.setAccessibleName("Refunds handed back")
+        self.handed_back.setAccessibleName(_("Refunds handed back"))
         self.handed_back.setMaximumHeight(70)
-        self.print_button = QPushButton("Print &Receipt…")
+        self.print_button = QPushButton(_("Print &Receipt…"))
         self.print_button.clicked.connect(self.print_receipt)
         for widget in (self.done_label, self.warnings_label, self.offer_label, self.offers):
             layout.addWidget(widget)
@@ -153,12 +159,14 @@ class RefundPackageDialog(QDialog):
         result = self.result_
         name = self.detail.summary.name
         if result.credit_created:
-            self.done_label.setText(f"\u201c{name}\u201d is refunded. "
-                                    f"{self._f.money(result.credit_created)} is now "
-                                    f"{self.detail.patient_name}'s credit.")
+            self.done_label.setText(
+                _("\u201c{package}\u201d is refunded. {amount} is now {patient}'s credit.")
+                .format(package=name, amount=self._f.money(result.credit_created),
+                        patient=self.detail.patient_name))
         else:
-            self.done_label.setText(f"\u201c{name}\u201d is refunded; no money was moved "
-                                    "to credit.")
+            self.done_label.setText(
+                _("\u201c{package}\u201d is refunded; no money was moved to credit.").format(
+                    package=name))
         self.warnings_label.setText("\n".join(result.warnings))
         self.warnings_label.setVisible(bool(result.warnings))
         self.refund_button.hide()
@@ -173,9 +181,10 @@ class RefundPackageDialog(QDialog):
         for payment_id, amount in self.clinic.packages.refund_offers(
                 self.result_.package_refund_id):
             p = self.clinic.billing.payment(payment_id)
-            item = QListWidgetItem(f"{self._f.money(amount)} back to the {p.method_name} "
-                                   f"payment of {self._f.money(p.amount)} received "
-                                   f"{self._f.date(p.received_at.date())}")
+            item = QListWidgetItem(
+                _("{amount} back to the {method} payment of {payment} received {date}").format(
+                    amount=self._f.money(amount), method=_(p.method_name),
+                    payment=self._f.money(p.amount), date=self._f.date(p.received_at.date())))
             item.setData(Qt.ItemDataRole.UserRole, (payment_id, amount))
             self.offers.addItem(item)
         self.offers.setCurrentRow(0)
@@ -184,7 +193,7 @@ class RefundPackageDialog(QDialog):
             widget.setVisible(offered)
         self.handed_back.setVisible(bool(self.refund_ids))
         self.print_button.setVisible(bool(self.refund_ids))
-        self.close_button.setText("&Later" if offered else "&Close")
+        self.close_button.setText(_("&Later") if offered else _("&Close"))
 
     def refund_to_payment(self) -> None:
         item = self.offers.currentItem()
@@ -199,8 +208,8 @@ class RefundPackageDialog(QDialog):
         if refund_id:
             refund = self.clinic.billing.refund(refund_id)
             self.refund_ids.append(refund_id)
-            self.handed_back.addItem(f"{self._f.money(refund.amount)} refunded by "
-                                     f"{refund.method_name}")
+            self.handed_back.addItem(_("{amount} refunded by {method}").format(
+                amount=self._f.money(refund.amount), method=_(refund.method_name)))
             self.handed_back.setCurrentRow(self.handed_back.count() - 1)
         self._fill_offers()
 

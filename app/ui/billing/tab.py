@@ -8,11 +8,14 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLineEdit, QPushButton, QSplitter, QVBoxLayout,
                                QWidget)
 
+from app.i18n import _
 from app.services import Clinic
 
 from ..formats import Formats
 from ..models.patients import PatientsModel
+from ..shortcuts import NEW_PURCHASE, RECEIVE_PAYMENT, SEARCH_PATIENT
 from ..tables import make_table, reload, selected_row
+from .keys import key_text
 from .patient_dialog import PatientDialog
 from .profile import PatientProfile
 
@@ -27,8 +30,10 @@ class BillingTab(QWidget):
         self._refreshing = False
         self.model = PatientsModel(Formats(clinic), self)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Find a patient by name, phone or email (Ctrl+F)")
-        self.search.setAccessibleName("Find a patient")
+        self.search.setPlaceholderText(
+            _("Find a patient by name, phone or email ({key})").format(
+                key=key_text(SEARCH_PATIENT)))
+        self.search.setAccessibleName(_("Find a patient"))
         self.search.setClearButtonEnabled(True)
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
@@ -36,17 +41,20 @@ class BillingTab(QWidget):
         self.search_timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(self.search_timer.start)
         self.search.returnPressed.connect(self._open_first_match)
-        # Only while this tab is showing: a hidden widget's shortcut does not fire.
-        self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
-        self.find_shortcut.activated.connect(self.focus_search)
-        self.new_button = QPushButton("New Pa&tient…")
+        # Search (Ctrl+F) is the main window's, from anywhere; these two act on the selected
+        # patient and only while this tab is showing (a hidden widget's shortcut does not fire).
+        self.purchase_shortcut = QShortcut(QKeySequence(NEW_PURCHASE), self)
+        self.purchase_shortcut.activated.connect(self.new_purchase)
+        self.payment_shortcut = QShortcut(QKeySequence(RECEIVE_PAYMENT), self)
+        self.payment_shortcut.activated.connect(self.receive_payment)
+        self.new_button = QPushButton(_("New Pa&tient…"))
         self.new_button.clicked.connect(self.new_patient)
-        self.edit_button = QPushButton("&Edit Patient…")
+        self.edit_button = QPushButton(_("&Edit Patient…"))
         self.edit_button.clicked.connect(self.edit_patient)
 
         # The service orders and limits the matches; the view keeps its order.
         self.table = make_table(self.model, self, stretch=PatientsModel.EMAIL, sortable=False)
-        self.table.setAccessibleName("Patients")
+        self.table.setAccessibleName(_("Patients"))
         self.table.setColumnHidden(PatientsModel.BIRTH_DATE, True)  # room for the profile
         self.table.doubleClicked.connect(self.edit_patient)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -93,6 +101,22 @@ class BillingTab(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def new_purchase(self) -> None:
+        """The sale screen for the selected patient; with none, the cursor goes to search."""
+        if self.selected() is None:
+            self.focus_search()
+            return
+        self.profile.tabs.setCurrentWidget(self.profile.purchases)
+        self.profile.purchases.new_purchase()
+
+    def receive_payment(self) -> None:
+        """Receive Payment for the selected patient; with none, the cursor goes to search."""
+        if self.selected() is None:
+            self.focus_search()
+            return
+        self.profile.tabs.setCurrentWidget(self.profile.payments)
+        self.profile.payments.receive_payment()
 
     def new_patient(self) -> None:
         saved = PatientDialog.ask(self, self.clinic)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
+from app.i18n import _
 from app.services import Clinic
 from app.services.billing import InvoiceSummary
 
@@ -13,21 +14,22 @@ from ..forms import FormDialog
 
 class VoidInvoiceDialog(FormDialog):
     def __init__(self, clinic: Clinic, invoice: InvoiceSummary, parent: QWidget | None = None):
-        super().__init__(f"Void Invoice #{invoice.number}", parent)
+        super().__init__(_("Void Invoice #{number}").format(number=invoice.number), parent)
         self.clinic, self.invoice = clinic, invoice
         self.setMinimumWidth(460)
-        self.ok_button.setText("&Void Invoice")
+        self.ok_button.setText(_("&Void Invoice"))
         f = Formats(clinic)
-        about = QLabel(f"Invoice #{invoice.number}: {invoice.description}, total "
-                       f"{f.money(invoice.total)}, paid {f.money(invoice.paid)}.\n"
-                       "It stays on file marked void; whatever was paid on it becomes the "
-                       "patient's credit.")
+        about = QLabel(_("Invoice #{number}: {description}, total {total}, paid {paid}.\n"
+                         "It stays on file marked void; whatever was paid on it becomes the "
+                         "patient's credit.").format(
+                             number=invoice.number, description=invoice.description,
+                             total=f.money(invoice.total), paid=f.money(invoice.paid)))
         about.setWordWrap(True)
         self.body.insertWidget(0, about)
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText("e.g. Sold the wrong package")
-        self.reason.setAccessibleName("Reason for voiding")
-        self.form.addRow("&Reason:", self.reason)
+        self.reason.setPlaceholderText(_("e.g. Sold the wrong package"))
+        self.reason.setAccessibleName(_("Reason for voiding"))
+        self.form.addRow(_("&Reason:"), self.reason)
         self.fields = {"reason": self.reason}
 
     def save(self) -> None:

@@ -7,9 +7,10 @@ where the money goes; it never adds or subtracts amounts itself.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHeaderView, QLabel, QLineEdit,
-                               QTableWidget, QTableWidgetItem, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QHeaderView, QLabel,
+                               QLineEdit, QTableWidget, QTableWidgetItem, QWidget)
 
+from app.i18n import N_, _
 from app.services import Clinic
 from app.services.billing import METHODS, InvoiceSummary
 from app.services.errors import ClinicError
@@ -22,12 +23,13 @@ class AllocationTable(QTableWidget):
     """The patient's owing invoices, each with the amount of this payment to apply to it."""
 
     INVOICE, DATE, DESCRIPTION, BALANCE, APPLY = range(5)
+    COLUMNS = (N_("Invoice"), N_("Date"), N_("Description"), N_("Balance"), N_("Apply"))
 
     def __init__(self, formats: Formats, invoices: list[InvoiceSummary],
                  parent: QWidget | None = None):
         super().__init__(len(invoices), 5, parent)
-        self.setHorizontalHeaderLabels(["Invoice", "Date", "Description", "Balance", "Apply"])
-        self.setAccessibleName("Invoices to pay")
+        self.setHorizontalHeaderLabels([_(heading) for heading in self.COLUMNS])
+        self.setAccessibleName(_("Invoices to pay"))
         self.verticalHeader().setVisible(False)
         self.setWordWrap(False)
         self.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
@@ -55,7 +57,7 @@ class AllocationTable(QTableWidget):
                 self.setItem(row, column, item)
             field = QLineEdit()
             field.setAlignment(Qt.AlignmentFlag.AlignRight)
-            field.setAccessibleName(f"Apply to invoice {invoice.number}")
+            field.setAccessibleName(_("Apply to invoice {number}").format(number=invoice.number))
             self.setCellWidget(row, self.APPLY, field)
             self.apply.append(field)
 
@@ -76,10 +78,11 @@ class AllocationTable(QTableWidget):
 class ReceivePaymentDialog(FormDialog):
     def __init__(self, clinic: Clinic, patient_id: int, *, invoice_id: int | None = None,
                  parent: QWidget | None = None):
-        super().__init__("Receive Payment", parent)
+        super().__init__(_("Receive Payment"), parent)
         self.clinic, self.patient_id, self.invoice_id = clinic, patient_id, invoice_id
         self._f = Formats(clinic)
-        self.ok_button.setText("&Receive Payment")
+        self.ok_button.setText(_("&Receive Payment"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         self.setMinimumWidth(520)
         amount_text = clinic.settings.amount_text
         account = clinic.billing.account(patient_id)
@@ -89,12 +92,14 @@ class ReceivePaymentDialog(FormDialog):
         if invoice_id is not None:
             invoice = clinic.billing.invoice(invoice_id)
             owed = invoice.balance
-            about = (f"Invoice #{invoice.number} for {patient.full_name}: total "
-                     f"{self._f.money(invoice.total)}, balance {self._f.money(invoice.balance)}.")
+            about = _("Invoice #{number} for {patient}: total {total}, balance {balance}.").format(
+                number=invoice.number, patient=patient.full_name,
+                total=self._f.money(invoice.total), balance=self._f.money(invoice.balance))
         else:
             owed = account.owing
-            about = (f"{patient.full_name} owes {self._f.money(account.owing)} and has "
-                     f"{self._f.money(account.credit)} of credit.")
+            about = _("{patient} owes {owing} and has {credit} of credit.").format(
+                patient=patient.full_name, owing=self._f.money(account.owing),
+                credit=self._f.money(account.credit))
         self.about = QLabel(about)
         self.about.setWordWrap(True)
         self.body.insertWidget(0, self.about)
@@ -102,17 +107,18 @@ class ReceivePaymentDialog(FormDialog):
         self.amount = QLineEdit(amount_text(owed) if owed > 0 else "")
         self.amount.setPlaceholderText(amount_text(0))
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.amount.setAccessibleName("Amount")
+        self.amount.setAccessibleName(_("Amount"))
         self.method = QComboBox()
         for code, name in METHODS.items():
-            self.method.addItem(name, code)
-        self.method.setAccessibleName("Method")
+            self.method.addItem(_(name), code)  # the services mark their method names
+        self.method.setAccessibleName(_("Method"))
         self.reference = QLineEdit()
-        self.reference.setPlaceholderText("Cheque number, card slip, e-transfer id (optional)")
-        self.reference.setAccessibleName("Reference")
-        self.form.addRow("&Amount:", beside(self.amount))
-        self.form.addRow("Paid &by:", beside(self.method))
-        self.form.addRow("Re&ference:", self.reference)
+        self.reference.setPlaceholderText(
+            _("Cheque number, card slip, e-transfer id (optional)"))
+        self.reference.setAccessibleName(_("Reference"))
+        self.form.addRow(_("&Amount:"), beside(self.amount))
+        self.form.addRow(_("Paid &by:"), beside(self.method))
+        self.form.addRow(_("Re&ference:"), self.reference)
 
         self.table: AllocationTable | None = None
         self.oldest_first: QCheckBox | None = None
@@ -120,7 +126,7 @@ class ReceivePaymentDialog(FormDialog):
         if invoice_id is None and owing:
             # Oldest first is what the service does with no allocations; the desk can untick
             # it to say which invoices this payment is for.
-            self.oldest_first = QCheckBox("Apply to the &oldest invoices first")
+            self.oldest_first = QCheckBox(_("Apply to the &oldest invoices first"))
             self.oldest_first.setChecked(True)
             self.table = AllocationTable(self._f, list(reversed(owing)))
             self.table.set_editable(False)
@@ -134,7 +140,7 @@ class ReceivePaymentDialog(FormDialog):
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         self.preview.setObjectName("note")
-        self.preview.setAccessibleName("Where the payment goes")
+        self.preview.setAccessibleName(_("Where the payment goes"))
         self.body.addWidget(self.preview)
         self.amount.textChanged.connect(self._update_preview)
 
@@ -175,12 +181,14 @@ class ReceivePaymentDialog(FormDialog):
         amount_text = self.clinic.settings.amount_text
         if self.allocations() is None and self.table is not None:
             self.table.show_plan({i: amount_text(a) for i, a in preview.applied})
-        applied = "; ".join(f"#{self.numbers.get(i, i)}: {self._f.money(a)}"
+        applied = "; ".join(_("#{number}: {amount}").format(number=self.numbers.get(i, i),
+                                                            amount=self._f.money(a))
                             for i, a in preview.applied)
-        lines = [f"Applied to invoices: {applied}." if applied else
-                 "Nothing is applied to invoices."]
-        lines.append(f"Left as credit: {self._f.money(preview.unapplied)}. The patient's "
-                     f"credit after this payment: {self._f.money(preview.credit_after)}.")
+        lines = [_("Applied to invoices: {applied}.").format(applied=applied) if applied else
+                 _("Nothing is applied to invoices.")]
+        lines.append(_("Left as credit: {unapplied}. The patient's credit after this payment: "
+                       "{credit}.").format(unapplied=self._f.money(preview.unapplied),
+                                           credit=self._f.money(preview.credit_after)))
         self.preview.setText("\n".join(lines))
 
     def save(self) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QLabel, QProgressBar, QVBoxLayout, QWidget)
 
+from app.i18n import _
 from app.services import Clinic
 from app.services.errors import ClinicError
 from app.services.pdf import PAPER_NAMES, PAPERS
@@ -22,14 +23,14 @@ from .. import crash, msgbox
 from ..workers import worker_pool  # the one worker (ARCHITECTURE 4)
 from ..formats import Formats
 from ..forms import beside
-from ..models.billing import STATUS_NAMES
+from ..models.billing import status_name
 
 
 def choose_file(parent: QWidget, suggested: str) -> str | None:
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    path, _filter = QFileDialog.getSaveFileName(parent, "Save as PDF",
+    path, _filter = QFileDialog.getSaveFileName(parent, _("Save as PDF"),
                                                 str(Path(folder) / suggested),
-                                                "PDF files (*.pdf)")
+                                                _("PDF files (*.pdf)"))
     return path or None
 
 
@@ -76,7 +77,7 @@ class PrintDialog(QDialog):
                  refund_id: int | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         if (invoice_id is None) == (refund_id is None):
-            raise ValueError("print either an invoice or a refund receipt")
+            raise ValueError("print either an invoice or a refund receipt")  # i18n: not shown
         self.clinic, self.invoice_id, self.refund_id = clinic, invoice_id, refund_id
         self._f = Formats(clinic)
         self._job: PdfJob | None = None
@@ -84,36 +85,37 @@ class PrintDialog(QDialog):
         self.setMinimumWidth(480)
         if invoice_id is not None:
             invoice = clinic.billing.invoice(invoice_id)
-            self.document = f"Invoice {invoice.number}"
+            self.document = _("Invoice {number}").format(number=invoice.number)
             summary = self._invoice_summary(invoice)
         else:
             refund = clinic.billing.refund(refund_id)
-            self.document = f"Refund receipt {refund.id}"
+            self.document = _("Refund receipt {number}").format(number=refund.id)
             summary = self._refund_summary(refund)
         self.patient_name = summary[0]
-        self.setWindowTitle(f"View / Print {self.document}")
+        self.setWindowTitle(_("View / Print {document}").format(document=self.document))
 
         self.summary = QLabel(summary[1])
         self.summary.setWordWrap(True)
         self.paper = QComboBox()
         for code in PAPERS:
-            self.paper.addItem(PAPER_NAMES[code], code)
+            self.paper.addItem(_(PAPER_NAMES[code]), code)  # the services mark paper names
         self.paper.setCurrentIndex(max(0, self.paper.findData(clinic.settings.get().paper)))
-        self.paper.setAccessibleName("Paper")
+        self.paper.setAccessibleName(_("Paper"))
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # no steps to count for one document: just "working"
         self.busy.setTextVisible(False)
-        self.busy.setAccessibleName("Writing the PDF")
+        self.busy.setAccessibleName(_("Writing the PDF"))
         self.busy.hide()
         self.status = QLabel()
         self.status.setObjectName("note")
         self.status.setWordWrap(True)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.open_button = self.buttons.addButton("&Open",
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
+        self.open_button = self.buttons.addButton(_("&Open"),
                                                   QDialogButtonBox.ButtonRole.ActionRole)
-        self.open_button.setToolTip("Show the PDF in the computer's PDF viewer, to print it")
-        self.save_button = self.buttons.addButton("Save as &PDF…",
+        self.open_button.setToolTip(_("Show the PDF in the computer's PDF viewer, to print it"))
+        self.save_button = self.buttons.addButton(_("Save as &PDF…"),
                                                   QDialogButtonBox.ButtonRole.ActionRole)
         self.open_button.setDefault(True)
         self.open_button.clicked.connect(self.open_pdf)
@@ -121,7 +123,7 @@ class PrintDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         form = QFormLayout()
-        form.addRow("Pa&per:", beside(self.paper))
+        form.addRow(_("Pa&per:"), beside(self.paper))
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addLayout(form)
@@ -146,23 +148,28 @@ class PrintDialog(QDialog):
         rows = "".join(f"<tr><td>{e(line.description)}</td><td align=right>"
                        f"{e(money(line.total))}</td></tr>"
                        for line in invoice.lines)
-        status = e(STATUS_NAMES.get(invoice.status, invoice.status))
-        text = (f"<b>Invoice #{invoice.number}</b> · {e(invoice.patient_name)} · "
+        status = e(status_name(invoice.status))
+        title = e(_("Invoice #{number}").format(number=invoice.number))
+        text = (f"<b>{title}</b> · {e(invoice.patient_name)} · "
                 f"{e(self._f.date(invoice.issued_on))} · {status}"
                 f"<table width=100% cellpadding=2>{rows}"
-                f"<tr><td><b>Total</b></td><td align=right><b>{e(money(invoice.total))}</b>"
-                f"</td></tr><tr><td>Paid</td><td align=right>{e(money(invoice.paid))}</td></tr>"
-                f"<tr><td>Balance</td><td align=right>{e(money(invoice.balance))}</td></tr>"
+                f"<tr><td><b>{e(_('Total'))}</b></td>"
+                f"<td align=right><b>{e(money(invoice.total))}</b></td></tr>"
+                f"<tr><td>{e(_('Paid'))}</td><td align=right>{e(money(invoice.paid))}</td></tr>"
+                f"<tr><td>{e(_('Balance'))}</td>"
+                f"<td align=right>{e(money(invoice.balance))}</td></tr>"
                 f"</table>")
         return invoice.patient_name, text
 
     def _refund_summary(self, refund) -> tuple[str, str]:
         e = html.escape
-        text = (f"<b>Refund of {e(self._f.money(refund.amount))}</b> to "
-                f"{e(refund.patient_name)} by {e(refund.method_name)}, "
-                f"{e(self._f.date(refund.refunded_at))}, from the "
-                f"{e(self._f.money(refund.payment_amount))} payment of "
-                f"{e(self._f.date(refund.payment_received_at))}.")
+        # Rich text: the message keeps its <b> tags, every value put into it is escaped.
+        text = _("<b>Refund of {amount}</b> to {patient} by {method}, {date}, from the "
+                 "{payment} payment of {received}.").format(
+            amount=e(self._f.money(refund.amount)), patient=e(refund.patient_name),
+            method=e(_(refund.method_name)), date=e(self._f.date(refund.refunded_at)),
+            payment=e(self._f.money(refund.payment_amount)),
+            received=e(self._f.date(refund.payment_received_at)))
         return refund.patient_name, text
 
     # writing
@@ -190,34 +197,36 @@ class PrintDialog(QDialog):
         job.signals.failed.connect(self._failed)
         self._job = job
         self._set_busy(True)
-        self.status.setText(f"Writing {self.document} on {self.paper.currentText()}…")
+        self.status.setText(_("Writing {document} on {paper}…").format(
+            document=self.document, paper=self.paper.currentText()))
         worker_pool().start(job)
 
     def _done(self, path: str, then_open: bool) -> None:
         self._job = None
         self._set_busy(False)
         if then_open:
-            self.status.setText("Opened in the PDF viewer; print from there.")
+            self.status.setText(_("Opened in the PDF viewer; print from there."))
             if not self.open_file(path):
-                msgbox.show(self, "Could not open the PDF",
-                            f"No program on this computer opened the PDF. It is saved "
-                            f"here:\n{path}", icon=msgbox.Icon.Warning)
+                msgbox.show(self, _("Could not open the PDF"),
+                            _("No program on this computer opened the PDF. It is saved "
+                              "here:\n{path}").format(path=path), icon=msgbox.Icon.Warning)
         else:
             self.saved_path = path
-            self.status.setText(f"Saved: {path}")
+            self.status.setText(_("Saved: {path}").format(path=path))
         self.pdf_ready.emit(path)
 
     def _failed(self, error: BaseException) -> None:
         self._job = None
         self._set_busy(False)
-        self.status.setText("Nothing was written.")
+        self.status.setText(_("Nothing was written."))
         if isinstance(error, ClinicError):
-            msgbox.refusal(self, error, "Not printed")
+            msgbox.refusal(self, error, _("Not printed"))
         elif isinstance(error, OSError):
-            msgbox.show(self, "Could not write the PDF",
-                        f"The PDF could not be written ({error.strerror or error}). Check that "
-                        "the folder exists, is not read-only and the disk is not full, then "
-                        "try again.", icon=msgbox.Icon.Warning)
+            msgbox.show(self, _("Could not write the PDF"),
+                        _("The PDF could not be written ({reason}). Check that the folder "
+                          "exists, is not read-only and the disk is not full, then try "
+                          "again.").format(reason=error.strerror or error),
+                        icon=msgbox.Icon.Warning)
         else:
             crash.handle(type(error), error, error.__traceback__)
         self.pdf_failed.emit(str(error))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QWidget
 
+from app.i18n import _
 from app.services import Clinic
 from app.services.billing import METHODS
 
@@ -15,17 +16,19 @@ from ..forms import FormDialog, beside
 class RefundPaymentDialog(FormDialog):
     def __init__(self, clinic: Clinic, payment_id: int, *, amount: int | str | None = None,
                  package_refund_id: int | None = None, parent: QWidget | None = None):
-        super().__init__("Refund Payment", parent)
+        super().__init__(_("Refund Payment"), parent)
         self.clinic, self.payment_id = clinic, payment_id
         self.package_refund_id = package_refund_id
-        self.ok_button.setText("&Refund")
+        self.ok_button.setText(_("&Refund"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         self.setMinimumWidth(460)
         f = Formats(clinic)
         payment = clinic.billing.payment(payment_id)
         self.about = QLabel(
-            f"Payment of {f.money(payment.amount)} by {payment.method_name} received "
-            f"{f.date(payment.received_at)}. Not applied to invoices and not yet refunded: "
-            f"{f.money(payment.unapplied)}.")
+            _("Payment of {amount} by {method} received {date}. Not applied to invoices and "
+              "not yet refunded: {unapplied}.").format(
+                amount=f.money(payment.amount), method=_(payment.method_name),
+                date=f.date(payment.received_at), unapplied=f.money(payment.unapplied)))
         self.about.setWordWrap(True)
         self.body.insertWidget(0, self.about)
 
@@ -39,21 +42,21 @@ class RefundPaymentDialog(FormDialog):
                          if payment.unapplied > 0 else "")
         self.amount = QLineEdit(suggested)
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.amount.setAccessibleName("Amount to refund")
+        self.amount.setAccessibleName(_("Amount to refund"))
         self.method = QComboBox()
         for code, name in METHODS.items():
-            self.method.addItem(name, code)
+            self.method.addItem(_(name), code)  # the services mark their method names
         # The money goes back the way it came unless the desk says otherwise.
         self.method.setCurrentIndex(max(0, self.method.findData(payment.method)))
-        self.method.setAccessibleName("Refund method")
+        self.method.setAccessibleName(_("Refund method"))
         self.note = QLineEdit()
-        self.note.setPlaceholderText("Why, or how it was handed back (optional)")
-        self.note.setAccessibleName("Note")
-        self.form.addRow("&Amount:", beside(self.amount))
-        self.form.addRow("Refund &to:", beside(self.method))
-        self.form.addRow("&Note:", self.note)
+        self.note.setPlaceholderText(_("Why, or how it was handed back (optional)"))
+        self.note.setAccessibleName(_("Note"))
+        self.form.addRow(_("&Amount:"), beside(self.amount))
+        self.form.addRow(_("Refund &to:"), beside(self.method))
+        self.form.addRow(_("&Note:"), self.note)
         if package_refund_id is not None:
-            note = QLabel("This hands back the credit the package refund created.")
+            note = QLabel(_("This hands back the credit the package refund created."))
             note.setObjectName("note")
             note.setWordWrap(True)
             self.body.addWidget(note)

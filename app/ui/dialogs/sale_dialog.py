@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout,
                                QGroupBox, QLabel, QListWidget, QSizePolicy, QWidget)
 
+from app.i18n import N_, _
 from app.services import Clinic
 from app.services.billing import SaleResult
 from app.services.errors import ClinicError
@@ -19,36 +20,38 @@ from ..formats import Formats
 from ..forms import FormDialog, beside
 from .payment_dialog import ReceivePaymentDialog
 
-NO_STAFF = "No Staff Member"
+NO_STAFF = N_("No Staff Member")
 
 
 class SaleDialog(FormDialog):
     def __init__(self, clinic: Clinic, patient_id: int, *, appointment_id: int | None = None,
                  parent: QWidget | None = None):
-        super().__init__("Add Items" if appointment_id else "New Purchase", parent)
+        super().__init__(_("Add Items") if appointment_id else _("New Purchase"), parent)
         self.clinic, self.patient_id, self.appointment_id = clinic, patient_id, appointment_id
         self._f = Formats(clinic)
         self._then_pay = False
         self.setMinimumWidth(540)
-        self.ok_button.setText("&Sell")
-        self.pay_button = self.buttons.addButton("&Receive Payment…",
+        self.ok_button.setText(_("&Sell"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        self.pay_button = self.buttons.addButton(_("&Receive Payment…"),
                                                  QDialogButtonBox.ButtonRole.ActionRole)
-        self.pay_button.setToolTip("Sell, then take the payment for the new invoice (R8)")
+        self.pay_button.setToolTip(_("Sell, then take the payment for the new invoice"))
         self.pay_button.clicked.connect(self.sell_and_pay)
 
         patient = clinic.patients.get(patient_id)
-        self.body.insertWidget(0, QLabel(f"Invoice to <b>{_escape(patient.full_name)}</b>"))
+        self.body.insertWidget(0, QLabel(_("Invoice to {patient}").format(
+            patient=f"<b>{_escape(patient.full_name)}</b>")))
         self.package = self._package_box()
         self.staff = self._staff_box()
         self.staff_note = QLabel()
         self.staff_note.setObjectName("note")
-        self.form.addRow("&Package:", self.package)
-        self.form.addRow("S&taff member:", beside(self.staff))
+        self.form.addRow(_("&Package:"), self.package)
+        self.form.addRow(_("S&taff member:"), beside(self.staff))
         self.form.addRow("", self.staff_note)
         self.body.addWidget(self._summary_box())
         if self.package.count() == 0:
-            self.body.addWidget(_note("There are no packages for sale yet: create one in the "
-                                      "Packages tab."))
+            self.body.addWidget(_note(_("There are no packages for sale yet: create one in "
+                                        "the Packages tab.")))
 
         self.package.currentTextChanged.connect(self._package_changed)
         self.staff.currentIndexChanged.connect(self._staff_changed)
@@ -68,13 +71,15 @@ class SaleDialog(FormDialog):
         box = QComboBox()
         box.setEditable(True)
         box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        box.setAccessibleName("Package")
+        box.setAccessibleName(_("Package"))
         box.setMinimumWidth(340)
         box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        box.lineEdit().setPlaceholderText("Type part of a package's name…")
+        box.lineEdit().setPlaceholderText(_("Type part of a package's name…"))
         self._names: list[str] = []
         for template in self.clinic.catalog.package_templates():
-            box.addItem(f"{template.name} — {self._f.money(template.price)}", template.id)
+            box.addItem(_("{package} — {price}").format(package=template.name,
+                                                        price=self._f.money(template.price)),
+                        template.id)
             self._names.append(template.name)
         # Any part of the name finds it: "mass" finds "10 Massages".
         completer = QCompleter(box.model(), box)
@@ -87,8 +92,8 @@ class SaleDialog(FormDialog):
 
     def _staff_box(self) -> QComboBox:
         box = QComboBox()
-        box.setAccessibleName("Staff member")
-        box.addItem(NO_STAFF, None)
+        box.setAccessibleName(_("Staff member"))
+        box.addItem(_(NO_STAFF), None)
         staff = self.clinic.staff.list()
         practitioners = [s for s in staff if s.practitioner]
         others = [s for s in staff if not s.practitioner]
@@ -101,18 +106,21 @@ class SaleDialog(FormDialog):
         return box
 
     def _summary_box(self) -> QGroupBox:
-        group = QGroupBox("To be invoiced")
+        group = QGroupBox(_("To be invoiced"))
         form = QFormLayout(group)
         # Amounts in a column beside their labels, not flung to the far edge.
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         self.summary: dict[str, QLabel] = {}
-        for key, label in (("price", "Price:"), ("tax", "Tax:"), ("total", "Total:"),
-                           ("uses", "Uses:"), ("expires", "Expires:")):
+        for key, label in (("price", _("Price:")), ("tax", _("Tax:")), ("total", _("Total:")),
+                           ("uses", _("Uses:")), ("expires", _("Expires:"))):
             value = QLabel()
+            value.setAccessibleName(label.rstrip(" :\u00a0"))
             value.setAlignment(right)
             value.setMinimumWidth(160)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            if key == "total":
+                value.setStyleSheet("font-weight: 600;")
             form.addRow(label, value)
             self.summary[key] = value
         self.summary_note = QLabel()
@@ -137,7 +145,7 @@ class SaleDialog(FormDialog):
         if template_id is None:
             for value in self.summary.values():
                 value.setText("—")
-            self._note("Type part of a package's name and pick it from the list.")
+            self._note(_("Type part of a package's name and pick it from the list."))
             return
         try:
             sale = self.clinic.billing.sale_preview(template_id)
@@ -145,11 +153,12 @@ class SaleDialog(FormDialog):
             self._note(str(error))
             return
         self.summary["price"].setText(self._f.money(sale.price))
-        self.summary["tax"].setText(f"{self._f.money(sale.tax)} ({self._f.percent(sale.tax_rate)})")
-        self.summary["total"].setText(f"<b>{_escape(self._f.money(sale.total))}</b>")
+        self.summary["tax"].setText(_("{tax} ({rate})").format(
+            tax=self._f.money(sale.tax), rate=self._f.percent(sale.tax_rate)))
+        self.summary["total"].setText(self._f.money(sale.total))
         self.summary["uses"].setText(str(sale.uses))
         self.summary["expires"].setText(self._f.date(sale.expires_on) if sale.expires_on
-                                        else "No expiry")
+                                        else _("No expiry"))
         self._note("")
 
     def _note(self, text: str) -> None:
@@ -159,10 +168,11 @@ class SaleDialog(FormDialog):
     def _staff_changed(self) -> None:
         name = self.staff.currentText()
         if self.staff.currentData() is None:
-            self.staff_note.setText("Practitioners are compensated as each use is redeemed "
-                                    "(usual).")
+            self.staff_note.setText(_("Practitioners are compensated as each use is redeemed "
+                                      "(usual)."))
         else:
-            self.staff_note.setText(f"{name} is compensated for the whole sale now.")
+            self.staff_note.setText(_("{staff} is compensated for the whole sale now.").format(
+                staff=name))
 
     # selling
     def sell_and_pay(self) -> None:
@@ -175,8 +185,8 @@ class SaleDialog(FormDialog):
     def save(self) -> None:
         template_id = self.template_id()
         if template_id is None:  # Enter typed before a package was picked
-            raise ClinicError("Choose a package: type part of its name and pick it from "
-                              "the list.")
+            raise ClinicError(_("Choose a package: type part of its name and pick it from "
+                                "the list."))
         self.outcome = self.clinic.billing.sell_package(
             self.patient_id, template_id, staff_id=self.staff.currentData(),
             appointment_id=self.appointment_id)
@@ -192,7 +202,7 @@ class SaleDialog(FormDialog):
         if result.double_compensation:
             CompensationDialog.ask(self.clinic, result, parent=parent)
         elif result.warnings:
-            msgbox.show(parent, "Package sold", "\n\n".join(result.warnings),
+            msgbox.show(parent, _("Package sold"), "\n\n".join(result.warnings),
                         icon=msgbox.Icon.Warning)
         if then_pay:
             ReceivePaymentDialog.ask(self.clinic, self.patient_id,
@@ -204,20 +214,21 @@ class CompensationDialog(FormDialog):
     pay their practitioner again. OK unassigns their compensation; Cancel keeps it."""
 
     def __init__(self, clinic: Clinic, result: SaleResult, parent: QWidget | None = None):
-        super().__init__("Double Compensation", parent)
+        super().__init__(_("Double Compensation"), parent)
         self.clinic, self.sale = clinic, result
         self.setMinimumWidth(520)
         f = Formats(clinic)
-        self.ok_button.setText("&Unassign Compensation")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Keep as Is")
+        self.ok_button.setText(_("&Unassign Compensation"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("&Keep as Is"))
         warning = QLabel("\n\n".join(result.warnings))
         warning.setWordWrap(True)
         self.appointments = QListWidget()
-        self.appointments.setAccessibleName("Appointments that would compensate again")
+        self.appointments.setAccessibleName(_("Appointments that would compensate again"))
         for appointment_id in result.double_compensation:
             a = clinic.schedule.appointment(appointment_id)
-            self.appointments.addItem(f"{f.date(a.start)}, {f.time(a.start)} — "
-                                      f"{a.treatment_name} with {a.staff_name}")
+            self.appointments.addItem(_("{date}, {time} — {treatment} with {staff}").format(
+                date=f.date(a.start), time=f.time(a.start), treatment=a.treatment_name,
+                staff=a.staff_name))
         rows = min(max(len(result.double_compensation), 2), 8)
         self.appointments.setFixedHeight(rows * self.appointments.sizeHintForRow(0)
                                          + 2 * self.appointments.frameWidth() + 4)

@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+from app.i18n import N_, _
 from app.services.billing import InvoiceSummary, PaymentRow, RefundView
 
 from ..formats import Formats
 from .base import RowsModel
 
-STATUS_NAMES = {"unpaid": "Unpaid", "partially paid": "Partially paid", "paid": "Paid",
-                "void": "Void"}
+#: The desk's words for an invoice's status (English; shown through _()).
+STATUS_NAMES = {"unpaid": N_("Unpaid"), "partially paid": N_("Partially paid"),
+                "paid": N_("Paid"), "void": N_("Void")}
 
 
-class InvoicesModel(RowsModel):
-    NUMBER, DATE, DESCRIPTION, TOTAL, PAID, BALANCE, STATUS = range(7)
-    COLUMNS = ("Invoice", "Date", "Description", "Total", "Paid", "Balance", "Status")
-    RIGHT = frozenset({TOTAL, PAID, BALANCE})
+def status_name(status: str) -> str:
+    """An invoice's status in the desk's language."""
+    return _(STATUS_NAMES[status]) if status in STATUS_NAMES else status
+
+
+class _Translated(RowsModel):
+    """Column headings marked N_() on the class, shown in the language in force when the
+    model is built."""
 
     def __init__(self, formats: Formats, parent=None):
         super().__init__(parent)
         self._f = formats
+        self.COLUMNS = tuple(_(heading) for heading in type(self).COLUMNS)
+
+
+class InvoicesModel(_Translated):
+    NUMBER, DATE, DESCRIPTION, TOTAL, PAID, BALANCE, STATUS = range(7)
+    COLUMNS = (N_("Invoice"), N_("Date"), N_("Description"), N_("Total"), N_("Paid"),
+               N_("Balance"), N_("Status"))
+    RIGHT = frozenset({TOTAL, PAID, BALANCE})
 
     def display(self, i: InvoiceSummary, column: int) -> str:
         if column == self.NUMBER:
@@ -33,7 +47,7 @@ class InvoicesModel(RowsModel):
             return self._f.money(i.paid)
         if column == self.BALANCE:
             return self._f.money(i.balance)
-        return STATUS_NAMES.get(i.status, i.status)
+        return status_name(i.status)
 
     def sort_key(self, i: InvoiceSummary, column: int):
         if column == self.NUMBER:
@@ -48,21 +62,17 @@ class InvoicesModel(RowsModel):
         return i.status == "void"
 
 
-class PaymentsModel(RowsModel):
+class PaymentsModel(_Translated):
     DATE, METHOD, AMOUNT, APPLIED, REFUNDED, UNAPPLIED, REFERENCE = range(7)
-    COLUMNS = ("Received", "Method", "Amount", "Applied", "Refunded", "Unapplied",
-               "Reference")
+    COLUMNS = (N_("Received"), N_("Method"), N_("Amount"), N_("Applied"), N_("Refunded"),
+               N_("Unapplied"), N_("Reference"))
     RIGHT = frozenset({AMOUNT, APPLIED, REFUNDED, UNAPPLIED})
-
-    def __init__(self, formats: Formats, parent=None):
-        super().__init__(parent)
-        self._f = formats
 
     def display(self, p: PaymentRow, column: int) -> str:
         if column == self.DATE:
             return f"{self._f.date(p.received_at)}, {self._f.time(p.received_at)}"
         if column == self.METHOD:
-            return p.method_name
+            return _(p.method_name)  # the services mark their method names for translation
         if column == self.REFERENCE:
             return p.reference
         return self._f.money((p.amount, p.applied, p.refunded, p.unapplied)[column - self.AMOUNT])
@@ -75,14 +85,11 @@ class PaymentsModel(RowsModel):
         return super().sort_key(p, column)
 
 
-class RefundsModel(RowsModel):
+class RefundsModel(_Translated):
     DATE, AMOUNT, METHOD, PAYMENT, PACKAGE, NOTE = range(6)
-    COLUMNS = ("Refunded", "Amount", "Method", "From payment", "Package", "Note")
+    COLUMNS = (N_("Refunded"), N_("Amount"), N_("Method"), N_("From payment"), N_("Package"),
+               N_("Note"))
     RIGHT = frozenset({AMOUNT})
-
-    def __init__(self, formats: Formats, parent=None):
-        super().__init__(parent)
-        self._f = formats
 
     def display(self, r: RefundView, column: int) -> str:
         if column == self.DATE:
@@ -90,10 +97,10 @@ class RefundsModel(RowsModel):
         if column == self.AMOUNT:
             return self._f.money(r.amount)
         if column == self.METHOD:
-            return r.method_name
+            return _(r.method_name)
         if column == self.PAYMENT:
-            return (f"{self._f.money(r.payment_amount)} of "
-                    f"{self._f.date(r.payment_received_at)}")
+            return _("{amount} of {date}").format(amount=self._f.money(r.payment_amount),
+                                                  date=self._f.date(r.payment_received_at))
         if column == self.PACKAGE:
             return r.package_name or ""
         return r.note

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.i18n import N_, _
 from app.services.patients import PatientRow
 
 from ..formats import Formats
@@ -10,11 +11,13 @@ from .base import RowsModel
 
 class PatientsModel(RowsModel):
     NAME, PHONE, EMAIL, BIRTH_DATE = range(4)
-    COLUMNS = ("Name", "Phone", "Email", "Birth date")
+    COLUMNS = (N_("Name"), N_("Phone"), N_("Email"), N_("Birth date"))
 
     def __init__(self, formats: Formats, parent=None):
         super().__init__(parent)
         self._f = formats
+        # Headings in the language in force when the list is built.
+        self.COLUMNS = tuple(_(heading) for heading in type(self).COLUMNS)
 
     def display(self, p: PatientRow, column: int) -> str:
         if column == self.NAME:
