@@ -329,6 +329,8 @@ class CsvService(Service):
                     written += len(chunk)
                     if progress:
                         progress(written, max(total, written))
+                if cancelled and cancelled():   # the last chunk, or an empty table
+                    raise _Stop
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(handle.name, target)
