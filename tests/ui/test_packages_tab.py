@@ -64,7 +64,7 @@ def test_archive_then_unarchive_with_the_buttons(qtbot, clinic, catalog, shown):
     tab = make_tab(qtbot, clinic)
     assert not tab.archive_button.isEnabled()
     select(tab, "3 Physio")
-    assert tab.archive_button.text() == "Archive"
+    assert tab.archive_button.text() == "&Archive"
     click(qtbot, tab.archive_button)
 
     assert clinic.catalog.package_template(catalog["three_physio"]).archived
@@ -73,7 +73,7 @@ def test_archive_then_unarchive_with_the_buttons(qtbot, clinic, catalog, shown):
     tab.show_archived.click()
     assert cell_texts(tab.proxy, Cols.STATUS) == ["Offered", "Archived"]
     select(tab, "3 Physio")
-    assert tab.archive_button.text() == "Unarchive"
+    assert tab.archive_button.text() == "Un&archive"
     click(qtbot, tab.archive_button)
     assert not clinic.catalog.package_template(catalog["three_physio"]).archived
     assert cell_texts(tab.proxy, Cols.STATUS) == ["Offered", "Offered"]

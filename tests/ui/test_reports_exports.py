@@ -71,7 +71,7 @@ def test_csv_holds_the_report_with_exact_money(qtbot, usage_view, chooser, tmp_p
     assert chooser.asked == [("Package Usage 2026-03-01 to 2026-03-31.csv", "csv")]
     with open(path, encoding="utf-8-sig", newline="") as handle:
         lines = list(csv.reader(handle))
-    assert lines[0] == ["Package Usage", "2026-03-01 to 2026-03-31"]
+    assert lines[0] == ["Package Usage", usage_view.report.subtitle]  # the service's words
     header = lines.index(["Date", "Patient", "Package", "Treatment", "Practitioner", "Use",
                           "Per-use value (CAD)", "Patient Pays (CAD)", "Uses remaining"])
     body = lines[header + 1:]

@@ -137,10 +137,10 @@ def test_edit_and_deactivate_treatment_type(qtbot, clinic, catalog, shown, drive
     click(qtbot, page.edit_button)
     assert clinic.catalog.treatment_type(catalog["acu"]).price == 8000
 
-    assert page.active_button.text() == "Deactivate"
+    assert page.active_button.text() == "&Deactivate"
     click(qtbot, page.active_button)
     assert not clinic.catalog.treatment_type(catalog["acu"]).active
-    assert page.selected().name == "Acupuncture" and page.active_button.text() == "Reactivate"
+    assert page.selected().name == "Acupuncture" and page.active_button.text() == "&Reactivate"
     click(qtbot, page.active_button)
     assert clinic.catalog.treatment_type(catalog["acu"]).active
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.i18n import N_, _
 from app.services.catalog import PackageTemplateRow, TreatmentTypeRow
 from app.services.settings import NoShowFeeRow
 from app.services.staff import StaffRow
@@ -11,7 +12,15 @@ from .base import RowsModel
 
 
 def _active_text(active: bool) -> str:
-    return "Active" if active else "Inactive"
+    return _("Active") if active else _("Inactive")
+
+
+class TranslatedColumns:
+    """Headings marked with N_() on the class, shown in the language in force when the
+    model is built (the window is built again when the desk changes language)."""
+
+    def _translate_columns(self) -> None:
+        self.COLUMNS = tuple(_(heading) for heading in type(self).COLUMNS)
 
 
 def rate_key(rate) -> int:
@@ -19,15 +28,16 @@ def rate_key(rate) -> int:
     return int(rate.scaleb(6))
 
 
-class PackageTemplatesModel(RowsModel):
+class PackageTemplatesModel(TranslatedColumns, RowsModel):
     NAME, PRICE, USES, PER_USE, VALIDITY, ELIGIBLE, TAX, STATUS = range(8)
-    COLUMNS = ("Name", "Price", "Uses", "Per use", "Validity", "Eligible treatments", "Tax",
-               "Status")
+    COLUMNS = (N_("Name"), N_("Price"), N_("Uses"), N_("Per use"), N_("Validity"),
+               N_("Eligible treatments"), N_("Tax"), N_("Status"))
     RIGHT = frozenset({PRICE, USES, PER_USE, TAX})
 
     def __init__(self, formats: Formats, parent=None):
         super().__init__(parent)
         self._f = formats
+        self._translate_columns()
 
     def display(self, t: PackageTemplateRow, column: int) -> str:
         if column == self.NAME:
@@ -44,11 +54,12 @@ class PackageTemplatesModel(RowsModel):
             return ", ".join(self._eligible_text(e) for e in t.eligible)
         if column == self.TAX:
             return self._f.percent(t.tax_rate)
-        return "Archived" if t.archived else "Offered"
+        return _("Archived") if t.archived else _("Offered")
 
     def _eligible_text(self, e) -> str:
         if e.patient_pays:
-            return f"{e.treatment_name} (pays {self._f.money(e.patient_pays)})"
+            return _("{treatment} (pays {amount})").format(
+                treatment=e.treatment_name, amount=self._f.money(e.patient_pays))
         return e.treatment_name
 
     def sort_key(self, t: PackageTemplateRow, column: int):
@@ -66,20 +77,21 @@ class PackageTemplatesModel(RowsModel):
         return t.archived
 
 
-class TreatmentTypesModel(RowsModel):
+class TreatmentTypesModel(TranslatedColumns, RowsModel):
     NAME, DURATION, PRICE, TAX, STATUS = range(5)
-    COLUMNS = ("Name", "Duration", "Standard price", "Tax", "Status")
+    COLUMNS = (N_("Name"), N_("Duration"), N_("Standard price"), N_("Tax"), N_("Status"))
     RIGHT = frozenset({DURATION, PRICE, TAX})
 
     def __init__(self, formats: Formats, parent=None):
         super().__init__(parent)
         self._f = formats
+        self._translate_columns()
 
     def display(self, t: TreatmentTypeRow, column: int) -> str:
         if column == self.NAME:
             return t.name
         if column == self.DURATION:
-            return f"{t.duration_min} min"
+            return _("{minutes} min").format(minutes=t.duration_min)
         if column == self.PRICE:
             return self._f.money(t.price)
         if column == self.TAX:
@@ -99,34 +111,40 @@ class TreatmentTypesModel(RowsModel):
         return not t.active
 
 
-ROLE_NAMES = {"front_desk": "Front desk", "manager": "Manager"}
+#: A staff member's role as the desk reads it (translate with _() where shown).
+ROLE_NAMES = {"front_desk": N_("Front desk"), "manager": N_("Manager")}
 
 
-class StaffModel(RowsModel):
+class StaffModel(TranslatedColumns, RowsModel):
     NAME, PRACTITIONER, ROLE, STATUS = range(4)
-    COLUMNS = ("Name", "Practitioner", "Role", "Status")
+    COLUMNS = (N_("Name"), N_("Practitioner"), N_("Role"), N_("Status"))
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._translate_columns()
 
     def display(self, s: StaffRow, column: int) -> str:
         if column == self.NAME:
             return s.name
         if column == self.PRACTITIONER:
-            return "Yes" if s.practitioner else "No"
+            return _("Yes") if s.practitioner else _("No")
         if column == self.ROLE:
-            return ROLE_NAMES.get(s.role, s.role)
+            return _(ROLE_NAMES[s.role]) if s.role in ROLE_NAMES else s.role
         return _active_text(s.active)
 
     def dimmed(self, s: StaffRow) -> bool:
         return not s.active
 
 
-class NoShowFeesModel(RowsModel):
+class NoShowFeesModel(TranslatedColumns, RowsModel):
     NAME, AMOUNT, TAX, STATUS = range(4)
-    COLUMNS = ("Name", "Amount", "Tax", "Status")
+    COLUMNS = (N_("Name"), N_("Amount"), N_("Tax"), N_("Status"))
     RIGHT = frozenset({AMOUNT, TAX})
 
     def __init__(self, formats: Formats, parent=None):
         super().__init__(parent)
         self._f = formats
+        self._translate_columns()
 
     def display(self, fee: NoShowFeeRow, column: int) -> str:
         if column == self.NAME:

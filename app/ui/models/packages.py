@@ -4,26 +4,35 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from app.i18n import N_, _
 from app.services.billing import METHODS, AppliedPayment
 from app.services.packages import PackageSummary, RedemptionRow
 from app.services.schedule import AppointmentRow
 
 from ..formats import Formats
 from .base import RowsModel
+from .catalog import TranslatedColumns
 
-#: The desk's words for a package's status.
-STATUS_NAMES = {"active": "Active", "expired": "Expired", "refunded": "Refunded",
-                "used up": "Used up", "void": "Void"}
+#: The desk's words for a package's status (English; `status_name` gives the desk's language).
+STATUS_NAMES = {"active": N_("Active"), "expired": N_("Expired"), "refunded": N_("Refunded"),
+                "used up": N_("Used up"), "void": N_("Void")}
 
 
-class PatientPackagesModel(RowsModel):
+def status_name(status: str) -> str:
+    """A package's status in the desk's language."""
+    return _(STATUS_NAMES[status]) if status in STATUS_NAMES else status
+
+
+class PatientPackagesModel(TranslatedColumns, RowsModel):
     NAME, PURCHASED, USED, BOOKED, REMAINING, EXPIRY, STATUS = range(7)
-    COLUMNS = ("Package", "Purchased", "Used", "Booked", "Remaining", "Expires", "Status")
+    COLUMNS = (N_("Package"), N_("Purchased"), N_("Used"), N_("Booked"), N_("Remaining"),
+               N_("Expires"), N_("Status"))
     RIGHT = frozenset({USED, BOOKED, REMAINING})
 
     def __init__(self, formats: Formats, parent=None):
         super().__init__(parent)
         self._f = formats
+        self._translate_columns()
 
     def display(self, p: PackageSummary, column: int) -> str:
         if column == self.NAME:
@@ -31,14 +40,14 @@ class PatientPackagesModel(RowsModel):
         if column == self.PURCHASED:
             return self._f.date(p.purchased_on)
         if column == self.USED:
-            return f"{p.uses_redeemed} of {p.uses_total}"
+            return _("{used} of {total}").format(used=p.uses_redeemed, total=p.uses_total)
         if column == self.BOOKED:
             return str(p.uses_booked)
         if column == self.REMAINING:
             return str(p.uses_remaining)
         if column == self.EXPIRY:
-            return "No expiry" if p.expires_on is None else self._f.date(p.expires_on)
-        return STATUS_NAMES.get(p.status, p.status)
+            return _("No expiry") if p.expires_on is None else self._f.date(p.expires_on)
+        return status_name(p.status)
 
     def sort_key(self, p: PackageSummary, column: int):
         if column == self.PURCHASED:
@@ -64,20 +73,22 @@ def when(formats: Formats, moment: datetime) -> str:
 
 
 #: How a use was consumed (R14, R16).
-VISIT_NAMES = {"arrived": "Arrived", "no_show": "No-show"}
+VISIT_NAMES = {"arrived": N_("Arrived"), "no_show": N_("No-show")}
 
 
-class RedemptionsModel(RowsModel):
+class RedemptionsModel(TranslatedColumns, RowsModel):
     """Every use of one package: when, for which visit, billed on which invoice (R20)."""
 
     USE, REDEEMED, APPOINTMENT, TREATMENT, PRACTITIONER, INVOICE, PAYS, VALUE, VISIT = range(9)
-    COLUMNS = ("Use", "Redeemed", "Appointment", "Treatment", "Practitioner", "Invoice",
-               "Patient Pays", "Per-use value", "Visit")
+    COLUMNS = (N_("Use"), N_("Redeemed"), N_("Appointment"), N_("Treatment"),
+               N_("Practitioner"), N_("Invoice"), N_("Patient Pays"), N_("Per-use value"),
+               N_("Visit"))
     RIGHT = frozenset({USE, INVOICE, PAYS, VALUE})
 
     def __init__(self, formats: Formats, parent=None):
         super().__init__(parent)
         self._f = formats
+        self._translate_columns()
 
     def display(self, r: RedemptionRow, column: int) -> str:
         if column == self.USE:
@@ -96,18 +107,19 @@ class RedemptionsModel(RowsModel):
             return self._f.money(r.patient_pays)
         if column == self.VALUE:
             return self._f.money(r.per_use_value)
-        return VISIT_NAMES.get(r.reason, r.reason)
+        return _(VISIT_NAMES[r.reason]) if r.reason in VISIT_NAMES else r.reason
 
 
-class HeldAppointmentsModel(RowsModel):
+class HeldAppointmentsModel(TranslatedColumns, RowsModel):
     """Booked appointments holding one of the package's uses (R11, R28)."""
 
     APPOINTMENT, TREATMENT, PRACTITIONER = range(3)
-    COLUMNS = ("Appointment", "Treatment", "Practitioner")
+    COLUMNS = (N_("Appointment"), N_("Treatment"), N_("Practitioner"))
 
     def __init__(self, formats: Formats, parent=None):
         super().__init__(parent)
         self._f = formats
+        self._translate_columns()
 
     def display(self, a: AppointmentRow, column: int) -> str:
         if column == self.APPOINTMENT:
@@ -117,20 +129,22 @@ class HeldAppointmentsModel(RowsModel):
         return a.staff_name
 
 
-class SalePaymentsModel(RowsModel):
+class SalePaymentsModel(TranslatedColumns, RowsModel):
     """The payments applied to the package's sale invoice."""
 
     RECEIVED, METHOD, AMOUNT = range(3)
-    COLUMNS = ("Received", "Method", "Applied")
+    COLUMNS = (N_("Received"), N_("Method"), N_("Applied"))
     RIGHT = frozenset({AMOUNT})
 
     def __init__(self, formats: Formats, parent=None):
         super().__init__(parent)
         self._f = formats
+        self._translate_columns()
 
     def display(self, p: AppliedPayment, column: int) -> str:
         if column == self.RECEIVED:
             return self._f.date(p.received_at.date())
         if column == self.METHOD:
-            return METHODS.get(p.method, p.method)
+            # the ledger's names are marked for translation where they are defined
+            return _(METHODS[p.method]) if p.method in METHODS else p.method
         return self._f.money(p.amount)

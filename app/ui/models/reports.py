@@ -14,20 +14,48 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
-from app.services.reports import Column, DoubleCompensationRow, Group, Section
+from app.i18n import N_, _
+from app.services.reports import NO_STAFF, Column, DoubleCompensationRow, Group, Section
 
 from ..formats import Formats
 from .base import _DIMMED, _LEFT, _RIGHT, SORT_ROLE, Index, RowsModel
-from .packages import STATUS_NAMES
+from .packages import status_name
 
-NO_EXPIRY = "No expiry"
+NO_EXPIRY = N_("No expiry")
 #: "No expiry" sorts after every date.
 _NEVER = "9999-12-31"
 
 FLAG_BACKGROUND = QColor("#fde2e1")
 FLAG_TEXT = QColor("#991b1b")
-FLAG_TIP = ("Compensated twice (R7): this staff member was assigned the package's sale and "
-            "the appointment still compensates them for the use.")
+FLAG_TIP = N_("Compensated twice: this staff member was assigned the package's sale and "
+              "the appointment still compensates them for the use.")
+
+#: The headings the report service gives its columns and groups, in English: the view
+#: shows each through _() (so it follows the desk's language however the service words it).
+HEADINGS = (
+    N_("Date"), N_("Invoice"), N_("Patient"), N_("Package"), N_("Staff"), N_("Price"),
+    N_("Tax"), N_("Collected"), N_("Refunded"), N_("Status"), N_("Treatment"),
+    N_("Practitioner"), N_("Use"), N_("Per-use value"), N_("Patient Pays"),
+    N_("Uses remaining"), N_("Purchased"), N_("Expires"), N_("Uses"), N_("Used"),
+    N_("Remaining"), N_("Unredeemed value"), N_("Staff member"), N_("Packages sold"),
+    N_("Sales value"), N_("Uses performed"), N_("Uses value"), N_("Compensated uses"),
+    N_("Compensated value"), N_("Double-compensated uses"), N_("Double-compensated value"),
+    N_("Flag"), N_("Sold on"),
+)
+#: Names in the rows that are the service's words, not the clinic's data.
+NO_STAFF_NAME = N_("No Staff Member")
+DOUBLE_FLAG = N_("Double compensation")
+_PEOPLE = ("staff_name", "practitioner_name")
+
+
+def heading(text: str) -> str:
+    """A column or group heading in the desk's language."""
+    return _(text) if text else text
+
+
+def group_label(label: str) -> str:
+    """A group's label: a package or staff member's name, or the service's "No Staff Member"."""
+    return _(NO_STAFF_NAME) if label == NO_STAFF else label
 
 _Display = Qt.ItemDataRole.DisplayRole
 _Align = Qt.ItemDataRole.TextAlignmentRole
@@ -62,7 +90,7 @@ class SectionModel(RowsModel):
         self.beginResetModel()
         self.section = section
         self._columns = section.columns if section is not None else ()
-        self.COLUMNS = tuple(c.heading for c in self._columns)
+        self.COLUMNS = tuple(heading(c.heading) for c in self._columns)
         self.RIGHT = frozenset(i for i, c in enumerate(self._columns) if _is_right(c))
         self._shows = [self._shower(c) for c in self._columns]
         self._keys = [self._sorter(c) for c in self._columns]
@@ -101,7 +129,7 @@ class SectionModel(RowsModel):
             years = [d.year for row in (self._rows[0], self._rows[-1])
                      if (d := getattr(row, key)) is not None] or [2000]
             return [self._f.date(date(max(years), month, 28)) for month in range(1, 13)] + (
-                [NO_EXPIRY] if key == "expires_on" else [])
+                [_(NO_EXPIRY)] if key == "expires_on" else [])
         sort_key = self._keys[column]
         return [self._shows[column](min(self._rows, key=sort_key)),
                 self._shows[column](max(self._rows, key=sort_key))]
@@ -116,10 +144,18 @@ class SectionModel(RowsModel):
         if column.kind == "money":
             return lambda row: f.money(getattr(row, key))
         if column.kind == "date":
-            empty = NO_EXPIRY if key == "expires_on" else ""
+            empty = _(NO_EXPIRY) if key == "expires_on" else ""
             return lambda row: empty if (d := getattr(row, key)) is None else f.date(d)
         if key == "status":
-            return lambda row: STATUS_NAMES.get(row.status, row.status)
+            return lambda row: status_name(row.status)
+        if key == "use":
+            words = _("{used} of {total}")
+            return lambda row: words.format(used=row.use_number, total=row.uses_total)
+        if key == "flag":
+            flag = _(DOUBLE_FLAG)
+            return lambda row: flag if getattr(row, "double_uses", 0) else ""
+        if key in _PEOPLE:
+            return lambda row: group_label(v) if (v := getattr(row, key)) is not None else ""
         return lambda row: "" if (v := getattr(row, key)) is None else str(v)
 
     def _sorter(self, column: Column) -> Callable[[Any], Any]:
@@ -162,7 +198,7 @@ class SectionModel(RowsModel):
             if role == _Fore:
                 return FLAG_TEXT
             if role == _Tip:
-                return FLAG_TIP
+                return _(FLAG_TIP)
             if role == _Font and self._columns[column].key == "flag":
                 return _bold()
             if role == _Icon and column == 0:  # in sight even when Flag is scrolled away
@@ -171,7 +207,7 @@ class SectionModel(RowsModel):
         if role == _Fore and self.dimmed(row):
             return _DIMMED
         if role == _Tip and self.dimmed(row):
-            return "Void sale: listed, but not counted in the totals."
+            return _("Void sale: listed, but not counted in the totals.")
         return None
 
 
@@ -202,18 +238,18 @@ class TotalsModel(RowsModel):
         self._columns: tuple[Column, ...] = ()
         self._grand: Group | None = None
 
-    def set_section(self, section: Section | None, *, count_heading: str = "Rows",
-                    grand_label: str = "Total") -> None:
+    def set_section(self, section: Section | None, *, count_heading: str = "",
+                    grand_label: str = "") -> None:
         self.beginResetModel()
         if section is None:
             self._columns, self._rows, self._grand = (), [], None
             self.COLUMNS, self.RIGHT = (), frozenset()
         else:
             self._columns = tuple(c for c in section.columns if c.total)
-            self._grand = Group(None, grand_label, section.count, section.totals)
+            self._grand = Group(None, grand_label or _("Total"), section.count, section.totals)
             self._rows = [*section.groups, self._grand]
-            self.COLUMNS = (section.group_heading or "", count_heading,
-                            *(c.heading for c in self._columns))
+            self.COLUMNS = (heading(section.group_heading or ""), count_heading or _("Rows"),
+                            *(heading(c.heading) for c in self._columns))
             self.RIGHT = frozenset(range(1, len(self.COLUMNS)))
         self.endResetModel()
 
@@ -226,7 +262,7 @@ class TotalsModel(RowsModel):
 
     def display(self, group: Group, column: int) -> str:
         if column == 0:
-            return group.label
+            return group.label if group is self._grand else group_label(group.label)
         if column == 1:
             return count_text(group.count, self._f)
         c = self._columns[column - 2]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from app.i18n import _
 from app.services import Clinic
 from app.services.errors import ClinicError
 
@@ -24,19 +25,21 @@ class PackagesTab(QWidget):
         self.proxy = make_proxy(self.model, self)
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search package templates…")
+        self.search.setPlaceholderText(_("Search package templates…"))
+        self.search.setAccessibleName(_("Search package templates"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
-        self.show_archived = QCheckBox("Show archived")
+        self.show_archived = QCheckBox(_("Sho&w archived"))
         self.show_archived.toggled.connect(lambda _checked: self.refresh())
-        self.new_button = QPushButton("New Template…")
+        self.new_button = QPushButton(_("&New Template…"))
         self.new_button.clicked.connect(self.new_template)
-        self.edit_button = QPushButton("Edit…")
+        self.edit_button = QPushButton(_("&Edit…"))
         self.edit_button.clicked.connect(self.edit_template)
-        self.archive_button = QPushButton("Archive")
+        self.archive_button = QPushButton(_("&Archive"))
         self.archive_button.clicked.connect(self.toggle_archived)
 
         self.table = make_table(self.proxy, self, stretch=PackageTemplatesModel.ELIGIBLE)
+        self.table.setAccessibleName(_("Package templates"))
         self.table.doubleClicked.connect(self.edit_template)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
@@ -56,8 +59,8 @@ class PackagesTab(QWidget):
         # lighter than the main tabs above them: a switch inside Packages, not a fourth tab
         self.views.setStyleSheet("QTabBar::tab { padding: 4px 16px; font-weight: normal; }"
                                  " QTabBar::tab:selected { font-weight: 600; }")
-        self.views.addTab(templates, "&Templates")
-        self.views.addTab(self.reports, "&Reports")
+        self.views.addTab(templates, _("&Templates"))
+        self.views.addTab(self.reports, _("&Reports"))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.views)
@@ -99,5 +102,5 @@ class PackagesTab(QWidget):
         template = self.selected()
         self.edit_button.setEnabled(template is not None)
         self.archive_button.setEnabled(template is not None)
-        self.archive_button.setText("Unarchive" if template and template.archived
-                                    else "Archive")
+        self.archive_button.setText(_("Un&archive") if template and template.archived
+                                    else _("&Archive"))

@@ -6,14 +6,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHeaderView, QLabel,
                                QLineEdit, QSpinBox, QTableWidget, QTableWidgetItem, QWidget)
 
+from app.i18n import N_, _
 from app.services import Clinic
 from app.services.catalog import PackageTemplateRow, TreatmentTypeRow
 from app.services.errors import ClinicError
 
 from ..formats import Formats, percent_text, rate_from_percent
-from ..forms import FormDialog, beside
+from ..forms import FormDialog
+from ..settings.rows import add_row
 
-UNITS = (("days", "d"), ("months", "m"), ("years", "y"))
+#: (what the desk reads, English N_(); the validity's unit code)
+UNITS = ((N_("days"), "d"), (N_("months"), "m"), (N_("years"), "y"))
 
 
 class EligibleTable(QTableWidget):
@@ -23,8 +26,9 @@ class EligibleTable(QTableWidget):
 
     def __init__(self, formats: Formats, parent: QWidget | None = None):
         super().__init__(0, 3, parent)
-        self.setHorizontalHeaderLabels(["Eligible treatment type", "Standard price",
-                                        "Patient Pays"])
+        self.setHorizontalHeaderLabels([_("Eligible treatment type"), _("Standard price"),
+                                        _("Patient Pays")])
+        self.setAccessibleName(_("Eligible treatment types"))
         for column in (self.PRICE, self.PAYS):
             self.horizontalHeaderItem(column).setTextAlignment(
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -45,7 +49,8 @@ class EligibleTable(QTableWidget):
     def add(self, treatment: TreatmentTypeRow, pays_text: str | None, default_pays: str) -> None:
         row = self.rowCount()
         self.insertRow(row)
-        label = treatment.name if treatment.active else f"{treatment.name} (inactive)"
+        label = (treatment.name if treatment.active
+                 else _("{name} (inactive)").format(name=treatment.name))
         check = QCheckBox(label)
         check.setChecked(pays_text is not None)
         price = QTableWidgetItem(self._f.money(treatment.price))
@@ -53,6 +58,8 @@ class EligibleTable(QTableWidget):
         price.setFlags(Qt.ItemFlag.ItemIsEnabled)
         pays = QLineEdit(pays_text if pays_text is not None else default_pays)
         pays.setAlignment(Qt.AlignmentFlag.AlignRight)
+        pays.setAccessibleName(_("Patient Pays for {treatment}").format(
+            treatment=treatment.name))
         pays.setEnabled(check.isChecked())
         check.toggled.connect(pays.setEnabled)
         self.setCellWidget(row, self.TREATMENT, check)
@@ -74,7 +81,7 @@ class EligibleTable(QTableWidget):
 class PackageTemplateDialog(FormDialog):
     def __init__(self, clinic: Clinic, template: PackageTemplateRow | None = None,
                  parent: QWidget | None = None):
-        super().__init__("Edit Package Template" if template else "New Package Template",
+        super().__init__(_("Edit Package Template") if template else _("New Package Template"),
                          parent)
         self.clinic = clinic
         self.template = template
@@ -82,7 +89,7 @@ class PackageTemplateDialog(FormDialog):
         self.resize(640, 560)
 
         self.name = QLineEdit(template.name if template else "")
-        self.name.setPlaceholderText("e.g. 10 Massages")
+        self.name.setPlaceholderText(_("e.g. 10 Massages"))
         self.price = QLineEdit(amount(template.price) if template else "")
         self.price.setPlaceholderText(amount(0))
         self.price.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -99,30 +106,31 @@ class PackageTemplateDialog(FormDialog):
         self.validity_number.setRange(0, 9_999)
         self.validity_number.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.validity_unit = QComboBox()
+        self.validity_unit.setAccessibleName(_("Validity unit"))
         for label, code in UNITS:
-            self.validity_unit.addItem(label, code)
-        self.no_expiry = QCheckBox("No expiry")
+            self.validity_unit.addItem(_(label), code)
+        self.no_expiry = QCheckBox(_("No e&xpiry"))
         self.no_expiry.toggled.connect(self._expiry_toggled)
         self._show_validity(template.validity if template else "6m")
 
-        self.form.addRow("&Name:", self.name)
-        self.form.addRow("&Price:", beside(self.price, QLabel("before tax")))
-        self.form.addRow("Number of &uses:", beside(self.uses))
-        self.form.addRow("&Tax rate:", beside(self.tax, QLabel("%")))
-        self.form.addRow("Default &validity:", beside(
-            self.validity_number, self.validity_unit, QLabel("after purchase"), self.no_expiry))
+        add_row(self.form, _("&Name:"), self.name)
+        add_row(self.form, _("&Price:"), self.price, QLabel(_("before tax")))
+        add_row(self.form, _("Number of &uses:"), self.uses, packed=True)
+        add_row(self.form, _("&Tax rate:"), self.tax, QLabel("%"))
+        add_row(self.form, _("Default &validity:"), self.validity_number, self.validity_unit,
+                QLabel(_("after purchase")), self.no_expiry)
 
         self.eligible = EligibleTable(Formats(clinic))
         self._fill_eligible()
-        self.body.addWidget(QLabel("Treatments this package covers, and what the patient "
-                                   "still pays for each (usually 0):"))
+        self.body.addWidget(QLabel(_("Treatments this package covers, and what the patient "
+                                     "still pays for each (usually 0):")))
         self.body.addWidget(self.eligible, 1)
         if not self.eligible.treatment_ids:
-            self.body.addWidget(_note("There are no treatment types yet: add them first in "
-                                      "File › Settings › Treatment types."))
+            self.body.addWidget(_note(_("There are no treatment types yet: add them first in "
+                                        "File › Settings › Treatment types.")))
         if template is not None:
-            self.body.addWidget(_note("Changes apply to packages sold from now on; packages "
-                                      "already sold keep the terms they were sold with."))
+            self.body.addWidget(_note(_("Changes apply to packages sold from now on; packages "
+                                        "already sold keep the terms they were sold with.")))
 
         self.fields = {"name": self.name, "price": self.price, "uses": self.uses,
                        "tax_rate": self.tax, "validity": self.validity_number}

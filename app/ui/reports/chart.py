@@ -13,6 +13,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app.i18n import _
+
 BAR = QColor("#4a90d9")
 TRACK = QColor("#dde3ea")
 TEXT = QColor("#1f2937")
@@ -35,11 +37,11 @@ class BarChart(QWidget):
         self.top, self.row = 32, 28  # where the first bar's row starts, and a row's height
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(260)
-        self.setAccessibleName("Chart")
+        self.setAccessibleName(_("Chart"))
 
     def set_bars(self, title: str, bars: list[Bar]) -> None:
         self.title, self.bars = title, tuple(bars)
-        self.setAccessibleName(title or "Chart")
+        self.setAccessibleName(title or _("Chart"))
         # What the picture says, for a screen reader.
         self.setAccessibleDescription("; ".join(f"{b.label}: {b.text}" for b in self.bars))
         self.updateGeometry()

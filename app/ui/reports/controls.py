@@ -9,6 +9,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QHBoxLayout, QLabel, QProgressBar,
                                QPushButton, QVBoxLayout, QWidget)
 
+from app.i18n import _
 from app.services import Clinic
 
 from .kinds import BY_CODE, KINDS, ReportKind
@@ -39,46 +40,46 @@ class ReportControls(QWidget):
         self.clinic = clinic
         today = clinic.today()
         self.kind = QComboBox()
-        self.kind.setAccessibleName("Report")
+        self.kind.setAccessibleName(_("Report"))
         for kind in KINDS:
-            self.kind.addItem(kind.label, kind.code)
+            self.kind.addItem(_(kind.label), kind.code)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.period = QComboBox()
-        self.period.setAccessibleName("Period")
+        self.period.setAccessibleName(_("Period"))
         for code, label in CHOICES:
-            self.period.addItem(label, code)
+            self.period.addItem(_(label), code)
         self.period.currentIndexChanged.connect(self._period_chosen)
-        self.start = _date_edit(today, "From")
-        self.end = _date_edit(today, "To")
-        self.on = _date_edit(today, "On")
+        self.start = _date_edit(today, _("From"))
+        self.end = _date_edit(today, _("To"))
+        self.on = _date_edit(today, _("On"))
         for edit in (self.start, self.end):
             edit.dateChanged.connect(self._dates_typed)
         self.template = QComboBox()
-        self.template.setAccessibleName("Package")
+        self.template.setAccessibleName(_("Package"))
         self.template.setMinimumContentsLength(18)
         self.staff = QComboBox()
-        self.staff.setAccessibleName("Staff member")
+        self.staff.setAccessibleName(_("Staff member"))
         self.staff.setMinimumContentsLength(16)
-        self.run_button = QPushButton("R&un")
-        self.run_button.setToolTip("Run the report with these dates and filters")
-        self.cancel_button = QPushButton("Cance&l")
-        self.cancel_button.setToolTip("Stop waiting for this report (Esc)")
+        self.run_button = QPushButton(_("R&un"))
+        self.run_button.setToolTip(_("Run the report with these dates and filters"))
+        self.cancel_button = QPushButton(_("Cance&l"))
+        self.cancel_button.setToolTip(_("Stop waiting for this report (Esc)"))
         self.cancel_button.setEnabled(False)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # a query has no steps to count: just "working"
         self.busy.setTextVisible(False)
         self.busy.setMaximumWidth(160)
-        self.busy.setAccessibleName("Working")
+        self.busy.setAccessibleName(_("Working"))
         self.busy.hide()
 
-        self.period_label = _labelled("P&eriod:", self.period)
-        self.start_label = _labelled("Fro&m:", self.start)
-        self.end_label = _labelled("t&o", self.end)
-        self.on_label = _labelled("O&n:", self.on)
-        self.template_label = _labelled("Pac&kage:", self.template)
-        self.staff_label = _labelled("St&aff:", self.staff)
+        self.period_label = _labelled(_("P&eriod:"), self.period)
+        self.start_label = _labelled(_("Fro&m:"), self.start)
+        self.end_label = _labelled(_("t&o"), self.end)
+        self.on_label = _labelled(_("O&n:"), self.on)
+        self.template_label = _labelled(_("Pac&kage:"), self.template)
+        self.staff_label = _labelled(_("St&aff:"), self.staff)
         first = QHBoxLayout()
-        for widget in (_labelled("Re&port:", self.kind), self.kind, self.period_label,
+        for widget in (_labelled(_("Re&port:"), self.kind), self.kind, self.period_label,
                        self.period, self.start_label, self.start, self.end_label, self.end,
                        self.on_label, self.on):
             first.addWidget(widget)
@@ -99,11 +100,12 @@ class ReportControls(QWidget):
     def refresh(self) -> None:
         """Templates and staff may have changed elsewhere, and today may be a new month:
         what is chosen stays chosen, a quick period is worked out again."""
-        self._refill(self.template, "All packages",
-                     [(t.id, f"{t.name} (archived)" if t.archived else t.name)
+        self._refill(self.template, _("All packages"),
+                     [(t.id, _("{name} (archived)").format(name=t.name) if t.archived
+                       else t.name)
                       for t in self.clinic.catalog.package_templates(include_archived=True)])
-        self._refill(self.staff, "All staff",
-                     [(s.id, s.name if s.active else f"{s.name} (inactive)")
+        self._refill(self.staff, _("All staff"),
+                     [(s.id, s.name if s.active else _("{name} (inactive)").format(name=s.name))
                       for s in self.clinic.staff.list(include_inactive=True)])
         self._period_chosen()
 
@@ -160,8 +162,9 @@ class ReportControls(QWidget):
         self.staff_label.setVisible(kind.staff_label is not None)
         self.staff.setVisible(kind.staff_label is not None)
         if kind.staff_label is not None:
-            self.staff_label.setText(kind.staff_label)
-            self.staff.setAccessibleName(kind.staff_label.replace("&", "").rstrip(":"))
+            label = _(kind.staff_label)
+            self.staff_label.setText(label)
+            self.staff.setAccessibleName(label.replace("&", "").rstrip(": \u00a0"))
 
     def _period_chosen(self) -> None:
         code = self.period.currentData()

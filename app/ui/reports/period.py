@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from app.i18n import N_
+
 CUSTOM = "custom"
-#: code -> what the desk reads, in the order offered
-CHOICES = (("this_month", "This month"), ("last_month", "Last month"),
-           ("this_year", "This year"), ("last_year", "Last year"), (CUSTOM, "Custom"))
+#: code -> what the desk reads (English, N_: shown through _()), in the order offered
+CHOICES = (("this_month", N_("This month")), ("last_month", N_("Last month")),
+           ("this_year", N_("This year")), ("last_year", N_("Last year")),
+           (CUSTOM, N_("Custom")))
 
 
 def _month(first: date) -> tuple[date, date]:
@@ -26,7 +29,7 @@ def period(choice: str, today: date) -> tuple[date, date]:
         return date(today.year, 1, 1), date(today.year, 12, 31)
     if choice == "last_year":
         return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
-    raise ValueError(f"no fixed period for {choice!r}")
+    raise ValueError(f"no fixed period for {choice!r}")  # i18n: not shown (a programming error)
 
 
 def choice_for(start: date, end: date, today: date) -> str:

@@ -10,12 +10,14 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel,
                                QSizePolicy, QTableView, QVBoxLayout, QWidget)
 
+from app.i18n import _, ngettext
 from app.services.reports import Section
 
 from ..formats import Formats
 from ..models.reports import SectionModel, SectionProxy, TotalsModel, count_text
 from ..tables import make_table
 from .chart import Bar, BarChart
+from .kinds import Words
 
 MEASURED_ROWS = 200
 CELL_PADDING = 20  # the stylesheet's 6 px a side, the grid, a little air
@@ -100,18 +102,18 @@ class SectionView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for header in (self.table.horizontalHeader(), self.table.verticalHeader()):
             header.setResizeContentsPrecision(MEASURED_ROWS)
-        self.table.setAccessibleName("Report rows")
+        self.table.setAccessibleName(_("Report rows"))
         self.table.horizontalScrollBar().rangeChanged.connect(lambda *_: self._fit())
         self.empty = QLabel()
         self.empty.setObjectName("emptyNote")
         self.empty.setWordWrap(True)
         self.count = QLabel()
         self.count.setObjectName("note")
-        self.count.setAccessibleName("Row count")
+        self.count.setAccessibleName(_("Row count"))
 
         self.totals_model = TotalsModel(formats, self)
         self.totals = make_table(self.totals_model, self, sortable=False)
-        self.totals.setAccessibleName("Totals")
+        self.totals.setAccessibleName(_("Totals"))
         self.totals.horizontalHeader().setStretchLastSection(False)
         self.totals.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.totals.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -137,10 +139,11 @@ class SectionView(QWidget):
             widget.setSizePolicy(widget.sizePolicy().horizontalPolicy(),
                                  QSizePolicy.Policy.Fixed)
 
-    def show_section(self, section: Section | None, *, words: tuple[str, str] = ("row", "rows"),
-                     grand_label: str = "Total", chart: tuple[str, list[Bar]] | None = None
-                     ) -> None:
-        """`words`: what one row is, singular and plural ("sale", "sales")."""
+    def show_section(self, section: Section | None, *, title: str = "", empty: str = "",
+                     words: Words | None = None, grand_label: str = "",
+                     chart: tuple[str, list[Bar]] | None = None) -> None:
+        """`title`, `empty`: the section's name and what it says with no rows, in the desk's
+        language (else the service's words); `words`: what one row is ("{n} sale")."""
         self.section = section
         # The service's order (by date, or "No Staff Member" first) until a heading is
         # clicked; sorting then goes by the raw values (cents, dates).
@@ -153,10 +156,11 @@ class SectionView(QWidget):
             self.empty.clear()
             self.chart.hide()
             return
-        self.title.setText(section.title)
-        self.table.setAccessibleName(section.title)
-        self.totals.setAccessibleName(f"{section.title}: totals")
-        self.empty.setText(section.empty_text)
+        title = title or _(section.title)
+        self.title.setText(title)
+        self.table.setAccessibleName(title)
+        self.totals.setAccessibleName(_("{section}: totals").format(section=title))
+        self.empty.setText(empty or _(section.empty_text))
         has_rows = bool(section.rows)
         # an empty section is its title and one sentence, no taller; rows take the room
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred
@@ -167,7 +171,7 @@ class SectionView(QWidget):
         keys = [c.key for c in section.columns]
         self._table_columns.fit(next((keys.index(k) for k in STRETCH_KEYS if k in keys), 0))
         self.count.setText(self._count_text(section, words))
-        self.totals_model.set_section(section, count_heading=words[1].capitalize(),
+        self.totals_model.set_section(section, count_heading=_(words.heading) if words else "",
                                       grand_label=grand_label)
         self._totals_columns.fit(0)
         self._fit()
@@ -177,12 +181,14 @@ class SectionView(QWidget):
         else:
             self.chart.hide()
 
-    def _count_text(self, section: Section, words: tuple[str, str]) -> str:
+    def _count_text(self, section: Section, words: Words | None) -> str:
         listed = len(section.rows)
-        text = f"{count_text(listed, self._f)} {words[0] if listed == 1 else words[1]}"
-        if section.count != listed:
-            text += f" listed, {count_text(section.count, self._f)} counted in the totals"
-        return text
+        rows = (words.text(listed, self._f) if words is not None else
+                ngettext("{n} row", "{n} rows", listed).format(n=count_text(listed, self._f)))
+        if section.count == listed:
+            return rows
+        return _("{rows} listed, {counted} counted in the totals").format(
+            rows=rows, counted=count_text(section.count, self._f))
 
     def _fit(self) -> None:
         """A few rows stay in sight however little room there is; the totals show every

@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
+from app.i18n import N_, _, ngettext
 from app.services import Clinic, report_export
 from app.services.errors import ClinicError
 from app.services.reports import Report
@@ -29,22 +30,22 @@ from .controls import ReportControls
 from .kinds import BY_CODE
 from .section import SectionView
 
-#: kind -> (what the chooser says, file filter, report_export's writer)
+#: kind -> (what the chooser says, file filter, report_export's writer); English, N_()
 EXPORTS = {
-    "csv": ("Export to CSV", "CSV files (*.csv)", "to_csv"),
-    "xlsx": ("Export to Excel", "Excel workbooks (*.xlsx)", "to_xlsx"),
-    "pdf": ("Print to PDF", "PDF files (*.pdf)", "to_pdf"),
+    "csv": (N_("Export to CSV"), N_("CSV files"), "*.csv", "to_csv"),
+    "xlsx": (N_("Export to Excel"), N_("Excel workbooks"), "*.xlsx", "to_xlsx"),
+    "pdf": (N_("Print to PDF"), N_("PDF files"), "*.pdf", "to_pdf"),
 }
 
 
-PLACEHOLDER = "Choose a report, its dates and filters, then press Run."
+PLACEHOLDER = N_("Choose a report, its dates and filters, then press Run.")
 
 
 def choose_file(parent: QWidget, suggested: str, kind: str) -> str | None:
-    title, file_filter, _write = EXPORTS[kind]
+    title, files, pattern, _write = EXPORTS[kind]
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    path, _chosen = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / suggested),
-                                                file_filter)
+    path, _chosen = QFileDialog.getSaveFileName(parent, _(title), str(Path(folder) / suggested),
+                                                f"{_(files)} ({pattern})")
     return path or None
 
 
@@ -90,18 +91,18 @@ class ReportsView(QWidget):
     def _build_results(self) -> None:
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 16px; font-weight: 600;")
-        self.heading.setAccessibleName("Report title")
+        self.heading.setAccessibleName(_("Report title"))
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notes = QLabel()
         self.notes.setObjectName("note")
         self.notes.setWordWrap(True)
         self.flag = QLabel()  # R7: double compensation, impossible to miss
         self.flag.setWordWrap(True)
-        self.flag.setAccessibleName("Double compensation warning")
+        self.flag.setAccessibleName(_("Double compensation warning"))
         self.flag.setStyleSheet("background: #fde2e1; color: #991b1b; font-weight: 600;"
                                 " padding: 6px 10px; border-radius: 4px;")
         self.flag.hide()
-        self.placeholder = QLabel(PLACEHOLDER)
+        self.placeholder = QLabel(_(PLACEHOLDER))
         self.placeholder.setObjectName("emptyNote")
         self.sections = [SectionView(self._f, self), SectionView(self._f, self)]
         self.sections_box = QWidget()
@@ -120,14 +121,14 @@ class ReportsView(QWidget):
         self.sections_box.setAutoFillBackground(False)
 
     def _build_exports(self) -> None:
-        self.csv_button = QPushButton("Export &CSV…")
-        self.xlsx_button = QPushButton("Export E&xcel…")
-        self.pdf_button = QPushButton("Print to P&DF…")
-        self.pdf_button.setToolTip(f"A PDF to print; at most "
-                                   f"{report_export.PDF_MAX_ROWS:,} rows")
+        self.csv_button = QPushButton(_("Export &CSV…"))
+        self.xlsx_button = QPushButton(_("Export E&xcel…"))
+        self.pdf_button = QPushButton(_("Pr&int to PDF…"))
+        self.pdf_button.setToolTip(_("A PDF to print; at most {rows} rows").format(
+            rows=count_text(report_export.PDF_MAX_ROWS, self._f)))
         self.status = QLabel()
         self.status.setObjectName("note")
-        self.status.setAccessibleName("Report status")
+        self.status.setAccessibleName(_("Report status"))
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._export_bar = QHBoxLayout()
         self._export_bar.addWidget(self.status, 1)
@@ -155,8 +156,9 @@ class ReportsView(QWidget):
         task.failed.connect(self._refused)
         self._run = task
         self._set_running(True)
-        self.status.setText(f"Running {kind.label}…")
-        self.placeholder.setText(f"Running {kind.label}…")
+        running = _("Running {report}…").format(report=_(kind.label))
+        self.status.setText(running)
+        self.placeholder.setText(running)
         task.start()
 
     def cancel(self) -> None:
@@ -166,21 +168,22 @@ class ReportsView(QWidget):
         self._run.cancel()
         self._run = None
         self._set_running(False)
-        self.status.setText("Cancelled: that report's result will not be shown.")
+        self.status.setText(_("Cancelled: that report's result will not be shown."))
 
     def _arrived(self, report: Report) -> None:
         self._run = None
         self._set_running(False)
-        self.status.setText(f"Generated {report.generated_at:%Y-%m-%d %H:%M}.")
+        self.status.setText(_("Generated {date} {time}.").format(
+            date=self._f.date(report.generated_at.date()), time=self._f.time(report.generated_at)))
         self._show(report)
         self.report_shown.emit(report)
 
     def _refused(self, error: BaseException) -> None:
         self._run = None
         self._set_running(False)
-        self.status.setText("Not run.")
+        self.status.setText(_("Not run."))
         if isinstance(error, ClinicError):
-            msgbox.refusal(self, error, "Report not run")
+            msgbox.refusal(self, error, _("Report not run"))
             focus(self.controls.field(getattr(error, "field", None)))
         else:
             crash.handle(type(error), error, error.__traceback__)
@@ -188,7 +191,7 @@ class ReportsView(QWidget):
 
     def _set_running(self, running: bool) -> None:
         if not running:
-            self.placeholder.setText(PLACEHOLDER)
+            self.placeholder.setText(_(PLACEHOLDER))
         self.controls.set_running(running)
         self._update_exports()
 
@@ -208,7 +211,7 @@ class ReportsView(QWidget):
             return
         kind = BY_CODE[report.kind]
         self.heading.setText(self._heading(report))
-        self.notes.setText(" ".join(report.notes))
+        self.notes.setText(" ".join(kind.notes(report, self._f)))
         for index, view in enumerate(self.sections):
             section = report.sections[index] if index < len(report.sections) else None
             view.setVisible(section is not None)
@@ -216,7 +219,8 @@ class ReportsView(QWidget):
                 view.show_section(None)
                 continue
             chart = kind.chart(report, self._f) if kind.chart and index == 0 else None
-            view.show_section(section, words=kind.words_for(index),
+            view.show_section(section, title=kind.section_title(index),
+                              empty=kind.empty_text(index), words=kind.words_for(index),
                               grand_label=kind.grand_for(index), chart=chart)
             # An empty section is only its title and one sentence: the rows get the room.
             self._sections_layout.setStretch(index, (3 if index == 0 else 2)
@@ -226,15 +230,28 @@ class ReportsView(QWidget):
     def _heading(self, report: Report) -> str:
         p = report.parameters
         if "on" in p:
-            when = f"on {self._f.date(p['on'])}"
+            when = _("on {date}").format(date=self._f.date(p["on"]))
         else:
-            when = f"{self._f.date(p['start'])} – {self._f.date(p['end'])}"
-        parts = [report.title, when]
+            when = _("{start} – {end}").format(start=self._f.date(p["start"]),
+                                                end=self._f.date(p["end"]))
+        parts = [_(BY_CODE[report.kind].title), when]
         if p.get("template_id") is not None:
             parts.append(self.controls.name_of(self.controls.template, p["template_id"]))
         if p.get("staff_id") is not None:
             parts.append(self.controls.name_of(self.controls.staff, p["staff_id"]))
         return " · ".join(parts)
+
+    @staticmethod
+    def _file_name(report: Report) -> str:
+        """What an export is called at first: the report and its dates, written so that
+        files sort by date ("Package Usage 2026-03-01 to 2026-03-31")."""
+        p = report.parameters
+        if "on" in p:
+            when = _("On {date}").format(date=p["on"].isoformat())
+        else:
+            when = _("{start} to {end}").format(start=p["start"].isoformat(),
+                                                 end=p["end"].isoformat())
+        return f"{_(BY_CODE[report.kind].title)} {when}"
 
     def _show_flag(self, report: Report) -> None:
         if report.kind != "compensation" or len(report.sections) < 2:
@@ -244,11 +261,13 @@ class ReportsView(QWidget):
         if not doubles.count:
             self.flag.hide()
             return
-        uses = count_text(doubles.count, self._f)
-        self.flag.setText(
-            f"⚠ {uses} use{'' if doubles.count == 1 else 's'} compensated twice (R7), worth "
-            f"{self._f.money(doubles.totals.get('per_use_value', 0))}: the practitioner was "
-            "also assigned the package's sale. They are marked in red below.")
+        self.flag.setText("⚠ " + ngettext(
+            "{n} use compensated twice, worth {value}: the practitioner was also assigned "
+            "the package's sale. It is marked in red below.",
+            "{n} uses compensated twice, worth {value}: the practitioner was also assigned "
+            "the package's sale. They are marked in red below.", doubles.count).format(
+                n=count_text(doubles.count, self._f),
+                value=self._f.money(doubles.totals.get("per_use_value", 0))))
         self.flag.show()
 
     # exporting ----------------------------------------------------------------------------
@@ -257,9 +276,9 @@ class ReportsView(QWidget):
         report = self.report
         if report is None or self._export is not None:
             return
-        title, _filter, writer = EXPORTS[kind]
+        title, _files, _pattern, writer = EXPORTS[kind]
         write = getattr(report_export, writer)
-        suggested = f"{report.title} {report.subtitle}.{kind}".replace("/", "-")
+        suggested = f"{self._file_name(report)}.{kind}".replace("/", "-")
         chosen = self.choose_file(self, suggested, kind)
         if not chosen:
             return
@@ -268,22 +287,22 @@ class ReportsView(QWidget):
             path = path.with_suffix(f".{kind}")
         task = Task(lambda: write(report, path), self)
         task.finished.connect(self._exported)
-        task.failed.connect(lambda error: self._export_refused(error, title))
+        task.failed.connect(lambda error: self._export_refused(error, _(title)))
         self._export = task
         self._update_exports()
-        self.status.setText(f"Writing {path.name}…")
+        self.status.setText(_("Writing {file}…").format(file=path.name))
         task.start()
 
     def _exported(self, path: Path) -> None:
         self._export = None
         self._update_exports()
-        self.status.setText(f"Saved: {path}")
+        self.status.setText(_("Saved: {path}").format(path=path))
         self.exported.emit(str(path))
 
     def _export_refused(self, error: BaseException, title: str) -> None:
         self._export = None
         self._update_exports()
-        self.status.setText("Nothing was written.")
+        self.status.setText(_("Nothing was written."))
         if not explain_failure(self, error, title):
             crash.handle(type(error), error, error.__traceback__)
         self.export_failed.emit(str(error))

@@ -4,22 +4,32 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from app import i18n
+from app.i18n import N_, _
 from app.services.settings import SettingsView
 
 from ..formats import percent_text, rate_from_percent
-from ..forms import beside
+from .rows import add_row
 
 # Offered first; any other code can be typed and the settings service checks it.
 CURRENCIES = ("CAD", "USD", "EUR", "GBP", "AUD", "NZD", "CHF")
 LOCALES = ("en_CA", "fr_CA", "en_US", "es_US", "en_GB", "en_AU", "en_NZ", "fr_FR", "de_DE")
-PAPERS = (("Letter", "letter"), ("A4", "a4"), ("80 mm roll", "roll80"))
+#: (what the desk reads, English N_(); the paper's code)
+PAPERS = ((N_("Letter"), "letter"), (N_("A4"), "a4"), (N_("80 mm roll"), "roll80"))
 
 ALL_FIELDS = ("name", "address", "phone", "email", "tax_number", "tax_name", "currency",
-              "locale", "paper", "default_tax_rate")
+              "locale", "language", "paper", "default_tax_rate")
+#: Fields whose value is the chosen item's code, not its text.
+CODED = ("paper", "language")
 
 
 class ClinicDetailsForm(QWidget):
-    """The named settings fields, pre-filled; `values()` is what `settings.update` takes."""
+    """The named settings fields, pre-filled; `values()` is what `settings.update` takes.
+
+    Language: each offered in its own words. Saving it does not change the window's
+    language; whoever opened this form applies it once it is saved. While the clinic is not
+    set up yet (first run), the language follows the region chosen, until the desk picks one.
+    """
 
     def __init__(self, current: SettingsView, fields: tuple[str, ...] = ALL_FIELDS,
                  parent: QWidget | None = None):
@@ -28,29 +38,39 @@ class ClinicDetailsForm(QWidget):
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         builders = {
-            "name": ("Clinic &name:", lambda: QLineEdit(current.name)),
-            "address": ("&Address:", lambda: _address(current.address)),
-            "phone": ("&Phone:", lambda: QLineEdit(current.phone)),
-            "email": ("&Email:", lambda: QLineEdit(current.email)),
-            "tax_number": ("Tax &number:", lambda: QLineEdit(current.tax_number)),
-            "tax_name": ("Tax na&me:", lambda: QLineEdit(current.tax_name)),
-            "currency": ("&Currency:", lambda: _choice(CURRENCIES, current.currency)),
-            "locale": ("&Language and region:", lambda: _choice(LOCALES, current.locale)),
-            "paper": ("Pa&per size:", lambda: _paper(current.paper)),
-            "default_tax_rate": ("Default &tax rate:",
+            "name": (_("Clinic &name:"), lambda: QLineEdit(current.name)),
+            "address": (_("&Address:"), lambda: _address(current.address)),
+            "phone": (_("&Phone:"), lambda: QLineEdit(current.phone)),
+            "email": (_("&Email:"), lambda: QLineEdit(current.email)),
+            "tax_number": (_("Tax num&ber:"), lambda: QLineEdit(current.tax_number)),
+            "tax_name": (_("Tax na&me:"), lambda: QLineEdit(current.tax_name)),
+            "currency": (_("&Currency:"), lambda: _choice(CURRENCIES, current.currency)),
+            "locale": (_("&Region:"), lambda: _choice(LOCALES, current.locale)),
+            "language": (_("Lan&guage:"), lambda: _language(current.language)),
+            "paper": (_("Paper si&ze:"), lambda: _paper(current.paper)),
+            "default_tax_rate": (_("Default &tax rate:"),
                                  lambda: QLineEdit(percent_text(current.default_tax_rate))),
         }
         for key in fields:
             label, build = builders[key]
             widget = self.fields[key] = build()
             if key == "default_tax_rate":
-                form.addRow(label, beside(widget, QLabel("%")))
+                add_row(form, label, widget, QLabel("%"))
             else:
-                form.addRow(label, widget)
+                add_row(form, label, widget)
         if "name" in self.fields:
-            self.fields["name"].setPlaceholderText("e.g. Harbour Physiotherapy")
+            self.fields["name"].setPlaceholderText(_("e.g. Harbour Physiotherapy"))
         if "tax_name" in self.fields:
-            self.fields["tax_name"].setPlaceholderText("e.g. HST")
+            self.fields["tax_name"].setPlaceholderText(_("e.g. HST"))
+        if "locale" in self.fields:
+            self.fields["locale"].setToolTip(_("How amounts and dates are written"))
+        if "language" in self.fields:
+            self.fields["language"].setToolTip(_("The language ClinicDesk speaks on this desk"))
+        self.language_chosen = False
+        if "language" in self.fields and "locale" in self.fields and not current.setup_complete:
+            self.fields["language"].activated.connect(self._language_picked)
+            self.fields["locale"].currentTextChanged.connect(self._region_changed)
+            self._region_changed(self.fields["locale"].currentText())
 
     def values(self) -> dict:
         """Exactly what was typed or chosen; the settings service checks every value."""
@@ -58,7 +78,7 @@ class ClinicDetailsForm(QWidget):
         for key, widget in self.fields.items():
             if isinstance(widget, QPlainTextEdit):
                 values[key] = widget.toPlainText()
-            elif key == "paper":
+            elif key in CODED:
                 values[key] = widget.currentData()
             elif isinstance(widget, QComboBox):
                 values[key] = widget.currentText()
@@ -67,6 +87,16 @@ class ClinicDetailsForm(QWidget):
             else:
                 values[key] = widget.text()
         return values
+
+    def _language_picked(self) -> None:
+        self.language_chosen = True
+
+    def _region_changed(self, locale: str) -> None:
+        """First run: French for a French region, until the desk picks a language itself."""
+        if self.language_chosen:
+            return
+        box = self.fields["language"]
+        box.setCurrentIndex(max(0, box.findData(i18n.default_language_for(locale))))
 
 
 def _address(text: str) -> QPlainTextEdit:
@@ -87,9 +117,17 @@ def _choice(options: tuple[str, ...], current: str) -> QComboBox:
     return box
 
 
+def _language(current: str) -> QComboBox:
+    box = QComboBox()
+    for code, own_name in i18n.LANGUAGES.items():
+        box.addItem(own_name, code)  # each in its own words, whatever the desk speaks
+    box.setCurrentIndex(max(0, box.findData(current)))
+    return box
+
+
 def _paper(current: str) -> QComboBox:
     box = QComboBox()
     for label, code in PAPERS:
-        box.addItem(label, code)
+        box.addItem(_(label), code)
     box.setCurrentIndex(max(0, box.findData(current)))
     return box

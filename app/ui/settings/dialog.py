@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QWidget
 
+from app.i18n import _
 from app.services import Clinic
 from app.services.errors import ClinicError
 
@@ -16,7 +17,7 @@ from .treatment_types import treatment_types_page
 
 class SettingsDialog(FormDialog):
     def __init__(self, clinic: Clinic, parent: QWidget | None = None):
-        super().__init__("Settings", parent)
+        super().__init__(_("Settings"), parent)
         self.clinic = clinic
         self.resize(760, 520)
         self.details = ClinicDetailsForm(clinic.settings.get())
@@ -24,10 +25,10 @@ class SettingsDialog(FormDialog):
         self.staff = staff_page(clinic)
         self.no_show_fees = no_show_fees_page(clinic)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.details, "Clinic details")
-        self.tabs.addTab(self.treatment_types, "Treatment types")
-        self.tabs.addTab(self.staff, "Staff")
-        self.tabs.addTab(self.no_show_fees, "No-show fees")
+        self.tabs.addTab(self.details, _("Clinic details"))
+        self.tabs.addTab(self.treatment_types, _("Treatment types"))
+        self.tabs.addTab(self.staff, _("Staff"))
+        self.tabs.addTab(self.no_show_fees, _("No-show fees"))
         self.body.addWidget(self.tabs)
         self.fields = self.details.fields
 

@@ -5,30 +5,32 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
+from app.i18n import _
 from app.services import Clinic
 from app.services.settings import NoShowFeeRow
 
 from ..formats import Formats, percent_text, rate_from_percent
-from ..forms import FormDialog, beside
+from ..forms import FormDialog
 from ..models.catalog import NoShowFeesModel
 from .record_list import RecordListPage
+from .rows import add_row
 
 
 class NoShowFeeDialog(FormDialog):
     def __init__(self, clinic: Clinic, fee: NoShowFeeRow | None = None,
                  parent: QWidget | None = None):
-        super().__init__("Edit No-show Fee" if fee else "New No-show Fee", parent)
+        super().__init__(_("Edit No-show Fee") if fee else _("New No-show Fee"), parent)
         self.clinic, self.fee = clinic, fee
         self.name = QLineEdit(fee.name if fee else "")
-        self.name.setPlaceholderText("e.g. Missed appointment")
+        self.name.setPlaceholderText(_("e.g. Missed appointment"))
         self.amount = QLineEdit(clinic.settings.amount_text(fee.amount) if fee else "")
         self.amount.setPlaceholderText(clinic.settings.amount_text(0))
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.tax = QLineEdit(percent_text(fee.tax_rate) if fee else "0")
         self.tax.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.form.addRow("&Name:", self.name)
-        self.form.addRow("&Amount:", beside(self.amount))
-        self.form.addRow("&Tax rate:", beside(self.tax, QLabel("%")))
+        add_row(self.form, _("&Name:"), self.name)
+        add_row(self.form, _("&Amount:"), self.amount, packed=True)
+        add_row(self.form, _("&Tax rate:"), self.tax, QLabel("%"))
         self.fields = {"name": self.name, "amount": self.amount, "tax_rate": self.tax}
 
     def save(self) -> None:
@@ -50,4 +52,4 @@ def no_show_fees_page(clinic: Clinic, parent: QWidget | None = None) -> RecordLi
         edit=lambda owner, row: NoShowFeeDialog.ask(owner, clinic, row),
         set_active=lambda ident, active: clinic.settings.update_no_show_fee(
             ident, active=active),
-        noun="No-show Fee", parent=parent)
+        add_text=_("&Add No-show Fee…"), name=_("No-show fees"), parent=parent)

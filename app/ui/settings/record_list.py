@@ -9,6 +9,7 @@ from typing import Callable
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from app.i18n import _
 from app.services.errors import ClinicError
 
 from .. import msgbox
@@ -19,19 +20,22 @@ from ..tables import make_table, reload, selected_row
 class RecordListPage(QWidget):
     def __init__(self, model: RowsModel, *, load: Callable[[], list],
                  edit: Callable[[QWidget, object | None], int | None],
-                 set_active: Callable[[int, bool], None], noun: str,
+                 set_active: Callable[[int, bool], None], add_text: str, name: str,
                  parent: QWidget | None = None):
+        """`add_text`: the Add button ("&Add Staff Member…"); `name`: what the list is
+        called, for a screen reader ("Staff"). Both already in the desk's language."""
         super().__init__(parent)
         self.model = model
         self._load, self._edit, self._set_active = load, edit, set_active
         self.table = make_table(model, self, stretch=0, sortable=False)
+        self.table.setAccessibleName(name)
         self.table.doubleClicked.connect(self.edit_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.add_button = QPushButton(f"Add {noun}…")
+        self.add_button = QPushButton(add_text)
         self.add_button.clicked.connect(self.add)
-        self.edit_button = QPushButton("Edit…")
+        self.edit_button = QPushButton(_("&Edit…"))
         self.edit_button.clicked.connect(self.edit_selected)
-        self.active_button = QPushButton("Deactivate")
+        self.active_button = QPushButton(_("&Deactivate"))
         self.active_button.clicked.connect(self.toggle_active)
 
         buttons = QHBoxLayout()
@@ -74,5 +78,5 @@ class RecordListPage(QWidget):
         record = self.selected()
         self.edit_button.setEnabled(record is not None)
         self.active_button.setEnabled(record is not None)
-        self.active_button.setText("Reactivate" if record is not None and not record.active
-                                   else "Deactivate")
+        self.active_button.setText(_("&Reactivate") if record is not None and not record.active
+                                   else _("&Deactivate"))

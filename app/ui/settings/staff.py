@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPushButton, QWidget
 
+from app.i18n import _
 from app.services import Clinic
 from app.services.errors import ClinicError
 from app.services.staff import StaffRow
@@ -12,24 +13,25 @@ from .. import msgbox
 from ..forms import FormDialog
 from ..models.catalog import ROLE_NAMES, StaffModel
 from .record_list import RecordListPage
+from .rows import add_row
 
 
 class StaffDialog(FormDialog):
     def __init__(self, clinic: Clinic, member: StaffRow | None = None,
                  parent: QWidget | None = None):
-        super().__init__("Edit Staff Member" if member else "New Staff Member", parent)
+        super().__init__(_("Edit Staff Member") if member else _("New Staff Member"), parent)
         self.clinic, self.member = clinic, member
         self.name = QLineEdit(member.name if member else "")
-        self.practitioner = QCheckBox("Sees patients (can be booked)")
+        self.practitioner = QCheckBox(_("&Sees patients (can be booked)"))
         self.practitioner.setChecked(member.practitioner if member else True)
         self.role = QComboBox()
         for code, label in ROLE_NAMES.items():
-            self.role.addItem(label, code)
+            self.role.addItem(_(label), code)
         self.role.setCurrentIndex(max(0, self.role.findData(member.role if member
                                                              else "front_desk")))
-        self.form.addRow("&Name:", self.name)
-        self.form.addRow("Practitioner:", self.practitioner)
-        self.form.addRow("&Role:", self.role)
+        add_row(self.form, _("&Name:"), self.name)
+        add_row(self.form, _("Practitioner:"), self.practitioner)
+        add_row(self.form, _("&Role:"), self.role)
         self.fields = {"name": self.name, "role": self.role}
 
     def save(self) -> None:
@@ -45,22 +47,24 @@ class SetPinDialog(FormDialog):
     """A staff member's PIN, typed twice. The auth service decides who may set whose."""
 
     def __init__(self, clinic: Clinic, member: StaffRow, parent: QWidget | None = None):
-        super().__init__(f"Set PIN for {member.name}", parent)
+        super().__init__(_("Set PIN for {name}").format(name=member.name), parent)
         self.clinic, self.member = clinic, member
-        note = QLabel(f"{member.name} will sign in with this PIN (or password). It is stored "
-                      "scrambled: no one can read it back, so tell them in person.")
+        note = QLabel(_("{name} will sign in with this PIN (or password). It is stored "
+                        "scrambled: no one can read it back, so tell them in person.")
+                      .format(name=member.name))
         note.setWordWrap(True)
         self.body.insertWidget(0, note)
         self.secret = QLineEdit()
         self.confirmation = QLineEdit()
-        for field, label in ((self.secret, "New PIN"), (self.confirmation, "New PIN again")):
+        for field, label in ((self.secret, _("New PIN")),
+                             (self.confirmation, _("New PIN again"))):
             field.setEchoMode(QLineEdit.EchoMode.Password)
             field.setAccessibleName(label)
-        self.secret.setPlaceholderText("at least 4 characters")
-        self.form.addRow("New &PIN:", self.secret)
-        self.form.addRow("PIN &again:", self.confirmation)
+        self.secret.setPlaceholderText(_("at least 4 characters"))
+        add_row(self.form, _("New &PIN:"), self.secret)
+        add_row(self.form, _("PIN &again:"), self.confirmation)
         self.fields = {"secret": self.secret, "confirmation": self.confirmation}
-        self.ok_button.setText("Set PIN")
+        self.ok_button.setText(_("&Set PIN"))
 
     def save(self) -> None:
         self.clinic.auth.set_secret(self.member.id, self.secret.text(),
@@ -73,13 +77,13 @@ class StaffPage(RecordListPage):
 
     def __init__(self, clinic: Clinic, parent: QWidget | None = None):
         self.clinic = clinic
-        self.pin_button = QPushButton("Set &PIN…")
+        self.pin_button = QPushButton(_("Set &PIN…"))
         super().__init__(
             StaffModel(),
             load=lambda: clinic.staff.list(include_inactive=True),
             edit=lambda owner, row: StaffDialog.ask(owner, clinic, row),
             set_active=lambda ident, active: clinic.staff.update(ident, active=active),
-            noun="Staff Member", parent=parent)
+            add_text=_("&Add Staff Member…"), name=_("Staff"), parent=parent)
         self.pin_button.clicked.connect(self.set_pin)
         buttons = self.layout().itemAt(1).layout()  # the row of buttons under the table
         buttons.insertWidget(buttons.indexOf(self.active_button), self.pin_button)
@@ -91,11 +95,11 @@ class StaffPage(RecordListPage):
         try:  # asked first, so a front desk is told before typing a PIN twice
             self.clinic.auth.check_can_set_secret(member.id)
         except ClinicError as error:
-            msgbox.refusal(self, error, "Not allowed")
+            msgbox.refusal(self, error, _("Not allowed"))
             return
         if SetPinDialog.ask(self, self.clinic, member) is not None:
-            msgbox.information(self, "PIN set", f"{member.name} can now sign in with the "
-                                                "new PIN.")
+            msgbox.information(self, _("PIN set"), _("{name} can now sign in with the new "
+                                                      "PIN.").format(name=member.name))
 
     def _update_buttons(self) -> None:
         super()._update_buttons()

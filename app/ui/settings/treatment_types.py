@@ -5,25 +5,28 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QSpinBox, QWidget
 
+from app.i18n import _
 from app.services import Clinic
 from app.services.catalog import TreatmentTypeRow
 
 from ..formats import Formats, percent_text, rate_from_percent
-from ..forms import FormDialog, beside
+from ..forms import FormDialog
 from ..models.catalog import TreatmentTypesModel
 from .record_list import RecordListPage
+from .rows import add_row
 
 
 class TreatmentTypeDialog(FormDialog):
     def __init__(self, clinic: Clinic, treatment: TreatmentTypeRow | None = None,
                  parent: QWidget | None = None):
-        super().__init__("Edit Treatment Type" if treatment else "New Treatment Type", parent)
+        super().__init__(_("Edit Treatment Type") if treatment else _("New Treatment Type"),
+                         parent)
         self.clinic, self.treatment = clinic, treatment
         self.name = QLineEdit(treatment.name if treatment else "")
-        self.name.setPlaceholderText("e.g. Massage 60 min")
+        self.name.setPlaceholderText(_("e.g. Massage 60 min"))
         self.duration = QSpinBox()
         self.duration.setRange(0, 9_999)  # the service owns the real limits
-        self.duration.setSuffix(" min")
+        self.duration.setSuffix(_(" min"))
         self.duration.setValue(treatment.duration_min if treatment else 60)
         self.price = QLineEdit(clinic.settings.amount_text(treatment.price) if treatment else "")
         self.price.setPlaceholderText(clinic.settings.amount_text(0))
@@ -31,10 +34,10 @@ class TreatmentTypeDialog(FormDialog):
         self.tax = QLineEdit(percent_text(treatment.tax_rate if treatment
                                           else clinic.settings.get().default_tax_rate))
         self.tax.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.form.addRow("&Name:", self.name)
-        self.form.addRow("&Duration:", beside(self.duration))
-        self.form.addRow("Standard &price:", beside(self.price))
-        self.form.addRow("&Tax rate:", beside(self.tax, QLabel("%")))
+        add_row(self.form, _("&Name:"), self.name)
+        add_row(self.form, _("&Duration:"), self.duration, packed=True)
+        add_row(self.form, _("Standard &price:"), self.price, packed=True)
+        add_row(self.form, _("&Tax rate:"), self.tax, QLabel("%"))
         self.fields = {"name": self.name, "duration_min": self.duration, "price": self.price,
                        "tax_rate": self.tax}
 
@@ -55,4 +58,4 @@ def treatment_types_page(clinic: Clinic, parent: QWidget | None = None) -> Recor
         edit=lambda owner, row: TreatmentTypeDialog.ask(owner, clinic, row),
         set_active=lambda ident, active: clinic.catalog.update_treatment_type(
             ident, active=active),
-        noun="Treatment Type", parent=parent)
+        add_text=_("&Add Treatment Type…"), name=_("Treatment types"), parent=parent)
