@@ -230,8 +230,8 @@ class CsvService(Service):
                              .format(table=table))
         if table not in OPEN_TABLES:
             self._clinic.auth.require_manager(
-                _("export {what}, which holds private details").format(
-                    what=_(TABLE_LABELS.get(table, table)).lower()))
+                _("export the table \u201c{what}\u201d, which holds private details").format(
+                    what=_(TABLE_LABELS.get(table, table))))
 
     # -- import ----------------------------------------------------------------------------
     def preview_import(self, kind: str, path: str | os.PathLike, *,

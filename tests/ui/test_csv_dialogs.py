@@ -250,7 +250,7 @@ def test_front_desk_cannot_export_patients_but_can_export_the_catalogue(
     dialog = ExportDialog(clinic)
     qtbot.addWidget(dialog)
     dialog.export_button.click()
-    assert "Only a manager can export patients" in shown.last and chosen == []
+    assert "Only a manager can export the table \u201cPatients\u201d" in shown.last and chosen == []
     dialog.table_box.setCurrentIndex(dialog.table_box.findData("treatment_types"))
     with qtbot.waitSignal(dialog.export_over, timeout=10000):
         dialog.export_button.click()

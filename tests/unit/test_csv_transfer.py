@@ -372,7 +372,7 @@ def test_a_failed_export_keeps_the_old_file(clinic, catalog, tmp_path, monkeypat
 def test_exports_of_private_tables_are_for_managers(clinic, catalog, tmp_path):
     clinic.auth.set_secret(catalog["desk"], "1111")
     clinic.auth.sign_in(catalog["desk"], "1111")
-    with pytest.raises(NotAllowed, match="Only a manager can export patients"):
+    with pytest.raises(NotAllowed, match="Only a manager can export the table \u201cPatients\u201d"):
         clinic.csv.export_table("patients", tmp_path / "p.csv")
     assert not (tmp_path / "p.csv").exists()
     assert clinic.csv.export_table("treatment_types", tmp_path / "t.csv").rows == 3
