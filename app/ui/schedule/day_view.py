@@ -293,6 +293,8 @@ class DayView(QScrollArea):
         self.setWidget(self.grid)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        # Tab goes straight to the grid inside: the scroll area is no stop of its own.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setViewportMargins(0, HEADER_HEIGHT, 0, 0)
         self.header = ColumnHeader(self.grid, self)
         self.horizontalScrollBar().valueChanged.connect(self.header.set_offset)
