@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from ..i18n import _
 from ..models import AuditEntry, Staff
 from . import validation as v
 from .audit import ChainCheck, verify_chain
@@ -31,22 +32,24 @@ class AuditService(Service):
                 entity: str | None = None, entity_id: int | None = None,
                 staff_id: int | None = None, action: str | None = None,
                 limit: int = 500) -> list[AuditRow]:
-        self._clinic.auth.require_manager("read the audit trail")
-        limit = v.whole_number(limit, "limit", label="number of entries", minimum=1,
+        self._clinic.auth.require_manager(_("read the audit trail"))
+        limit = v.whole_number(limit, "limit", label=_("number of entries"), minimum=1,
                                maximum=10_000)
-        entity_id = v.optional_id(entity_id, "entity_id", "record")
-        staff_id = v.optional_id(staff_id, "staff_id", "staff member")
+        entity_id = v.optional_id(entity_id, "entity_id", _("record"))
+        staff_id = v.optional_id(staff_id, "staff_id", _("staff member"))
+        filters = {"entity": _("The record filter must be text."),
+                   "action": _("The action filter must be text.")}
         for name, value in (("entity", entity), ("action", action)):
             if value is not None and not isinstance(value, str):
-                raise ValidationError(name, f"The {name} filter must be text.")
+                raise ValidationError(name, filters[name])
         query = (select(AuditEntry, Staff.name).outerjoin(Staff, Staff.id == AuditEntry.staff_id)
                  .order_by(AuditEntry.id.desc()).limit(limit))
         if start is not None:
             query = query.where(AuditEntry.at >= datetime.combine(
-                v.a_date(start, "start", label="start date"), time.min))
+                v.a_date(start, "start", label=_("start date")), time.min))
         if end is not None:
             query = query.where(AuditEntry.at < datetime.combine(
-                v.a_date(end, "end", label="end date"), time.min) + timedelta(days=1))
+                v.a_date(end, "end", label=_("end date")), time.min) + timedelta(days=1))
         if entity:
             query = query.where(AuditEntry.entity == entity)
         if entity_id is not None:
@@ -56,7 +59,8 @@ class AuditService(Service):
         if action:
             query = query.where(AuditEntry.action.startswith(action, autoescape=True))
         with self._db.read() as s:
-            return [AuditRow(e.id, e.at, name or "System", e.action, e.entity, e.entity_id,
+            system = _("System")
+            return [AuditRow(e.id, e.at, name or system, e.action, e.entity, e.entity_id,
                              e.before, e.after) for e, name in s.execute(query)]
 
     def verify(self) -> ChainCheck:

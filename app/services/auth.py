@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
+from ..i18n import N_, _
 from ..models import Staff
 from . import validation as v
 from .base import Service
@@ -18,28 +19,39 @@ from .errors import NotAllowed, NotFound, ValidationError
 from .staff import StaffRow, _row
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-ROLE_NAMES = {"front_desk": "front desk", "manager": "manager"}
+ROLE_NAMES = {"front_desk": N_("front desk"), "manager": N_("manager")}
+#: What the services refuse to non-managers, in the words of "Only a manager can ..."
+#: (callers pass the English, or their own _() of it; require_manager translates).
+MANAGER_ACTIONS = (
+    N_("set staff PINs"), N_("restore a backup"), N_("change the clinic's settings"),
+    N_("change no-show fees"), N_("add staff members"), N_("change staff members"),
+    N_("refund a payment"), N_("void an invoice"), N_("change treatment types"),
+    N_("change package templates"), N_("archive package templates"),
+    N_("change a package's expiry date"), N_("refund a package"), N_("read the audit trail"),
+)
 
 
 def check_secret(secret: object, confirmation: object = None) -> str:
     """A PIN or password the desk may use; `confirmation` is the same typed a second time."""
     if not isinstance(secret, str) or len(secret) < 4:
-        raise ValidationError("secret", "The PIN or password must be at least 4 characters.")
+        raise ValidationError("secret", _("The PIN or password must be at least {least} "
+                                          "characters.").format(least=4))
     if len(secret) > 128:
-        raise ValidationError("secret", "The PIN or password can be at most 128 characters.")
+        raise ValidationError("secret", _("The PIN or password can be at most {most} "
+                                          "characters.").format(most=128))
     if not secret.strip():
-        raise ValidationError("secret", "The PIN or password cannot be only spaces.")
+        raise ValidationError("secret", _("The PIN or password cannot be only spaces."))
     if not secret.isprintable():
-        raise ValidationError("secret", "The PIN or password can hold only letters, digits, "
-                                        "spaces and punctuation.")
+        raise ValidationError("secret", _("The PIN or password can hold only letters, digits, "
+                                          "spaces and punctuation."))
     try:
         secret.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValidationError("secret", "The PIN or password can hold only letters, digits, "
-                                        "spaces and punctuation.") from None
+        raise ValidationError("secret", _("The PIN or password can hold only letters, digits, "
+                                          "spaces and punctuation.")) from None
     if confirmation is not None and confirmation != secret:
-        raise ValidationError("confirmation", "The two PINs are not the same. Type the new PIN "
-                                              "again in both fields.")
+        raise ValidationError("confirmation", _("The two PINs are not the same. Type the new "
+                                                "PIN again in both fields."))
     return secret
 
 
@@ -66,8 +78,8 @@ class AuthService(Service):
         """The clinic's first manager, who then signs in. Checked before anything is saved,
         so a refusal adds no staff member."""
         if not self.needs_first_manager():
-            raise NotAllowed("This clinic already has a manager; ask them to add you in "
-                             "Settings > Staff.")
+            raise NotAllowed(_("This clinic already has a manager; ask them to add you in "
+                               "Settings > Staff."))
         check_secret(secret, confirmation)
         v.text(name, "name", label="staff member's name")
         staff_id = self._clinic.staff.add(name, practitioner=practitioner, role="manager")
@@ -107,7 +119,7 @@ class AuthService(Service):
                 except (VerificationError, InvalidHashError, UnicodeEncodeError):
                     ok = False
             if not ok:
-                raise NotAllowed("That name and PIN do not match. Try again.")
+                raise NotAllowed(_("That name and PIN do not match. Try again."))
             if _hasher.check_needs_rehash(row.secret_hash):
                 row.secret_hash = _hasher.hash(secret)
             self._clinic.current_staff_id = row.id
@@ -139,4 +151,5 @@ class AuthService(Service):
             row = s.get(Staff, staff_id)
             if row is not None and row.role == "manager" and row.active:
                 return
-        raise NotAllowed(f"Only a manager can {action}. Ask a manager to sign in and do it.")
+        raise NotAllowed(_("Only a manager can {action}. Ask a manager to sign in and do it.")
+                         .format(action=_(action)))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..i18n import _
 from .base import Service
 from .db import backup_sqlite, head_revision
 from .errors import NotAllowed, ValidationError
@@ -53,7 +54,7 @@ class BackupService(Service):
             destination = self.folder / f"{path.stem}-{stamp}-{reason}.db"
         destination = Path(destination)
         if destination.resolve() == path.resolve():
-            raise ValidationError("path", "A backup cannot overwrite the clinic file itself.")
+            raise ValidationError("path", _("A backup cannot overwrite the clinic file itself."))
         backup_sqlite(path, destination)
         if destination.parent == self.folder:
             self._rotate()
@@ -76,18 +77,19 @@ class BackupService(Service):
     def restore(self, source: str | os.PathLike) -> Path:
         """Replace the clinic's data with a backup. The current data is backed up first.
         Only a manager (or the system: scripts, the command line) may restore."""
-        self._clinic.auth.require_manager("restore a backup")
+        self._clinic.auth.require_manager(_("restore a backup"))
         path = self._require_file()
         source = Path(source)
         if not source.is_file():
-            raise ValidationError("path", f"There is no backup file at {source}.")
+            raise ValidationError("path", _("There is no backup file at {path}.")
+                                  .format(path=source))
         if source.resolve() == path.resolve():
-            raise ValidationError("path", "That is the clinic file itself, not a backup of it. "
-                                          "Choose a backup.")
+            raise ValidationError("path", _("That is the clinic file itself, not a backup of "
+                                            "it. Choose a backup."))
         problems = integrity_problems(source)
         if problems:
-            raise NotAllowed(f"{source.name} is damaged and cannot be restored "
-                             f"({problems[0]}). Choose another backup.")
+            raise NotAllowed(_("{file} is damaged and cannot be restored ({problem}). Choose "
+                               "another backup.").format(file=source.name, problem=problems[0]))
         try:
             conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
             try:
@@ -97,10 +99,10 @@ class BackupService(Service):
         except sqlite3.DatabaseError:
             revision = None
         if revision is None:
-            raise NotAllowed(f"{source.name} is not a ClinicDesk backup.")
+            raise NotAllowed(_("{file} is not a ClinicDesk backup.").format(file=source.name))
         if revision[0] > head_revision():
-            raise NotAllowed(f"{source.name} was made by a newer version of ClinicDesk; "
-                             "update the program before restoring it.")
+            raise NotAllowed(_("{file} was made by a newer version of ClinicDesk; update the "
+                               "program before restoring it.").format(file=source.name))
         who = self._clinic.auth.current()
         safety = self.create(reason="before-restore")
         self._db.engine.dispose()
@@ -127,8 +129,8 @@ class BackupService(Service):
 
     def _require_file(self) -> Path:
         if self._db.path is None:
-            raise NotAllowed("Backups are made of a clinic file; this clinic is on a server, "
-                             "whose own backups apply.")
+            raise NotAllowed(_("Backups are made of a clinic file; this clinic is on a server, "
+                               "whose own backups apply."))
         return self._db.path
 
 

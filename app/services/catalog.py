@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..i18n import N_, _
 from ..models import EligibleItem, PackageTemplate, TreatmentType
 from . import validation as v
 from .audit import snapshot
@@ -60,7 +61,7 @@ class CatalogService(Service):
     # treatment types
     def add_treatment_type(self, name: str, *, duration_min, price,
                            tax_rate=Decimal("0")) -> int:
-        self._clinic.auth.require_manager("change treatment types")
+        self._clinic.auth.require_manager(_("change treatment types"))
         clean = self._treatment_fields(name=name, duration_min=duration_min, price=price,
                                        tax_rate=tax_rate)
         with self._db.write() as s:
@@ -72,7 +73,7 @@ class CatalogService(Service):
             return row.id
 
     def update_treatment_type(self, treatment_type_id: int, **changes) -> None:
-        self._clinic.auth.require_manager("change treatment types")
+        self._clinic.auth.require_manager(_("change treatment types"))
         active = changes.pop("active", None)
         clean = self._treatment_fields(**changes)
         with self._db.write() as s:
@@ -103,7 +104,7 @@ class CatalogService(Service):
     # package templates
     def add_package_template(self, name: str, *, price, uses, eligible: dict,
                              validity: str | None = None, tax_rate=Decimal("0")) -> int:
-        self._clinic.auth.require_manager("change package templates")
+        self._clinic.auth.require_manager(_("change package templates"))
         clean = self._template_fields(name=name, price=price, uses=uses, validity=validity,
                                       tax_rate=tax_rate)
         with self._db.write() as s:
@@ -120,7 +121,7 @@ class CatalogService(Service):
     def update_package_template(self, template_id: int, *, eligible: dict | None = None,
                                 **changes) -> None:
         """Changes apply to future sales only: sold packages keep their own terms."""
-        self._clinic.auth.require_manager("change package templates")
+        self._clinic.auth.require_manager(_("change package templates"))
         clean = self._template_fields(**changes)
         with self._db.write() as s:
             row = v.get(s, PackageTemplate, template_id, "package template")
@@ -137,7 +138,7 @@ class CatalogService(Service):
 
     def archive_package_template(self, template_id: int, archived: bool = True) -> None:
         """Archived templates are no longer offered for sale; sold packages are untouched."""
-        self._clinic.auth.require_manager("archive package templates")
+        self._clinic.auth.require_manager(_("archive package templates"))
         with self._db.write() as s:
             row = v.get(s, PackageTemplate, template_id, "package template")
             before = {"archived": row.archived}
@@ -169,10 +170,10 @@ class CatalogService(Service):
         clean = {}
         money = self._clinic.money_context()
         if "name" in fields:
-            clean["name"] = v.text(fields["name"], "name", label="treatment name")
+            clean["name"] = v.text(fields["name"], "name", label=_("treatment name"))
         if "duration_min" in fields:
             clean["duration_min"] = v.whole_number(fields["duration_min"], "duration_min",
-                                                   label="duration in minutes", minimum=5,
+                                                   label=_("duration in minutes"), minimum=5,
                                                    maximum=600)
         if "price" in fields:
             clean["price"] = to_cents(fields["price"], field="price", **money)
@@ -184,11 +185,11 @@ class CatalogService(Service):
         clean = {}
         money = self._clinic.money_context()
         if "name" in fields:
-            clean["name"] = v.text(fields["name"], "name", label="package name")
+            clean["name"] = v.text(fields["name"], "name", label=_("package name"))
         if "price" in fields:
             clean["price"] = to_cents(fields["price"], field="price", **money)
         if "uses" in fields:
-            clean["uses"] = v.whole_number(fields["uses"], "uses", label="number of uses",
+            clean["uses"] = v.whole_number(fields["uses"], "uses", label=_("number of uses"),
                                            minimum=1, maximum=1000)
         if "validity" in fields:
             clean["validity"] = v.validity(fields["validity"])
@@ -198,8 +199,8 @@ class CatalogService(Service):
 
     def _eligible(self, session, eligible: dict) -> list[EligibleItem]:
         if not isinstance(eligible, dict) or not eligible:
-            raise ValidationError("eligible", "Choose at least one treatment type the package "
-                                              "covers.")
+            raise ValidationError("eligible", _("Choose at least one treatment type the "
+                                                "package covers."))
         money = self._clinic.money_context()
         items = []
         for treatment_type_id, pays in eligible.items():
@@ -207,9 +208,9 @@ class CatalogService(Service):
             try:
                 cents = to_cents(pays, field="patient_pays", **money)
                 if cents > treatment.price:
-                    raise ValidationError("patient_pays", f"Patient Pays for {treatment.name} "
-                                                          "cannot be more than its standard "
-                                                          "price.")
+                    raise ValidationError("patient_pays", _(
+                        "Patient Pays for {treatment} cannot be more than its standard price.")
+                        .format(treatment=treatment.name))
             except ValidationError as error:
                 # Names the row, so a form can point at the one amount to correct.
                 error.treatment_type_id = treatment.id
@@ -227,9 +228,11 @@ class CatalogService(Service):
             .order_by(PackageTemplate.name)).first()
         if above is not None:
             name, pays = above
-            raise ValidationError("price", f"The package \u201c{name}\u201d has Patient Pays "
-                                  f"{self._clinic.format_money(pays)} for {treatment.name}; "
-                                  "lower it there first, or choose a price of at least that.")
+            raise ValidationError("price", _(
+                "The package \u201c{package}\u201d has Patient Pays {amount} for {treatment}; "
+                "lower it there first, or choose a price of at least that.").format(
+                    package=name, amount=self._clinic.format_money(pays),
+                    treatment=treatment.name))
 
     @staticmethod
     def _unique_name(session, model, name: str, own_id: int | None, what: str) -> None:
@@ -238,8 +241,15 @@ class CatalogService(Service):
         clash = any(other.casefold() == folded for other in session.scalars(
             select(model.name).where(model.id != (own_id or 0))))
         if clash:
-            raise NotAllowed(f"There is already a {what} called \u201c{name}\u201d; choose "
-                             "another name.")
+            raise NotAllowed(_(_NAME_TAKEN[what]).format(name=name))
+
+
+_NAME_TAKEN = {
+    "treatment type": N_("There is already a treatment type called \u201c{name}\u201d; "
+                         "choose another name."),
+    "package template": N_("There is already a package template called \u201c{name}\u201d; "
+                           "choose another name."),
+}
 
 
 def _treatment_names(session) -> dict[int, str]:

@@ -64,6 +64,7 @@ class Clinic:
         clinic.backup_taken = backup
         with db.write() as s:
             load_settings(s)
+        clinic.money_context()  # (and the locale of dates in refusals, from the start)
         return clinic
 
     def close(self) -> None:
@@ -90,6 +91,8 @@ class Clinic:
         if self._money is None:
             view = self.settings.get()
             self._money = {"currency": view.currency, "locale": view.locale}
+            from .validation import use_locale
+            use_locale(view.locale)  # dates in refusals follow the clinic's locale too
         return dict(self._money)
 
     def settings_changed(self) -> None:

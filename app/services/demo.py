@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Callable
 
+from ..i18n import _
 from .errors import NotAllowed
 
 SEED = 2026
@@ -143,8 +144,8 @@ def seed_demo(clinic) -> DemoClinic:
     """Build the demo clinic in an empty clinic file. Deterministic for a given clock."""
     if (clinic.staff.list(include_inactive=True) or clinic.patients.search("", limit=1)
             or clinic.catalog.treatment_types(include_inactive=True)):
-        raise NotAllowed("The demo clinic can only be built in an empty clinic file; delete "
-                         "the demo file to start it again.")
+        raise NotAllowed(_("The demo clinic can only be built in an empty clinic file; "
+                           "delete the demo file to start it again."))
     rng = random.Random(SEED)
     real_clock = clinic._clock
     real_now = real_clock().replace(second=0, microsecond=0)
@@ -279,7 +280,7 @@ def _plan_visits(rng: random.Random, week_start: date, today: date) -> list[_Vis
     for visit, weeks in wanted:
         if not _place(rng, visit, weeks, week_start, busy_staff, busy_days):
             if visit.patient < 12:
-                raise RuntimeError(f"demo: no slot for {visit}")  # pragma: no cover
+                raise RuntimeError(f"demo: no slot for {visit}")  # pragma: no cover; i18n: not shown
             continue
         placed.append(visit)
     # today is a full day at the desk: walk-ins and regulars fill the practitioners' books

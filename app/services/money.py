@@ -11,11 +11,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from babel.numbers import (
     NumberFormatError,
     format_currency,
+    format_decimal,
     get_currency_precision,
     get_currency_symbol,
     parse_decimal,
 )
 
+from ..i18n import _, ngettext
 from .errors import ValidationError
 
 #: Largest single amount the desk may enter: 1,000,000.00 in a two-decimal currency.
@@ -30,7 +32,7 @@ def precision(currency: str) -> int:
 def round_half_up(value: Decimal) -> int:
     """Round an exact Decimal number of minor units half-up to an int (R2)."""
     if not isinstance(value, Decimal):
-        raise TypeError("round_half_up takes a Decimal of minor units")
+        raise TypeError("round_half_up takes a Decimal of minor units")  # i18n: not shown
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
@@ -41,7 +43,7 @@ def split_evenly(total: int, parts: int) -> list[int]:
     """
     _require_int(total, "total")
     if parts <= 0:
-        raise ValueError("parts must be positive")
+        raise ValueError("parts must be positive")  # i18n: not shown
     base, remainder = divmod(total, parts)
     return [base] * (parts - remainder) + [base + 1] * remainder
 
@@ -49,7 +51,7 @@ def split_evenly(total: int, parts: int) -> list[int]:
 def per_use_value(price: int, uses: int, use_number: int) -> int:
     """The value of use `use_number` (1-based) of a package (R3)."""
     if not 1 <= use_number <= uses:
-        raise ValueError(f"use {use_number} is outside 1..{uses}")
+        raise ValueError(f"use {use_number} is outside 1..{uses}")  # i18n: not shown
     return split_evenly(price, uses)[use_number - 1]
 
 
@@ -57,7 +59,7 @@ def prorate(amount: int, numerator: int, denominator: int) -> int:
     """amount × numerator / denominator, rounded once half-up (R2, R26)."""
     _require_int(amount, "amount")
     if denominator <= 0:
-        raise ValueError("denominator must be positive")
+        raise ValueError("denominator must be positive")  # i18n: not shown
     return round_half_up(Decimal(amount) * Decimal(numerator) / Decimal(denominator))
 
 
@@ -78,15 +80,20 @@ def tax_included_in(gross: int, rate: Decimal) -> int:
 
 def to_cents(value: object, *, field: str = "amount", currency: str = "CAD",
              locale: str = "en_CA", allow_negative: bool = False,
-             maximum: int | None = MAX_AMOUNT) -> int:
+             maximum: int | None = MAX_AMOUNT, label: str | None = None) -> int:
     """Turn what the desk typed (str, Decimal or int cents) into minor units, or refuse (R30).
 
     A `str` or `Decimal` is in major units ("12.50" -> 1250); an `int` is already minor units.
+    `label` is the field's words in a refusal (by default, from `field`).
     """
-    label = field.replace("_", " ")
+    from .validation import label_for
+
+    label = label_for(field, label)
+    example = format_decimal(Decimal("12.50"), format="0.00", locale=locale)
     if isinstance(value, bool) or isinstance(value, float):
-        raise ValidationError(field, f"The {label} must be typed as an amount like 12.50, not a "
-                                     "floating-point number.")
+        raise ValidationError(field, _("The {label} must be typed as an amount like {example}, "
+                                       "not a floating-point number.")
+                              .format(label=label, example=example))
     if isinstance(value, int):
         cents = value
     else:
@@ -99,36 +106,41 @@ def to_cents(value: object, *, field: str = "amount", currency: str = "CAD",
                 text = text.replace(mark, "")
             text = text.strip()
             if not text:
-                raise ValidationError(field, f"Please enter the {label}.")
+                raise ValidationError(field, _("Please enter the {label}.").format(label=label))
+            not_amount = _("The {label} \u201c{value}\u201d is not an amount; type a number "
+                           "like {example}.").format(label=label, value=value, example=example)
             if any(c in text for c in "eE_"):  # "1e5" or "1_000" is not how anyone types money
-                raise ValidationError(field, f"The {label} \u201c{value}\u201d is not an amount; "
-                                             "type a number like 12.50.")
+                raise ValidationError(field, not_amount)
             try:
                 number = parse_decimal(text, locale=locale, strict=True)
             except (NumberFormatError, InvalidOperation, ValueError):
-                raise ValidationError(field, f"The {label} \u201c{value}\u201d is not an amount; "
-                                             "type a number like 12.50.") from None
+                raise ValidationError(field, not_amount) from None
         else:
-            raise ValidationError(field, f"The {label} must be an amount like 12.50.")
+            raise ValidationError(field, _("The {label} must be an amount like {example}.")
+                                  .format(label=label, example=example))
         if not number.is_finite():
-            raise ValidationError(field, f"The {label} must be an amount like 12.50.")
+            raise ValidationError(field, _("The {label} must be an amount like {example}.")
+                                  .format(label=label, example=example))
         if number.adjusted() > 15:  # far beyond any limit; scaling it could overflow Decimal
-            raise ValidationError(field, f"The {label} cannot be more than "
-                                         f"{format_money(maximum or MAX_AMOUNT, currency, locale)}.")
+            raise ValidationError(field, _("The {label} cannot be more than {most}.").format(
+                label=label, most=format_money(maximum or MAX_AMOUNT, currency, locale)))
         digits = precision(currency)
         scaled = number.scaleb(digits)
         if scaled != scaled.to_integral_value():
             if digits == 0:
-                raise ValidationError(field, f"The {label} must be a whole amount in {currency}, "
-                                             "without decimals.")
-            raise ValidationError(field, f"The {label} can have at most {digits} digits after "
-                                         "the decimal point.")
+                raise ValidationError(field, _("The {label} must be a whole amount in "
+                                               "{currency}, without decimals.")
+                                      .format(label=label, currency=currency))
+            raise ValidationError(field, ngettext(
+                "The {label} can have at most {digits} digit after the decimal point.",
+                "The {label} can have at most {digits} digits after the decimal point.",
+                digits).format(label=label, digits=digits))
         cents = int(scaled)
     if cents < 0 and not allow_negative:
-        raise ValidationError(field, f"The {label} cannot be negative.")
+        raise ValidationError(field, _("The {label} cannot be negative.").format(label=label))
     if maximum is not None and abs(cents) > maximum:
-        raise ValidationError(field, f"The {label} cannot be more than "
-                                     f"{format_money(maximum, currency, locale)}.")
+        raise ValidationError(field, _("The {label} cannot be more than {most}.").format(
+            label=label, most=format_money(maximum, currency, locale)))
     return cents
 
 
@@ -150,10 +162,12 @@ def plain_amount(cents: int, currency: str = "CAD") -> str:
 
 def _rate(rate: object) -> Decimal:
     if isinstance(rate, (float, bool)):
-        raise TypeError("tax rates are exact Decimals like Decimal('0.15'), never floats")
+        raise TypeError("tax rates are exact Decimals like Decimal('0.15'), "  # i18n: not shown
+                        "never floats")
     return Decimal(rate)
 
 
 def _require_int(value: object, name: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int of minor units, got {type(value).__name__}")
+        raise TypeError(f"{name} must be an int of minor units, "  # i18n: not shown
+                        f"got {type(value).__name__}")

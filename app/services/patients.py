@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy import and_, func, literal, or_, select
 
+from ..i18n import _
 from ..models import Patient
 from . import validation as v
 from .audit import snapshot
@@ -75,10 +76,10 @@ class PatientService(Service):
         if text is None:
             text = ""
         if not isinstance(text, str):
-            raise v.ValidationError("text", "Type a name, phone number or email to search.")
+            raise v.ValidationError("text", _("Type a name, phone number or email to search."))
         if isinstance(limit, bool) or not isinstance(limit, int):
-            raise v.ValidationError("limit", "The number of patients to list must be a whole "
-                                             "number.")
+            raise v.ValidationError("limit", _("The number of patients to list must be a "
+                                               "whole number."))
         limit = max(1, min(limit, 500))
         order = (Patient.last_key, Patient.first_key, Patient.id)
         with self._db.read() as s:
@@ -109,7 +110,8 @@ class PatientService(Service):
         if "phone" in fields:
             phone = v.text(fields["phone"], "phone", max_len=50, required=False)
             if phone and not re.fullmatch(r"\+?[0-9 ().\-]+(?:\s*(?:ext\.?|x)\s*[0-9]+)?", phone):
-                raise v.ValidationError("phone", f"\u201c{phone}\u201d is not a phone number.")
+                raise v.ValidationError("phone", _("\u201c{value}\u201d is not a phone number.")
+                                        .format(value=phone))
             clean["phone"] = phone or None
             clean["phone_digits"] = re.sub(r"\D", "", phone) or None
         if "email" in fields:
@@ -118,7 +120,7 @@ class PatientService(Service):
         if "birth_date" in fields:
             bd = fields["birth_date"]
             clean["birth_date"] = None if bd in (None, "") else v.a_date(
-                bd, "birth_date", label="birth date", latest=self._today())
+                bd, "birth_date", label=_("birth date"), latest=self._today())
         if "notes" in fields:
             clean["notes"] = v.text(fields["notes"], "notes", max_len=5000, required=False)
         return clean

@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..i18n import _, ngettext
 from .base import Service
 from .errors import ValidationError
 from .ledger import METHODS
@@ -39,7 +40,7 @@ class PrintingService(Service):
         target = self._target(path)
         section = self._invoice_section(kit, settings, invoice_id)
         data = build([section], kit, title=section.label, author=kit.clinic_name,
-                      subject="Invoice")
+                     subject=_("Invoice"))
         return _write_atomically(target, data)
 
     def refund_receipt_pdf(self, refund_id: int, path: str | os.PathLike, *,
@@ -52,7 +53,7 @@ class PrintingService(Service):
         payment = self._clinic.billing.payment(refund.payment_id)
         section = refund_section(kit, settings, refund, patient, payment)
         data = build([section], kit, title=section.label, author=kit.clinic_name,
-                     subject="Refund receipt")
+                     subject=_("Refund receipt"))
         return _write_atomically(target, data)
 
     def batch_invoices_pdf(self, invoice_ids: Iterable[int], path: str | os.PathLike, *,
@@ -65,15 +66,16 @@ class PrintingService(Service):
         """
         ids = list(invoice_ids)
         if not ids:
-            raise ValidationError("invoice_ids", "Choose at least one invoice to print.")
+            raise ValidationError("invoice_ids", _("Choose at least one invoice to print."))
         kit, settings = self._kit(paper)
         target = self._target(path)
         # Each invoice is read when the layout reaches it (an unknown id stops the batch
         # there with NotFound, and nothing is written).
         sources = [partial(self._invoice_section, kit, settings, invoice_id)
                    for invoice_id in ids]
-        title = "Invoice" if len(ids) == 1 else f"{len(ids)} invoices"
-        data = build(sources, kit, title=title, author=kit.clinic_name, subject="Invoices",
+        title = _("Invoice") if len(ids) == 1 else ngettext(
+            "{count} invoice", "{count} invoices", len(ids)).format(count=len(ids))
+        data = build(sources, kit, title=title, author=kit.clinic_name, subject=_("Invoices"),
                      progress=progress)
         return _write_atomically(target, data)
 
@@ -82,10 +84,11 @@ class PrintingService(Service):
         settings = self._clinic.settings.get()
         chosen = settings.paper if paper is None else paper
         if chosen not in PAPERS:
-            names = ", ".join(PAPER_NAMES[p] for p in PAPERS[:-1])
-            raise ValidationError("paper", f"The paper size \u201c{chosen}\u201d is not one "
-                                           f"ClinicDesk prints on; choose {names} or "
-                                           f"{PAPER_NAMES[PAPERS[-1]]}.")
+            names = ", ".join(_(PAPER_NAMES[p]) for p in PAPERS[:-1])
+            raise ValidationError("paper", _("The paper size \u201c{paper}\u201d is not one "
+                                             "ClinicDesk prints on; choose {names} or {last}.")
+                                  .format(paper=chosen, names=names,
+                                          last=_(PAPER_NAMES[PAPERS[-1]])))
         kit = Kit(PAPER_SPECS[chosen], currency=settings.currency, locale=settings.locale,
                   clinic_name=settings.name)
         return kit, settings
@@ -99,11 +102,12 @@ class PrintingService(Service):
     def _target(path: str | os.PathLike) -> Path:
         target = Path(path)
         if target.is_dir():
-            raise ValidationError("path", f"\u201c{target}\u201d is a folder; choose a file "
-                                          "name for the PDF.")
+            raise ValidationError("path", _("\u201c{path}\u201d is a folder; choose a file "
+                                            "name for the PDF.").format(path=target))
         if not target.parent.is_dir():
-            raise ValidationError("path", f"The folder \u201c{target.parent}\u201d does not "
-                                          "exist; choose another place to save the PDF.")
+            raise ValidationError("path", _("The folder \u201c{folder}\u201d does not exist; "
+                                            "choose another place to save the PDF.")
+                                  .format(folder=target.parent))
         return target
 
 

@@ -20,11 +20,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterator
 
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
+
+from ..i18n import N_, _, ngettext
 from .errors import NotAllowed
 from .money import format_money, from_cents
 from .reports import Column, Report, Section
 
-NO_EXPIRY = "No expiry"
+NO_EXPIRY = N_("No expiry")  # shown as _(NO_EXPIRY)
+#: A sale's status (a code in the report's rows) in words, lowercase as in the English file.
+STATUS_WORDS = {"active": N_("active"), "expired": N_("expired"), "refunded": N_("refunded"),
+                "used up": N_("used up"), "void": N_("void")}
 #: ReportLab lays a table out in memory, a few thousand rows a second: past this, a PDF takes
 #: minutes and hundreds of MB, and nobody reads it; CSV and XLSX have no such limit.
 PDF_MAX_ROWS = 10_000
@@ -36,12 +43,28 @@ PDF_CHUNK = 200
 
 
 def heading(column: Column, currency: str) -> str:
-    return f"{column.heading} ({currency})" if column.kind == "money" else column.heading
+    """A column's heading; a money column's names the currency ("Price (CAD)")."""
+    if column.kind == "money":
+        return _("{heading} ({currency})").format(heading=column.heading, currency=currency)
+    return column.heading
 
 
 def _total_label(section: Section, group) -> str:
-    what = f"{section.group_heading}: " if section.group_heading else ""
-    return f"Total \u2014 {what}{group.label}"
+    if section.group_heading:
+        return _("Total \u2014 {what}: {name}").format(what=section.group_heading,
+                                                        name=group.label)
+    return _("Total \u2014 {name}").format(name=group.label)
+
+
+def _words(column: Column, value):
+    """A text cell as the reader reads it: a status in the desk's language, else as is."""
+    if column.key == "status" and value in STATUS_WORDS:
+        return _(STATUS_WORDS[value])
+    return value
+
+
+def _no_expiry(column: Column) -> str:
+    return _(NO_EXPIRY) if column.kind == "date" and column.key == "expires_on" else ""
 
 
 def _lines(section: Section) -> Iterator[tuple[str, object]]:
@@ -53,11 +76,13 @@ def _lines(section: Section) -> Iterator[tuple[str, object]]:
     yield "total", None
 
 
-def _summary_cells(section: Section, label: str, count: int, totals) -> list:
+def _summary_cells(section: Section, label: str, count: int, totals,
+                   locale: str = "en_CA") -> list:
     """A totals line in column order: the label (with the row count) in the first column,
     each total under its column as ("money", cents) or an int, None elsewhere."""
     cells: list = [None] * len(section.columns)
-    cells[0] = f"{label} ({count:,} row{'s' if count != 1 else ''})"
+    cells[0] = ngettext("{label} ({count} row)", "{label} ({count} rows)", count).format(
+        label=label, count=format_decimal(count, locale=locale))
     for i, column in enumerate(section.columns):
         if column.total:
             value = totals.get(column.key, 0)
@@ -89,16 +114,16 @@ def _major(cents: int, currency: str) -> Decimal:
 
 def to_csv(report: Report, path: str | os.PathLike) -> Path:
     """UTF-8 (with a byte-order mark, so spreadsheet programs read accents right)."""
-    currency = report.currency
+    currency, locale = report.currency, report.locale
 
     def plain(column: Column, value) -> object:
         if value is None:
-            return NO_EXPIRY if column.kind == "date" and column.key == "expires_on" else ""
+            return _no_expiry(column)
         if column.kind == "money":
             return str(_major(value, currency))
         if column.kind == "date":
             return value.isoformat()
-        return value
+        return _words(column, value)
 
     def write(temp: Path) -> None:
         with open(temp, "w", encoding="utf-8-sig", newline="") as handle:
@@ -117,10 +142,10 @@ def to_csv(report: Report, path: str | os.PathLike) -> Path:
                         continue
                     if kind == "group":
                         cells = _summary_cells(section, _total_label(section, item),
-                                               item.count, item.totals)
+                                               item.count, item.totals, locale)
                     else:
-                        cells = _summary_cells(section, "Grand total", section.count,
-                                               section.totals)
+                        cells = _summary_cells(section, _("Grand total"), section.count,
+                                               section.totals, locale)
                     out.writerow(["" if cell is None else
                                   str(_major(cell[1], currency)) if isinstance(cell, tuple)
                                   else cell for cell in cells])
@@ -137,7 +162,7 @@ def to_xlsx(report: Report, path: str | os.PathLike) -> Path:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    currency = report.currency
+    currency, locale = report.currency, report.locale
     digits = len(str(_major(1, currency)).partition(".")[2])
     money_format = "#,##0" + ("." + "0" * digits if digits else "")
     bold = Font(bold=True)
@@ -159,9 +184,10 @@ def to_xlsx(report: Report, path: str | os.PathLike) -> Path:
                     continue
                 if kind == "group":
                     raw = _summary_cells(section, _total_label(section, item), item.count,
-                                         item.totals)
+                                         item.totals, locale)
                 else:
-                    raw = _summary_cells(section, "Grand total", section.count, section.totals)
+                    raw = _summary_cells(section, _("Grand total"), section.count,
+                                         section.totals, locale)
                 sheet.append([_styled(sheet, cell, currency, money_format, bold) for cell in raw])
             # widths from headings and a look at the first rows (write-only sheets can't
             # measure afterwards)
@@ -178,7 +204,7 @@ def to_xlsx(report: Report, path: str | os.PathLike) -> Path:
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
-    clean = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or "Report"
+    clean = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or _("Report")
     name, n = clean, 2
     while name in used:
         suffix = f" ({n})"
@@ -191,12 +217,12 @@ def _sheet_title(title: str, used: set[str]) -> str:
 def _xlsx_cell(sheet, column: Column, value, currency: str, money_format: str):
     from openpyxl.cell import WriteOnlyCell
     if value is None:
-        return NO_EXPIRY if column.kind == "date" and column.key == "expires_on" else None
+        return _no_expiry(column) or None
     if column.kind == "money":
         cell = WriteOnlyCell(sheet, value=_major(value, currency))
         cell.number_format = money_format
         return cell
-    return value
+    return _words(column, value)
 
 
 def _styled(sheet, cell, currency: str, money_format: str, bold):
@@ -225,13 +251,12 @@ def to_pdf(report: Report, path: str | os.PathLike) -> Path:
     from reportlab.lib.units import inch
     from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-    from babel.dates import format_date
-
     rows = sum(len(section.rows) for section in report.sections)
     if rows > PDF_MAX_ROWS:
-        raise NotAllowed(f"This report has {rows:,} rows; a PDF can hold at most "
-                         f"{PDF_MAX_ROWS:,}. Export it to CSV or Excel instead, or choose a "
-                         "shorter period.")
+        raise NotAllowed(_("This report has {rows} rows; a PDF can hold at most {most}. "
+                           "Export it to CSV or Excel instead, or choose a shorter period.")
+                         .format(rows=format_decimal(rows, locale=report.locale),
+                                 most=format_decimal(PDF_MAX_ROWS, locale=report.locale)))
     currency, locale = report.currency, report.locale
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("cell", fontSize=7.5, leading=9)
@@ -241,14 +266,14 @@ def to_pdf(report: Report, path: str | os.PathLike) -> Path:
 
     def text(column: Column, value) -> str:
         if value is None:
-            return NO_EXPIRY if column.kind == "date" and column.key == "expires_on" else ""
+            return _no_expiry(column)
         if column.kind == "money":
             return money(value)
         if column.kind == "date":
             return format_date(value, format="medium", locale=locale)
         if column.kind == "int":
             return str(value)  # ids and counts: no grouping (invoice 1044443, not 1,044,443)
-        return str(value)
+        return str(_words(column, value))
 
     story = [Paragraph(_escape(report.title), styles["Title"]),
              Paragraph(_escape(report.subtitle), styles["Heading3"])]
@@ -267,12 +292,14 @@ def to_pdf(report: Report, path: str | os.PathLike) -> Path:
                 continue
             if kind == "group":
                 cells = _summary_cells(section, _total_label(section, item), item.count,
-                                       item.totals)
+                                       item.totals, locale)
             else:
-                cells = _summary_cells(section, "Grand total", section.count, section.totals)
+                cells = _summary_cells(section, _("Grand total"), section.count,
+                                       section.totals, locale)
             summary_rows.append(len(body) + 1)
             line = ["" if cell is None else money(cell[1]) if isinstance(cell, tuple)
-                    else (f"{cell:,}" if isinstance(cell, int) else str(cell)) for cell in cells]
+                    else (format_decimal(cell, locale=locale) if isinstance(cell, int)
+                          else str(cell)) for cell in cells]
             line[0] = Paragraph(_escape(line[0]), small.clone("total", fontName="Helvetica-Bold"))
             body.append(line)
         if not section.rows:
@@ -312,14 +339,18 @@ def to_pdf(report: Report, path: str | os.PathLike) -> Path:
             table.setStyle(TableStyle(style))
             story.append(table)
 
+    generated = _("{title} \u2014 {period} \u2014 generated {date} {time}").format(
+        title=report.title, period=report.subtitle,
+        date=format_date(report.generated_at.date(), format="medium", locale=locale),
+        time=format_time(report.generated_at.time(), format="short", locale=locale))
+    page_words = _("Page {page}")
+
     def footer(canvas, doc) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 7)
-        canvas.drawString(0.5 * inch, 0.35 * inch,
-                          f"{report.title} \u2014 {report.subtitle} \u2014 generated "
-                          f"{report.generated_at:%Y-%m-%d %H:%M}")
+        canvas.drawString(0.5 * inch, 0.35 * inch, generated)
         canvas.drawRightString(landscape(letter)[0] - 0.5 * inch, 0.35 * inch,
-                               f"Page {doc.page}")
+                               page_words.format(page=doc.page))
         canvas.restoreState()
 
     def write(temp: Path) -> None:

@@ -36,11 +36,13 @@ from datetime import date, datetime, timedelta
 from sys import intern
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
+from babel.dates import format_date
 from sqlalchemy import (BigInteger, and_, case, cast, func, literal, null, or_, select, tuple_,
                         union_all)
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
+from ..i18n import N_, _, ngettext
 from ..models import (Appointment, Invoice, InvoiceLine, Package, PackageRefund,
                       PackageTemplate, Patient, PaymentApplication, Redemption, Staff,
                       TreatmentType)
@@ -48,7 +50,8 @@ from . import validation as v
 from .base import Service
 from .errors import ValidationError
 
-NO_STAFF = "No Staff Member"  # R6
+NO_STAFF = N_("No Staff Member")  # R6; in rows and groups as _(NO_STAFF)
+NOTHING = N_("Nothing in this period.")
 EXPIRING_DAYS = 30
 REPORT_CACHE_KIB = 32 * 1024
 FETCH_ROWS = 5000
@@ -90,7 +93,7 @@ class Section:
     count: int = 0  # counted rows (the grand total's row count)
     group_by: str | None = None  # row attribute the groups are keyed on ("template_id")
     group_heading: str = ""  # what a group is ("Package", "Staff member")
-    empty_text: str = "Nothing in this period."
+    empty_text: str = NOTHING
 
     def value(self, row, key: str):
         return getattr(row, key)
@@ -193,7 +196,7 @@ class UsageRow:
 
     @property
     def use(self) -> str:
-        return f"{self.use_number} of {self.uses_total}"
+        return _("{used} of {total}").format(used=self.use_number, total=self.uses_total)
 
 
 @dataclass(slots=True)
@@ -226,7 +229,7 @@ class CompensationRow:
 
     @property
     def flag(self) -> str:
-        return "Double compensation" if self.double_uses else ""
+        return _("Double compensation") if self.double_uses else ""
 
 
 @dataclass(slots=True)
@@ -248,69 +251,69 @@ class DoubleCompensationRow:
 
     @property
     def use(self) -> str:
-        return f"{self.use_number} of {self.uses_total}"
+        return _("{used} of {total}").format(used=self.use_number, total=self.uses_total)
 
 
 # --------------------------------------------------------------------------------------
 # Columns
 
 SALES_COLUMNS = (
-    Column("purchased_on", "Date", "date"),
-    Column("invoice_number", "Invoice", "int"),
-    Column("patient_name", "Patient"),
-    Column("package_name", "Package"),
-    Column("staff_name", "Staff"),
-    Column("price", "Price", "money", total=True),
-    Column("tax", "Tax", "money", total=True),
-    Column("collected", "Collected", "money", total=True),
-    Column("refunded", "Refunded", "money", total=True),
-    Column("status", "Status"),
+    Column("purchased_on", N_("Date"), "date"),
+    Column("invoice_number", N_("Invoice"), "int"),
+    Column("patient_name", N_("Patient")),
+    Column("package_name", N_("Package")),
+    Column("staff_name", N_("Staff")),
+    Column("price", N_("Price"), "money", total=True),
+    Column("tax", N_("Tax"), "money", total=True),
+    Column("collected", N_("Collected"), "money", total=True),
+    Column("refunded", N_("Refunded"), "money", total=True),
+    Column("status", N_("Status")),
 )
 
 USAGE_COLUMNS = (
-    Column("redeemed_on", "Date", "date"),
-    Column("patient_name", "Patient"),
-    Column("package_name", "Package"),
-    Column("treatment_name", "Treatment"),
-    Column("practitioner_name", "Practitioner"),
-    Column("use", "Use"),
-    Column("per_use_value", "Per-use value", "money", total=True),
-    Column("patient_pays", "Patient Pays", "money", total=True),
-    Column("uses_remaining", "Uses remaining", "int"),
+    Column("redeemed_on", N_("Date"), "date"),
+    Column("patient_name", N_("Patient")),
+    Column("package_name", N_("Package")),
+    Column("treatment_name", N_("Treatment")),
+    Column("practitioner_name", N_("Practitioner")),
+    Column("use", N_("Use")),
+    Column("per_use_value", N_("Per-use value"), "money", total=True),
+    Column("patient_pays", N_("Patient Pays"), "money", total=True),
+    Column("uses_remaining", N_("Uses remaining"), "int"),
 )
 
 OUTSTANDING_COLUMNS = (
-    Column("purchased_on", "Purchased", "date"),
-    Column("patient_name", "Patient"),
-    Column("package_name", "Package"),
-    Column("expires_on", "Expires", "date"),
-    Column("uses_total", "Uses", "int"),
-    Column("uses_redeemed", "Used", "int", total=True),
-    Column("uses_remaining", "Remaining", "int", total=True),
-    Column("unredeemed_value", "Unredeemed value", "money", total=True),
+    Column("purchased_on", N_("Purchased"), "date"),
+    Column("patient_name", N_("Patient")),
+    Column("package_name", N_("Package")),
+    Column("expires_on", N_("Expires"), "date"),
+    Column("uses_total", N_("Uses"), "int"),
+    Column("uses_redeemed", N_("Used"), "int", total=True),
+    Column("uses_remaining", N_("Remaining"), "int", total=True),
+    Column("unredeemed_value", N_("Unredeemed value"), "money", total=True),
 )
 
 COMPENSATION_COLUMNS = (
-    Column("staff_name", "Staff member"),
-    Column("sales", "Packages sold", "int", total=True),
-    Column("sales_value", "Sales value", "money", total=True),
-    Column("uses", "Uses performed", "int", total=True),
-    Column("uses_value", "Uses value", "money", total=True),
-    Column("compensated_uses", "Compensated uses", "int", total=True),
-    Column("compensated_value", "Compensated value", "money", total=True),
-    Column("double_uses", "Double-compensated uses", "int", total=True),
-    Column("double_value", "Double-compensated value", "money", total=True),
-    Column("flag", "Flag"),
+    Column("staff_name", N_("Staff member")),
+    Column("sales", N_("Packages sold"), "int", total=True),
+    Column("sales_value", N_("Sales value"), "money", total=True),
+    Column("uses", N_("Uses performed"), "int", total=True),
+    Column("uses_value", N_("Uses value"), "money", total=True),
+    Column("compensated_uses", N_("Compensated uses"), "int", total=True),
+    Column("compensated_value", N_("Compensated value"), "money", total=True),
+    Column("double_uses", N_("Double-compensated uses"), "int", total=True),
+    Column("double_value", N_("Double-compensated value"), "money", total=True),
+    Column("flag", N_("Flag")),
 )
 
 DOUBLE_COLUMNS = (
-    Column("redeemed_on", "Date", "date"),
-    Column("staff_name", "Staff member"),
-    Column("patient_name", "Patient"),
-    Column("package_name", "Package"),
-    Column("purchased_on", "Sold on", "date"),
-    Column("use", "Use"),
-    Column("per_use_value", "Per-use value", "money", total=True),
+    Column("redeemed_on", N_("Date"), "date"),
+    Column("staff_name", N_("Staff member")),
+    Column("patient_name", N_("Patient")),
+    Column("package_name", N_("Package")),
+    Column("purchased_on", N_("Sold on"), "date"),
+    Column("use", N_("Use")),
+    Column("per_use_value", N_("Per-use value"), "money", total=True),
 )
 
 
@@ -474,7 +477,10 @@ def _day(value) -> date | None:
 
 
 def _run_section(s, spec: _Spec, *, title: str, columns: tuple[Column, ...],
-                 group_heading: str = "", empty_text: str = "Nothing in this period.") -> Section:
+                 group_heading: str = "", empty_text: str | None = None) -> Section:
+    """One section, its words (title, headings, empty text) in the desk's language."""
+    columns = tuple(replace(c, heading=_(c.heading)) for c in columns)
+    empty_text = empty_text if empty_text is not None else _(NOTHING)
     keys = [c.key for c in spec.detail.selected_columns]
     sum_positions = [(key, keys.index(key) + 2) for key in spec.sums]
     group_pos = keys.index(spec.group_key) + 2 if spec.group_key else None
@@ -556,25 +562,26 @@ class ReportService(Service):
             detail = self._filters(s, detail, template_id=template_id, staff_id=staff_id,
                                    template_col=Package.template_id, staff_col=Package.staff_id)
             staff, templates = _names(s, Staff), _names(s, PackageTemplate)
+            no_staff = _(NO_STAFF)
 
             def build(r):
-                (_, _, package_id, purchased_on, invoice_id, number, patient_id, patient,
+                (_n, _l, package_id, purchased_on, invoice_id, number, patient_id, patient,
                  template, name, staff_id_, price, tax_, collected_, refunded_, status_,
-                 _) = r
+                 _c) = r
                 return SaleRow(package_id, _day(purchased_on), invoice_id, number, patient_id,
                                patient, template, name, staff_id_,
-                               staff.get(staff_id_, NO_STAFF), price, tax_, collected_,
+                               staff.get(staff_id_, no_staff), price, tax_, collected_,
                                refunded_, status_)
 
             share = {}.setdefault
 
             def build_shared(r):
-                (_, _, package_id, purchased_on, invoice_id, number, patient_id, patient,
+                (_n, _l, package_id, purchased_on, invoice_id, number, patient_id, patient,
                  template, name, staff_id_, price, tax_, collected_, refunded_, status_,
-                 _) = r
+                 _c) = r
                 return SaleRow(package_id, _day(purchased_on), invoice_id, number,
                                share(patient_id, patient_id), intern(patient), template,
-                               intern(name), staff_id_, staff.get(staff_id_, NO_STAFF),
+                               intern(name), staff_id_, staff.get(staff_id_, no_staff),
                                share(price, price), share(tax_, tax_),
                                share(collected_, collected_), refunded_, intern(status_))
 
@@ -583,14 +590,14 @@ class ReportService(Service):
                          sums=("price", "tax", "collected", "refunded"),
                          order=("purchased_on", "invoice_number"), group_key="template_id",
                          label_of=templates.get, counted="counted"),
-                title="Package sales", columns=SALES_COLUMNS, group_heading="Package",
-                empty_text="No packages were sold in this period.")
+                title=_("Package sales"), columns=SALES_COLUMNS, group_heading=_("Package"),
+                empty_text=_("No packages were sold in this period."))
         return self._report(
-            "package_sales", "Package Sales", self._span(start, end), (section,),
+            "package_sales", _("Package Sales"), self._span(start, end), (section,),
             {"start": start, "end": end, "template_id": template_id, "staff_id": staff_id},
-            notes=("Void sales are listed but not counted in the totals. Collected is what was "
-                   "paid on the sale invoice before any package refund. Status is as of "
-                   f"{today.isoformat()}.",))
+            notes=(_("Void sales are listed but not counted in the totals. Collected is what "
+                     "was paid on the sale invoice before any package refund. Status is as of "
+                     "{date}.").format(date=self._date(today)),))
 
     def package_usage(self, start: date, end: date, *, template_id: int | None = None,
                       staff_id: int | None = None) -> Report:
@@ -621,14 +628,14 @@ class ReportService(Service):
             share = {}.setdefault  # one int object per package or patient, not one per row
 
             def build(r):
-                (_, _, rid, day, patient_id, patient, package_id, template, name, treatment,
+                (_n, _l, rid, day, patient_id, patient, package_id, template, name, treatment,
                  practitioner, use, uses, value, pays, reason) = r
                 return UsageRow(rid, _day(day), patient_id, patient, package_id, template, name,
                                 treatments[treatment], practitioner, staff[practitioner], use,
                                 uses, value, pays, reason)
 
             def build_shared(r):
-                (_, _, rid, day, patient_id, patient, package_id, template, name, treatment,
+                (_n, _l, rid, day, patient_id, patient, package_id, template, name, treatment,
                  practitioner, use, uses, value, pays, reason) = r
                 # repeated text is shared (intern): 500,000 rows hold a few names, not copies
                 return UsageRow(rid, _day(day), share(patient_id, patient_id), intern(patient),
@@ -641,13 +648,13 @@ class ReportService(Service):
                          sums=("per_use_value", "patient_pays"),
                          order=("redeemed_on", "redemption_id"), group_key="template_id",
                          label_of=templates.get),
-                title="Package usage", columns=USAGE_COLUMNS, group_heading="Package",
-                empty_text="No package uses were redeemed in this period.")
+                title=_("Package usage"), columns=USAGE_COLUMNS, group_heading=_("Package"),
+                empty_text=_("No package uses were redeemed in this period."))
         return self._report(
-            "package_usage", "Package Usage", self._span(start, end), (section,),
+            "package_usage", _("Package Usage"), self._span(start, end), (section,),
             {"start": start, "end": end, "template_id": template_id, "staff_id": staff_id},
-            notes=("Per-use value is the package price spread over its uses so that they add "
-                   "up to the price exactly (R3).",))
+            notes=(_("Per-use value is the package price spread over its uses so that they "
+                     "add up to the price exactly."),))
 
     def outstanding(self, on: date, *, template_id: int | None = None) -> Report:
         """The clinic's liability at the end of `on`: every package active that day with its
@@ -657,7 +664,7 @@ class ReportService(Service):
         not expired (valid through its expiry date, R13), with a use left. Voided redemptions
         never count; the expiry date is the package's current one.
         """
-        on = v.a_date(on, "on", label="report date")
+        on = v.a_date(on, "on", label=_("report date"))
         after = datetime.combine(on + timedelta(days=1), datetime.min.time())
         soon = on + timedelta(days=EXPIRING_DAYS)
         redeemed = (select(func.count()).select_from(Redemption)
@@ -698,7 +705,7 @@ class ReportService(Service):
                     .where(live.c.redeemed < live.c.uses_total))
 
         def build(r):
-            (_, _, package_id, purchased_on, patient_id, patient, template, name, expires_on,
+            (_n, _l, package_id, purchased_on, patient_id, patient, template, name, expires_on,
              uses, used, remaining, value) = r
             return OutstandingRow(package_id, _day(purchased_on), patient_id, intern(patient),
                                   template, intern(name), _day(expires_on), uses, used,
@@ -711,21 +718,27 @@ class ReportService(Service):
             main = _run_section(
                 s, _Spec(detail(False), build, sums=sums, order=("purchased_on", "package_id"),
                          group_key="template_id", label_of=templates.get),
-                title="Outstanding packages", columns=OUTSTANDING_COLUMNS,
-                group_heading="Package", empty_text="No package had uses left on this date.")
+                title=_("Outstanding packages"), columns=OUTSTANDING_COLUMNS,
+                group_heading=_("Package"),
+                empty_text=_("No package had uses left on this date."))
             expiring = _run_section(
                 s, _Spec(detail(True), build, sums=sums, order=("expires_on", "package_id"),
                          group_key="template_id", label_of=templates.get),
-                title=f"Expiring in the next {EXPIRING_DAYS} days", columns=OUTSTANDING_COLUMNS,
-                group_heading="Package",
-                empty_text=f"No package with uses left expires within {EXPIRING_DAYS} days.")
+                title=ngettext("Expiring in the next {days} day",
+                               "Expiring in the next {days} days",
+                               EXPIRING_DAYS).format(days=EXPIRING_DAYS),
+                columns=OUTSTANDING_COLUMNS, group_heading=_("Package"),
+                empty_text=ngettext("No package with uses left expires within {days} day.",
+                                    "No package with uses left expires within {days} days.",
+                                    EXPIRING_DAYS).format(days=EXPIRING_DAYS))
         return self._report(
-            "outstanding", "Outstanding Packages", f"On {on.isoformat()}", (main, expiring),
+            "outstanding", _("Outstanding Packages"),
+            _("On {date}").format(date=self._date(on)), (main, expiring),
             {"on": on, "template_id": template_id},
-            notes=("Unredeemed value is the sum of the per-use values of the uses left (R3), "
-                   "before tax.",
-                   f"Expiring: valid on {on.isoformat()} and expiring on or before "
-                   f"{soon.isoformat()}."))
+            notes=(_("Unredeemed value is the sum of the per-use values of the uses left, "
+                     "before tax."),
+                   _("Expiring: valid on {on} and expiring on or before {last}.").format(
+                       on=self._date(on), last=self._date(soon))))
 
     def compensation(self, start: date, end: date, *, staff_id: int | None = None) -> Report:
         """Per staff member: package sales assigned to them (R6) and the uses they performed,
@@ -786,12 +799,13 @@ class ReportService(Service):
         with self._db.read() as s:
             self._filters(s, None, staff_id=staff_id)
             names = _names(s, Staff)
+            no_staff = _(NO_STAFF)
 
             def build_staff(row):
-                return CompensationRow(row[2], names.get(row[2], NO_STAFF), *row[3:])
+                return CompensationRow(row[2], names.get(row[2], no_staff), *row[3:])
 
             def build_flagged(row):
-                (_, _, rid, day, appointment, patient_id, patient, package_id, template, name,
+                (_n, _l, rid, day, appointment, patient_id, patient, package_id, template, name,
                  staff_id_, purchased_on, use, uses_total, value) = row
                 return DoubleCompensationRow(rid, _day(day), appointment, patient_id, patient,
                                              package_id, template, name, staff_id_,
@@ -800,39 +814,43 @@ class ReportService(Service):
 
             main = _run_section(
                 s, _Spec(per_staff, build_staff, sums=measures, order=()),
-                title="Compensation by staff member", columns=COMPENSATION_COLUMNS,
-                empty_text="No package sales or uses in this period.")
+                title=_("Compensation by staff member"), columns=COMPENSATION_COLUMNS,
+                empty_text=_("No package sales or uses in this period."))
             main = replace(main, rows=tuple(sorted(
                 main.rows, key=lambda x: (x.staff_id is not None, x.staff_name.casefold(),
                                           x.staff_id or 0))))
             doubles = _run_section(
                 s, _Spec(flagged, build_flagged, sums=("per_use_value",),
                          order=("redeemed_on", "redemption_id"), group_key="staff_id",
-                         label_of=lambda key: names.get(key, NO_STAFF)),
-                title="Double compensation (R7)", columns=DOUBLE_COLUMNS,
-                group_heading="Staff member",
-                empty_text="No use was compensated twice in this period.")
+                         label_of=lambda key: names.get(key, no_staff)),
+                title=_("Double compensation"), columns=DOUBLE_COLUMNS,
+                group_heading=_("Staff member"),
+                empty_text=_("No use was compensated twice in this period."))
         return self._report(
-            "compensation", "Staff Compensation", self._span(start, end), (main, doubles),
+            "compensation", _("Staff Compensation"), self._span(start, end), (main, doubles),
             {"start": start, "end": end, "staff_id": staff_id},
-            notes=("Sales assigned to a staff member compensate them up front (R6); uses "
-                   "compensate the practitioner unless the appointment's compensation was "
-                   "unassigned. A use is double-compensated when the practitioner was also "
-                   "assigned the package's sale and the appointment still compensates them "
-                   "(R7). Void sales and voided uses are left out.",))
+            notes=(_("Sales assigned to a staff member compensate them up front; uses "
+                     "compensate the practitioner unless the appointment's compensation was "
+                     "unassigned. A use is double-compensated when the practitioner was also "
+                     "assigned the package's sale and the appointment still compensates them. "
+                     "Void sales and voided uses are left out."),))
 
     # helpers
     def _period(self, start, end) -> tuple[date, date]:
-        start = v.a_date(start, "start", label="start date")
-        end = v.a_date(end, "end", label="end date")
+        start = v.a_date(start, "start", label=_("start date"))
+        end = v.a_date(end, "end", label=_("end date"))
         if end < start:
-            raise ValidationError("end", f"The end date ({end.isoformat()}) must be on or after "
-                                         f"the start date ({start.isoformat()}).")
+            raise ValidationError("end", _("The end date ({end}) must be on or after the start "
+                                           "date ({start}).").format(end=self._date(end),
+                                                                     start=self._date(start)))
         return start, end
 
-    @staticmethod
-    def _span(start: date, end: date) -> str:
-        return f"{start.isoformat()} to {end.isoformat()}"
+    def _date(self, day: date) -> str:
+        """A date in the clinic's locale, Babel's medium format ("Mar 31, 2026")."""
+        return format_date(day, "medium", locale=self._clinic.money_context()["locale"])
+
+    def _span(self, start: date, end: date) -> str:
+        return _("{start} to {end}").format(start=self._date(start), end=self._date(end))
 
     def _filters(self, s, query, *, template_id=None, staff_id=None, template_col=None,
                  staff_col=None):

@@ -9,7 +9,7 @@ from babel import Locale, UnknownLocaleError, localedata
 from babel.numbers import get_currency_name
 from sqlalchemy import select
 
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, _
 from ..models import ClinicSettings, NoShowFee
 from . import validation as v
 from .audit import snapshot
@@ -64,15 +64,15 @@ class SettingsService(Service):
             return _view(row)
 
     def update(self, **changes) -> SettingsView:
-        self._clinic.auth.require_manager("change the clinic's settings")
+        self._clinic.auth.require_manager(_("change the clinic's settings"))
         clean = {}
         for key, value in changes.items():
             if key in ("name",):
-                clean[key] = v.text(value, key, label="clinic name", max_len=200)
+                clean[key] = v.text(value, key, label=_("clinic name"), max_len=200)
             elif key in ("address",):
                 clean[key] = v.text(value, key, max_len=500, required=False)
             elif key in ("phone", "tax_number", "tax_name"):
-                label = {"tax_number": "tax number", "tax_name": "tax name"}.get(key, key)
+                label = {"tax_number": _("tax number"), "tax_name": _("tax name")}.get(key)
                 clean[key] = v.text(value, key, label=label, max_len=50, required=False)
             elif key == "email":
                 clean[key] = v.email(value) or ""
@@ -82,22 +82,24 @@ class SettingsService(Service):
                 clean[key] = _locale(value)
             elif key == "language":
                 if value not in LANGUAGES:
-                    raise ValidationError("language", "The language must be English or "
-                                                      "French (Canada).")
+                    raise ValidationError("language", _("The language must be English or "
+                                                        "French (Canada)."))
                 clean[key] = value
             elif key == "paper":
                 if value not in PAPERS:
-                    raise ValidationError("paper", "The paper size must be Letter, A4 or "
-                                                   "80 mm roll.")
+                    raise ValidationError("paper", _("The paper size must be Letter, A4 or "
+                                                     "80 mm roll."))
                 clean[key] = value
             elif key == "default_tax_rate":
                 clean[key] = v.tax_rate(value, key)
             elif key == "setup_complete":
                 if not isinstance(value, bool):
-                    raise ValidationError(key, "Setup complete must be yes (True) or no (False).")
+                    raise ValidationError(key, _("Setup complete must be yes (True) or no "
+                                                 "(False)."))
                 clean[key] = value
             else:
-                raise ValidationError(key, f"There is no clinic setting called \u201c{key}\u201d.")
+                raise ValidationError(key, _("There is no clinic setting called "
+                                             "\u201c{name}\u201d.").format(name=key))
         with self._db.write() as s:
             row = load_settings(s)
             before = snapshot(row, *clean)
@@ -110,8 +112,8 @@ class SettingsService(Service):
 
     # no-show fees (R16, R17)
     def add_no_show_fee(self, name: str, amount, *, tax_rate=Decimal("0")) -> int:
-        self._clinic.auth.require_manager("change no-show fees")
-        name = v.text(name, "name", label="fee name")
+        self._clinic.auth.require_manager(_("change no-show fees"))
+        name = v.text(name, "name", label=_("fee name"))
         cents = to_cents(amount, field="amount", **self._clinic.money_context())
         rate = v.tax_rate(tax_rate)
         with self._db.write() as s:
@@ -123,12 +125,12 @@ class SettingsService(Service):
 
     def update_no_show_fee(self, fee_id: int, *, name=None, amount=None, tax_rate=None,
                            active=None) -> None:
-        self._clinic.auth.require_manager("change no-show fees")
+        self._clinic.auth.require_manager(_("change no-show fees"))
         with self._db.write() as s:
             fee = v.get(s, NoShowFee, fee_id, "no-show fee")
             before = snapshot(fee)
             if name is not None:
-                fee.name = v.text(name, "name", label="fee name")
+                fee.name = v.text(name, "name", label=_("fee name"))
             if amount is not None:
                 fee.amount = to_cents(amount, field="amount", **self._clinic.money_context())
             if tax_rate is not None:
@@ -163,8 +165,9 @@ def _currency(value: object) -> str:
     code = str(value or "").strip().upper()
     # XXX and XTS are ISO's "no currency" and "testing" codes, not money a clinic takes.
     if len(code) != 3 or code in ("XXX", "XTS") or get_currency_name(code, locale="en") == code:
-        raise ValidationError("currency", f"\u201c{value}\u201d is not a currency code; use "
-                                          "three letters such as CAD, USD, EUR or GBP.")
+        raise ValidationError("currency", _("\u201c{value}\u201d is not a currency code; use "
+                                            "three letters such as CAD, USD, EUR or GBP.")
+                              .format(value=value))
     return code
 
 
@@ -176,6 +179,7 @@ def _locale(value: object) -> str:
         if not localedata.exists(code) or not parsed.territory:
             raise UnknownLocaleError(code)
     except (UnknownLocaleError, ValueError, TypeError):
-        raise ValidationError("locale", f"\u201c{value}\u201d is not a language and region; use "
-                                        "a code such as en_CA, fr_CA or en_US.") from None
+        raise ValidationError("locale", _("\u201c{value}\u201d is not a language and region; "
+                                          "use a code such as en_CA, fr_CA or en_US.")
+                              .format(value=value)) from None
     return code

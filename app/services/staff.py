@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ..i18n import _
 from ..models import Staff
 from . import validation as v
 from .audit import snapshot
@@ -31,9 +32,9 @@ class StaffRow:
 class StaffService(Service):
     def add(self, name: str, *, practitioner: bool = True, role: str = "front_desk",
             colour: str | None = None) -> int:
-        name = v.text(name, "name", label="staff member's name")
+        name = v.text(name, "name", label=_("staff member's name"))
         role = _role(role)
-        self._clinic.auth.require_manager("add staff members")
+        self._clinic.auth.require_manager(_("add staff members"))
         with self._db.write() as s:
             count = len(s.scalars(select(Staff.id)).all())
             colour = _colour(colour) if colour else PALETTE[count % len(PALETTE)]
@@ -47,18 +48,18 @@ class StaffService(Service):
 
     def update(self, staff_id: int, *, name=None, practitioner=None, role=None, colour=None,
                active=None) -> None:
-        self._clinic.auth.require_manager("change staff members")
+        self._clinic.auth.require_manager(_("change staff members"))
         with self._db.write() as s:
             row = v.get(s, Staff, staff_id, "staff member")
             fields = ("name", "practitioner", "role", "colour", "active")
             new_role = _role(role) if role is not None else row.role
             if row.role == "manager" and (new_role != "manager" or active is False) \
                     and not _other_manager_exists(s, row):
-                raise NotAllowed(f"{row.name} is the clinic's only manager; make someone else "
-                                 "a manager first.")
+                raise NotAllowed(_("{name} is the clinic's only manager; make someone else "
+                                   "a manager first.").format(name=row.name))
             before = snapshot(row, *fields)
             if name is not None:
-                row.name = v.text(name, "name", label="staff member's name")
+                row.name = v.text(name, "name", label=_("staff member's name"))
             if practitioner is not None:
                 row.practitioner = bool(practitioner)
             if role is not None:
@@ -95,11 +96,12 @@ def _row(r: Staff) -> StaffRow:
 
 def _role(role: str) -> str:
     if role not in ROLES:
-        raise ValidationError("role", "The role must be front desk or manager.")
+        raise ValidationError("role", _("The role must be front desk or manager."))
     return role
 
 
 def _colour(colour: str) -> str:
     if not isinstance(colour, str) or not _COLOUR.match(colour):
-        raise ValidationError("colour", "The colour must look like #4a90d9.")
+        raise ValidationError("colour", _("The colour must look like {example}.")
+                              .format(example="#4a90d9"))
     return colour

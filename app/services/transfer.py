@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
+from ..i18n import _, ngettext
 from ..models import (AuditEntry, Base, Invoice, InvoiceLine, PackageRefund, Payment,
                       PaymentApplication, PaymentRefund, Redemption)
 from ..models.settings import ClinicSettings
@@ -141,13 +142,15 @@ def _open_target(url: str):
         parsed = make_url(url)
         parsed.get_backend_name()
     except (ArgumentError, ValueError):
-        raise ValidationError("url", f"\u201c{url}\u201d is not a database URL; it looks like "
-                                     "postgresql+psycopg://user@server/clinic.") from None
+        raise ValidationError("url", _("\u201c{url}\u201d is not a database URL; it looks "
+                                       "like {example}.").format(
+            url=url, example="postgresql+psycopg://user@server/clinic")) from None
     try:
         return make_engine(parsed.render_as_string(hide_password=False))
     except (NoSuchModuleError, ImportError) as error:
-        raise ValidationError("url", f"ClinicDesk cannot use {parsed.drivername} databases "
-                                     f"({error}); use postgresql+psycopg://.") from None
+        raise ValidationError("url", _("ClinicDesk cannot use {driver} databases ({error}); "
+                                       "use {example}.").format(
+            driver=parsed.drivername, error=error, example="postgresql+psycopg://")) from None
 
 
 def migrate_to(source, target_url: str, *, batch: int = BATCH_ROWS,
@@ -155,27 +158,31 @@ def migrate_to(source, target_url: str, *, batch: int = BATCH_ROWS,
     """Copy the clinic `source` (an open Clinic on its file) into the empty database at
     `target_url`, check the copy, and commit it; or change nothing and raise a ClinicError."""
     if source.db.path is None:
-        raise NotAllowed("Only a clinic file can be moved to a server; this clinic is "
-                         "already on one.")
+        raise NotAllowed(_("Only a clinic file can be moved to a server; this clinic is "
+                           "already on one."))
     target_url = database_url(target_url)
     if target_url == source.db.url:
-        raise NotAllowed("The target is the clinic file itself; give the server's URL.")
+        raise NotAllowed(_("The target is the clinic file itself; give the server's URL."))
     engine = _open_target(target_url)
     shown = hidden(target_url)
     try:
         try:
             conn = engine.connect()
         except DBAPIError as error:
-            raise TransferFailed(f"ClinicDesk could not connect to {shown}: "
-                                 f"{_first_line(error)}") from None
+            raise TransferFailed(_("ClinicDesk could not connect to {server}: {problem}")
+                                 .format(server=shown, problem=_first_line(error))) from None
         with conn:
             existing = inspect(conn).get_table_names()
             conn.rollback()  # (the look began a transaction; the copy is its own)
             if existing:
-                raise NotAllowed(
-                    f"The database {shown} is not empty (it has {len(existing)} table(s), "
-                    f"such as {sorted(existing)[0]}). A clinic is only ever moved into an "
-                    "empty database: create a new one on the server and try again.")
+                raise NotAllowed(ngettext(
+                    "The database {server} is not empty (it has {count} table, {table}). A "
+                    "clinic is only ever moved into an empty database: create a new one on "
+                    "the server and try again.",
+                    "The database {server} is not empty (it has {count} tables, such as "
+                    "{table}). A clinic is only ever moved into an empty database: create a "
+                    "new one on the server and try again.", len(existing)).format(
+                        server=shown, count=len(existing), table=sorted(existing)[0]))
             with source.db.read() as s:
                 expected = figures(s)
                 expected_hash = _last_hash(s)
@@ -193,8 +200,9 @@ def migrate_to(source, target_url: str, *, batch: int = BATCH_ROWS,
                                     expected_hash)
                 except DBAPIError as error:
                     transaction.rollback()
-                    raise TransferFailed(f"Copying to {shown} failed, so nothing was kept "
-                                         f"there: {_first_line(error)}") from None
+                    raise TransferFailed(_("Copying to {server} failed, so nothing was kept "
+                                           "there: {problem}").format(
+                        server=shown, problem=_first_line(error))) from None
                 except BaseException:
                     transaction.rollback()
                     raise
@@ -213,15 +221,18 @@ def _check(conn: Connection, path: Path, shown: str, copied, expected: dict[str,
         got = figures(t)
         chain = verify_chain(t)
         last_hash = _last_hash(t)
-    problems = [f"{name}: {expected[name]:,} in the file, {got.get(name, 0):,} copied"
+    problems = [_("{what}: {in_file} in the file, {copied} copied").format(
+                    what=name, in_file=f"{expected[name]:,}", copied=f"{got.get(name, 0):,}")
                 for name in expected if got.get(name) != expected[name]]
     if not chain.ok:
-        problems.append(f"the audit trail does not verify at entry {chain.first_broken_id}")
+        problems.append(_("the audit trail does not verify at entry {entry}")
+                        .format(entry=chain.first_broken_id))
     if last_hash != expected_hash:
-        problems.append("the audit trail ends on another hash than the file's")
+        problems.append(_("the audit trail ends on another hash than the file's"))
     if problems:
-        raise TransferFailed("The copy did not match the clinic file, so nothing was kept on "
-                             f"{shown}: " + "; ".join(problems) + ".")
+        raise TransferFailed(_("The copy did not match the clinic file, so nothing was kept "
+                               "on {server}: {problems}.").format(
+                                   server=shown, problems="; ".join(problems)))
     return TransferReport(str(path), shown, tuple(copied),
                           tuple((k, v) for k, v in expected.items()
                                 if not k.startswith("rows in ")),

@@ -1,4 +1,10 @@
-"""Checks shared by every service: each refusal names the field and the limit (R30)."""
+"""Checks shared by every service: each refusal names the field and the limit (R30).
+
+Refusals are in the desk's language (issue 8). A field's name in a sentence ("the first
+name") is its *label*: callers pass one (``label=_("fee name")`` or the English, which is
+translated here), or the field's own name is looked up in FIELD_LABELS. Dates in refusals
+follow the clinic's locale (``message_date``).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,11 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from babel.dates import format_date
 from sqlalchemy.orm import Session
 
+from .. import i18n
+from ..i18n import N_, _
 from .errors import NotFound, ValidationError
 
 EARLIEST_DATE = date(1900, 1, 1)
@@ -15,38 +24,83 @@ LATEST_DATE = date(2100, 12, 31)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _VALIDITY = re.compile(r"^\s*(\d{1,4})\s*([dmy])\s*$", re.IGNORECASE)
 
+#: A field's words in a refusal when the caller gives no label (translated where shown).
+FIELD_LABELS = {
+    "first_name": N_("first name"), "last_name": N_("last name"), "name": N_("name"),
+    "phone": N_("phone"), "email": N_("email"), "address": N_("address"),
+    "notes": N_("notes"), "note": N_("note"), "reference": N_("reference"),
+    "amount": N_("amount"), "allocation": N_("allocation"), "price": N_("price"),
+    "patient_pays": N_("patient pays"), "tax_rate": N_("tax rate"), "limit": N_("limit"),
+    "start": N_("start date"), "end": N_("end date"), "on": N_("date"),
+}
+#: Labels the services pass in English (so each has its French in the catalogue).
+LABELS = (
+    N_("staff member's name"), N_("clinic name"), N_("tax number"), N_("tax name"),
+    N_("fee name"), N_("treatment name"), N_("duration in minutes"), N_("package name"),
+    N_("number of uses"), N_("birth date"), N_("number of entries"), N_("report date"),
+    N_("start date"), N_("end date"), N_("appointment date"), N_("day"),
+    N_("reason for voiding"), N_("expiry date"), N_("record"), N_("staff member"),
+)
+
+_locale: str | None = None
+
+
+def use_locale(locale: str | None) -> None:
+    """The clinic's locale, for dates in refusals (set when the clinic's settings are read)."""
+    global _locale
+    _locale = locale
+
+
+def message_date(value: date) -> str:
+    """A date as the desk reads it in a refusal: Babel's medium format in the clinic's
+    locale ("Mar 31, 2026", "31 mars 2026")."""
+    locale = _locale or ("fr_CA" if i18n.language() == i18n.FRENCH else "en_CA")
+    return format_date(value, "medium", locale=locale)
+
+
+def label_for(field: str, label: str | None = None) -> str:
+    """The field's words in the desk's language (an English label is translated here)."""
+    if label:
+        return _(label)
+    words = FIELD_LABELS.get(field)
+    return _(words) if words else field.replace("_", " ")
+
 
 def text(value: object, field: str, *, label: str | None = None, max_len: int = 100,
          required: bool = True) -> str:
-    label = label or field.replace("_", " ")
+    label = label_for(field, label)
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValidationError(field, f"The {label} must be text.")
+        raise ValidationError(field, _("The {label} must be text.").format(label=label))
     if any("\ud800" <= ch <= "\udfff" or ch == "\x00" for ch in value):
         # Lone surrogates and NUL cannot be stored; they only come from broken pastes.
-        raise ValidationError(field, f"The {label} contains characters that cannot be "
-                                     "saved; please type it again.")
+        raise ValidationError(field, _("The {label} contains characters that cannot be "
+                                       "saved; please type it again.").format(label=label))
     value = " ".join(value.split()) if "\n" not in value else value.strip()
     if required and not value:
-        raise ValidationError(field, f"Please enter the {label}.")
+        raise ValidationError(field, _("Please enter the {label}.").format(label=label))
     if len(value) > max_len:
-        raise ValidationError(field, f"The {label} can be at most {max_len} characters.")
+        raise ValidationError(field, _("The {label} can be at most {max_len} characters.")
+                              .format(label=label, max_len=max_len))
     return value
 
 
 def whole_number(value: object, field: str, *, label: str | None = None, minimum: int = 0,
                  maximum: int = 1_000_000) -> int:
-    label = label or field.replace("_", " ")
+    label = label_for(field, label)
     if isinstance(value, str):
         try:
             value = int(value.strip())
         except ValueError:
-            raise ValidationError(field, f"The {label} must be a whole number.") from None
+            raise ValidationError(field, _("The {label} must be a whole number.")
+                                  .format(label=label)) from None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(field, f"The {label} must be a whole number.")
+        raise ValidationError(field, _("The {label} must be a whole number.")
+                              .format(label=label))
     if not minimum <= value <= maximum:
-        raise ValidationError(field, f"The {label} must be between {minimum} and {maximum}.")
+        raise ValidationError(field, _("The {label} must be between {minimum} and {maximum}.")
+                              .format(label=label, minimum=minimum, maximum=maximum))
     return value
 
 
@@ -55,32 +109,39 @@ def tax_rate(value: object, field: str = "tax_rate") -> Decimal:
     if value is None or value == "":
         return Decimal("0")
     if isinstance(value, float) or isinstance(value, bool):
-        raise ValidationError(field, "The tax rate must be typed exactly, like 0.13 for 13%.")
+        raise ValidationError(field, _("The tax rate must be typed exactly, like 0.13 for "
+                                       "13%."))
     try:
         rate = Decimal(str(value).strip())
     except InvalidOperation:
-        raise ValidationError(field, f"The tax rate \u201c{value}\u201d is not a number.") from None
+        raise ValidationError(field, _("The tax rate \u201c{value}\u201d is not a number.")
+                              .format(value=value)) from None
     if not rate.is_finite() or not Decimal(0) <= rate <= Decimal(1):
-        raise ValidationError(field, "The tax rate must be between 0% and 100%.")
+        raise ValidationError(field, _("The tax rate must be between 0% and 100%."))
     if rate.as_tuple().exponent < -6:
-        raise ValidationError(field, "The tax rate can have at most 4 decimals as a percent.")
+        raise ValidationError(field, _("The tax rate can have at most 4 decimals as a "
+                                       "percent."))
     return rate
 
 
 def a_date(value: object, field: str, *, label: str | None = None,
            earliest: date = EARLIEST_DATE, latest: date = LATEST_DATE) -> date:
-    label = label or field.replace("_", " ")
+    label = label_for(field, label)
     if isinstance(value, str):
         try:
             value = date.fromisoformat(value.strip())
         except ValueError:
-            raise ValidationError(field, f"The {label} must be a date like 2026-03-31.") from None
+            # The example is how the date is typed here (year-month-day), so it stays ISO.
+            raise ValidationError(field, _("The {label} must be a date like {example}.")
+                                  .format(label=label, example="2026-03-31")) from None
     # A datetime is a date subclass; comparing it with a date would raise, so refuse it here.
     if not isinstance(value, date) or isinstance(value, datetime):
-        raise ValidationError(field, f"The {label} must be a date, without a time.")
+        raise ValidationError(field, _("The {label} must be a date, without a time.")
+                              .format(label=label))
     if not earliest <= value <= latest:
-        raise ValidationError(field, f"The {label} must be between {earliest.isoformat()} and "
-                                     f"{latest.isoformat()}.")
+        raise ValidationError(field, _("The {label} must be between {earliest} and {latest}.")
+                              .format(label=label, earliest=message_date(earliest),
+                                      latest=message_date(latest)))
     return value
 
 
@@ -88,14 +149,16 @@ def optional_id(value: object, field: str, what: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not -2**63 <= value < 2**63:
-        raise ValidationError(field, f"Choose a {what} from the list.")
+        raise ValidationError(field, _("Choose a {what} from the list.")
+                              .format(what=label_for(field, what)))
     return value
 
 
 def email(value: object, field: str = "email") -> str | None:
     value = text(value, field, max_len=200, required=False)
     if value and not _EMAIL.match(value):
-        raise ValidationError(field, f"\u201c{value}\u201d is not an email address.")
+        raise ValidationError(field, _("\u201c{value}\u201d is not an email address.")
+                              .format(value=value))
     return value or None
 
 
@@ -104,17 +167,20 @@ def validity(value: object, field: str = "validity") -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if not isinstance(value, str):
-        raise ValidationError(field, "The validity must look like 90d, 6m or 1y.")
+        raise ValidationError(field, _("The validity must look like 90d, 6m or 1y."))
     match = _VALIDITY.match(value)
     if not match:
-        raise ValidationError(field, f"The validity \u201c{value}\u201d must look like 90d "
-                                     "(days), 6m (months) or 1y (years), or be empty for no "
-                                     "expiry.")
+        raise ValidationError(field, _("The validity \u201c{value}\u201d must look like 90d "
+                                       "(days), 6m (months) or 1y (years), or be empty for no "
+                                       "expiry.").format(value=value))
     number, unit = int(match.group(1)), match.group(2).lower()
     limits = {"d": 3650, "m": 120, "y": 10}
     if not 1 <= number <= limits[unit]:
-        raise ValidationError(field, f"The validity must be between 1 and {limits[unit]} "
-                                     f"{ {'d': 'days', 'm': 'months', 'y': 'years'}[unit] }.")
+        most = limits[unit]
+        message = {"d": _("The validity must be between 1 and {most} days."),
+                   "m": _("The validity must be between 1 and {most} months."),
+                   "y": _("The validity must be between 1 and {most} years.")}[unit]
+        raise ValidationError(field, message.format(most=most))
     return f"{number}{unit}"
 
 

@@ -10,15 +10,17 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
+from ...i18n import N_, _
 from .layout import INK, MUTED, RULE, SHADE, VOID_RED, Kit, Section
 
-STATUS_NAMES = {"unpaid": "Unpaid", "partially paid": "Partially paid", "paid": "Paid",
-                "void": "Void"}
+#: An invoice's status on paper (English here; printed as _(name)).
+STATUS_NAMES = {"unpaid": N_("Unpaid"), "partially paid": N_("Partially paid"),
+                "paid": N_("Paid"), "void": N_("Void")}
 
 
 # shared pieces
 def _tax_name(clinic) -> str:
-    return (clinic.tax_name or "").strip() or "Tax"
+    return (clinic.tax_name or "").strip() or _("Tax")
 
 
 def _clinic_lines(kit: Kit, clinic) -> list[str]:
@@ -28,7 +30,8 @@ def _clinic_lines(kit: Kit, clinic) -> list[str]:
     if contact:
         lines.append("  \u00b7  ".join(contact))
     if clinic.tax_number:
-        lines.append(f"{_tax_name(clinic)} no. {clinic.tax_number}")
+        lines.append(_("{tax} no. {number}").format(tax=_tax_name(clinic),
+                                                    number=clinic.tax_number))
     return lines
 
 
@@ -38,7 +41,8 @@ def _header(kit: Kit, clinic, title: str, facts: list[tuple[str, str]]) -> list:
         out = [kit.p(clinic.name, "clinic")]
         out += [kit.p(line, "small_center") for line in _clinic_lines(kit, clinic)]
         out += [_rule(kit, 5), kit.p(title, "title"), Spacer(0, 2)]
-        out += [kit.p(f"{label}: {value}", "center") for label, value in facts]
+        out += [kit.p(_("{label}: {value}").format(label=label, value=value), "center")
+                for label, value in facts]
         return out
     left = [kit.p(clinic.name, "clinic"), Spacer(0, 3)]
     left += [kit.p(line, "body") for line in _clinic_lines(kit, clinic)]
@@ -127,13 +131,16 @@ def _pairs(kit: Kit, rows: list[tuple], width: float, *, strong: set[int] = froz
 def _void_banner(kit: Kit, inv) -> list:
     when = kit.date(inv.voided_at) if inv.voided_at else ""
     reason = (inv.void_reason or "").strip()
-    text = f"Voided on {when}" + (f": {reason}" if reason else "")
+    text = (_("Voided on {date}: {reason}").format(date=when, reason=reason) if reason
+            else _("Voided on {date}").format(date=when))
+    void = _("VOID")
     if kit.paper.roll:
-        box = Table([[[kit.p("*** VOID ***", "void"), kit.p(text, "void_reason")]]],
+        box = Table([[[kit.p(f"*** {void} ***", "void"), kit.p(text, "void_reason")]]],
                     colWidths=[kit.paper.content_width])
     else:
-        box = Table([[kit.p("VOID", "void"), kit.p(text, "void_reason")]],
-                    colWidths=[48, kit.paper.content_width - 48])
+        stamp_w = max(48, stringWidth(void, kit.fonts.bold, kit.styles["void"].fontSize) + 12)
+        box = Table([[kit.p(void, "void"), kit.p(text, "void_reason")]],
+                    colWidths=[stamp_w, kit.paper.content_width - stamp_w])
     box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2, VOID_RED),
                              ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                              ("TOPPADDING", (0, 0), (-1, -1), 4),
@@ -148,14 +155,23 @@ def _money_width(kit: Kit, texts: list[str], font: str, size: float, minimum: fl
 # the invoice
 def invoice_section(kit: Kit, clinic, inv, patient, method_names: dict[str, str]) -> Section:
     builder = _roll_invoice if kit.paper.roll else _page_invoice
-    return Section(builder(kit, clinic, inv, patient, method_names), f"Invoice #{inv.number}",
-                   f"Invoice #{inv.number} \u00b7 {inv.patient_name}",
+    label = _("Invoice #{number}").format(number=inv.number)
+    return Section(builder(kit, clinic, inv, patient, method_names), label,
+                   _("{document} \u00b7 {patient}").format(document=label,
+                                                           patient=inv.patient_name),
                    void=inv.status == "void")
 
 
 def _facts(kit: Kit, inv) -> list[tuple[str, str]]:
-    return [("Date", kit.date(inv.issued_on)),
-            ("Status", STATUS_NAMES.get(inv.status, inv.status.capitalize()))]
+    status = STATUS_NAMES.get(inv.status)
+    return [(_("Date"), kit.date(inv.issued_on)),
+            (_("Status"), _(status) if status else inv.status.capitalize())]
+
+
+def _method(method_names: dict[str, str], code: str) -> str:
+    """A payment method's name in the desk's language (the names are English msgids)."""
+    name = method_names.get(code, code)
+    return _(name) if name else name
 
 
 def _page_invoice(kit: Kit, clinic, inv, patient, method_names) -> list:
@@ -163,12 +179,14 @@ def _page_invoice(kit: Kit, clinic, inv, patient, method_names) -> list:
     f = kit.fonts
     width = kit.paper.content_width
     tax = _tax_name(clinic)
-    story = _header(kit, clinic, f"INVOICE #{inv.number}", _facts(kit, inv))
+    story = _header(kit, clinic, _("INVOICE #{number}").format(number=inv.number),
+                    _facts(kit, inv))
     if inv.status == "void":
         story += _void_banner(kit, inv)
     box_w = 170
-    story.append(_side_by_side(kit, _person(kit, "Bill to", inv.patient_name, patient),
-                               _amount_box(kit, "Balance due", kit.money(inv.balance), box_w),
+    story.append(_side_by_side(kit, _person(kit, _("Bill to"), inv.patient_name, patient),
+                               _amount_box(kit, _("Balance due"), kit.money(inv.balance),
+                                           box_w),
                                box_w))
     story.append(Spacer(0, 14))
 
@@ -177,9 +195,9 @@ def _page_invoice(kit: Kit, clinic, inv, patient, method_names) -> list:
     rows = [[kit.text(line.line_no), kit.p(line.description), kit.p(line.staff_name),
              kit.number(line.quantity), kit.money(line.unit_price), kit.money(line.tax),
              kit.money(line.total)] for line in inv.lines]
-    header = [kit.p("#", "th"), kit.p("Description", "th"), kit.p("Staff member", "th"),
-              kit.p("Qty", "th_right"), kit.p("Unit price", "th_right"),
-              kit.p(tax, "th_right"), kit.p("Total", "th_right")]
+    header = [kit.p("#", "th"), kit.p(_("Description"), "th"), kit.p(_("Staff member"), "th"),
+              kit.p(_("Qty"), "th_right"), kit.p(_("Unit price"), "th_right"),
+              kit.p(tax, "th_right"), kit.p(_("Total"), "th_right")]
     money_cols = [[r[i] for r in rows] for i in (4, 5, 6)]
     unit_w = _money_width(kit, money_cols[0], f.regular, size, 62)
     tax_w = _money_width(kit, money_cols[1], f.regular, size, 54)
@@ -188,7 +206,7 @@ def _page_invoice(kit: Kit, clinic, inv, patient, method_names) -> list:
     qty_w, staff_w = 30, 96
     desc_w = width - (no_w + staff_w + qty_w + unit_w + tax_w + total_w)
     if not rows:
-        rows = [["", kit.p("No items.", "small"), "", "", "", "", ""]]
+        rows = [["", kit.p(_("No items."), "small"), "", "", "", "", ""]]
     table = Table([header] + rows, repeatRows=1,
                   colWidths=[no_w, desc_w, staff_w, qty_w, unit_w, tax_w, total_w])
     table.setStyle(TableStyle([
@@ -211,15 +229,16 @@ def _page_invoice(kit: Kit, clinic, inv, patient, method_names) -> list:
 
     # payments applied | totals
     totals_w = 230
-    totals = _pairs(kit, [("Subtotal", kit.money(inv.subtotal)), (tax, kit.money(inv.tax)),
-                          ("Total", kit.money(inv.total)),
-                          ("Amount paid", kit.money(inv.paid)),
-                          ("Balance due", kit.money(inv.balance))],
+    totals = _pairs(kit, [(_("Subtotal"), kit.money(inv.subtotal)), (tax, kit.money(inv.tax)),
+                          (_("Total"), kit.money(inv.total)),
+                          (_("Amount paid"), kit.money(inv.paid)),
+                          (_("Balance due"), kit.money(inv.balance))],
                     totals_w, strong={2, 4}, rule_above={2}, shade={4}, label_width=120)
-    payments = [kit.p("PAYMENTS APPLIED", "label"), Spacer(0, 3)]
+    payments = [kit.p(_("PAYMENTS APPLIED"), "label"), Spacer(0, 3)]
     if inv.payments:
-        data = [[kit.p("Date", "th"), kit.p("Method", "th"), kit.p("Amount", "th_right")]]
-        data += [[kit.date(p.received_at), kit.text(method_names.get(p.method, p.method)),
+        data = [[kit.p(_("Date"), "th"), kit.p(_("Method"), "th"),
+                 kit.p(_("Amount"), "th_right")]]
+        data += [[kit.date(p.received_at), kit.p(_method(method_names, p.method)),
                   kit.money(p.amount)] for p in inv.payments]
         left_w = width - totals_w - 16
         pay = Table(data, colWidths=[left_w * 0.38, left_w * 0.34, left_w * 0.28])
@@ -235,7 +254,7 @@ def _page_invoice(kit: Kit, clinic, inv, patient, method_names) -> list:
         ]))
         payments.append(pay)
     else:
-        payments.append(kit.p("No payments applied.", "small"))
+        payments.append(kit.p(_("No payments applied."), "small"))
     story.append(KeepTogether([_side_by_side(kit, payments, totals, totals_w)]))
     return story
 
@@ -246,11 +265,12 @@ def _roll_invoice(kit: Kit, clinic, inv, patient, method_names) -> list:
     width = kit.paper.content_width
     tax = _tax_name(clinic)
     size = s["body"].fontSize
-    story = _header(kit, clinic, f"INVOICE #{inv.number}", _facts(kit, inv))
+    story = _header(kit, clinic, _("INVOICE #{number}").format(number=inv.number),
+                    _facts(kit, inv))
     if inv.status == "void":
         story += _void_banner(kit, inv)
     story.append(_rule(kit))
-    story += _person(kit, "Bill to", inv.patient_name, patient)
+    story += _person(kit, _("Bill to"), inv.patient_name, patient)
     story.append(_rule(kit))
 
     # each line: description (and staff member), then qty × price [+ tax] ... total
@@ -280,71 +300,78 @@ def _roll_invoice(kit: Kit, clinic, inv, patient, method_names) -> list:
         table.setStyle(TableStyle(style))
         story.append(table)
     else:
-        story.append(kit.p("No items.", "small"))
+        story.append(kit.p(_("No items."), "small"))
     story.append(_rule(kit, 4))
-    story.append(_pairs(kit, [("Subtotal", kit.money(inv.subtotal)), (tax, kit.money(inv.tax)),
-                              ("TOTAL", kit.money(inv.total))], width, strong={2}))
+    story.append(_pairs(kit, [(_("Subtotal"), kit.money(inv.subtotal)),
+                              (tax, kit.money(inv.tax)),
+                              (_("TOTAL"), kit.money(inv.total))], width, strong={2}))
     story.append(_rule(kit))
-    story.append(kit.p("PAYMENTS APPLIED", "label"))
+    story.append(kit.p(_("PAYMENTS APPLIED"), "label"))
     if inv.payments:
-        rows = [(f"{kit.date(p.received_at)} \u00b7 {method_names.get(p.method, p.method)}",
+        rows = [(f"{kit.date(p.received_at)} \u00b7 {_method(method_names, p.method)}",
                  kit.money(p.amount)) for p in inv.payments]
         story.append(_pairs(kit, rows, width, label_width=width - total_w))
     else:
-        story.append(kit.p("No payments applied.", "small"))
+        story.append(kit.p(_("No payments applied."), "small"))
     story.append(_rule(kit, 4))
-    story.append(_pairs(kit, [("Amount paid", kit.money(inv.paid)),
-                              ("BALANCE DUE", kit.money(inv.balance))], width, strong={1}))
+    story.append(_pairs(kit, [(_("Amount paid"), kit.money(inv.paid)),
+                              (_("BALANCE DUE"), kit.money(inv.balance))], width,
+                        strong={1}))
     return story
 
 
 # the refund receipt
 def refund_section(kit: Kit, clinic, refund, patient, payment) -> Section:
     """A receipt for money handed back to the patient out of their credit (R27)."""
-    title = f"REFUND RECEIPT #{refund.id}"
-    story = _header(kit, clinic, title, [("Date", kit.datetime(refund.refunded_at))])
-    method = payment.method_name if payment is not None else ""
+    title = _("REFUND RECEIPT #{number}").format(number=refund.id)
+    label = _("Refund receipt #{number}").format(number=refund.id)
+    story = _header(kit, clinic, title, [(_("Date"), kit.datetime(refund.refunded_at))])
+    method = _(payment.method_name) if payment is not None and payment.method_name else ""
+    refund_method = _(refund.method_name) if refund.method_name else ""
     original = [kit.date(refund.payment_received_at), method, kit.money(refund.payment_amount)]
     note = (refund.note or "").strip()
     if kit.paper.roll:
         width = kit.paper.content_width
         story.append(_rule(kit))
-        story += _person(kit, "Refunded to", refund.patient_name, patient)
+        story += _person(kit, _("Refunded to"), refund.patient_name, patient)
         story.append(_rule(kit))
-        story.append(_pairs(kit, [("AMOUNT REFUNDED", kit.money(refund.amount)),
-                                  ("Refund method", refund.method_name)], width, strong={0},
+        story.append(_pairs(kit, [(_("AMOUNT REFUNDED"), kit.money(refund.amount)),
+                                  (_("Refund method"), refund_method)], width, strong={0},
                             label_width=width * 0.5))
         story.append(_rule(kit, 4))
-        story.append(kit.p("ORIGINAL PAYMENT", "label"))
+        story.append(kit.p(_("ORIGINAL PAYMENT"), "label"))
         story.append(_pairs(kit, [(f"{original[0]} \u00b7 {original[1]}", original[2])], width,
                             label_width=width * 0.6))
         if refund.package_name:
-            story.append(kit.p("PACKAGE REFUNDED", "label"))
+            story.append(kit.p(_("PACKAGE REFUNDED"), "label"))
             amount = ("" if refund.package_refund_amount is None
                       else kit.money(refund.package_refund_amount))
             story.append(_pairs(kit, [(refund.package_name, amount)], width,
                                 label_width=width * 0.6))
         if note:
-            story += [kit.p("NOTE", "label"), kit.p(note, "body"), Spacer(0, 3)]
+            story += [kit.p(_("NOTE"), "label"), kit.p(note, "body"), Spacer(0, 3)]
         if refund.staff_name:
             story.append(_rule(kit, 4))
-            story.append(kit.p(f"Processed by {refund.staff_name}", "small_center"))
-        return Section(story, f"Refund receipt #{refund.id}")
+            story.append(kit.p(_("Processed by {name}").format(name=refund.staff_name),
+                               "small_center"))
+        return Section(story, label)
 
-    details = [("Amount refunded", kit.money(refund.amount)),
-               ("Refund method", refund.method_name),
-               ("Original payment", " \u00b7 ".join(part for part in original if part))]
+    details = [(_("Amount refunded"), kit.money(refund.amount)),
+               (_("Refund method"), refund_method),
+               (_("Original payment"), " \u00b7 ".join(part for part in original if part))]
     if refund.package_name:
-        details.append(("Package refunded", refund.package_name))
+        details.append((_("Package refunded"), refund.package_name))
         if refund.package_refund_amount is not None:
-            details.append(("Package refund amount", kit.money(refund.package_refund_amount)))
+            details.append((_("Package refund amount"),
+                            kit.money(refund.package_refund_amount)))
     if note:
-        details.append(("Note", note))
+        details.append((_("Note"), note))
     if refund.staff_name:
-        details.append(("Processed by", refund.staff_name))
+        details.append((_("Processed by"), refund.staff_name))
     box_w = 170
-    story.append(_side_by_side(kit, _person(kit, "Refunded to", refund.patient_name, patient),
-                               _amount_box(kit, "Amount refunded", kit.money(refund.amount),
+    story.append(_side_by_side(kit, _person(kit, _("Refunded to"), refund.patient_name,
+                                            patient),
+                               _amount_box(kit, _("Amount refunded"), kit.money(refund.amount),
                                            box_w), box_w))
     story.append(Spacer(0, 16))
     rows = [[kit.p(label, "body"), kit.p(value, "bold" if i == 0 else "body")]
@@ -358,5 +385,5 @@ def refund_section(kit: Kit, clinic, refund, patient, payment) -> Section:
         ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
     ]))
     story.append(table)
-    return Section(story, f"Refund receipt #{refund.id}",
-                   f"Refund receipt #{refund.id} \u00b7 {refund.patient_name}")
+    return Section(story, label, _("{document} \u00b7 {patient}").format(
+        document=label, patient=refund.patient_name))

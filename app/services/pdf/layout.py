@@ -27,11 +27,13 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak,
                                 PageTemplate, Paragraph)
 
+from ...i18n import N_, _
 from ..money import format_money
 from .fonts import FontSet, default_fonts
 
 PAPERS = ("letter", "a4", "roll80")
-PAPER_NAMES = {"letter": "Letter", "a4": "A4", "roll80": "80 mm roll"}
+#: Shown as _(PAPER_NAMES[paper]).
+PAPER_NAMES = {"letter": N_("Letter"), "a4": N_("A4"), "roll80": N_("80 mm roll")}
 
 INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#616e7c")
@@ -337,7 +339,7 @@ def _decorate_page(canv: Canvas, kit: Kit, section: Section, page: int, pages: i
         canv.setFont(f.bold, 130)
         canv.translate(width / 2, height / 2)
         canv.rotate(35)
-        canv.drawCentredString(0, -45, "VOID")
+        canv.drawCentredString(0, -45, kit.text(_("VOID")))
         canv.restoreState()
         canv.saveState()
     # footer
@@ -349,10 +351,12 @@ def _decorate_page(canv: Canvas, kit: Kit, section: Section, page: int, pages: i
     canv.setFont(f.regular, 7.5)
     left = " \u00b7 ".join(part for part in (kit.clinic_name, section.label) if part)
     canv.drawString(paper.left, y, kit.text(left))
-    canv.drawRightString(width - paper.right, y, f"Page {page} of {pages}")
+    canv.drawRightString(width - paper.right, y, kit.text(
+        _("Page {page} of {pages}").format(page=page, pages=pages)))
     # running header on continuation pages
     if page > 1 and section.running:
         canv.setFont(f.regular, 7.5)
         canv.drawRightString(width - paper.right, height - paper.top + 12,
-                             kit.text(f"{section.running} (continued)"))
+                             kit.text(_("{document} (continued)").format(
+                                 document=section.running)))
     canv.restoreState()
