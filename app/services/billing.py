@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from ..i18n import _, ngettext
 from ..models import (Appointment, Invoice, InvoiceLine, Package, PackageCoverage,
                       PackageRefund, PackageTemplate, Patient, Payment, PaymentApplication,
                       PaymentRefund, Staff, TreatmentType)
@@ -19,8 +20,8 @@ from .base import Service
 from .errors import NotAllowed, NotFound, ValidationError
 from .money import to_cents
 from .money import tax_on
-from .schedule import STATUS_PHRASES
-from .validity import expiry_for
+from .schedule import state_phrase
+from .validity import expiry_for, show_when
 
 METHODS = ledger.METHODS
 
@@ -162,7 +163,16 @@ class SaleResult:
     double_compensation: tuple[int, ...] = field(default=())
 
 
+def method_names() -> str:
+    """"Cash, Debit, ...": the payment methods, in the desk's language, for a refusal."""
+    return ", ".join(_(name) for name in METHODS.values())
+
+
 class BillingService(Service):
+    @property
+    def _locale(self) -> str:
+        return self._clinic.money_context()["locale"]
+
     # selling (R5-R9)
     def sell_package(self, patient_id: int, package_template_id: int, *, staff_id=None,
                      appointment_id: int | None = None) -> SaleResult:
@@ -171,19 +181,20 @@ class BillingService(Service):
             patient = v.get(s, Patient, patient_id, "patient")
             template = v.get(s, PackageTemplate, package_template_id, "package template")
             if template.archived:
-                raise NotAllowed(f"The package \u201c{template.name}\u201d is archived and no "
-                                 "longer for sale; unarchive it in the Packages tab first.")
+                raise NotAllowed(_("The package \u201c{name}\u201d is archived and no longer "
+                                   "for sale; unarchive it in the Packages tab first.")
+                                 .format(name=template.name))
             staff = None
             if staff_id is not None:
                 staff = v.get(s, Staff, staff_id, "staff member")
                 if not staff.active:
-                    raise NotAllowed(f"{staff.name} is no longer active and cannot be "
-                                     "assigned to a sale.")
+                    raise NotAllowed(_("{staff} is no longer active and cannot be "
+                                       "assigned to a sale.").format(staff=staff.name))
             appointment = None
             if appointment_id is not None:
                 appointment = v.get(s, Appointment, appointment_id, "appointment")
                 if appointment.patient_id != patient.id:
-                    raise NotAllowed("That appointment belongs to another patient.")
+                    raise NotAllowed(_("That appointment belongs to another patient."))
             today = self._today()
             invoice = ledger.new_invoice(s, patient.id, issued_on=today, now=self._now(),
                                          actor=self._actor)
@@ -199,7 +210,8 @@ class BillingService(Service):
                 s.add(PackageCoverage(package_id=package.id,
                                       treatment_type_id=item.treatment_type_id,
                                       patient_pays=item.patient_pays))
-            ledger.add_line(s, invoice, kind="package", description=f"Package: {template.name}",
+            ledger.add_line(s, invoice, kind="package",
+                            description=_("Package: {name}").format(name=template.name),
                             unit_price=template.price, tax_rate=template.tax_rate,
                             staff_id=package.staff_id, package_id=package.id)
             s.flush()
@@ -207,12 +219,15 @@ class BillingService(Service):
             if appointment is not None:
                 warnings += self._apply_to_sale_appointment(s, package, appointment)
             flagged = self._double_compensation(s, package) if staff else []
-            if flagged:
-                warnings.append(
-                    f"{staff.name} is compensated for this sale up front, and {len(flagged)} "
-                    "upcoming appointment(s) this package will cover would compensate their "
+            if flagged:  # R7
+                warnings.append(ngettext(
+                    "{staff} is compensated for this sale up front, and {n} upcoming "
+                    "appointment this package will cover would compensate its practitioner "
+                    "again. Unassign that appointment's compensation to avoid paying twice.",
+                    "{staff} is compensated for this sale up front, and {n} upcoming "
+                    "appointments this package will cover would compensate their "
                     "practitioner again. Unassign those appointments' compensation to avoid "
-                    "paying twice (R7).")
+                    "paying twice.", len(flagged)).format(staff=staff.name, n=len(flagged)))
             self._audit(s, "package.sell", "package", package.id, None,
                         {**snapshot(package, "name", "price", "uses_total", "purchased_on",
                                     "expires_on", "staff_id"), "invoice": invoice.number})
@@ -221,19 +236,21 @@ class BillingService(Service):
     def _apply_to_sale_appointment(self, s, package: Package, appointment: Appointment):
         """Sold from an appointment's Add Items: cover that appointment when the rules allow,
         else say why not (the sale itself stands)."""
-        not_applied = "The new package was not applied to the appointment: "
         if appointment.status != "booked":
-            return [f"{not_applied}it is {STATUS_PHRASES[appointment.status]}, and a package "
-                    "can only be added to a booked appointment."]
+            return [_("The new package was not applied to the appointment: it is {state}, and "
+                      "a package can only be added to a booked appointment.")
+                    .format(state=state_phrase(appointment.status))]
         if appointment.package_id is not None:
             current = s.get(Package, appointment.package_id)
-            return [f"{not_applied}it is already covered by \u201c{current.name}\u201d."]
+            return [_("The new package was not applied to the appointment: it is already "
+                      "covered by \u201c{name}\u201d.").format(name=current.name)]
         treatment = s.get(TreatmentType, appointment.treatment_type_id)
         try:
             rules.require_can_cover(s, package, appointment, treatment_name=treatment.name,
-                                    holding=False)
+                                    holding=False, locale=self._locale)
         except NotAllowed as refusal:
-            return [f"{not_applied}{refusal}"]
+            return [_("The new package was not applied to the appointment: {reason}")
+                    .format(reason=refusal)]
         appointment.package_id = package.id
         appointment.version += 1
         return []
@@ -253,18 +270,19 @@ class BillingService(Service):
     def unassign_compensation(self, appointment_ids: list[int]) -> None:
         """R7: these appointments' practitioners are not compensated again on redemption."""
         if not isinstance(appointment_ids, (list, tuple)):
-            raise ValidationError("appointment_ids", "Choose the appointments whose "
-                                                     "compensation to unassign.")
+            raise ValidationError("appointment_ids", _("Choose the appointments whose "
+                                                       "compensation to unassign."))
         with self._db.write() as s:
             locks.appointments(s, appointment_ids)
             for appointment_id in appointment_ids:
                 appointment = v.get(s, Appointment, appointment_id, "appointment")
                 if appointment.status != "booked":
                     # Its visit is already billed, with or without its practitioner.
-                    raise NotAllowed(f"Only booked appointments can have their "
-                                     f"compensation unassigned; the one on "
-                                     f"{appointment.start:%Y-%m-%d %H:%M} is "
-                                     f"{STATUS_PHRASES[appointment.status]}.")
+                    raise NotAllowed(_("Only booked appointments can have their "
+                                       "compensation unassigned; the one on {when} is "
+                                       "{state}.").format(
+                                           when=show_when(appointment.start, self._locale),
+                                           state=state_phrase(appointment.status)))
                 if appointment.compensate_staff:
                     appointment.compensate_staff = False
                     appointment.version += 1
@@ -281,10 +299,10 @@ class BillingService(Service):
         owing invoices. Whatever is left is the patient's credit."""
         cents = to_cents(amount, field="amount", **self._clinic.money_context())
         if cents <= 0:
-            raise ValidationError("amount", "The payment amount must be more than zero.")
+            raise ValidationError("amount", _("The payment amount must be more than zero."))
         if not isinstance(method, str) or method not in METHODS:
-            raise ValidationError("method", "Choose how the patient paid: "
-                                            + ", ".join(METHODS.values()) + ".")
+            raise ValidationError("method", _("Choose how the patient paid: {methods}.")
+                                  .format(methods=method_names()))
         reference = v.text(reference, "reference", max_len=100, required=False)
         with self._db.write() as s:
             locks.patient(s, patient_id)
@@ -303,7 +321,8 @@ class BillingService(Service):
 
     def _allocation_plan(self, s, patient_id: int, cents: int, invoice_id, allocations):
         if allocations is not None and not isinstance(allocations, dict):
-            raise ValidationError("allocations", "Give the amount to apply to each invoice.")
+            raise ValidationError("allocations", _("Give the amount to apply to each "
+                                                   "invoice."))
         if invoice_id is not None:
             allocations = {self._open_invoice(s, invoice_id, patient_id).id: None}
         if allocations is None:
@@ -320,11 +339,12 @@ class BillingService(Service):
             else:
                 share = to_cents(share, field="allocation", **self._clinic.money_context())
                 if share > balance:
-                    raise ValidationError("allocation", f"Invoice #{invoice.number} has only "
-                                          f"{self._clinic.format_money(balance)} left to pay.")
+                    raise ValidationError("allocation", _("Invoice #{number} has only "
+                                                          "{amount} left to pay.").format(
+                        number=invoice.number, amount=self._clinic.format_money(balance)))
             if share > left:
-                raise ValidationError("allocation", "The amounts applied to invoices add up to "
-                                                    "more than the payment.")
+                raise ValidationError("allocation", _("The amounts applied to invoices add up "
+                                                      "to more than the payment."))
             if share > 0:
                 plan.append((invoice.id, share))
                 left -= share
@@ -333,9 +353,11 @@ class BillingService(Service):
     def _open_invoice(self, s, invoice_id, patient_id: int) -> Invoice:
         invoice = v.get(s, Invoice, invoice_id, "invoice")
         if invoice.patient_id != patient_id:
-            raise NotAllowed(f"Invoice #{invoice.number} belongs to another patient.")
+            raise NotAllowed(_("Invoice #{number} belongs to another patient.")
+                             .format(number=invoice.number))
         if invoice.voided_at is not None:
-            raise NotAllowed(f"Invoice #{invoice.number} is void; nothing can be paid on it.")
+            raise NotAllowed(_("Invoice #{number} is void; nothing can be paid on it.")
+                             .format(number=invoice.number))
         return invoice
 
     def apply_credit(self, patient_id: int, invoice_id: int, amount=None) -> int:
@@ -343,8 +365,8 @@ class BillingService(Service):
         limit = None if amount is None else to_cents(amount, field="amount",
                                                      **self._clinic.money_context())
         if limit == 0:
-            raise ValidationError("amount", "The amount of credit to apply must be more than "
-                                            "zero.")
+            raise ValidationError("amount", _("The amount of credit to apply must be more "
+                                              "than zero."))
         with self._db.write() as s:
             locks.patient(s, patient_id)
             v.get(s, Patient, patient_id, "patient")
@@ -352,13 +374,15 @@ class BillingService(Service):
             credit = ledger.credit_of(s, patient_id)
             balance = ledger.balance_of(s, invoice)
             if balance <= 0:
-                raise NotAllowed(f"Invoice #{invoice.number} is already paid.")
+                raise NotAllowed(_("Invoice #{number} is already paid.")
+                                 .format(number=invoice.number))
             if limit is not None and limit > min(credit, balance):
-                raise ValidationError("amount", "You can apply at most "
-                                      f"{self._clinic.format_money(min(credit, balance))}: the "
-                                      "smaller of the patient's credit and the invoice balance.")
+                raise ValidationError("amount", _("You can apply at most {amount}: the smaller "
+                                                  "of the patient's credit and the invoice "
+                                                  "balance.").format(
+                    amount=self._clinic.format_money(min(credit, balance))))
             if credit <= 0:
-                raise NotAllowed("This patient has no credit to apply.")
+                raise NotAllowed(_("This patient has no credit to apply."))
             applied = ledger.apply_credit(s, invoice, limit=limit, now=self._now(),
                                           actor=self._actor)
             self._audit(s, "credit.apply", "invoice", invoice.id, None, {"amount": applied})
@@ -371,10 +395,10 @@ class BillingService(Service):
         self._clinic.auth.require_manager("refund a payment")
         cents = to_cents(amount, field="amount", **self._clinic.money_context())
         if cents <= 0:
-            raise ValidationError("amount", "The refund amount must be more than zero.")
+            raise ValidationError("amount", _("The refund amount must be more than zero."))
         if method is not None and (not isinstance(method, str) or method not in METHODS):
-            raise ValidationError("method", "Choose a refund method: "
-                                            + ", ".join(METHODS.values()) + ".")
+            raise ValidationError("method", _("Choose a refund method: {methods}.")
+                                  .format(methods=method_names()))
         note = v.text(note, "note", max_len=500, required=False)
         with self._db.write() as s:
             locks.payment(s, payment_id)
@@ -382,21 +406,22 @@ class BillingService(Service):
             if package_refund_id is not None:
                 package_refund = v.get(s, PackageRefund, package_refund_id, "package refund")
                 if package_refund.package.patient_id != payment.patient_id:
-                    raise NotAllowed("That package refund belongs to another patient than "
-                                     "this payment.")
+                    raise NotAllowed(_("That package refund belongs to another patient than "
+                                       "this payment."))
             free = ledger.unapplied_of_payment(s, payment)
             credit = ledger.credit_of(s, payment.patient_id)
             limit = min(free, credit)
             if cents > limit:
                 money = self._clinic.format_money
                 if limit <= 0:
-                    raise ValidationError("amount", "Nothing of this payment can be refunded: "
-                                          "all of it is applied to invoices or already "
-                                          "refunded. Free it first (void the invoice or refund "
-                                          "the package).")
-                raise ValidationError("amount", f"You can refund at most {money(limit)} from "
-                                      f"this {money(payment.amount)} payment: the part not "
-                                      "applied to invoices and not already refunded.")
+                    raise ValidationError("amount", _(
+                        "Nothing of this payment can be refunded: all of it is applied to "
+                        "invoices or already refunded. Free it first (void the invoice or "
+                        "refund the package)."))
+                raise ValidationError("amount", _(
+                    "You can refund at most {limit} from this {amount} payment: the part not "
+                    "applied to invoices and not already refunded.").format(
+                        limit=money(limit), amount=money(payment.amount)))
             refund = PaymentRefund(payment_id=payment.id, patient_id=payment.patient_id,
                                    amount=cents, method=method or payment.method,
                                    refunded_at=self._now(), created_by=self._actor,
@@ -416,16 +441,19 @@ class BillingService(Service):
             locks.invoice(s, invoice_id)
             invoice = v.get(s, Invoice, invoice_id, "invoice")
             if invoice.voided_at is not None:
-                raise NotAllowed(f"Invoice #{invoice.number} is already void.")
+                raise NotAllowed(_("Invoice #{number} is already void.")
+                                 .format(number=invoice.number))
             if s.scalar(select(InvoiceLine.id).where(InvoiceLine.invoice_id == invoice.id,
                                                      InvoiceLine.appointment_id.is_not(None))):
-                raise NotAllowed(f"Invoice #{invoice.number} bills an appointment; undo the "
-                                 "arrival or the no-show on the schedule instead.")
+                raise NotAllowed(_("Invoice #{number} bills an appointment; undo the arrival or "
+                                   "the no-show on the schedule instead.")
+                                 .format(number=invoice.number))
             for package in s.scalars(select(Package).where(Package.invoice_id == invoice.id)):
                 if package.status != "active" or rules.redeemed_count(s, package.id):
-                    raise NotAllowed(f"The package \u201c{package.name}\u201d on invoice "
-                                     f"#{invoice.number} has been used or refunded; refund the "
-                                     "package instead of voiding its invoice.")
+                    raise NotAllowed(_("The package \u201c{name}\u201d on invoice #{number} "
+                                       "has been used or refunded; refund the package instead "
+                                       "of voiding its invoice.")
+                                     .format(name=package.name, number=invoice.number))
                 package.status = "void"
                 for appointment in s.scalars(select(Appointment).where(
                         Appointment.package_id == package.id, Appointment.status == "booked")):
@@ -498,7 +526,8 @@ def invoice_view(s, invoice: Invoice) -> InvoiceView:
     staff_names = dict(s.execute(select(Staff.id, Staff.name)).all())
     patient = s.get(Patient, invoice.patient_id)
     lines = tuple(LineView(line.id, line.line_no, line.kind, line.description, line.staff_id,
-                           staff_names.get(line.staff_id, "No Staff Member"), line.quantity,
+                           staff_names.get(line.staff_id) or _("No Staff Member"),
+                           line.quantity,
                            line.unit_price, line.tax_rate, line.tax, line.total,
                            line.package_id, line.appointment_id)
                   for line in invoice.lines)
@@ -541,7 +570,8 @@ def _payment_rows(s, payments) -> list[PaymentRow]:
                            .where(PaymentApplication.payment_id == p.id))
         refunded = s.scalar(select(func.coalesce(func.sum(PaymentRefund.amount), 0))
                             .where(PaymentRefund.payment_id == p.id))
-        rows.append(PaymentRow(p.id, p.received_at, p.method, METHODS.get(p.method, p.method),
+        rows.append(PaymentRow(p.id, p.received_at, p.method,
+                               _(METHODS.get(p.method, p.method)),
                                p.amount, applied, refunded, p.amount - applied - refunded,
                                p.reference))
     return rows
@@ -557,7 +587,7 @@ def refund_view(s, refund: PaymentRefund) -> RefundView:
     staff = s.get(Staff, refund.created_by) if refund.created_by else None
     return RefundView(refund.id, refund.payment_id, refund.patient_id,
                       patient.full_name if patient else "", refund.amount, refund.method,
-                      METHODS.get(refund.method, refund.method), refund.refunded_at,
+                      _(METHODS.get(refund.method, refund.method)), refund.refunded_at,
                       payment.received_at, payment.amount, refund.note, package_name,
                       package_amount, staff.name if staff else None)
 

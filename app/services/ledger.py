@@ -12,18 +12,21 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..i18n import N_
 from ..models import Invoice, InvoiceLine, Payment, PaymentApplication, PaymentRefund
 from . import locks
 from .money import tax_on
 from .settings import load_settings
 
+# How the patient paid: code -> name, marked for translation; shown through _()
+# (a module constant is read before the desk's language is known).
 METHODS = {
-    "cash": "Cash",
-    "debit": "Debit",
-    "credit_card": "Credit card",
-    "cheque": "Cheque",
-    "e_transfer": "E-transfer",
-    "other": "Other",
+    "cash": N_("Cash"),
+    "debit": N_("Debit"),
+    "credit_card": N_("Credit card"),
+    "cheque": N_("Cheque"),
+    "e_transfer": N_("E-transfer"),
+    "other": N_("Other"),
 }
 
 

@@ -11,8 +11,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..i18n import _, ngettext
 from ..models import Appointment, Package, PackageCoverage, Redemption
 from .errors import NotAllowed
+from .validity import show_date
 
 
 @dataclass(frozen=True)
@@ -83,37 +85,46 @@ def patient_pays(s: Session, package_id: int, treatment_type_id: int) -> int | N
 
 
 def require_can_cover(s: Session, package: Package, appointment: Appointment, *,
-                      treatment_name: str, holding: bool) -> None:
+                      treatment_name: str, holding: bool, locale: str) -> None:
     """Refuse, with the rule's sentence, unless `package` may cover `appointment`.
 
     `holding`: the appointment already holds one of the package's uses (re-checking at
-    arrival, no-show or reschedule) rather than asking for a new one.
+    arrival, no-show or reschedule) rather than asking for a new one. `locale`: the
+    clinic's, for the dates in the sentence.
     """
     if package.patient_id != appointment.patient_id:
-        raise NotAllowed(f"The package \u201c{package.name}\u201d belongs to another patient.")
-    if package.status == "refunded":
-        raise NotAllowed(f"The package \u201c{package.name}\u201d was refunded and can no longer "
-                         "be used (R28).")
+        raise NotAllowed(_("The package \u201c{name}\u201d belongs to another patient.")
+                         .format(name=package.name))
+    if package.status == "refunded":  # R28
+        raise NotAllowed(_("The package \u201c{name}\u201d was refunded and can no longer be "
+                           "used.").format(name=package.name))
     if package.status == "void":
-        raise NotAllowed(f"The package \u201c{package.name}\u201d was voided and cannot be used.")
+        raise NotAllowed(_("The package \u201c{name}\u201d was voided and cannot be used.")
+                         .format(name=package.name))
     if patient_pays(s, package.id, appointment.treatment_type_id) is None:
-        raise NotAllowed(f"The package \u201c{package.name}\u201d does not cover "
-                         f"{treatment_name}.")
+        raise NotAllowed(_("The package \u201c{name}\u201d does not cover {treatment}.")
+                         .format(name=package.name, treatment=treatment_name))
     day = appointment.start.date()
-    if is_expired(package, day):
-        raise NotAllowed(f"The package \u201c{package.name}\u201d expires on "
-                         f"{package.expires_on:%Y-%m-%d}, before this appointment on "
-                         f"{day:%Y-%m-%d}. Remove the package from the appointment or change "
-                         "its expiry date first.")
+    if is_expired(package, day):  # R13, R22
+        raise NotAllowed(_("The package \u201c{name}\u201d expires on {expiry}, before this "
+                           "appointment on {date}. Remove the package from the appointment or "
+                           "change its expiry date first.")
+                         .format(name=package.name,
+                                 expiry=show_date(package.expires_on, locale),
+                                 date=show_date(day, locale)))
     redeemed = redeemed_count(s, package.id)
     booked = booked_count(s, package.id, excluding=appointment.id)
-    if redeemed + booked + 1 > package.uses_total:
+    if redeemed + booked + 1 > package.uses_total:  # R11
         if redeemed >= package.uses_total:
-            raise NotAllowed(f"All {package.uses_total} uses of \u201c{package.name}\u201d have "
-                             "been redeemed.")
-        raise NotAllowed(f"\u201c{package.name}\u201d has no use left for this appointment: "
-                         f"{redeemed} redeemed and {booked} held by other booked appointments "
-                         f"out of {package.uses_total} (R11).")
+            raise NotAllowed(ngettext("The only use of \u201c{name}\u201d has been redeemed.",
+                                      "All {n} uses of \u201c{name}\u201d have been redeemed.",
+                                      package.uses_total)
+                             .format(n=package.uses_total, name=package.name))
+        raise NotAllowed(_("\u201c{name}\u201d has no use left for this appointment ({total} "
+                           "in all; redeemed: {redeemed}; held by other booked appointments: "
+                           "{booked}).")
+                         .format(name=package.name, total=package.uses_total,
+                                 redeemed=redeemed, booked=booked))
 
 
 def eligible(s: Session, patient_id: int, treatment_type_id: int, on: date, today: date,

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from ..i18n import _, ngettext
 from ..models import (Appointment, Invoice, Package, PackageCoverage, PackageRefund, Patient,
                       Redemption, Staff, TreatmentType)
 from . import ledger
@@ -18,6 +19,7 @@ from .billing import InvoiceView, invoice_view
 from .errors import NotAllowed, ValidationError
 from .money import per_use_value, prorate, tax_included_in, tax_on, to_cents
 from .schedule import AppointmentRow, _row as appointment_row
+from .validity import show_date, show_when
 
 PackageSummary = rules.PackageSummary
 
@@ -77,6 +79,10 @@ class RefundResult:
 
 
 class PackageService(Service):
+    @property
+    def _locale(self) -> str:
+        return self._clinic.money_context()["locale"]
+
     def for_patient(self, patient_id: int) -> list[PackageSummary]:
         with self._db.read() as s:
             v.get(s, Patient, patient_id, "patient")
@@ -106,7 +112,7 @@ class PackageService(Service):
                                                .where(PackageRefund.package_id == package.id)))
             return PackageDetail(
                 rules.summarise(s, package, self._today()), patient.full_name, package.tax_rate,
-                staff.name if staff else "No Staff Member", invoice,
+                staff.name if staff else _("No Staff Member"), invoice,
                 invoice.paid + sum(r.amount for r in refunds), coverage,
                 tuple(self._redemptions(s, package)), tuple(self._booked(s, package)), refunds)
 
@@ -117,18 +123,23 @@ class PackageService(Service):
             locks.package(s, package_id)
             package = v.get(s, Package, package_id, "package")
             if package.status in ("refunded", "void"):
-                raise NotAllowed(f"The package \u201c{package.name}\u201d was {package.status}; "
-                                 "its expiry can no longer be changed.")
+                raise NotAllowed((_("The package \u201c{name}\u201d was refunded; its expiry "
+                                    "can no longer be changed.") if package.status == "refunded"
+                                  else _("The package \u201c{name}\u201d was voided; its expiry "
+                                         "can no longer be changed.")).format(name=package.name))
             if expires_on is not None:
                 expires_on = v.a_date(expires_on, "expires_on", label="expiry date",
                                       earliest=package.purchased_on)
                 late = [a for a in self._booked(s, package) if a.start.date() > expires_on]
-                if late:
-                    when = ", ".join(f"{a.start:%Y-%m-%d %H:%M}" for a in late[:5])
-                    raise NotAllowed(
-                        f"{len(late)} booked appointment(s) covered by this package fall after "
-                        f"{expires_on:%Y-%m-%d} ({when}). Remove the package from those "
-                        "appointments or move them first (R24).")
+                if late:  # R24
+                    raise NotAllowed(ngettext(
+                        "{n} booked appointment covered by this package falls after {date} "
+                        "({when}). Remove the package from that appointment or move it first.",
+                        "{n} booked appointments covered by this package fall after {date} "
+                        "({when}). Remove the package from those appointments or move them "
+                        "first.", len(late)).format(
+                            n=len(late), date=show_date(expires_on, self._locale),
+                            when="; ".join(show_when(a.start, self._locale) for a in late[:5])))
             before = {"expires_on": package.expires_on}
             package.expires_on = expires_on
             self._audit(s, "package.set_expiry", "package", package.id, before,
@@ -154,20 +165,23 @@ class PackageService(Service):
             locks.package(s, package_id)
             package = v.get(s, Package, package_id, "package")
             if package.status in ("refunded", "void"):
-                raise NotAllowed(f"The package \u201c{package.name}\u201d was already "
-                                 f"{package.status}.")
+                raise NotAllowed((_("The package \u201c{name}\u201d was already refunded.")
+                                  if package.status == "refunded" else
+                                  _("The package \u201c{name}\u201d was already voided."))
+                                 .format(name=package.name))
             collected = ledger.paid_on_invoice(s, package.invoice_id)
-            if cents > collected:
-                raise ValidationError("amount", "The refund can be at most "
-                                      f"{self._clinic.format_money(collected)}, the total "
-                                      "collected for this package (R26).")
+            if cents > collected:  # R26
+                raise ValidationError("amount", _("The refund can be at most {amount}, the "
+                                                  "total collected for this package.")
+                                      .format(amount=self._clinic.format_money(collected)))
             suggested, remaining = self._suggested(s, package)
             invoice = s.get(Invoice, package.invoice_id)
             line = None
             if cents:
                 tax = tax_included_in(cents, package.tax_rate) if package.tax_rate else 0
                 line = ledger.add_line(s, invoice, kind="package_refund",
-                                       description=f"Refund of package: {package.name}",
+                                       description=_("Refund of package: {name}")
+                                       .format(name=package.name),
                                        unit_price=-(cents - tax), tax=-tax,
                                        tax_rate=package.tax_rate, package_id=package.id)
                 ledger.unapply(s, invoice, cents, now=self._now(), actor=self._actor,
@@ -189,12 +203,18 @@ class PackageService(Service):
                         {"status": "refunded", "amount": cents, "suggested": suggested,
                          "released_appointments": [a.id for a in released]})
             warnings = []
-            if released:
-                warnings.append(
-                    f"{len(released)} booked appointment(s) lost this package and will be billed "
-                    "at the standard price: " + "; ".join(
-                        f"{a.start:%Y-%m-%d %H:%M} {a.treatment_name} with {a.staff_name}"
-                        for a in released) + " (R28).")
+            if released:  # R28
+                listed = "; ".join(
+                    _("{when} {treatment} with {practitioner}").format(
+                        when=show_when(a.start, self._locale), treatment=a.treatment_name,
+                        practitioner=a.staff_name)
+                    for a in released)
+                warnings.append(ngettext(
+                    "{n} booked appointment lost this package and will be billed at the "
+                    "standard price: {appointments}.",
+                    "{n} booked appointments lost this package and will be billed at the "
+                    "standard price: {appointments}.", len(released))
+                    .format(n=len(released), appointments=listed))
             return RefundResult(refund.id, cents, tuple(released), tuple(warnings))
 
     def refund_payments(self, package_id: int) -> list[tuple[int, int]]:

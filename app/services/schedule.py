@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from ..i18n import N_, _
 from ..models import (Appointment, Invoice, NoShowFee, Package, Patient, Redemption, Staff,
                       TreatmentType)
 from . import ledger
@@ -17,14 +18,22 @@ from . import validation as v
 from .audit import snapshot
 from .base import Service
 from .errors import NotAllowed, ValidationError
+from .validity import show_date, show_time, show_when
 
 _STATE = ("status", "package_id", "released_package_id", "invoice_id", "start", "end",
           "staff_id")
-STATUS_NAMES = {"booked": "Booked", "arrived": "Arrived", "no_show": "No show",
-                "cancelled": "Cancelled"}
-# How a refusal names an appointment's state: "... this one is <phrase>."
-STATUS_PHRASES = {"booked": "booked", "arrived": "arrived", "no_show": "marked as a no-show",
-                  "cancelled": "cancelled"}
+# Marked for translation; shown through _() (a module constant is read before the desk's
+# language is known).
+STATUS_NAMES = {"booked": N_("Booked"), "arrived": N_("Arrived"), "no_show": N_("No show"),
+                "cancelled": N_("Cancelled")}
+# How a refusal names an appointment's state: "... this one is {state}." (through _()).
+STATUS_PHRASES = {"booked": N_("booked"), "arrived": N_("arrived"),
+                  "no_show": N_("marked as a no-show"), "cancelled": N_("cancelled")}
+
+
+def state_phrase(status: str) -> str:
+    """"arrived", "marked as a no-show"...: an appointment's state inside a sentence."""
+    return _(STATUS_PHRASES[status])
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,10 @@ class AppointmentRow:
 
 
 class ScheduleService(Service):
+    @property
+    def _locale(self) -> str:
+        return self._clinic.money_context()["locale"]
+
     def eligible_packages(self, patient_id: int, treatment_type_id: int, on: date,
                           *, excluding: int | None = None) -> list[rules.PackageSummary]:
         """Packages that can cover a booking on `on`; the first is the one to pre-select (R10)."""
@@ -67,10 +80,10 @@ class ScheduleService(Service):
             staff = self._practitioner(s, staff_id)
             treatment = v.get(s, TreatmentType, treatment_type_id, "treatment type")
             if not treatment.active:
-                raise NotAllowed(f"{treatment.name} is no longer offered; choose another "
-                                 "treatment type.")
+                raise NotAllowed(_("{treatment} is no longer offered; choose another "
+                                   "treatment type.").format(treatment=treatment.name))
             end = start + timedelta(minutes=treatment.duration_min)
-            self._free(s, staff, start, end, None)
+            self._free(s, staff, start, end, None, locale=self._locale)
             appointment = Appointment(patient_id=patient.id, staff_id=staff.id,
                                       treatment_type_id=treatment.id, start=start, end=end,
                                       status="booked", notes=notes, created_at=self._now(),
@@ -84,7 +97,7 @@ class ScheduleService(Service):
             elif package is not None:
                 chosen = v.get(s, Package, package, "package")
                 rules.require_can_cover(s, chosen, appointment, treatment_name=treatment.name,
-                                        holding=False)
+                                        holding=False, locale=self._locale)
                 appointment.package_id = chosen.id
             self._audit(s, "appointment.book", "appointment", appointment.id, None,
                         snapshot(appointment, "patient_id", "treatment_type_id", *_STATE))
@@ -95,7 +108,8 @@ class ScheduleService(Service):
         with self._db.write() as s:
             locks.appointment(s, appointment_id)
             appointment = self._appointment(s, appointment_id)
-            self._before_arrival(appointment, "add a package to")
+            self._before_arrival(appointment, _("You can only add a package to a booked "
+                                                "appointment; this one is {state}."))
             package = v.get(s, Package, package_id, "package")
             treatment = s.get(TreatmentType, appointment.treatment_type_id)
             if appointment.package_id == package.id:
@@ -104,7 +118,7 @@ class ScheduleService(Service):
             appointment.package_id = None
             s.flush()
             rules.require_can_cover(s, package, appointment, treatment_name=treatment.name,
-                                    holding=False)
+                                    holding=False, locale=self._locale)
             appointment.package_id = package.id
             appointment.version += 1
             self._audit(s, "appointment.apply_package", "appointment", appointment.id, before,
@@ -115,12 +129,13 @@ class ScheduleService(Service):
         with self._db.write() as s:
             locks.appointment(s, appointment_id)
             appointment = self._appointment(s, appointment_id)
-            if appointment.status == "arrived":
-                raise NotAllowed("This appointment has been arrived, so its package can no "
-                                 "longer be removed (R12). Undo the arrival first.")
-            self._before_arrival(appointment, "remove a package from")
+            if appointment.status == "arrived":  # R12
+                raise NotAllowed(_("This appointment has been arrived, so its package can no "
+                                   "longer be removed. Undo the arrival first."))
+            self._before_arrival(appointment, _("You can only remove a package from a booked "
+                                                "appointment; this one is {state}."))
             if appointment.package_id is None:
-                raise NotAllowed("This appointment has no package applied.")
+                raise NotAllowed(_("This appointment has no package applied."))
             before = snapshot(appointment, *_STATE)
             appointment.package_id = None
             appointment.version += 1
@@ -134,20 +149,22 @@ class ScheduleService(Service):
             locks.appointment(s, appointment_id, practitioner=staff_id)
             appointment = self._appointment(s, appointment_id)
             if appointment.status != "booked":
-                raise NotAllowed(f"Only booked appointments can be moved; this one is "
-                                 f"{STATUS_PHRASES[appointment.status]}.")
+                raise NotAllowed(_("Only booked appointments can be moved; this one is "
+                                   "{state}.").format(state=state_phrase(appointment.status)))
             staff = self._practitioner(s, staff_id if staff_id is not None
                                        else appointment.staff_id)
             end = start + (appointment.end - appointment.start)
-            self._free(s, staff, start, end, appointment.id)
+            self._free(s, staff, start, end, appointment.id, locale=self._locale)
             if appointment.package_id is not None:
                 package = s.get(Package, appointment.package_id)
-                if rules.is_expired(package, start.date()):
+                if rules.is_expired(package, start.date()):  # R24
                     raise NotAllowed(
-                        f"This appointment is covered by \u201c{package.name}\u201d, which "
-                        f"expires on {package.expires_on:%Y-%m-%d}. Remove the package from the "
-                        "appointment or change the package's expiry date before moving it to "
-                        f"{start:%Y-%m-%d} (R24).")
+                        _("This appointment is covered by \u201c{name}\u201d, which expires on "
+                          "{expiry}. Remove the package from the appointment or change the "
+                          "package's expiry date before moving it to {date}.")
+                        .format(name=package.name,
+                                expiry=show_date(package.expires_on, self._locale),
+                                date=show_date(start, self._locale)))
             before = snapshot(appointment, *_STATE)
             appointment.start, appointment.end, appointment.staff_id = start, end, staff.id
             appointment.version += 1
@@ -160,8 +177,8 @@ class ScheduleService(Service):
             locks.appointment(s, appointment_id)
             appointment = self._appointment(s, appointment_id)
             if appointment.status != "booked":
-                raise NotAllowed(f"Only booked appointments can be cancelled; this one is "
-                                 f"{STATUS_PHRASES[appointment.status]}.")
+                raise NotAllowed(_("Only booked appointments can be cancelled; this one is "
+                                   "{state}.").format(state=state_phrase(appointment.status)))
             before = snapshot(appointment, *_STATE)
             appointment.status = "cancelled"
             appointment.version += 1
@@ -174,8 +191,8 @@ class ScheduleService(Service):
             locks.appointment(s, appointment_id)
             appointment = self._appointment(s, appointment_id)
             if appointment.status != "booked":
-                raise NotAllowed(f"Only booked appointments can be arrived; this one is "
-                                 f"{STATUS_PHRASES[appointment.status]}.")
+                raise NotAllowed(_("Only booked appointments can be arrived; this one is "
+                                   "{state}.").format(state=state_phrase(appointment.status)))
             before = snapshot(appointment, *_STATE)
             invoice = self._bill_visit(s, appointment, reason="arrived")
             appointment.status = "arrived"
@@ -189,31 +206,33 @@ class ScheduleService(Service):
         """R16/R17: cover the no-show with the package (like arrival), or release the package
         and invoice one of the clinic's no-show fees (or no fee)."""
         if not isinstance(use_package, bool):
-            raise ValidationError("use_package", "Choose whether to use the package for this "
-                                                 "no-show: yes or no.")
+            raise ValidationError("use_package", _("Choose whether to use the package for "
+                                                   "this no-show: yes or no."))
         with self._db.write() as s:
             locks.appointment(s, appointment_id)
             appointment = self._appointment(s, appointment_id)
             if appointment.status != "booked":
-                raise NotAllowed(f"Only booked appointments can be marked as no-shows; this one "
-                                 f"is {STATUS_PHRASES[appointment.status]}.")
+                raise NotAllowed(_("Only booked appointments can be marked as no-shows; this "
+                                   "one is {state}.")
+                                 .format(state=state_phrase(appointment.status)))
             before = snapshot(appointment, *_STATE)
             invoice = None
             if use_package:
                 if appointment.package_id is None:
-                    raise NotAllowed("This appointment has no package to cover the no-show; "
-                                     "choose a no-show fee or no fee.")
+                    raise NotAllowed(_("This appointment has no package to cover the "
+                                       "no-show; choose a no-show fee or no fee."))
                 if fee_id is not None:
-                    raise ValidationError("fee_id", "A no-show covered by the package is billed "
-                                                    "like an arrival, without a no-show fee.")
+                    raise ValidationError("fee_id", _("A no-show covered by the package is "
+                                                      "billed like an arrival, without a "
+                                                      "no-show fee."))
                 invoice = self._bill_visit(s, appointment, reason="no_show")
             else:
                 fee = None
                 if fee_id is not None:
                     fee = v.get(s, NoShowFee, fee_id, "no-show fee")
                     if not fee.active:
-                        raise NotAllowed(f"The no-show fee \u201c{fee.name}\u201d is no longer "
-                                         "in use; choose another.")
+                        raise NotAllowed(_("The no-show fee \u201c{name}\u201d is no longer "
+                                           "in use; choose another.").format(name=fee.name))
                 appointment.released_package_id = appointment.package_id
                 appointment.package_id = None
                 if fee is not None:
@@ -221,7 +240,9 @@ class ScheduleService(Service):
                                                  issued_on=appointment.start.date(),
                                                  now=self._now(), actor=self._actor)
                     ledger.add_line(s, invoice, kind="no_show_fee",
-                                    description=f"{fee.name} ({appointment.start:%Y-%m-%d %H:%M})",
+                                    description=_("{fee} ({when})").format(
+                                        fee=fee.name,
+                                        when=show_when(appointment.start, self._locale)),
                                     unit_price=fee.amount, tax_rate=fee.tax_rate,
                                     appointment_id=appointment.id)
                     appointment.invoice_id = invoice.id
@@ -245,22 +266,23 @@ class ScheduleService(Service):
             locks.appointment(s, appointment_id)
             appointment = self._appointment(s, appointment_id)
             if appointment.status != expected:
-                marked = {"arrived": "marked as arrived", "no_show": "marked as a no-show"}
-                raise NotAllowed(f"This appointment is not {marked[expected]}, so there is "
-                                 "nothing to undo.")
+                raise NotAllowed(
+                    _("This appointment is not marked as arrived, so there is nothing to undo.")
+                    if expected == "arrived" else
+                    _("This appointment is not marked as a no-show, so there is nothing to "
+                      "undo."))
             # Back to booked means holding its time again: a no-show freed it, and someone
             # else may have been booked there since.
             self._free(s, s.get(Staff, appointment.staff_id), appointment.start,
-                       appointment.end, appointment.id,
-                       then=f"move or cancel it before undoing the "
-                            f"{'arrival' if expected == 'arrived' else 'no-show'}")
+                       appointment.end, appointment.id, locale=self._locale,
+                       undoing=expected)
             before = snapshot(appointment, *_STATE)
             now = self._now()
             if appointment.invoice_id is not None:
                 invoice = s.get(Invoice, appointment.invoice_id)
                 if invoice.voided_at is None:
-                    ledger.void(s, invoice, reason=f"Undo {STATUS_NAMES[expected].lower()}",
-                                now=now, actor=self._actor)
+                    ledger.void(s, invoice, reason=_("Arrival undone") if expected == "arrived"
+                                else _("No-show undone"), now=now, actor=self._actor)
             for redemption in s.scalars(select(Redemption).where(
                     Redemption.appointment_id == appointment.id,
                     Redemption.voided_at.is_(None))):
@@ -280,10 +302,12 @@ class ScheduleService(Service):
                 treatment = s.get(TreatmentType, appointment.treatment_type_id)
                 try:
                     rules.require_can_cover(s, package, appointment,
-                                            treatment_name=treatment.name, holding=False)
+                                            treatment_name=treatment.name, holding=False,
+                                            locale=self._locale)
                     appointment.package_id = package.id
                 except NotAllowed as refusal:
-                    warnings.append(f"The package could not be applied again: {refusal}")
+                    warnings.append(_("The package could not be applied again: {reason}")
+                                    .format(reason=refusal))
             appointment.version += 1
             self._audit(s, f"appointment.undo_{expected}", "appointment", appointment.id,
                         before, snapshot(appointment, *_STATE))
@@ -342,17 +366,21 @@ class ScheduleService(Service):
         staff_id = appointment.staff_id if appointment.compensate_staff else None
         invoice = ledger.new_invoice(s, appointment.patient_id, issued_on=appointment.start.date(),
                                      now=self._now(), actor=self._actor)
-        when = f"{appointment.start:%Y-%m-%d %H:%M}"
-        visit = f"{'No show: ' if reason == 'no_show' else ''}{treatment.name} ({when})"
+        when = show_when(appointment.start, self._locale)
+        no_show = reason == "no_show"
         if appointment.package_id is not None:
             package = s.get(Package, appointment.package_id)
             rules.require_can_cover(s, package, appointment, treatment_name=treatment.name,
-                                    holding=True)
+                                    holding=True, locale=self._locale)
             pays = rules.patient_pays(s, package.id, treatment.id)
             use = rules.redeemed_count(s, package.id) + 1
+            covered = (_("No show: {treatment} ({when}), covered by {package} (use {use} of "
+                         "{total})") if no_show else
+                       _("{treatment} ({when}), covered by {package} (use {use} of {total})"))
             ledger.add_line(s, invoice, kind="patient_pays",
-                            description=f"{visit}, covered by {package.name} "
-                                        f"(use {use} of {package.uses_total})",
+                            description=covered.format(treatment=treatment.name, when=when,
+                                                       package=package.name, use=use,
+                                                       total=package.uses_total),
                             unit_price=pays, tax_rate=treatment.tax_rate, staff_id=staff_id,
                             package_id=package.id, appointment_id=appointment.id,
                             treatment_type_id=treatment.id)
@@ -361,6 +389,8 @@ class ScheduleService(Service):
                              patient_pays=pays, reason=reason, created_at=self._now(),
                              created_by=self._actor))
         else:
+            visit = (_("No show: {treatment} ({when})") if no_show else
+                     _("{treatment} ({when})")).format(treatment=treatment.name, when=when)
             ledger.add_line(s, invoice, kind="treatment", description=visit,
                             unit_price=treatment.price, tax_rate=treatment.tax_rate,
                             staff_id=staff_id, appointment_id=appointment.id,
@@ -373,38 +403,52 @@ class ScheduleService(Service):
         return v.get(s, Appointment, appointment_id, "appointment")
 
     @staticmethod
-    def _before_arrival(appointment: Appointment, verb: str) -> None:
+    def _before_arrival(appointment: Appointment, refusal: str) -> None:
+        """R12: `refusal` is the sentence to refuse with, with a {state} placeholder."""
         if appointment.status != "booked":
-            raise NotAllowed(f"You can only {verb} a booked appointment; this one is "
-                             f"{STATUS_PHRASES[appointment.status]} (R12).")
+            raise NotAllowed(refusal.format(state=state_phrase(appointment.status)))
 
     def _practitioner(self, s, staff_id: int) -> Staff:
         staff = v.get(s, Staff, staff_id, "staff member")
         if not staff.practitioner or not staff.active:
-            raise NotAllowed(f"{staff.name} does not see patients; choose a practitioner.")
+            raise NotAllowed(_("{staff} does not see patients; choose a practitioner.")
+                             .format(staff=staff.name))
         return staff
 
     @staticmethod
     def _start(start: object) -> datetime:
         if not isinstance(start, datetime):
-            raise ValidationError("start", "The appointment start must be a date and time.")
+            raise ValidationError("start", _("The appointment start must be a date and time."))
         v.a_date(start.date(), "start", label="appointment date",
                  earliest=date(2000, 1, 1), latest=date(2100, 12, 31))
         if start.minute % 5 or start.second or start.microsecond:
-            raise ValidationError("start", "Appointments start on a 5-minute mark, like 9:15.")
+            raise ValidationError("start", _("Appointments start on a 5-minute mark, like "
+                                             "9:15."))
         return start
 
     @staticmethod
-    def _free(s, staff: Staff, start: datetime, end: datetime, own_id: int | None,
-              then: str = "choose another time or practitioner") -> None:
+    def _free(s, staff: Staff, start: datetime, end: datetime, own_id: int | None, *,
+              locale: str, undoing: str | None = None) -> None:
+        """Refuse if `staff` is busy then; `undoing` ("arrived", "no_show") when putting an
+        appointment back to booked rather than booking or moving one."""
         clash = s.scalars(select(Appointment).where(
             Appointment.staff_id == staff.id, Appointment.status.in_(("booked", "arrived")),
             Appointment.start < end, Appointment.end > start,
             Appointment.id != (own_id or 0)).limit(1)).first()
         if clash is not None:
-            raise NotAllowed(f"{staff.name} already has an appointment from "
-                             f"{clash.start:%H:%M} to {clash.end:%H:%M} on "
-                             f"{clash.start:%Y-%m-%d}; {then}.")
+            if undoing == "arrived":
+                refusal = _("{staff} already has an appointment from {start} to {end} on "
+                            "{date}; move or cancel it before undoing the arrival.")
+            elif undoing == "no_show":
+                refusal = _("{staff} already has an appointment from {start} to {end} on "
+                            "{date}; move or cancel it before undoing the no-show.")
+            else:
+                refusal = _("{staff} already has an appointment from {start} to {end} on "
+                            "{date}; choose another time or practitioner.")
+            raise NotAllowed(refusal.format(staff=staff.name,
+                                            start=show_time(clash.start, locale),
+                                            end=show_time(clash.end, locale),
+                                            date=show_date(clash.start, locale)))
 
 
 def _row(a: Appointment, patient: str, staff: str, treatment: str,

@@ -1,9 +1,14 @@
-"""Expiry dates from a template's default validity (R9)."""
+"""Expiry dates from a template's default validity (R9), and how dates and times read in
+the sentences the desk sees: in the clinic's locale (R4), never as ISO strings."""
 
 from __future__ import annotations
 
 import calendar
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+
+from babel.dates import format_date, format_time, get_datetime_format
+
+from ..i18n import _, ngettext
 
 
 def add_months(start: date, months: int) -> date:
@@ -26,7 +31,31 @@ def expiry_for(purchased_on: date, validity: str | None) -> date | None:
 
 def describe(validity: str | None) -> str:
     if not validity:
-        return "No expiry"
+        return _("No expiry")
     number, unit = int(validity[:-1]), validity[-1]
-    word = {"d": "day", "m": "month", "y": "year"}[unit]
-    return f"{number} {word}{'s' if number != 1 else ''}"
+    if unit == "d":
+        return ngettext("{n} day", "{n} days", number).format(n=number)
+    if unit == "m":
+        return ngettext("{n} month", "{n} months", number).format(n=number)
+    return ngettext("{n} year", "{n} years", number).format(n=number)
+
+
+# Dates and times inside messages and invoice lines: the clinic's locale decides
+# ("Sep 2, 2026" in en_CA, "2 sept. 2026" in fr_CA, "2 Sept 2026" in en_GB).
+def show_date(value: date | datetime, locale: str) -> str:
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, "medium", locale=locale)
+
+
+def show_time(value: datetime | time, locale: str) -> str:
+    if isinstance(value, datetime):
+        value = value.time()
+    return format_time(value, "short", locale=locale)
+
+
+def show_when(value: datetime, locale: str) -> str:
+    """A date and time, joined the way the locale joins them ("Sep 2, 2026, 2:00 p.m.")."""
+    return (get_datetime_format("medium", locale=locale)
+            .replace("{1}", show_date(value, locale))
+            .replace("{0}", show_time(value, locale)))

@@ -30,7 +30,7 @@ def test_r22_expired_package_is_refused_at_booking(clinic, shop, clock):
     auto = clinic.schedule.book(p, shop["ana"], shop["massage"], at("2026-09-04"))
     assert clinic.schedule.appointment(auto).package_id is None
     refused(clinic, NotAllowed, clinic.schedule.book, p, shop["ana"], shop["massage"],
-            at("2026-09-05"), package=package, match="expires on 2026-09-02", patients=(p,))
+            at("2026-09-05"), package=package, match="expires on Sep 2, 2026", patients=(p,))
 
 
 def test_r22_expired_package_is_refused_when_applied(clinic, shop, clock):
@@ -47,7 +47,7 @@ def test_r22_expired_package_is_refused_at_arrival(clinic, shop):
     appointment = clinic.schedule.book(p, shop["ana"], shop["massage"], at("2026-03-10"))
     force_expiry(clinic, package, date(2026, 3, 9))
     refused(clinic, NotAllowed, clinic.schedule.arrive, appointment, patients=(p,),
-            match="expires on 2026-03-09, before this appointment on 2026-03-10")
+            match="expires on Mar 9, 2026, before this appointment on Mar 10, 2026")
     clinic.schedule.remove_package(appointment)
     assert clinic.billing.invoice(clinic.schedule.arrive(appointment)).total == 9000
 
@@ -58,7 +58,7 @@ def test_r22_expired_package_is_refused_at_no_show_but_a_fee_is_fine(clinic, sho
     appointment = clinic.schedule.book(p, shop["ana"], shop["massage"], at("2026-03-10"))
     force_expiry(clinic, package, date(2026, 3, 9))
     refused(clinic, NotAllowed, clinic.schedule.no_show, appointment, use_package=True,
-            patients=(p,), match="expires on 2026-03-09")
+            patients=(p,), match="expires on Mar 9, 2026")
     invoice_id = clinic.schedule.no_show(appointment, use_package=False,
                                          fee_id=shop["no_show_fee"])
     assert clinic.billing.invoice(invoice_id).total == 4000
@@ -144,9 +144,8 @@ def test_r24_rescheduling_past_the_expiry_is_refused(clinic, shop):
     error = refused(clinic, NotAllowed, clinic.schedule.reschedule, appointment,
                     at("2026-09-03"), patients=(p,))
     assert str(error) == ("This appointment is covered by \u201c10 Massages\u201d, which "
-                          "expires on 2026-09-02. Remove the package from the appointment or "
-                          "change the package's expiry date before moving it to 2026-09-03 "
-                          "(R24).")
+                          "expires on Sep 2, 2026. Remove the package from the appointment or "
+                          "change the package's expiry date before moving it to Sep 3, 2026.")
     clinic.schedule.reschedule(appointment, at("2026-09-02", 16))
     row = clinic.schedule.appointment(appointment)
     assert (row.start, row.package_id) == (datetime(2026, 9, 2, 16, 0), package)
@@ -177,11 +176,11 @@ def test_r24_moving_the_expiry_before_a_booked_covered_visit_is_refused(clinic, 
     clinic.schedule.book(p, shop["ana"], shop["massage"], at("2026-05-11", 9, 15))
     error = refused(clinic, NotAllowed, clinic.packages.set_expiry, package, date(2026, 5, 3),
                     patients=(p,))
-    assert str(error) == ("2 booked appointment(s) covered by this package fall after "
-                          "2026-05-03 (2026-05-04 09:15, 2026-05-11 09:15). Remove the package "
-                          "from those appointments or move them first (R24).")
+    assert str(error) == ("2 booked appointments covered by this package fall after May 3, "
+                          "2026 (May 4, 2026, 9:15\u202fa.m.; May 11, 2026, 9:15\u202fa.m.). "
+                          "Remove the package from those appointments or move them first.")
     refused(clinic, NotAllowed, clinic.packages.set_expiry, package, date(2026, 5, 10),
-            match="1 booked appointment(s)")
+            match="1 booked appointment covered by this package falls after May 10, 2026")
     clinic.packages.set_expiry(package, date(2026, 5, 11))
     assert clinic.packages.summary(package).expires_on == date(2026, 5, 11)
 
@@ -205,8 +204,8 @@ def test_r24_undoing_an_arrival_after_the_expiry_moved_before_it_releases_the_pa
     clinic.packages.set_expiry(package, date(2026, 5, 1))  # arrived visits do not block it
     (warning,) = clinic.schedule.undo_arrival(appointment)
     assert warning == ("The package could not be applied again: The package \u201c10 "
-                       "Massages\u201d expires on 2026-05-01, before this appointment on "
-                       "2026-05-04. Remove the package from the appointment or change its "
+                       "Massages\u201d expires on May 1, 2026, before this appointment on "
+                       "May 4, 2026. Remove the package from the appointment or change its "
                        "expiry date first.")
     row = clinic.schedule.appointment(appointment)
     assert (row.status, row.package_id) == ("booked", None)

@@ -103,8 +103,8 @@ def test_r11_a_package_is_never_applied_to_more_appointments_than_uses(clinic, s
     package = clinic.billing.sell_package(p, shop["three_physio"]).package_id
     for d in (3, 4, 5):
         clinic.schedule.book(p, shop["ana"], shop["physio"], at(f"2026-03-0{d}"))
-    message = "no use left for this appointment: 0 redeemed and 3 held by other booked " \
-              "appointments out of 3"
+    message = "no use left for this appointment (3 in all; redeemed: 0; held by other " \
+              "booked appointments: 3)"
     refused(clinic, NotAllowed, clinic.schedule.book, p, shop["ana"], shop["physio"],
             at("2026-03-06"), package=package, match=message, patients=(p,))
     fourth = clinic.schedule.book(p, shop["ana"], shop["physio"], at("2026-03-06"),
@@ -158,7 +158,7 @@ def test_r12_removing_after_arrival_is_refused_with_a_clear_message(clinic, shop
     error = refused(clinic, NotAllowed, clinic.schedule.remove_package, appointment,
                     patients=(p,))
     assert str(error) == ("This appointment has been arrived, so its package can no longer be "
-                          "removed (R12). Undo the arrival first.")
+                          "removed. Undo the arrival first.")
     refused(clinic, NotAllowed, clinic.schedule.apply_package, appointment, package,
             match="arrived")
     assert clinic.schedule.appointment(appointment).package_id == package
@@ -199,8 +199,8 @@ def test_r13_the_day_after_expiry_is_refused(clinic, shop):
     assert clinic.schedule.appointment(day_after).package_id is None
     assert clinic.schedule.eligible_packages(p, shop["massage"], date(2026, 9, 3)) == []
     error = refused(clinic, NotAllowed, clinic.schedule.apply_package, day_after, package)
-    assert str(error) == ("The package \u201c10 Massages\u201d expires on 2026-09-02, before "
-                          "this appointment on 2026-09-03. Remove the package from the "
+    assert str(error) == ("The package \u201c10 Massages\u201d expires on Sep 2, 2026, before "
+                          "this appointment on Sep 3, 2026. Remove the package from the "
                           "appointment or change its expiry date first.")
 
 
