@@ -97,6 +97,7 @@ class Clinic:
 
     def settings_changed(self) -> None:
         self._money = None
+        self.money_context()  # read again now: refusals' dates follow a new locale at once
 
     def format_money(self, cents: int) -> str:
         from .money import format_money
