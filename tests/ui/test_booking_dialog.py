@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
 
+from app.services.errors import ClinicError
 from app.ui.dialogs.booking_dialog import BookingDialog
 
 from .helpers import click
@@ -168,8 +170,10 @@ def test_a_clash_is_refused_and_the_dialog_stays_open(qtbot, clinic, catalog, sh
 
     click(qtbot, dialog.ok_button)
 
-    assert shown.last == ("Ana Silva already has an appointment from 10:00 to 11:00 on "
-                          "2026-03-02; choose another time or practitioner.")
+    with pytest.raises(ClinicError) as refused:
+        clinic.schedule.book(catalog["patient"], catalog["ana"], catalog["physio"], MONDAY_10)
+    assert shown.last == str(refused.value)
+    assert shown.last.startswith("Ana Silva already has an appointment from ")
     assert dialog.isVisible()
     assert dialog.result() != BookingDialog.DialogCode.Accepted
     assert len(clinic.schedule.day(MONDAY_10.date())) == 1

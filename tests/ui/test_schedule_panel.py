@@ -11,6 +11,7 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import Qt
 
+from app.services.errors import ClinicError
 from app.ui.schedule.add_package_dialog import AddPackageDialog
 
 from .helpers import click
@@ -159,8 +160,11 @@ def test_r12_removing_the_package_after_arrival_is_refused_with_the_services_rea
 
     click(qtbot, tab.panel.remove_package_button)
 
-    assert shown.last == ("This appointment has been arrived, so its package can no longer be "
-                          "removed (R12). Undo the arrival first.")
+    # The service's own sentence, as is.
+    with pytest.raises(ClinicError) as refused:
+        clinic.schedule.remove_package(booked)
+    assert shown.last == str(refused.value)
+    assert "Undo the arrival first." in shown.last
     row = clinic.schedule.appointment(booked)
     assert (row.status, row.package_id) == ("arrived", package)
     assert clinic.packages.summary(package).uses_redeemed == 1
