@@ -173,7 +173,7 @@ def test_r28_booked_appointments_are_listed_then_released(qtbot, clinic, catalog
 
     assert all(clinic.schedule.appointment(i).package_id is None for i in ids)
     assert not dialog.warnings_label.isHidden()
-    assert "2 booked appointment(s) lost this package" in dialog.warnings_label.text()
+    assert "2 booked appointments lost this package" in dialog.warnings_label.text()
 
 
 def test_r25_an_already_refunded_package_is_refused(qtbot, clinic, sold, shown):
