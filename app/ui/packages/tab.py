@@ -40,6 +40,7 @@ class PackagesTab(QWidget):
 
         self.table = make_table(self.proxy, self, stretch=PackageTemplatesModel.ELIGIBLE)
         self.table.setAccessibleName(_("Package templates"))
+        self.table.setTabKeyNavigation(False)  # arrows move in the table; Tab leaves it
         self.table.doubleClicked.connect(self.edit_template)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 

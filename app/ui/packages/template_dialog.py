@@ -35,6 +35,8 @@ class EligibleTable(QTableWidget):
         self.verticalHeader().setVisible(False)
         self.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Tab goes from one row's fields to the next, then on to OK: not from cell to cell.
+        self.setTabKeyNavigation(False)
         header = self.horizontalHeader()
         header.setSectionResizeMode(self.TREATMENT, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(self.PRICE, QHeaderView.ResizeMode.ResizeToContents)

@@ -97,6 +97,7 @@ class SectionView(QWidget):
         self.model = SectionModel(formats, self)
         self.proxy = SectionProxy(self.model, self)
         self.table = make_table(self.proxy, self)
+        self.table.setTabKeyNavigation(False)  # arrows move in the table; Tab leaves it
         # Columns are measured once per report (_ColumnFit), on a sample of rows and the
         # figures' extremes; Qt's fit-to-contents measured a thousand rows at every layout.
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -116,6 +116,8 @@ class ReportsView(QWidget):
         self.results.setWidget(self.sections_box)
         self.results.setWidgetResizable(True)
         self.results.setFrameShape(QFrame.Shape.NoFrame)
+        # Tab goes from Run to the report's tables (the area scrolls to the one reached).
+        self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.viewport().setAutoFillBackground(False)
         self.sections_box.setAutoFillBackground(False)

@@ -29,6 +29,7 @@ class RecordListPage(QWidget):
         self._load, self._edit, self._set_active = load, edit, set_active
         self.table = make_table(model, self, stretch=0, sortable=False)
         self.table.setAccessibleName(name)
+        self.table.setTabKeyNavigation(False)  # arrows move in the table; Tab leaves it
         self.table.doubleClicked.connect(self.edit_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.add_button = QPushButton(add_text)

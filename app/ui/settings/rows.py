@@ -18,5 +18,8 @@ def add_row(form: QFormLayout, text: str, field: QWidget, *others: QWidget,
     (or `others`): the row keeps to the left rather than taking the form's width."""
     label = QLabel(text)
     label.setBuddy(field)
+    if not field.accessibleName():
+        # Qt finds a buddy label only beside its field, not across `beside`'s holder.
+        field.setAccessibleName(text.replace("&", "").rstrip(":\u00a0 "))
     form.addRow(label, beside(field, *others) if others or packed else field)
     return label

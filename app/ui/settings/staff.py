@@ -87,6 +87,9 @@ class StaffPage(RecordListPage):
         self.pin_button.clicked.connect(self.set_pin)
         buttons = self.layout().itemAt(1).layout()  # the row of buttons under the table
         buttons.insertWidget(buttons.indexOf(self.active_button), self.pin_button)
+        # Tab follows the row as it reads: ... Edit…, Set PIN…, Deactivate.
+        QWidget.setTabOrder(self.edit_button, self.pin_button)
+        QWidget.setTabOrder(self.pin_button, self.active_button)
 
     def set_pin(self) -> None:
         member = self.selected()
