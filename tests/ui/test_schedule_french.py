@@ -168,3 +168,17 @@ def test_the_reschedule_and_add_package_dialogs_are_in_french(qtbot, clinic, cat
     assert untranslated_texts(add) == []
     assert add.windowTitle() == "Ajouter un forfait"
     assert add.ok_button.text() == "&Appliquer le forfait"
+
+
+def test_the_day_follows_the_clinic_locale_whatever_the_language(qtbot, clinic, catalog):
+    tab = make_tab(qtbot, clinic)
+    assert tab.date_edit.text() == "Monday, March 2, 2026"
+    clinic.settings.update(locale="en_GB")
+    tab.refresh()  # as the main window does after Settings
+    assert tab.date_edit.text() == "Monday, 2 March 2026"
+    clinic.settings.update(locale="fr_CA")
+    tab.refresh()
+    assert tab.date_edit.text() == "lundi 2 mars 2026"
+    assert tab.day() == MONDAY
+    tab.next_day()
+    assert tab.date_edit.text() == "mardi 3 mars 2026"
