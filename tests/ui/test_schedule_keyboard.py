@@ -103,8 +103,8 @@ def test_the_keys_belong_to_the_schedule_tab_only(qtbot, clinic, catalog, covere
     schedule = ScheduleTab(clinic)
     other = QWidget()
     other.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-    tabs.addTab(schedule, "Schedule")  # i18n: not shown
-    tabs.addTab(other, "Other")  # i18n: not shown
+    tabs.addTab(schedule, "Schedule")
+    tabs.addTab(other, "Other")
     shown(qtbot, tabs)
     schedule.select(covered)
     tabs.setCurrentWidget(other)

@@ -46,8 +46,8 @@ class TimeCombo(QComboBox):
 
 
 def name_buttons(dialog, ok: str) -> None:
-    """A form dialog's OK says what it does; Cancel in the desk's language (Qt's own
-    button texts follow Qt's translations, which the desk doesn't load)."""
+    """A form dialog's OK says what it does, and Cancel is in the desk's language whether or
+    not Qt's own translations are installed."""
     dialog.ok_button.setText(ok)
     dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
 
@@ -71,7 +71,8 @@ def show_dates_like_the_clinic(edit: QDateEdit, locale: str, *, long: bool) -> N
 
 
 def qt_date_format(locale: str, *, long: bool) -> str:
-    """Babel's (CLDR's) pattern for a date with its weekday, written the way Qt reads it."""
+    """A date with its weekday in the locale's order, written the way Qt reads it: Qt's
+    long format, or CLDR's (Babel's) abbreviated one ("yMMMEd") translated to Qt's letters."""
     try:
         skeletons = Locale.parse(locale).datetime_skeletons
     except (UnknownLocaleError, ValueError, TypeError):
