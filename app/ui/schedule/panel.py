@@ -128,7 +128,7 @@ class AppointmentPanel(QFrame):
                                                                      "appointment is "
                                                                      "arrived)"),
                                              self.remove_package)
-        self.payment_button = _button(_("Receive Pa&yment…"), _("Take payment for this "
+        self.payment_button = _button(_("Recei&ve Payment…"), _("Take payment for this "
                                                                  "invoice"),
                                       self.receive_payment)
         self.add_items = QToolButton()

@@ -49,7 +49,7 @@ class ScheduleTab(QWidget):
         self.date_edit.setAccessibleName(_("Day shown"))
         self.date_edit.setDate(_qdate(clinic.today()))
         self.date_edit.dateChanged.connect(self._day_changed)
-        date_label = QLabel(_("&Day:"))
+        date_label = QLabel(_("Da&y:"))
         date_label.setBuddy(self.date_edit)
         self.book_button = _button(_("&Book…"), _("Book an appointment ({key}); or "
                                                   "double-click an empty time on the "
