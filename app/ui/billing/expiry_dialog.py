@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, QLocale
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QDialogButtonBox, QLabel, QWidget
 
 from app.i18n import _
 from app.services import Clinic
@@ -13,6 +13,7 @@ from app.services.packages import PackageSummary
 
 from ..formats import Formats
 from ..forms import FormDialog, beside
+from .keys import buttons_in_order, tab_order
 
 
 class ExpiryDialog(FormDialog):
@@ -48,6 +49,9 @@ class ExpiryDialog(FormDialog):
         self.form.addRow(expires_label, beside(self.expires_on, self.no_expiry))
         self.ok_button.setText(_("Save Expiry"))
         self.fields = {"expires_on": self.expires_on}
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        tab_order(self.expires_on, self.no_expiry, *buttons_in_order(self.buttons))
+        (self.no_expiry if package.expires_on is None else self.expires_on).setFocus()
 
     def chosen(self) -> date | None:
         return None if self.no_expiry.isChecked() else self.expires_on.date().toPython()

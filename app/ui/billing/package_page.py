@@ -17,6 +17,7 @@ from ..models.packages import (STATUS_NAMES, HeldAppointmentsModel, RedemptionsM
                                SalePaymentsModel)
 from ..tables import make_table
 from .expiry_dialog import ExpiryDialog
+from .keys import leave_with_tab, tab_order
 from .refund_dialog import RefundPackageDialog
 
 #: A package in these states takes no more changes; the service refuses them anyway.
@@ -90,6 +91,9 @@ class PackagePage(QDialog):
         layout.addWidget(self.redemptions_box, 3)
         layout.addWidget(self.held_box, 2)
         layout.addLayout(bar)
+        leave_with_tab(self.payments_table, self.redemptions_table, self.held_table)
+        tab_order(self.payments_table, self.redemptions_table, self.held_table,
+                  self.expiry_button, self.refund_button, self.print_button, self.close_button)
         self.reload()
 
     def _group(self, title: str, rows) -> QGroupBox:

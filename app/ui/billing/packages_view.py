@@ -13,7 +13,7 @@ from ..formats import Formats
 from ..models.packages import PatientPackagesModel
 from ..shortcuts import NEW_PURCHASE
 from ..tables import make_table, reload, selected_row
-from .keys import key_text
+from .keys import key_text, leave_with_tab
 
 
 class PatientPackagesView(QWidget):
@@ -50,6 +50,7 @@ class PatientPackagesView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(self.stack)
         layout.addLayout(bar)
+        leave_with_tab(self.table)  # Tab: the list, then the buttons below it
         self.refresh()
 
     def set_patient(self, patient_id: int | None) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QPlainTextEdit, QWidget
 
 from app.i18n import _
 from app.services import Clinic
 from app.services.patients import PatientRow
 
 from ..forms import FormDialog
+from .keys import buttons_in_order, tab_order
 
 
 class PatientDialog(FormDialog):
@@ -37,6 +38,10 @@ class PatientDialog(FormDialog):
                 (_("&Notes:"), self.notes, _("Notes"))):
             field.setAccessibleName(name)
             self.form.addRow(label, field)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        tab_order(self.first_name, self.last_name, self.phone, self.email, self.birth_date,
+                  self.notes, *buttons_in_order(self.buttons))
+        self.first_name.setFocus()
         self.fields = {"first_name": self.first_name, "last_name": self.last_name,
                        "phone": self.phone, "email": self.email,
                        "birth_date": self.birth_date, "notes": self.notes}

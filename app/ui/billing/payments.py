@@ -17,7 +17,7 @@ from ..formats import Formats
 from ..models.billing import PaymentsModel, RefundsModel
 from ..shortcuts import RECEIVE_PAYMENT
 from ..tables import make_proxy, make_table, reload, selected_row
-from .keys import key_text
+from .keys import key_text, leave_with_tab
 
 
 class PaymentsView(QWidget):
@@ -32,8 +32,8 @@ class PaymentsView(QWidget):
         formats = Formats(clinic)
 
         self.model = PaymentsModel(formats, self)
-        self.table = make_table(make_proxy(self.model, self), self,
-                                stretch=PaymentsModel.REFERENCE)
+        # No parents yet: Tab follows the order widgets join this view (the layouts', below).
+        self.table = make_table(make_proxy(self.model, self), stretch=PaymentsModel.REFERENCE)
         self.table.sortByColumn(PaymentsModel.DATE, Qt.SortOrder.DescendingOrder)
         self.table.setAccessibleName(_("Payments"))
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -47,7 +47,7 @@ class PaymentsView(QWidget):
         self.refund_button.clicked.connect(self.refund_payment)
 
         self.refunds_model = RefundsModel(formats, self)
-        self.refunds_table = make_table(make_proxy(self.refunds_model, self), self,
+        self.refunds_table = make_table(make_proxy(self.refunds_model, self),
                                         stretch=RefundsModel.NOTE)
         self.refunds_table.sortByColumn(RefundsModel.DATE, Qt.SortOrder.DescendingOrder)
         self.refunds_table.setAccessibleName(_("Refund payments"))
@@ -86,6 +86,7 @@ class PaymentsView(QWidget):
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
+        leave_with_tab(self.table, self.refunds_table)
         self._update_buttons()
 
     def show_account(self, patient_id: int | None, payments: list[PaymentRow],

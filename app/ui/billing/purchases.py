@@ -20,7 +20,7 @@ from ..formats import Formats
 from ..models.billing import InvoicesModel
 from ..shortcuts import NEW_PURCHASE, RECEIVE_PAYMENT
 from ..tables import make_proxy, make_table, reload, selected_row
-from .keys import key_text
+from .keys import key_text, leave_with_tab
 from .void_dialog import VoidInvoiceDialog
 
 
@@ -37,7 +37,8 @@ class PurchasesView(QWidget):
         self._select: int | None = None
         self.model = InvoicesModel(self._f, self)
         self.proxy = make_proxy(self.model, self)
-        self.table = make_table(self.proxy, self, stretch=InvoicesModel.DESCRIPTION)
+        # No parent yet: Tab follows the order widgets join this view (the layout's, below).
+        self.table = make_table(self.proxy, stretch=InvoicesModel.DESCRIPTION)
         self.table.sortByColumn(InvoicesModel.NUMBER, Qt.SortOrder.DescendingOrder)
         self.table.setAccessibleName(_("Invoices"))
         self.table.doubleClicked.connect(self.view_print)
@@ -77,6 +78,7 @@ class PurchasesView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table)
+        leave_with_tab(self.table)
         self._update_actions()
 
     def _action(self, text: str, slot) -> QAction:

@@ -19,6 +19,7 @@ from .. import msgbox
 from ..formats import Formats
 from ..forms import beside, focus
 from ..models.packages import when
+from .keys import tab_order
 
 _WARNING = "color: #9a3412; font-weight: 600;"
 
@@ -57,6 +58,10 @@ class RefundPackageDialog(QDialog):
         for button in (self.refund_button, self.cancel_button, self.close_button):
             buttons.addWidget(button)
         layout.addLayout(buttons)
+        tab_order(self.amount, self.booked, self.offers, self.to_payment_button,
+                  self.handed_back, self.print_button, self.refund_button, self.cancel_button,
+                  self.close_button)
+        self.amount.setFocus()
 
     # the question
     def _confirm_page(self) -> QWidget:

@@ -15,7 +15,7 @@ from ..formats import Formats
 from ..models.patients import PatientsModel
 from ..shortcuts import NEW_PURCHASE, RECEIVE_PAYMENT, SEARCH_PATIENT
 from ..tables import make_table, reload, selected_row
-from .keys import key_text
+from .keys import key_text, leave_with_tab
 from .patient_dialog import PatientDialog
 from .profile import PatientProfile
 
@@ -53,7 +53,8 @@ class BillingTab(QWidget):
         self.edit_button.clicked.connect(self.edit_patient)
 
         # The service orders and limits the matches; the view keeps its order.
-        self.table = make_table(self.model, self, stretch=PatientsModel.EMAIL, sortable=False)
+        # No parent yet: Tab follows the order widgets join the tab (the layout's, below).
+        self.table = make_table(self.model, stretch=PatientsModel.EMAIL, sortable=False)
         self.table.setAccessibleName(_("Patients"))
         self.table.setColumnHidden(PatientsModel.BIRTH_DATE, True)  # room for the profile
         self.table.doubleClicked.connect(self.edit_patient)
@@ -78,6 +79,7 @@ class BillingTab(QWidget):
         self.splitter.setSizes([400, 880])
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
+        leave_with_tab(self.table)
         self.refresh()
 
     def refresh(self, select: int | None = None) -> None:

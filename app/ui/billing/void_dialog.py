@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QWidget
 
 from app.i18n import _
 from app.services import Clinic
@@ -10,6 +10,7 @@ from app.services.billing import InvoiceSummary
 
 from ..formats import Formats
 from ..forms import FormDialog
+from .keys import buttons_in_order, tab_order
 
 
 class VoidInvoiceDialog(FormDialog):
@@ -31,6 +32,9 @@ class VoidInvoiceDialog(FormDialog):
         self.reason.setAccessibleName(_("Reason for voiding"))
         self.form.addRow(_("&Reason:"), self.reason)
         self.fields = {"reason": self.reason}
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        tab_order(self.reason, *buttons_in_order(self.buttons))
+        self.reason.setFocus()
 
     def save(self) -> None:
         # What was paid on it and is now credit, for the desk to be told.

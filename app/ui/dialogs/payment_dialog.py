@@ -16,6 +16,7 @@ from app.services.billing import METHODS, InvoiceSummary
 from app.services.errors import ClinicError
 
 from ..formats import Formats
+from ..billing.keys import buttons_in_order, tab_order
 from ..forms import FormDialog, beside
 
 
@@ -30,6 +31,9 @@ class AllocationTable(QTableWidget):
         super().__init__(len(invoices), 5, parent)
         self.setHorizontalHeaderLabels([_(heading) for heading in self.COLUMNS])
         self.setAccessibleName(_("Invoices to pay"))
+        # Nothing to pick in the table itself: Tab goes from one Apply field to the next.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setTabKeyNavigation(False)
         self.verticalHeader().setVisible(False)
         self.setWordWrap(False)
         self.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
@@ -148,6 +152,11 @@ class ReceivePaymentDialog(FormDialog):
                        "reference": self.reference}
         if self.table is not None and self.table.apply:
             self.fields["allocation"] = self.fields["allocations"] = self.table.apply[0]
+        tab_order(self.amount, self.method, self.reference, self.oldest_first,
+                  *(self.table.apply if self.table is not None else ()),
+                  *buttons_in_order(self.buttons))
+        self.amount.setFocus()
+        self.amount.selectAll()  # the amount owed, suggested: typing replaces it
         self._update_preview()
 
     @classmethod

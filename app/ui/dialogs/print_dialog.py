@@ -22,6 +22,7 @@ from app.services.pdf import PAPER_NAMES, PAPERS
 from .. import crash, msgbox
 from ..workers import worker_pool  # the one worker (ARCHITECTURE 4)
 from ..formats import Formats
+from ..billing.keys import buttons_in_order, tab_order
 from ..forms import beside
 from ..models.billing import status_name
 
@@ -130,6 +131,8 @@ class PrintDialog(QDialog):
         layout.addWidget(self.busy)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
+        tab_order(self.paper, *buttons_in_order(self.buttons))
+        self.paper.setFocus()
 
     @classmethod
     def ask(cls, clinic: Clinic, *, invoice_id: int | None = None,

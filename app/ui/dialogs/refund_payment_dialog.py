@@ -10,6 +10,7 @@ from app.services import Clinic
 from app.services.billing import METHODS
 
 from ..formats import Formats
+from ..billing.keys import buttons_in_order, tab_order
 from ..forms import FormDialog, beside
 
 
@@ -61,6 +62,9 @@ class RefundPaymentDialog(FormDialog):
             note.setWordWrap(True)
             self.body.addWidget(note)
         self.fields = {"amount": self.amount, "method": self.method, "note": self.note}
+        tab_order(self.amount, self.method, self.note, *buttons_in_order(self.buttons))
+        self.amount.setFocus()
+        self.amount.selectAll()
 
     @classmethod
     def ask(cls, clinic: Clinic, payment_id: int, *, amount: int | str | None = None,

@@ -18,6 +18,7 @@ from app.services.errors import ClinicError
 from .. import msgbox
 from ..formats import Formats
 from ..forms import FormDialog, beside
+from ..billing.keys import buttons_in_order, tab_order
 from .payment_dialog import ReceivePaymentDialog
 
 NO_STAFF = N_("No Staff Member")
@@ -59,6 +60,8 @@ class SaleDialog(FormDialog):
                        "staff": self.staff, "staff_id": self.staff}
         self._package_changed()
         self._staff_changed()
+        tab_order(self.package, self.staff, *buttons_in_order(self.buttons))
+        self.package.setFocus()
 
     @classmethod
     def ask(cls, clinic: Clinic, patient_id: int, *, appointment_id: int | None = None,
@@ -234,6 +237,7 @@ class CompensationDialog(FormDialog):
                                          + 2 * self.appointments.frameWidth() + 4)
         self.body.addWidget(warning)
         self.body.addWidget(self.appointments)
+        tab_order(self.appointments, *buttons_in_order(self.buttons))
 
     @classmethod
     def ask(cls, clinic: Clinic, result: SaleResult, parent: QWidget | None = None) -> bool:
