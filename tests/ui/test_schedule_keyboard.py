@@ -4,6 +4,7 @@ every control for a screen reader."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 
 import pytest
@@ -275,3 +276,35 @@ def test_every_control_has_a_name(qtbot, clinic, catalog, covered):
     assert booking.time.accessibleName() == "Start time"
     for dialog in (RescheduleDialog(clinic, covered), NoShowDialog(clinic, covered)):
         assert unnamed(shown(qtbot, dialog)) == [], type(dialog).__name__
+
+
+def mnemonics(window: QWidget) -> list[str]:
+    """The Alt+letter of every visible button and label on `window`."""
+    letters = []
+    for widget in window.findChildren(QWidget):
+        if isinstance(widget, (QAbstractButton, QLabel)) and widget.isVisible():
+            found = re.search(r"&(\w)", widget.text().replace("&&", ""))
+            if found:
+                letters.append(found.group(1).casefold())
+    return letters
+
+
+@pytest.mark.parametrize("language", [i18n.ENGLISH, i18n.FRENCH])
+def test_no_two_controls_on_the_tab_share_an_alt_letter(qtbot, clinic, catalog, language,
+                                                        payment):
+    i18n.set_language(language)
+    try:
+        clinic.billing.sell_package(catalog["patient"], catalog["three_physio"])
+        owing = clinic.schedule.book(catalog["patient"], catalog["ben"], catalog["physio"],
+                                     at(9))  # Patient Pays $10.00: owed once arrived
+        clinic.schedule.arrive(owing)
+        booked = clinic.schedule.book(catalog["patient"], catalog["ana"], catalog["massage"],
+                                      at(11))
+        tab = shown(qtbot, ScheduleTab(clinic))
+        for appointment in (booked, owing):
+            tab.select(appointment)
+            letters = mnemonics(tab)
+            assert len(letters) == len(set(letters)), (appointment, sorted(letters))
+        assert tab.panel.payment_button.isVisible()
+    finally:
+        i18n.set_language(i18n.ENGLISH)
