@@ -35,7 +35,15 @@ class ExpiryDialog(FormDialog):
         locale = QLocale(formats.locale)
         self.expires_on.setLocale(locale)
         # The format is fixed when the edit is made; follow the clinic's, weekday and all.
-        self.expires_on.setDisplayFormat(locale.dateFormat(QLocale.FormatType.LongFormat))
+        long_format = locale.dateFormat(QLocale.FormatType.LongFormat)
+        self.expires_on.setDisplayFormat(long_format)
+        # Wide enough for the longest date of a year ("Wednesday, September 30, 2026"), not
+        # only for today's: the weekday and month names differ in length.
+        metrics = self.expires_on.fontMetrics()
+        start = QDate(2026, 1, 1)
+        widest = max(metrics.horizontalAdvance(locale.toString(start.addDays(day), long_format))
+                     for day in range(365))
+        self.expires_on.setMinimumWidth(widest + 48)  # the frame and the calendar arrow
         # No minimum: a date the package cannot take is the service's to refuse, with why.
         self.expires_on.setDate(QDate(package.expires_on or clinic.today()))
         self.expires_on.setAccessibleName(_("Expiry date"))
