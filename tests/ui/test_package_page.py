@@ -154,7 +154,8 @@ def test_r24_an_expiry_before_a_booked_covered_visit_is_refused(
 
     assert answers == [0]
     assert len(shown.boxes) == 1
-    assert "booked appointment" in shown.last and "2026-06-01 09:00" in shown.last
+    # Dates in a refusal are written the clinic's way (en_CA here).
+    assert "booked appointment" in shown.last and "Jun 1, 2026" in shown.last
     assert clinic.packages.summary(massages["package"]).expires_on == date(2026, 9, 2)
     assert value(page, "expires") == "Sep 2, 2026"
     assert not page.changed
@@ -164,7 +165,7 @@ def test_r30_an_expiry_before_the_purchase_is_refused(qtbot, clinic, massages, s
     page = open_page(qtbot, clinic, massages["package"])
     drive(ExpiryDialog, set_expiry(qtbot, date(2026, 3, 1)))
     click(qtbot, page.expiry_button)
-    assert "expiry date" in shown.last and "2026-03-02" in shown.last
+    assert "expiry date" in shown.last and "Mar 2, 2026" in shown.last
     assert clinic.packages.summary(massages["package"]).expires_on == date(2026, 9, 2)
 
 
