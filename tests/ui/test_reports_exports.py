@@ -68,7 +68,8 @@ def test_csv_holds_the_report_with_exact_money(qtbot, usage_view, chooser, tmp_p
     path = export(qtbot, usage_view, usage_view.csv_button)
 
     assert path == str(tmp_path / "usage.csv")
-    assert chooser.asked == [("Package Usage Mar 1, 2026 to Mar 31, 2026.csv", "csv")]
+    # the view names the file, with dates that sort (not the subtitle's words)
+    assert chooser.asked == [("Package Usage 2026-03-01 to 2026-03-31.csv", "csv")]
     with open(path, encoding="utf-8-sig", newline="") as handle:
         lines = list(csv.reader(handle))
     assert lines[0] == ["Package Usage", usage_view.report.subtitle]  # the service's words
@@ -98,7 +99,7 @@ def test_excel_gets_its_suffix_and_one_sheet_per_section(qtbot, clinic, catalog,
     path = export(qtbot, view, view.xlsx_button)
 
     assert path == str(tmp_path / "liability.xlsx")
-    assert chooser.asked == [("Outstanding Packages On Mar 2, 2026.xlsx", "xlsx")]
+    assert chooser.asked == [("Outstanding Packages On 2026-03-02.xlsx", "xlsx")]
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Outstanding packages", "Expiring in the next 30 days"]
     rows = list(book["Outstanding packages"].iter_rows(values_only=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHeaderView, QLabel,
                                QLineEdit, QSpinBox, QTableWidget, QTableWidgetItem, QWidget)
 
@@ -41,7 +42,13 @@ class EligibleTable(QTableWidget):
         header.setSectionResizeMode(self.TREATMENT, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(self.PRICE, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(self.PAYS, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(self.PAYS, 120)
+        # Wide enough for its heading in any language ("À payer par le patient"), in bold
+        # as the stylesheet shows headings.
+        bold = QFont(header.font())
+        bold.setBold(True)
+        pays_heading = self.horizontalHeaderItem(self.PAYS).text()
+        header.resizeSection(self.PAYS,
+                             max(120, QFontMetrics(bold).horizontalAdvance(pays_heading) + 24))
         self.verticalHeader().setDefaultSectionSize(30)
         self._f = formats
         self.treatment_ids: list[int] = []

@@ -175,7 +175,7 @@ class ReportsView(QWidget):
     def _arrived(self, report: Report) -> None:
         self._run = None
         self._set_running(False)
-        self.status.setText(_("Generated {date} {time}.").format(
+        self.status.setText(_("Generated {date} at {time}").format(
             date=self._f.date(report.generated_at.date()), time=self._f.time(report.generated_at)))
         self._show(report)
         self.report_shown.emit(report)

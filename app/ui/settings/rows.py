@@ -7,7 +7,7 @@ buddy is the field, and screen readers read the label as the field's name.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from ..forms import beside
 
@@ -21,5 +21,9 @@ def add_row(form: QFormLayout, text: str, field: QWidget, *others: QWidget,
     if not field.accessibleName():
         # Qt finds a buddy label only beside its field, not across `beside`'s holder.
         field.setAccessibleName(text.replace("&", "").rstrip(":\u00a0 "))
+    if isinstance(field, QLineEdit) and field.placeholderText():
+        # "e.g. Missed appointment" whole, in any language, not "p. ex. Rendez-vous …"
+        wanted = field.fontMetrics().horizontalAdvance(field.placeholderText()) + 24
+        field.setMinimumWidth(max(field.minimumWidth(), wanted))
     form.addRow(label, beside(field, *others) if others or packed else field)
     return label
