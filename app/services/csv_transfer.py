@@ -440,7 +440,7 @@ class CsvService(Service):
                                    "was imported; preview the file again.").format(
                                        row=row.number, problem=str(error))) from error
             keys = _identity(kind, clean)
-            if keys & (existing | seen):
+            if keys & existing or keys & seen:
                 skipped += 1
                 continue
             seen.update(keys)
@@ -464,6 +464,7 @@ class CsvService(Service):
             self._audit(s, "patient.add", "patient", patient.id, None,
                         snapshot(patient, *_FIELDS))
             created.append(patient.id)
+            _lighten(s, index)
         if progress:
             progress(len(todo), len(todo))
         return created, skipped
@@ -482,9 +483,18 @@ class CsvService(Service):
             self._audit(s, "treatment_type.add", "treatment_type", treatment.id, None,
                         snapshot(treatment))
             created.append(treatment.id)
+            _lighten(s, index)
         if progress:
             progress(len(todo), len(todo))
         return created, skipped
+
+
+def _lighten(session, index: int) -> None:
+    """Every flush looks at every object the session holds: written rows are let go now and
+    then (still in the transaction), or 50,000 patients take minutes instead of seconds."""
+    if index % 500 == 499:
+        session.flush()
+        session.expunge_all()
 
 
 # -- reading the file -----------------------------------------------------------------------

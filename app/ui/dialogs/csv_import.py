@@ -12,16 +12,15 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import (QObject, QSortFilterProxyModel, QStandardPaths, Qt, Signal,
-                            Slot)
+from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QHBoxLayout, QLabel, QProgressBar, QPushButton, QTableView,
-                               QVBoxLayout, QWidget)
+                               QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
+                               QTableView, QVBoxLayout, QWidget)
 
 from app.i18n import N_, _, ngettext
 from app.services import Clinic
-from app.services.csv_transfer import (DUPLICATE, ERROR, FIELD_LABELS, ImportPreview,
+from app.services.csv_transfer import (DUPLICATE, ERROR, FIELD_LABELS, OK, ImportPreview,
                                        ImportResult, PreviewRow)
 from app.services.errors import ClinicError
 
@@ -107,17 +106,6 @@ class PreviewModel(RowsModel):
         return super().data(index, role)
 
 
-class _OnlyProblems(QSortFilterProxyModel):
-    """With the box ticked, only the rows that will not be imported."""
-
-    only_problems = False
-
-    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802
-        if not self.only_problems:
-            return True
-        return self.sourceModel().row_at(source_row).status != "ok"
-
-
 class ImportDialog(QDialog):
     #: Reading the file is over: the ImportPreview shown, or the exception refusing it.
     previewed = Signal(object)
@@ -166,10 +154,15 @@ class ImportDialog(QDialog):
         self.only_problems.toggled.connect(self._filter)
 
         self.model = PreviewModel(kind, self)
-        self.proxy = _OnlyProblems(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.ItemDataRole.UserRole + 1)
-        self.table: QTableView = make_table(self.proxy, self, stretch=self.model.columnCount() - 1)
+        # In file order, not sortable: 50,000 rows sort too slowly through Python, and the
+        # row numbers are what the desk looks up in the spreadsheet.
+        self.table: QTableView = make_table(self.model, self, sortable=False,
+                                            stretch=self.model.columnCount() - 1)
+        header = self.table.horizontalHeader()
+        # Sized once per file from its first rows, not on every reset over 50,000 of them.
+        header.setResizeContentsPrecision(200)
+        for column in range(self.model.columnCount() - 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self.table.setAccessibleName(_("Rows of the file"))
         self.table.setWordWrap(False)
 
@@ -272,7 +265,7 @@ class ImportDialog(QDialog):
         if preview is None:
             return
         self.preview = preview
-        self.model.set_rows(preview.rows)
+        self._filter(self.only_problems.isChecked())
         self.table.resizeColumnsToContents()
         self.counts.setText(self.summary())
         if preview.unknown_columns:
@@ -281,11 +274,7 @@ class ImportDialog(QDialog):
                                        columns=", ".join(preview.unknown_columns)))
         self.status.setText("")
         self._update_import_button()
-        first_problem = next((i for i, row in enumerate(preview.rows) if row.status == ERROR),
-                             0 if preview.rows else None)
-        if first_problem is not None:
-            self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(first_problem,
-                                                                                 0)))
+        self._select_first_problem()
         self.previewed.emit(preview)
 
     def summary(self) -> str:
@@ -397,17 +386,26 @@ class ImportDialog(QDialog):
         self.import_button.setAccessibleName(text.replace("&", "").format(n=n))
         self.import_button.setEnabled(n > 0 and self._task is None)
 
-    @Slot()
     def _show_detail(self, current, _previous=None) -> None:
-        source = self.proxy.mapToSource(current) if current.isValid() else current
-        if not source.isValid():
+        if not current.isValid():
             self.detail.setText("")
             return
-        row = self.model.row_at(source.row())
+        row = self.model.row_at(current.row())
         self.detail.setText(_("Row {row}: {problem}").format(row=row.number,
                                                              problem=row.problem)
                             if row.problem else "")
 
     def _filter(self, only: bool) -> None:
-        self.proxy.only_problems = only
-        self.proxy.invalidate()
+        """With the box ticked, only the rows that will not be imported."""
+        rows = self.preview.rows if self.preview is not None else ()
+        self.model.set_rows([row for row in rows if row.status != OK] if only else rows)
+        self._select_first_problem()
+
+    def _select_first_problem(self) -> None:
+        rows = self.model.rows()
+        first = next((i for i, row in enumerate(rows) if row.status == ERROR),
+                     0 if rows else None)
+        if first is not None:
+            self.table.setCurrentIndex(self.model.index(first, 0))
+        else:
+            self.detail.setText("")
