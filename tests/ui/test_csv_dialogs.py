@@ -165,6 +165,7 @@ def test_treatment_types_import_through_the_dialog(qtbot, clinic, tmp_path, show
     wait_for_preview(qtbot, dialog)
     assert dialog.import_button.text() == "&Import 1 Treatment Type"
     assert "Problem" in [dialog.model.display(r, 1) for r in dialog.model.rows()]  # "90,00"
+    assert dialog.property("managerOnly") and not dialog.property("keepsLockAway")
     with qtbot.waitSignal(dialog.import_over, timeout=10000):
         dialog.import_button.click()
     assert [t.name for t in clinic.catalog.treatment_types()] == ["Cupping"]
@@ -230,10 +231,11 @@ def test_cancel_an_export_leaves_no_file(qtbot, monkeypatch, clinic, catalog, tm
     dialog.table_box.setCurrentIndex(dialog.table_box.findData("appointments"))
     dialog.export_button.click()
     assert dialog.bar.isVisible() and not dialog.export_button.isEnabled()
+    assert dialog.property("keepsLockAway")          # the idle lock waits for it
     qtbot.waitUntil(started.is_set)
     with qtbot.waitSignal(dialog.export_over, timeout=10000) as over:
         dialog.reject()
-    assert over.args[0].cancelled
+    assert over.args[0].cancelled and not dialog.property("keepsLockAway")
     assert dialog.result() == QDialog.DialogCode.Rejected
     assert list(tmp_path.iterdir()) == [] or not any("appointments" in p.name
                                                      for p in tmp_path.iterdir())

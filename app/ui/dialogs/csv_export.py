@@ -48,7 +48,6 @@ class ExportDialog(QDialog):
         self._stop = threading.Event()
         self.setWindowTitle(_("Export to CSV"))
         self.setMinimumWidth(460)
-        self.setProperty("keepsLockAway", True)  # the idle lock waits for the export to end
 
         self.table_box = QComboBox()
         self.table_box.setAccessibleName(_("Table to export"))
@@ -137,6 +136,7 @@ class ExportDialog(QDialog):
         task.finished.connect(self._exported)
         task.failed.connect(self._failed)
         self._task = task
+        self.setProperty("keepsLockAway", True)  # the idle lock waits for the export to end
         self.bar.setRange(0, 0)
         self.bar.show()
         self.export_button.setEnabled(False)
@@ -167,6 +167,7 @@ class ExportDialog(QDialog):
 
     def _over(self) -> None:
         self._task = None
+        self.setProperty("keepsLockAway", False)
         self.bar.hide()
         self.export_button.setEnabled(True)
         self.table_box.setEnabled(True)

@@ -128,7 +128,8 @@ class ImportDialog(QDialog):
         self._importing = False
         self.setWindowTitle(_(TITLES[kind]))
         self.setMinimumSize(820, 480)
-        self.setProperty("keepsLockAway", True)  # the idle lock waits for the import to end
+        # Treatment types are a manager's: closed if someone else signs in after a lock.
+        self.setProperty("managerOnly", kind == "treatment_types")
 
         self.file_label = QLabel()
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -357,6 +358,7 @@ class ImportDialog(QDialog):
         task.finished.connect(done)
         task.failed.connect(failed)
         self._task = task
+        self.setProperty("keepsLockAway", True)  # the idle lock waits for the work to end
         self.bar.setRange(0, 0)
         self.bar.show()
         self._update_import_button()
@@ -365,6 +367,7 @@ class ImportDialog(QDialog):
 
     def _over(self) -> None:
         self._task = None
+        self.setProperty("keepsLockAway", False)
         self.bar.hide()
         self.cancel_button.setEnabled(True)
         self.choose_button.setEnabled(True)
