@@ -167,7 +167,7 @@ def seed_demo(clinic) -> DemoClinic:
         visits = _plan_visits(rng, week_start, today)
         events = _events(clinic, demo, rng, visits, week_start, real_now)
         clinic.auth.sign_in(demo.staff[OLIVIA], _pin(OLIVIA))
-        for when, _, action in sorted(events, key=lambda e: (e[0], e[1])):
+        for when, _order, action in sorted(events, key=lambda e: (e[0], e[1])):
             if when > real_now:
                 continue
             at(when)
