@@ -198,15 +198,17 @@ def test_export_a_table_with_progress(qtbot, monkeypatch, clinic, catalog, tmp_p
     progress = []
 
     def desk(dialog):
-        dialog._progress.changed.connect(lambda done, total: progress.append((done, total)))
         assert dialog.table_box.currentData() == "patients"
         with qtbot.waitSignal(dialog.export_over, timeout=10000):
             qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+            assert dialog.bar.isVisible() and dialog._ticks.isActive()
+        progress.append(dialog._progress.value)
+        assert not dialog._ticks.isActive()
 
     answers = drive(ExportDialog, desk)
     assert ExportDialog.ask(None, clinic) is True
     assert answers == [QDialog.DialogCode.Accepted]
-    assert progress[0] == (0, 1) and progress[-1] == (1, 1)
+    assert progress == [(1, 1)]
     assert "Maria" in target.read_text(encoding="utf-8-sig")
     assert shown.last == f"1 row written to {target}."
 
@@ -258,6 +260,14 @@ def test_front_desk_cannot_export_patients_but_can_export_the_catalogue(
         dialog.export_button.click()
     assert chosen[0].startswith("Treatment types ")
     assert (tmp_path / "t.csv").exists()
+
+
+def test_the_bar_follows_the_worker(qtbot, clinic):
+    dialog = ExportDialog(clinic)
+    qtbot.addWidget(dialog)
+    dialog._progress.report(3, 10)
+    dialog._ticks.tick()
+    assert (dialog.bar.value(), dialog.bar.maximum()) == (3, 10)
 
 
 # -- in French ------------------------------------------------------------------------------

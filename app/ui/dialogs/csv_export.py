@@ -22,7 +22,7 @@ from app.services.errors import ClinicError
 
 from .. import msgbox
 from ..workers import Task
-from .csv_import import Progress, show_failure
+from .csv_import import Progress, follow, show_failure
 
 
 def choose_export_file(parent: QWidget | None, suggested: str) -> str | None:
@@ -96,8 +96,8 @@ class ExportDialog(QDialog):
         layout.addWidget(self.buttons)
         QWidget.setTabOrder(self.table_box, self.export_button)
         QWidget.setTabOrder(self.export_button, self.cancel_button)
-        self._progress = Progress(self)
-        self._progress.changed.connect(self._show_progress)
+        self._progress = Progress()
+        self._ticks = follow(self._progress, self.bar, self)
 
     @classmethod
     def ask(cls, parent: QWidget | None, clinic: Clinic) -> bool:
@@ -137,6 +137,8 @@ class ExportDialog(QDialog):
         task.failed.connect(self._failed)
         self._task = task
         self.setProperty("keepsLockAway", True)  # the idle lock waits for the export to end
+        self._progress.value = None
+        self._ticks.start()
         self.bar.setRange(0, 0)
         self.bar.show()
         self.export_button.setEnabled(False)
@@ -167,17 +169,12 @@ class ExportDialog(QDialog):
 
     def _over(self) -> None:
         self._task = None
+        self._ticks.stop()
         self.setProperty("keepsLockAway", False)
         self.bar.hide()
         self.export_button.setEnabled(True)
         self.table_box.setEnabled(True)
         self.cancel_button.setEnabled(True)
-
-    @Slot(int, int)
-    def _show_progress(self, done: int, total: int) -> None:
-        if total > 0:
-            self.bar.setRange(0, total)
-            self.bar.setValue(min(done, total))
 
     def reject(self) -> None:
         """Cancel: a running export stops at its next chunk and its file is removed; the

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog,
                                QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
@@ -35,14 +35,33 @@ _ERROR_BACKGROUND = QColor("#fde2e1")
 _DUPLICATE_BACKGROUND = QColor("#eef0f3")
 
 
-class Progress(QObject):
-    """Carries (done, total) from the worker to the GUI thread (queued: made on the GUI
-    thread, emitted on the worker)."""
+class Progress:
+    """How far the worker is, read by the GUI thread on a timer: (done, total) or None.
 
-    changed = Signal(int, int)
+    Not a signal: in the PySide6 we ship every Python `Signal.emit()` drops a reference to
+    True, and a 50,000-row import reporting by signal ended in a crash at exit.
+    """
+
+    def __init__(self) -> None:
+        self.value: tuple[int, int] | None = None
 
     def report(self, done: int, total: int) -> None:
-        self.changed.emit(int(done), int(total))
+        self.value = (int(done), int(total))   # one assignment: atomic for the GUI's reads
+
+
+def follow(progress: Progress, bar: QProgressBar, parent: QObject) -> QTimer:
+    """A timer (started by the caller while work runs) that moves `bar` to `progress`."""
+    def tick() -> None:
+        value = progress.value
+        if value is not None and value[1] > 0:
+            bar.setRange(0, value[1])
+            bar.setValue(min(value[0], value[1]))
+
+    timer = QTimer(parent)
+    timer.setInterval(100)
+    timer.timeout.connect(tick)
+    timer.tick = tick   # for tests, and the last step when the work ends
+    return timer
 
 
 def choose_import_file(parent: QWidget | None, kind: str) -> str | None:
@@ -211,8 +230,8 @@ class ImportDialog(QDialog):
         QWidget.setTabOrder(self.table, self.import_button)
         QWidget.setTabOrder(self.import_button, self.cancel_button)
 
-        self._progress = Progress(self)
-        self._progress.changed.connect(self._show_progress)
+        self._progress = Progress()
+        self._ticks = follow(self._progress, self.bar, self)
         self._update_import_button()
         if path:
             self.read(path)
@@ -359,6 +378,8 @@ class ImportDialog(QDialog):
         task.failed.connect(failed)
         self._task = task
         self.setProperty("keepsLockAway", True)  # the idle lock waits for the work to end
+        self._progress.value = None
+        self._ticks.start()
         self.bar.setRange(0, 0)
         self.bar.show()
         self._update_import_button()
@@ -367,17 +388,12 @@ class ImportDialog(QDialog):
 
     def _over(self) -> None:
         self._task = None
+        self._ticks.stop()
         self.setProperty("keepsLockAway", False)
         self.bar.hide()
         self.cancel_button.setEnabled(True)
         self.choose_button.setEnabled(True)
         self._update_import_button()
-
-    @Slot(int, int)
-    def _show_progress(self, done: int, total: int) -> None:
-        if total > 0:
-            self.bar.setRange(0, total)
-            self.bar.setValue(min(done, total))
 
     def _update_import_button(self) -> None:
         n = self.preview.ready if self.preview is not None else 0
