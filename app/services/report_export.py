@@ -305,7 +305,7 @@ def to_pdf(report: Report, path: str | os.PathLike) -> Path:
         if not section.rows:
             story.append(Paragraph(_escape(section.empty_text), styles["BodyText"]))
         weights = [2.6 if c.kind == "text" else 1.3 for c in columns]
-        col_widths = [width * w / sum(weights) for w in weights]
+        col_widths = _fit_headings([width * w / sum(weights) for w in weights], header)
         head = styles["BodyText"].clone("head", fontName="Helvetica-Bold", fontSize=7.5,
                                         leading=9)
         header = [Paragraph(_escape(h), head.clone(f"h{i}", alignment=2)
@@ -361,6 +361,27 @@ def to_pdf(report: Report, path: str | os.PathLike) -> Path:
         doc.build(story, onFirstPage=footer, onLaterPages=footer)
 
     return _atomic(path, write)
+
+
+def _fit_headings(widths: list[float], headings: list[str]) -> list[float]:
+    """Widen a column whose heading has a word longer than the column (French headings are
+    longer: "Remboursé (CAD)"), taking the room from the columns with some to spare, so no
+    word is ever cut in two."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    padding = 13  # the cell's padding (6 + 6) and a point of slack
+    need = [max((stringWidth(word, "Helvetica-Bold", 7.5) for word in heading.split()),
+                default=0.0) + padding for heading in headings]
+    short = sum(max(0.0, n - w) for w, n in zip(widths, need))
+    if short <= 0:
+        return widths
+    out = [max(w, n) for w, n in zip(widths, need)]
+    spare = {i: out[i] - need[i] for i in range(len(out)) if out[i] > need[i]}
+    room = sum(spare.values())
+    if room <= 0:
+        return out
+    take = min(short, room)
+    return [w - take * spare[i] / room if i in spare else w for i, w in enumerate(out)]
 
 
 def _escape(value: str) -> str:
