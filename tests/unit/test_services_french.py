@@ -221,3 +221,13 @@ def test_a_french_sales_export_shows_status_in_french(fr_clinic, catalog, tmp_pa
     header = lines.index(["Date", "Facture", "Patient", "Forfait", "Personnel", "Prix (CAD)",
                           "Taxe (CAD)", "Encaissé (CAD)", "Remboursé (CAD)", "Statut"])
     assert lines[header + 1][-1] == "annulé"
+
+
+def test_a_french_report_pdf_has_french_words_and_whole_headings(usage, tmp_path):
+    from app.services.report_export import to_pdf
+
+    text = pdf_text(to_pdf(usage, tmp_path / "utilisation.pdf"))
+    for expected in ("Utilisation des forfaits", "du 1 mars 2026 au 31 mars 2026",
+                     "Total général (2 lignes)", "33,33 $", "produit le 2 mars 2026", "Page 1"):
+        assert expected in text, expected
+    assert "Grand total" not in text and "generated" not in text
