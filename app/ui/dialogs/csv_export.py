@@ -138,6 +138,7 @@ class ExportDialog(QDialog):
         self._task = task
         self.setProperty("keepsLockAway", True)  # the idle lock waits for the export to end
         self._progress.value = None
+        self._ticks.restart()
         self._ticks.start()
         self.bar.setRange(0, 0)
         self.bar.show()

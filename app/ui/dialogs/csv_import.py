@@ -51,16 +51,30 @@ class Progress:
 
 def follow(progress: Progress, bar: QProgressBar, parent: QObject) -> QTimer:
     """A timer (started by the caller while work runs) that moves `bar` to `progress`."""
+    shown: list = [None, None]   # what the bar shows: touched only when it changes (each
+                                 # call into PySide 6.12 that returns nothing drops a
+                                 # reference to None, so ten calls a second add up)
+
     def tick() -> None:
         value = progress.value
-        if value is not None and value[1] > 0:
-            bar.setRange(0, value[1])
-            bar.setValue(min(value[0], value[1]))
+        if value is None or value[1] <= 0:
+            return
+        done, total = min(value[0], value[1]), value[1]
+        if shown[1] != total:
+            bar.setRange(0, total)
+            shown[1] = total
+        if shown[0] != done:
+            bar.setValue(done)
+            shown[0] = done
+
+    def restart() -> None:
+        shown[:] = [None, None]
 
     timer = QTimer(parent)
     timer.setInterval(100)
     timer.timeout.connect(tick)
-    timer.tick = tick   # for tests, and the last step when the work ends
+    timer.tick = tick   # for tests
+    timer.restart = restart
     return timer
 
 
@@ -379,6 +393,7 @@ class ImportDialog(QDialog):
         self._task = task
         self.setProperty("keepsLockAway", True)  # the idle lock waits for the work to end
         self._progress.value = None
+        self._ticks.restart()
         self._ticks.start()
         self.bar.setRange(0, 0)
         self.bar.show()
