@@ -18,6 +18,8 @@
 #   - the same under Xvfb with the xcb platform plugin (what a Linux desktop uses), if
 #     xvfb-run is installed
 #   - `ClinicDesk --demo verify-audit` and `ClinicDesk --demo backup PATH`
+#   - `ClinicDesk --db-url postgresql://...` to a port nothing listens on: refused by libpq
+#   - for comparison, the timed start from the source tree (.venv), when there is one
 # then prints the bundle's size and the start-up time, and exits non-zero if anything failed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -195,6 +197,17 @@ run "${LIMIT[@]}" "$ROOT/$PROGRAM" --demo backup "$SMOKE/copy.db" >"$SMOKE/out.t
   || { cat "$SMOKE/out.txt" >&2; fail "ClinicDesk --demo backup"; }
 [ -s "$SMOKE/copy.db" ] || fail "backup wrote no file"
 
+# The PostgreSQL driver is in the bundle: a server that is not there is refused by libpq
+# itself (psycopg's compiled module loaded), not by a missing module.
+code=0
+run "${LIMIT[@]}" "$ROOT/$PROGRAM" --db-url "postgresql://clinicdesk@127.0.0.1:1/none" \
+  verify-audit >"$SMOKE/out.txt" 2>&1 || code=$?
+if [ "$code" -ne 1 ] || ! grep -q "connection" "$SMOKE/out.txt" \
+    || grep -qi "pq wrapper\|ModuleNotFoundError\|ImportError" "$SMOKE/out.txt"; then
+  cat "$SMOKE/out.txt" >&2
+  fail "--db-url did not reach libpq (exit $code)"
+fi
+
 SIZE=$(du -sh "$DIST" | cut -f1)
 FILES=$(find "$DIST" -type f | wc -l)
 say "---------------------------------------------------------------------------"
@@ -204,7 +217,7 @@ say "start-up      median $MEDIAN s of ${TIMES[*]} s" \
     "(start, open the demo, draw the window, exit)"
 say "from source   $SOURCE (.venv/bin/python -m app, same start)"
 say "platforms     offscreen: ok; $XCB"
-say "commands      verify-audit: $AUDIT; backup: ok"
+say "commands      verify-audit: $AUDIT; backup: ok; --db-url reaches libpq"
 say "screenshot    build/smoke-screenshot.png"
 say "machine       $(uname -sm), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
     "$(date -u '+%Y-%m-%d %H:%M UTC')"
