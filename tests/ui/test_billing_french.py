@@ -116,12 +116,16 @@ def test_add_items_and_double_compensation_in_french(qtbot, clinic, catalog, acc
                                      appointment_id=account["booked"]))
     assert dialog.windowTitle() == "Ajouter des articles"
     assert untranslated_texts(dialog) == []
-    result = clinic.billing.sell_package(account["patient"], catalog["three_physio"],
-                                         staff_id=catalog["ana"])
-    if result.double_compensation:
-        dialog = shown(qtbot, CompensationDialog(clinic, result))
-        assert untranslated_texts(dialog) == []
-        assert dialog.windowTitle() == "Double rémunération"
+    clinic.schedule.book(account["patient"], catalog["ana"], catalog["massage"],
+                         datetime(2026, 3, 5, 10), package=None)
+    result = clinic.billing.sell_package(account["patient"], catalog["ten_massages"],
+                                         staff_id=catalog["ben"])
+    assert result.double_compensation
+    dialog = shown(qtbot, CompensationDialog(clinic, result))
+    assert untranslated_texts(dialog) == []
+    assert dialog.windowTitle() == "Double rémunération"
+    assert dialog.ok_button.text() == "&Retirer la rémunération"
+    assert " avec Ana Silva" in dialog.appointments.item(0).text()
 
 
 def test_receive_payment_in_french(qtbot, clinic, account, french):

@@ -21,7 +21,7 @@ from app.ui.billing.void_dialog import VoidInvoiceDialog
 from app.ui.dialogs.payment_dialog import ReceivePaymentDialog
 from app.ui.dialogs.print_dialog import PrintDialog
 from app.ui.dialogs.refund_payment_dialog import RefundPaymentDialog
-from app.ui.dialogs.sale_dialog import SaleDialog
+from app.ui.dialogs.sale_dialog import CompensationDialog, SaleDialog
 
 from .helpers import retype
 
@@ -201,6 +201,17 @@ def test_sale_dialog_tab_order(qtbot, clinic, account):
     buttons = buttons_left_to_right(d)
     assert len(buttons) == 3
     assert_tab_order(qtbot, d, [d.package, d.staff, *buttons])
+    assert unnamed_controls(d) == []
+
+
+def test_double_compensation_tab_order(qtbot, clinic, catalog, account):
+    clinic.schedule.book(account["patient"], catalog["ana"], catalog["massage"],
+                         datetime(2026, 3, 5, 10), package=None)
+    result = clinic.billing.sell_package(account["patient"], catalog["ten_massages"],
+                                         staff_id=catalog["ben"])
+    d = active(qtbot, CompensationDialog(clinic, result))
+    d.appointments.setFocus()
+    assert_tab_order(qtbot, d, [d.appointments, *buttons_left_to_right(d)])
     assert unnamed_controls(d) == []
 
 
