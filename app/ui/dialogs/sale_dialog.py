@@ -238,6 +238,7 @@ class CompensationDialog(FormDialog):
         self.body.addWidget(warning)
         self.body.addWidget(self.appointments)
         tab_order(self.appointments, *buttons_in_order(self.buttons))
+        self.appointments.setFocus()
 
     @classmethod
     def ask(cls, clinic: Clinic, result: SaleResult, parent: QWidget | None = None) -> bool:
