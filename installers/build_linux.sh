@@ -51,23 +51,29 @@ find_python() {
 
 if [ "$BUILD" = 1 ]; then
   # 1. The build venv.
-  if [ ! -x "$VENV/bin/pyinstaller" ]; then
+  if [ ! -x "$VENV/bin/python" ]; then
     PY=$(find_python) || fail "need Python 3.11+ built with a shared libpython (PyInstaller)"
     say "creating $VENV with $PY"
+    mkdir -p build
     "$PY" -m venv "$VENV"
     "$VENV/bin/pip" install -q --upgrade pip
-    CONSTRAINTS=()
-    if [ -x .venv/bin/pip ]; then
-      .venv/bin/pip freeze --exclude-editable > build/constraints.txt
-      CONSTRAINTS=(-c build/constraints.txt)
-    fi
-    # ClinicDesk's dependencies as pyproject.toml lists them (not ClinicDesk itself: the
-    # spec builds from this source tree).
-    mapfile -t DEPS < <("$VENV/bin/python" -c 'import tomllib
-print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))')
-    "$VENV/bin/pip" install -q "${CONSTRAINTS[@]}" pyinstaller "${DEPS[@]}"
   fi
-  say "$("$VENV/bin/pyinstaller" --version | sed 's/^/PyInstaller /'), $("$VENV/bin/python" -V)"
+  # Every build: ClinicDesk's dependencies as pyproject.toml lists them now (not ClinicDesk
+  # itself: the spec builds from this source tree), at .venv's versions when .venv agrees
+  # with pyproject.toml (quick when nothing changed). A pin added to pyproject.toml (say, a
+  # Qt release that crashes) reaches the bundle at the next build.
+  mapfile -t DEPS < <("$VENV/bin/python" -c 'import tomllib
+print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))')
+  installed=0
+  if [ -x .venv/bin/pip ]; then
+    .venv/bin/pip freeze --exclude-editable > build/constraints.txt
+    "$VENV/bin/pip" install -q -c build/constraints.txt pyinstaller "${DEPS[@]}" && installed=1 \
+      || say ".venv's versions do not fit pyproject.toml; installing pyproject.toml's newest"
+  fi
+  [ "$installed" = 1 ] || "$VENV/bin/pip" install -q pyinstaller "${DEPS[@]}"
+  "$VENV/bin/pip" check >/dev/null || fail "build venv: $("$VENV/bin/pip" check | head -3)"
+  say "PyInstaller $("$VENV/bin/pyinstaller" --version), $("$VENV/bin/python" -V)," \
+    "PySide6 $("$VENV/bin/python" -c 'import PySide6; print(PySide6.__version__)')"
 
   # 2. The bundle.
   rm -rf "$DIST"
