@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QGroupBox,
-                               QLabel, QLineEdit, QMenu, QTabWidget, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QComboBox, QGroupBox, QLabel, QLineEdit,
+                               QMenu, QTableView, QTabWidget, QTreeView, QWidget)
 
 from app import i18n
 
@@ -30,7 +30,8 @@ def visible_texts(root: QWidget) -> list[str]:
             texts.extend(widget.itemText(i) for i in range(widget.count()))
         elif isinstance(widget, QMenu):
             texts.extend(action.text() for action in widget.actions())
-        elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+        elif isinstance(widget, (QTableView, QTreeView)) and widget.model() is not None:
+            # (a list view has no column headers; its model keeps columnCount private)
             model = widget.model()
             texts.extend(str(model.headerData(c, Qt.Orientation.Horizontal) or "")
                          for c in range(model.columnCount()))

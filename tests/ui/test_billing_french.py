@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app import i18n
@@ -30,14 +30,6 @@ def french():
     i18n.set_language(i18n.FRENCH)
     yield
     i18n.set_language(i18n.ENGLISH)
-
-
-@pytest.fixture(autouse=True)
-def list_models_have_one_column(monkeypatch):
-    # i18n_helpers reads every item view's headers through model.columnCount(), which a
-    # QListWidget's model (a QAbstractListModel) keeps private: one column, as Qt says.
-    monkeypatch.setattr(QAbstractListModel, "columnCount",
-                        lambda self, parent=QModelIndex(): 1, raising=False)
 
 
 @pytest.fixture
