@@ -22,8 +22,7 @@ from ..i18n import _, ngettext
 from .base import Service
 from .errors import ValidationError
 from .ledger import METHODS
-from .pdf import PAPER_NAMES, PAPER_SPECS, PAPERS, Kit, Section, build, invoice_section
-from .pdf import refund_section
+from .papers import PAPER_NAMES, PAPERS
 from .settings import SettingsView
 
 Progress = Callable[[int, int], None]
@@ -39,8 +38,8 @@ class PrintingService(Service):
         kit, settings = self._kit(paper)
         target = self._target(path)
         section = self._invoice_section(kit, settings, invoice_id)
-        data = build([section], kit, title=section.label, author=kit.clinic_name,
-                     subject=_("Invoice"))
+        data = _pdf().build([section], kit, title=section.label, author=kit.clinic_name,
+                            subject=_("Invoice"))
         return _write_atomically(target, data)
 
     def refund_receipt_pdf(self, refund_id: int, path: str | os.PathLike, *,
@@ -51,9 +50,10 @@ class PrintingService(Service):
         refund = self._clinic.billing.refund(refund_id)
         patient = self._clinic.patients.get(refund.patient_id)
         payment = self._clinic.billing.payment(refund.payment_id)
-        section = refund_section(kit, settings, refund, patient, payment)
-        data = build([section], kit, title=section.label, author=kit.clinic_name,
-                     subject=_("Refund receipt"))
+        pdf = _pdf()
+        section = pdf.refund_section(kit, settings, refund, patient, payment)
+        data = pdf.build([section], kit, title=section.label, author=kit.clinic_name,
+                         subject=_("Refund receipt"))
         return _write_atomically(target, data)
 
     def batch_invoices_pdf(self, invoice_ids: Iterable[int], path: str | os.PathLike, *,
@@ -75,12 +75,12 @@ class PrintingService(Service):
                    for invoice_id in ids]
         title = _("Invoice") if len(ids) == 1 else ngettext(
             "{count} invoice", "{count} invoices", len(ids)).format(count=len(ids))
-        data = build(sources, kit, title=title, author=kit.clinic_name, subject=_("Invoices"),
-                     progress=progress)
+        data = _pdf().build(sources, kit, title=title, author=kit.clinic_name,
+                            subject=_("Invoices"), progress=progress)
         return _write_atomically(target, data)
 
     # helpers
-    def _kit(self, paper: str | None) -> tuple[Kit, SettingsView]:
+    def _kit(self, paper: str | None) -> tuple:
         settings = self._clinic.settings.get()
         chosen = settings.paper if paper is None else paper
         if chosen not in PAPERS:
@@ -89,14 +89,15 @@ class PrintingService(Service):
                                              "ClinicDesk prints on; choose {names} or {last}.")
                                   .format(paper=chosen, names=names,
                                           last=_(PAPER_NAMES[PAPERS[-1]])))
-        kit = Kit(PAPER_SPECS[chosen], currency=settings.currency, locale=settings.locale,
-                  clinic_name=settings.name)
+        pdf = _pdf()
+        kit = pdf.Kit(pdf.PAPER_SPECS[chosen], currency=settings.currency,
+                      locale=settings.locale, clinic_name=settings.name)
         return kit, settings
 
-    def _invoice_section(self, kit: Kit, settings: SettingsView, invoice_id: int) -> Section:
+    def _invoice_section(self, kit, settings: SettingsView, invoice_id: int):
         invoice = self._clinic.billing.invoice(invoice_id)
         patient = self._clinic.patients.get(invoice.patient_id)
-        return invoice_section(kit, settings, invoice, patient, METHODS)
+        return _pdf().invoice_section(kit, settings, invoice, patient, METHODS)
 
     @staticmethod
     def _target(path: str | os.PathLike) -> Path:
@@ -129,3 +130,10 @@ def _write_atomically(target: Path, data: bytes) -> Path:
             pass
         raise
     return target
+
+
+def _pdf():
+    """ReportLab and the layouts, loaded at the first print rather than at start-up."""
+    from . import pdf
+
+    return pdf

@@ -16,8 +16,7 @@ from .audit import snapshot
 from .base import Service
 from .errors import ValidationError
 from .money import format_money, plain_amount, to_cents
-
-PAPERS = ("letter", "a4", "roll80")
+from .papers import PAPERS
 
 
 @dataclass(frozen=True)

@@ -27,13 +27,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak,
                                 PageTemplate, Paragraph)
 
-from ...i18n import N_, _
+from ...i18n import _
 from ..money import format_money
+from ..papers import PAPER_NAMES, PAPERS  # noqa: F401 - re-exported with the layouts
 from .fonts import FontSet, default_fonts
-
-PAPERS = ("letter", "a4", "roll80")
-#: Shown as _(PAPER_NAMES[paper]).
-PAPER_NAMES = {"letter": N_("Letter"), "a4": N_("A4"), "roll80": N_("80 mm roll")}
 
 INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#616e7c")

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 from app.i18n import _
 from app.services import Clinic
 from app.services.errors import ClinicError
-from app.services.pdf import PAPER_NAMES, PAPERS
+from app.services.papers import PAPER_NAMES, PAPERS
 
 from .. import crash, msgbox
 from ..workers import worker_pool  # the one worker (ARCHITECTURE 4)
