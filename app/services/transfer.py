@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from alembic import command
 from sqlalchemy import Integer, func, inspect, select, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
@@ -188,6 +187,8 @@ def migrate_to(source, target_url: str, *, batch: int = BATCH_ROWS,
                 expected_hash = _last_hash(s)
                 transaction = conn.begin()
                 try:
+                    from alembic import command  # (only a copy needs Alembic)
+
                     command.upgrade(_alembic_config(conn), "head")
                     copied = []
                     for table in tables():
