@@ -12,6 +12,7 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication
 
+from app.i18n import _
 from app.services.errors import ClinicError
 
 from . import msgbox
@@ -43,11 +44,11 @@ def handle(kind: type[BaseException], error: BaseException, tb: TracebackType | 
         if isinstance(error, ClinicError):
             msgbox.refusal(parent, error)
         elif is_environment_error(error):
-            msgbox.show(parent, "Could not reach the clinic file",
-                        "ClinicDesk could not read or write the clinic's file just now "
-                        "(it may be locked by another computer, or the disk may be full or "
-                        "unplugged). What you were doing was not saved. Check the file's "
-                        "location and try again.", icon=msgbox.Icon.Warning,
+            msgbox.show(parent, _("Could not reach the clinic file"),
+                        _("ClinicDesk could not read or write the clinic's file just now "
+                          "(it may be locked by another computer, or the disk may be full or "
+                          "unplugged). What you were doing was not saved. Check the file's "
+                          "location and try again."), icon=msgbox.Icon.Warning,
                         details=str(error))
         elif not BugReportDialog.ask(parent, details):
             QApplication.exit(1)

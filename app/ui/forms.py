@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (QAbstractSpinBox, QDialog, QDialogButtonBox, QFormLayout,
                                QHBoxLayout, QLineEdit, QSizePolicy, QVBoxLayout,
                                QWidget)
@@ -35,6 +37,14 @@ class FormDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)
+        self._tab_order_done = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._tab_order_done:
+            # The buttons were made before the subclass's fields: Tab reaches them last.
+            self._tab_order_done = True
+            buttons_last(self, self.buttons)
+        super().showEvent(event)
 
     @property
     def ok_button(self):
@@ -66,6 +76,26 @@ class FormDialog(QDialog):
             return dialog.outcome
         finally:
             dialog.deleteLater()  # else every dialog ever opened lives on as the parent's child
+
+
+def focus_chain(window: QWidget) -> list[QWidget]:
+    """The widgets of `window` that Tab can reach, in the order it reaches them."""
+    chain, widget = [], window.nextInFocusChain()
+    while widget is not window and widget is not None and len(chain) < 500:
+        if (window.isAncestorOf(widget) and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+                and widget.focusProxy() is None):
+            chain.append(widget)
+        widget = widget.nextInFocusChain()
+    return chain
+
+
+def buttons_last(window: QWidget, buttons: QWidget) -> None:
+    """Tab goes through the fields first, then the dialog's buttons."""
+    chain = focus_chain(window)
+    order = ([w for w in chain if not buttons.isAncestorOf(w)]
+             + [w for w in chain if buttons.isAncestorOf(w)])
+    for first, second in zip(order, order[1:]):
+        QWidget.setTabOrder(first, second)
 
 
 def focus(widget: QWidget | None) -> None:

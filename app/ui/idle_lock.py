@@ -13,13 +13,15 @@ file: each desk may sit somewhere different), key `security/idle_lock_minutes`, 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
+from app.i18n import _
 from app.services import Clinic
 from app.services.staff import StaffRow
 
+from .desk_settings import desk_settings
 from .dialogs.first_manager import FirstManagerDialog
 from .dialogs.sign_in import SignInDialog
 
@@ -31,12 +33,6 @@ MAX_MINUTES = 24 * 60
 ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
                       QEvent.Type.MouseButtonDblClick, QEvent.Type.MouseMove,
                       QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate})
-
-
-def desk_settings() -> QSettings:
-    """This computer's own settings (an INI file in the user's config folder)."""
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                     "ClinicDesk", "ClinicDesk")
 
 
 def idle_minutes() -> int:
@@ -66,13 +62,13 @@ class LockCover(QWidget):
         super().__init__(window)
         self.setObjectName("lockCover")
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, False)
-        title = QLabel("Locked")
+        title = QLabel(_("Locked"))
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 2.2)
         font.setBold(True)
         title.setFont(font)
-        text = QLabel(f"{clinic_name}\nSign in to continue.")
+        text = QLabel(clinic_name + "\n" + _("Sign in to continue."))
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setWordWrap(True)
         for label in (title, text):
@@ -194,3 +190,6 @@ def close_manager_dialogs() -> None:
     for window in QApplication.topLevelWidgets():
         if window.isVisible() and window.property("managerOnly") and hasattr(window, "reject"):
             window.reject()
+
+
+__all__ = ["IdleLock", "LockCover", "desk_settings", "idle_minutes", "who_continues"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from app.i18n import _
 from app.services.errors import ClinicError
 
 Button = QMessageBox.StandardButton
@@ -28,9 +29,9 @@ def show(parent: QWidget | None, title: str, text: str, *, icon: Icon = Icon.Inf
     return Button(box.exec())
 
 
-def refusal(parent: QWidget | None, error: ClinicError, title: str = "Not saved") -> None:
+def refusal(parent: QWidget | None, error: ClinicError, title: str | None = None) -> None:
     """A service said no: show its sentence as is; nothing was changed."""
-    show(parent, title, str(error), icon=Icon.Warning)
+    show(parent, _("Not saved") if title is None else title, str(error), icon=Icon.Warning)
 
 
 def information(parent: QWidget | None, title: str, text: str) -> None:

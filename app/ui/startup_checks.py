@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from app.i18n import _
 from app.services.backup import integrity_problems, newest_backup
 
 from . import msgbox
@@ -31,10 +32,10 @@ class _Checks(QRunnable):
         advice = ""
         if problems:
             backup = newest_backup(path)
-            advice = (f"A manager can go back to the newest sound backup ({backup.name}) with "
-                      "File > Restore from Backup." if backup else
-                      "There is no sound backup of it; keep working only if you must, make a "
-                      "copy with File > Backup Now, and contact support.")
+            advice = (_("A manager can go back to the newest sound backup ({file}) with "
+                        "File › Restore from Backup.").format(file=backup.name) if backup else
+                      _("There is no sound backup of it; keep working only if you must, make "
+                        "a copy with File › Backup Now, and contact support."))
         self.relay.checked.emit(problems, advice)
         if not problems:
             try:
@@ -51,13 +52,15 @@ def start(window, clinic) -> _Relay | None:
 
     def report(problems: list, advice: str) -> None:
         if problems:
-            msgbox.show(window, "The clinic file is damaged",
-                        f"ClinicDesk's check of the clinic file found damage: {problems[0]}\n\n"
-                        f"{advice}", icon=msgbox.Icon.Critical)
+            msgbox.show(window, _("The clinic file is damaged"),
+                        _("ClinicDesk's check of the clinic file found damage: {problem}"
+                          "\n\n{advice}").format(problem=problems[0], advice=advice),
+                        icon=msgbox.Icon.Critical)
 
     def backup_failed(error: str) -> None:
-        msgbox.show(window, "Backup not made", f"Today's automatic backup could not be written "
-                    f"({error}). Your work is saved; check the disk.", icon=msgbox.Icon.Warning)
+        msgbox.show(window, _("Backup not made"),
+                    _("Today's automatic backup could not be written ({error}). Your work is "
+                      "saved; check the disk.").format(error=error), icon=msgbox.Icon.Warning)
 
     relay.checked.connect(report)
     relay.backup_failed.connect(backup_failed)

@@ -18,7 +18,7 @@ def test_first_run_saves_the_clinic_and_marks_setup_complete(qtbot, tmp_path, cl
         dialog = FirstRunDialog(fresh)
         qtbot.addWidget(dialog)
         dialog.show()
-        assert set(dialog.details.fields) == {"name", "address", "currency", "locale"}
+        assert set(dialog.details.fields) == {"name", "address", "currency", "locale", "language"}
         retype(qtbot, dialog.details.fields["name"], "Northside Massage")
         qtbot.keyClicks(dialog.details.fields["address"], "4 Elm Rd")
         dialog.details.fields["currency"].setCurrentText("USD")
@@ -40,3 +40,21 @@ def test_r30_first_run_without_a_name_is_refused(qtbot, tmp_path, clock, shown):
         assert "Please enter the clinic name" in shown.last
         assert dialog.isVisible()
         assert fresh.settings.get().setup_complete is False
+
+
+def test_a_french_region_starts_the_desk_in_french(qtbot, tmp_path, clock, shown):
+    from app import i18n
+    from app.ui.qt_language import apply_language
+
+    try:
+        with Clinic.open(tmp_path / "new.db", clock=clock) as fresh:
+            dialog = FirstRunDialog(fresh)
+            qtbot.addWidget(dialog)
+            dialog.show()
+            retype(qtbot, dialog.details.fields["name"], "Clinique du Havre")
+            dialog.details.fields["locale"].setCurrentText("fr_CA")
+            click(qtbot, dialog.ok_button)
+            assert fresh.settings.get().language == i18n.FRENCH
+            assert i18n.language() == i18n.FRENCH, "the window built next speaks French"
+    finally:
+        apply_language(i18n.ENGLISH)

@@ -30,4 +30,4 @@ def test_damage_found_later_says_how_to_restore(qtbot, clinic, shown, monkeypatc
     title, text = shown.boxes[0]
     assert title == "The clinic file is damaged"
     assert "row 12 missing" in text and backup.name in text
-    assert "File > Restore from Backup" in text
+    assert "File › Restore from Backup" in text

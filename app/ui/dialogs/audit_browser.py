@@ -15,10 +15,11 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, 
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
                                QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
+from app.i18n import N_, _, ngettext
 from app.services import Clinic
 from app.services.audit_trail import AuditRow
 
-from .. import msgbox
+from .. import msgbox, style
 from ..forms import beside
 from ..models.base import RowsModel
 from ..tables import make_table, select_id, selected_row
@@ -26,12 +27,17 @@ from .backups import explain_failure, run_busy
 
 #: What the desk calls each kind of record (the service's entity names).
 ENTITY_NAMES = {
-    "appointment": "Appointment", "clinic_settings": "Clinic settings",
-    "clinic_file": "Clinic file", "invoice": "Invoice", "no_show_fee": "No-show fee",
-    "package": "Package", "package_template": "Package template", "patient": "Patient",
-    "payment": "Payment", "payment_refund": "Payment refund", "staff": "Staff member",
-    "treatment_type": "Treatment type",
+    "appointment": N_("Appointment"), "clinic_settings": N_("Clinic settings"),
+    "clinic_file": N_("Clinic file"), "invoice": N_("Invoice"),
+    "no_show_fee": N_("No-show fee"), "package": N_("Package"),
+    "package_template": N_("Package template"), "patient": N_("Patient"),
+    "payment": N_("Payment"), "payment_refund": N_("Payment refund"),
+    "staff": N_("Staff member"), "treatment_type": N_("Treatment type"),
 }
+
+
+def entity_name(code: str) -> str:
+    return _(ENTITY_NAMES[code]) if code in ENTITY_NAMES else code
 LIMIT = 500
 DEFAULT_DAYS = 30
 
@@ -52,7 +58,8 @@ def _pretty(value: str) -> str:
 
 class AuditModel(RowsModel):
     WHEN, WHO, ACTION, ENTITY, NUMBER, BEFORE, AFTER = range(7)
-    COLUMNS = ("When", "Who", "Action", "Record", "Number", "Before", "After")
+    COLUMNS = (N_("When"), N_("Who"), N_("Action"), N_("Record"), N_("Number"), N_("Before"),
+               N_("After"))
     RIGHT = frozenset({NUMBER})
 
     def display(self, r: AuditRow, column: int) -> str:
@@ -63,7 +70,7 @@ class AuditModel(RowsModel):
         if column == self.ACTION:
             return r.action
         if column == self.ENTITY:
-            return ENTITY_NAMES.get(r.entity, r.entity)
+            return entity_name(r.entity)
         if column == self.NUMBER:
             return "" if r.entity_id is None else str(r.entity_id)
         if column == self.BEFORE:
@@ -93,41 +100,42 @@ class AuditTrailDialog(QDialog):
         super().__init__(parent)
         self.setProperty("managerOnly", True)  # closed if someone else signs in at the lock
         self.clinic = clinic
-        self.setWindowTitle("Audit Trail")
+        self.setWindowTitle(_("Audit Trail"))
         self.resize(1220, 660)
         today = clinic.today()
 
-        self.start = self._date_edit(today - timedelta(days=DEFAULT_DAYS), "From")
-        self.end = self._date_edit(today, "To")
+        self.start = self._date_edit(today - timedelta(days=DEFAULT_DAYS), _("From"))
+        self.end = self._date_edit(today, _("To"))
         self.entity = QComboBox()
-        self.entity.setAccessibleName("Record")
-        self.entity.addItem("Any record", None)
-        for code, label in sorted(ENTITY_NAMES.items(), key=lambda item: item[1]):
+        self.entity.setAccessibleName(_("Record"))
+        self.entity.addItem(_("Any record"), None)
+        for code, label in sorted(((code, entity_name(code)) for code in ENTITY_NAMES),
+                                  key=lambda item: item[1]):
             self.entity.addItem(label, code)
         self.entity_id = QSpinBox()
-        self.entity_id.setAccessibleName("Record number")
+        self.entity_id.setAccessibleName(_("Record number"))
         self.entity_id.setRange(0, 2_000_000_000)
-        self.entity_id.setSpecialValueText("Any")
+        self.entity_id.setSpecialValueText(_("Any"))
         self.staff = QComboBox()
-        self.staff.setAccessibleName("Who")
-        self.staff.addItem("Anyone", None)
+        self.staff.setAccessibleName(_("Who"))
+        self.staff.addItem(_("Anyone"), None)
         for member in clinic.staff.list(include_inactive=True):
             self.staff.addItem(member.name, member.id)
         self.action = QLineEdit()
-        self.action.setAccessibleName("Action starts with")
-        self.action.setPlaceholderText("e.g. payment. or staff.sign_in")
+        self.action.setAccessibleName(_("Action starts with"))
+        self.action.setPlaceholderText(_("e.g. payment. or staff.sign_in"))
         self.action.setClearButtonEnabled(True)
         self.action.setMinimumWidth(260)
-        self.search_button = QPushButton("&Search")
+        self.search_button = QPushButton(_("&Search"))
         self.search_button.setDefault(True)
         self.search_button.clicked.connect(self.refresh)
         self.action.returnPressed.connect(self.refresh)
 
         filters = QFormLayout()
-        filters.addRow("&From:", beside(self.start, QLabel("to"), self.end))
-        filters.addRow("&Record:", beside(self.entity, QLabel("number"), self.entity_id))
-        filters.addRow("&Who:", beside(self.staff))
-        filters.addRow("&Action starts with:", beside(self.action, self.search_button))
+        filters.addRow(_("&From:"), beside(self.start, QLabel(_("to")), self.end))
+        filters.addRow(_("&Record:"), beside(self.entity, QLabel(_("number")), self.entity_id))
+        filters.addRow(_("&Who:"), beside(self.staff))
+        filters.addRow(_("&Action starts with:"), beside(self.action, self.search_button))
 
         self.model = AuditModel(self)
         self.table = make_table(self.model, self, stretch=AuditModel.AFTER, sortable=False)
@@ -137,12 +145,13 @@ class AuditTrailDialog(QDialog):
         for column, width in ((AuditModel.ACTION, 190), (AuditModel.BEFORE, 230)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
+        self.table.setAccessibleName(_("Audit Trail"))
         self.table.selectionModel().selectionChanged.connect(self._show_selected)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
-        self.details.setAccessibleName("Before and after")
+        self.details.setAccessibleName(_("Before and after"))
         self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.details.setPlaceholderText("Choose an entry to see what it changed.")
+        self.details.setPlaceholderText(_("Choose an entry to see what it changed."))
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.details)
@@ -153,9 +162,9 @@ class AuditTrailDialog(QDialog):
         self.count.setObjectName("note")
         self.chain = QLabel()
         self.chain.setWordWrap(True)
-        self.verify_button = QPushButton("&Verify chain")
-        self.verify_button.setToolTip("Check that no entry was changed or removed since it "
-                                      "was written")
+        self.verify_button = QPushButton(_("&Verify chain"))
+        self.verify_button.setToolTip(_("Check that no entry was changed or removed since it "
+                                        "was written"))
         self.verify_button.clicked.connect(self.verify)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
@@ -206,7 +215,7 @@ class AuditTrailDialog(QDialog):
         try:
             rows = self.clinic.audit.entries(**self.filters())
         except Exception as error:  # noqa: BLE001 - a refusal is shown; a bug goes on
-            if explain_failure(self, error, "Search"):
+            if explain_failure(self, error, _("Search")):
                 return
             raise
         self._show_rows(rows)
@@ -215,44 +224,54 @@ class AuditTrailDialog(QDialog):
         self.model.set_rows(rows)
         self.details.clear()
         if len(rows) >= LIMIT:
-            self.count.setText(f"The newest {LIMIT} matching entries are shown; narrow the "
-                               "dates or filters to see older ones.")
+            self.count.setText(_("The newest {limit} matching entries are shown; narrow the "
+                                 "dates or filters to see older ones.").format(limit=LIMIT))
         else:
-            self.count.setText(f"{len(rows)} matching entr{'y' if len(rows) == 1 else 'ies'}.")
+            self.count.setText(ngettext("{n} matching entry.", "{n} matching entries.",
+                                        len(rows)).format(n=len(rows)))
 
     def _show_selected(self) -> None:
         row = selected_row(self.table)
         if row is None:
             self.details.clear()
             return
-        self.details.setPlainText(f"Entry {row.id}: {row.action} by {row.staff_name} at "
-                                  f"{row.at:%Y-%m-%d %H:%M:%S}\n\nBefore:\n{_pretty(row.before)}"
-                                  f"\n\nAfter:\n{_pretty(row.after)}")
+        self.details.setPlainText(
+            _("Entry {number}: {action} by {who} at {when}\n\nBefore:\n{before}\n\n"
+              "After:\n{after}").format(number=row.id, action=row.action, who=row.staff_name,
+                                        when=f"{row.at:%Y-%m-%d %H:%M:%S}",
+                                        before=_pretty(row.before), after=_pretty(row.after)))
 
     def verify(self) -> None:
         audit = self.clinic.audit
         try:
-            check = run_busy(self, "Checking the audit trail",
-                             "Recomputing every entry's fingerprint…", audit.verify)
+            check = run_busy(self, _("Checking the audit trail"),
+                             _("Recomputing every entry's fingerprint…"), audit.verify)
         except Exception as error:  # noqa: BLE001 - a refusal is shown; a bug goes on
-            if explain_failure(self, error, "Check"):
+            if explain_failure(self, error, _("Check")):
                 return
             raise
         if check.ok:
-            self.chain.setText(f"✔ Intact: all {check.entries} entries match the chain.")
-            self.chain.setStyleSheet("color: #166534;")
-            msgbox.information(self, "Audit trail intact",
-                               f"All {check.entries} entries of the audit trail match: none "
-                               "was changed or removed since it was written.")
+            self.chain.setText(_("✔ Intact: all {n} entries match the chain.").format(
+                n=check.entries))
+            self.chain.setStyleSheet(f"color: {style.good_colour()};")
+            msgbox.information(self, _("Audit trail intact"),
+                               _("All {n} entries of the audit trail match: none was changed "
+                                 "or removed since it was written.").format(n=check.entries))
             return
-        self.chain.setText(f"✘ Broken at entry {check.first_broken_id}.")
-        self.chain.setStyleSheet("color: #b91c1c; font-weight: 600;")
+        self.chain.setText(_("✘ Broken at entry {number}.").format(
+            number=check.first_broken_id))
+        self.chain.setStyleSheet(f"color: {style.bad_colour()}; font-weight: 600;")
         shown = select_id(self.table, check.first_broken_id)
-        msgbox.show(self, "Audit trail altered",
-                    f"Entry {check.first_broken_id} does not match the chain: it, or an entry "
-                    "just before it, was changed or removed outside ClinicDesk."
-                    + (f" The {check.entries - 1} entries before it are intact."
-                       if check.entries > 1 else "")
-                    + ("" if shown else " Widen the filters to see that entry.")
-                    + "\n\nKeep a copy of the clinic file and tell whoever supports ClinicDesk.",
+        parts = [_("Entry {number} does not match the chain: it, or an entry just before it, "
+                   "was changed or removed outside ClinicDesk.").format(
+                       number=check.first_broken_id)]
+        if check.entries > 1:
+            parts.append(ngettext("The {n} entry before it is intact.",
+                                  "The {n} entries before it are intact.",
+                                  check.entries - 1).format(n=check.entries - 1))
+        if not shown:
+            parts.append(_("Widen the filters to see that entry."))
+        msgbox.show(self, _("Audit trail altered"),
+                    " ".join(parts) + "\n\n"
+                    + _("Keep a copy of the clinic file and tell whoever supports ClinicDesk."),
                     icon=msgbox.Icon.Critical)

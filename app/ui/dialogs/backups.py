@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QProgressBar,
                                QPushButton, QVBoxLayout, QWidget)
 
+from app import i18n
+from app.i18n import N_, _
 from app.services import Clinic
 from app.services.backup import BackupFile
 from app.services.errors import ClinicError
@@ -24,7 +26,6 @@ from ..models.base import RowsModel
 from ..tables import make_table, selected_row
 
 # the worker ---------------------------------------------------------------------------------
-
 
 
 class _Signals(QObject):
@@ -111,15 +112,20 @@ def run_busy(parent: QWidget | None, title: str, text: str, work: Callable[[], o
 
 
 def explain_failure(parent: QWidget | None, error: Exception, what: str) -> bool:
-    """Show a refusal or a disk problem calmly; False for anything else (a bug to report)."""
+    """Show a refusal or a disk problem calmly; False for anything else (a bug to report).
+
+    `what` names what was not done, already in the desk's language: _("Backup") gives the
+    title "Backup not done"."""
+    title = _("{what} not done").format(what=what)
     if isinstance(error, ClinicError):
-        msgbox.refusal(parent, error, f"{what} not done")
+        msgbox.refusal(parent, error, title)
         return True
     if isinstance(error, OSError):
-        msgbox.show(parent, f"{what} not done",
-                    f"The file could not be written or read ({error.strerror or error}). "
-                    "Check that the folder exists, is not read-only and the disk is not "
-                    "full, then try again. Nothing was changed.", icon=msgbox.Icon.Warning)
+        msgbox.show(parent, title,
+                    _("The file could not be written or read ({error}). Check that the "
+                      "folder exists, is not read-only and the disk is not full, then try "
+                      "again. Nothing was changed.").format(error=error.strerror or error),
+                    icon=msgbox.Icon.Warning)
         return True
     return False
 
@@ -128,16 +134,17 @@ def explain_failure(parent: QWidget | None, error: Exception, what: str) -> bool
 
 def choose_backup_file(parent: QWidget | None, suggested: str) -> str | None:
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    path, _filter = QFileDialog.getSaveFileName(parent, "Back up the clinic to",
+    path, _filter = QFileDialog.getSaveFileName(parent, _("Back up the clinic to"),
                                                 str(Path(folder) / suggested),
-                                                "Clinic backups (*.db)")
+                                                _("Clinic backups (*.db)"))
     return path or None
 
 
 def choose_restore_file(parent: QWidget | None) -> str | None:
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    path, _filter = QFileDialog.getOpenFileName(parent, "Restore the clinic from", folder,
-                                                "Clinic backups (*.db);;All files (*)")
+    path, _filter = QFileDialog.getOpenFileName(
+        parent, _("Restore the clinic from"), folder,
+        _("Clinic backups (*.db)") + ";;" + _("All files (*)"))
     return path or None
 
 
@@ -160,42 +167,47 @@ class BackupNow:
         if not destination.suffix:
             destination = destination.with_suffix(".db")
         try:
-            written = run_busy(parent, "Backing up", "Copying the clinic's data…",
+            written = run_busy(parent, _("Backing up"), _("Copying the clinic's data…"),
                                lambda: clinic.backup.create(destination))
         except Exception as error:  # noqa: BLE001 - sorted just below
-            if explain_failure(parent, error, "Backup"):
+            if explain_failure(parent, error, _("Backup")):
                 return None
             raise
-        msgbox.information(parent, "Backed up",
-                           f"The clinic's data was copied to\n{written}\n\nKeep it somewhere "
-                           "other than this computer, too: it holds patient information, so "
-                           "keep it private.")
+        msgbox.information(parent, _("Backed up"),
+                           _("The clinic's data was copied to\n{path}\n\nKeep it somewhere "
+                             "other than this computer, too: it holds patient information, "
+                             "so keep it private.").format(path=written))
         return written
 
 
 # Restore ------------------------------------------------------------------------------------
 
-KINDS = {"daily": "Daily (automatic)", "close": "On closing (automatic)",
-         "manual": "Backup Now", "before-restore": "Before a restore"}
+KINDS = {"daily": N_("Daily (automatic)"), "close": N_("On closing (automatic)"),
+         "manual": N_("Backup Now"), "before-restore": N_("Before a restore")}
 
 
 def _kind(backup: BackupFile) -> str:
     stem = backup.path.stem
     for code, label in KINDS.items():
         if stem.endswith(f"-{code}"):
-            return label
-    return "Other"
+            return _(label)
+    return _("Other")
 
 
 def _size(size: int) -> str:
+    from babel.numbers import format_decimal
+
+    locale = "fr_CA" if i18n.language() == i18n.FRENCH else "en_CA"
     if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+        return _("{size} KB").format(size=format_decimal(max(1, round(size / 1024)),
+                                                          locale=locale))
+    return _("{size} MB").format(size=format_decimal(round(size / (1024 * 1024), 1),
+                                                      format="#,##0.0", locale=locale))
 
 
 class BackupsModel(RowsModel):
     TAKEN, KIND, SIZE, FILE = range(4)
-    COLUMNS = ("Taken", "Kind", "Size", "File")
+    COLUMNS = (N_("Taken"), N_("Kind"), N_("Size"), N_("File"))
     RIGHT = frozenset({SIZE})
 
     def display(self, b: BackupFile, column: int) -> str:
@@ -230,18 +242,19 @@ class BackupsDialog(QDialog):
         self.setProperty("managerOnly", True)  # closed if someone else signs in at the lock
         self.clinic = clinic
         self.safety: Path | None = None
-        self.setWindowTitle("Restore from Backup")
+        self.setWindowTitle(_("Restore from Backup"))
         self.resize(720, 440)
-        intro = QLabel("Restoring replaces all of the clinic's data with the backup's. "
-                       "Everything entered after the backup was taken will be gone from the "
-                       "desk; the data it replaces is first saved as a safety copy, so "
-                       "nothing is lost for good.")
+        intro = QLabel(_("Restoring replaces all of the clinic's data with the backup's. "
+                         "Everything entered after the backup was taken will be gone from the "
+                         "desk; the data it replaces is first saved as a safety copy, so "
+                         "nothing is lost for good."))
         intro.setWordWrap(True)
         self.model = BackupsModel(self)
         self.table = make_table(self.model, self, stretch=BackupsModel.FILE, sortable=False)
+        self.table.setAccessibleName(_("Backups"))
         self.table.doubleClicked.connect(self.restore_selected)
-        self.empty = QLabel("There are no backups in the clinic's backup folder yet. "
-                            "Choose a backup file instead.")
+        self.empty = QLabel(_("There are no backups in the clinic's backup folder yet. "
+                              "Choose a backup file instead."))
         self.empty.setObjectName("note")
         self.empty.setWordWrap(True)
         self.folder = QLabel()
@@ -250,9 +263,9 @@ class BackupsDialog(QDialog):
         self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.restore_button = QPushButton("&Restore…")
+        self.restore_button = QPushButton(_("&Restore…"))
         self.restore_button.setDefault(True)
-        self.choose_button = QPushButton("&Choose file…")
+        self.choose_button = QPushButton(_("&Choose file…"))
         self.buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.choose_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.restore_button.clicked.connect(self.restore_selected)
@@ -266,6 +279,11 @@ class BackupsDialog(QDialog):
         layout.addWidget(self.empty)
         layout.addWidget(self.folder)
         layout.addWidget(self.buttons)
+        close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        for first, second in ((self.table, self.restore_button),
+                              (self.restore_button, self.choose_button),
+                              (self.choose_button, close)):
+            QWidget.setTabOrder(first, second)
         self.refresh()
 
     @classmethod
@@ -280,7 +298,7 @@ class BackupsDialog(QDialog):
     def refresh(self) -> None:
         try:
             backups = self.clinic.backup.list()
-            folder = f"Backup folder: {self.clinic.backup.folder}"
+            folder = _("Backup folder: {folder}").format(folder=self.clinic.backup.folder)
         except ClinicError as error:  # a clinic on a server keeps no backup folder
             backups, folder = [], str(error)
         self.model.set_rows(backups)
@@ -296,7 +314,8 @@ class BackupsDialog(QDialog):
     def restore_selected(self) -> None:
         chosen = selected_row(self.table)
         if chosen is not None:
-            self.restore(chosen.path, f"the backup taken {chosen.taken_at:%Y-%m-%d %H:%M}")
+            self.restore(chosen.path, _("the backup taken {when}").format(
+                when=f"{chosen.taken_at:%Y-%m-%d %H:%M}"))
 
     def restore_chosen(self) -> None:
         path = self.choose_file(self)
@@ -304,23 +323,24 @@ class BackupsDialog(QDialog):
             self.restore(Path(path), Path(path).name)
 
     def restore(self, source: Path, described: str) -> bool:
-        if not msgbox.confirm(self, "Restore from backup?",
-                              f"Replace all of the clinic's data with {described}?\n\n"
-                              "Work entered since then will no longer be on the desk. The "
-                              "current data is saved as a safety copy first."):
+        if not msgbox.confirm(self, _("Restore from backup?"),
+                              _("Replace all of the clinic's data with {backup}?\n\nWork "
+                                "entered since then will no longer be on the desk. The current "
+                                "data is saved as a safety copy first.").format(backup=described)):
             return False
         clinic = self.clinic
         try:
-            safety = run_busy(self, "Restoring", "Restoring the clinic's data…",
+            safety = run_busy(self, _("Restoring"), _("Restoring the clinic's data…"),
                               lambda: clinic.backup.restore(source))
         except Exception as error:  # noqa: BLE001 - sorted just below
-            if explain_failure(self, error, "Restore"):
+            if explain_failure(self, error, _("Restore")):
                 self.refresh()
                 return False
             raise
         self.safety = safety
-        msgbox.information(self, "Restored",
-                           f"The clinic's data was restored from {described}.\n\nThe data "
-                           f"it replaced is kept in\n{safety}")
+        msgbox.information(self, _("Restored"),
+                           _("The clinic's data was restored from {backup}.\n\nThe data it "
+                             "replaced is kept in\n{path}").format(backup=described,
+                                                                   path=safety))
         self.accept()
         return True

@@ -12,13 +12,19 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QWidget
 
+from app.i18n import N_, _
 from app.services import Clinic
 from app.services.errors import ClinicError
 from app.services.staff import StaffRow
 
 from ..forms import FormDialog
 
-ROLE_NAMES = {"front_desk": "front desk", "manager": "manager"}
+ROLE_NAMES = {"front_desk": N_("front desk"), "manager": N_("manager")}
+
+
+def role_name(role: str) -> str:
+    """A role as the desk calls it, in the desk's language."""
+    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
 
 
 class SignInDialog(FormDialog):
@@ -32,37 +38,41 @@ class SignInDialog(FormDialog):
 
     def __init__(self, clinic: Clinic, *, locked: bool = False,
                  prefill: dict[int, str] | None = None, parent: QWidget | None = None):
-        super().__init__("ClinicDesk is locked" if locked else "Sign in to ClinicDesk", parent)
+        super().__init__(_("ClinicDesk is locked") if locked else _("Sign in to ClinicDesk"),
+                         parent)
         self.clinic, self.locked = clinic, locked
         self._prefill = dict(prefill or {})
         self.setMinimumWidth(420)
         name = clinic.settings.get().name
         if locked:
-            text = (f"<b>{html.escape(name)}</b><br>The desk was locked. Sign in to continue; "
-                    "whoever signs in is recorded for what is done next.")
+            text = _("<b>{clinic}</b><br>The desk was locked. Sign in to continue; whoever "
+                     "signs in is recorded for what is done next.").format(
+                         clinic=html.escape(name))
         else:
-            text = f"<b>{html.escape(name)}</b><br>Choose your name and type your PIN."
+            text = _("<b>{clinic}</b><br>Choose your name and type your PIN.").format(
+                clinic=html.escape(name))
         self.intro = QLabel(text)
         self.intro.setTextFormat(Qt.TextFormat.RichText)
         self.intro.setWordWrap(True)
         self.body.insertWidget(0, self.intro)
 
         self.staff = QComboBox()
-        self.staff.setAccessibleName("Staff member")
+        self.staff.setAccessibleName(_("Staff member"))
         for member in clinic.auth.can_sign_in():
-            self.staff.addItem(f"{member.name} ({ROLE_NAMES.get(member.role, member.role)})",
+            self.staff.addItem(_("{name} ({role})").format(name=member.name,
+                                                           role=role_name(member.role)),
                                member.id)
         self.secret = QLineEdit()
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret.setPlaceholderText("PIN or password")
-        self.secret.setAccessibleName("PIN or password")
-        self.form.addRow("&Name:", self.staff)
-        self.form.addRow("&PIN:", self.secret)
+        self.secret.setPlaceholderText(_("PIN or password"))
+        self.secret.setAccessibleName(_("PIN or password"))
+        self.form.addRow(_("&Name:"), self.staff)
+        self.form.addRow(_("&PIN:"), self.secret)
         self.fields = {"secret": self.secret}
 
-        self.ok_button.setText("Sign In")
+        self.ok_button.setText(_("Sign In"))
         self.quit_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.quit_button.setText("Quit ClinicDesk")
+        self.quit_button.setText(_("Quit ClinicDesk"))
         self.quit_button.setAutoDefault(False)
         # Quit is its own button: reject() may be refused while locked (see reject).
         self.buttons.rejected.disconnect()

@@ -7,6 +7,8 @@ from typing import Any, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from app.i18n import _
+
 #: The raw value a column sorts by (cents, dates), so "$900.00" sorts after "$80.00".
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -18,7 +20,10 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class RowsModel(QAbstractTableModel):
-    """Subclasses name COLUMNS and implement `display`; amounts and counts go in RIGHT."""
+    """Subclasses name COLUMNS and implement `display`; amounts and counts go in RIGHT.
+
+    COLUMNS are English message ids marked N_(); the header shows them in the desk's
+    language, read when shown (so a change of language needs no new model)."""
 
     COLUMNS: tuple[str, ...] = ()
     RIGHT: frozenset[int] = frozenset()
@@ -60,7 +65,7 @@ class RowsModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole):
         if (orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.COLUMNS)):
             if role == Qt.ItemDataRole.DisplayRole:
-                return self.COLUMNS[section]
+                return _(self.COLUMNS[section])
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return _RIGHT if section in self.RIGHT else _LEFT
         return None
