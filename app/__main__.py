@@ -92,9 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
 
+    from app.i18n import _
     from app.services import Clinic
     from app.services.transfer import hidden
     from app.ui import crash, msgbox, style
+    from app.ui.qt_language import apply_language
     from app.ui.dialogs.first_run import FirstRunDialog
     from app.ui.main_window import MainWindow
 
@@ -108,18 +110,27 @@ def main(argv: list[str] | None = None) -> int:
         clinic = Clinic.open(args.db_url or path)
     except Exception as error:  # noqa: BLE001 - any failure here is "cannot open this file"
         path = hidden(args.db_url) if args.db_url else path
-        msgbox.show(None, "ClinicDesk", f"ClinicDesk could not open the clinic file\n{path}\n\n"
-                    f"{error}", icon=msgbox.Icon.Critical)
+        msgbox.show(None, "ClinicDesk",  # i18n: not shown (the program's name)
+                    _("ClinicDesk could not open the clinic file\n{path}\n\n{error}").format(
+                        path=path, error=error), icon=msgbox.Icon.Critical)
         return 1
     previous_hook = sys.excepthook
     crash.install()
+    window = None
     try:
         if args.demo and not clinic.settings.get().setup_complete:
             _seed_demo(clinic)
+        # The clinic's language, for everything from here on (issue 8): our words and Qt's.
+        apply_language(clinic.settings.get().language)
         if (not clinic.settings.get().setup_complete and not args.screenshot
                 and FirstRunDialog.ask(None, clinic) is None):
             return 0  # (a screenshot of a fresh file shows it as first opened, unset)
+        apply_language(clinic.settings.get().language)  # as chosen at first run
         window = MainWindow(clinic)
+        if not args.screenshot:
+            # Where this desk left the window, and its tab; remembered again on close. (A
+            # screenshot is drawn at the default size and leaves this desk's memory alone.)
+            window.restore_window_state()
         if not _signed_in_at_start(window, clinic, args):
             return 0
         window.show()
@@ -138,6 +149,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         sys.excepthook = previous_hook
+        if window is not None:
+            # Gone for good (a screenshot leaves it shown): nothing of it outlives main().
+            window.remember_window = False
+            window.close()
+            window.deleteLater()
         clinic.close()
 
 
@@ -145,6 +161,7 @@ def _sound_or_recovered(path: Path) -> bool:
     """A file that cannot open is offered the newest sound backup, keeping the damaged one."""
     from datetime import datetime
 
+    from app.i18n import _
     from app.services.backup import newest_backup, open_problems, recover_from_backup
     from app.ui import msgbox
 
@@ -154,20 +171,23 @@ def _sound_or_recovered(path: Path) -> bool:
         return True
     backup = newest_backup(path)
     if backup is None:
-        msgbox.show(None, "ClinicDesk", f"ClinicDesk could not open the clinic file\n{path}\n\n"
-                    f"It is damaged ({problems[0]}) and there is no backup of it to restore. "
-                    "Keep the file and contact support; ClinicDesk will not change it.",
-                    icon=msgbox.Icon.Critical)
+        msgbox.show(None, "ClinicDesk",  # i18n: not shown (the program's name)
+                    _("ClinicDesk could not open the clinic file\n{path}\n\nIt is damaged "
+                      "({problem}) and there is no backup of it to restore. Keep the file and "
+                      "contact support; ClinicDesk will not change it.").format(
+                          path=path, problem=problems[0]), icon=msgbox.Icon.Critical)
         return False
     taken = datetime.fromtimestamp(backup.stat().st_mtime)
-    if not msgbox.confirm(None, "Restore from backup?",
-                           f"The clinic file is damaged ({problems[0]}).\n\nRestore the newest "
-                           f"backup, taken {taken:%Y-%m-%d %H:%M}? Work done after that time "
-                           "will need to be entered again. The damaged file is kept beside it."):
+    if not msgbox.confirm(None, _("Restore from backup?"),
+                          _("The clinic file is damaged ({problem}).\n\nRestore the newest "
+                            "backup, taken {when}? Work done after that time will need to be "
+                            "entered again. The damaged file is kept beside it.").format(
+                                problem=problems[0], when=f"{taken:%Y-%m-%d %H:%M}")):
         return False
     kept = recover_from_backup(path, backup, datetime.now())
-    msgbox.information(None, "Restored", f"The clinic was restored from {backup.name}.\n"
-                       f"The damaged file is kept as {kept.name}.")
+    msgbox.information(None, _("Restored"),
+                       _("The clinic was restored from {backup}.\nThe damaged file is kept "
+                         "as {kept}.").format(backup=backup.name, kept=kept.name))
     return True
 
 
@@ -213,9 +233,11 @@ def _backup_on_close(clinic) -> None:
     try:
         clinic.backup.create(reason="close")
     except OSError as error:
+        from app.i18n import _
         from app.ui import msgbox
-        msgbox.show(None, "Backup not made", f"The automatic backup could not be written "
-                    f"({error}). Your work is saved; check the disk.", icon=msgbox.Icon.Warning)
+        msgbox.show(None, _("Backup not made"),
+                    _("The automatic backup could not be written ({error}). Your work is "
+                      "saved; check the disk.").format(error=error), icon=msgbox.Icon.Warning)
 
 
 def _seed_demo(clinic) -> None:

@@ -1,85 +1,166 @@
-"""The main window: Schedule, Patient Billing and Packages, one tab each."""
+"""The main window: Schedule, Patient Billing and Packages, one tab each.
+
+Menus hold the desk's app-wide keys (app/ui/shortcuts.py): the tabs own their own keys
+(book, arrive, days, purchase, payment), so the Desk menu names those actions without
+claiming their keys; Help › Keyboard Shortcuts lists every key. The language can change
+while the window is open (File › Settings): the tabs are built again in the new language
+and the menus re-read their words.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
-from app import __version__
+from app import __version__, i18n
+from app.i18n import _
 from app.services import Clinic
 from app.services.errors import ClinicError
 
-from . import msgbox
+from . import msgbox, shortcuts
 from .billing import BillingTab
+from .desk_settings import desk_settings
 from .dialogs.audit_browser import AuditTrailDialog
 from .dialogs.backups import BackupNow, BackupsDialog
-from .dialogs.sign_in import ROLE_NAMES
+from .dialogs.keyboard_shortcuts import KeyboardShortcutsDialog
+from .dialogs.sign_in import role_name
 from .idle_lock import IdleLock
 from .packages import PackagesTab
+from .qt_language import apply_qt_language
 from .schedule import ScheduleTab
 from .settings import SettingsDialog
+
+#: Where this desk remembers its window (QSettings keys).
+GEOMETRY_KEY = "window/geometry"
+STATE_KEY = "window/state"
+TAB_KEY = "window/tab"
 
 
 class MainWindow(QMainWindow):
     def __init__(self, clinic: Clinic, parent: QWidget | None = None):
         super().__init__(parent)
         self.clinic = clinic
+        self.setObjectName("mainWindow")  # i18n: not shown (saveState needs it)
         self.resize(1280, 800)
-        self.schedule = ScheduleTab(clinic)
-        self.billing = BillingTab(clinic)
-        self.packages = PackagesTab(clinic)
+        #: Set by restore_window_state(): only then is the window remembered on close (the
+        #: program does it; a test window never writes to the desk's settings).
+        self.remember_window = False
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.schedule, "Schedule")
-        self.tabs.addTab(self.billing, "Patient Billing")
-        self.tabs.addTab(self.packages, "Packages")
         # Another tab (or another desk) may have changed what this one shows.
-        self.tabs.currentChanged.connect(lambda _index: self.tabs.currentWidget().refresh())
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
+        self._build_tabs()
 
         self.clinic_label = QLabel()
         self.statusBar().addWidget(self.clinic_label)
         self._build_menus()
         self._show_clinic()
+        self._start_live_refresh()
+
+    def _build_tabs(self) -> None:
+        self.schedule = ScheduleTab(self.clinic)
+        self.billing = BillingTab(self.clinic)
+        self.packages = PackagesTab(self.clinic)
+        self.tabs.addTab(self.schedule, _("Schedule"))
+        self.tabs.addTab(self.billing, _("Patient Billing"))
+        self.tabs.addTab(self.packages, _("Packages"))
+
+    def _tab_changed(self, _index: int) -> None:
+        widget = self.tabs.currentWidget()
+        if widget is not None:
+            widget.refresh()
+
+    # menus ----------------------------------------------------------------------------------
+
+    def _action(self, menu, slot, key: str | QKeySequence.StandardKey | None = None,
+                *, anywhere: bool = False) -> QAction:
+        action = QAction(self)
+        if key is not None:
+            action.setShortcut(QKeySequence(key))
+        if anywhere:  # also over a dialog of the program (Lock)
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
 
     def _build_menus(self) -> None:
+        """The menus and their actions; their words come from _translate_menus."""
         self._build_trust()
-        file_menu = self.menuBar().addMenu("&File")
-        self.settings_action = QAction("&Settings…", self)
-        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
-        self.settings_action.triggered.connect(self.open_settings)
-        file_menu.addAction(self.settings_action)
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        file_menu = self.file_menu
+        self.settings_action = self._action(file_menu, self.open_settings,
+                                            QKeySequence.StandardKey.Preferences)
         file_menu.addSeparator()
-        self.backup_action = QAction("&Backup Now…", self)
-        self.backup_action.triggered.connect(self.backup_now)
-        file_menu.addAction(self.backup_action)
-        self.restore_action = QAction("&Restore from Backup…", self)
-        self.restore_action.triggered.connect(self.restore_backup)
-        file_menu.addAction(self.restore_action)
-        self.audit_action = QAction("&Audit Trail…", self)
-        self.audit_action.triggered.connect(self.open_audit_trail)
-        file_menu.addAction(self.audit_action)
+        self.import_patients_action = self._action(file_menu, self.import_patients)
+        self.import_treatments_action = self._action(file_menu, self.import_treatment_types)
+        self.export_action = self._action(file_menu, self.export_table)
         file_menu.addSeparator()
-        self.lock_action = QAction("&Lock", self)
-        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.lock_action.triggered.connect(self.lock)
-        file_menu.addAction(self.lock_action)
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction("&About ClinicDesk", self)
-        about.triggered.connect(self.about)
-        help_menu.addAction(about)
+        self.backup_action = self._action(file_menu, self.backup_now)
+        self.restore_action = self._action(file_menu, self.restore_backup)
+        self.audit_action = self._action(file_menu, self.open_audit_trail)
+        file_menu.addSeparator()
+        self.lock_action = self._action(file_menu, self.lock, shortcuts.LOCK, anywhere=True)
+        self.quit_action = self._action(file_menu, self.close, QKeySequence.StandardKey.Quit)
+
+        # The desk's everyday actions. Book, the days, New Purchase and Receive Payment are
+        # keys of their tabs (QShortcuts there): a second shortcut on the same key here would
+        # make Qt fire neither, so these actions carry no key; Help › Keyboard Shortcuts
+        # lists them.
+        self.desk_menu = bar.addMenu("")
+        desk = self.desk_menu
+        self.search_action = self._action(desk, self.search_patient, shortcuts.SEARCH_PATIENT)
+        self.new_purchase_action = self._action(desk, self.new_purchase)
+        self.receive_payment_action = self._action(desk, self.receive_payment)
+        desk.addSeparator()
+        self.book_action = self._action(desk, self.book)
+        self.previous_day_action = self._action(desk, self.previous_day)
+        self.next_day_action = self._action(desk, self.next_day)
+        desk.addSeparator()
+        self.show_schedule_action = self._action(desk, self.show_schedule,
+                                                 shortcuts.SHOW_SCHEDULE)
+        self.show_billing_action = self._action(desk, self.show_billing, shortcuts.SHOW_BILLING)
+        self.show_packages_action = self._action(desk, self.show_packages,
+                                                 shortcuts.SHOW_PACKAGES)
+
+        self.help_menu = bar.addMenu("")
+        self.shortcuts_action = self._action(self.help_menu, self.show_shortcuts)
+        self.about_action = self._action(self.help_menu, self.about)
+        self._translate_menus()
         self.show_signed_in()
+
+    def _translate_menus(self) -> None:
+        """Every menu word in the desk's language (again after the language changed)."""
+        self.file_menu.setTitle(_("&File"))
+        self.settings_action.setText(_("&Settings…"))
+        self.import_patients_action.setText(_("&Import Patients from CSV…"))
+        self.import_treatments_action.setText(_("Import &Treatment Types from CSV…"))
+        self.export_action.setText(_("&Export a Table to CSV…"))
+        self.backup_action.setText(_("&Backup Now…"))
+        self.restore_action.setText(_("&Restore from Backup…"))
+        self.audit_action.setText(_("&Audit Trail…"))
+        self.lock_action.setText(_("&Lock"))
+        self.quit_action.setText(_("&Quit"))
+        self.desk_menu.setTitle(_("&Desk"))
+        self.search_action.setText(_("&Search Patient"))
+        self.new_purchase_action.setText(_("New &Purchase…"))
+        self.receive_payment_action.setText(_("&Receive Payment…"))
+        self.book_action.setText(_("&Book Appointment…"))
+        self.previous_day_action.setText(_("Pre&vious Day"))
+        self.next_day_action.setText(_("&Next Day"))
+        self.show_schedule_action.setText(_("Show Schedu&le"))
+        self.show_billing_action.setText(_("Show Patient &Billing"))
+        self.show_packages_action.setText(_("Show Pac&kages"))
+        self.help_menu.setTitle(_("&Help"))
+        self.shortcuts_action.setText(_("&Keyboard Shortcuts"))
+        self.about_action.setText(_("&About ClinicDesk"))
+        self.signed_in_label.setAccessibleName(_("Signed in"))
 
     def _build_trust(self) -> None:
         """Who is signed in (status bar) and the idle lock (issue 7)."""
         self.signed_in_label = QLabel()
-        self.signed_in_label.setAccessibleName("Signed in")
         self.statusBar().addPermanentWidget(self.signed_in_label)
         self.idle_lock = IdleLock(self, self.clinic)
         self.idle_lock.signed_in.connect(lambda _who: self.show_signed_in())
@@ -87,23 +168,104 @@ class MainWindow(QMainWindow):
 
     def _show_clinic(self) -> None:
         name = self.clinic.settings.get().name
-        self.setWindowTitle(f"ClinicDesk — {name}")
+        self.setWindowTitle(_("ClinicDesk — {clinic}").format(clinic=name))
         self.clinic_label.setText(name)
+
+    # the desk's everyday actions (Desk menu) ------------------------------------------------
+
+    def show_schedule(self) -> None:
+        self.tabs.setCurrentWidget(self.schedule)
+
+    def show_billing(self) -> None:
+        self.tabs.setCurrentWidget(self.billing)
+
+    def show_packages(self) -> None:
+        self.tabs.setCurrentWidget(self.packages)
+
+    def search_patient(self) -> None:
+        self.tabs.setCurrentWidget(self.billing)
+        self.billing.focus_search()
+
+    def new_purchase(self) -> None:
+        self.tabs.setCurrentWidget(self.billing)
+        self.billing.new_purchase()
+
+    def receive_payment(self) -> None:
+        self.tabs.setCurrentWidget(self.billing)
+        self.billing.receive_payment()
+
+    def book(self) -> None:
+        self.tabs.setCurrentWidget(self.schedule)
+        self.schedule.book()
+
+    def previous_day(self) -> None:
+        self.tabs.setCurrentWidget(self.schedule)
+        self.schedule.previous_day()
+
+    def next_day(self) -> None:
+        self.tabs.setCurrentWidget(self.schedule)
+        self.schedule.next_day()
+
+    def show_shortcuts(self) -> None:
+        KeyboardShortcutsDialog.ask(self)
+
+    # File menu --------------------------------------------------------------------------------
 
     def open_settings(self) -> None:
         SettingsDialog.ask(self, self.clinic)
         # Lists in Settings save as they go, so refresh even when the dialog was cancelled.
+        if self.clinic.settings.get().language != i18n.language():
+            self.apply_language(self.clinic.settings.get().language)
+        self.refresh_all()
+
+    def apply_language(self, code: str) -> None:
+        """Show the desk in language `code` now: Qt's own words, the menus, and the tabs
+        (built again, on the same tab, day and patient)."""
+        i18n.set_language(code)
+        apply_qt_language(code)
+        index = self.tabs.currentIndex()
+        day = self.schedule.day()
+        patient = self.billing.selected()
+        old = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        self.tabs.blockSignals(True)
+        try:
+            self.tabs.clear()
+            for widget in old:
+                widget.setParent(None)  # hidden now: its keys no longer fire
+                widget.deleteLater()
+            self._build_tabs()
+            self.tabs.setCurrentIndex(max(0, index))
+        finally:
+            self.tabs.blockSignals(False)
+        self.schedule.go_to(day)
+        if patient is not None:
+            self.billing.refresh(select=patient.id)
+        self._translate_menus()
         self._show_clinic()
-        for index in range(self.tabs.count()):
-            self.tabs.widget(index).refresh()
+        self.show_signed_in()
+
+    def import_patients(self) -> None:
+        self._import("patients")
+
+    def import_treatment_types(self) -> None:
+        self._import("treatment_types")
+
+    def _import(self, what: str) -> None:
+        from app.ui.dialogs.csv_import import ImportDialog  # written for issue 8's CSV files
+        ImportDialog.ask(self, self.clinic, what)
+        self.refresh_all()  # even a cancelled import may have saved what came before
+
+    def export_table(self) -> None:
+        from app.ui.dialogs.csv_export import ExportDialog
+        ExportDialog.ask(self, self.clinic)
 
     def about(self) -> None:
-        text = (f"ClinicDesk {__version__}\n\nThe reception desk of "
-                f"{self.clinic.settings.get().name}: appointments, packages, invoices and "
-                "payments.")
+        text = _("ClinicDesk {version}\n\nThe reception desk of {clinic}: appointments, "
+                 "packages, invoices and payments.").format(
+                     version=__version__, clinic=self.clinic.settings.get().name)
         if self.clinic.path is not None:
-            text += f"\n\nThe clinic's file: {self.clinic.path}"
-        msgbox.information(self, "About ClinicDesk", text)
+            text += "\n\n" + _("The clinic's file: {path}").format(path=self.clinic.path)
+        msgbox.information(self, _("About ClinicDesk"), text)
 
     # issue 7: who is at the desk, backups, the audit trail ---------------------------------
 
@@ -111,10 +273,10 @@ class MainWindow(QMainWindow):
         """The status bar names who is signed in; Lock needs someone to sign back in."""
         who = self.clinic.auth.current()
         if who is None:
-            self.signed_in_label.setText("Not signed in")
+            self.signed_in_label.setText(_("Not signed in"))
         else:
-            self.signed_in_label.setText(f"Signed in: {who.name} "
-                                         f"({ROLE_NAMES.get(who.role, who.role)})")
+            self.signed_in_label.setText(_("Signed in: {name} ({role})").format(
+                name=who.name, role=role_name(who.role)))
         self.lock_action.setEnabled(who is not None)
         self.idle_lock.rearm()
 
@@ -138,7 +300,7 @@ class MainWindow(QMainWindow):
         try:
             self.clinic.auth.require_manager("restore a backup")
         except ClinicError as error:
-            msgbox.refusal(self, error, "Not allowed")
+            msgbox.refusal(self, error, _("Not allowed"))
             return
         before = self.clinic.current_staff_id
         if BackupsDialog.ask(self, self.clinic) is None:
@@ -153,4 +315,41 @@ class MainWindow(QMainWindow):
         try:
             AuditTrailDialog.ask(self, self.clinic)
         except ClinicError as error:
-            msgbox.refusal(self, error, "Not allowed")
+            msgbox.refusal(self, error, _("Not allowed"))
+
+    # this desk's own memory of the window (QSettings) ---------------------------------------
+
+    def restore_window_state(self) -> None:
+        """Size, place, toolbars and tab as this desk last left them; remembered on close."""
+        settings = desk_settings()
+        geometry = settings.value(GEOMETRY_KEY)
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = settings.value(STATE_KEY)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        try:
+            tab = int(settings.value(TAB_KEY, 0))
+        except (TypeError, ValueError):
+            tab = 0
+        if 0 <= tab < self.tabs.count():
+            self.tabs.setCurrentIndex(tab)
+        self.remember_window = True
+
+    def save_window_state(self) -> None:
+        settings = desk_settings()
+        settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        settings.setValue(STATE_KEY, self.saveState())
+        settings.setValue(TAB_KEY, self.tabs.currentIndex())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.remember_window:
+            self.save_window_state()
+        super().closeEvent(event)
+
+    # issue 9: another desk's changes ----------------------------------------------------------
+
+    def _start_live_refresh(self) -> None:
+        # issue 9: another desk's changes
+        pass

@@ -32,9 +32,14 @@ def test_menus(qtbot, clinic):
     menus = {action.text().replace("&", ""): [a.text().replace("&", "")
                                               for a in action.menu().actions() if a.text()]
              for action in window.menuBar().actions()}
-    assert menus == {"File": ["Settings…", "Backup Now…", "Restore from Backup…",
-                              "Audit Trail…", "Lock", "Quit"],
-                     "Help": ["About ClinicDesk"]}
+    assert menus == {"File": ["Settings…", "Import Patients from CSV…",
+                              "Import Treatment Types from CSV…", "Export a Table to CSV…",
+                              "Backup Now…", "Restore from Backup…", "Audit Trail…", "Lock",
+                              "Quit"],
+                     "Desk": ["Search Patient", "New Purchase…", "Receive Payment…",
+                              "Book Appointment…", "Previous Day", "Next Day", "Show Schedule",
+                              "Show Patient Billing", "Show Packages"],
+                     "Help": ["Keyboard Shortcuts", "About ClinicDesk"]}
 
 
 def test_settings_change_reaches_the_title_and_the_tabs(qtbot, clinic, catalog, shown, drive):

@@ -24,6 +24,17 @@ from app.ui.settings.staff import SetPinDialog
 
 from .helpers import cell_texts, click, retype
 
+@pytest.fixture(autouse=True)
+def _desk_settings_of_the_test(tmp_path):
+    """main() remembers the window in this computer's settings: a folder of the test's own."""
+    from PySide6.QtCore import QSettings
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "desk-config"))
+    yield
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "elsewhere"))
+
+
 
 @pytest.fixture
 def staffed(clinic, catalog):
@@ -331,8 +342,9 @@ def test_file_menu_has_the_trust_actions(qtbot, clinic):
     window = make_window(qtbot, clinic)
     file_menu = window.menuBar().actions()[0].menu()
     names = [a.text().replace("&", "") for a in file_menu.actions() if a.text()]
-    assert names == ["Settings…", "Backup Now…", "Restore from Backup…", "Audit Trail…",
-                     "Lock", "Quit"]
+    assert names == ["Settings…", "Import Patients from CSV…", "Import Treatment Types from CSV…",
+                     "Export a Table to CSV…", "Backup Now…", "Restore from Backup…",
+                     "Audit Trail…", "Lock", "Quit"]
     assert window.lock_action.shortcut().toString() == "Ctrl+L"
 
 
