@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_percent
 
@@ -27,7 +28,10 @@ class Formats:
         return self.money(low) if low == high else f"{self.money(low)} – {self.money(high)}"
 
     def percent(self, rate: Decimal) -> str:
-        return format_percent(rate, format="#,##0.####%", locale=self.locale)
+        # The locale's own pattern (French writes "14,975 %"), with up to four decimals.
+        pattern = Locale.parse(self.locale).percent_formats[None].pattern
+        return format_percent(rate, format=pattern.replace("#,##0", "#,##0.####", 1),
+                              locale=self.locale)
 
     def date(self, value: date | None) -> str:
         return "" if value is None else format_date(value, "medium", locale=self.locale)
