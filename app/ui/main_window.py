@@ -251,9 +251,9 @@ class MainWindow(QMainWindow):
         self._import("treatment_types")
 
     def _import(self, what: str) -> None:
-        from app.ui.dialogs.csv_import import ImportDialog  # written for issue 8's CSV files
-        ImportDialog.ask(self, self.clinic, what)
-        self.refresh_all()  # even a cancelled import may have saved what came before
+        from app.ui.dialogs.csv_import import ImportDialog  # loaded when first asked for
+        if ImportDialog.ask(self, self.clinic, what):
+            self.refresh_all()  # the new patients or treatment types show at once
 
     def export_table(self) -> None:
         from app.ui.dialogs.csv_export import ExportDialog

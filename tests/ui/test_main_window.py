@@ -70,3 +70,28 @@ def test_about_names_the_clinic_and_its_file(qtbot, clinic, shown):
     window = make_window(qtbot, clinic)
     window.about()
     assert "Harbour Physio" in shown.last and str(clinic.path) in shown.last
+
+
+def test_file_menu_opens_the_csv_imports_and_refreshes_after(qtbot, clinic, catalog,
+                                                             monkeypatch):
+    from app.ui.dialogs.csv_export import ExportDialog
+    from app.ui.dialogs.csv_import import ImportDialog
+
+    asked = []
+
+    def imported(parent, the_clinic, kind):
+        asked.append(kind)
+        the_clinic.patients.add("Zoe", "Young")
+        return True
+
+    monkeypatch.setattr(ImportDialog, "ask", staticmethod(imported))
+    monkeypatch.setattr(ExportDialog, "ask",
+                        staticmethod(lambda parent, the_clinic: asked.append("export")))
+    window = make_window(qtbot, clinic)
+    window.tabs.setCurrentWidget(window.billing)
+    before = window.billing.model.rowCount()
+    window.import_patients_action.trigger()
+    assert window.billing.model.rowCount() == before + 1, "the tab shows the import at once"
+    window.import_treatments_action.trigger()
+    window.export_action.trigger()
+    assert asked == ["patients", "treatment_types", "export"]
