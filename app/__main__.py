@@ -151,8 +151,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.excepthook = previous_hook
         if window is not None:
             # Gone for good (a screenshot leaves it shown): nothing of it outlives main().
-            window.remember_window = False
-            window.close()
+            # hide(), not close(): closing the last window would leave Qt a quit to deliver
+            # to whatever event loop runs next.
+            window.hide()
             window.deleteLater()
         clinic.close()
 

@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
 from app import __version__, i18n
-from app.i18n import _
+from app.i18n import N_, _
 from app.services import Clinic
 from app.services.errors import ClinicError
 
@@ -298,7 +298,7 @@ class MainWindow(QMainWindow):
 
     def restore_backup(self) -> None:
         try:
-            self.clinic.auth.require_manager("restore a backup")
+            self.clinic.auth.require_manager(N_("restore a backup"))  # the service translates it
         except ClinicError as error:
             msgbox.refusal(self, error, _("Not allowed"))
             return
