@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QMainWindow
 
 import app.__main__ as entry
 import sqlalchemy as sa
@@ -217,7 +217,7 @@ def opened(monkeypatch) -> list[str]:
     def show(window: MainWindow) -> None:
         seen.append(window.signed_in_label.text())
         QMainWindow.show(window)
-        QTimer.singleShot(0, lambda: (window.close(), QApplication.exit(0)))
+        QTimer.singleShot(0, window.close)  # the last window closed ends app.exec()
 
     monkeypatch.setattr(MainWindow, "show", show)
     return seen

@@ -73,11 +73,11 @@ def test_python_dash_m_app_restores_the_window(qtbot, clinic, catalog, monkeypat
                         lambda self: calls.append("restored"))
     from app import __main__ as entry
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMainWindow
+    from PySide6.QtWidgets import QMainWindow
 
     def show(window):
         QMainWindow.show(window)
-        QTimer.singleShot(0, lambda: (window.close(), QApplication.exit(0)))
+        QTimer.singleShot(0, window.close)  # the last window closed ends app.exec()
 
     monkeypatch.setattr(MainWindow, "show", show)
     monkeypatch.setattr(entry, "_signed_in_at_start", lambda window, clinic, args: True)
