@@ -102,18 +102,25 @@ def main(argv: list[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ClinicDesk")
+    app.setDesktopFileName("clinicdesk")  # (installers/linux/clinicdesk.desktop: its icon)
     style.apply(app)
     path = clinic_path(args)
-    if not args.db_url and not _sound_or_recovered(path):
+    server = args.db_url or _saved_server(args)
+    if not server and not _sound_or_recovered(path):
         return 1
-    try:
-        clinic = Clinic.open(args.db_url or path)
-    except Exception as error:  # noqa: BLE001 - any failure here is "cannot open this file"
-        path = hidden(args.db_url) if args.db_url else path
-        msgbox.show(None, "ClinicDesk",  # i18n: not shown (the program's name)
-                    _("ClinicDesk could not open the clinic file\n{path}\n\n{error}").format(
-                        path=path, error=error), icon=msgbox.Icon.Critical)
-        return 1
+    while True:
+        try:
+            clinic = Clinic.open(server or path)
+            break
+        except Exception as error:  # noqa: BLE001 - any failure here is "cannot open it"
+            if server:
+                if _retry_server(hidden(server), error):
+                    continue
+                return 1
+            msgbox.show(None, "ClinicDesk",  # i18n: not shown (the program's name)
+                        _("ClinicDesk could not open the clinic file\n{path}\n\n{error}")
+                        .format(path=path, error=error), icon=msgbox.Icon.Critical)
+            return 1
     previous_hook = sys.excepthook
     crash.install()
     window = None
@@ -156,6 +163,33 @@ def main(argv: list[str] | None = None) -> int:
             window.hide()
             window.deleteLater()
         clinic.close()
+
+
+def _saved_server(args: argparse.Namespace) -> str | None:
+    """The clinic server this desk was pointed at (File › Clinic Database), unless the
+    command line names a file or the demo."""
+    if args.db or args.demo:
+        return None
+    from app.ui.dialogs.connection import saved_server_url
+
+    return saved_server_url()
+
+
+def _retry_server(shown: str, error: BaseException) -> bool:
+    """The server did not answer at start-up: Retry, or Close. Never a silent switch to this
+    computer's own file, where the day's work would go somewhere the other desks can't see."""
+    from app.i18n import _
+    from app.ui import msgbox
+
+    answer = msgbox.show(
+        None, "ClinicDesk",  # i18n: not shown (the program's name)
+        _("ClinicDesk could not reach the clinic on the server {server}.\n\nCheck that the "
+          "server is switched on and that this computer is on its network, then try again. "
+          "To use another database, a manager can start ClinicDesk with --db FILE and change "
+          "File › Clinic Database.").format(server=shown),
+        icon=msgbox.Icon.Critical, buttons=msgbox.Button.Retry | msgbox.Button.Close,
+        default=msgbox.Button.Retry, details=str(error))
+    return answer == msgbox.Button.Retry
 
 
 def _sound_or_recovered(path: Path) -> bool:

@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self.backup_action = self._action(file_menu, self.backup_now)
         self.restore_action = self._action(file_menu, self.restore_backup)
         self.audit_action = self._action(file_menu, self.open_audit_trail)
+        self.database_action = self._action(file_menu, self.choose_database)
         file_menu.addSeparator()
         self.lock_action = self._action(file_menu, self.lock, shortcuts.LOCK, anywhere=True)
         self.quit_action = self._action(file_menu, self.close, QKeySequence.StandardKey.Quit)
@@ -141,6 +142,7 @@ class MainWindow(QMainWindow):
         self.backup_action.setText(_("&Backup Now…"))
         self.restore_action.setText(_("&Restore from Backup…"))
         self.audit_action.setText(_("&Audit Trail…"))
+        self.database_action.setText(_("Clinic &Database…"))
         self.lock_action.setText(_("&Lock"))
         self.quit_action.setText(_("&Quit"))
         self.desk_menu.setTitle(_("&Desk"))
@@ -351,5 +353,15 @@ class MainWindow(QMainWindow):
     # issue 9: another desk's changes ----------------------------------------------------------
 
     def _start_live_refresh(self) -> None:
-        # issue 9: another desk's changes
-        pass
+        """Another desk's changes show here within a couple of seconds (issue 9)."""
+        from .live_refresh import LiveRefresh
+
+        self.live_refresh = LiveRefresh(self, self.clinic, lambda: self.tabs)
+
+    def choose_database(self) -> None:
+        """File › Clinic Database: this desk's own file, or the clinic on a server."""
+        from .dialogs.connection import ConnectionDialog, restart
+
+        if ConnectionDialog.ask(self, self.clinic):
+            restart()
+            self.close()

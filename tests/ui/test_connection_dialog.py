@@ -69,7 +69,7 @@ def test_a_desk_on_its_own_file_says_so_and_the_server_form_waits(dialog, clinic
     assert dialog.file_choice.isChecked()
     assert not dialog.server_box.isEnabled()
     assert not dialog.test_button.isEnabled()
-    assert str(clinic.path) in dialog.findChildren(type(dialog.result))[0].text()
+    assert str(clinic.path) in dialog.findChildren(type(dialog.finding))[0].text()
 
 
 def test_a_form_missing_the_server_name_is_refused_at_that_field(qtbot, dialog, shown):
@@ -83,7 +83,7 @@ def test_a_form_missing_the_server_name_is_refused_at_that_field(qtbot, dialog, 
 def test_a_server_that_is_not_there_is_explained_and_not_saved(qtbot, dialog, shown):
     fill(qtbot, dialog, host="127.0.0.1", port=1)
     click(qtbot, dialog.test_button)
-    qtbot.waitUntil(lambda: "could not reach" in dialog.result.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "could not reach" in dialog.finding.text(), timeout=10000)
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     qtbot.waitUntil(lambda: dialog.task is None, timeout=10000)
     assert saved_server_url() is None
@@ -95,7 +95,7 @@ def test_a_clinic_on_the_server_is_tested_then_saved_for_the_next_start(qtbot, d
     answering(monkeypatch, server.CLINIC)
     fill(qtbot, dialog)
     click(qtbot, dialog.test_button)
-    qtbot.waitUntil(lambda: "Harbour Physio" in dialog.result.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Harbour Physio" in dialog.finding.text(), timeout=5000)
     shown.answer = shown.answer.No  # restart later
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     assert saved_server_url() == server.server_url(dialog.fields())
@@ -116,7 +116,7 @@ def test_a_database_from_a_newer_clinicdesk_is_not_saved(qtbot, dialog, shown, m
     answering(monkeypatch, server.NEWER)
     fill(qtbot, dialog)
     click(qtbot, dialog.test_button)
-    qtbot.waitUntil(lambda: "newer ClinicDesk" in dialog.result.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "newer ClinicDesk" in dialog.finding.text(), timeout=5000)
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     assert saved_server_url() is None
     assert "newer ClinicDesk" in shown.last
@@ -167,7 +167,7 @@ def test_an_empty_server_database_can_take_this_clinic(qtbot, dialog, shown, mon
     monkeypatch.setattr(transfer, "migrate_to", migrate_to)
     shown.answer = shown.answer.Yes
     click(qtbot, dialog.copy_button)
-    qtbot.waitUntil(lambda: "Copied and checked" in dialog.result.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Copied and checked" in dialog.finding.text(), timeout=5000)
     assert copied == [server.server_url(dialog.fields())]
     assert not dialog.copy_button.isEnabled()  # the database is not empty any more
 
@@ -217,3 +217,56 @@ def test_in_french_everything_reads_french(qtbot, clinic, staffed):
     finally:
         i18n.set_language(i18n.ENGLISH)
         QApplication.removeTranslator(qt_french)
+
+
+# the main window and the program's start ------------------------------------------------
+
+
+def test_file_menu_opens_the_clinic_database_dialog(qtbot, clinic, staffed, drive, shown):
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow(clinic)
+    qtbot.addWidget(window)
+    seen = drive(ConnectionDialog, lambda d: d.reject())
+    window.database_action.trigger()
+    assert len(seen) == 1
+    assert window.live_refresh.timer.isActive()  # another desk's changes are polled
+
+
+def test_a_desk_pointed_at_a_server_opens_it_at_start_and_offers_retry(monkeypatch, tmp_path):
+    import app.__main__ as entry
+    from app.ui import msgbox
+
+    url = server.server_url(server.ServerFields("127.0.0.1", 1, "harbour", "desk1", "s3cret"))
+    connection.save_server_url(url)
+    opened, answers = [], [msgbox.Button.Retry, msgbox.Button.Close]
+
+    import app.services as services
+
+    def refusing_open(target, clock=None):
+        opened.append(target)
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(services.Clinic, "open", staticmethod(refusing_open))
+    asked = []
+
+    def fake_show(parent, title, text, **kwargs):
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(msgbox, "show", fake_show)
+    monkeypatch.setattr(entry, "user_data_path", lambda name: tmp_path / name)
+    assert entry.main([]) == 1
+    assert opened == [url, url]  # tried, Retry, tried again, Close
+    assert "could not reach the clinic on the server 127.0.0.1:1" in asked[0].replace(
+        "postgresql+psycopg://desk1:***@127.0.0.1:1/harbour", "127.0.0.1:1")
+    assert "s3cret" not in asked[0]
+
+
+def test_a_file_named_on_the_command_line_wins_over_the_saved_server(tmp_path):
+    import app.__main__ as entry
+
+    connection.save_server_url("postgresql+psycopg://desk1@clinic-server:5432/harbour")
+    assert entry._saved_server(entry.parse_args(["--db", str(tmp_path / "c.db")])) is None
+    assert entry._saved_server(entry.parse_args(["--demo"])) is None
+    assert entry._saved_server(entry.parse_args([])).endswith("/harbour")

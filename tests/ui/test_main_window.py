@@ -34,8 +34,8 @@ def test_menus(qtbot, clinic):
              for action in window.menuBar().actions()}
     assert menus == {"File": ["Settings…", "Import Patients from CSV…",
                               "Import Treatment Types from CSV…", "Export a Table to CSV…",
-                              "Backup Now…", "Restore from Backup…", "Audit Trail…", "Lock",
-                              "Quit"],
+                              "Backup Now…", "Restore from Backup…", "Audit Trail…",
+                              "Clinic Database…", "Lock", "Quit"],
                      "Desk": ["Search Patient", "New Purchase…", "Receive Payment…",
                               "Book Appointment…", "Previous Day", "Next Day", "Show Schedule",
                               "Show Patient Billing", "Show Packages"],

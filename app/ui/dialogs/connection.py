@@ -25,7 +25,7 @@ from app.services.errors import ClinicError
 
 from .. import msgbox
 from ..forms import focus
-from ..idle_lock import desk_settings
+from ..desk_settings import desk_settings
 from ..workers import Task
 
 SETTINGS_KEY = "database/server_url"
@@ -94,9 +94,9 @@ class ConnectionDialog(QDialog):
         self.busy.setRange(0, 0)
         self.busy.setAccessibleName(_("Working"))
         self.busy.hide()
-        self.result = QLabel()
-        self.result.setWordWrap(True)
-        self.result.setAccessibleName(_("Connection test result"))
+        self.finding = QLabel()
+        self.finding.setWordWrap(True)
+        self.finding.setAccessibleName(_("Connection test result"))
         actions = QHBoxLayout()
         actions.addWidget(self.test_button)
         actions.addWidget(self.copy_button)
@@ -114,7 +114,7 @@ class ConnectionDialog(QDialog):
         layout.addWidget(self.server_box)
         layout.addLayout(actions)
         layout.addWidget(self.busy)
-        layout.addWidget(self.result)
+        layout.addWidget(self.finding)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
 
@@ -148,7 +148,7 @@ class ConnectionDialog(QDialog):
     def _form_changed(self, *_args) -> None:
         # A test answers for the address it tested, not for what is typed now.
         self.checked = None
-        self.result.clear()
+        self.finding.clear()
         self._update_copy()
 
     def _update_copy(self) -> None:
@@ -172,7 +172,7 @@ class ConnectionDialog(QDialog):
     # work on the worker -----------------------------------------------------------------
 
     def _run(self, work, done, message: str) -> None:
-        self.result.setText(message)
+        self.finding.setText(message)
         self.busy.show()
         self.task = Task(work, self)
         self.task.finished.connect(lambda outcome: self._over() or done(outcome))
@@ -189,7 +189,7 @@ class ConnectionDialog(QDialog):
         if not isinstance(error, ClinicError):
             raise error
         self.checked = None
-        self.result.setText(str(error))
+        self.finding.setText(str(error))
         self._update_copy()
 
     def test(self, then=None) -> None:
@@ -200,7 +200,7 @@ class ConnectionDialog(QDialog):
 
         def tested(check: server.ServerCheck) -> None:
             self.checked = check
-            self.result.setText(check.summary())
+            self.finding.setText(check.summary())
             self._update_copy()
             if then is not None:
                 then()
@@ -227,7 +227,7 @@ class ConnectionDialog(QDialog):
 
         def copied(report) -> None:
             self.checked = None
-            self.result.setText(_("Copied and checked: {entries} audit entries match the "
+            self.finding.setText(_("Copied and checked: {entries} audit entries match the "
                                   "file. Save to use the server from the next start.").format(
                                       entries=report.audit_entries))
             self._update_copy()
