@@ -255,8 +255,9 @@ class ColumnHeader(QWidget):
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor("#eef1f4"))
-        p.setPen(QColor("#c9ced6"))
+        look = painting.surface()
+        p.fillRect(self.rect(), QColor(look.header))
+        p.setPen(QColor(look.header_line))
         p.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
         layout = self._grid.day_layout
         font = QFont(self.font())
@@ -275,11 +276,11 @@ class ColumnHeader(QWidget):
             p.drawEllipse(QPointF(left + 14, self.height() / 2), 5, 5)
             count = counts.get(column.staff_id, 0)
             text = f"{column.name}  ({count})" if count else column.name
-            p.setPen(QColor("#1f2937"))
+            p.setPen(QColor(look.header_text))
             width = layout.column_width - 30
             p.drawText(QPointF(left + 25, (self.height() + metrics.capHeight()) / 2),
                        metrics.elidedText(text, Qt.TextElideMode.ElideRight, width))
-            p.setPen(QColor("#dde1e6"))
+            p.setPen(QColor(look.column_line))
             p.drawLine(int(left), 6, int(left), self.height() - 6)
         p.end()
 

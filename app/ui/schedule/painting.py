@@ -33,16 +33,41 @@ LOOKS = {
     "cancelled": Look("#f4f5f7", "#b3b9c2", "#8a9099", ""),
 }
 PACKAGE_COLOUR = "#7353ba"
-BACKGROUND = "#ffffff"
-OFF_HOURS = "#f7f8fa"
-HOUR_LINE = "#d3d8df"
-QUARTER_LINE = "#eef0f3"
-COLUMN_LINE = "#dde1e6"
 NOW_LINE = "#e0452b"
-SELECTED = "#111827"
-HOVER = "#eaf2fd"
-LABEL = "#5b6470"
 BADGE = 16
+
+
+@dataclass(frozen=True)
+class Surface:
+    """The grid's own colours (behind the blocks), light or dark like the rest of the window.
+    The status colours of the blocks stay the same in both: they are cards on the grid."""
+
+    background: str
+    off_hours: str
+    hour_line: str
+    quarter_line: str
+    column_line: str
+    selected: str
+    hover: str
+    hover_text: str
+    label: str
+    header: str
+    header_line: str
+    header_text: str
+
+
+LIGHT = Surface("#ffffff", "#f7f8fa", "#d3d8df", "#eef0f3", "#dde1e6", "#111827", "#eaf2fd",
+                "#3b6fb6", "#5b6470", "#eef1f4", "#c9ced6", "#1f2937")
+DARK = Surface("#1e2126", "#24282e", "#3d434c", "#2b3036", "#353a42", "#f5f7fa", "#243449",
+               "#9cc3f5", "#a4acb8", "#2a2e35", "#3d434c", "#e6e9ee")
+
+
+def surface() -> Surface:
+    """The colours for the palette in force (app/ui/style.py: a dark scheme or a light one)."""
+    from PySide6.QtGui import QGuiApplication, QPalette
+
+    base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
+    return DARK if base.lightness() < 128 else LIGHT
 
 
 def block_font(base: QFont, *, bold: bool = False) -> QFont:
@@ -54,8 +79,9 @@ def block_font(base: QFont, *, bold: bool = False) -> QFont:
 
 def paint_grid(p: QPainter, layout: DayLayout, f: Formats, clip: QRectF,
                now: datetime | None) -> None:
-    p.fillRect(clip, QColor(BACKGROUND))
-    p.fillRect(QRectF(0, clip.top(), GUTTER, clip.height()), QColor(OFF_HOURS))
+    look = surface()
+    p.fillRect(clip, QColor(look.background))
+    p.fillRect(QRectF(0, clip.top(), GUTTER, clip.height()), QColor(look.off_hours))
     small = QFont(p.font())
     small.setPointSizeF(max(small.pointSizeF() - 1, 7.5))
     p.setFont(small)
@@ -64,15 +90,15 @@ def paint_grid(p: QPainter, layout: DayLayout, f: Formats, clip: QRectF,
         if y < clip.top() - SLOT_HEIGHT or y > clip.bottom() + SLOT_HEIGHT:
             continue
         on_hour = slot % (60 // SLOT_MINUTES) == 0
-        p.setPen(QPen(QColor(HOUR_LINE if on_hour else QUARTER_LINE), 1))
+        p.setPen(QPen(QColor(look.hour_line if on_hour else look.quarter_line), 1))
         p.drawLine(QPointF(GUTTER - (8 if on_hour else 0), y + 0.5),
                    QPointF(layout.width, y + 0.5))
         if on_hour and slot < layout.slots():
             when = layout.time_at(y + 1)
-            p.setPen(QColor(LABEL))
+            p.setPen(QColor(look.label))
             p.drawText(QRectF(0, y + 2, GUTTER - 12, SLOT_HEIGHT),
                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, f.time(when))
-    p.setPen(QPen(QColor(COLUMN_LINE), 1))
+    p.setPen(QPen(QColor(look.column_line), 1))
     for index in range(len(layout.columns) + 1):
         x = layout.column_left(index) + 0.5
         p.drawLine(QPointF(x, clip.top()), QPointF(x, clip.bottom()))
@@ -85,8 +111,9 @@ def paint_grid(p: QPainter, layout: DayLayout, f: Formats, clip: QRectF,
 
 
 def paint_hover(p: QPainter, rect: QRectF, text: str) -> None:
-    p.fillRect(rect.adjusted(1, 1, -1, 0), QColor(HOVER))
-    p.setPen(QColor("#3b6fb6"))
+    look = surface()
+    p.fillRect(rect.adjusted(1, 1, -1, 0), QColor(look.hover))
+    p.setPen(QColor(look.hover_text))
     p.drawText(rect.adjusted(8, 0, -6, 0),
                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
 
@@ -100,7 +127,7 @@ def paint_block(p: QPainter, block: Block, f: Formats, *, selected: bool = False
     if ghost:
         p.setOpacity(0.75)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    edge = QPen(QColor(SELECTED if selected else look.edge), 2.2 if selected else 1)
+    edge = QPen(QColor(surface().selected if selected else look.edge), 2.2 if selected else 1)
     if cancelled or ghost:
         edge.setStyle(Qt.PenStyle.DashLine)
     p.setPen(edge)
