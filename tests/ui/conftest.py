@@ -26,6 +26,19 @@ class Shown:
         return self.boxes[-1][1]
 
 
+@pytest.fixture(autouse=True)
+def desk_settings_of_the_test(tmp_path):
+    """This computer's own settings (QSettings: idle lock, window, the desk's database) in a
+    folder of the test's own: no test reads or writes the real desk's."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "desk-settings"))
+    yield
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "desk-settings-after"))
+
+
 @pytest.fixture
 def shown(monkeypatch) -> Shown:
     record = Shown()
