@@ -144,6 +144,12 @@ def main(argv: list[str] | None = None) -> int:
         if not args.screenshot:
             from app.ui import startup_checks
             window.startup_checks = startup_checks.start(window, clinic)
+            # ReportLab and openpyxl, once the window is up: ready before anyone prints,
+            # and loaded on this thread rather than the worker's (app/ui/preload.py).
+            from PySide6.QtCore import QTimer
+
+            from app.ui import preload
+            QTimer.singleShot(500, preload.document_libraries)
         if args.screenshot:
             _screenshot_when_painted(app, window, Path(args.screenshot))
         code = app.exec()

@@ -19,7 +19,7 @@ from app.services import Clinic
 from app.services.errors import ClinicError
 from app.services.papers import PAPER_NAMES, PAPERS
 
-from .. import crash, msgbox
+from .. import crash, msgbox, preload
 from ..workers import worker_pool  # the one worker (ARCHITECTURE 4)
 from ..formats import Formats
 from ..billing.keys import buttons_in_order, tab_order
@@ -80,6 +80,7 @@ class PrintDialog(QDialog):
         if (invoice_id is None) == (refund_id is None):
             raise ValueError("print either an invoice or a refund receipt")  # i18n: not shown
         self.clinic, self.invoice_id, self.refund_id = clinic, invoice_id, refund_id
+        preload.document_libraries()  # here, not on the worker (app/ui/preload.py)
         self._f = Formats(clinic)
         self._job: PdfJob | None = None
         self.saved_path: str | None = None

@@ -20,7 +20,7 @@ from app.services import Clinic, report_export
 from app.services.errors import ClinicError
 from app.services.reports import Report
 
-from .. import crash, msgbox
+from .. import crash, msgbox, preload
 from ..dialogs.backups import explain_failure
 from ..formats import Formats
 from ..forms import focus
@@ -287,6 +287,7 @@ class ReportsView(QWidget):
         path = Path(chosen)
         if not path.suffix:
             path = path.with_suffix(f".{kind}")
+        preload.document_libraries()  # here, not on the worker (app/ui/preload.py)
         task = Task(lambda: write(report, path), self)
         task.finished.connect(self._exported)
         task.failed.connect(lambda error: self._export_refused(error, _(title)))
