@@ -25,6 +25,21 @@ def worker_pool() -> QThreadPool:
     return _pool
 
 
+_finished: list = []
+
+
+def keep_until_idle(job) -> None:
+    """Hold a finished QRunnable of our own until the worker is idle.
+
+    Its done signal reaches the GUI thread while the worker is still returning from run();
+    freed then (its last Python reference dropped in the done handler) the pool touched a
+    deleted runnable and the program crashed now and then. Anything handed here is let go
+    only once no job is running at all."""
+    if worker_pool().activeThreadCount() == 0:
+        _finished.clear()
+    _finished.append(job)
+
+
 class _Relay(QObject):
     """Carries the outcome from the worker thread. Parentless and held by the running job,
     so it outlives a task deleted mid-job (the job then reports to no one)."""

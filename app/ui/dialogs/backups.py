@@ -21,7 +21,7 @@ from app.services.backup import BackupFile
 from app.services.errors import ClinicError
 
 from .. import msgbox
-from ..workers import worker_pool  # the one worker (ARCHITECTURE 4)
+from ..workers import keep_until_idle, worker_pool  # the one worker (ARCHITECTURE 4)
 from ..models.base import RowsModel
 from ..tables import make_table, selected_row
 
@@ -104,6 +104,7 @@ def run_busy(parent: QWidget | None, title: str, text: str, work: Callable[[], o
     try:
         worker_pool().start(job)
         busy.exec()
+        keep_until_idle(job)
         if busy.error is not None:
             raise busy.error
         return busy.result_value

@@ -20,7 +20,7 @@ from app.services.errors import ClinicError
 from app.services.papers import PAPER_NAMES, PAPERS
 
 from .. import crash, msgbox, preload
-from ..workers import worker_pool  # the one worker (ARCHITECTURE 4)
+from ..workers import keep_until_idle, worker_pool  # the one worker (ARCHITECTURE 4)
 from ..formats import Formats
 from ..billing.keys import buttons_in_order, tab_order
 from ..forms import beside
@@ -206,6 +206,7 @@ class PrintDialog(QDialog):
         worker_pool().start(job)
 
     def _done(self, path: str, then_open: bool) -> None:
+        keep_until_idle(self._job)
         self._job = None
         self._set_busy(False)
         if then_open:
@@ -220,6 +221,7 @@ class PrintDialog(QDialog):
         self.pdf_ready.emit(path)
 
     def _failed(self, error: BaseException) -> None:
+        keep_until_idle(self._job)
         self._job = None
         self._set_busy(False)
         self.status.setText(_("Nothing was written."))
