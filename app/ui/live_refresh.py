@@ -48,6 +48,10 @@ class LiveRefresh(QObject):
             self.token = None
 
     def poll(self) -> None:
+        if not self.window.isVisible():
+            # Closed (or never shown): nothing on screen to keep current, and its clinic may
+            # be closed already; refreshing tabs on their way out crashed the program.
+            return
         try:
             changed, self.token = self.clinic.changes_since(self.token)
         except DBAPIError:
