@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.screenshot:
             from app.ui import startup_checks
             window.startup_checks = startup_checks.start(window, clinic)
+            window.start_live_refresh()  # another desk's changes show here (issue 9)
             # ReportLab and openpyxl, once the window is up: ready before anyone prints,
             # and loaded on this thread rather than the worker's (app/ui/preload.py).
             from PySide6.QtCore import QTimer

@@ -57,7 +57,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.clinic_label)
         self._build_menus()
         self._show_clinic()
-        self._start_live_refresh()
+        #: Set by start_live_refresh(): the program turns it on (a test window polls nothing
+        #: once its test is over).
+        self.live_refresh = None
 
     def _build_tabs(self) -> None:
         self.schedule = ScheduleTab(self.clinic)
@@ -346,17 +348,20 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.live_refresh is not None:
+            self.live_refresh.stop()
         if self.remember_window:
             self.save_window_state()
         super().closeEvent(event)
 
     # issue 9: another desk's changes ----------------------------------------------------------
 
-    def _start_live_refresh(self) -> None:
+    def start_live_refresh(self) -> None:
         """Another desk's changes show here within a couple of seconds (issue 9)."""
         from .live_refresh import LiveRefresh
 
-        self.live_refresh = LiveRefresh(self, self.clinic, lambda: self.tabs)
+        if self.live_refresh is None:
+            self.live_refresh = LiveRefresh(self, self.clinic, lambda: self.tabs)
 
     def choose_database(self) -> None:
         """File › Clinic Database: this desk's own file, or the clinic on a server."""

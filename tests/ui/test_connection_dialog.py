@@ -230,7 +230,19 @@ def test_file_menu_opens_the_clinic_database_dialog(qtbot, clinic, staffed, driv
     seen = drive(ConnectionDialog, lambda d: d.reject())
     window.database_action.trigger()
     assert len(seen) == 1
-    assert window.live_refresh.timer.isActive()  # another desk's changes are polled
+
+
+def test_the_program_window_polls_for_other_desks_until_it_closes(qtbot, clinic):
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow(clinic)
+    qtbot.addWidget(window)
+    assert window.live_refresh is None  # (a window in a test polls nothing by itself)
+    window.show()
+    window.start_live_refresh()
+    assert window.live_refresh.timer.isActive()
+    window.close()
+    assert not window.live_refresh.timer.isActive()
 
 
 def test_a_desk_pointed_at_a_server_opens_it_at_start_and_offers_retry(monkeypatch, tmp_path):
