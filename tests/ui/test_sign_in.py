@@ -344,7 +344,7 @@ def test_file_menu_has_the_trust_actions(qtbot, clinic):
     names = [a.text().replace("&", "") for a in file_menu.actions() if a.text()]
     assert names == ["Settings…", "Import Patients from CSV…", "Import Treatment Types from CSV…",
                      "Export a Table to CSV…", "Backup Now…", "Restore from Backup…",
-                     "Audit Trail…", "Lock", "Quit"]
+                     "Audit Trail…", "Clinic Database…", "Lock", "Quit"]
     assert window.lock_action.shortcut().toString() == "Ctrl+L"
 
 
