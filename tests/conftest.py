@@ -190,6 +190,16 @@ def empty_database(request, tmp_path):
 
 
 @pytest.fixture
+def french():
+    """The desk speaks French (Canada) for this test, English again after it (issue 8)."""
+    from app import i18n
+
+    i18n.set_language(i18n.FRENCH)
+    yield
+    i18n.set_language(i18n.ENGLISH)
+
+
+@pytest.fixture
 def clinic(clinic_target, clock):
     c = Clinic.open(clinic_target, clock=clock)
     c.settings.update(name="Harbour Physio", address="12 Main St\nHalifax NS", currency="CAD",

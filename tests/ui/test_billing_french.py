@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from app import i18n
 from app.ui.billing import BillingTab, PatientDialog
 from app.ui.billing.expiry_dialog import ExpiryDialog
 from app.ui.billing.package_page import PackagePage
@@ -23,13 +22,6 @@ from app.ui.models.billing import InvoicesModel as Inv
 
 from .helpers import cell_texts, retype
 from .i18n_helpers import untranslated_texts
-
-
-@pytest.fixture
-def french():
-    i18n.set_language(i18n.FRENCH)
-    yield
-    i18n.set_language(i18n.ENGLISH)
 
 
 @pytest.fixture

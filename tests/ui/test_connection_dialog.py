@@ -5,7 +5,7 @@ result; the checks against a real server are in tests/pg/test_server_check.py.""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 
 from app import i18n
 from app.services import connection as server
@@ -14,16 +14,6 @@ from app.ui.dialogs.connection import ConnectionDialog, saved_server_url
 
 from .helpers import click, retype
 from .i18n_helpers import untranslated_texts
-
-
-@pytest.fixture(autouse=True)
-def desk_settings(tmp_path):
-    """This computer's settings in a folder of the test's own."""
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "config"))
-    yield
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "elsewhere"))
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from app import i18n
 from app.services.csv_transfer import ERROR
 from app.ui.dialogs.csv_export import ExportDialog
 from app.ui.dialogs.csv_import import ImportDialog
@@ -27,13 +26,6 @@ def csv_file(tmp_path):
     path = tmp_path / "patients.csv"
     path.write_text(CSV_TEXT, encoding="utf-8-sig")
     return str(path)
-
-
-@pytest.fixture
-def french():
-    i18n.set_language(i18n.FRENCH)
-    yield
-    i18n.set_language(i18n.ENGLISH)
 
 
 def names(clinic) -> list[str]:

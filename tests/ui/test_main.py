@@ -18,17 +18,6 @@ from app.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 
-@pytest.fixture(autouse=True)
-def _desk_settings_of_the_test(tmp_path):
-    """main() remembers the window in this computer's settings: a folder of the test's own."""
-    from PySide6.QtCore import QSettings
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "desk-config"))
-    yield
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "elsewhere"))
-
-
 
 @pytest.fixture(autouse=True)
 def keep_app_look(qapp):
@@ -109,7 +98,6 @@ def test_python_dash_m_app_runs():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
     assert "--demo" in result.stdout and "--screenshot" not in result.stdout
-
 
 
 def test_a_failure_while_starting_is_reported_not_fatal(qtbot, tmp_path, monkeypatch):

@@ -8,7 +8,6 @@ from datetime import date, datetime, time
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
-from app import i18n
 from app.ui.dialogs.booking_dialog import BookingDialog
 from app.ui.dialogs.no_show_dialog import NoShowDialog
 from app.ui.dialogs.reschedule_dialog import RescheduleDialog
@@ -23,13 +22,6 @@ MONDAY = date(2026, 3, 2)
 
 def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:
     return datetime.combine(day, time(hour, minute))
-
-
-@pytest.fixture
-def french():
-    i18n.set_language(i18n.FRENCH)
-    yield
-    i18n.set_language(i18n.ENGLISH)
 
 
 @pytest.fixture

@@ -24,17 +24,6 @@ from app.ui.settings.staff import SetPinDialog
 
 from .helpers import cell_texts, click, retype
 
-@pytest.fixture(autouse=True)
-def _desk_settings_of_the_test(tmp_path):
-    """main() remembers the window in this computer's settings: a folder of the test's own."""
-    from PySide6.QtCore import QSettings
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "desk-config"))
-    yield
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "elsewhere"))
-
-
 
 @pytest.fixture
 def staffed(clinic, catalog):

@@ -25,13 +25,6 @@ def fr_quoted(name: str) -> str:
 
 
 @pytest.fixture
-def french():
-    i18n.set_language(i18n.FRENCH)
-    yield
-    i18n.set_language(i18n.ENGLISH)
-
-
-@pytest.fixture
 def fr_clinic(clinic, french):
     """A French-speaking desk whose clinic also shows money and dates the fr_CA way."""
     clinic.settings.update(locale="fr_CA")

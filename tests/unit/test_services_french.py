@@ -22,11 +22,7 @@ from app.services.report_export import to_csv, to_xlsx
 NB = "\u00a0"
 
 
-@pytest.fixture(autouse=True)
-def french():
-    i18n.set_language(i18n.FRENCH)
-    yield
-    i18n.set_language(i18n.ENGLISH)
+pytestmark = pytest.mark.usefixtures("french")  # every test here speaks French
 
 
 @pytest.fixture
