@@ -411,7 +411,7 @@ class Gen:
                                   tax, pays + tax, pkg_ids[pkg], ref, tts[t]))
                     redemptions.append((len(redemptions) + 1, pkg_ids[pkg], ref,
                                         start.date().isoformat(), inv, pays, st,
-                                        dt_text(start), None, None, None))
+                                        dt_text(start), None, None, None, use))
                     if pays + tax > 0 and rng.random() < 0.97:
                         pay(patient, inv, pays + tax, start)
                 else:
@@ -531,7 +531,7 @@ class Gen:
         "payment_applications": "id, payment_id, invoice_id, amount, created_at, created_by, "
                                 "reason",
         "redemptions": "id, package_id, appointment_id, redeemed_on, invoice_id, patient_pays, "
-                       "reason, created_at, created_by, voided_at, voided_by",
+                       "reason, created_at, created_by, voided_at, voided_by, use_number",
         "package_refunds": "id, package_id, amount, suggested, uses_remaining, invoice_line_id, "
                            "refunded_at, created_by",
         "payment_refunds": "id, payment_id, patient_id, amount, method, refunded_at, created_by, "
@@ -604,6 +604,10 @@ VERIFY = {
         SELECT count(*) FROM redemptions r JOIN appointments a ON a.id = r.appointment_id
         WHERE a.status NOT IN ('arrived', 'no_show') OR a.package_id != r.package_id
            OR a.invoice_id != r.invoice_id OR date(a.start) != r.redeemed_on""",
+    "each package's uses numbered 1, 2, ... by date (R3, stored since 0006)": """
+        SELECT count(*) FROM redemptions r WHERE r.use_number IS NOT (
+          SELECT count(*) FROM redemptions b WHERE b.package_id = r.package_id
+            AND b.voided_at IS NULL AND (b.redeemed_on, b.id) <= (r.redeemed_on, r.id))""",
     "refunded and void packages hold no booked appointment": """
         SELECT count(*) FROM appointments a JOIN packages p ON p.id = a.package_id
         WHERE a.status = 'booked' AND p.status != 'active'""",

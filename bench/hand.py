@@ -155,8 +155,7 @@ def _section(con, detail: str, params: dict, columns: list[str], sums: list[str]
 
 NUMBERED = """numbered AS MATERIALIZED (
   SELECT r.id, r.package_id, r.appointment_id, r.redeemed_on, r.patient_pays, r.reason,
-    (SELECT count(*) FROM redemptions b WHERE b.package_id = r.package_id
-       AND b.voided_at IS NULL AND (b.redeemed_on, b.id) <= (r.redeemed_on, r.id)) AS n
+    r.use_number AS n
   FROM redemptions r WHERE r.voided_at IS NULL AND r.redeemed_on BETWEEN :start AND :end)"""
 VALUE = "p.price / p.uses_total + (x.n > p.uses_total - p.price % p.uses_total)"
 
@@ -252,11 +251,8 @@ FLAGGED = ["id", "day", "appointment", "patient_id", "patient", "package_id", "t
 def compensation(con, start: date, end: date, today: date):
     detail = f"""performed AS MATERIALIZED (
         SELECT a.staff_id AS staff,
-          CASE WHEN p.price % p.uses_total = 0 THEN p.price / p.uses_total
-               ELSE p.price / p.uses_total + ((SELECT count(*) FROM redemptions b
-                 WHERE b.package_id = r.package_id AND b.voided_at IS NULL
-                   AND (b.redeemed_on, b.id) <= (r.redeemed_on, r.id))
-                 > p.uses_total - p.price % p.uses_total) END AS value,
+          p.price / p.uses_total + (r.use_number > p.uses_total - p.price % p.uses_total)
+            AS value,
           a.compensate_staff = 1 AS compensated,
           a.compensate_staff = 1 AND p.staff_id = a.staff_id AS double
         FROM redemptions r JOIN packages p ON p.id = r.package_id
@@ -281,8 +277,7 @@ def compensation(con, start: date, end: date, today: date):
       SELECT r.id, r.redeemed_on, r.appointment_id, p.patient_id,
         pt.first_name || ' ' || pt.last_name AS patient, r.package_id, p.template_id, p.name,
         a.staff_id, s.name AS staff_name, p.purchased_on, p.uses_total, p.price,
-        (SELECT count(*) FROM redemptions b WHERE b.package_id = r.package_id
-           AND b.voided_at IS NULL AND (b.redeemed_on, b.id) <= (r.redeemed_on, r.id)) AS n
+        r.use_number AS n
       FROM redemptions r JOIN packages p ON p.id = r.package_id
       JOIN appointments a ON a.id = r.appointment_id JOIN patients pt ON pt.id = p.patient_id
       JOIN staff s ON s.id = a.staff_id
@@ -487,18 +482,27 @@ def arrive(con, appointment_id: int, now: datetime) -> int:
         tax = _round(Decimal(pays) * Decimal(rate))
         invoice = _new_invoice(con, patient_id, date.fromisoformat(day), now, pays, tax)
         line_staff = staff_id if compensate else None
+        redemption = con.execute(
+            "INSERT INTO redemptions (package_id, appointment_id, redeemed_on, invoice_id, "
+            "patient_pays, reason, created_at, created_by, voided_at, voided_by) "
+            "VALUES (?, ?, ?, ?, ?, 'arrived', ?, NULL, NULL, NULL)",
+            (package_id, appointment_id, day, invoice, pays, _dt(now))).lastrowid
+        # the stored "use n" (0006): this use and any dated after it take their places
+        con.execute(
+            "UPDATE redemptions SET use_number = (SELECT count(*) FROM redemptions b "
+            "WHERE b.package_id = redemptions.package_id AND b.voided_at IS NULL "
+            "AND (b.redeemed_on, b.id) <= (redemptions.redeemed_on, redemptions.id)) "
+            "WHERE package_id = ? AND voided_at IS NULL AND (redeemed_on, id) >= (?, ?)",
+            (package_id, day, redemption))
+        use = con.execute("SELECT use_number FROM redemptions WHERE id = ?",
+                          (redemption,)).fetchone()[0]
         con.execute(
             "INSERT INTO invoice_lines (invoice_id, line_no, kind, description, staff_id, "
             "quantity, unit_price, tax_rate, tax, total, package_id, appointment_id, "
             "treatment_type_id) VALUES (?, 1, 'patient_pays', ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
-            (invoice, f"{tname} ({start[:16]}), covered by {pname} (use {redeemed + 1} of "
+            (invoice, f"{tname} ({start[:16]}), covered by {pname} (use {use} of "
                       f"{uses})", line_staff, pays, rate, tax, pays + tax, package_id,
              appointment_id, treatment_id))
-        con.execute(
-            "INSERT INTO redemptions (package_id, appointment_id, redeemed_on, invoice_id, "
-            "patient_pays, reason, created_at, created_by, voided_at, voided_by) "
-            "VALUES (?, ?, ?, ?, ?, 'arrived', ?, NULL, NULL, NULL)",
-            (package_id, appointment_id, day, invoice, pays, _dt(now)))
         con.execute("UPDATE appointments SET status = 'arrived', invoice_id = ?, "
                     "version = version + 1 WHERE id = ?", (invoice, appointment_id))
         _audit(con, now, "appointment.arrive", "appointment", appointment_id,

@@ -65,6 +65,10 @@ class Redemption(Base):
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"))
     patient_pays: Mapped[int] = mapped_column(Int, default=0)
     reason: Mapped[str] = mapped_column(String(10), default="arrived")  # arrived | no_show
+    # "Use n of N" (R3): this use's place among the package's live uses, by date then id;
+    # None once voided. Kept by package_rules.renumber_uses on every redemption and void, so
+    # reports over a year of uses read it instead of counting 50,000 index ranges.
+    use_number: Mapped[int | None] = mapped_column(Int, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
     voided_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)

@@ -35,6 +35,13 @@ _CHECKS = {
         LEFT JOIN (SELECT package_id, COUNT(*) n FROM appointments WHERE status = 'booked'
                    AND package_id IS NOT NULL GROUP BY package_id) b ON b.package_id = k.id
         WHERE COALESCE(r.n, 0) + COALESCE(b.n, 0) > k.uses_total""",
+    "a package's uses are not numbered 1, 2, ... by date (R3)": """
+        SELECT r.id FROM redemptions r
+        WHERE (r.voided_at IS NOT NULL AND r.use_number IS NOT NULL)
+           OR (r.voided_at IS NULL AND (r.use_number IS NULL OR r.use_number != (
+               SELECT COUNT(*) FROM redemptions b
+               WHERE b.package_id = r.package_id AND b.voided_at IS NULL
+                 AND (b.redeemed_on, b.id) <= (r.redeemed_on, r.id))))""",
     "a redemption belongs to an appointment that was not arrived or a no-show": """
         SELECT r.id FROM redemptions r JOIN appointments a ON a.id = r.appointment_id
         WHERE r.voided_at IS NULL AND a.status NOT IN ('arrived', 'no_show')""",

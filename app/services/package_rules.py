@@ -43,6 +43,25 @@ def redeemed_count(s: Session, package_id: int) -> int:
                     .where(Redemption.package_id == package_id, Redemption.voided_at.is_(None)))
 
 
+def renumber_uses(s: Session, package_id: int) -> None:
+    """Number the package's live uses 1, 2, ... by date then id ("use n of N", R3), and clear
+    the number of voided ones. Called after every redemption and void of a use: an arrival
+    entered late, or a use voided, moves the uses after it. The caller holds the patient's
+    lock (locks.py), so two desks never number the same package at once."""
+    s.flush()
+    uses = s.scalars(select(Redemption).where(Redemption.package_id == package_id)
+                     .order_by(Redemption.redeemed_on, Redemption.id)).all()
+    number = 0
+    for use in uses:
+        if use.voided_at is None:
+            number += 1
+            if use.use_number != number:
+                use.use_number = number
+        elif use.use_number is not None:
+            use.use_number = None
+    s.flush()
+
+
 def booked_count(s: Session, package_id: int, *, excluding: int | None = None) -> int:
     query = select(func.count(Appointment.id)).where(Appointment.package_id == package_id,
                                                      Appointment.status == "booked")

@@ -270,10 +270,11 @@ class PackageService(Service):
             .join(Invoice, Invoice.id == Redemption.invoice_id)
             .where(Redemption.package_id == package.id, Redemption.voided_at.is_(None))
             .order_by(Redemption.redeemed_on, Redemption.id)).all()
-        return [RedemptionRow(r.id, n, r.redeemed_on, r.appointment_id, start, treatment, staff,
-                              r.invoice_id, number, r.patient_pays,
-                              per_use_value(package.price, package.uses_total, n), r.reason)
-                for n, (r, start, treatment, staff, number) in enumerate(rows, start=1)]
+        return [RedemptionRow(r.id, r.use_number, r.redeemed_on, r.appointment_id, start,
+                              treatment, staff, r.invoice_id, number, r.patient_pays,
+                              per_use_value(package.price, package.uses_total, r.use_number),
+                              r.reason)
+                for r, start, treatment, staff, number in rows]
 
     def _booked(self, s, package: Package) -> list[AppointmentRow]:
         rows = s.execute(

@@ -22,7 +22,8 @@ per-group subtotal rows and a grand total. A table view or an exporter needs not
 Per-use value (R3): use n of a package of price P and N uses is P // N, plus one cent for the
 last P % N uses — exactly `money.split_evenly(P, N)[n - 1]`; the values of all uses add up to
 P. "Use n" numbers a package's redemptions that are not voided, ordered by date then id (as
-on the package's show page).
+on the package's show page); the number is stored on the redemption
+(`package_rules.renumber_uses`), so a report reads it rather than counting.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from sys import intern
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from babel.dates import format_date
-from sqlalchemy import (BigInteger, and_, case, cast, func, literal, null, or_, select, tuple_,
+from sqlalchemy import (BigInteger, and_, case, cast, func, literal, null, or_, select,
                         union_all)
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
@@ -344,31 +345,17 @@ def _value_of_first(price, uses, k):
     return k * (price // uses) + case((extra > 0, extra), else_=0)
 
 
-def _use_number(r):
-    """Use n of its package for redemption row `r`: the live redemptions of the package up
-    to it, by date then id (one short range of ix_redemptions_live per row)."""
-    b = aliased(Redemption)
-    return (select(func.count()).select_from(b)
-            .where(b.package_id == r.package_id, b.voided_at.is_(None),
-                   tuple_(b.redeemed_on, b.id) <= tuple_(r.redeemed_on, r.id))
-            .scalar_subquery())
-
-
 def _per_use_value(r):
-    """The per-use value of redemption row `r` (R3), with its package joined: price // uses
-    when that divides exactly, else counted from the use number (CASE is lazy in SQLite, so
-    only those packages pay for the count)."""
-    price, uses = Package.price, Package.uses_total
-    return case((price % uses == 0, price // uses),
-                else_=_use_value(price, uses, _use_number(r)))
+    """The per-use value of redemption row `r` (R3), with its package joined."""
+    return _use_value(Package.price, Package.uses_total, r.use_number)
 
 
 def _numbered(start: date, end: date):
-    """Live redemptions on `start`..`end` with their use numbers, computed once (a
-    materialised CTE, so the number is not re-counted for every expression that uses it)."""
+    """Live redemptions on `start`..`end` with their use numbers (kept on the redemption by
+    package_rules.renumber_uses)."""
     return (select(Redemption.id, Redemption.package_id, Redemption.appointment_id,
                    Redemption.redeemed_on, Redemption.patient_pays, Redemption.reason,
-                   _use_number(Redemption).label("use_number"))
+                   Redemption.use_number)
             .where(Redemption.voided_at.is_(None), Redemption.redeemed_on.between(start, end))
             .cte("numbered").prefix_with("MATERIALIZED"))
 
@@ -750,8 +737,7 @@ class ReportService(Service):
                             Package.staff_id == Appointment.staff_id), 1), else_=0)
         measures = ("sales", "sales_value", "uses", "uses_value", "compensated_uses",
                     "compensated_value", "double_uses", "double_value")
-        # Each use's value, worked out once (materialised): only packages whose price does
-        # not divide by their uses need the use number (R3), so only they count.
+        # Each use's value, worked out once (materialised).
         performed = (
             select(Appointment.staff_id.label("staff_id"),
                    _per_use_value(Redemption).label("value"), compensated.label("compensated"),
@@ -774,16 +760,14 @@ class ReportService(Service):
                         Package.price.label("sales_value"),
                         *[literal(0).label(k) for k in measures[2:]])
                  .where(Package.purchased_on.between(start, end), Package.status != "void"))
-        # the flagged uses themselves: few, so numbered on their own
+        # the flagged uses themselves
         r = aliased(Redemption)
-        use_number = _use_number(r)
         flagged = (
             select(r.id.label("redemption_id"), r.redeemed_on, r.appointment_id,
                    Package.patient_id, _patient_name(), r.package_id, Package.template_id,
                    Package.name.label("package_name"), Appointment.staff_id,
-                   Package.purchased_on, use_number.label("use_number"), Package.uses_total,
-                   _use_value(Package.price, Package.uses_total, use_number)
-                   .label("per_use_value"))
+                   Package.purchased_on, r.use_number, Package.uses_total,
+                   _per_use_value(r).label("per_use_value"))
             .join(Package, Package.id == r.package_id)
             .join(Appointment, Appointment.id == r.appointment_id)
             .join(Patient, Patient.id == Package.patient_id)

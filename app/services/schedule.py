@@ -285,8 +285,9 @@ class ScheduleService(Service):
                                 else _("No-show undone"), now=now, actor=self._actor)
             for redemption in s.scalars(select(Redemption).where(
                     Redemption.appointment_id == appointment.id,
-                    Redemption.voided_at.is_(None))):
+                    Redemption.voided_at.is_(None))).all():
                 redemption.voided_at, redemption.voided_by = now, self._actor
+                rules.renumber_uses(s, redemption.package_id)
             appointment.invoice_id = None
             appointment.status = "booked"
             warnings = []
@@ -373,7 +374,13 @@ class ScheduleService(Service):
             rules.require_can_cover(s, package, appointment, treatment_name=treatment.name,
                                     holding=True, locale=self._locale)
             pays = rules.patient_pays(s, package.id, treatment.id)
-            use = rules.redeemed_count(s, package.id) + 1
+            redemption = Redemption(package_id=package.id, appointment_id=appointment.id,
+                                    redeemed_on=appointment.start.date(), invoice_id=invoice.id,
+                                    patient_pays=pays, reason=reason, created_at=self._now(),
+                                    created_by=self._actor)
+            s.add(redemption)
+            rules.renumber_uses(s, package.id)
+            use = redemption.use_number  # its place by date: a late-entered visit comes first
             covered = (_("No show: {treatment} ({when}), covered by {package} (use {use} of "
                          "{total})") if no_show else
                        _("{treatment} ({when}), covered by {package} (use {use} of {total})"))
@@ -384,10 +391,6 @@ class ScheduleService(Service):
                             unit_price=pays, tax_rate=treatment.tax_rate, staff_id=staff_id,
                             package_id=package.id, appointment_id=appointment.id,
                             treatment_type_id=treatment.id)
-            s.add(Redemption(package_id=package.id, appointment_id=appointment.id,
-                             redeemed_on=appointment.start.date(), invoice_id=invoice.id,
-                             patient_pays=pays, reason=reason, created_at=self._now(),
-                             created_by=self._actor))
         else:
             visit = (_("No show: {treatment} ({when})") if no_show else
                      _("{treatment} ({when})")).format(treatment=treatment.name, when=when)

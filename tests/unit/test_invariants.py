@@ -429,6 +429,24 @@ class ClinicMachine(RuleBasedStateMachine):
                 assert summary.uses_remaining == summary.uses_total - redeemed
 
     @invariant()
+    def uses_are_numbered_by_date_within_their_package(self):
+        """R3's "use n of N" is stored: live uses 1, 2, ... by date then id; voided none."""
+        with self.clinic.db.read() as s:
+            uses = s.execute(select(Redemption.package_id, Redemption.voided_at,
+                                    Redemption.use_number)
+                             .order_by(Redemption.package_id, Redemption.redeemed_on,
+                                       Redemption.id)).all()
+        number, package = 0, None
+        for package_id, voided_at, use_number in uses:
+            if package_id != package:
+                number, package = 0, package_id
+            if voided_at is None:
+                number += 1
+                assert use_number == number, (package_id, use_number, number)
+            else:
+                assert use_number is None, (package_id, use_number)
+
+    @invariant()
     def visits_match_their_redemptions_and_invoices(self):
         with self.clinic.db.read() as s:
             live: dict[int, list[Redemption]] = {}

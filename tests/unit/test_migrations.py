@@ -160,3 +160,36 @@ def test_the_head_read_from_the_files_is_alembics_head():
     from app.services.db import head_from_files
 
     assert head_from_files() == head_revision()
+
+
+def test_0006_numbers_the_uses_already_redeemed_by_date(tmp_path, clock):
+    """A file from before use numbers were stored gets them filled in on opening: live uses
+    1, 2, ... by date then id within each package, voided uses none (R3)."""
+    path = tmp_path / "clinic.db"
+    clock.set(datetime(2026, 3, 20, 18, 0))
+    with Clinic.open(path, clock=clock) as clinic:
+        ana = clinic.staff.add("Ana Silva", practitioner=True, role="manager")
+        physio = clinic.catalog.add_treatment_type("Physio", duration_min=30, price=8500)
+        three = clinic.catalog.add_package_template("3 Physio", price=10000, uses=3,
+                                                    eligible={physio: 1000}, validity=None)
+        maria = clinic.patients.add("Maria", "Lopez", phone="902-555-0101")
+        package = clinic.billing.sell_package(maria, three).package_id
+        visits = [clinic.schedule.book(maria, ana, physio, datetime(2026, 3, day, 10))
+                  for day in (3, 10, 17)]
+        for visit in (visits[1], visits[0], visits[2]):  # the 3rd entered late
+            clinic.schedule.arrive(visit)
+        clinic.schedule.undo_arrival(visits[1])
+    con = sqlite3.connect(path)  # as ClinicDesk at 0005 left it: no use_number column
+    with con:
+        con.execute("ALTER TABLE redemptions DROP COLUMN use_number")
+        con.execute("UPDATE alembic_version SET version_num = '0005'")
+    con.close()
+
+    with Clinic.open(path, clock=clock) as clinic:
+        with clinic.db.read() as s:
+            numbers = s.execute(text(
+                "SELECT a.start, r.use_number FROM redemptions r "
+                "JOIN appointments a ON a.id = r.appointment_id ORDER BY r.id")).all()
+        uses = [r.use_number for r in clinic.packages.detail(package).redemptions]
+    assert [(start[8:10], n) for start, n in numbers] == [("10", None), ("03", 1), ("17", 2)]
+    assert uses == [1, 2]

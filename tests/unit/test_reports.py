@@ -97,6 +97,31 @@ def test_usage_leaves_out_a_voided_use_and_renumbers_the_rest(clinic, catalog):
         (10, 1, 3333)]
 
 
+def test_a_visit_arrived_late_takes_its_place_by_date_everywhere(clinic, catalog):
+    """The visit of the 3rd is marked arrived after the 10th's: it is use 1, the 10th's
+    becomes use 2, and the report, the package page and its invoice line all say so."""
+    c = catalog
+    sale = clinic.billing.sell_package(c["patient"], c["three_physio"])
+    first = clinic.schedule.book(c["patient"], c["ana"], c["physio"], MAR(3))
+    (second,) = arrive_visits(clinic, c["patient"], c["ana"], c["physio"], (10,))
+    invoice = clinic.schedule.arrive(first)
+
+    report = clinic.reports.package_usage(date(2026, 3, 1), date(2026, 3, 31))
+    shown = clinic.packages.detail(sale.package_id)
+
+    assert [(r.redeemed_on.day, r.use, r.per_use_value) for r in report.rows] == [
+        (3, "1 of 3", 3333), (10, "2 of 3", 3333)]
+    assert [(r.redeemed_on.day, r.use_number, r.per_use_value)
+            for r in shown.redemptions] == [(3, 1, 3333), (10, 2, 3333)]
+    assert "(use 1 of 3)" in clinic.billing.invoice(invoice).lines[0].description
+
+    clinic.schedule.undo_arrival(first)  # and back: the 10th is use 1 again
+    report = clinic.reports.package_usage(date(2026, 3, 1), date(2026, 3, 31))
+    assert [(r.redeemed_on.day, r.use_number) for r in report.rows] == [(10, 1)]
+    assert [r.use_number for r in clinic.packages.detail(sale.package_id).redemptions] == [1]
+    assert second
+
+
 def test_usage_totals_per_package_and_filters_by_package_and_practitioner(clinic, catalog):
     c = catalog
     clinic.billing.sell_package(c["patient"], c["three_physio"])
