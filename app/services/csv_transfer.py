@@ -36,7 +36,6 @@ from typing import Callable
 from babel.numbers import format_decimal
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
-from sqlite_utils.utils import Format, RowError, rows_from_file
 
 from ..i18n import FRENCH, N_, _, language, ngettext
 from ..models import Base, Patient, TreatmentType
@@ -564,6 +563,9 @@ class _Dialect(csv.excel):
 
 def _read_rows(reader: _Reader, columns, cancelled):
     """[(row number, {field: text}, has extra values)] for every non-blank row."""
+    # sqlite-utils (and click, which it loads) only when a file is read: 45 ms of start-up
+    from sqlite_utils.utils import Format, RowError, rows_from_file
+
     dialect = type("Dialect", (_Dialect,), {"delimiter": reader.delimiter})
     rows, _format = rows_from_file(io.BytesIO(reader.data), format=Format.CSV,
                                    dialect=dialect, encoding=reader.encoding,
