@@ -182,7 +182,7 @@ def main(argv=None) -> int:
     parser.add_argument("--long-runs", type=int, default=3, help="runs of ten-year reports")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--skip-startup", action="store_true")
-    parser.add_argument("--startup-runs", type=int, default=3)
+    parser.add_argument("--startup-runs", type=int, default=7)
     args = parser.parse_args(argv)
     if not args.db.exists():
         print(f"{args.db} not found: run `python -m bench.generate` first", file=sys.stderr)
@@ -321,7 +321,7 @@ def main(argv=None) -> int:
         try:
             result = bench.measure(
                 "start-up to window shown", "start-up", start, runs=args.startup_runs,
-                target_ms=None, note="python -m app --db FILE --screenshot, offscreen, "
+                target_ms=1500, note="python -m app --db FILE --screenshot, offscreen, "
                                      "until the process ends")
             if any(exits):
                 result.note += (f"; exit codes {sorted(set(exits))} after the screenshot was "
