@@ -95,12 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     from app.i18n import _
     from app.services import Clinic
     from app.services.transfer import hidden
-    from app.ui import crash, msgbox, style
+    from app.ui import crash, gc_guard, msgbox, style
     from app.ui.qt_language import apply_language
     from app.ui.dialogs.first_run import FirstRunDialog
     from app.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    gc_guard.install(app)  # cycles are collected on this thread, between events
     app.setApplicationName("ClinicDesk")
     app.setDesktopFileName("clinicdesk")  # (installers/linux/clinicdesk.desktop: its icon)
     style.apply(app)

@@ -98,6 +98,9 @@ class Task(QObject):
 
     def _over(self) -> None:
         self.running = False
+        # The job on the worker still holds the relay while it returns: let it go here, on
+        # the GUI thread, once the worker is idle, never last on the worker (gc_guard.py).
+        keep_until_idle(self._relay)
         self.deleteLater()  # its parent need not collect one task per click
 
 

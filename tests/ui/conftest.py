@@ -27,6 +27,18 @@ class Shown:
 
 
 @pytest.fixture(autouse=True)
+def garbage_collected_between_events(qapp):
+    """As in the program (app/ui/gc_guard.py): Python's cycle collector runs on the GUI
+    thread between events, never from inside one; and after each test, a safe point too."""
+    from app.ui import gc_guard
+
+    collector = gc_guard.install(qapp)
+    yield
+    collector.collect_due()
+    collector.stop()  # the service tests after the UI ones collect as Python does
+
+
+@pytest.fixture(autouse=True)
 def desk_settings_of_the_test(tmp_path):
     """This computer's own settings (QSettings: idle lock, window, the desk's database) in a
     folder of the test's own: no test reads or writes the real desk's."""
