@@ -28,16 +28,13 @@ def worker_pool() -> QThreadPool:
 _finished: list = []
 
 
-def keep_until_idle(job) -> None:
-    """Hold a finished QRunnable of our own until the worker is idle.
-
-    Its done signal reaches the GUI thread while the worker is still returning from run();
-    freed then (its last Python reference dropped in the done handler) the pool touched a
-    deleted runnable and the program crashed now and then. Anything handed here is let go
-    only once no job is running at all."""
+def keep_until_idle(thing) -> None:
+    """Hold a Qt object a job uses until the worker is idle, so that its last reference is
+    dropped on the GUI thread, never on the worker while the job returns. Anything handed
+    here is let go only once no job is running at all."""
     if worker_pool().activeThreadCount() == 0:
         _finished.clear()
-    _finished.append(job)
+    _finished.append(thing)
 
 
 class _Relay(QObject):
@@ -77,6 +74,11 @@ class Task(QObject):
                 relay.done.emit(result)
 
         self.running = True
+        # The job holds the relay and the work (and whatever the work captured) until it has
+        # returned on the worker, after its signal has reached this thread. They are let go
+        # here, once the worker is idle, so no Qt object they hold is ever destroyed on the
+        # worker, even when this task is deleted mid-job (app/ui/gc_guard.py says why).
+        keep_until_idle((relay, work))
         worker_pool().start(run)
         return self
 
@@ -98,9 +100,6 @@ class Task(QObject):
 
     def _over(self) -> None:
         self.running = False
-        # The job on the worker still holds the relay while it returns: let it go here, on
-        # the GUI thread, once the worker is idle, never last on the worker (gc_guard.py).
-        keep_until_idle(self._relay)
         self.deleteLater()  # its parent need not collect one task per click
 
 
