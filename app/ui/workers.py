@@ -100,7 +100,14 @@ class Task(QObject):
 
     def _over(self) -> None:
         self.running = False
-        self.deleteLater()  # its parent need not collect one task per click
+        # Out of its parent's children (which need not collect one task per click), and let
+        # go here on the GUI thread once the worker is idle. Deleted now, or later with its
+        # parent, it would free the callbacks connected to it; one that held the last
+        # reference to the parent (a dialog's lambda) deleted the parent from inside this
+        # task's destructor, which deleted the task again: the print dialog's abort
+        # ("shared QObject was deleted directly").
+        self.setParent(None)
+        keep_until_idle(self)
 
 
 __all__ = ["Task", "worker_pool"]

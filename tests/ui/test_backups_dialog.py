@@ -306,4 +306,6 @@ def _newer(path: Path) -> Path:
 
 
 def test_worker_pool_is_a_single_worker():
-    assert backups.worker_pool().maxThreadCount() == 1
+    from app.ui.workers import worker_pool
+
+    assert worker_pool().maxThreadCount() == 1

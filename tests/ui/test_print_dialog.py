@@ -92,7 +92,7 @@ def test_a_cancelled_file_chooser_writes_nothing(qtbot, clinic, invoice, chooser
     chooser.answer = None
     dialog = make_dialog(qtbot, clinic, invoice_id=invoice)
     click(qtbot, dialog.save_button)
-    assert dialog._job is None and dialog.save_button.isEnabled()
+    assert dialog._task is None and dialog.save_button.isEnabled()
     assert list(tmp_path.glob("*.pdf")) == []
 
 

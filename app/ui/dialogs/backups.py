@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import QStandardPaths, Qt, Signal, Slot
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QProgressBar,
                                QPushButton, QVBoxLayout, QWidget)
 
@@ -21,35 +21,9 @@ from app.services.backup import BackupFile
 from app.services.errors import ClinicError
 
 from .. import msgbox
-from ..workers import keep_until_idle, worker_pool  # the one worker (ARCHITECTURE 4)
+from ..workers import Task  # the one worker (ARCHITECTURE 4)
 from ..models.base import RowsModel
 from ..tables import make_table, selected_row
-
-# the worker ---------------------------------------------------------------------------------
-
-
-class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(object)
-
-
-class Job(QRunnable):
-    """Calls one service function off the GUI thread; touches no widget."""
-
-    def __init__(self, work: Callable[[], object]):
-        super().__init__()
-        self.setAutoDelete(False)  # the busy window holds it until its signal has arrived
-        self.signals = _Signals()
-        self._work = work
-
-    def run(self) -> None:
-        try:
-            result = self._work()
-        except Exception as error:  # noqa: BLE001 - the GUI thread decides what it means
-            self.signals.failed.emit(error)
-        else:
-            self.signals.done.emit(result)
-
 
 class BusyDialog(QDialog):
     """'Working…' with a moving bar, until the job reports back. It cannot be closed."""
@@ -98,13 +72,12 @@ def run_busy(parent: QWidget | None, title: str, text: str, work: Callable[[], o
     """Run `work()` on the worker while a busy window shows; return its result or raise
     its exception here, on the GUI thread."""
     busy = BusyDialog(title, text, parent)
-    job = Job(work)
-    job.signals.done.connect(busy.job_done)
-    job.signals.failed.connect(busy.job_failed)
+    task = Task(work, busy)
+    task.finished.connect(busy.job_done)
+    task.failed.connect(busy.job_failed)
     try:
-        worker_pool().start(job)
+        task.start()
         busy.exec()
-        keep_until_idle(job)
         if busy.error is not None:
             raise busy.error
         return busy.result_value

@@ -7,9 +7,8 @@ from __future__ import annotations
 import html
 import tempfile
 from pathlib import Path
-from typing import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QStandardPaths, QUrl, Signal
+from PySide6.QtCore import QStandardPaths, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QLabel, QProgressBar, QVBoxLayout, QWidget)
@@ -20,7 +19,7 @@ from app.services.errors import ClinicError
 from app.services.papers import PAPER_NAMES, PAPERS
 
 from .. import crash, msgbox, preload
-from ..workers import keep_until_idle, worker_pool  # the one worker (ARCHITECTURE 4)
+from ..workers import Task  # the one worker (ARCHITECTURE 4)
 from ..formats import Formats
 from ..billing.keys import buttons_in_order, tab_order
 from ..forms import beside
@@ -37,31 +36,6 @@ def choose_file(parent: QWidget, suggested: str) -> str | None:
 
 def open_file(path: str) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
-
-
-class _JobSignals(QObject):
-    done = Signal(str)
-    failed = Signal(object)
-
-
-class PdfJob(QRunnable):
-    """Calls one printing service function off the GUI thread; touches no widget."""
-
-    def __init__(self, write: Callable[[], Path]):
-        super().__init__()
-        self.setAutoDelete(False)  # the dialog holds it until its signal has arrived
-        self.signals = _JobSignals()
-        self._write = write
-
-    def run(self) -> None:
-        try:
-            path = self._write()
-        except Exception as error:  # noqa: BLE001 - the GUI thread decides what it means
-            self.signals.failed.emit(error)
-        else:
-            self.signals.done.emit(str(path))
-
-
 
 
 class PrintDialog(QDialog):
@@ -82,7 +56,7 @@ class PrintDialog(QDialog):
         self.clinic, self.invoice_id, self.refund_id = clinic, invoice_id, refund_id
         preload.document_libraries()  # here, not on the worker (app/ui/preload.py)
         self._f = Formats(clinic)
-        self._job: PdfJob | None = None
+        self._task: Task | None = None
         self.saved_path: str | None = None
         self.setMinimumWidth(480)
         if invoice_id is not None:
@@ -193,21 +167,21 @@ class PrintDialog(QDialog):
         printing, paper = self.clinic.printing, self.paper.currentData()
         if self.invoice_id is not None:
             invoice_id = self.invoice_id
-            job = PdfJob(lambda: printing.invoice_pdf(invoice_id, path, paper=paper))
+            task = Task(lambda: str(printing.invoice_pdf(invoice_id, path, paper=paper)), self)
         else:
             refund_id = self.refund_id
-            job = PdfJob(lambda: printing.refund_receipt_pdf(refund_id, path, paper=paper))
-        job.signals.done.connect(lambda written: self._done(written, then_open))
-        job.signals.failed.connect(self._failed)
-        self._job = job
+            task = Task(lambda: str(printing.refund_receipt_pdf(refund_id, path, paper=paper)),
+                        self)
+        task.finished.connect(lambda written: self._done(written, then_open))
+        task.failed.connect(self._failed)
+        self._task = task
         self._set_busy(True)
         self.status.setText(_("Writing {document} on {paper}…").format(
             document=self.document, paper=self.paper.currentText()))
-        worker_pool().start(job)
+        task.start()
 
     def _done(self, path: str, then_open: bool) -> None:
-        keep_until_idle(self._job)
-        self._job = None
+        self._task = None
         self._set_busy(False)
         if then_open:
             self.status.setText(_("Opened in the PDF viewer; print from there."))
@@ -221,8 +195,7 @@ class PrintDialog(QDialog):
         self.pdf_ready.emit(path)
 
     def _failed(self, error: BaseException) -> None:
-        keep_until_idle(self._job)
-        self._job = None
+        self._task = None
         self._set_busy(False)
         self.status.setText(_("Nothing was written."))
         if isinstance(error, ClinicError):
@@ -244,5 +217,5 @@ class PrintDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setEnabled(not busy)
 
     def reject(self) -> None:
-        if self._job is None:  # closing mid-write would drop the PDF the desk asked for
+        if self._task is None:  # closing mid-write would drop the PDF the desk asked for
             super().reject()
