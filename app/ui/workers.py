@@ -28,7 +28,7 @@ def worker_pool() -> QThreadPool:
 _finished: list = []
 
 
-def keep_until_idle(thing) -> None:
+def _keep_until_idle(thing) -> None:
     """Hold a Qt object a job uses until the worker is idle, so that its last reference is
     dropped on the GUI thread, never on the worker while the job returns. Anything handed
     here is let go only once no job is running at all."""
@@ -78,7 +78,7 @@ class Task(QObject):
         # returned on the worker, after its signal has reached this thread. They are let go
         # here, once the worker is idle, so no Qt object they hold is ever destroyed on the
         # worker, even when this task is deleted mid-job (app/ui/gc_guard.py says why).
-        keep_until_idle((relay, work))
+        _keep_until_idle((relay, work))
         worker_pool().start(run)
         return self
 
@@ -107,7 +107,7 @@ class Task(QObject):
         # task's destructor, which deleted the task again: the print dialog's abort
         # ("shared QObject was deleted directly").
         self.setParent(None)
-        keep_until_idle(self)
+        _keep_until_idle(self)
 
 
 __all__ = ["Task", "worker_pool"]

@@ -232,8 +232,7 @@ class ConnectionDialog(QDialog):
                                       entries=report.audit_entries))
             self._update_copy()
 
-        clinic = self.clinic  # the work captures no widget (it ends on the worker)
-        self._run(lambda: migrate_to(clinic, check.url), copied,
+        self._run(lambda: migrate_to(self.clinic, check.url), copied,
                   _("Copying the clinic to {server}…").format(server=check.shown))
 
     # saving -----------------------------------------------------------------------------
