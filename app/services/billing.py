@@ -11,13 +11,14 @@ from ..i18n import _, ngettext
 from ..models import (Appointment, Invoice, InvoiceLine, Package, PackageCoverage,
                       PackageRefund, PackageTemplate, Patient, Payment, PaymentApplication,
                       PaymentRefund, Staff, TreatmentType)
-from . import ledger
+from . import final_uses, ledger
 from . import locks
 from . import package_rules as rules
 from . import validation as v
 from .audit import snapshot
 from .base import Service
 from .errors import NotAllowed, NotFound, ValidationError
+from .invoice_payments import AppliedPayment, payments_on
 from .money import to_cents
 from .money import tax_on
 from .schedule import state_phrase
@@ -41,14 +42,6 @@ class LineView:
     total: int
     package_id: int | None
     appointment_id: int | None
-
-
-@dataclass(frozen=True)
-class AppliedPayment:
-    payment_id: int
-    method: str
-    received_at: datetime
-    amount: int
 
 
 @dataclass(frozen=True)
@@ -443,8 +436,7 @@ class BillingService(Service):
             if invoice.voided_at is not None:
                 raise NotAllowed(_("Invoice #{number} is already void.")
                                  .format(number=invoice.number))
-            if s.scalar(select(InvoiceLine.id).where(InvoiceLine.invoice_id == invoice.id,
-                                                     InvoiceLine.appointment_id.is_not(None))):
+            if final_uses.bills_an_open_visit(s, invoice.id):
                 raise NotAllowed(_("Invoice #{number} bills an appointment; undo the arrival or "
                                    "the no-show on the schedule instead.")
                                  .format(number=invoice.number))
@@ -526,19 +518,13 @@ def invoice_view(s, invoice: Invoice) -> InvoiceView:
     staff_names = dict(s.execute(select(Staff.id, Staff.name)).all())
     patient = s.get(Patient, invoice.patient_id)
     lines = tuple(LineView(line.id, line.line_no, line.kind, line.description, line.staff_id,
-                           staff_names.get(line.staff_id) or _("No Staff Member"),
-                           line.quantity,
+                           # a refund's line is the clinic's, never a staff member's (R6)
+                           "" if line.kind == "package_refund" else
+                           staff_names.get(line.staff_id) or _("No Staff Member"), line.quantity,
                            line.unit_price, line.tax_rate, line.tax, line.total,
                            line.package_id, line.appointment_id)
                   for line in invoice.lines)
-    applied = s.execute(
-        select(Payment.id, Payment.method, Payment.received_at,
-               func.sum(PaymentApplication.amount))
-        .join(PaymentApplication, PaymentApplication.payment_id == Payment.id)
-        .where(PaymentApplication.invoice_id == invoice.id)
-        .group_by(Payment.id).order_by(Payment.received_at)).all()
-    payments = tuple(AppliedPayment(pid, method, at, amount)
-                     for pid, method, at, amount in applied if amount)
+    payments = payments_on(s, invoice.id)
     paid = ledger.paid_on_invoice(s, invoice.id)
     voided = invoice.voided_at is not None
     balance = 0 if voided else invoice.total - paid
@@ -592,4 +578,4 @@ def refund_view(s, refund: PaymentRefund) -> RefundView:
                       package_amount, staff.name if staff else None)
 
 
-__all__ = ["Account", "BillingService", "InvoiceView", "METHODS", "NotFound", "SaleResult"]
+__all__ = ["Account", "AppliedPayment", "BillingService", "InvoiceView", "METHODS", "NotFound", "SaleResult"]

@@ -45,6 +45,23 @@ _CHECKS = {
     "a redemption belongs to an appointment that was not arrived or a no-show": """
         SELECT r.id FROM redemptions r JOIN appointments a ON a.id = r.appointment_id
         WHERE r.voided_at IS NULL AND a.status NOT IN ('arrived', 'no_show')""",
+    # R28a: once refunded, the invoice asks at most for the uses given (R3, on the charged
+    # price: uses 1..k of P over N are k·(P div N) plus the k − (N − P mod N) that carry a cent).
+    "a refunded package's invoice is owed more than the value of its redeemed uses": """
+        SELECT i.number FROM packages k
+        JOIN invoices i ON i.id = k.invoice_id
+        JOIN (SELECT invoice_id, CAST(SUM(total) AS BIGINT) p FROM invoice_lines
+              WHERE kind = 'package'
+              GROUP BY invoice_id) c ON c.invoice_id = i.id
+        LEFT JOIN (SELECT invoice_id, SUM(amount) paid FROM payment_applications
+                   GROUP BY invoice_id) a ON a.invoice_id = i.id
+        LEFT JOIN (SELECT package_id, COUNT(*) n FROM redemptions WHERE voided_at IS NULL
+                   GROUP BY package_id) r ON r.package_id = k.id
+        WHERE k.status = 'refunded' AND i.voided_at IS NULL
+          AND i.total - COALESCE(a.paid, 0) > 0
+          AND i.total > COALESCE(r.n, 0) * (c.p / k.uses_total)
+              + CASE WHEN COALESCE(r.n, 0) > k.uses_total - c.p % k.uses_total
+                     THEN COALESCE(r.n, 0) - (k.uses_total - c.p % k.uses_total) ELSE 0 END""",
     "an arrived appointment has no invoice": """
         SELECT id FROM appointments WHERE status = 'arrived' AND invoice_id IS NULL""",
     "invoice numbers have a gap or the counter is behind": """

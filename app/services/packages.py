@@ -13,11 +13,12 @@ from ..models import (Appointment, Invoice, Package, PackageCoverage, PackageRef
 from . import ledger
 from . import locks
 from . import package_rules as rules
+from . import refund_rules
 from . import validation as v
 from .base import Service
 from .billing import InvoiceView, invoice_view
 from .errors import NotAllowed, ValidationError
-from .money import per_use_value, prorate, tax_included_in, tax_on, to_cents
+from .money import per_use_value, to_cents
 from .schedule import AppointmentRow, _row as appointment_row
 from .validity import show_date, show_when
 
@@ -146,9 +147,12 @@ class PackageService(Service):
                         {"expires_on": expires_on})
 
     def suggested_refund(self, package_id: int) -> int:
+        return self.refund_suggestion(package_id).amount
+
+    def refund_suggestion(self, package_id: int) -> refund_rules.RefundSuggestion:
+        """R26 with its pieces: the rule's amount, the cap (collected) and whether it bit."""
         with self._db.read() as s:
-            package = v.get(s, Package, package_id, "package")
-            return self._suggested(s, package)[0]
+            return refund_rules.suggestion(s, v.get(s, Package, package_id, "package"))
 
     def refund_limit(self, package_id: int) -> int:
         """The most that may be refunded: what was collected for the package (R26)."""
@@ -174,18 +178,12 @@ class PackageService(Service):
                 raise ValidationError("amount", _("The refund can be at most {amount}, the "
                                                   "total collected for this package.")
                                       .format(amount=self._clinic.format_money(collected)))
-            suggested, remaining = self._suggested(s, package)
+            suggested = refund_rules.suggestion(s, package)
             invoice = s.get(Invoice, package.invoice_id)
-            line = None
             if cents:
-                tax = tax_included_in(cents, package.tax_rate) if package.tax_rate else 0
-                line = ledger.add_line(s, invoice, kind="package_refund",
-                                       description=_("Refund of package: {name}")
-                                       .format(name=package.name),
-                                       unit_price=-(cents - tax), tax=-tax,
-                                       tax_rate=package.tax_rate, package_id=package.id)
                 ledger.unapply(s, invoice, cents, now=self._now(), actor=self._actor,
                                reason="package_refund")
+            line = refund_rules.settle_invoice(s, package, invoice, kept=collected - cents)
             released = [replace(a, package_id=None, package_name=None)
                         for a in self._booked(s, package)]
             for appointment in s.scalars(select(Appointment).where(
@@ -193,14 +191,16 @@ class PackageService(Service):
                 appointment.package_id = None
                 appointment.version += 1
             package.status = "refunded"
-            refund = PackageRefund(package_id=package.id, amount=cents, suggested=suggested,
-                                   uses_remaining=remaining,
+            refund = PackageRefund(package_id=package.id, amount=cents,
+                                   suggested=suggested.amount,
+                                   uses_remaining=suggested.remaining,
                                    invoice_line_id=line.id if line else None,
                                    refunded_at=self._now(), created_by=self._actor)
             s.add(refund)
             s.flush()
             self._audit(s, "package.refund", "package", package.id, {"status": "active"},
-                        {"status": "refunded", "amount": cents, "suggested": suggested,
+                        {"status": "refunded", "amount": cents, "suggested": suggested.amount,
+                         "invoice_total": invoice.total,
                          "released_appointments": [a.id for a in released]})
             warnings = []
             if released:  # R28
@@ -253,14 +253,6 @@ class PackageService(Service):
         return offers
 
     # helpers
-    def _suggested(self, s, package: Package) -> tuple[int, int]:
-        """R26: price × remaining / total, rounded once; never above what was collected.
-        The price is what the patient was charged for the package, tax included."""
-        remaining = package.uses_total - rules.redeemed_count(s, package.id)
-        charged = package.price + tax_on(package.price, package.tax_rate)
-        suggestion = prorate(charged, remaining, package.uses_total)
-        return min(suggestion, ledger.paid_on_invoice(s, package.invoice_id)), remaining
-
     def _redemptions(self, s, package: Package) -> list[RedemptionRow]:
         rows = s.execute(
             select(Redemption, Appointment.start, TreatmentType.name, Staff.name, Invoice.number)

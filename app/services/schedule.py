@@ -11,8 +11,7 @@ from sqlalchemy.orm import aliased
 from ..i18n import N_, _
 from ..models import (Appointment, Invoice, NoShowFee, Package, Patient, Redemption, Staff,
                       TreatmentType)
-from . import ledger
-from . import locks
+from . import final_uses, ledger, locks
 from . import package_rules as rules
 from . import validation as v
 from .audit import snapshot
@@ -55,7 +54,7 @@ class AppointmentRow:
     notes: str = ""
 
 
-class ScheduleService(Service):
+class ScheduleService(final_uses.FinalUses, Service):
     @property
     def _locale(self) -> str:
         return self._clinic.money_context()["locale"]
@@ -271,6 +270,8 @@ class ScheduleService(Service):
                     if expected == "arrived" else
                     _("This appointment is not marked as a no-show, so there is nothing to "
                       "undo."))
+            if refusal := final_uses.undo_refusal(s, appointment):  # R28b
+                raise NotAllowed(refusal)
             # Back to booked means holding its time again: a no-show freed it, and someone
             # else may have been booked there since.
             self._free(s, s.get(Staff, appointment.staff_id), appointment.start,
@@ -291,10 +292,9 @@ class ScheduleService(Service):
             appointment.invoice_id = None
             appointment.status = "booked"
             warnings = []
-            # The package it had (kept on arrival or a covered no-show, released by a fee
-            # no-show) goes back on only if it may still cover it: since then the package may
-            # have been refunded (R28), its expiry moved before this visit (R24) or its last
-            # use taken (R11). Then the visit is booked without it, and the desk is told.
+            # The package it had goes back on only if it may still cover it: since then it may
+            # have been refunded (R28, after a fee no-show), its expiry moved before this
+            # visit (R24) or its last use taken (R11); then the desk is told.
             package_id = appointment.package_id or appointment.released_package_id
             appointment.package_id = appointment.released_package_id = None
             s.flush()

@@ -256,28 +256,3 @@ def test_r28_no_warning_when_nothing_was_booked(clinic, shop):
     sale, _ = paid_sale(clinic, shop["patient"], shop["three_massages"])
     result = clinic.packages.refund(sale.package_id, 100)
     assert (result.released_appointments, result.warnings) == ((), ())
-
-
-def test_r28_undoing_an_arrival_after_the_refund_does_not_bring_the_package_back(clinic, shop):
-    p = shop["patient"]
-    sale, _ = paid_sale(clinic, p, shop["three_massages"])
-    appointment = clinic.schedule.book(p, shop["ana"], shop["massage"], at("2026-03-03"))
-    clinic.schedule.arrive(appointment)
-    clinic.packages.refund(sale.package_id, 6667)
-    (warning,) = clinic.schedule.undo_arrival(appointment)
-    assert "was refunded" in warning
-    row = clinic.schedule.appointment(appointment)
-    assert (row.status, row.package_id) == ("booked", None)
-    assert clinic.packages.summary(sale.package_id).uses_booked == 0
-    assert clinic.billing.invoice(clinic.schedule.arrive(appointment)).total == 9000
-
-
-def test_r28_undoing_a_covered_no_show_after_the_refund_releases_it_too(clinic, shop):
-    p = shop["patient"]
-    sale, _ = paid_sale(clinic, p, shop["three_massages"])
-    appointment = clinic.schedule.book(p, shop["ana"], shop["massage"], at("2026-03-03"))
-    clinic.schedule.no_show(appointment, use_package=True)
-    clinic.packages.refund(sale.package_id, 0)
-    (warning,) = clinic.schedule.undo_no_show(appointment)
-    assert "was refunded" in warning
-    assert clinic.schedule.appointment(appointment).package_id is None

@@ -187,7 +187,7 @@ def test_r25_refund_from_the_show_page(qtbot, clinic, physio, shown, drive):
     assert value(page, "status") == "Refunded"
     assert value(page, "refund") == "$33.33 on Mar 2, 2026 (suggested $33.33)"
     assert value(page, "lines") == ("Package: 3 Physio: $100.00\n"
-                                    "Refund of package: 3 Physio: -$33.33")
+                                    "Unused uses cancelled: 3 Physio: -$33.33")
     assert page.held.rowCount() == 0
     assert clinic.schedule.appointment(physio["booked"]).package_id is None
     assert clinic.billing.account(physio["patient"]).credit == 3333

@@ -24,6 +24,8 @@ from app.models import (Appointment, ClinicSettings, Invoice, InvoiceLine, Packa
                         PackageCoverage, PackageRefund, Payment, PaymentApplication,
                         PaymentRefund, Patient, Redemption)
 from app.services import Clinic, ClinicError, ValidationError
+from app.services.integrity import ledger_problems
+from app.services.refund_rules import redeemed_value
 
 from scenarios.support import dump
 
@@ -109,6 +111,7 @@ class ClinicMachine(RuleBasedStateMachine):
         self.invoices: list[int] = []
         self.packages: list[int] = []
         self.package_refunds: list[int] = []
+        self.refunded_uses: dict[int, int] = {}  # value of the uses given, at refund (R28b)
 
     def teardown(self):
         self.clinic.close()
@@ -429,6 +432,24 @@ class ClinicMachine(RuleBasedStateMachine):
                 assert summary.uses_remaining == summary.uses_total - redeemed
 
     @invariant()
+    def a_refund_leaves_owing_only_the_uses_given(self):
+        """R28a: a refunded package's invoice asks for the larger of what the clinic kept and
+        the value of the uses given, so what is owed is never more than those uses less what
+        is paid; and uses given are final (R28b). The SQL checks agree."""
+        with self.clinic.db.read() as s:
+            for package in s.scalars(select(Package).where(Package.status == "refunded")):
+                invoice = s.get(Invoice, package.invoice_id)
+                paid = s.scalar(select(func.coalesce(func.sum(PaymentApplication.amount), 0))
+                                .where(PaymentApplication.invoice_id == invoice.id))
+                given = redeemed_value(s, package)
+                assert invoice.total >= given, (invoice.number, invoice.total, given)
+                assert invoice.total - paid == max(0, given - paid), \
+                    (invoice.number, invoice.total, paid, given)
+                seen = self.refunded_uses.setdefault(package.id, given)
+                assert given == seen, f"a use of refunded package {package.id} was undone"
+        assert ledger_problems(self.clinic) == []
+
+    @invariant()
     def uses_are_numbered_by_date_within_their_package(self):
         """R3's "use n of N" is stored: live uses 1, 2, ... by date then id; voided none."""
         with self.clinic.db.read() as s:
@@ -464,7 +485,10 @@ class ClinicMachine(RuleBasedStateMachine):
                     assert a.invoice_id is not None
                 if a.invoice_id is not None:
                     invoice = invoices[a.invoice_id]
-                    assert invoice.voided_at is None and invoice.patient_id == a.patient_id
+                    # R28b: a final use's visit is corrected by voiding its invoice only.
+                    final = bool(mine) and s.get(Package, mine[0].package_id).status == "refunded"
+                    assert invoice.voided_at is None or final, (a.id, invoice.number)
+                    assert invoice.patient_id == a.patient_id
                     assert a.status in ("arrived", "no_show")
                 if a.status in ("booked", "cancelled"):
                     assert a.invoice_id is None and a.released_package_id is None

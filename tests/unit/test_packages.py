@@ -111,7 +111,7 @@ def test_refund_is_recorded_with_the_suggestion_and_audited(clinic, catalog, p, 
     ((entity_id, before, after),) = audit(clinic, "package.refund")
     assert (entity_id, before, after) == (
         sale.package_id, {"status": "active"},
-        {"status": "refunded", "amount": 5000, "suggested": 6667,
+        {"status": "refunded", "amount": 5000, "suggested": 6667, "invoice_total": 5000,
          "released_appointments": [booked]})
 
 

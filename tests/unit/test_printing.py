@@ -194,7 +194,7 @@ def test_r31_void_invoice_is_marked_void_with_its_reason(clinic, shop, tmp_path)
 
 def test_r31_package_refund_line_prints_negative(clinic, refunded, tmp_path):
     text = pdf_text(clinic.printing.invoice_pdf(refunded["invoice"], tmp_path / "i.pdf"))
-    assert "Refund of package: 10 Massages" in text
+    assert "Unused uses cancelled: 10 Massages" in text
     assert "-$640.00" in text
     assert "Paid" in text
 

@@ -1,0 +1,64 @@
+"""What a package refund suggests and what it leaves on the sale invoice (R3, R26, R28a).
+
+Pure rules over one open transaction; PackageService.refund is the only writer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from ..i18n import _
+from ..models import Invoice, InvoiceLine, Package
+from . import ledger
+from . import package_rules as rules
+from .money import prorate, split_evenly, tax_included_in, tax_on
+
+
+@dataclass(frozen=True)
+class RefundSuggestion:
+    """R26's suggestion with its pieces, so the dialog can say it in words (R40)."""
+    amount: int      # what the desk is offered: by_rule, never above collected
+    by_rule: int     # price × remaining ÷ uses total, rounded once (R2)
+    collected: int   # paid on the sale invoice: the cap, and the most that may be refunded
+    capped: bool     # by_rule was more than what was collected
+    remaining: int   # uses total − redeemed
+    uses_total: int
+
+
+def charged(package: Package) -> int:
+    """What the patient was charged for the package, tax included (its sale line)."""
+    return package.price + tax_on(package.price, package.tax_rate)
+
+
+def suggestion(s: Session, package: Package) -> RefundSuggestion:
+    remaining = package.uses_total - rules.redeemed_count(s, package.id)
+    by_rule = prorate(charged(package), remaining, package.uses_total)
+    collected = ledger.paid_on_invoice(s, package.invoice_id)
+    return RefundSuggestion(min(by_rule, collected), by_rule, collected, by_rule > collected,
+                            remaining, package.uses_total)
+
+
+def redeemed_value(s: Session, package: Package) -> int:
+    """The value (R3) of the uses given, on what was charged: tax included, because the
+    invoice it is compared with is."""
+    used = rules.redeemed_count(s, package.id)
+    return sum(split_evenly(charged(package), package.uses_total)[:used])
+
+
+def settle_invoice(s: Session, package: Package, invoice: Invoice, kept: int) -> InvoiceLine | None:
+    """R28a: after a refund the sale invoice asks for no more than the larger of what the
+    clinic keeps and the value of the uses given; the uses that can no longer be given are
+    cancelled by one credit line. Returns that line (None when nothing is cancelled: a full
+    payment refunded for 0, or every use given)."""
+    target = max(kept, redeemed_value(s, package))
+    cancelled = invoice.total - target
+    if cancelled <= 0:
+        return None
+    tax = tax_included_in(cancelled, package.tax_rate) if package.tax_rate else 0
+    return ledger.add_line(s, invoice, kind="package_refund",
+                           description=_("Unused uses cancelled: {name}")
+                           .format(name=package.name),
+                           unit_price=-(cancelled - tax), tax=-tax, tax_rate=package.tax_rate,
+                           package_id=package.id)
