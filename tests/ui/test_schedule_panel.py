@@ -277,3 +277,43 @@ def test_selling_cancelled_changes_nothing(qtbot, clinic, catalog, sale):
     tab.panel.sell_package_action.trigger()
     assert len(sale) == 1
     assert clinic.schedule.appointment(booked).package_id is None
+
+
+def test_r28b_undo_arrival_of_a_refunded_packages_use_is_disabled_with_the_reason(
+        qtbot, clinic, catalog, shown):
+    package = clinic.billing.sell_package(catalog["patient"], catalog["ten_massages"]).package_id
+    booked = book(clinic, catalog)
+    invoice = clinic.schedule.arrive(booked)
+    clinic.packages.refund(package, 0)
+    tab = open_on(qtbot, clinic, booked)
+
+    button = tab.panel.undo_arrival_button
+    assert button.isVisible() and not button.isEnabled()
+    assert button.toolTip() == clinic.schedule.can_undo(booked)
+    number = clinic.billing.invoice(invoice).number
+    assert button.toolTip().endswith(f"void its invoice #{number} in Patient Billing instead.")
+    click(qtbot, button)  # disabled: nothing is asked, nothing changes
+    assert shown.boxes == []
+    assert clinic.schedule.appointment(booked).status == "arrived"
+
+
+def test_r28b_a_refund_made_elsewhere_meanwhile_is_refused_with_the_services_reason(
+        qtbot, clinic, catalog, shown):
+    package = clinic.billing.sell_package(catalog["patient"], catalog["ten_massages"]).package_id
+    booked = book(clinic, catalog)
+    clinic.schedule.no_show(booked, use_package=True)
+    tab = open_on(qtbot, clinic, booked)
+    button = tab.panel.undo_no_show_button
+    assert button.isEnabled()
+    assert button.toolTip() == "Back to booked, exactly as before the no-show"
+    clinic.packages.refund(package, 0)  # another desk, while this panel is open
+    shown.answer = shown.answer.Yes
+
+    click(qtbot, button)
+
+    assert shown.last == clinic.schedule.can_undo(booked)
+    assert "the no-show cannot be undone" in shown.last
+    row = clinic.schedule.appointment(booked)
+    assert row.status == "no_show"
+    tab.panel.show_appointment(booked)
+    assert not button.isEnabled() and button.toolTip() == shown.last

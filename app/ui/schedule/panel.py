@@ -179,8 +179,20 @@ class AppointmentPanel(QFrame):
         self.cancel_button.setVisible(booked)
         self.undo_arrival_button.setVisible(a.status == "arrived")
         self.undo_no_show_button.setVisible(a.status == "no_show")
+        self._offer_undo(a)
         self._show_billing(a)
         self.stack.setCurrentWidget(self.details)
+
+    def _offer_undo(self, a: AppointmentRow) -> None:
+        """Undo is offered only when the schedule says it can be done; else its reason shows
+        as the tooltip (a refunded package's use is final, R28b)."""
+        for button, status in ((self.undo_arrival_button, "arrived"),
+                               (self.undo_no_show_button, "no_show")):
+            if not hasattr(button, "usual_tip"):
+                button.usual_tip = button.toolTip()
+            reason = self.clinic.schedule.can_undo(a.id) if a.status == status else None
+            button.setEnabled(reason is None)
+            button.setToolTip(reason or button.usual_tip)
 
     def _show_billing(self, a: AppointmentRow) -> None:
         f = self._f
