@@ -13,14 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Package, PackageRefund, Payment, PaymentApplication, PaymentRefund
-
-
-@dataclass(frozen=True)
-class HandedBack:
-    refund_id: int
-    method: str  # a ledger.METHODS code
-    amount: int
-    refunded_at: datetime
+from .refund_receipts import HandedBack
 
 
 @dataclass(frozen=True)
@@ -48,13 +41,15 @@ def payments_on(s: Session, invoice_id: int) -> tuple[AppliedPayment, ...]:
         .group_by(Payment.id, Payment.method, Payment.received_at)
         .order_by(Payment.received_at, Payment.id)).all()
     back: dict[int, list[HandedBack]] = {}
-    for r in s.scalars(select(PaymentRefund)
-                       .join(PackageRefund, PackageRefund.id == PaymentRefund.package_refund_id)
-                       .join(Package, Package.id == PackageRefund.package_id)
-                       .where(Package.invoice_id == invoice_id)
-                       .order_by(PaymentRefund.refunded_at, PaymentRefund.id)):
+    for r, p in s.execute(select(PaymentRefund, Payment)
+                          .join(Payment, Payment.id == PaymentRefund.payment_id)
+                          .join(PackageRefund, PackageRefund.id == PaymentRefund.package_refund_id)
+                          .join(Package, Package.id == PackageRefund.package_id)
+                          .where(Package.invoice_id == invoice_id)
+                          .order_by(PaymentRefund.refunded_at, PaymentRefund.id)):
         back.setdefault(r.payment_id, []).append(
-            HandedBack(r.id, r.method, r.amount, r.refunded_at))
+            HandedBack(r.id, r.method, r.amount, r.refunded_at, p.received_at, p.amount,
+                       p.method))
     return tuple(AppliedPayment(pid, method, at, amount, received, refunded,
                                 tuple(back.get(pid, ())))
                  for pid, method, at, amount, received, refunded in rows

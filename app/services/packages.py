@@ -13,7 +13,7 @@ from ..models import (Appointment, Invoice, Package, PackageCoverage, PackageRef
 from . import ledger
 from . import locks
 from . import package_rules as rules
-from . import refund_rules
+from . import refund_receipts, refund_rules
 from . import validation as v
 from .base import Service
 from .billing import InvoiceView, invoice_view
@@ -251,6 +251,12 @@ class PackageService(Service):
             offers.append((payment_id, min(refundable, left)))
             left -= offers[-1][1]
         return offers
+
+    def refund_receipt(self, package_refund_id: int) -> refund_receipts.PackageRefundReceipt:
+        """One package refund: what became credit and what went back by which method."""
+        with self._db.read() as s:
+            return refund_receipts.receipt(
+                s, v.get(s, PackageRefund, package_refund_id, "package refund"))
 
     # helpers
     def _redemptions(self, s, package: Package) -> list[RedemptionRow]:

@@ -56,6 +56,19 @@ class PrintingService(Service):
                          subject=_("Refund receipt"))
         return _write_atomically(target, data)
 
+    def package_refund_receipt_pdf(self, package_refund_id: int, path: str | os.PathLike, *,
+                                   paper: str | None = None) -> Path:
+        """One receipt for a package refund, listing every method it went back by (R27)."""
+        kit, settings = self._kit(paper)
+        target = self._target(path)
+        receipt = self._clinic.packages.refund_receipt(package_refund_id)
+        patient = self._clinic.patients.get(receipt.patient_id)
+        pdf = _pdf()
+        section = pdf.package_refund_section(kit, settings, receipt, patient, METHODS)
+        data = pdf.build([section], kit, title=section.label, author=kit.clinic_name,
+                         subject=_("Refund receipt"))
+        return _write_atomically(target, data)
+
     def batch_invoices_pdf(self, invoice_ids: Iterable[int], path: str | os.PathLike, *,
                            paper: str | None = None, progress: Progress | None = None) -> Path:
         """Write many invoices into one PDF, each starting on its own page (its own length of

@@ -209,12 +209,15 @@ def test_r27_r31_hand_the_credit_back_then_print_the_receipt(
     assert dialog.handed_back.item(0).text() == "$66.67 refunded by Cash"
     assert dialog.offers.isHidden(), "all of it went back"
     assert dialog.close_button.text() == "&Close"
+    assert dialog.done_label.text() == ("\u201c3 Physio\u201d is refunded. $66.67 went back "
+                                        "to Maria Lopez ($66.67 by Cash).")
 
     click(qtbot, dialog.print_button)
 
     refund_id = dialog.refund_ids[0]
     assert clinic.billing.refund(refund_id).amount == 6667
-    assert printed == [{"refund_id": refund_id, "parent": dialog}]
+    # One receipt for the package refund, whatever methods it went back by.
+    assert printed == [{"package_refund_id": package_refund, "parent": dialog}]
 
 
 def test_r27_part_handed_back_offers_the_rest(qtbot, clinic, sold, shown, monkeypatch):
@@ -226,6 +229,10 @@ def test_r27_part_handed_back_offers_the_rest(qtbot, clinic, sold, shown, monkey
     click(qtbot, dialog.to_payment_button)
     assert dialog.offers.item(0).text().startswith("$46.67 back to the Cash payment")
     assert clinic.billing.account(sold["patient"]).credit == 4667
+    # The heading follows the hand-back: it no longer says all of it is credit.
+    assert dialog.done_label.text() == ("\u201c3 Physio\u201d is refunded. $20.00 went back "
+                                        "to Maria Lopez ($20.00 by Cash); $46.67 is still "
+                                        "their credit.")
 
 
 def test_r27_refund_payment_cancelled_leaves_it_as_credit(qtbot, clinic, sold, shown,

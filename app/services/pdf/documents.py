@@ -11,6 +11,7 @@ from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from ...i18n import N_, _
+from .invoice_payments import payment_rows
 from .layout import INK, MUTED, RULE, SHADE, VOID_RED, Kit, Section
 
 #: An invoice's status on paper (English here; printed as _(name)).
@@ -238,8 +239,10 @@ def _page_invoice(kit: Kit, clinic, inv, patient, method_names) -> list:
     if inv.payments:
         data = [[kit.p(_("Date"), "th"), kit.p(_("Method"), "th"),
                  kit.p(_("Amount"), "th_right")]]
-        data += [[kit.date(p.received_at), kit.p(_method(method_names, p.method)),
-                  kit.money(p.amount)] for p in inv.payments]
+        data += [[day, kit.p(what), amount] if day else [kit.p(what, "small"), "", amount]
+                 for day, what, amount in payment_rows(kit, inv.payments, method_names)]
+        # what a refund took back reads across the date and method columns
+        spans = [("SPAN", (0, i), (1, i)) for i, row in enumerate(data) if row[1] == ""]
         left_w = width - totals_w - 16
         pay = Table(data, colWidths=[left_w * 0.38, left_w * 0.34, left_w * 0.28])
         pay.setStyle(TableStyle([
@@ -251,7 +254,7 @@ def _page_invoice(kit: Kit, clinic, inv, patient, method_names) -> list:
             ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
             ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-        ]))
+        ] + spans))
         payments.append(pay)
     else:
         payments.append(kit.p(_("No payments applied."), "small"))
@@ -308,8 +311,8 @@ def _roll_invoice(kit: Kit, clinic, inv, patient, method_names) -> list:
     story.append(_rule(kit))
     story.append(kit.p(_("PAYMENTS APPLIED"), "label"))
     if inv.payments:
-        rows = [(f"{kit.date(p.received_at)} \u00b7 {_method(method_names, p.method)}",
-                 kit.money(p.amount)) for p in inv.payments]
+        rows = [(f"{day} \u00b7 {what}" if day else what, amount)
+                for day, what, amount in payment_rows(kit, inv.payments, method_names)]
         story.append(_pairs(kit, rows, width, label_width=width - total_w))
     else:
         story.append(kit.p(_("No payments applied."), "small"))

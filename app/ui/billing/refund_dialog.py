@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QDialog, QFormLayout, QHBoxLayout, QLabel, QLineE
 from app.i18n import _, ngettext
 from app.services import Clinic
 from app.services.errors import ClinicError
+from app.services.billing import METHODS
 from app.services.packages import RefundResult
 
 from .. import msgbox
@@ -75,17 +76,16 @@ class RefundPackageDialog(QDialog):
         question.setStyleSheet("font-size: 15px; font-weight: 600;")
         layout.addWidget(question)
 
-        suggested = self.clinic.packages.suggested_refund(self.package_id)
-        limit = self.clinic.packages.refund_limit(self.package_id)
+        suggestion = self.clinic.packages.refund_suggestion(self.package_id)
+        suggested, limit = suggestion.amount, suggestion.collected
         form = QFormLayout()
         form.addRow(_("Package:"), QLabel(_("{package}, purchased {date}").format(
             package=s.name, date=f.date(s.purchased_on))))
         form.addRow(_("Uses:"), QLabel(_("{used} of {total} used, {remaining} remaining").format(
             used=s.uses_redeemed, total=s.uses_total, remaining=s.uses_remaining)))
         form.addRow(_("Collected:"), QLabel(f.money(limit)))
-        form.addRow(_("Suggested refund:"), QLabel(
-            _("{amount}  (price × {remaining} remaining ÷ {total} uses)").format(
-                amount=f.money(suggested), remaining=s.uses_remaining, total=s.uses_total)))
+        self.suggestion = _wrapped(_suggestion_text(f, suggestion))
+        form.addRow(_("Suggested refund:"), self.suggestion)
         self.amount = QLineEdit(self.clinic.settings.amount_text(suggested))
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.amount.setAccessibleName(_("Refund amount"))
@@ -162,16 +162,6 @@ class RefundPackageDialog(QDialog):
 
     def _show_after(self) -> None:
         result = self.result_
-        name = self.detail.summary.name
-        if result.credit_created:
-            self.done_label.setText(
-                _("\u201c{package}\u201d is refunded. {amount} is now {patient}'s credit.")
-                .format(package=name, amount=self._f.money(result.credit_created),
-                        patient=self.detail.patient_name))
-        else:
-            self.done_label.setText(
-                _("\u201c{package}\u201d is refunded; no money was moved to credit.").format(
-                    package=name))
         self.warnings_label.setText("\n".join(result.warnings))
         self.warnings_label.setVisible(bool(result.warnings))
         self.refund_button.hide()
@@ -181,7 +171,31 @@ class RefundPackageDialog(QDialog):
         self.pages.setCurrentIndex(1)
         self._fill_offers()
 
+    def _show_heading(self) -> None:
+        """Where the refund is now: credit, handed back, or both (after each hand-back)."""
+        r, money = self.clinic.packages.refund_receipt(self.result_.package_refund_id), \
+            self._f.money
+        name, patient = self.detail.summary.name, self.detail.patient_name
+        if not r.amount:
+            text = _("\u201c{package}\u201d is refunded; no money was moved to credit.")
+        elif not r.handed_back:
+            text = _("\u201c{package}\u201d is refunded. {amount} is now {patient}'s credit.")
+        elif r.still_credit:
+            text = _("\u201c{package}\u201d is refunded. {back} went back to {patient} "
+                     "({methods}); {amount} is still their credit.")
+        else:
+            text = _("\u201c{package}\u201d is refunded. {back} went back to {patient} "
+                     "({methods}).")
+        methods = "; ".join(_("{amount} by {method}").format(
+            amount=money(h.amount), method=_(METHODS.get(h.method, h.method)))
+            for h in r.handed_back)
+        self.done_label.setText(text.format(
+            package=name, patient=patient, amount=money(r.still_credit if r.handed_back
+                                                        else r.amount),
+            back=money(r.total_handed_back), methods=methods))
+
     def _fill_offers(self) -> None:
+        self._show_heading()
         self.offers.clear()
         for payment_id, amount in self.clinic.packages.refund_offers(
                 self.result_.package_refund_id):
@@ -219,11 +233,11 @@ class RefundPackageDialog(QDialog):
         self._fill_offers()
 
     def print_receipt(self) -> None:
+        """One receipt for the package refund, listing every method the money went back by."""
         if not self.refund_ids:
             return
-        row = self.handed_back.currentRow()
         from ..dialogs.print_dialog import PrintDialog  # Patient Billing's, loaded when used
-        PrintDialog.ask(self.clinic, refund_id=self.refund_ids[row if row >= 0 else -1],
+        PrintDialog.ask(self.clinic, package_refund_id=self.result_.package_refund_id,
                         parent=self)
 
     @classmethod
@@ -235,6 +249,17 @@ class RefundPackageDialog(QDialog):
             return dialog.result_ is not None
         finally:
             dialog.deleteLater()
+
+
+def _suggestion_text(f: Formats, s) -> str:
+    """R26 in words; when what was collected caps the rule, both figures (R28a)."""
+    if s.capped:
+        return _("{amount} by the rule (price × {remaining} ÷ {total}), capped at the "
+                 "{collected} collected").format(amount=f.money(s.by_rule),
+                                                 remaining=s.remaining, total=s.uses_total,
+                                                 collected=f.money(s.collected))
+    return _("{amount}  (price × {remaining} remaining ÷ {total} uses)").format(
+        amount=f.money(s.amount), remaining=s.remaining, total=s.uses_total)
 
 
 def _wrapped(text: str) -> QLabel:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 
 from app.i18n import _
 from app.services import Clinic
+from app.services.billing import METHODS
 from app.services.errors import ClinicError
 from app.services.papers import PAPER_NAMES, PAPERS
 
@@ -49,11 +50,13 @@ class PrintDialog(QDialog):
     open_file = staticmethod(open_file)
 
     def __init__(self, clinic: Clinic, *, invoice_id: int | None = None,
-                 refund_id: int | None = None, parent: QWidget | None = None):
+                 refund_id: int | None = None, package_refund_id: int | None = None,
+                 parent: QWidget | None = None):
         super().__init__(parent)
-        if (invoice_id is None) == (refund_id is None):
-            raise ValueError("print either an invoice or a refund receipt")  # i18n: not shown
+        if [invoice_id, refund_id, package_refund_id].count(None) != 2:
+            raise ValueError("print one invoice or one refund receipt")  # i18n: not shown
         self.clinic, self.invoice_id, self.refund_id = clinic, invoice_id, refund_id
+        self.package_refund_id = package_refund_id
         preload.document_libraries()  # here, not on the worker (app/ui/preload.py)
         self._f = Formats(clinic)
         self._task: Task | None = None
@@ -63,10 +66,15 @@ class PrintDialog(QDialog):
             invoice = clinic.billing.invoice(invoice_id)
             self.document = _("Invoice {number}").format(number=invoice.number)
             summary = self._invoice_summary(invoice)
-        else:
+        elif refund_id is not None:
             refund = clinic.billing.refund(refund_id)
             self.document = _("Refund receipt {number}").format(number=refund.id)
             summary = self._refund_summary(refund)
+        else:
+            receipt = clinic.packages.refund_receipt(package_refund_id)
+            self.document = _("Package refund receipt {number}").format(
+                number=receipt.package_refund_id)
+            summary = self._package_refund_summary(receipt)
         self.patient_name = summary[0]
         self.setWindowTitle(_("View / Print {document}").format(document=self.document))
 
@@ -111,9 +119,11 @@ class PrintDialog(QDialog):
 
     @classmethod
     def ask(cls, clinic: Clinic, *, invoice_id: int | None = None,
-            refund_id: int | None = None, parent: QWidget | None = None) -> str | None:
+            refund_id: int | None = None, package_refund_id: int | None = None,
+            parent: QWidget | None = None) -> str | None:
         """Run modally; the path of the PDF last saved, if any."""
-        dialog = cls(clinic, invoice_id=invoice_id, refund_id=refund_id, parent=parent)
+        dialog = cls(clinic, invoice_id=invoice_id, refund_id=refund_id,
+                     package_refund_id=package_refund_id, parent=parent)
         try:
             dialog.exec()
             return dialog.saved_path
@@ -150,6 +160,18 @@ class PrintDialog(QDialog):
             received=e(self._f.date(refund.payment_received_at)))
         return refund.patient_name, text
 
+    def _package_refund_summary(self, receipt) -> tuple[str, str]:
+        e, money = html.escape, self._f.money
+        rows = "".join(f"<tr><td>{e(_(METHODS.get(h.method, h.method)))}</td>"
+                       f"<td align=right>{e(money(h.amount))}</td></tr>"
+                       for h in receipt.handed_back)
+        text = _("<b>Refund of \u201c{package}\u201d</b> to {patient}, {date}: {amount}, of "
+                 "which {back} was handed back:").format(
+            package=e(receipt.package_name), patient=e(receipt.patient_name),
+            date=e(self._f.date(receipt.refunded_at)), amount=e(money(receipt.amount)),
+            back=e(money(receipt.total_handed_back)))
+        return receipt.patient_name, f"{text}<table width=100% cellpadding=2>{rows}</table>"
+
     # writing
     def open_pdf(self) -> None:
         folder = Path(tempfile.mkdtemp(prefix="clinicdesk-"))
@@ -168,10 +190,14 @@ class PrintDialog(QDialog):
         if self.invoice_id is not None:
             invoice_id = self.invoice_id
             task = Task(lambda: str(printing.invoice_pdf(invoice_id, path, paper=paper)), self)
-        else:
+        elif self.refund_id is not None:
             refund_id = self.refund_id
             task = Task(lambda: str(printing.refund_receipt_pdf(refund_id, path, paper=paper)),
                         self)
+        else:
+            package_refund_id = self.package_refund_id
+            task = Task(lambda: str(printing.package_refund_receipt_pdf(
+                package_refund_id, path, paper=paper)), self)
         task.finished.connect(lambda written: self._done(written, then_open))
         task.failed.connect(self._failed)
         self._task = task

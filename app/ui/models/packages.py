@@ -130,11 +130,12 @@ class HeldAppointmentsModel(TranslatedColumns, RowsModel):
 
 
 class SalePaymentsModel(TranslatedColumns, RowsModel):
-    """The payments applied to the package's sale invoice."""
+    """Every payment the sale invoice received, with what a package refund took back of it
+    and how that went back to the patient (R27)."""
 
-    RECEIVED, METHOD, AMOUNT = range(3)
-    COLUMNS = (N_("Received"), N_("Method"), N_("Applied"))
-    RIGHT = frozenset({AMOUNT})
+    RECEIVED, METHOD, PAID, REFUNDED, AMOUNT = range(5)
+    COLUMNS = (N_("Received"), N_("Method"), N_("Paid"), N_("Refunded"), N_("Applied"))
+    RIGHT = frozenset({PAID, REFUNDED, AMOUNT})
 
     def __init__(self, formats: Formats, parent=None):
         super().__init__(parent)
@@ -147,4 +148,15 @@ class SalePaymentsModel(TranslatedColumns, RowsModel):
         if column == self.METHOD:
             # the ledger's names are marked for translation where they are defined
             return _(METHODS[p.method]) if p.method in METHODS else p.method
+        if column == self.PAID:
+            return self._f.money(p.received)
+        if column == self.REFUNDED:
+            if not p.refunded:
+                return ""
+            back = "; ".join(_("{amount} by {method}").format(
+                amount=self._f.money(h.amount), method=_(METHODS.get(h.method, h.method)))
+                for h in p.handed_back)
+            return (_("{amount} ({handed_back})").format(amount=self._f.money(p.refunded),
+                                                         handed_back=back)
+                    if back else self._f.money(p.refunded))
         return self._f.money(p.amount)
