@@ -197,6 +197,28 @@ def test_sales_lists_each_sale_with_staff_tax_collected_refunded_and_status(clin
     assert clinic.reports.package_sales(date(2026, 3, 3), date(2026, 3, 3)).count == 1
 
 
+def test_r28a_sales_and_outstanding_agree_with_a_settled_refund(clinic, catalog, clock):
+    """The credit line cancelling unused uses is no sale of its own: Package Sales keeps the
+    price and tax sold, collected before the refund and the amount refunded; the invoice's
+    total is what was kept plus what is still owed for the uses given (R3, R21, R28a)."""
+    c = catalog
+    sale = clinic.billing.sell_package(c["patient"], c["ten_massages"])  # $800 over 10
+    clinic.billing.receive_payment(c["patient"], 20000, "cash", invoice_id=sale.invoice_id)
+    arrive_visits(clinic, c["patient"], c["ana"], c["massage"], (3, 4, 5))
+    clock.set(datetime(2026, 3, 20, 9, 0))
+    clinic.packages.refund(sale.package_id, 0)
+
+    (row,) = clinic.reports.package_sales(date(2026, 3, 1), date(2026, 3, 31)).rows
+    assert (row.price, row.tax, row.collected, row.refunded, row.status) == \
+        (80000, 0, 20000, 0, "refunded")
+    invoice = clinic.billing.invoice(sale.invoice_id)
+    assert (invoice.total, invoice.paid, invoice.balance) == (24000, 20000, 4000)
+    usage = clinic.reports.package_usage(date(2026, 3, 1), date(2026, 3, 31))
+    assert invoice.total == sum(r.per_use_value for r in usage.rows)  # the uses given
+    assert len(clinic.reports.outstanding(date(2026, 3, 19)).rows) == 1
+    assert clinic.reports.outstanding(date(2026, 3, 20)).rows == ()
+
+
 def test_sales_status_says_used_up_and_expired(clinic, catalog, clock):
     c = catalog
     clinic.billing.sell_package(c["patient"], c["three_physio"])

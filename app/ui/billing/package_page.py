@@ -49,7 +49,8 @@ class PackagePage(QDialog):
             ("paid", _("Paid:")), ("balance", _("Balance:")),
             ("invoice_status", _("Status:"))))
         self.payments = SalePaymentsModel(self._f, self)
-        self.payments_table = make_table(self.payments, self, sortable=False)
+        self.payments_table = make_table(self.payments, self, sortable=False,
+                                         stretch=SalePaymentsModel.REFUNDED)
         self.payments_table.setAccessibleName(_("Payments on the sale invoice"))
         self.payments_table.setMaximumHeight(120)
         invoice.layout().addRow(self.payments_table)
@@ -78,8 +79,9 @@ class PackagePage(QDialog):
         top = QGridLayout()
         top.addWidget(summary, 0, 0)
         top.addWidget(invoice, 0, 1)
-        top.setColumnStretch(0, 3)
-        top.setColumnStretch(1, 2)
+        # even halves: the sale invoice's payments carry what a refund gave back of each
+        top.setColumnStretch(0, 1)
+        top.setColumnStretch(1, 1)
         bar = QHBoxLayout()
         for button in (self.expiry_button, self.refund_button, self.print_button):
             bar.addWidget(button)
