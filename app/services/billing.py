@@ -578,4 +578,5 @@ def refund_view(s, refund: PaymentRefund) -> RefundView:
                       package_amount, staff.name if staff else None)
 
 
-__all__ = ["Account", "AppliedPayment", "BillingService", "InvoiceView", "METHODS", "NotFound", "SaleResult"]
+__all__ = ["Account", "AppliedPayment", "BillingService", "InvoiceView", "METHODS", "NotFound",
+           "SaleResult"]

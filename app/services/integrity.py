@@ -46,7 +46,7 @@ _CHECKS = {
         SELECT r.id FROM redemptions r JOIN appointments a ON a.id = r.appointment_id
         WHERE r.voided_at IS NULL AND a.status NOT IN ('arrived', 'no_show')""",
     # R28a: once refunded, the invoice asks at most for the uses given (R3, on the charged
-    # price: uses 1..k of P over N are k·(P div N) plus the k − (N − P mod N) that carry a cent).
+    # price: uses 1..k of P over N are k·(P div N), plus one cent each for those past N − P mod N).
     "a refunded package's invoice is owed more than the value of its redeemed uses": """
         SELECT i.number FROM packages k
         JOIN invoices i ON i.id = k.invoice_id

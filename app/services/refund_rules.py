@@ -47,7 +47,8 @@ def redeemed_value(s: Session, package: Package) -> int:
     return sum(split_evenly(charged(package), package.uses_total)[:used])
 
 
-def settle_invoice(s: Session, package: Package, invoice: Invoice, kept: int) -> InvoiceLine | None:
+def settle_invoice(s: Session, package: Package, invoice: Invoice,
+                   kept: int) -> InvoiceLine | None:
     """R28a: after a refund the sale invoice asks for no more than the larger of what the
     clinic keeps and the value of the uses given; the uses that can no longer be given are
     cancelled by one credit line. Returns that line (None when nothing is cancelled: a full
