@@ -13,6 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Package, PackageRefund, Payment, PaymentApplication, PaymentRefund
+from ..models.base import Int
 from .refund_receipts import HandedBack
 
 
@@ -35,7 +36,9 @@ def payments_on(s: Session, invoice_id: int) -> tuple[AppliedPayment, ...]:
     put = case((PaymentApplication.amount > 0, PaymentApplication.amount), else_=0)
     rows = s.execute(
         select(Payment.id, Payment.method, Payment.received_at,
-               func.sum(PaymentApplication.amount), func.sum(put), func.sum(taken))
+               # typed Int: PostgreSQL sums bigints as numeric, read back here as int
+               func.sum(PaymentApplication.amount, type_=Int), func.sum(put, type_=Int),
+               func.sum(taken, type_=Int))
         .join(PaymentApplication, PaymentApplication.payment_id == Payment.id)
         .where(PaymentApplication.invoice_id == invoice_id)
         .group_by(Payment.id, Payment.method, Payment.received_at)
