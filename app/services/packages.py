@@ -150,7 +150,8 @@ class PackageService(Service):
         return self.refund_suggestion(package_id).amount
 
     def refund_suggestion(self, package_id: int) -> refund_rules.RefundSuggestion:
-        """R26 with its pieces: the rule's amount, the cap (collected) and whether it bit."""
+        """R26 with its pieces: the rule's amount, the cap (what was collected beyond the uses
+        given, R28a) and whether it bit."""
         with self._db.read() as s:
             return refund_rules.suggestion(s, v.get(s, Package, package_id, "package"))
 

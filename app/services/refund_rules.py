@@ -19,12 +19,20 @@ from .money import prorate, split_evenly, tax_included_in, tax_on
 @dataclass(frozen=True)
 class RefundSuggestion:
     """R26's suggestion with its pieces, so the dialog can say it in words (R40)."""
-    amount: int      # what the desk is offered: by_rule, never above collected
+    amount: int      # what the desk is offered: by_rule, never above the cap
     by_rule: int     # price × remaining ÷ uses total, rounded once (R2)
-    collected: int   # paid on the sale invoice: the cap, and the most that may be refunded
-    capped: bool     # by_rule was more than what was collected
+    collected: int   # paid on the sale invoice: the most that may be refunded (R26)
+    capped: bool     # by_rule was more than the cap
     remaining: int   # uses total − redeemed
     uses_total: int
+    given_value: int = 0  # the value (R3) of the uses already given
+
+    @property
+    def cap(self) -> int:
+        """What was collected beyond the uses given: refunding more would leave the patient
+        owing for those uses again (R28a), so the suggestion stops there. With nothing given
+        yet this is simply what was collected, as R26 says."""
+        return max(0, self.collected - self.given_value)
 
 
 def charged(package: Package) -> int:
@@ -36,8 +44,10 @@ def suggestion(s: Session, package: Package) -> RefundSuggestion:
     remaining = package.uses_total - rules.redeemed_count(s, package.id)
     by_rule = prorate(charged(package), remaining, package.uses_total)
     collected = ledger.paid_on_invoice(s, package.invoice_id)
-    return RefundSuggestion(min(by_rule, collected), by_rule, collected, by_rule > collected,
-                            remaining, package.uses_total)
+    given = redeemed_value(s, package)
+    cap = max(0, collected - given)
+    return RefundSuggestion(min(by_rule, cap), by_rule, collected, by_rule > cap,
+                            remaining, package.uses_total, given)
 
 
 def redeemed_value(s: Session, package: Package) -> int:

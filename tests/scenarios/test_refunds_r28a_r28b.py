@@ -80,11 +80,25 @@ def test_r28a_partly_paid_keeps_what_the_clinic_kept_when_more_than_the_uses(
         clinic, shop, hst_pack):
     sale = sold(clinic, shop, hst_pack, paid=30000)
     redeem(clinic, shop, sale.package_id, 2)
-    # The suggestion (469.20 by the rule) is capped at the 300.00 collected.
-    assert clinic.packages.suggested_refund(sale.package_id) == 30000
+    # The rule's 469.20 is capped at what was collected beyond the two uses given:
+    # 300.00 - 117.30. Refunding that settles the invoice, owing nothing.
+    assert clinic.packages.suggested_refund(sale.package_id) == 18270
     clinic.packages.refund(sale.package_id, 10000)
     assert figures(clinic, sale) == (20000, 20000, 0, "paid")
     assert clinic.billing.account(shop["patient"]).credit == 10000
+
+
+def test_r28a_the_suggestion_of_a_partly_paid_package_leaves_nobody_owing(
+        clinic, shop, hst_pack):
+    sale = sold(clinic, shop, hst_pack, paid=30000)
+    redeem(clinic, shop, sale.package_id, 2)
+    suggestion = clinic.packages.refund_suggestion(sale.package_id)
+    assert (suggestion.by_rule, suggestion.given_value, suggestion.cap, suggestion.capped) == \
+        (46920, 11730, 18270, True)
+    clinic.packages.refund(sale.package_id, suggestion.amount)
+    assert figures(clinic, sale) == (11730, 11730, 0, "paid")
+    assert clinic.billing.account(shop["patient"]).credit == 18270
+    assert ledger_problems(clinic) == []
 
 
 def test_r28a_partly_paid_refunded_in_full_owes_the_uses_it_had(clinic, shop, hst_pack):
@@ -124,8 +138,9 @@ def test_r28a_more_uses_redeemed_than_paid_for_are_owed_and_can_be_collected(
     p = shop["patient"]
     sale = sold(clinic, shop, hst_pack, paid=10000)
     redeem(clinic, shop, sale.package_id, 5)
-    # 5 uses given (293.25) but 100.00 paid: the rule's 293.25 is capped at 100.00.
-    assert clinic.packages.suggested_refund(sale.package_id) == 10000
+    # 5 uses given (293.25) but 100.00 paid: nothing was collected beyond the uses given,
+    # so nothing is suggested.
+    assert clinic.packages.suggested_refund(sale.package_id) == 0
     clinic.packages.refund(sale.package_id, 0)
     assert figures(clinic, sale) == (29325, 10000, 19325, "partially paid")
     refused(clinic, ValidationError, clinic.billing.receive_payment, p, 19326, "cash",

@@ -47,9 +47,20 @@ def test_r28a_a_suggestion_capped_by_what_was_collected_says_so(qtbot, clinic, c
                                                 datetime(2026, 3, 4, 10)))
     suggestion = clinic.packages.refund_suggestion(sale.package_id)
     assert (suggestion.amount, suggestion.by_rule, suggestion.collected, suggestion.capped) == \
-        (30000, 64000, 30000, True)
+        (14000, 64000, 30000, True)
     dialog = open_dialog(qtbot, clinic, sale.package_id)
-    assert dialog.suggestion.text() == ("$640.00 by the rule (price × 8 ÷ 10), capped at the "
+    assert dialog.suggestion.text() == ("$640.00 by the rule (price × 8 ÷ 10), capped at "
+                                        "$140.00: the $300.00 collected less the $160.00 of "
+                                        "the uses given")
+    assert dialog.amount.text() == "140.00"
+
+
+def test_r28a_with_no_use_given_the_cap_is_what_was_collected(qtbot, clinic, catalog):
+    patient = catalog["patient"]
+    sale = clinic.billing.sell_package(patient, catalog["ten_massages"])
+    clinic.billing.receive_payment(patient, "300", "cash", invoice_id=sale.invoice_id)
+    dialog = open_dialog(qtbot, clinic, sale.package_id)
+    assert dialog.suggestion.text() == ("$800.00 by the rule (price × 10 ÷ 10), capped at the "
                                         "$300.00 collected")
     assert dialog.amount.text() == "300.00"
 

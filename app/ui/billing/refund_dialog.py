@@ -253,6 +253,11 @@ class RefundPackageDialog(QDialog):
 
 def _suggestion_text(f: Formats, s) -> str:
     """R26 in words; when what was collected caps the rule, both figures (R28a)."""
+    if s.capped and s.given_value:
+        return _("{amount} by the rule (price × {remaining} ÷ {total}), capped at {cap}: the "
+                 "{collected} collected less the {given} of the uses given").format(
+            amount=f.money(s.by_rule), remaining=s.remaining, total=s.uses_total,
+            cap=f.money(s.cap), collected=f.money(s.collected), given=f.money(s.given_value))
     if s.capped:
         return _("{amount} by the rule (price × {remaining} ÷ {total}), capped at the "
                  "{collected} collected").format(amount=f.money(s.by_rule),
