@@ -17,6 +17,9 @@ from .errors import NotAllowed
 from .money import format_money
 from .reports import Column, Report
 
+CELL_PADDING = 12  # a table cell's padding, left and right (ReportLab's 6 + 6)
+FIT_ROWS = 500  # the rows measured to size the columns
+
 def to_pdf(report: Report, path: str | os.PathLike) -> Path:
     """A plain table report on landscape Letter: title, notes, then each section's table
     with its headings repeated on every page, group totals and the grand total."""
@@ -94,8 +97,9 @@ def to_pdf(report: Report, path: str | os.PathLike) -> Path:
             body.append(line)
         if not section.rows:
             story.append(Paragraph(esc(section.empty_text), styles["BodyText"]))
-        weights = [2.6 if c.kind == "text" else 1.3 for c in columns]
-        col_widths = _fit_headings([width * w / sum(weights) for w in weights], header, bold)
+        col_widths = _fit_headings(_fit_columns(width, columns, body, regular), header, bold)
+        _wrap_long_cells(body, columns, col_widths, regular,
+                         lambda cell: Paragraph(esc(cell), small))
         head = styles["BodyText"].clone("head", fontName=bold, fontSize=7.5,
                                         leading=9)
         header = [Paragraph(_escape(h), head.clone(f"h{i}", alignment=2)
@@ -153,13 +157,47 @@ def to_pdf(report: Report, path: str | os.PathLike) -> Path:
     return export._atomic(path, write)
 
 
+def _fit_columns(width: float, columns, body: list[list], font: str) -> list[float]:
+    """Each column as wide as its widest cell (of the first rows: enough to know), the
+    room left shared out; when the cells need more than the page, the text columns give
+    way (and their long cells wrap), never the amounts and dates."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    need = [CELL_PADDING + 1 + max((stringWidth(row[i], font, 7.5) for row in body[:FIT_ROWS]
+                                    if isinstance(row[i], str)), default=0.0)
+            for i in range(len(columns))]
+    if sum(need) <= width:
+        return [n + (width - sum(need)) * n / sum(need) for n in need]
+    text = [i for i, c in enumerate(columns) if c.kind == "text"]
+    fixed = sum(n for i, n in enumerate(need) if i not in text)
+    room = max(width - fixed, 0.0)
+    text_need = sum(need[i] for i in text) or 1.0
+    return [need[i] * room / text_need if i in text else n for i, n in enumerate(need)]
+
+
+def _wrap_long_cells(body: list[list], columns, widths: list[float], font: str,
+                     paragraph) -> None:
+    """A text cell wider than its column is wrapped onto more lines instead of running into
+    the next column. Only those cells become Paragraphs: a Paragraph costs a hundred times
+    a plain string to lay out."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    for i, column in enumerate(columns):
+        if column.kind != "text":
+            continue
+        room = widths[i] - CELL_PADDING
+        for row in body:
+            if isinstance(row[i], str) and stringWidth(row[i], font, 7.5) > room:
+                row[i] = paragraph(row[i])
+
+
 def _fit_headings(widths: list[float], headings: list[str], font: str) -> list[float]:
     """Widen a column whose heading has a word longer than the column (French headings are
     longer: "Remboursé (CAD)"), taking the room from the columns with some to spare, so no
     word is ever cut in two."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    padding = 13  # the cell's padding (6 + 6) and a point of slack
+    padding = CELL_PADDING + 1  # and a point of slack
     need = [max((stringWidth(word, font, 7.5) for word in heading.split()),
                 default=0.0) + padding for heading in headings]
     short = sum(max(0.0, n - w) for w, n in zip(widths, need))

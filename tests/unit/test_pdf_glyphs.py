@@ -125,3 +125,28 @@ def test_r31_the_check_finds_the_box_helvetica_would_print(drawn, tmp_path):
     canvas.drawString(10, 10, "generated Mar 10, 2026 5:36\u202fa.m.")
     canvas.save()
     assert missing(drawn) == {"Helvetica": {"\u202f"}}
+
+
+def test_r31_report_columns_fit_their_cells_in_dejavu_and_long_text_wraps():
+    """DejaVu is wider than Helvetica: "Aucun membre du personnel" ran into the price."""
+    from types import SimpleNamespace
+
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from app.services.pdf.fonts import default_fonts
+    from app.services.report_pdf import CELL_PADDING, _fit_columns, _wrap_long_cells
+
+    font = default_fonts().regular
+    columns = [SimpleNamespace(kind=kind) for kind in ("date", "text", "text", "money")]
+    body = [["29 oct. 2026", "Aucun membre du personnel", "Maria Lopez", "1\u00a0000,00\u00a0$"]]
+    widths = _fit_columns(500, columns, body, font)
+    assert abs(sum(widths) - 500) < 0.01
+    assert all(stringWidth(cell, font, 7.5) <= w - CELL_PADDING for cell, w in zip(body[0],
+                                                                                  widths))
+    crowded = [["29 oct. 2026", "Aucun membre du personnel " * 6, "Maria Lopez",
+                "1\u00a0000,00\u00a0$"]]
+    widths = _fit_columns(300, columns, crowded, font)
+    _wrap_long_cells(crowded, columns, widths, font, lambda cell: ("wrapped", cell))
+    assert crowded[0][1][0] == "wrapped"  # the long text wraps
+    assert isinstance(crowded[0][0], str) and isinstance(crowded[0][3], str)  # never these
+    assert stringWidth(crowded[0][3], font, 7.5) <= widths[3] - CELL_PADDING
