@@ -105,15 +105,22 @@ def test_r31_every_report_pdf_prints_every_character_its_time_too(clinic, refund
     assert missing(drawn) == {}
 
 
-def test_r31_the_report_pdf_embeds_its_font(clinic, refunded, tmp_path):  # noqa: F811
+def test_r31_every_pdf_embeds_its_fonts_and_names_no_other(clinic, refunded,  # noqa: F811
+                                                             tmp_path):
     if shutil.which("pdffonts") is None:
         pytest.skip("pdffonts (Debian package poppler-utils) is not installed")
-    path = report_pdf(clinic.reports.package_sales(date(2026, 3, 1), date(2026, 3, 31)),
-                      tmp_path / "sales.pdf")
-    listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
-                             check=True).stdout.splitlines()[2:]
-    assert listing and all("DejaVu" in line or "ClinicSans" in line for line in listing)
-    assert all(" yes " in line for line in listing), listing  # embedded
+    paths = [report_pdf(clinic.reports.package_sales(date(2026, 3, 1), date(2026, 3, 31)),
+                        tmp_path / "sales.pdf"),
+             clinic.printing.invoice_pdf(refunded["invoice"], tmp_path / "invoice.pdf"),
+             clinic.printing.refund_receipt_pdf(refunded["refund"], tmp_path / "refund.pdf",
+                                                paper="roll80")]
+    for path in paths:
+        listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                                 check=True).stdout.splitlines()[2:]
+        fonts = [line for line in listing if "DejaVu" in line]
+        assert len(fonts) == 2 and all(" yes " in line for line in fonts), listing  # embedded
+        if path.name == "sales.pdf":  # (invoices name ReportLab's starting Helvetica, unused:
+            assert fonts == listing  # the drawing checks above find nothing drawn in it)
 
 
 def test_r31_the_check_finds_the_box_helvetica_would_print(drawn, tmp_path):
