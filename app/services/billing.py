@@ -11,7 +11,7 @@ from ..i18n import _, ngettext
 from ..models import (Appointment, Invoice, InvoiceLine, Package, PackageCoverage,
                       PackageRefund, PackageTemplate, Patient, Payment, PaymentApplication,
                       PaymentRefund, Staff, TreatmentType)
-from . import final_uses, ledger
+from . import final_uses, ledger, line_words
 from . import locks
 from . import package_rules as rules
 from . import validation as v
@@ -517,7 +517,8 @@ class BillingService(Service):
 def invoice_view(s, invoice: Invoice) -> InvoiceView:
     staff_names = dict(s.execute(select(Staff.id, Staff.name)).all())
     patient = s.get(Patient, invoice.patient_id)
-    lines = tuple(LineView(line.id, line.line_no, line.kind, line.description, line.staff_id,
+    words = line_words.for_lines(s, invoice.lines)  # in the desk's language (R4)
+    lines = tuple(LineView(line.id, line.line_no, line.kind, words[line.id], line.staff_id,
                            # a refund's line is the clinic's, never a staff member's (R6)
                            "" if line.kind == "package_refund" else
                            staff_names.get(line.staff_id) or _("No Staff Member"), line.quantity,
@@ -539,10 +540,9 @@ def invoice_view(s, invoice: Invoice) -> InvoiceView:
 def _invoice_summary(s, invoice: Invoice) -> InvoiceSummary:
     paid = ledger.paid_on_invoice(s, invoice.id)
     voided = invoice.voided_at is not None
-    descriptions = s.scalars(select(InvoiceLine.description)
-                             .where(InvoiceLine.invoice_id == invoice.id,
-                                    InvoiceLine.kind != "package_refund")
-                             .order_by(InvoiceLine.line_no)).all()
+    descriptions = [line_words.describe(*row) for row in s.execute(select(
+        InvoiceLine.kind, InvoiceLine.description).where(InvoiceLine.invoice_id == invoice.id,
+        InvoiceLine.kind != "package_refund").order_by(InvoiceLine.line_no))]
     package_id = s.scalar(select(Package.id).where(Package.invoice_id == invoice.id))
     return InvoiceSummary(invoice.id, invoice.number, invoice.issued_on, "; ".join(descriptions),
                           invoice.total, paid, 0 if voided else invoice.total - paid,

@@ -155,9 +155,12 @@ def format_money(cents: int, currency: str = "CAD", locale: str = "en_CA") -> st
     return format_currency(from_cents(cents, currency), currency, locale=locale)
 
 
-def plain_amount(cents: int, currency: str = "CAD") -> str:
-    """An editable amount without symbol or grouping: 1234.50."""
-    return f"{from_cents(cents, currency):.{precision(currency)}f}"
+def plain_amount(cents: int, currency: str = "CAD", locale: str = "en_CA") -> str:
+    """An editable amount without symbol or grouping, with the locale's decimal mark:
+    1234.50, or 1234,50 in French (to_cents reads it back in the same locale)."""
+    digits = precision(currency)
+    pattern = "0." + "0" * digits if digits else "0"
+    return format_decimal(from_cents(cents, currency), format=pattern, locale=locale)
 
 
 def _rate(rate: object) -> Decimal:

@@ -20,12 +20,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterator
 
-from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 
 from ..i18n import N_, _, ngettext
-from .errors import NotAllowed
-from .money import format_money, from_cents
+from .money import from_cents
 from .reports import Column, Report, Section
 
 NO_EXPIRY = N_("No expiry")  # shown as _(NO_EXPIRY)
@@ -243,149 +241,10 @@ def _styled(sheet, cell, currency: str, money_format: str, bold):
 
 
 def to_pdf(report: Report, path: str | os.PathLike) -> Path:
-    """A plain table report on landscape Letter: title, notes, then each section's table
-    with its headings repeated on every page, group totals and the grand total."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import landscape, letter
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.lib.units import inch
-    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    """A plain table report on landscape Letter (app/services/report_pdf.py)."""
+    from .report_pdf import to_pdf as write
 
-    rows = sum(len(section.rows) for section in report.sections)
-    if rows > PDF_MAX_ROWS:
-        raise NotAllowed(_("This report has {rows} rows; a PDF can hold at most {most}. "
-                           "Export it to CSV or Excel instead, or choose a shorter period.")
-                         .format(rows=format_decimal(rows, locale=report.locale),
-                                 most=format_decimal(PDF_MAX_ROWS, locale=report.locale)))
-    currency, locale = report.currency, report.locale
-    styles = getSampleStyleSheet()
-    small = styles["BodyText"].clone("cell", fontSize=7.5, leading=9)
-
-    def money(cents: int) -> str:
-        return format_money(cents, currency, locale)
-
-    def text(column: Column, value) -> str:
-        if value is None:
-            return _no_expiry(column)
-        if column.kind == "money":
-            return money(value)
-        if column.kind == "date":
-            return format_date(value, format="medium", locale=locale)
-        if column.kind == "int":
-            return str(value)  # ids and counts: no grouping (invoice 1044443, not 1,044,443)
-        return str(_words(column, value))
-
-    story = [Paragraph(_escape(report.title), styles["Title"]),
-             Paragraph(_escape(report.subtitle), styles["Heading3"])]
-    for note in report.notes:
-        story.append(Paragraph(_escape(note), small))
-    width = landscape(letter)[0] - 1.0 * inch
-    for section in report.sections:
-        story += [Spacer(1, 10), Paragraph(_escape(section.title), styles["Heading2"])]
-        columns = section.columns
-        header = [heading(c, currency) for c in columns]
-        body: list[list[str]] = []
-        summary_rows: list[int] = []
-        for kind, item in _lines(section):
-            if kind == "row":
-                body.append([text(c, getattr(item, c.key)) for c in columns])
-                continue
-            if kind == "group":
-                cells = _summary_cells(section, _total_label(section, item), item.count,
-                                       item.totals, locale)
-            else:
-                cells = _summary_cells(section, _("Grand total"), section.count,
-                                       section.totals, locale)
-            summary_rows.append(len(body) + 1)
-            line = ["" if cell is None else money(cell[1]) if isinstance(cell, tuple)
-                    else (format_decimal(cell, locale=locale) if isinstance(cell, int)
-                          else str(cell)) for cell in cells]
-            line[0] = Paragraph(_escape(line[0]), small.clone("total", fontName="Helvetica-Bold"))
-            body.append(line)
-        if not section.rows:
-            story.append(Paragraph(_escape(section.empty_text), styles["BodyText"]))
-        weights = [2.6 if c.kind == "text" else 1.3 for c in columns]
-        col_widths = _fit_headings([width * w / sum(weights) for w in weights], header)
-        head = styles["BodyText"].clone("head", fontName="Helvetica-Bold", fontSize=7.5,
-                                        leading=9)
-        header = [Paragraph(_escape(h), head.clone(f"h{i}", alignment=2)
-                            if c.kind in ("money", "int") else head)
-                  for i, (h, c) in enumerate(zip(header, columns))]
-        base_style = [
-            ("FONT", (0, 0), (-1, -1), "Helvetica", 7.5),
-            ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7.5),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-        ]
-        for i, column in enumerate(columns):
-            if column.kind in ("money", "int"):
-                base_style.append(("ALIGN", (i, 0), (i, -1), "RIGHT"))
-        first_total = min((i for i, c in enumerate(columns) if c.total), default=len(columns))
-        # One table per PDF_CHUNK rows, each with the headings: ReportLab splits a long table
-        # at every page again, which grows with the square of its length.
-        for at in range(0, max(len(body), 1), PDF_CHUNK):
-            part = body[at:at + PDF_CHUNK]
-            style = list(base_style)
-            for r in summary_rows:
-                if at < r <= at + len(part):
-                    row = r - at
-                    style += [("FONT", (0, row), (-1, row), "Helvetica-Bold", 7.5),
-                              ("LINEABOVE", (0, row), (-1, row), 0.3, colors.grey)]
-                    if first_total > 1:  # the label may use the cells up to the first total
-                        style.append(("SPAN", (0, row), (first_total - 1, row)))
-            table = LongTable([header] + part, colWidths=col_widths, repeatRows=1)
-            table.setStyle(TableStyle(style))
-            story.append(table)
-
-    generated = _("{title} \u2014 {period} \u2014 generated {date} {time}").format(
-        title=report.title, period=report.subtitle,
-        date=format_date(report.generated_at.date(), format="medium", locale=locale),
-        time=format_time(report.generated_at.time(), format="short", locale=locale))
-    page_words = _("Page {page}")
-
-    def footer(canvas, doc) -> None:
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7)
-        canvas.drawString(0.5 * inch, 0.35 * inch, generated)
-        canvas.drawRightString(landscape(letter)[0] - 0.5 * inch, 0.35 * inch,
-                               page_words.format(page=doc.page))
-        canvas.restoreState()
-
-    def write(temp: Path) -> None:
-        doc = SimpleDocTemplate(str(temp), pagesize=landscape(letter), leftMargin=0.5 * inch,
-                                rightMargin=0.5 * inch, topMargin=0.5 * inch,
-                                bottomMargin=0.6 * inch, title=report.title,
-                                subject=report.subtitle)
-        doc.build(story, onFirstPage=footer, onLaterPages=footer)
-
-    return _atomic(path, write)
-
-
-def _fit_headings(widths: list[float], headings: list[str]) -> list[float]:
-    """Widen a column whose heading has a word longer than the column (French headings are
-    longer: "Remboursé (CAD)"), taking the room from the columns with some to spare, so no
-    word is ever cut in two."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    padding = 13  # the cell's padding (6 + 6) and a point of slack
-    need = [max((stringWidth(word, "Helvetica-Bold", 7.5) for word in heading.split()),
-                default=0.0) + padding for heading in headings]
-    short = sum(max(0.0, n - w) for w, n in zip(widths, need))
-    if short <= 0:
-        return widths
-    out = [max(w, n) for w, n in zip(widths, need)]
-    spare = {i: out[i] - need[i] for i in range(len(out)) if out[i] > need[i]}
-    room = sum(spare.values())
-    if room <= 0:
-        return out
-    take = min(short, room)
-    return [w - take * spare[i] / room if i in spare else w for i, w in enumerate(out)]
-
-
-def _escape(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return write(report, path)
 
 
 __all__ = ["heading", "to_csv", "to_pdf", "to_xlsx"]

@@ -150,8 +150,10 @@ class SettingsService(Service):
         return format_money(cents, **self._clinic.money_context())
 
     def amount_text(self, cents: int) -> str:
-        """An amount as the desk would type it back (1234.50), for pre-filling an edit field."""
-        return plain_amount(cents, self._clinic.money_context()["currency"])
+        """An amount as the desk would type it back (1234.50; 1234,50 in French), for
+        pre-filling an edit field."""
+        context = self._clinic.money_context()
+        return plain_amount(cents, context["currency"], context["locale"])
 
 
 def _view(row: ClinicSettings) -> SettingsView:

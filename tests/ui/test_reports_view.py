@@ -66,9 +66,11 @@ def items(combo) -> list[str]:
 
 
 def type_date(qtbot, edit, text: str) -> None:
+    """Type a whole date over the field's and press Enter, as the desk does."""
     edit.setFocus()
     edit.selectAll()
     qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
 
 
 def run(qtbot, view):
@@ -106,7 +108,8 @@ def test_r21_package_sales_with_totals_per_package_and_a_chart(qtbot, clinic, ma
     view = make_view(qtbot, clinic)
     assert view.controls.kind.currentText() == "Package Sales"
     assert view.controls.period.currentText() == "This month"
-    assert (view.controls.start.text(), view.controls.end.text()) == ("2026-03-01", "2026-03-31")
+    assert (view.controls.start.text(), view.controls.end.text()) == ("Sun, Mar 1, 2026",
+                                                                      "Tue, Mar 31, 2026")
     assert not view.csv_button.isEnabled(), "nothing to export before a report is run"
 
     report = run(qtbot, view)
@@ -297,10 +300,11 @@ def test_a_new_report_shows_in_the_services_order_until_a_heading_is_clicked(
 
 def test_quick_periods_fill_the_dates_and_typed_dates_say_custom(qtbot, clinic, clock):
     view = make_view(qtbot, clinic)  # today is 2026-03-02
-    for choice, start, end in (("Last month", "2026-02-01", "2026-02-28"),
-                               ("This year", "2026-01-01", "2026-12-31"),
-                               ("Last year", "2025-01-01", "2025-12-31"),
-                               ("This month", "2026-03-01", "2026-03-31")):
+    # Written the clinic's way (R4), not ISO.
+    for choice, start, end in (("Last month", "Sun, Feb 1, 2026", "Sat, Feb 28, 2026"),
+                               ("This year", "Thu, Jan 1, 2026", "Thu, Dec 31, 2026"),
+                               ("Last year", "Wed, Jan 1, 2025", "Wed, Dec 31, 2025"),
+                               ("This month", "Sun, Mar 1, 2026", "Tue, Mar 31, 2026")):
         pick(view.controls.period, choice)
         assert (view.controls.start.text(), view.controls.end.text()) == (start, end), choice
     type_date(qtbot, view.controls.start, "2026-03-05")
@@ -310,8 +314,8 @@ def test_quick_periods_fill_the_dates_and_typed_dates_say_custom(qtbot, clinic, 
     assert view.controls.period.currentText() == "This month", "typed back to a whole month"
     clock.set(datetime(2026, 4, 1, 8, 0))  # the desk left the program open overnight
     view.refresh()
-    assert (view.controls.start.text(), view.controls.end.text()) == ("2026-04-01",
-                                                                      "2026-04-30")
+    assert (view.controls.start.text(), view.controls.end.text()) == ("Wed, Apr 1, 2026",
+                                                                      "Thu, Apr 30, 2026")
 
 
 def test_an_end_before_the_start_shows_the_services_message(qtbot, clinic, march, shown):

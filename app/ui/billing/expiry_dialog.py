@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QLocale
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QDialogButtonBox, QLabel, QWidget
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QCheckBox, QDialogButtonBox, QLabel, QWidget
 
 from app.i18n import _
 from app.services import Clinic
 from app.services.packages import PackageSummary
 
+from ..date_fields import DateField
 from ..formats import Formats
 from ..forms import FormDialog, beside
 from .keys import buttons_in_order, tab_order
@@ -30,22 +31,19 @@ class ExpiryDialog(FormDialog):
         intro.setWordWrap(True)
         self.body.insertWidget(0, intro)
 
-        self.expires_on = QDateEdit()
-        self.expires_on.setCalendarPopup(True)
-        locale = QLocale(formats.locale)
-        self.expires_on.setLocale(locale)
-        # The format is fixed when the edit is made; follow the clinic's, weekday and all.
-        long_format = locale.dateFormat(QLocale.FormatType.LongFormat)
-        self.expires_on.setDisplayFormat(long_format)
+        # The clinic's long format, weekday and all ("Wednesday, September 30, 2026").
+        self.expires_on = DateField(package.expires_on or clinic.today(), formats.locale,
+                                    field="expires_on", label="expiry date", long=True,
+                                    tell_on_leave=False)
         # Wide enough for the longest date of a year ("Wednesday, September 30, 2026"), not
         # only for today's: the weekday and month names differ in length.
         metrics = self.expires_on.fontMetrics()
+        locale, long_format = self.expires_on.locale(), self.expires_on.displayFormat()
         start = QDate(2026, 1, 1)
         widest = max(metrics.horizontalAdvance(locale.toString(start.addDays(day), long_format))
                      for day in range(365))
         self.expires_on.setMinimumWidth(widest + 48)  # the frame and the calendar arrow
-        # No minimum: a date the package cannot take is the service's to refuse, with why.
-        self.expires_on.setDate(QDate(package.expires_on or clinic.today()))
+        # No minimum of the package's own: a date it cannot take is the service's to refuse.
         self.expires_on.setAccessibleName(_("Expiry date"))
         self.no_expiry = QCheckBox(_("&No expiry"))
         self.no_expiry.setToolTip(_("The package can be used for as long as it has uses left."))
@@ -62,7 +60,7 @@ class ExpiryDialog(FormDialog):
         (self.no_expiry if package.expires_on is None else self.expires_on).setFocus()
 
     def chosen(self) -> date | None:
-        return None if self.no_expiry.isChecked() else self.expires_on.date().toPython()
+        return None if self.no_expiry.isChecked() else self.expires_on.value()
 
     def save(self) -> None:
         self.clinic.packages.set_expiry(self.package.id, self.chosen())

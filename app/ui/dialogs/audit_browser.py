@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
                                QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
@@ -20,6 +20,7 @@ from app.services import Clinic
 from app.services.audit_trail import AuditRow
 
 from .. import msgbox, style
+from ..date_fields import DateField
 from ..forms import beside
 from ..models.base import RowsModel
 from ..tables import make_table, select_id, selected_row
@@ -104,8 +105,10 @@ class AuditTrailDialog(QDialog):
         self.resize(1220, 660)
         today = clinic.today()
 
-        self.start = self._date_edit(today - timedelta(days=DEFAULT_DAYS), _("From"))
-        self.end = self._date_edit(today, _("To"))
+        locale = clinic.money_context()["locale"]
+        self.start = self._date_edit(today - timedelta(days=DEFAULT_DAYS), locale, _("From"),
+                                     "start", "start date")
+        self.end = self._date_edit(today, locale, _("To"), "end", "end date")
         self.entity = QComboBox()
         self.entity.setAccessibleName(_("Record"))
         self.entity.addItem(_("Any record"), None)
@@ -181,10 +184,9 @@ class AuditTrailDialog(QDialog):
         self._show_rows(rows)
 
     @staticmethod
-    def _date_edit(value: date, name: str) -> QDateEdit:
-        edit = QDateEdit(QDate(value.year, value.month, value.day))
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
+    def _date_edit(value: date, locale: str, name: str, field: str, label: str) -> DateField:
+        # The clinic's way (R4); a wrong date typed is refused by Search.
+        edit = DateField(value, locale, field=field, label=label, tell_on_leave=False)
         edit.setAccessibleName(name)
         return edit
 
@@ -202,9 +204,7 @@ class AuditTrailDialog(QDialog):
 
     def filters(self) -> dict:
         """What the desk chose, as the audit service's arguments."""
-        start, end = self.start.date(), self.end.date()
-        return dict(start=date(start.year(), start.month(), start.day()),
-                    end=date(end.year(), end.month(), end.day()),
+        return dict(start=self.start.value(), end=self.end.value(),
                     entity=self.entity.currentData(),
                     entity_id=self.entity_id.value() or None,
                     staff_id=self.staff.currentData(),

@@ -90,7 +90,7 @@ class BookingDialog(FormDialog):
                            patient_id=patient_id)
 
     def start(self) -> datetime:
-        return datetime.combine(self.date.date().toPython(), self.time.value())
+        return datetime.combine(self.date.value(), self.time.value())
 
     def save(self) -> None:
         self.outcome = self.clinic.schedule.book(

@@ -50,7 +50,7 @@ class RescheduleDialog(FormDialog):
         return super().ask(parent, clinic, appointment_id)
 
     def start(self) -> datetime:
-        return datetime.combine(self.date.date().toPython(), self.time.value())
+        return datetime.combine(self.date.value(), self.time.value())
 
     def save(self) -> None:
         self.clinic.schedule.reschedule(self.appointment.id, self.start(),

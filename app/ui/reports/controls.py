@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QHBoxLayout, QLabel, QProgressBar,
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QProgressBar,
                                QPushButton, QVBoxLayout, QWidget)
 
 from app.i18n import _
 from app.services import Clinic
 
+from ..date_fields import DateField
 from .kinds import BY_CODE, KINDS, ReportKind
 from .period import CHOICES, CUSTOM, choice_for, period
 
@@ -20,10 +21,9 @@ def _qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
 
 
-def _date_edit(value: date, name: str) -> QDateEdit:
-    edit = QDateEdit(_qdate(value))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
+def _date_edit(value: date, locale: str, name: str, field: str, label: str) -> DateField:
+    # The clinic's way (R4), not ISO; a wrong date typed is refused by Run.
+    edit = DateField(value, locale, field=field, label=label, tell_on_leave=False)
     edit.setAccessibleName(name)
     return edit
 
@@ -49,9 +49,10 @@ class ReportControls(QWidget):
         for code, label in CHOICES:
             self.period.addItem(_(label), code)
         self.period.currentIndexChanged.connect(self._period_chosen)
-        self.start = _date_edit(today, _("From"))
-        self.end = _date_edit(today, _("To"))
-        self.on = _date_edit(today, _("On"))
+        locale = clinic.money_context()["locale"]
+        self.start = _date_edit(today, locale, _("From"), "start", "start date")
+        self.end = _date_edit(today, locale, _("To"), "end", "end date")
+        self.on = _date_edit(today, locale, _("On"), "on", "report date")
         for edit in (self.start, self.end):
             edit.dateChanged.connect(self._dates_typed)
         self.template = QComboBox()
@@ -124,13 +125,13 @@ class ReportControls(QWidget):
         return BY_CODE[self.kind.currentData()]
 
     def parameters(self) -> dict:
-        """The chosen report's arguments, as the report service takes them."""
+        """The chosen report's arguments, as the report service takes them (a date typed
+        wrong: its ValidationError)."""
         kind = self.current_kind()
         if kind.dated:
-            args: dict = {"start": self.start.date().toPython(),
-                          "end": self.end.date().toPython()}
+            args: dict = {"start": self.start.value(), "end": self.end.value()}
         else:
-            args = {"on": self.on.date().toPython()}
+            args = {"on": self.on.value()}
         if kind.by_template:
             args["template_id"] = self.template.currentData()
         if kind.staff_label is not None:

@@ -151,7 +151,11 @@ class ReportsView(QWidget):
     def run(self) -> None:
         if self.running:
             return
-        kind, args = self.controls.current_kind(), self.controls.parameters()
+        try:
+            kind, args = self.controls.current_kind(), self.controls.parameters()
+        except ClinicError as error:  # a date typed that is not one
+            self._refused(error)
+            return
         service = getattr(self.clinic.reports, kind.code)
         task = Task(lambda: service(**args), self)
         task.finished.connect(self._arrived)

@@ -3,17 +3,16 @@ and a patient found by typing."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time
 
-from babel import Locale, UnknownLocaleError
-from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QDateEdit, QDialogButtonBox, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QCompleter, QDialogButtonBox, QWidget
 
 from app.i18n import _
 from app.services import Clinic
 from app.services.patients import PatientRow
 
+from ..date_fields import DateField, qt_date_format  # noqa: F401 - qt_date_format: its old home
 from ..formats import Formats
 from .day_layout import FIRST_HOUR, LAST_HOUR, quarter_hours
 
@@ -52,59 +51,21 @@ def name_buttons(dialog, ok: str) -> None:
     dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
 
 
-def date_edit(day: date, formats: Formats) -> QDateEdit:
-    """A date with its weekday, the clinic's way ("Mon, Mar 2, 2026", "lun. 2 mars 2026")."""
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    show_dates_like_the_clinic(edit, formats.locale, long=False)
-    edit.setDate(QDate(day.year, day.month, day.day))
+def date_edit(day: date, formats: Formats) -> DateField:
+    """The appointment's date with its weekday, the clinic's way ("Mon, Mar 2, 2026",
+    "lun. 2 mars 2026"); a wrong date typed is refused by the dialog's OK."""
+    edit = DateField(day, formats.locale, field="start", label="appointment date",
+                     tell_on_leave=False)
+    edit.setAccessibleName(_("Date"))
     return edit
 
 
-def show_dates_like_the_clinic(edit: QDateEdit, locale: str, *, long: bool) -> None:
+def show_dates_like_the_clinic(edit: DateField, locale: str, *, long: bool) -> None:
     """Month and weekday names, and their order, in the clinic's locale (R4).
 
     long: "Monday, March 2, 2026" / "lundi 2 mars 2026"; else "Mon, Mar 2, 2026".
     """
-    edit.setLocale(QLocale(locale))
-    edit.setDisplayFormat(qt_date_format(locale, long=long))
-
-
-def qt_date_format(locale: str, *, long: bool) -> str:
-    """A date with its weekday in the locale's order, written the way Qt reads it: Qt's
-    long format, or CLDR's (Babel's) abbreviated one ("yMMMEd") translated to Qt's letters."""
-    try:
-        skeletons = Locale.parse(locale).datetime_skeletons
-    except (UnknownLocaleError, ValueError, TypeError):
-        skeletons = {}
-    if long:
-        pattern = QLocale(locale).dateFormat(QLocale.FormatType.LongFormat)
-        if "dddd" in pattern:
-            return pattern
-    skeleton = skeletons.get("yMMMEd")
-    cldr = skeleton.pattern if skeleton is not None else "E, MMM d, y"
-    return _cldr_to_qt(cldr)
-
-
-def _cldr_to_qt(pattern: str) -> str:
-    out = []
-    for match in re.finditer(r"('(?:[^']|'')*')|(([A-Za-z])\3*)|(.)", pattern):
-        quoted, field, other = match.group(1), match.group(2), match.group(4)
-        if quoted:
-            out.append(quoted)
-        elif other is not None:
-            out.append(other)
-        elif field[0] in "yu":
-            out.append("yy" if len(field) == 2 else "yyyy")
-        elif field[0] in "Ec":
-            out.append("dddd" if len(field) == 4 else "ddd")
-        elif field[0] in "ML":
-            out.append(field if len(field) <= 4 else "MMM")
-        elif field[0] == "d":
-            out.append(field[:2])
-        else:
-            out.append("'" + field + "'")
-    return "".join(out)
+    edit.follow_locale(locale, long=long)
 
 
 class PatientPicker(QComboBox):

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QDateEdit, QHBoxLayout, QLabel, QPushButton, QSplitter,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSplitter,
                                QStackedLayout, QVBoxLayout, QWidget)
 
 from app.i18n import _
@@ -15,6 +15,7 @@ from app.services import Clinic
 from app.services.errors import ClinicError
 
 from .. import msgbox
+from ..date_fields import DateField
 from ..dialogs.booking_dialog import BookingDialog
 from ..formats import Formats
 from ..models.appointments import AppointmentsModel
@@ -41,10 +42,9 @@ class ScheduleTab(QWidget):
             key=key_text(TODAY)), self.today)
         self.next_button = _button(_("&Next day ▶"), _("Next day ({key})").format(
             key=key_text(NEXT_DAY)), self.next_day)
-        self.date_edit = QDateEdit()
-        self.date_edit.setCalendarPopup(True)
-        self._locale = ""
-        self._follow_the_clinic_locale()
+        self.date_edit = DateField(clinic.today(), formats.locale, field="day", label="day",
+                                   long=True)
+        self._locale = formats.locale
         self.date_edit.setMinimumWidth(260)
         self.date_edit.setAccessibleName(_("Day shown"))
         self.date_edit.setDate(_qdate(clinic.today()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel import Locale, UnknownLocaleError
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from app import i18n
@@ -45,7 +46,7 @@ class ClinicDetailsForm(QWidget):
             "tax_number": (_("Tax num&ber:"), lambda: QLineEdit(current.tax_number)),
             "tax_name": (_("Tax na&me:"), lambda: QLineEdit(current.tax_name)),
             "currency": (_("&Currency:"), lambda: _choice(CURRENCIES, current.currency)),
-            "locale": (_("&Region:"), lambda: _choice(LOCALES, current.locale)),
+            "locale": (_("&Region:"), lambda: _region(current.locale)),
             "language": (_("Lan&guage:"), lambda: _language(current.language)),
             "paper": (_("Paper si&ze:"), lambda: _paper(current.paper)),
             "default_tax_rate": (_("Default &tax rate:"),
@@ -66,11 +67,13 @@ class ClinicDetailsForm(QWidget):
             self.fields["locale"].setToolTip(_("How amounts and dates are written"))
         if "language" in self.fields:
             self.fields["language"].setToolTip(_("The language ClinicDesk speaks on this desk"))
-        self.language_chosen = False
-        if "language" in self.fields and "locale" in self.fields and not current.setup_complete:
+        self.language_chosen = self.region_chosen = False
+        if "language" in self.fields and "locale" in self.fields:
             self.fields["language"].activated.connect(self._language_picked)
-            self.fields["locale"].currentTextChanged.connect(self._region_changed)
-            self._region_changed(self.fields["locale"].currentText())
+            self.fields["locale"].activated.connect(self._region_picked)
+            if not current.setup_complete:
+                self.fields["locale"].currentTextChanged.connect(self._region_changed)
+                self._region_changed()
 
     def values(self) -> dict:
         """Exactly what was typed or chosen; the settings service checks every value."""
@@ -80,6 +83,8 @@ class ClinicDetailsForm(QWidget):
                 values[key] = widget.toPlainText()
             elif key in CODED:
                 values[key] = widget.currentData()
+            elif key == "locale":
+                values[key] = region_code(widget)
             elif isinstance(widget, QComboBox):
                 values[key] = widget.currentText()
             elif key == "default_tax_rate":
@@ -89,14 +94,75 @@ class ClinicDetailsForm(QWidget):
         return values
 
     def _language_picked(self) -> None:
+        """French chosen: the French region of the same country is offered with it ("1 000,00
+        $"), and English's with English, unless the desk picked a region itself here."""
         self.language_chosen = True
+        if self.region_chosen:
+            return
+        box = self.fields["locale"]
+        offered = region_for_language(region_code(box), self.fields["language"].currentData())
+        index = box.findData(offered)
+        if index < 0:
+            box.addItem(region_name(offered), offered)
+            index = box.count() - 1
+        box.setCurrentIndex(index)
 
-    def _region_changed(self, locale: str) -> None:
+    def _region_picked(self) -> None:
+        self.region_chosen = True
+
+    def _region_changed(self, *_args) -> None:
         """First run: French for a French region, until the desk picks a language itself."""
         if self.language_chosen:
             return
         box = self.fields["language"]
+        locale = region_code(self.fields["locale"])
         box.setCurrentIndex(max(0, box.findData(i18n.default_language_for(locale))))
+
+
+def region_name(code: str) -> str:
+    """A region in its own words, as Babel names it ("English (Canada)", "français
+    (Canada)"); an unknown code as typed."""
+    try:
+        return Locale.parse(code).display_name or code
+    except (UnknownLocaleError, ValueError, TypeError):
+        return code
+
+
+def region_code(box: QComboBox) -> str:
+    """The chosen region's code; text typed that names no region offered is passed on as a
+    code, for the settings service to check."""
+    index = box.findText(box.currentText())
+    return box.itemData(index) if index >= 0 else box.currentText().strip()
+
+
+def region_for_language(locale: str, language: str) -> str:
+    """The region that writes `language` in the same country: en_CA -> fr_CA for French."""
+    try:
+        parsed = Locale.parse(locale)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return locale
+    wanted = "fr" if language == i18n.FRENCH else "en"
+    if parsed.language == wanted:
+        return locale
+    for code in (f"{wanted}_{parsed.territory}", "fr_CA" if wanted == "fr" else "en_CA"):
+        try:
+            Locale.parse(code)
+            return code
+        except (UnknownLocaleError, ValueError):
+            continue
+    return locale
+
+
+def _region(current: str) -> QComboBox:
+    box = QComboBox()
+    box.setMinimumWidth(200)
+    box.setEditable(True)  # any other code can be typed; the settings service checks it
+    for code in LOCALES:
+        box.addItem(region_name(code), code)
+    if box.findData(current) < 0:
+        box.addItem(region_name(current), current)
+    box.setCurrentIndex(box.findData(current))
+    return box
 
 
 def _address(text: str) -> QPlainTextEdit:
