@@ -89,3 +89,15 @@ def test_r4_a_line_no_message_made_is_shown_as_stored():
     assert describe("package", "Something typed by hand") == "Something typed by hand"
     assert describe("treatment", "Massage (60 min) (Mar 2, 2026, 10:00\u202fa.m.)") == \
         "Massage (60 min) (Mar 2, 2026, 10:00\u202fa.m.)"
+
+
+def test_r28a_the_refunds_credit_line_is_shown_in_the_desks_language(clinic, catalog):
+    sale = clinic.billing.sell_package(catalog["patient"], catalog["ten_massages"])
+    clinic.packages.refund(sale.package_id, 0)
+    assert descriptions(clinic, sale.invoice_id)[-1] == "Unused uses cancelled: 10 Massages"
+    i18n.set_language(i18n.FRENCH)
+    try:
+        assert descriptions(clinic, sale.invoice_id)[-1] == \
+            "Utilisations restantes annulées\u00a0: 10 Massages"
+    finally:
+        i18n.set_language(i18n.ENGLISH)
