@@ -99,3 +99,36 @@ def test_undo_move_is_refused_with_the_usual_sentence_when_the_old_slot_is_taken
     assert shown.boxes[-1][0] == "Not undone"
     assert shown.last.startswith("Ana Silva already has an appointment from ")
     assert s.appointment(booked).start == at(12)
+
+
+def test_undo_move_sits_in_the_status_bar_and_survives_a_language_change(
+        qtbot, clinic, catalog, shown):
+    from .test_main_window import make_window
+
+    booked = clinic.schedule.book(catalog["patient"], catalog["ana"], catalog["massage"],
+                                  at(10))
+    window = make_window(qtbot, clinic)
+    window.schedule.go_to(at(10).date())
+    button = window.schedule.undo_button
+    assert button.parentWidget() is window.statusBar()
+    assert not button.isVisible()
+    grid = window.schedule.grid
+    start = grid.block_center(booked)
+    drag(qtbot, grid, start, start + QPoint(int(grid.day_layout.column_width),
+                                            8 * SLOT_HEIGHT))
+    assert button.isVisible()
+    assert "10:00\u202fa.m., Ana Silva" in button.toolTip()
+
+    click(qtbot, button)
+
+    assert clinic.schedule.appointment(booked).start == at(10)
+    assert not button.isVisible()
+    from app import i18n
+    try:
+        window.apply_language(i18n.FRENCH)
+        # The old tab's button goes with it: one Undo Move, the new tab's.
+        qtbot.waitUntil(lambda: window.statusBar().findChildren(type(button)) == [
+            window.schedule.undo_button])
+        assert window.schedule.undo_button.text() == "Annuler le &déplacement"
+    finally:
+        window.apply_language(i18n.ENGLISH)
