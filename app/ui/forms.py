@@ -58,10 +58,14 @@ class FormDialog(QDialog):
         try:
             self.save()
         except ClinicError as error:
-            msgbox.refusal(self, error)
+            msgbox.refusal(self, error, self.refusal_title(error))
             focus(self.widget_for(error))
             return
         super().accept()
+
+    def refusal_title(self, error: ClinicError) -> str | None:
+        """The refusal box's title; None: "Not saved"."""
+        return None
 
     def widget_for(self, error: ClinicError) -> QWidget | None:
         return self.fields.get(getattr(error, "field", None))

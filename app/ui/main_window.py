@@ -68,6 +68,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.schedule, _("Schedule"))
         self.tabs.addTab(self.billing, _("Patient Billing"))
         self.tabs.addTab(self.packages, _("Packages"))
+        # Undo Move (the last visit dragged on the grid): first in the status bar's right side.
+        self.statusBar().insertPermanentWidget(0, self.schedule.undo_button)
 
     def _tab_changed(self, _index: int) -> None:
         widget = self.tabs.currentWidget()

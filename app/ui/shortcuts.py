@@ -19,6 +19,7 @@ ARRIVE = "Ctrl+R"
 PREVIOUS_DAY = "Alt+Left"
 NEXT_DAY = "Alt+Right"
 TODAY = "Alt+Home"
+UNDO_MOVE = "Ctrl+Z"  # the last visit dragged on the grid goes back
 
 # Patient Billing tab (for the selected patient).
 NEW_PURCHASE = "Ctrl+P"

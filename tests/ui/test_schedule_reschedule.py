@@ -82,7 +82,8 @@ def test_r24_moving_past_the_package_expiry_is_refused_and_nothing_changes(
     assert tab.grid.selected_id == booked
 
 
-def test_drag_a_block_with_the_mouse_to_another_time_and_practitioner(qtbot, clinic, catalog):
+def test_drag_a_block_with_the_mouse_to_another_time_and_practitioner(qtbot, clinic, catalog,
+                                                                       shown):
     _package, booked = covered(clinic, catalog)
     tab = make_tab(qtbot, clinic)
     grid = tab.grid

@@ -85,6 +85,7 @@ def test_wrong_pin_shows_the_services_words_and_changes_nothing(qtbot, clinic, s
         qtbot.keyClicks(dialog.secret, typed)
     click(qtbot, dialog.ok_button)
     assert shown.last == "That name and PIN do not match. Try again."
+    assert shown.boxes[-1][0] == "Wrong PIN"  # not "Not saved": nothing was being saved
     assert dialog.isVisible()
     assert dialog.secret.text() == "", "the wrong PIN is cleared for the next try"
     assert clinic.auth.current() is None

@@ -26,6 +26,7 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     (N_("Schedule"), N_("Previous day"), shortcuts.PREVIOUS_DAY),
     (N_("Schedule"), N_("Next day"), shortcuts.NEXT_DAY),
     (N_("Schedule"), N_("Today"), shortcuts.TODAY),
+    (N_("Schedule"), N_("Undo the last move of a visit"), shortcuts.UNDO_MOVE),
     (N_("Patient Billing"), N_("New Purchase for the selected patient"),
      shortcuts.NEW_PURCHASE),
     (N_("Patient Billing"), N_("Receive Payment from the selected patient"),

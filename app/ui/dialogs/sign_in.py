@@ -101,6 +101,10 @@ class SignInDialog(FormDialog):
     def widget_for(self, error: ClinicError) -> QWidget | None:
         return self.secret
 
+    def refusal_title(self, error: ClinicError) -> str | None:
+        # Nothing was being saved: the desk typed a PIN that does not match (issue 14).
+        return _("Wrong PIN")
+
     def quit(self) -> None:
         self.done(self.DialogCode.Rejected)
 

@@ -2,6 +2,10 @@
 
 It only shows and reports: a click selects, a double-click on an empty quarter hour asks to
 book, a drag asks to move. The tab decides what happens, through the services.
+
+A drag let go off the grid (the time gutter, the header, beyond the last column or the day's
+hours, or a part of the grid scrolled out of sight) asks for nothing: a visit once landed at
+7:00 a.m. with the first practitioner because such a drop was pulled back onto the grid.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from app.services.schedule import AppointmentRow
 
 from ..formats import Formats
 from . import painting
-from .day_layout import GUTTER, Block, Column, DayLayout
+from .day_layout import Block, Column, DayLayout
 
 HEADER_HEIGHT = 34
 
@@ -39,7 +43,8 @@ class DayGrid(QWidget):
         self.current_slot: tuple[int, datetime] | None = None
         self.now: datetime | None = None
         self._press: tuple[QPointF, Block | None] | None = None
-        self._drag: Block | None = None  # where the dragged visit would go
+        self._dragging = False  # the pointer moved far enough from the press to mean a drag
+        self._drag: Block | None = None  # where the dragged visit would go; None: off the grid
         self._hover: tuple[int, datetime] | None = None
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -53,6 +58,7 @@ class DayGrid(QWidget):
         if self.current_slot and self.current_slot[1].date() != day:
             self.current_slot = None
         self._drag = self._press = self._hover = None
+        self._dragging = False
         self.day_layout = DayLayout(day, columns, rows, self.width())
         self.setMinimumSize(int(self.day_layout.min_width), int(self.day_layout.height))
         if self.day_layout.block_of(self.selected_id) is None:
@@ -110,7 +116,7 @@ class DayGrid(QWidget):
         p = QPainter(self)
         clip = QRectF(event.rect())
         painting.paint_grid(p, self.day_layout, self._f, clip, self.now)
-        if self._hover is not None and self._drag is None:
+        if self._hover is not None and not self._dragging:
             column = self.day_layout.index_of(self._hover[0])
             if column is not None:
                 painting.paint_hover(p, self.day_layout.slot_rect(column, self._hover[1]),
@@ -140,10 +146,12 @@ class DayGrid(QWidget):
         # The press is remembered rather than asking event.buttons(): the same on every platform.
         if self._press is not None and self._press[1] is not None:
             start, block = self._press
-            if (self._drag is not None or (point - start).manhattanLength()
+            if (self._dragging or (point - start).manhattanLength()
                     >= QApplication.startDragDistance()):
-                self._drag = self._target(block, point - start, point.x())
-                self.setCursor(Qt.CursorShape.ClosedHandCursor)
+                self._dragging = True
+                self._drag = self._target(block, point - start, point)
+                self.setCursor(Qt.CursorShape.ClosedHandCursor if self._drag is not None
+                               else Qt.CursorShape.ForbiddenCursor)
                 self.update()
                 self.dragging.emit(point.toPoint())
             return
@@ -155,7 +163,9 @@ class DayGrid(QWidget):
     def mouseReleaseEvent(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             return super().mouseReleaseEvent(event)
-        drag, self._drag, self._press = self._drag, None, None
+        drag = self._target(self._press[1], event.position() - self._press[0],
+                            event.position()) if self._dragging else None
+        self._drag, self._press, self._dragging = None, None, False
         self.unsetCursor()
         self.update()
         if drag is not None:
@@ -181,8 +191,9 @@ class DayGrid(QWidget):
 
     def keyPressEvent(self, event) -> None:
         key = event.key()
-        if key == Qt.Key.Key_Escape and self._drag is not None:
+        if key == Qt.Key.Key_Escape and self._dragging:
             self._drag = self._press = None
+            self._dragging = False
             self.unsetCursor()
             self.update()
             return
@@ -205,12 +216,13 @@ class DayGrid(QWidget):
         return super().event(event)
 
     # helpers
-    def _target(self, block: Block, moved: QPointF, x: float) -> Block:
-        """The dragged visit snapped to the quarter hours, in the column under the pointer."""
+    def _target(self, block: Block | None, moved: QPointF, pointer: QPointF) -> Block | None:
+        """The dragged visit snapped to the quarter hours, in the column under the pointer;
+        None when the pointer is off the grid."""
         layout = self.day_layout
-        column = layout.column_at(x)
-        if column is None:
-            column = 0 if x < GUTTER else len(layout.columns) - 1
+        column = layout.column_at(pointer.x())
+        if block is None or column is None or not self._on_grid(pointer):
+            return None
         start = layout.time_at(block.rect.top() - 1 + moved.y(), nearest=True)
         length = block.row.end - block.row.start
         first = datetime.combine(layout.day, time(layout.first_hour))
@@ -221,6 +233,14 @@ class DayGrid(QWidget):
         row = replace(block.row, start=start, end=start + length,
                       staff_id=layout.columns[column].staff_id)
         return Block(row, layout.rect_for(column, row.start, row.end), column)
+
+    def _on_grid(self, pointer: QPointF) -> bool:
+        """Inside the day's hours and on the part of the grid the desk can see (the mouse is
+        grabbed while dragging, so the pointer may be over the header or another widget)."""
+        if not 0 <= pointer.y() < self.day_layout.height:
+            return False
+        seen = self.visibleRegion()
+        return seen.isEmpty() or seen.contains(pointer.toPoint())
 
     def _step(self, direction: int) -> None:
         ordered = sorted(self.rows(), key=lambda r: (r.start, r.staff_id))

@@ -93,6 +93,8 @@ class PatientPicker(QComboBox):
         self.timer.timeout.connect(self.search)
         self.lineEdit().textEdited.connect(self._typed)
         self.currentIndexChanged.connect(self._check)
+        # Enter on what was typed picks the patient when only one matches (issue 14).
+        self.lineEdit().returnPressed.connect(self._pick_the_only_match)
         self._last: int | None = None
         self._fill(clinic.patients.search("", limit=SEARCH_LIMIT), "")
 
@@ -123,6 +125,15 @@ class PatientPicker(QComboBox):
         self.setCurrentIndex(-1)
         self.setEditText(typed)
         self.blockSignals(False)
+
+    def _pick_the_only_match(self) -> None:
+        if self.timer.isActive():  # Enter came before the search: search now
+            self.timer.stop()
+            self.search()
+        if self.patient_id is None and self.count() == 1:
+            self.setCurrentIndex(0)
+            self.completer().popup().hide()
+            self._check()
 
     def _typed(self, _text: str) -> None:
         self.timer.start()

@@ -19,12 +19,13 @@ from ..date_fields import DateField
 from ..dialogs.booking_dialog import BookingDialog
 from ..formats import Formats
 from ..models.appointments import AppointmentsModel
-from ..shortcuts import BOOK, NEXT_DAY, PREVIOUS_DAY, TODAY
+from ..shortcuts import BOOK, NEXT_DAY, PREVIOUS_DAY, TODAY, UNDO_MOVE
 from ..tables import make_table, select_id, selected_row
 from .day_layout import SCROLL_HOUR, SLOT_MINUTES, Column
 from .day_view import DayView
 from .fields import show_dates_like_the_clinic
 from .legend import Legend
+from .moves import MoveUndo, confirm_move, move_of
 from .panel import AppointmentPanel, key_text
 
 
@@ -67,6 +68,9 @@ class ScheduleTab(QWidget):
         self.list_button.setToolTip(_("Show the day as a list instead of a grid"))
         self.list_button.toggled.connect(self._show_view)
         self.panel = AppointmentPanel(clinic)
+        #: The last drag, to take back; its button goes in the window's status bar.
+        self.moves = MoveUndo(clinic, formats, self)
+        self.undo_button = self.moves.button
         self.empty = QLabel(_("No practitioners yet: add them in File › Settings › Staff."))
         self.empty.setObjectName("emptyNote")
         self.stack = QStackedLayout()
@@ -96,6 +100,8 @@ class ScheduleTab(QWidget):
         for key, button in ((PREVIOUS_DAY, self.previous_button), (NEXT_DAY, self.next_button),
                             (TODAY, self.today_button), (BOOK, self.book_button)):
             QShortcut(QKeySequence(key), self, button.click)
+        QShortcut(QKeySequence(UNDO_MOVE), self, self.moves.undo)
+        self.moves.undone.connect(self._show)
         # The red line for "now" creeps down through the day.
         self.clock = QTimer(self)
         self.clock.setInterval(60_000)
@@ -166,14 +172,23 @@ class ScheduleTab(QWidget):
             self._show(booked)
 
     def move(self, appointment_id: int, staff_id: int, start: datetime) -> None:
-        """A block dropped somewhere new: the service moves it, or says why not and the
-        block goes back where it was."""
+        """A block dropped somewhere new: once the desk says yes to "from → to", the service
+        moves it (and the move can be undone), or says why not and the block goes back."""
+        block = self.grid.day_layout.block_of(appointment_id)
+        column = self.grid.day_layout.index_of(staff_id)
+        if block is None or column is None:
+            return
+        move = move_of(block.row, (staff_id, self.grid.day_layout.columns[column].name), start)
+        if not confirm_move(self, self._formats, move):
+            self.refresh()
+            return
         try:
             self.clinic.schedule.reschedule(appointment_id, start, staff_id=staff_id)
         except ClinicError as error:
             msgbox.refusal(self, error, _("Not moved"))
             self.refresh()
             return
+        self.moves.record(move)
         self.refresh()
         self.select(appointment_id)
 
