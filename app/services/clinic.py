@@ -29,6 +29,7 @@ class Clinic:
         from .patients import PatientService
         from .printing import PrintingService
         from .reports import ReportService
+        from .sale_payment import SalePaymentService
         from .schedule import ScheduleService
         from .staff import StaffService
         self.settings = SettingsService(self)
@@ -36,6 +37,7 @@ class Clinic:
         self.catalog = CatalogService(self)
         self.patients = PatientService(self)
         self.billing = BillingService(self)
+        self.sale_payment = SalePaymentService(self)  # a sale and its payment, together
         self.schedule = ScheduleService(self)
         self.packages = PackageService(self)
         self.reports = ReportService(self)
