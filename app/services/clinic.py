@@ -32,6 +32,7 @@ class Clinic:
         from .sale_payment import SalePaymentService
         from .schedule import ScheduleService
         from .staff import StaffService
+        from .why_not import WhyNotService
         self.settings = SettingsService(self)
         self.staff = StaffService(self)
         self.catalog = CatalogService(self)
@@ -46,6 +47,7 @@ class Clinic:
         self.auth = AuthService(self)
         self.audit = AuditService(self)
         self.csv = CsvService(self)
+        self.why_not = WhyNotService(self)  # why an action is not offered now, or None
         self.changes_since = ChangeMarker(self).changes_since  # another desk changed something?
 
     @classmethod
