@@ -15,6 +15,7 @@ from . import final_uses, ledger, line_words
 from . import locks
 from . import package_rules as rules
 from . import validation as v
+from . import why_not
 from .audit import snapshot
 from .base import Service
 from .errors import NotAllowed, NotFound, ValidationError
@@ -366,16 +367,13 @@ class BillingService(Service):
             invoice = self._open_invoice(s, invoice_id, patient_id)
             credit = ledger.credit_of(s, patient_id)
             balance = ledger.balance_of(s, invoice)
-            if balance <= 0:
-                raise NotAllowed(_("Invoice #{number} is already paid.")
-                                 .format(number=invoice.number))
+            if refusal := why_not.apply_credit(invoice, balance=balance, credit=credit):
+                raise NotAllowed(refusal)  # as Purchases offers it
             if limit is not None and limit > min(credit, balance):
                 raise ValidationError("amount", _("You can apply at most {amount}: the smaller "
                                                   "of the patient's credit and the invoice "
                                                   "balance.").format(
                     amount=self._clinic.format_money(min(credit, balance))))
-            if credit <= 0:
-                raise NotAllowed(_("This patient has no credit to apply."))
             applied = ledger.apply_credit(s, invoice, limit=limit, now=self._now(),
                                           actor=self._actor)
             self._audit(s, "credit.apply", "invoice", invoice.id, None, {"amount": applied})

@@ -29,13 +29,16 @@ class Clinic:
         from .patients import PatientService
         from .printing import PrintingService
         from .reports import ReportService
+        from .sale_payment import SalePaymentService
         from .schedule import ScheduleService
         from .staff import StaffService
+        from .why_not import WhyNotService
         self.settings = SettingsService(self)
         self.staff = StaffService(self)
         self.catalog = CatalogService(self)
         self.patients = PatientService(self)
         self.billing = BillingService(self)
+        self.sale_payment = SalePaymentService(self)  # a sale and its payment, together
         self.schedule = ScheduleService(self)
         self.packages = PackageService(self)
         self.reports = ReportService(self)
@@ -44,6 +47,7 @@ class Clinic:
         self.auth = AuthService(self)
         self.audit = AuditService(self)
         self.csv = CsvService(self)
+        self.why_not = WhyNotService(self)  # why an action is not offered now, or None
         self.changes_since = ChangeMarker(self).changes_since  # another desk changed something?
 
     @classmethod

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import sqlite3
+import threading
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -202,6 +203,7 @@ class Database:
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self._writer, expire_on_commit=False)
+        self._writing = threading.local()  # the write session this thread has open, if any
         path = self.engine.url.database
         if self.engine.url.get_backend_name() == "sqlite" and path and path != ":memory:":
             self.path: Path | None = Path(path)
@@ -210,8 +212,17 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction for one user action: all of it commits, or none of it (R29)."""
+        """One transaction for one user action: all of it commits, or none of it (R29).
+
+        A write opened inside another on the same thread joins it: one action made of
+        several service calls (sell, then pay) commits once, at the outermost, or not at
+        all. A refusal inside must propagate out of the outer block, which rolls back."""
+        joined = getattr(self._writing, "session", None)
+        if joined is not None:
+            yield joined
+            return
         session = self._write_sessions()
+        self._writing.session = session
         try:
             yield session
             session.commit()
@@ -219,6 +230,7 @@ class Database:
             session.rollback()
             raise
         finally:
+            self._writing.session = None
             session.close()
 
     @contextmanager

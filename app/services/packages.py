@@ -15,6 +15,7 @@ from . import locks
 from . import package_rules as rules
 from . import refund_receipts, refund_rules
 from . import validation as v
+from . import why_not
 from .base import Service
 from .billing import InvoiceView, invoice_view
 from .errors import NotAllowed, ValidationError
@@ -123,11 +124,8 @@ class PackageService(Service):
         with self._db.write() as s:
             locks.package(s, package_id)
             package = v.get(s, Package, package_id, "package")
-            if package.status in ("refunded", "void"):
-                raise NotAllowed((_("The package \u201c{name}\u201d was refunded; its expiry "
-                                    "can no longer be changed.") if package.status == "refunded"
-                                  else _("The package \u201c{name}\u201d was voided; its expiry "
-                                         "can no longer be changed.")).format(name=package.name))
+            if refusal := why_not.change_expiry(package):  # as the package page offers it
+                raise NotAllowed(refusal)
             if expires_on is not None:
                 expires_on = v.a_date(expires_on, "expires_on", label="expiry date",
                                       earliest=package.purchased_on)
@@ -169,11 +167,8 @@ class PackageService(Service):
         with self._db.write() as s:
             locks.package(s, package_id)
             package = v.get(s, Package, package_id, "package")
-            if package.status in ("refunded", "void"):
-                raise NotAllowed((_("The package \u201c{name}\u201d was already refunded.")
-                                  if package.status == "refunded" else
-                                  _("The package \u201c{name}\u201d was already voided."))
-                                 .format(name=package.name))
+            if refusal := why_not.refund_package(package):  # as the screens offer it
+                raise NotAllowed(refusal)
             collected = ledger.paid_on_invoice(s, package.invoice_id)
             if cents > collected:  # R26
                 raise ValidationError("amount", _("The refund can be at most {amount}, the "

@@ -14,6 +14,7 @@ from ..models import (Appointment, Invoice, NoShowFee, Package, Patient, Redempt
 from . import final_uses, ledger, locks
 from . import package_rules as rules
 from . import validation as v
+from . import why_not
 from .audit import snapshot
 from .base import Service
 from .errors import NotAllowed, ValidationError
@@ -128,13 +129,8 @@ class ScheduleService(final_uses.FinalUses, Service):
         with self._db.write() as s:
             locks.appointment(s, appointment_id)
             appointment = self._appointment(s, appointment_id)
-            if appointment.status == "arrived":  # R12
-                raise NotAllowed(_("This appointment has been arrived, so its package can no "
-                                   "longer be removed. Undo the arrival first."))
-            self._before_arrival(appointment, _("You can only remove a package from a booked "
-                                                "appointment; this one is {state}."))
-            if appointment.package_id is None:
-                raise NotAllowed(_("This appointment has no package applied."))
+            if refusal := why_not.remove_package(appointment):  # R12, as the panel offers it
+                raise NotAllowed(refusal)
             before = snapshot(appointment, *_STATE)
             appointment.package_id = None
             appointment.version += 1

@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
+from app.services import NotAllowed
 from app.ui.billing import BillingTab
 from app.ui.billing.void_dialog import VoidInvoiceDialog
 from app.ui.dialogs.payment_dialog import ReceivePaymentDialog
@@ -360,3 +361,44 @@ def test_sub_tabs_are_named_as_the_clinic_says_them(qtbot, clinic, catalog):
     tabs = tab.profile.tabs
     assert [tabs.tabText(i).replace("&", "") for i in range(tabs.count())] == [
         "Purchases", "Packages", "Payments"]
+
+
+def test_offer_only_what_can_be_done_refund_and_apply_credit_say_why_not(qtbot, clinic,
+                                                                          catalog):
+    """Issue 14: disabled with the services' own refusal as the tooltip (one rule)."""
+    p = catalog["patient"]
+    sale = clinic.billing.sell_package(p, catalog["three_physio"])
+    clinic.billing.receive_payment(p, "150", "cash", invoice_id=sale.invoice_id)  # $35 credit
+    clinic.packages.refund(sale.package_id, "0")
+    tab = make_tab(qtbot, clinic)
+    open_patient(qtbot, tab)
+    select_invoice(tab, 1)
+    purchases = tab.profile.purchases
+    assert purchases.menu.toolTipsVisible()
+    for action, call in ((purchases.refund_action,
+                          lambda: clinic.packages.refund(sale.package_id, "0")),
+                         (purchases.credit_action,
+                          lambda: clinic.billing.apply_credit(p, sale.invoice_id))):
+        with pytest.raises(NotAllowed) as refused:
+            call()
+        assert not action.isEnabled()
+        assert action.toolTip() == str(refused.value)
+    assert purchases.refund_action.toolTip() == \
+        "The package \u201c3 Physio\u201d was already refunded."
+    assert purchases.credit_action.toolTip() == "Invoice #1 is already paid."
+
+
+def test_apply_credit_is_offered_on_an_owing_invoice_when_there_is_credit(qtbot, clinic,
+                                                                          catalog):
+    p = catalog["patient"]
+    sale = clinic.billing.sell_package(p, catalog["three_physio"])
+    tab = make_tab(qtbot, clinic)
+    open_patient(qtbot, tab)
+    select_invoice(tab, 1)
+    credit = tab.profile.purchases.credit_action
+    assert not credit.isEnabled()
+    assert credit.toolTip() == "This patient has no credit to apply."
+    clinic.billing.receive_payment(p, "20", "cash", allocations={})
+    tab.profile.purchases._changed(select=sale.invoice_id)  # as after any change of the view
+    qtbot.waitUntil(lambda: tab.profile.purchases.credit_action.isEnabled(), timeout=2000)
+    assert clinic.why_not.apply_credit(sale.invoice_id) is None

@@ -192,7 +192,10 @@ def test_r25_refund_from_the_show_page(qtbot, clinic, physio, shown, drive):
     assert clinic.schedule.appointment(physio["booked"]).package_id is None
     assert clinic.billing.account(physio["patient"]).credit == 3333
     assert not page.refund_button.isEnabled() and not page.expiry_button.isEnabled()
-    assert page.refund_button.toolTip() == "This package was refunded."
+    # R25: the service's own refusal, asked before anything is typed (one rule, one place).
+    assert page.refund_button.toolTip() == "The package \u201c3 Physio\u201d was already refunded."
+    assert page.expiry_button.toolTip() == ("The package \u201c3 Physio\u201d was refunded; its "
+                                            "expiry can no longer be changed.")
     assert page.changed
 
 

@@ -115,9 +115,12 @@ def test_r8_sell_and_receive_payment_in_one_go(qtbot, clinic, catalog, shown, dr
         click(qtbot, d.pay_button)
 
     def pay(d: ReceivePaymentDialog) -> None:
-        assert d.about.text().startswith("Invoice #1 for Maria Lopez")
-        assert d.amount.text() == "800.00", "the new invoice's balance"
+        assert d.about.text().startswith("New invoice for Maria Lopez: 10 Massages, total "
+                                         "$800.00. Nothing is sold until")
+        assert clinic.billing.account(catalog["patient"]).invoices == (), "not sold yet"
+        assert d.amount.text() == "800.00", "the new invoice's total"
         retype(qtbot, d.amount, "300")
+        assert d.preview.text().startswith("Applied to the new invoice: $300.00.")
         d.method.setCurrentIndex(d.method.findText("Debit"))
         click(qtbot, d.ok_button)
 
@@ -126,23 +129,68 @@ def test_r8_sell_and_receive_payment_in_one_go(qtbot, clinic, catalog, shown, dr
     result = SaleDialog.ask(clinic, catalog["patient"])
 
     assert paid == [1]
+    account = clinic.billing.account(catalog["patient"])
+    assert len(account.invoices) == 1 and len(account.payments) == 1
     invoice = clinic.billing.invoice(result.invoice_id)
     assert (invoice.paid, invoice.balance, invoice.status) == (30000, 50000, "partially paid")
     assert invoice.payments[0].method == "debit"
     assert shown.boxes == []
 
 
-def test_r8_cancelling_the_payment_keeps_the_sale_unpaid(qtbot, clinic, catalog, drive):
+def test_r8_cancelling_the_payment_sells_nothing_and_says_so(qtbot, clinic, catalog, drive):
+    def sell(d: SaleDialog) -> None:
+        pick_package(qtbot, d, "mass")
+        assert d.payment_note.isHidden()
+        click(qtbot, d.pay_button)
+        assert d.isVisible(), "the sale screen stays, with its choices"
+        assert d.payment_note.isVisible()
+        assert d.payment_note.text().startswith("Payment cancelled: nothing was sold.")
+        assert clinic.billing.account(catalog["patient"]).invoices == ()
+        d.reject()
+
+    drive(SaleDialog, sell)
+    cancelled = drive(ReceivePaymentDialog, lambda d: click(
+        qtbot, d.buttons.button(d.buttons.StandardButton.Cancel)))
+    assert SaleDialog.ask(clinic, catalog["patient"]) is None
+    assert cancelled == [0]
+    account = clinic.billing.account(catalog["patient"])
+    assert (account.invoices, account.payments) == ((), ())
+    assert clinic.packages.for_patient(catalog["patient"]) == []
+
+
+def test_r8_after_a_cancelled_payment_plain_sell_still_sells_unpaid(qtbot, clinic, catalog,
+                                                                    drive):
     def sell(d: SaleDialog) -> None:
         pick_package(qtbot, d, "mass")
         click(qtbot, d.pay_button)
+        click(qtbot, d.ok_button)
 
     drive(SaleDialog, sell)
     drive(ReceivePaymentDialog, lambda d: d.reject())
     result = SaleDialog.ask(clinic, catalog["patient"])
-    assert result is not None, "sold, to be paid later"
     assert clinic.billing.invoice(result.invoice_id).status == "unpaid"
     assert len(clinic.billing.account(catalog["patient"]).invoices) == 1
+
+
+def test_r29_a_refused_payment_keeps_the_payment_open_and_sells_nothing(
+        qtbot, clinic, catalog, shown, drive):
+    def sell(d: SaleDialog) -> None:
+        pick_package(qtbot, d, "mass")
+        click(qtbot, d.pay_button)
+        d.reject()
+
+    def pay(d: ReceivePaymentDialog) -> None:
+        retype(qtbot, d.amount, "0")
+        click(qtbot, d.ok_button)
+        assert d.isVisible(), "corrected where it was typed"
+        assert clinic.billing.account(catalog["patient"]).invoices == ()
+        d.reject()
+
+    drive(SaleDialog, sell)
+    drive(ReceivePaymentDialog, pay)
+    assert SaleDialog.ask(clinic, catalog["patient"]) is None
+    assert "more than zero" in shown.last
+    assert clinic.billing.account(catalog["patient"]).invoices == ()
 
 
 @pytest.fixture

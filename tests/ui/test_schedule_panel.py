@@ -150,21 +150,25 @@ def test_ctrl_r_arrives_the_selected_appointment(qtbot, clinic, catalog, payment
     assert len(payment) == 1
 
 
-def test_r12_removing_the_package_after_arrival_is_refused_with_the_services_reason(
+def test_r12_remove_package_after_arrival_is_disabled_with_the_services_reason(
         qtbot, clinic, catalog, payment, shown):
     package = clinic.billing.sell_package(catalog["patient"], catalog["ten_massages"]).package_id
     booked = book(clinic, catalog)
-    clinic.schedule.arrive(booked)
     tab = open_on(qtbot, clinic, booked)
-    assert tab.panel.remove_package_button.isVisible()
+    button = tab.panel.remove_package_button
+    assert button.isEnabled() and "only until the appointment is arrived" in button.toolTip()
+    clinic.schedule.arrive(booked)
+    tab.panel.show_appointment(booked)
+    assert button.isVisible(), "shown, so the desk sees why it cannot be done"
 
-    click(qtbot, tab.panel.remove_package_button)
+    click(qtbot, button)  # a click on a disabled button does nothing
 
-    # The service's own sentence, as is.
+    # The service's own sentence, as is: the one it refuses with.
     with pytest.raises(ClinicError) as refused:
         clinic.schedule.remove_package(booked)
-    assert shown.last == str(refused.value)
-    assert "Undo the arrival first." in shown.last
+    assert not button.isEnabled() and button.toolTip() == str(refused.value)
+    assert "Undo the arrival first." in button.toolTip()
+    assert shown.boxes == []
     row = clinic.schedule.appointment(booked)
     assert (row.status, row.package_id) == ("arrived", package)
     assert clinic.packages.summary(package).uses_redeemed == 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
                                QLabel, QPushButton, QVBoxLayout, QWidget)
 
-from app.i18n import N_, _, ngettext
+from app.i18n import _, ngettext
 from app.services import Clinic
 
 from ..formats import Formats
@@ -19,11 +19,6 @@ from ..tables import make_table
 from .expiry_dialog import ExpiryDialog
 from .keys import leave_with_tab, tab_order
 from .refund_dialog import RefundPackageDialog
-
-#: A package in these states takes no more changes; the service refuses them anyway.
-_CLOSED = {"refunded": N_("This package was refunded."),
-           "void": N_("This package was voided.")}
-
 
 class PackagePage(QDialog):
     def __init__(self, clinic: Clinic, package_id: int, parent: QWidget | None = None):
@@ -158,10 +153,13 @@ class PackagePage(QDialog):
         self.held.set_rows(d.booked)
         self.held_box.setTitle(_("Booked appointments holding a use ({n})").format(
             n=len(d.booked)))
-        closed = s.status in _CLOSED
-        for button in (self.expiry_button, self.refund_button):
-            button.setEnabled(not closed)
-            button.setToolTip(_(_CLOSED[s.status]) if closed else "")
+        # Offered only when the services would do it; else their sentence says why.
+        for button, refusal in ((self.expiry_button,
+                                 self.clinic.why_not.change_expiry(self.package_id)),
+                                (self.refund_button,
+                                 self.clinic.why_not.refund_package(self.package_id))):
+            button.setEnabled(refusal is None)
+            button.setToolTip(refusal or "")
 
     def _set(self, key: str, text: str) -> None:
         label = self.values[key]

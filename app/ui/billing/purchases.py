@@ -56,6 +56,7 @@ class PurchasesView(QWidget):
         self.pay_button.clicked.connect(self.receive_payment)
 
         self.menu = QMenu(self)
+        self.menu.setToolTipsVisible(True)  # a disabled action's tooltip says why
         self.view_action = self._action(_("&View / Print…"), self.view_print)
         self.pay_action = self._action(_("&Receive Payment…"), self.pay_invoice)
         self.credit_action = self._action(_("Apply &Credit"), self.apply_credit)
@@ -105,9 +106,19 @@ class PurchasesView(QWidget):
         self.actions_button.setEnabled(invoice is not None)
         self.view_action.setEnabled(invoice is not None)
         self.pay_action.setEnabled(owing)
-        self.credit_action.setEnabled(owing and account is not None and account.credit > 0)
         self.void_action.setEnabled(open_)
-        self.refund_action.setEnabled(open_ and invoice.package_id is not None)
+        # The services' own rules: what they would refuse is disabled, with their sentence.
+        self._offer(self.credit_action, invoice is not None and account is not None and (
+            self.clinic.why_not.apply_credit(invoice.id)))
+        self._offer(self.refund_action, invoice is not None and invoice.package_id is not None
+                    and self.clinic.why_not.refund_package(invoice.package_id))
+
+    @staticmethod
+    def _offer(action: QAction, refusal: str | bool | None) -> None:
+        """`refusal`: False when the action does not apply, the service's sentence when it
+        cannot be done now, None when it can."""
+        action.setEnabled(refusal is None)
+        action.setToolTip(refusal or "")
 
     def _context_menu(self, position) -> None:
         if self.table.indexAt(position).isValid():

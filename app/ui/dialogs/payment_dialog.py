@@ -14,6 +14,7 @@ from app.i18n import N_, _
 from app.services import Clinic
 from app.services.billing import METHODS, InvoiceSummary
 from app.services.errors import ClinicError
+from app.services.sale_payment import PendingSale
 
 from ..formats import Formats
 from ..billing.keys import buttons_in_order, tab_order
@@ -80,10 +81,14 @@ class AllocationTable(QTableWidget):
 
 
 class ReceivePaymentDialog(FormDialog):
+    """`sale`: the sale screen's package, not sold yet; the payment then sells it too, in
+    one transaction (Cancel sells nothing), and `ask` returns the PaidSale."""
+
     def __init__(self, clinic: Clinic, patient_id: int, *, invoice_id: int | None = None,
-                 parent: QWidget | None = None):
+                 sale: PendingSale | None = None, parent: QWidget | None = None):
         super().__init__(_("Receive Payment"), parent)
         self.clinic, self.patient_id, self.invoice_id = clinic, patient_id, invoice_id
+        self.sale = sale
         self._f = Formats(clinic)
         self.ok_button.setText(_("&Receive Payment"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
@@ -93,7 +98,13 @@ class ReceivePaymentDialog(FormDialog):
         patient = clinic.patients.get(patient_id)
         self.numbers = {i.id: i.number for i in account.invoices}
 
-        if invoice_id is not None:
+        if sale is not None:
+            new = clinic.billing.sale_preview(sale.package_template_id)
+            owed = new.total
+            about = _("New invoice for {patient}: {package}, total {total}. Nothing is sold "
+                      "until the payment is received; Cancel sells nothing.").format(
+                patient=patient.full_name, package=new.name, total=self._f.money(new.total))
+        elif invoice_id is not None:
             invoice = clinic.billing.invoice(invoice_id)
             owed = invoice.balance
             about = _("Invoice #{number} for {patient}: total {total}, balance {balance}.").format(
@@ -127,7 +138,7 @@ class ReceivePaymentDialog(FormDialog):
         self.table: AllocationTable | None = None
         self.oldest_first: QCheckBox | None = None
         owing = [i for i in account.invoices if i.balance > 0]
-        if invoice_id is None and owing:
+        if invoice_id is None and sale is None and owing:
             # Oldest first is what the service does with no allocations; the desk can untick
             # it to say which invoices this payment is for.
             self.oldest_first = QCheckBox(_("Apply to the &oldest invoices first"))
@@ -161,9 +172,9 @@ class ReceivePaymentDialog(FormDialog):
 
     @classmethod
     def ask(cls, clinic: Clinic, patient_id: int, *, invoice_id: int | None = None,
-            parent: QWidget | None = None) -> int | None:
-        """The new payment's id, or None if the desk cancelled."""
-        return super().ask(parent, clinic, patient_id, invoice_id=invoice_id)
+            sale: PendingSale | None = None, parent: QWidget | None = None):
+        """The new payment's id (with `sale`: the PaidSale), or None if the desk cancelled."""
+        return super().ask(parent, clinic, patient_id, invoice_id=invoice_id, sale=sale)
 
     def allocations(self) -> dict[int, str] | None:
         if self.table is None or self.oldest_first.isChecked():
@@ -179,6 +190,9 @@ class ReceivePaymentDialog(FormDialog):
             self.preview.setText("")
             if self.table is not None and self.oldest_first.isChecked():
                 self.table.show_plan({})
+            return
+        if self.sale is not None:
+            self._update_sale_preview()
             return
         try:
             preview = self.clinic.billing.payment_preview(
@@ -200,7 +214,26 @@ class ReceivePaymentDialog(FormDialog):
                                            credit=self._f.money(preview.credit_after)))
         self.preview.setText("\n".join(lines))
 
+    def _update_sale_preview(self) -> None:
+        try:
+            preview = self.clinic.sale_payment.payment_preview(self.patient_id, self.sale,
+                                                               self.amount.text())
+        except ClinicError as error:
+            self.preview.setText(str(error))
+            return
+        money = self._f.money
+        self.preview.setText("\n".join((
+            _("Applied to the new invoice: {applied}.").format(applied=money(preview.applied)),
+            _("Left as credit: {unapplied}. The patient's credit after this payment: "
+              "{credit}.").format(unapplied=money(preview.unapplied),
+                                  credit=money(preview.credit_after)))))
+
     def save(self) -> None:
+        if self.sale is not None:
+            self.outcome = self.clinic.sale_payment.sell_and_pay(
+                self.patient_id, self.sale, self.amount.text(), self.method.currentData(),
+                reference=self.reference.text())
+            return
         self.outcome = self.clinic.billing.receive_payment(
             self.patient_id, self.amount.text(), self.method.currentData(),
             invoice_id=self.invoice_id, allocations=self.allocations(),

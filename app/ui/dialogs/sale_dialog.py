@@ -14,6 +14,7 @@ from app.i18n import N_, _
 from app.services import Clinic
 from app.services.billing import SaleResult
 from app.services.errors import ClinicError
+from app.services.sale_payment import PendingSale
 
 from .. import msgbox
 from ..formats import Formats
@@ -30,13 +31,13 @@ class SaleDialog(FormDialog):
         super().__init__(_("Add Items") if appointment_id else _("New Purchase"), parent)
         self.clinic, self.patient_id, self.appointment_id = clinic, patient_id, appointment_id
         self._f = Formats(clinic)
-        self._then_pay = False
         self.setMinimumWidth(540)
         self.ok_button.setText(_("&Sell"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         self.pay_button = self.buttons.addButton(_("&Receive Payment…"),
                                                  QDialogButtonBox.ButtonRole.ActionRole)
-        self.pay_button.setToolTip(_("Sell, then take the payment for the new invoice"))
+        self.pay_button.setToolTip(_("Take the payment first: the sale and the payment are "
+                                     "saved together, or neither is"))
         self.pay_button.clicked.connect(self.sell_and_pay)
 
         patient = clinic.patients.get(patient_id)
@@ -53,6 +54,11 @@ class SaleDialog(FormDialog):
         if self.package.count() == 0:
             self.body.addWidget(_note(_("There are no packages for sale yet: create one in "
                                         "the Packages tab.")))
+        # What became of a payment the desk cancelled: nothing was sold (said, not guessed).
+        self.payment_note = _note("")
+        self.payment_note.setAccessibleName(_("Payment"))
+        self.payment_note.hide()
+        self.body.addWidget(self.payment_note)
 
         self.package.currentTextChanged.connect(self._package_changed)
         self.staff.currentIndexChanged.connect(self._staff_changed)
@@ -178,27 +184,45 @@ class SaleDialog(FormDialog):
                 staff=name))
 
     # selling
-    def sell_and_pay(self) -> None:
-        self._then_pay = True
-        try:
-            self.accept()
-        finally:
-            self._then_pay = False
-
-    def save(self) -> None:
+    def _pending(self) -> PendingSale:
         template_id = self.template_id()
         if template_id is None:  # Enter typed before a package was picked
             raise ClinicError(_("Choose a package: type part of its name and pick it from "
                                 "the list."))
+        return PendingSale(template_id, self.staff.currentData(), self.appointment_id)
+
+    def sell_and_pay(self) -> None:
+        """R8: the payment is asked first; the sale and the payment are then saved as one
+        transaction, so Cancel on the payment sells nothing."""
+        try:
+            pending = self._pending()
+        except ClinicError as error:
+            msgbox.refusal(self, error)
+            return
+        self.payment_note.hide()
+        paid = ReceivePaymentDialog.ask(self.clinic, self.patient_id, sale=pending,
+                                        parent=self)
+        if paid is None:
+            self.payment_note.setText(_("Payment cancelled: nothing was sold. Sell without a "
+                                        "payment, receive the payment again, or Cancel."))
+            self.payment_note.show()
+            return
+        self.outcome = paid.sale
+        QDialog.accept(self)  # sold and paid already: nothing left for save()
+        self._after_sale()
+
+    def save(self) -> None:
+        pending = self._pending()
         self.outcome = self.clinic.billing.sell_package(
-            self.patient_id, template_id, staff_id=self.staff.currentData(),
-            appointment_id=self.appointment_id)
+            self.patient_id, pending.package_template_id, staff_id=pending.staff_id,
+            appointment_id=pending.appointment_id)
 
     def accept(self) -> None:
-        then_pay = self._then_pay
         super().accept()  # sells; or shows the refusal and stays open
-        if self.result() != QDialog.DialogCode.Accepted:
-            return
+        if self.result() == QDialog.DialogCode.Accepted:
+            self._after_sale()
+
+    def _after_sale(self) -> None:
         # Sold: from here on nothing may reopen this screen, or the desk could sell twice.
         result: SaleResult = self.outcome
         parent = self.parentWidget()
@@ -207,9 +231,6 @@ class SaleDialog(FormDialog):
         elif result.warnings:
             msgbox.show(parent, _("Package sold"), "\n\n".join(result.warnings),
                         icon=msgbox.Icon.Warning)
-        if then_pay:
-            ReceivePaymentDialog.ask(self.clinic, self.patient_id,
-                                     invoice_id=result.invoice_id, parent=parent)
 
 
 class CompensationDialog(FormDialog):

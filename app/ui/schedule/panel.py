@@ -128,6 +128,7 @@ class AppointmentPanel(QFrame):
                                                                      "appointment is "
                                                                      "arrived)"),
                                              self.remove_package)
+        self._remove_package_tip = self.remove_package_button.toolTip()
         self.payment_button = _button(_("Recei&ve Payment…"), _("Take payment for this "
                                                                  "invoice"),
                                       self.receive_payment)
@@ -224,6 +225,10 @@ class AppointmentPanel(QFrame):
             self.package.setText(_("Standard price: {amount}").format(amount=f.money(price)))
         self.add_package_button.setVisible(billable and a.package_id is None)
         self.remove_package_button.setVisible(billable and a.package_id is not None)
+        if a.package_id is not None:  # after arrival: shown, disabled, saying why (R12)
+            refusal = self.clinic.why_not.remove_package(a.id)
+            self.remove_package_button.setEnabled(refusal is None)
+            self.remove_package_button.setToolTip(refusal or self._remove_package_tip)
         owing = False
         if a.invoice_id is not None:
             invoice = self.clinic.billing.invoice(a.invoice_id)
