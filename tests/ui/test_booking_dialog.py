@@ -62,7 +62,7 @@ def test_r10_typing_a_name_finds_the_patient_and_offers_the_package_pre_selected
     assert dialog.packages.use.isChecked()
     assert dialog.packages.chosen_id() == sale.package_id
     notes = [label.text() for label in dialog.packages._notes]
-    assert notes == ["9 of 10 left after this · expires Sep 2, 2026 · patient pays $0.00"]
+    assert notes == ["10 of 10 left · expires Sep 2, 2026 · patient pays $0.00"]
     assert dialog.price.text() == ("Covered by \u201c10 Massages\u201d: the patient pays $0.00 "
                                    "at arrival.")
 
@@ -110,7 +110,7 @@ def test_r10_the_desk_can_pick_another_package(qtbot, clinic, catalog, clock):
 
 
 def test_uses_left_counts_the_visits_already_holding_a_use(qtbot, clinic, catalog):
-    """R11: "left after this" subtracts uses held by other booked visits."""
+    """R11: the uses held by other booked visits are told in the package's phrase."""
     sale = clinic.billing.sell_package(catalog["patient"], catalog["three_physio"])
     for hour in (9, 10):
         clinic.schedule.book(catalog["patient"], catalog["ben"], catalog["physio"],
@@ -119,7 +119,7 @@ def test_uses_left_counts_the_visits_already_holding_a_use(qtbot, clinic, catalo
                          start=datetime(2026, 3, 4, 9), patient_id=catalog["patient"])
     pick(dialog.treatment, "Physio follow-up")
     assert dialog.packages.chosen_id() == sale.package_id
-    assert dialog.packages._notes[0].text() == ("0 of 3 left after this · no expiry · "
+    assert dialog.packages._notes[0].text() == ("3 of 3 left · 2 booked · no expiry · "
                                                 "patient pays $10.00")
 
 

@@ -76,8 +76,8 @@ def test_r14_arriving_a_visit_the_package_pays_in_full_asks_for_no_payment(
     booked = book(clinic, catalog)
     tab = open_on(qtbot, clinic, booked)
     panel = tab.panel
-    assert panel.package.text() == ("Package: \u201c10 Massages\u201d\n10 of 10 uses left "
-                                    "· 1 booked\nExpires Sep 2, 2026\n"
+    assert panel.package.text() == ("Package: \u201c10 Massages\u201d\n10 of 10 left "
+                                    "· 1 booked · expires Sep 2, 2026\n"
                                     "Patient pays $0.00")
     assert panel.invoice.text() == "Not billed yet: arrival bills it."
 
@@ -195,7 +195,7 @@ def test_r12_remove_and_add_the_package_before_arrival(qtbot, clinic, catalog, d
     click(qtbot, tab.panel.add_package_button)
 
     assert offered == {"ids": [package], "chosen": package,
-                       "note": "9 of 10 left after this · expires Sep 2, 2026 · "
+                       "note": "10 of 10 left · expires Sep 2, 2026 · "
                                "patient pays $0.00"}
     assert clinic.schedule.appointment(booked).package_id == package
     assert tab.grid.day_layout.block_of(booked).row.package_name == "10 Massages"
