@@ -277,3 +277,21 @@ def test_selling_cancelled_changes_nothing(qtbot, clinic, catalog, sale):
     tab.panel.sell_package_action.trigger()
     assert len(sale) == 1
     assert clinic.schedule.appointment(booked).package_id is None
+
+
+def test_r7a_billing_info_offers_unassign_then_says_it_was(qtbot, clinic, catalog, drive):
+    from app.ui.schedule.compensation_dialog import UnassignCompensationDialog
+
+    clinic.billing.sell_package(catalog["patient"], catalog["ten_massages"],
+                                staff_id=catalog["ana"])
+    booked = book(clinic, catalog)
+    tab = open_on(qtbot, clinic, booked)
+    panel = tab.panel
+    assert panel.unassign_button.isVisible()
+    assert panel.compensation.text().startswith("Ana Silva was compensated up front")
+    drive(UnassignCompensationDialog, lambda d: click(qtbot, d.ok_button))
+    click(qtbot, panel.unassign_button)
+    assert clinic.schedule.appointment(booked).compensate_staff is False
+    assert not panel.unassign_button.isVisible()
+    assert panel.compensation.text() == ("Compensation unassigned: Ana Silva is not "
+                                         "compensated for this visit.")
