@@ -295,3 +295,18 @@ def test_r7a_billing_info_offers_unassign_then_says_it_was(qtbot, clinic, catalo
     assert not panel.unassign_button.isVisible()
     assert panel.compensation.text() == ("Compensation unassigned: Ana Silva is not "
                                          "compensated for this visit.")
+
+
+def test_r7a_add_package_warns_and_offers_unassign(qtbot, clinic, catalog, drive):
+    from app.ui.schedule.compensation_dialog import UnassignCompensationDialog
+
+    sale = clinic.billing.sell_package(catalog["patient"], catalog["ten_massages"],
+                                       staff_id=catalog["ben"])
+    booked = book(clinic, catalog, package=None)
+    tab = open_on(qtbot, clinic, booked)
+    drive(AddPackageDialog, lambda d: d.ok_button.click())
+    asked = drive(UnassignCompensationDialog, lambda d: click(qtbot, d.ok_button))
+    click(qtbot, tab.panel.add_package_button)
+    row = clinic.schedule.appointment(booked)
+    assert asked == [1]
+    assert (row.package_id, row.compensate_staff) == (sale.package_id, False)
