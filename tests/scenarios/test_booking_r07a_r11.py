@@ -184,5 +184,6 @@ def test_the_uses_phrase_of_a_used_up_package_and_in_french(clinic, shop, french
                                                     at("2026-03-02", hour)))
     summary = clinic.packages.summary(sale.package_id)
     assert summary.status == "used up"
+    assert uses_phrase(summary, "fr_CA") == "épuisé · 3 utilisations sur 3 utilisées"
     i18n.set_language(i18n.ENGLISH)
     assert uses_phrase(summary, "en_CA") == "used up · 3 of 3 uses used"
