@@ -11,7 +11,7 @@ from ..i18n import _, ngettext
 from ..models import (Appointment, Invoice, InvoiceLine, Package, PackageCoverage,
                       PackageRefund, PackageTemplate, Patient, Payment, PaymentApplication,
                       PaymentRefund, Staff, TreatmentType)
-from . import final_uses, ledger, line_words
+from . import compensation, final_uses, ledger, line_words
 from . import locks
 from . import package_rules as rules
 from . import validation as v
@@ -212,7 +212,7 @@ class BillingService(Service):
             warnings = []
             if appointment is not None:
                 warnings += self._apply_to_sale_appointment(s, package, appointment)
-            flagged = self._double_compensation(s, package) if staff else []
+            flagged = compensation.at_sale(s, package, now=self._now())
             if flagged:  # R7
                 warnings.append(ngettext(
                     "{staff} is compensated for this sale up front, and {n} upcoming "
@@ -249,20 +249,8 @@ class BillingService(Service):
         appointment.version += 1
         return []
 
-    def _double_compensation(self, s, package: Package) -> list[int]:
-        covered = select(PackageCoverage.treatment_type_id).where(
-            PackageCoverage.package_id == package.id)
-        rows = s.scalars(
-            select(Appointment).where(
-                Appointment.patient_id == package.patient_id, Appointment.status == "booked",
-                Appointment.start >= self._now(), Appointment.compensate_staff.is_(True),
-                Appointment.treatment_type_id.in_(covered),
-                (Appointment.package_id.is_(None)) | (Appointment.package_id == package.id))
-            .order_by(Appointment.start).limit(package.uses_total)).all()
-        return [a.id for a in rows]
-
     def unassign_compensation(self, appointment_ids: list[int]) -> None:
-        """R7: these appointments' practitioners are not compensated again on redemption."""
+        """R7, R7a: these appointments' practitioners are not compensated again on redemption."""
         if not isinstance(appointment_ids, (list, tuple)):
             raise ValidationError("appointment_ids", _("Choose the appointments whose "
                                                        "compensation to unassign."))

@@ -150,6 +150,17 @@ def eligible(s: Session, patient_id: int, treatment_type_id: int, on: date, toda
              *, excluding: int | None = None) -> list[PackageSummary]:
     """Packages that could cover a new appointment, the one to pre-select first (R10):
     the one expiring first, then the oldest; no-expiry packages come last."""
+    return _covering(s, patient_id, treatment_type_id, on, today, excluding, free=True)
+
+
+def held_in_full(s: Session, patient_id: int, treatment_type_id: int, on: date,
+                 today: date) -> list[PackageSummary]:
+    """Packages that would cover it, but every use left is held by booked visits (R11)."""
+    return _covering(s, patient_id, treatment_type_id, on, today, None, free=False)
+
+
+def _covering(s: Session, patient_id: int, treatment_type_id: int, on: date, today: date,
+              excluding: int | None, *, free: bool) -> list[PackageSummary]:
     packages = s.scalars(
         select(Package).join(PackageCoverage, PackageCoverage.package_id == Package.id)
         .where(Package.patient_id == patient_id, Package.status == "active",
@@ -159,10 +170,11 @@ def eligible(s: Session, patient_id: int, treatment_type_id: int, on: date, toda
         if is_expired(package, on):
             continue
         redeemed = redeemed_count(s, package.id)
+        if redeemed >= package.uses_total and not free:
+            continue  # used up, not held
         booked = booked_count(s, package.id, excluding=excluding)
-        if redeemed + booked >= package.uses_total:
-            continue
-        result.append(summarise(s, package, today))
+        if (redeemed + booked < package.uses_total) is free:
+            result.append(summarise(s, package, today))
     result.sort(key=lambda p: (p.expires_on is None, p.expires_on or date.max, p.purchased_on,
                                p.id))
     return result

@@ -11,12 +11,10 @@ from sqlalchemy.orm import aliased
 from ..i18n import N_, _
 from ..models import (Appointment, Invoice, NoShowFee, Package, Patient, Redemption, Staff,
                       TreatmentType)
-from . import final_uses, ledger, locks
-from . import package_rules as rules
-from . import validation as v
+from . import compensation, final_uses, ledger, locks, package_rules as rules, validation as v
 from . import why_not
 from .audit import snapshot
-from .base import Service
+from .booking_rules import HOLDS_TIME, BookingAdvice
 from .errors import NotAllowed, ValidationError
 from .validity import show_date, show_time, show_when
 
@@ -55,7 +53,7 @@ class AppointmentRow:
     notes: str = ""
 
 
-class ScheduleService(final_uses.FinalUses, Service):
+class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first_free_slot…
     @property
     def _locale(self) -> str:
         return self._clinic.money_context()["locale"]
@@ -103,8 +101,9 @@ class ScheduleService(final_uses.FinalUses, Service):
                         snapshot(appointment, "patient_id", "treatment_type_id", *_STATE))
             return appointment.id
 
-    def apply_package(self, appointment_id: int, package_id: int) -> None:
-        """Billing Info > Add package (R12): any time until the appointment is arrived."""
+    def apply_package(self, appointment_id: int, package_id: int) -> list[str]:
+        """Billing Info > Add package (R12): any time until the appointment is arrived.
+        Returns the double compensation it leads to, in words (R7a)."""
         with self._db.write() as s:
             locks.appointment(s, appointment_id)
             appointment = self._appointment(s, appointment_id)
@@ -113,7 +112,7 @@ class ScheduleService(final_uses.FinalUses, Service):
             package = v.get(s, Package, package_id, "package")
             treatment = s.get(TreatmentType, appointment.treatment_type_id)
             if appointment.package_id == package.id:
-                return
+                return compensation.warnings(s, appointment)
             before = snapshot(appointment, *_STATE)
             appointment.package_id = None
             s.flush()
@@ -123,6 +122,7 @@ class ScheduleService(final_uses.FinalUses, Service):
             appointment.version += 1
             self._audit(s, "appointment.apply_package", "appointment", appointment.id, before,
                         snapshot(appointment, *_STATE))
+            return compensation.warnings(s, appointment)
 
     def remove_package(self, appointment_id: int) -> None:
         """Billing Info > Remove package (R12): refused once the appointment is arrived."""
@@ -431,7 +431,7 @@ class ScheduleService(final_uses.FinalUses, Service):
         """Refuse if `staff` is busy then; `undoing` ("arrived", "no_show") when putting an
         appointment back to booked rather than booking or moving one."""
         clash = s.scalars(select(Appointment).where(
-            Appointment.staff_id == staff.id, Appointment.status.in_(("booked", "arrived")),
+            Appointment.staff_id == staff.id, Appointment.status.in_(HOLDS_TIME),
             Appointment.start < end, Appointment.end > start,
             Appointment.id != (own_id or 0)).limit(1)).first()
         if clash is not None:

@@ -152,7 +152,7 @@ def test_package_page_and_its_dialogs_in_french(qtbot, clinic, account, french):
     assert untranslated_texts(page) == []
     assert page.windowTitle() == "Forfait\u00a0: 3 Physio — Maria Lopez"
     assert page.values["invoice_status"].text() == "Partiellement payé"
-    assert page.values["uses"].text() == "0 sur 3"
+    assert page.values["uses"].text() == "3 sur 3 restantes · 1 réservée · sans expiration"
 
     expiry = shown(qtbot, ExpiryDialog(clinic, page.detail.summary))
     assert untranslated_texts(expiry) == []

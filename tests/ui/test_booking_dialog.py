@@ -62,7 +62,7 @@ def test_r10_typing_a_name_finds_the_patient_and_offers_the_package_pre_selected
     assert dialog.packages.use.isChecked()
     assert dialog.packages.chosen_id() == sale.package_id
     notes = [label.text() for label in dialog.packages._notes]
-    assert notes == ["9 of 10 left after this · expires Sep 2, 2026 · patient pays $0.00"]
+    assert notes == ["10 of 10 left · expires Sep 2, 2026 · patient pays $0.00"]
     assert dialog.price.text() == ("Covered by \u201c10 Massages\u201d: the patient pays $0.00 "
                                    "at arrival.")
 
@@ -110,7 +110,7 @@ def test_r10_the_desk_can_pick_another_package(qtbot, clinic, catalog, clock):
 
 
 def test_uses_left_counts_the_visits_already_holding_a_use(qtbot, clinic, catalog):
-    """R11: "left after this" subtracts uses held by other booked visits."""
+    """R11: the uses held by other booked visits are told in the package's phrase."""
     sale = clinic.billing.sell_package(catalog["patient"], catalog["three_physio"])
     for hour in (9, 10):
         clinic.schedule.book(catalog["patient"], catalog["ben"], catalog["physio"],
@@ -119,7 +119,7 @@ def test_uses_left_counts_the_visits_already_holding_a_use(qtbot, clinic, catalo
                          start=datetime(2026, 3, 4, 9), patient_id=catalog["patient"])
     pick(dialog.treatment, "Physio follow-up")
     assert dialog.packages.chosen_id() == sale.package_id
-    assert dialog.packages._notes[0].text() == ("0 of 3 left after this · no expiry · "
+    assert dialog.packages._notes[0].text() == ("3 of 3 left · 2 booked · no expiry · "
                                                 "patient pays $10.00")
 
 
@@ -195,3 +195,59 @@ def test_ask_returns_the_new_appointment_or_none(qtbot, clinic, catalog, drive):
 
     drive(BookingDialog, lambda d: d.reject())
     assert BookingDialog.ask(clinic, patient_id=catalog["patient"]) is None
+
+
+@pytest.mark.parametrize("unassign", [True, False])
+def test_r7a_booking_after_an_assigned_sale_offers_to_unassign(qtbot, clinic, catalog, drive,
+                                                               unassign):
+    from app.ui.schedule.compensation_dialog import UnassignCompensationDialog
+
+    clinic.billing.sell_package(catalog["patient"], catalog["ten_massages"],
+                                staff_id=catalog["ben"])
+    seen = []
+
+    def decide(d: UnassignCompensationDialog) -> None:
+        seen.append(d.warning.text())
+        click(qtbot, d.ok_button if unassign else
+              d.buttons.button(d.buttons.StandardButton.Cancel))
+
+    asked = drive(UnassignCompensationDialog, decide)
+    dialog = open_dialog(qtbot, clinic, staff_id=catalog["ben"], start=MONDAY_10,
+                         patient_id=catalog["patient"])
+    pick(dialog.treatment, "Massage 60 min")
+    click(qtbot, dialog.ok_button)
+
+    assert asked == [1 if unassign else 0]
+    assert seen[0].startswith("Ben Okafor was compensated up front for the sale of")
+    assert clinic.schedule.appointment(dialog.outcome).compensate_staff is not unassign
+
+
+def test_booking_starts_from_the_usual_treatment_and_first_free_time(qtbot, clinic, catalog):
+    clinic.schedule.book(catalog["patient"], catalog["ben"], catalog["physio"],
+                         datetime(2026, 3, 3, 8))
+    dialog = open_dialog(qtbot, clinic, staff_id=catalog["ben"], day=datetime(2026, 3, 3).date(),
+                         patient_id=catalog["patient"])
+    assert dialog.treatment.currentData() == catalog["physio"]
+    assert dialog.start() == datetime(2026, 3, 3, 8, 30)
+    dialog.practitioner.setCurrentIndex(dialog.practitioner.findData(catalog["ana"]))
+    assert dialog.start() == datetime(2026, 3, 3, 8)
+
+
+def test_r11_a_package_held_in_full_says_all_uses_are_booked(qtbot, clinic, catalog):
+    clinic.billing.sell_package(catalog["patient"], catalog["three_physio"])
+    for hour in (9, 10, 11):
+        clinic.schedule.book(catalog["patient"], catalog["ben"], catalog["physio"],
+                             datetime(2026, 3, 3, hour))
+    dialog = open_dialog(qtbot, clinic, staff_id=catalog["ben"],
+                         start=datetime(2026, 3, 4, 9), patient_id=catalog["patient"])
+    pick(dialog.treatment, "Physio follow-up")
+    assert dialog.packages.isVisible() and dialog.packages.chosen_id() is None
+    assert [n.text() for n in dialog.packages._held] == [
+        "\u201c3 Physio\u201d, bought Mar 2, 2026: 3 of 3 left · all uses are booked · "
+        "no expiry"]
+
+
+def test_the_patient_field_fits_its_hint(qtbot, clinic, catalog):
+    dialog = open_dialog(qtbot, clinic)
+    line = dialog.patient.lineEdit()
+    assert line.width() >= line.fontMetrics().horizontalAdvance(line.placeholderText())

@@ -70,7 +70,7 @@ def test_the_tab_and_its_panel_in_every_state_are_in_french(qtbot, clinic, catal
     tab.select(day["covered"])
     assert tab.panel.status.text() == "Réservé"
     assert tab.panel.package.text().startswith("Forfait\u00a0: «\u00a010 Massages\u00a0»\n"
-                                               "Utilisations restantes\u00a0: 10 sur 10")
+                                               "10 sur 10 restantes · 1 réservée · ")
     assert tab.panel.invoice.text() == "Pas encore facturé\u00a0: l'arrivée le facture."
     tab.select(day["no_show"])
     assert tab.panel.status.text() == "\u2298 Absence"
@@ -121,7 +121,7 @@ def test_the_booking_dialog_is_in_french(qtbot, clinic, catalog, day, french):
     assert dialog.packages.isVisible()
     assert untranslated_texts(dialog) == []
     assert dialog.packages.title() == "Forfaits"
-    assert dialog.packages._notes[0].text().startswith("il en restera 8 sur 10 · expire le ")
+    assert dialog.packages._notes[0].text().startswith("10 sur 10 restantes · 1 réservée · expire le ")
     assert dialog.price.text() == ("Couvert par «\u00a010 Massages\u00a0»\u00a0: le patient "
                                    "paie 0,00\u00a0$ à l'arrivée.")
     assert dialog.ends.text().startswith("jusqu'à ")

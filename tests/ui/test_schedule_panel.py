@@ -76,8 +76,8 @@ def test_r14_arriving_a_visit_the_package_pays_in_full_asks_for_no_payment(
     booked = book(clinic, catalog)
     tab = open_on(qtbot, clinic, booked)
     panel = tab.panel
-    assert panel.package.text() == ("Package: \u201c10 Massages\u201d\n10 of 10 uses left "
-                                    "· 1 booked\nExpires Sep 2, 2026\n"
+    assert panel.package.text() == ("Package: \u201c10 Massages\u201d\n10 of 10 left "
+                                    "· 1 booked · expires Sep 2, 2026\n"
                                     "Patient pays $0.00")
     assert panel.invoice.text() == "Not billed yet: arrival bills it."
 
@@ -199,7 +199,7 @@ def test_r12_remove_and_add_the_package_before_arrival(qtbot, clinic, catalog, d
     click(qtbot, tab.panel.add_package_button)
 
     assert offered == {"ids": [package], "chosen": package,
-                       "note": "9 of 10 left after this · expires Sep 2, 2026 · "
+                       "note": "10 of 10 left · expires Sep 2, 2026 · "
                                "patient pays $0.00"}
     assert clinic.schedule.appointment(booked).package_id == package
     assert tab.grid.day_layout.block_of(booked).row.package_name == "10 Massages"
@@ -321,3 +321,36 @@ def test_r28b_a_refund_made_elsewhere_meanwhile_is_refused_with_the_services_rea
     assert row.status == "no_show"
     tab.panel.show_appointment(booked)
     assert not button.isEnabled() and button.toolTip() == shown.last
+
+
+def test_r7a_billing_info_offers_unassign_then_says_it_was(qtbot, clinic, catalog, drive):
+    from app.ui.schedule.compensation_dialog import UnassignCompensationDialog
+
+    clinic.billing.sell_package(catalog["patient"], catalog["ten_massages"],
+                                staff_id=catalog["ana"])
+    booked = book(clinic, catalog)
+    tab = open_on(qtbot, clinic, booked)
+    panel = tab.panel
+    assert panel.unassign_button.isVisible()
+    assert panel.compensation.text().startswith("Ana Silva was compensated up front")
+    drive(UnassignCompensationDialog, lambda d: click(qtbot, d.ok_button))
+    click(qtbot, panel.unassign_button)
+    assert clinic.schedule.appointment(booked).compensate_staff is False
+    assert not panel.unassign_button.isVisible()
+    assert panel.compensation.text() == ("Compensation unassigned: Ana Silva is not "
+                                         "compensated for this visit.")
+
+
+def test_r7a_add_package_warns_and_offers_unassign(qtbot, clinic, catalog, drive):
+    from app.ui.schedule.compensation_dialog import UnassignCompensationDialog
+
+    sale = clinic.billing.sell_package(catalog["patient"], catalog["ten_massages"],
+                                       staff_id=catalog["ben"])
+    booked = book(clinic, catalog, package=None)
+    tab = open_on(qtbot, clinic, booked)
+    drive(AddPackageDialog, lambda d: d.ok_button.click())
+    asked = drive(UnassignCompensationDialog, lambda d: click(qtbot, d.ok_button))
+    click(qtbot, tab.panel.add_package_button)
+    row = clinic.schedule.appointment(booked)
+    assert asked == [1]
+    assert (row.package_id, row.compensate_staff) == (sale.package_id, False)

@@ -8,8 +8,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
                                QLabel, QPushButton, QVBoxLayout, QWidget)
 
-from app.i18n import _, ngettext
+from app.i18n import _
 from app.services import Clinic
+from app.services.package_text import uses_phrase
 
 from ..formats import Formats
 from ..models.billing import status_name as invoice_status_name
@@ -34,8 +35,7 @@ class PackagePage(QDialog):
         self.heading.setStyleSheet("font-size: 17px; font-weight: 600;")
         self.values: dict[str, QLabel] = {}
         summary = self._group(_("Package"), (
-            ("status", _("Status:")), ("uses", _("Used:")), ("booked", _("Booked:")),
-            ("remaining", _("Remaining:")), ("expires", _("Expires:")),
+            ("status", _("Status:")), ("uses", _("Uses:")), ("expires", _("Expires:")),
             ("purchased", _("Purchased:")), ("price", _("Price:")),
             ("collected", _("Collected:")), ("staff", _("Staff:")),
             ("coverage", _("Covers:")), ("refund", _("Refunded:"))))
@@ -113,14 +113,7 @@ class PackagePage(QDialog):
         self.heading.setText(f"{s.name} — {d.patient_name}")
         # The desk's word for the status (models.packages marks them for translation).
         self._set("status", _(STATUS_NAMES.get(s.status, s.status)))
-        self._set("uses", _("{used} of {total}").format(used=s.uses_redeemed,
-                                                        total=s.uses_total))
-        self._set("booked", str(s.uses_booked))
-        self._set("remaining", ngettext("{remaining} ({free} free to book)",
-                                        "{remaining} ({free} free to book)",
-                                        s.uses_available).format(
-                                            remaining=s.uses_remaining, free=s.uses_available)
-                  if s.status == "active" else str(s.uses_remaining))
+        self._set("uses", uses_phrase(s, f.locale))
         self._set("expires", _("No expiry") if s.expires_on is None else f.date(s.expires_on))
         self._set("purchased", f.date(s.purchased_on))
         self._set("price", _("{price} before tax").format(price=f.money(s.price)) if inv.tax

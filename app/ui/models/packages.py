@@ -6,6 +6,7 @@ from datetime import datetime
 
 from app.i18n import N_, _
 from app.services.billing import METHODS, AppliedPayment
+from app.services.package_text import uses_phrase
 from app.services.packages import PackageSummary, RedemptionRow
 from app.services.schedule import AppointmentRow
 
@@ -24,10 +25,11 @@ def status_name(status: str) -> str:
 
 
 class PatientPackagesModel(TranslatedColumns, RowsModel):
-    NAME, PURCHASED, USED, BOOKED, REMAINING, EXPIRY, STATUS = range(7)
-    COLUMNS = (N_("Package"), N_("Purchased"), N_("Used"), N_("Booked"), N_("Remaining"),
-               N_("Expires"), N_("Status"))
-    RIGHT = frozenset({USED, BOOKED, REMAINING})
+    NAME, PURCHASED, USED, USES, EXPIRY, STATUS = range(6)
+    # USES: the phrase every screen gives a package's uses ("8 of 10 left · 1 booked · …").
+    COLUMNS = (N_("Package"), N_("Purchased"), N_("Used"), N_("Uses"), N_("Expires"),
+               N_("Status"))
+    RIGHT = frozenset({USED})
 
     def __init__(self, formats: Formats, parent=None):
         super().__init__(parent)
@@ -41,10 +43,8 @@ class PatientPackagesModel(TranslatedColumns, RowsModel):
             return self._f.date(p.purchased_on)
         if column == self.USED:
             return _("{used} of {total}").format(used=p.uses_redeemed, total=p.uses_total)
-        if column == self.BOOKED:
-            return str(p.uses_booked)
-        if column == self.REMAINING:
-            return str(p.uses_remaining)
+        if column == self.USES:
+            return uses_phrase(p, self._f.locale)
         if column == self.EXPIRY:
             return _("No expiry") if p.expires_on is None else self._f.date(p.expires_on)
         return status_name(p.status)
@@ -54,9 +54,7 @@ class PatientPackagesModel(TranslatedColumns, RowsModel):
             return p.purchased_on.isoformat()
         if column == self.USED:
             return p.uses_redeemed
-        if column == self.BOOKED:
-            return p.uses_booked
-        if column == self.REMAINING:
+        if column == self.USES:
             return p.uses_remaining
         if column == self.EXPIRY:
             # No expiry sorts after every date.

@@ -78,8 +78,11 @@ class PatientPicker(QComboBox):
         self.clinic = clinic
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.setMinimumContentsLength(28)
         self.lineEdit().setPlaceholderText(_("Type a name, phone number or email…"))
+        # Wide enough for its hint whole (longer in French), and so for a long name with
+        # its phone number; beside it sit the clear button and the drop-down arrow.
+        hint = self.fontMetrics().horizontalAdvance(self.lineEdit().placeholderText())
+        self.setMinimumWidth(hint + 5 * self.fontMetrics().averageCharWidth() + 48)
         self.setAccessibleName(_("Patient"))
         self.lineEdit().setClearButtonEnabled(True)
         completer = QCompleter(self.model(), self)

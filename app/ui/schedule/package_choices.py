@@ -1,5 +1,6 @@
 """The Packages section (R10): the patient's packages that can cover this visit, as the
-service lists them, its first one pre-selected; the desk can untick "Use a package"."""
+service lists them, its first one pre-selected; the desk can untick "Use a package". A
+package whose every use is held by booked visits (R11) is named, not offered."""
 
 from __future__ import annotations
 
@@ -7,23 +8,15 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QGroupBox, QLabel, QRadioButton,
                                QVBoxLayout, QWidget)
 
-from app.i18n import _, ngettext
+from app.i18n import _
 from app.services.packages import PackageSummary
+from app.services.package_text import uses_phrase
 
 from ..formats import Formats
 
 
-def uses_left_text(package: PackageSummary) -> str:
-    """What choosing it leaves: this visit takes one of the uses still available (R11)."""
-    left = package.uses_available - 1
-    return ngettext("{left} of {total} left after this", "{left} of {total} left after this",
-                    left).format(left=left, total=package.uses_total)
-
-
 def details_text(package: PackageSummary, pays: int | None, f: Formats) -> str:
-    expiry = (_("expires {date}").format(date=f.date(package.expires_on))
-              if package.expires_on is not None else _("no expiry"))
-    parts = [uses_left_text(package), expiry]
+    parts = [uses_phrase(package, f.locale)]
     if pays is not None:
         parts.append(_("patient pays {amount}").format(amount=f.money(pays)))
     return " · ".join(parts)
@@ -36,6 +29,7 @@ class PackageChoices(QGroupBox):
                  optional: bool = True):
         super().__init__(_("Packages"), parent)
         self._f = formats
+        self._optional = optional
         self.use = QCheckBox(_("&Use a package"))
         self.use.setChecked(True)
         self.use.setVisible(optional)
@@ -44,20 +38,23 @@ class PackageChoices(QGroupBox):
         self.group.idToggled.connect(lambda _id, on: on and self.changed.emit())
         self.buttons: dict[int, QRadioButton] = {}
         self._notes: list[QLabel] = []
+        self._held: list[QLabel] = []  # not choices: never greyed with "Use a package"
         self._box = QVBoxLayout(self)
         self._box.addWidget(self.use)
         self.packages: list[PackageSummary] = []
 
-    def set_packages(self, packages: list[PackageSummary], pays: dict[int, int | None]) -> None:
-        """Show these choices; keep the desk's pick if it is still offered, else the first."""
+    def set_packages(self, packages: list[PackageSummary], pays: dict[int, int | None],
+                     held: list[PackageSummary] = ()) -> None:
+        """Show these choices; keep the desk's pick if it is still offered, else the first.
+        `held`: packages that would cover it but have every use booked, told as such."""
         kept = self.chosen_id()
         had_none = not self.packages
         for button in self.buttons.values():
             self.group.removeButton(button)
-        for widget in [*self.buttons.values(), *self._notes]:
+        for widget in [*self.buttons.values(), *self._notes, *self._held]:
             self._box.removeWidget(widget)
             widget.deleteLater()
-        self.buttons, self._notes, self.packages = {}, [], list(packages)
+        self.buttons, self._notes, self._held, self.packages = {}, [], [], list(packages)
         for package in packages:
             # Two packages can share a name; the purchase date tells them apart.
             button = QRadioButton(_("{package}, bought {date}").format(
@@ -72,13 +69,22 @@ class PackageChoices(QGroupBox):
             self._box.addWidget(note)
             self.buttons[package.id] = button
             self._notes.append(note)
+        for package in held:
+            note = QLabel(_("\u201c{package}\u201d, bought {date}: {uses}").format(
+                package=package.name, date=self._f.date(package.purchased_on),
+                uses=uses_phrase(package, self._f.locale)))
+            note.setObjectName("note")
+            note.setWordWrap(True)
+            self._box.addWidget(note)
+            self._held.append(note)
         if packages:
             pick = kept if kept in self.buttons else packages[0].id
             self.buttons[pick].setChecked(True)
             if had_none:
                 self.use.setChecked(True)
         self._use_toggled(self.use.isChecked())
-        self.setVisible(bool(packages))
+        self.use.setVisible(self._optional and bool(packages))
+        self.setVisible(bool(packages) or bool(held))
         self.changed.emit()
 
     def chosen_id(self) -> int | None:

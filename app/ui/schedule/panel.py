@@ -1,5 +1,6 @@
 """The appointment panel beside the grid: who, when, what state; what the desk can do next;
-and Billing Info: the package that covers it, the invoice once billed, Add Items."""
+and Billing Info: the package that covers it, the invoice once billed, Add Items, and its
+compensation: unassigned, or a double compensation to unassign (R7a)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from PySide6.QtWidgets import (QFormLayout, QFrame, QGridLayout, QGroupBox, QLab
                                QPushButton, QSizePolicy, QStackedLayout, QToolButton,
                                QVBoxLayout, QWidget)
 
-from app.i18n import _, ngettext
+from app.i18n import _
 from app.services import Clinic
 from app.services.errors import ClinicError
+from app.services.package_text import uses_phrase
 from app.services.schedule import AppointmentRow
 
 from .. import msgbox
@@ -20,9 +22,9 @@ from ..dialogs.reschedule_dialog import RescheduleDialog
 from ..formats import Formats
 from ..models.appointments import status_name
 from ..models.billing import STATUS_NAMES as INVOICE_STATUS_NAMES
-from ..models.packages import STATUS_NAMES as PACKAGE_STATUS_NAMES
 from ..shortcuts import ARRIVE
 from .add_package_dialog import AddPackageDialog
+from .compensation_dialog import UnassignCompensationDialog
 from .painting import LOOKS
 
 
@@ -120,6 +122,12 @@ class AppointmentPanel(QFrame):
         self.invoice = QLabel()
         self.invoice.setWordWrap(True)
         self.invoice.setAccessibleName(_("Invoice"))
+        self.compensation = QLabel()
+        self.compensation.setWordWrap(True)
+        self.compensation.setAccessibleName(_("Compensation"))
+        self.unassign_button = _button(_("Unassi&gn Compensation…"),
+                                       _("Do not compensate this visit's practitioner: the "
+                                         "package's sale already did"), self.unassign)
         self.add_package_button = _button(_("Add Pac&kage…"), _("Cover this appointment with "
                                                                 "one of the patient's "
                                                                 "packages"), self.add_package)
@@ -146,7 +154,9 @@ class AppointmentPanel(QFrame):
         layout.addWidget(self.remove_package_button, 1, 0)
         layout.addWidget(self.invoice, 2, 0, 1, 2)
         layout.addWidget(self.payment_button, 3, 0)
-        layout.addWidget(self.add_items, 4, 0)
+        layout.addWidget(self.compensation, 4, 0, 1, 2)
+        layout.addWidget(self.unassign_button, 5, 0)
+        layout.addWidget(self.add_items, 6, 0)
         return box
 
     # what it shows
@@ -204,17 +214,8 @@ class AppointmentPanel(QFrame):
         elif a.package_id is not None:
             p = self.clinic.packages.summary(a.package_id)
             pays = self.clinic.schedule.patient_pays(a.package_id, a.treatment_type_id)
-            uses = [ngettext("{left} of {total} use left", "{left} of {total} uses left",
-                             p.uses_total).format(left=p.uses_remaining, total=p.uses_total)]
-            if p.uses_booked:
-                uses.append(ngettext("{n} booked", "{n} booked", p.uses_booked).format(
-                    n=p.uses_booked))
-            expiry = [_("Expires {date}").format(date=f.date(p.expires_on)) if p.expires_on
-                      else _("No expiry")]
-            if p.status != "active":
-                expiry.append(_(PACKAGE_STATUS_NAMES.get(p.status, p.status)).lower())
             lines = [_("Package: \u201c{package}\u201d").format(package=p.name),
-                     " · ".join(uses), " · ".join(expiry)]
+                     uses_phrase(p, f.locale)]
             if pays is not None:
                 lines.append(_("Patient pays {amount}").format(amount=f.money(pays)))
             self.package.setText("\n".join(lines))
@@ -242,6 +243,17 @@ class AppointmentPanel(QFrame):
             self.invoice.setText(_("Not billed yet: arrival bills it.")
                                  if a.status == "booked" else _("No invoice."))
         self.payment_button.setVisible(owing)
+        self._show_compensation(a)
+
+    def _show_compensation(self, a: AppointmentRow) -> None:
+        warnings = self.clinic.schedule.warnings(a.id)
+        if warnings:
+            self.compensation.setText("\n\n".join(warnings))
+        elif not a.compensate_staff:
+            self.compensation.setText(_("Compensation unassigned: {staff} is not compensated "
+                                        "for this visit.").format(staff=a.staff_name))
+        self.compensation.setVisible(bool(warnings) or not a.compensate_staff)
+        self.unassign_button.setVisible(bool(warnings))
 
     # what the desk does
     def arrive(self) -> None:
@@ -322,6 +334,11 @@ class AppointmentPanel(QFrame):
                     date=self._f.date(a.start.date())))
             return
         if AddPackageDialog.ask(self.clinic, a, packages, parent=self) is not None:
+            self.changed.emit(a.id)
+
+    def unassign(self) -> None:
+        a = self.appointment
+        if UnassignCompensationDialog.offer(self.clinic, a.id, parent=self):
             self.changed.emit(a.id)
 
     def remove_package(self) -> None:

@@ -21,7 +21,7 @@ from ..formats import Formats
 from ..models.appointments import AppointmentsModel
 from ..shortcuts import BOOK, NEXT_DAY, PREVIOUS_DAY, TODAY, UNDO_MOVE
 from ..tables import make_table, select_id, selected_row
-from .day_layout import SCROLL_HOUR, SLOT_MINUTES, Column
+from .day_layout import SCROLL_HOUR, Column
 from .day_view import DayView
 from .fields import show_dates_like_the_clinic
 from .legend import Legend
@@ -163,11 +163,16 @@ class ScheduleTab(QWidget):
         self.panel.show_appointment(self.grid.selected_id)
 
     def book(self, staff_id: int | None = None, start: datetime | None = None) -> None:
+        """At the slot clicked last; else at the first free time of the day shown, with the
+        selected appointment's practitioner and patient (the dialog asks the service)."""
         if start is None and self.grid.current_slot is not None:
             staff_id, start = self.grid.current_slot
-        if start is None:
-            start = self._suggested_start()
-        booked = BookingDialog.ask(self.clinic, staff_id=staff_id, start=start, parent=self)
+        patient_id = None
+        selected = self.panel.appointment
+        if start is None and selected is not None:
+            staff_id, patient_id = selected.staff_id, selected.patient_id
+        booked = BookingDialog.ask(self.clinic, staff_id=staff_id, start=start,
+                                   patient_id=patient_id, day=self.day(), parent=self)
         if booked is not None:
             self._show(booked)
 
@@ -251,13 +256,6 @@ class ScheduleTab(QWidget):
             start = max(start, now.replace(minute=0, second=0, microsecond=0)
                         - timedelta(hours=1))
         self.view.scroll_to(start)
-
-    def _suggested_start(self) -> datetime:
-        now = self.clinic.now()
-        if self.day() == now.date():
-            later = now + timedelta(minutes=-now.minute % SLOT_MINUTES)
-            return later.replace(second=0, microsecond=0)
-        return datetime.combine(self.day(), time(9))
 
 
 def _button(text: str, tip: str, slot) -> QPushButton:
