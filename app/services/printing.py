@@ -38,9 +38,7 @@ class PrintingService(Service):
         kit, settings = self._kit(paper)
         target = self._target(path)
         section = self._invoice_section(kit, settings, invoice_id)
-        data = _pdf().build([section], kit, title=section.label, author=kit.clinic_name,
-                            subject=_("Invoice"))
-        return _write_atomically(target, data)
+        return _write_section(target, kit, section, _("Invoice"))
 
     def refund_receipt_pdf(self, refund_id: int, path: str | os.PathLike, *,
                            paper: str | None = None) -> Path:
@@ -50,11 +48,8 @@ class PrintingService(Service):
         refund = self._clinic.billing.refund(refund_id)
         patient = self._clinic.patients.get(refund.patient_id)
         payment = self._clinic.billing.payment(refund.payment_id)
-        pdf = _pdf()
-        section = pdf.refund_section(kit, settings, refund, patient, payment)
-        data = pdf.build([section], kit, title=section.label, author=kit.clinic_name,
-                         subject=_("Refund receipt"))
-        return _write_atomically(target, data)
+        section = _pdf().refund_section(kit, settings, refund, patient, payment)
+        return _write_section(target, kit, section, _("Refund receipt"))
 
     def package_refund_receipt_pdf(self, package_refund_id: int, path: str | os.PathLike, *,
                                    paper: str | None = None) -> Path:
@@ -63,11 +58,8 @@ class PrintingService(Service):
         target = self._target(path)
         receipt = self._clinic.packages.refund_receipt(package_refund_id)
         patient = self._clinic.patients.get(receipt.patient_id)
-        pdf = _pdf()
-        section = pdf.package_refund_section(kit, settings, receipt, patient, METHODS)
-        data = pdf.build([section], kit, title=section.label, author=kit.clinic_name,
-                         subject=_("Refund receipt"))
-        return _write_atomically(target, data)
+        section = _pdf().package_refund_section(kit, settings, receipt, patient, METHODS)
+        return _write_section(target, kit, section, _("Refund receipt"))
 
     def batch_invoices_pdf(self, invoice_ids: Iterable[int], path: str | os.PathLike, *,
                            paper: str | None = None, progress: Progress | None = None) -> Path:
@@ -143,6 +135,13 @@ def _write_atomically(target: Path, data: bytes) -> Path:
             pass
         raise
     return target
+
+
+def _write_section(target: Path, kit, section, subject: str) -> Path:
+    """One document of one section, titled after it, written whole or not at all."""
+    data = _pdf().build([section], kit, title=section.label, author=kit.clinic_name,
+                        subject=subject)
+    return _write_atomically(target, data)
 
 
 def _pdf():
