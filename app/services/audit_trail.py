@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -25,6 +26,18 @@ class AuditRow:
     entity_id: int | None
     before: str
     after: str
+    approved_by: str = ""  # the manager whose PIN approved it for front-desk staff
+
+
+def _approver(after: str) -> str:
+    """The manager named in an entry's `after`, where an approved action records them."""
+    if '"approved_by"' not in after:
+        return ""
+    try:
+        approver = json.loads(after).get("approved_by")
+    except (ValueError, AttributeError):
+        return ""
+    return str(approver.get("name") or "") if isinstance(approver, dict) else ""
 
 
 class AuditService(Service):
@@ -61,7 +74,8 @@ class AuditService(Service):
         with self._db.read() as s:
             system = _("System")
             return [AuditRow(e.id, e.at, name or system, e.action, e.entity, e.entity_id,
-                             e.before, e.after) for e, name in s.execute(query)]
+                             e.before, e.after, _approver(e.after))
+                    for e, name in s.execute(query)]
 
     def verify(self) -> ChainCheck:
         """Recompute the hash chain: any edited or removed entry breaks it."""

@@ -2,10 +2,16 @@
 
 Secrets (PIN or password) are hashed with argon2id. Scripts and tests that open a clinic act
 as "the system" with every right; the desk program always signs a staff member in, and then
-manager-only actions are refused for front-desk staff with a sentence naming the role.
+manager-only actions are refused for front-desk staff with a sentence naming the role,
+unless a manager approved that one action on the spot with their PIN (issue 14, item 10).
 """
 
 from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -55,6 +61,24 @@ def check_secret(secret: object, confirmation: object = None) -> str:
     return secret
 
 
+@dataclass(frozen=True)
+class Approval:
+    """A manager's yes to one action of the staff member signed in when it was given."""
+    manager_id: int
+    manager_name: str
+    staff_id: int | None  # the staff member it was given to, and no one else
+    actions: tuple[str, ...]  # English, as in MANAGER_ACTIONS
+
+
+def _pin_matches(row: Staff | None, secret: object) -> bool:
+    if row is None or not row.active or not row.secret_hash or not isinstance(secret, str):
+        return False
+    try:
+        return _hasher.verify(row.secret_hash, secret)
+    except (VerificationError, InvalidHashError, UnicodeEncodeError):
+        return False
+
+
 def _is_staff_id(value: object) -> bool:
     """A whole number SQLite can look up (bools, Decimals, huge ints are not)."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
@@ -67,6 +91,11 @@ def _staff_id(value: object) -> int:
 
 
 class AuthService(Service):
+    def __init__(self, clinic):
+        super().__init__(clinic)
+        # Per thread: a worker thread's writes never borrow the desk's approval.
+        self._local = threading.local()
+
     def needs_first_manager(self) -> bool:
         with self._db.read() as s:
             return not s.scalar(select(func.count(Staff.id)).where(
@@ -112,17 +141,12 @@ class AuthService(Service):
     def sign_in(self, staff_id: int, secret: str) -> StaffRow:
         with self._db.write() as s:
             row = s.get(Staff, staff_id) if _is_staff_id(staff_id) else None
-            ok = False
-            if row is not None and row.active and row.secret_hash and isinstance(secret, str):
-                try:
-                    ok = _hasher.verify(row.secret_hash, secret)
-                except (VerificationError, InvalidHashError, UnicodeEncodeError):
-                    ok = False
-            if not ok:
+            if not _pin_matches(row, secret):
                 raise NotAllowed(_("That name and PIN do not match. Try again."))
             if _hasher.check_needs_rehash(row.secret_hash):
                 row.secret_hash = _hasher.hash(secret)
             self._clinic.current_staff_id = row.id
+            self._local.approval = None
             self._audit(s, "staff.sign_in", "staff", row.id)
             return _row(row)
 
@@ -131,6 +155,7 @@ class AuthService(Service):
             with self._db.write() as s:
                 self._audit(s, "staff.sign_out", "staff", self._clinic.current_staff_id)
         self._clinic.current_staff_id = None
+        self._local.approval = None
 
     def can_sign_in(self) -> list[StaffRow]:
         with self._db.read() as s:
@@ -151,5 +176,59 @@ class AuthService(Service):
             row = s.get(Staff, staff_id)
             if row is not None and row.role == "manager" and row.active:
                 return
+        approval = self.approval_in_force()
+        if approval is not None and _(action) in {_(a) for a in approval.actions}:
+            return
         raise NotAllowed(_("Only a manager can {action}. Ask a manager to sign in and do it.")
                          .format(action=_(action)))
+
+    # A manager's PIN on the spot, asked before the desk types anything (issue 14, item 10)
+    def needs_approval(self, action: str) -> bool:
+        """Whether `action` (English, from MANAGER_ACTIONS) needs a manager's PIN first: the
+        one signed in is not a manager. The system (no one signed in) needs none."""
+        if action not in MANAGER_ACTIONS or self._clinic.current_staff_id is None:
+            return False
+        with self._db.read() as s:
+            row = s.get(Staff, self._clinic.current_staff_id)
+            return not (row is not None and row.role == "manager" and row.active)
+
+    def can_approve(self) -> list[StaffRow]:
+        """The managers who could type their PIN at this desk."""
+        return [r for r in self.can_sign_in() if r.role == "manager"]
+
+    def approve(self, manager_staff_id: int, pin: str, actions: str | tuple[str, ...]
+                ) -> Approval:
+        """A manager's yes to `actions` (one action, or the steps of one): their PIN checked
+        as at sign-in. Nothing is written: the approved action's audit entry names them."""
+        actions = (actions,) if isinstance(actions, str) else tuple(actions)
+        with self._db.read() as s:
+            row = s.get(Staff, manager_staff_id) if _is_staff_id(manager_staff_id) else None
+            if row is None or not row.active:
+                raise NotAllowed(_("Choose the manager who approves."))
+            if row.role != "manager":
+                raise NotAllowed(_("{name} is not a manager, so they cannot approve this. Ask "
+                                   "a manager.").format(name=row.name))
+            if not _pin_matches(row, pin):
+                raise NotAllowed(_("Wrong PIN for {name}: nothing was approved. Try again.")
+                                 .format(name=row.name))
+            return Approval(row.id, row.name, self._clinic.current_staff_id, actions)
+
+    @contextmanager
+    def approved(self, approval: Approval) -> Iterator[Approval]:
+        """`approval` in force for what runs inside, on this thread only; gone on exit."""
+        if approval.staff_id != self._clinic.current_staff_id:
+            raise NotAllowed(_("That approval was given to someone else. Ask the manager "
+                               "again."))
+        before = getattr(self._local, "approval", None)
+        self._local.approval = approval
+        try:
+            yield approval
+        finally:
+            self._local.approval = before
+
+    def approval_in_force(self) -> Approval | None:
+        """The approval of the action running now, if it is still the asker's."""
+        approval = getattr(self._local, "approval", None)
+        if approval is None or approval.staff_id != self._clinic.current_staff_id:
+            return None
+        return approval

@@ -33,5 +33,11 @@ class Service:
 
     def _audit(self, session: Session, action: str, entity: str, entity_id: int | None,
                before: dict | None = None, after: dict | None = None) -> None:
+        auth = getattr(self._clinic, "auth", None)  # (made after the other services)
+        approval = auth.approval_in_force() if auth is not None else None
+        if approval is not None:
+            # Inside `after`, which the hash chain covers: no new column, no migration.
+            after = {**(after or {}), "approved_by": {"staff_id": approval.manager_id,
+                                                      "name": approval.manager_name}}
         audit.record(session, at=self._now(), staff_id=self._actor, action=action,
                      entity=entity, entity_id=entity_id, before=before, after=after)

@@ -43,6 +43,14 @@ LIMIT = 500
 DEFAULT_DAYS = 30
 
 
+def who(r: AuditRow) -> str:
+    """The actor, and the manager who approved it on the spot (issue 14, item 10)."""
+    if not r.approved_by:
+        return r.staff_name
+    return _("{staff}, approved by {manager}").format(staff=r.staff_name,
+                                                       manager=r.approved_by)
+
+
 def _short(value: str, width: int = 60) -> str:
     value = " ".join(value.split())
     return value if len(value) <= width else value[:width - 1] + "…"
@@ -67,7 +75,7 @@ class AuditModel(RowsModel):
         if column == self.WHEN:
             return f"{r.at:%Y-%m-%d %H:%M:%S}"
         if column == self.WHO:
-            return r.staff_name
+            return who(r)
         if column == self.ACTION:
             return r.action
         if column == self.ENTITY:
@@ -237,7 +245,7 @@ class AuditTrailDialog(QDialog):
             return
         self.details.setPlainText(
             _("Entry {number}: {action} by {who} at {when}\n\nBefore:\n{before}\n\n"
-              "After:\n{after}").format(number=row.id, action=row.action, who=row.staff_name,
+              "After:\n{after}").format(number=row.id, action=row.action, who=who(row),
                                         when=f"{row.at:%Y-%m-%d %H:%M:%S}",
                                         before=_pretty(row.before), after=_pretty(row.after)))
 
