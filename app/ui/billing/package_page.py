@@ -12,6 +12,7 @@ from app.i18n import _
 from app.services import Clinic
 from app.services.package_text import uses_phrase
 
+from ..dialogs.manager_approval import EXPIRY, REFUND_PACKAGE, approved, mark
 from ..formats import Formats
 from ..models.billing import status_name as invoice_status_name
 from ..models.packages import (STATUS_NAMES, HeldAppointmentsModel, RedemptionsModel,
@@ -146,13 +147,17 @@ class PackagePage(QDialog):
         self.held.set_rows(d.booked)
         self.held_box.setTitle(_("Booked appointments holding a use ({n})").format(
             n=len(d.booked)))
-        # Offered only when the services would do it; else their sentence says why.
-        for button, refusal in ((self.expiry_button,
-                                 self.clinic.why_not.change_expiry(self.package_id)),
-                                (self.refund_button,
-                                 self.clinic.why_not.refund_package(self.package_id))):
+        # Offered only when the services would do it; else their sentence says why. For the
+        # front desk, marked as needing a manager's PIN (asked before the form opens).
+        for button, text, action, refusal in (
+                (self.expiry_button, _("Change &Expiry…"), EXPIRY,
+                 self.clinic.why_not.change_expiry(self.package_id)),
+                (self.refund_button, _("&Refund Package…"), REFUND_PACKAGE,
+                 self.clinic.why_not.refund_package(self.package_id))):
+            mark(self.clinic, action, button, text)
             button.setEnabled(refusal is None)
-            button.setToolTip(refusal or "")
+            if refusal:
+                button.setToolTip(refusal)
 
     def _set(self, key: str, text: str) -> None:
         label = self.values[key]
@@ -166,11 +171,13 @@ class PackagePage(QDialog):
         self.reload()
 
     def change_expiry(self) -> None:
-        if ExpiryDialog.ask(self, self.clinic, self.detail.summary) is not None:
+        if approved(self, self.clinic, EXPIRY, lambda: ExpiryDialog.ask(
+                self, self.clinic, self.detail.summary)) is not None:
             self._changed()
 
     def refund(self) -> None:
-        if RefundPackageDialog.ask(self.clinic, self.package_id, parent=self):
+        if approved(self, self.clinic, REFUND_PACKAGE, lambda: RefundPackageDialog.ask(
+                self.clinic, self.package_id, parent=self)):
             self._changed()
 
     def print_invoice(self) -> None:

@@ -10,6 +10,7 @@ from app.i18n import _
 from app.services import Clinic
 from app.services.billing import PaymentRow, RefundView
 
+from ..dialogs.manager_approval import REFUND_PAYMENT, approved, mark
 from ..dialogs.payment_dialog import ReceivePaymentDialog
 from ..dialogs.print_dialog import PrintDialog
 from ..dialogs.refund_payment_dialog import RefundPaymentDialog
@@ -43,7 +44,6 @@ class PaymentsView(QWidget):
                 key=key_text(RECEIVE_PAYMENT)))
         self.pay_button.clicked.connect(self.receive_payment)
         self.refund_button = QPushButton(_("Re&fund Payment…"))
-        self.refund_button.setToolTip(_("Hand back credit against the selected payment"))
         self.refund_button.clicked.connect(self.refund_payment)
 
         self.refunds_model = RefundsModel(formats, self)
@@ -108,6 +108,9 @@ class PaymentsView(QWidget):
         self.pay_button.setEnabled(self.patient_id is not None)
         # Enabled even with nothing refundable: the service says why and what to do.
         self.refund_button.setEnabled(self.selected() is not None)
+        # For the front desk: marked as needing a manager's PIN, asked before the form.
+        mark(self.clinic, REFUND_PAYMENT, self.refund_button, _("Re&fund Payment…"),
+             _("Hand back credit against the selected payment"))
         self.receipt_button.setEnabled(self.selected_refund() is not None)
 
     def receive_payment(self) -> None:
@@ -122,7 +125,8 @@ class PaymentsView(QWidget):
         payment = self.selected()
         if payment is None:
             return
-        refund = RefundPaymentDialog.ask(self.clinic, payment.id, parent=self)
+        refund = approved(self, self.clinic, REFUND_PAYMENT, lambda: RefundPaymentDialog.ask(
+            self.clinic, payment.id, parent=self))
         if refund is not None:
             self._select = (payment.id, refund)
             self.changed.emit()

@@ -13,6 +13,7 @@ from app.services.billing import Account, InvoiceSummary
 from app.services.errors import ClinicError
 
 from .. import msgbox
+from ..dialogs.manager_approval import REFUND_PACKAGE, VOID, approved, mark
 from ..dialogs.payment_dialog import ReceivePaymentDialog
 from ..dialogs.print_dialog import PrintDialog
 from ..dialogs.sale_dialog import SaleDialog
@@ -106,19 +107,22 @@ class PurchasesView(QWidget):
         self.actions_button.setEnabled(invoice is not None)
         self.view_action.setEnabled(invoice is not None)
         self.pay_action.setEnabled(owing)
+        # For the front desk: marked as needing a manager's PIN, asked before the form.
+        mark(self.clinic, VOID, self.void_action, _("&Void Invoice…"))
         self.void_action.setEnabled(open_)
         # The services' own rules: what they would refuse is disabled, with their sentence.
         self._offer(self.credit_action, invoice is not None and account is not None and (
             self.clinic.why_not.apply_credit(invoice.id)))
         self._offer(self.refund_action, invoice is not None and invoice.package_id is not None
-                    and self.clinic.why_not.refund_package(invoice.package_id))
+                    and self.clinic.why_not.refund_package(invoice.package_id),
+                    mark(self.clinic, REFUND_PACKAGE, self.refund_action, _("Refund &Package…")))
 
     @staticmethod
-    def _offer(action: QAction, refusal: str | bool | None) -> None:
+    def _offer(action: QAction, refusal: str | bool | None, tooltip: str = "") -> None:
         """`refusal`: False when the action does not apply, the service's sentence when it
-        cannot be done now, None when it can."""
+        cannot be done now, None when it can (then `tooltip` is shown)."""
         action.setEnabled(refusal is None)
-        action.setToolTip(refusal or "")
+        action.setToolTip(refusal or tooltip)
 
     def _context_menu(self, position) -> None:
         if self.table.indexAt(position).isValid():
@@ -178,7 +182,8 @@ class PurchasesView(QWidget):
         invoice = self.selected()
         if invoice is None:
             return
-        credit = VoidInvoiceDialog.ask(self, self.clinic, invoice)
+        credit = approved(self, self.clinic, VOID,
+                          lambda: VoidInvoiceDialog.ask(self, self.clinic, invoice))
         if credit is None:
             return
         if credit > 0:
@@ -194,6 +199,8 @@ class PurchasesView(QWidget):
             return
         # Imported here: the package-refund dialog belongs to the packages screens.
         from .refund_dialog import RefundPackageDialog
-        RefundPackageDialog.ask(self.clinic, invoice.package_id, self)
+        if approved(self, self.clinic, REFUND_PACKAGE, lambda: RefundPackageDialog.ask(
+                self.clinic, invoice.package_id, self)) is None:
+            return  # the manager's approval was cancelled: nothing opened
         # Refunded or not, the package page may have changed expiry or state: re-read.
         self._changed(select=invoice.id)

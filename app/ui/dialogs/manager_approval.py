@@ -1,0 +1,119 @@
+"""Manager approval: a manager types their PIN at the front desk's screen, before the form of
+a manager-only action opens, and approves that one action (issue 14, item 10).
+
+`approved(parent, clinic, actions, open_form)` is what an entry point calls: when the one
+signed in is a manager (or no one is), it opens the form at once; otherwise it asks for a
+manager's PIN first, and opens the form only once approved, with the approval in force for
+that form alone. Cancel opens nothing. `mark` tells the front desk which actions these are.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QWidget
+
+from app.i18n import _
+from app.services import Clinic
+from app.services.auth import Approval
+from app.services.errors import ClinicError
+
+from ..forms import FormDialog
+
+T = TypeVar("T")
+
+# The services' words for the manager-only actions the desk reaches from Patient Billing and
+# the package page (app.services.auth.MANAGER_ACTIONS); the first of a tuple names it.
+EXPIRY = "change a package's expiry date"
+#: One approval covers the refund and handing its credit back in the same dialog.
+REFUND_PACKAGE = ("refund a package", "refund a payment")
+VOID = "void an invoice"
+REFUND_PAYMENT = "refund a payment"
+
+
+class ManagerApprovalDialog(FormDialog):
+    """`ask(parent, clinic, actions)`: the Approval, or None when cancelled."""
+
+    def __init__(self, clinic: Clinic, actions: str | tuple[str, ...],
+                 parent: QWidget | None = None):
+        super().__init__(_("Manager approval"), parent)
+        self.clinic = clinic
+        self.actions = (actions,) if isinstance(actions, str) else tuple(actions)
+        self.setMinimumWidth(420)
+        managers = clinic.auth.can_approve()
+        if managers:
+            text = _("Only a manager can {action}. A manager can approve it now with their "
+                     "PIN; then the form opens.").format(action=_(self.actions[0]))
+        else:
+            text = _("Only a manager can {action}, and no manager has a PIN at this desk yet. "
+                     "Ask a manager to sign in and do it.").format(action=_(self.actions[0]))
+        self.intro = QLabel(text)
+        self.intro.setWordWrap(True)
+        self.body.insertWidget(0, self.intro)
+        self.manager = QComboBox()
+        self.manager.setAccessibleName(_("Manager"))
+        for member in managers:
+            self.manager.addItem(member.name, member.id)
+        self.secret = QLineEdit()
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret.setPlaceholderText(_("Manager's PIN"))
+        self.secret.setAccessibleName(_("Manager's PIN"))
+        self.form.addRow(_("&Manager:"), self.manager)
+        self.form.addRow(_("&PIN:"), self.secret)
+        self.fields = {"secret": self.secret}
+        self.ok_button.setText(_("&Approve"))
+        self.ok_button.setEnabled(bool(managers))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        self.manager.currentIndexChanged.connect(lambda _i: self.secret.setFocus())
+        self.secret.setFocus()
+
+    def select(self, staff_id: int) -> None:
+        index = self.manager.findData(staff_id)
+        if index >= 0:
+            self.manager.setCurrentIndex(index)
+
+    def save(self) -> None:
+        try:
+            self.outcome: Approval = self.clinic.auth.approve(
+                self.manager.currentData(), self.secret.text(), self.actions)
+        except ClinicError:
+            self.secret.clear()  # typing again starts from nothing
+            raise
+
+    def widget_for(self, error: ClinicError) -> QWidget | None:
+        return self.secret
+
+    def refusal_title(self, error: ClinicError) -> str | None:
+        return _("Not approved")
+
+
+def approved(parent: QWidget | None, clinic: Clinic, actions: str | tuple[str, ...],
+             open_form: Callable[[], T]) -> T | None:
+    """Open the form of a manager-only action, asking a manager's PIN first if needed.
+    `actions`: the services' words for it (the first names it), English as in
+    MANAGER_ACTIONS. None when the approval was cancelled: nothing opened, nothing changed."""
+    first = actions if isinstance(actions, str) else actions[0]
+    if not clinic.auth.needs_approval(first):
+        return open_form()
+    approval = ManagerApprovalDialog.ask(parent, clinic, actions)
+    if approval is None:
+        return None
+    with clinic.auth.approved(approval):
+        return open_form()
+
+
+def mark(clinic: Clinic, actions: str | tuple[str, ...], control: QWidget | QAction,
+         text: str, tooltip: str = "") -> str:
+    """Show the front desk that `control` (text `text`, usual tooltip `tooltip`) needs a
+    manager's PIN; a manager sees it plain. Returns the tooltip set, for a caller that
+    shows a refusal instead while the action cannot be done."""
+    first = actions if isinstance(actions, str) else actions[0]
+    if clinic.auth.needs_approval(first):
+        control.setText(_("{action} (manager)").format(action=text))
+        need = _("Needs a manager's PIN")
+        tooltip = f"{tooltip}\n{need}" if tooltip else need
+    else:
+        control.setText(text)
+    control.setToolTip(tooltip)
+    return tooltip
