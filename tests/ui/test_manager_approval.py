@@ -215,3 +215,28 @@ def test_a_manager_signed_in_is_not_asked(qtbot, clinic, desk, shown, drive):
     assert opened == ["refund form"]
     assert clinic.packages.summary(desk["package"]).status == "refunded"
     assert approver(clinic, "package.refund") is None
+
+
+def test_the_marks_and_the_approval_in_french(qtbot, clinic, desk, shown, drive, french):
+    from .i18n_helpers import untranslated_texts
+
+    seen = []
+
+    def look(d: ManagerApprovalDialog) -> None:
+        seen.append((d.windowTitle(), d.intro.text(), d.ok_button.text()))
+        assert untranslated_texts(d) == []
+        qtbot.keyClicks(d.secret, "0000")
+        click(qtbot, d.ok_button)
+        d.reject()
+
+    drive(ManagerApprovalDialog, look)
+    page = open_page(qtbot, clinic, desk["package"])
+    assert page.refund_button.text() == "&Rembourser le forfait… (gestionnaire)"
+    assert page.refund_button.toolTip() == "Demande le NIP d’un gestionnaire"
+    click(qtbot, page.refund_button)
+    assert seen == [("Approbation d’un gestionnaire",
+                     "Seul un gestionnaire peut rembourser un forfait. Un gestionnaire peut "
+                     "l’approuver maintenant avec son NIP; le formulaire s’ouvre ensuite.",
+                     "&Approuver")]
+    assert shown.boxes == [("Non approuvé", "NIP erroné pour Ana Silva : rien n’a été "
+                                            "approuvé. Réessayez.")]
