@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout,
-                               QGroupBox, QLabel, QListWidget, QSizePolicy, QWidget)
+                               QGroupBox, QLabel, QSizePolicy, QWidget)
 
 from app.i18n import N_, _
 from app.services import Clinic
@@ -19,6 +19,7 @@ from app.services.sale_payment import PendingSale
 from .. import msgbox
 from ..formats import Formats
 from ..forms import FormDialog, beside
+from ..whole_list import WholeList
 from ..billing.keys import buttons_in_order, tab_order
 from .payment_dialog import ReceivePaymentDialog
 
@@ -246,16 +247,13 @@ class CompensationDialog(FormDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("&Keep as Is"))
         warning = QLabel("\n\n".join(result.warnings))
         warning.setWordWrap(True)
-        self.appointments = QListWidget()
+        self.appointments = WholeList()
         self.appointments.setAccessibleName(_("Appointments that would compensate again"))
         for appointment_id in result.double_compensation:
             a = clinic.schedule.appointment(appointment_id)
             self.appointments.addItem(_("{date}, {time} — {treatment} with {staff}").format(
                 date=f.date(a.start), time=f.time(a.start), treatment=a.treatment_name,
                 staff=a.staff_name))
-        rows = min(max(len(result.double_compensation), 2), 8)
-        self.appointments.setFixedHeight(rows * self.appointments.sizeHintForRow(0)
-                                         + 2 * self.appointments.frameWidth() + 4)
         self.body.addWidget(warning)
         self.body.addWidget(self.appointments)
         tab_order(self.appointments, *buttons_in_order(self.buttons))
