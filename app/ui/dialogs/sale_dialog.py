@@ -6,7 +6,7 @@ Package and Schedule > appointment > Add Items; all three sell through the same 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout,
                                QGroupBox, QLabel, QSizePolicy, QWidget)
 
@@ -98,7 +98,19 @@ class SaleDialog(FormDialog):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         box.setCompleter(completer)
         box.setCurrentIndex(-1)
+        # Enter on what was typed picks the package when only one matches (issue 14), and
+        # never reaches the dialog's default button: selling takes the Sell button.
+        # (From the suggestions pop-up, Qt hands Enter to the line edit as returnPressed.)
+        box.lineEdit().returnPressed.connect(self._pick_the_only_match)
+        box.lineEdit().installEventFilter(self)
         return box
+
+    def eventFilter(self, watched, event) -> bool:
+        if (watched is self.package.lineEdit() and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            self._pick_the_only_match()
+            return True
+        return super().eventFilter(watched, event)
 
     def _staff_box(self) -> QComboBox:
         box = QComboBox()
@@ -147,6 +159,17 @@ class SaleDialog(FormDialog):
             if typed and typed in (self.package.itemText(index).casefold(), name.casefold()):
                 return self.package.itemData(index)
         return None
+
+    def _pick_the_only_match(self) -> None:
+        typed = self.package.currentText().strip().casefold()
+        if not typed or self.template_id() is not None:
+            return
+        matches = [index for index in range(self.package.count())
+                   if typed in self.package.itemText(index).casefold()]
+        if len(matches) == 1:
+            self.package.completer().popup().hide()
+            self.package.setCurrentIndex(matches[0])
+            self.package.setEditText(self.package.itemText(matches[0]))
 
     def _package_changed(self) -> None:
         template_id = self.template_id()
