@@ -50,7 +50,7 @@ def elided(view: QTableView) -> list[str]:
             room = QRect(0, 0, width - cell_margin, 10000)
             lines = cells.boundingRect(room, Qt.TextFlag.TextWordWrap, text)
             if not (view.wordWrap() and lines.width() <= room.width()
-                    and lines.height() <= view.rowHeight(row) - 2):
+                    and lines.height() <= view.rowHeight(row)):
                 problems.append(f"{title!r} row {row} {text!r}: {width}px")
     used = header.length()
     if used > view.viewport().width():
@@ -147,3 +147,21 @@ def test_purchases_columns_fit_their_text_in_french(qtbot, clinic, account, fren
     refunded(clinic, account)
     tab = open_billing(qtbot, clinic, account["patient"])
     check({"purchases": tab.profile.purchases.table})
+
+
+def test_package_page_columns_fit_the_demos_long_names_in_french(qtbot, clinic, catalog,
+                                                                  the_desks_look, french):
+    """The demo clinic's longest treatment name, redeemed and booked, French headings."""
+    assessment = clinic.catalog.add_treatment_type("Physiotherapy Initial Assessment",
+                                                   duration_min=60, price=12500)
+    template = clinic.catalog.add_package_template(
+        "3 Initial Assessments", price=30000, uses=3, eligible={assessment: 1000},
+        validity=None)
+    patient = catalog["patient"]
+    sale = clinic.billing.sell_package(patient, template)
+    clinic.billing.receive_payment(patient, "300", "credit_card", invoice_id=sale.invoice_id)
+    clinic.schedule.arrive(clinic.schedule.book(patient, catalog["ben"], assessment,
+                                                datetime(2026, 3, 2, 13, 0)))
+    clinic.schedule.book(patient, catalog["ben"], assessment, datetime(2026, 3, 23, 13, 0))
+    page = open_page(qtbot, clinic, sale.package_id)
+    check(tables_of(page))
