@@ -50,6 +50,19 @@ def make_table(model, parent: QWidget | None = None, *, stretch: int | None = No
     return view
 
 
+def wrap_long_text(view: QTableView) -> None:
+    """The stretching column (a description, a refund's story) wraps onto a second line
+    instead of ending in "…" when the window is narrower than its text; the other columns
+    keep their one line, sized to their contents. For short lists: each row's height is
+    measured."""
+    view.setWordWrap(True)
+    view.setTextElideMode(Qt.TextElideMode.ElideNone)
+    rows = view.verticalHeader()
+    rows.setResizeContentsPrecision(RESIZE_ROWS)
+    rows.setMinimumSectionSize(rows.defaultSectionSize())
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+
 def selected_row(view: QTableView):
     """The row object under the current selection, through any proxy; None if nothing."""
     indexes = view.selectionModel().selectedRows() if view.selectionModel() else []

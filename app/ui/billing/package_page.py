@@ -17,7 +17,7 @@ from ..formats import Formats
 from ..models.billing import status_name as invoice_status_name
 from ..models.packages import (STATUS_NAMES, HeldAppointmentsModel, RedemptionsModel,
                                SalePaymentsModel)
-from ..tables import make_table
+from ..tables import make_table, wrap_long_text
 from .expiry_dialog import ExpiryDialog
 from .keys import leave_with_tab, tab_order
 from .refund_dialog import RefundPackageDialog
@@ -30,7 +30,8 @@ class PackagePage(QDialog):
         self._f = Formats(clinic)
         #: Whether anything here changed the package, so the list behind refreshes.
         self.changed = False
-        self.resize(1060, 720)
+        # Wide enough for the redemptions' nine columns under French headings.
+        self.resize(1120, 720)
 
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 17px; font-weight: 600;")
@@ -49,17 +50,20 @@ class PackagePage(QDialog):
                                          stretch=SalePaymentsModel.REFUNDED)
         self.payments_table.setAccessibleName(_("Payments on the sale invoice"))
         self.payments_table.setMaximumHeight(120)
+        wrap_long_text(self.payments_table)  # a refund's story, method by method
         invoice.layout().addRow(self.payments_table)
 
         self.redemptions = RedemptionsModel(self._f, self)
         self.redemptions_table = make_table(self.redemptions, self, sortable=False,
                                             stretch=RedemptionsModel.TREATMENT)
         self.redemptions_table.setAccessibleName(_("Redemptions"))
+        wrap_long_text(self.redemptions_table)  # a long treatment name
         self.redemptions_box = _boxed(_("Redemptions"), self.redemptions_table)
         self.held = HeldAppointmentsModel(self._f, self)
         self.held_table = make_table(self.held, self, sortable=False,
                                      stretch=HeldAppointmentsModel.TREATMENT)
         self.held_table.setAccessibleName(_("Booked appointments holding a use"))
+        wrap_long_text(self.held_table)
         self.held_box = _boxed(_("Booked appointments holding a use"), self.held_table)
 
         self.expiry_button = QPushButton(_("Change &Expiry…"))

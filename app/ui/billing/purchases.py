@@ -20,7 +20,7 @@ from ..dialogs.sale_dialog import SaleDialog
 from ..formats import Formats
 from ..models.billing import InvoicesModel
 from ..shortcuts import NEW_PURCHASE, RECEIVE_PAYMENT
-from ..tables import make_proxy, make_table, reload, selected_row
+from ..tables import make_proxy, make_table, reload, selected_row, wrap_long_text
 from .keys import key_text, leave_with_tab
 from .void_dialog import VoidInvoiceDialog
 
@@ -41,6 +41,7 @@ class PurchasesView(QWidget):
         # No parent yet: Tab follows the order widgets join this view (the layout's, below).
         self.table = make_table(self.proxy, stretch=InvoicesModel.DESCRIPTION)
         self.table.sortByColumn(InvoicesModel.NUMBER, Qt.SortOrder.DescendingOrder)
+        wrap_long_text(self.table)  # a covered visit's description is longer than the pane
         self.table.setAccessibleName(_("Invoices"))
         self.table.doubleClicked.connect(self.view_print)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

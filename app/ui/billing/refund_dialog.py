@@ -110,9 +110,10 @@ class RefundPackageDialog(QDialog):
                 "These {n} booked appointments lose the package and will be billed at the "
                 "standard price:", len(d.booked)).format(n=len(d.booked))))
             self.booked.setMaximumHeight(24 * min(len(d.booked), 5) + 8)
-            layout.addWidget(self.booked)
         else:
             self.booked.hide()
+        # In the page even when hidden: Tab order needs it in the dialog's window.
+        layout.addWidget(self.booked)
         self.warning = _wrapped(_("The package becomes invalid at once: none of its remaining "
                                   "uses can be redeemed after this. This cannot be undone."))
         self.warning.setStyleSheet(_WARNING)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal, Slot
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QProgressBar,
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QProgressBar,
                                QPushButton, QVBoxLayout, QWidget)
 
 from app import i18n
@@ -20,7 +20,7 @@ from app.services import Clinic
 from app.services.backup import BackupFile
 from app.services.errors import ClinicError
 
-from .. import msgbox
+from .. import file_chooser, msgbox
 from ..workers import Task  # the one worker (ARCHITECTURE 4)
 from ..models.base import RowsModel
 from ..tables import make_table, selected_row
@@ -107,19 +107,13 @@ def explain_failure(parent: QWidget | None, error: Exception, what: str) -> bool
 # Backup Now ---------------------------------------------------------------------------------
 
 def choose_backup_file(parent: QWidget | None, suggested: str) -> str | None:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    path, _filter = QFileDialog.getSaveFileName(parent, _("Back up the clinic to"),
-                                                str(Path(folder) / suggested),
-                                                _("Clinic backups (*.db)"))
-    return path or None
+    return file_chooser.save_file(parent, _("Back up the clinic to"), suggested,
+                                  _("Clinic backups (*.db)"))
 
 
 def choose_restore_file(parent: QWidget | None) -> str | None:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    path, _filter = QFileDialog.getOpenFileName(
-        parent, _("Restore the clinic from"), folder,
-        _("Clinic backups (*.db)") + ";;" + _("All files (*)"))
-    return path or None
+    return file_chooser.open_file(parent, _("Restore the clinic from"),
+                                  _("Clinic backups (*.db)") + ";;" + _("All files (*)"))
 
 
 class BackupNow:

@@ -11,7 +11,7 @@ import threading
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog,
                                QFormLayout, QLabel, QProgressBar, QVBoxLayout, QWidget)
 
@@ -20,17 +20,14 @@ from app.services import Clinic
 from app.services.csv_transfer import ExportResult
 from app.services.errors import ClinicError
 
-from .. import msgbox
+from .. import file_chooser, msgbox
 from ..workers import Task
 from .csv_import import Progress, follow, show_failure
 
 
 def choose_export_file(parent: QWidget | None, suggested: str) -> str | None:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    path, _chosen = QFileDialog.getSaveFileName(
-        parent, _("Export to CSV"), str(Path(folder) / suggested),
-        _("CSV files") + " (*.csv)")
-    return path or None
+    return file_chooser.save_file(parent, _("Export to CSV"), suggested,
+                                  _("CSV files") + " (*.csv)")
 
 
 class ExportDialog(QDialog):

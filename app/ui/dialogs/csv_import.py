@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog,
                                QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
@@ -24,7 +24,7 @@ from app.services.csv_transfer import (DUPLICATE, ERROR, FIELD_LABELS, OK, Impor
                                        ImportResult, PreviewRow)
 from app.services.errors import ClinicError
 
-from .. import crash, msgbox
+from .. import crash, file_chooser, msgbox
 from ..models.base import RowsModel
 from ..tables import make_table
 from ..workers import Task
@@ -79,11 +79,9 @@ def follow(progress: Progress, bar: QProgressBar, parent: QObject) -> QTimer:
 
 
 def choose_import_file(parent: QWidget | None, kind: str) -> str | None:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    path, _chosen = QFileDialog.getOpenFileName(
-        parent, _(TITLES[kind]), folder,
+    return file_chooser.open_file(
+        parent, _(TITLES[kind]),
         _("CSV files") + " (*.csv *.txt *.tsv);;" + _("All files") + " (*)")
-    return path or None
 
 
 def show_failure(parent: QWidget, error: BaseException, title: str) -> None:

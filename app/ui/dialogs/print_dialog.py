@@ -8,9 +8,9 @@ import html
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout,
                                QLabel, QProgressBar, QVBoxLayout, QWidget)
 
 from app.i18n import _
@@ -19,7 +19,7 @@ from app.services.billing import METHODS
 from app.services.errors import ClinicError
 from app.services.papers import PAPER_NAMES, PAPERS
 
-from .. import crash, msgbox, preload
+from .. import crash, file_chooser, msgbox, preload
 from ..workers import Task  # the one worker (ARCHITECTURE 4)
 from ..formats import Formats
 from ..billing.keys import buttons_in_order, tab_order
@@ -28,11 +28,7 @@ from ..models.billing import status_name
 
 
 def choose_file(parent: QWidget, suggested: str) -> str | None:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    path, _filter = QFileDialog.getSaveFileName(parent, _("Save as PDF"),
-                                                str(Path(folder) / suggested),
-                                                _("PDF files (*.pdf)"))
-    return path or None
+    return file_chooser.save_file(parent, _("Save as PDF"), suggested, _("PDF files (*.pdf)"))
 
 
 def open_file(path: str) -> bool:

@@ -6,9 +6,9 @@ Package and Schedule > appointment > Add Items; all three sell through the same 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout,
-                               QGroupBox, QLabel, QListWidget, QSizePolicy, QWidget)
+                               QGroupBox, QLabel, QSizePolicy, QWidget)
 
 from app.i18n import N_, _
 from app.services import Clinic
@@ -19,6 +19,7 @@ from app.services.sale_payment import PendingSale
 from .. import msgbox
 from ..formats import Formats
 from ..forms import FormDialog, beside
+from ..whole_list import WholeList
 from ..billing.keys import buttons_in_order, tab_order
 from .payment_dialog import ReceivePaymentDialog
 
@@ -97,7 +98,19 @@ class SaleDialog(FormDialog):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         box.setCompleter(completer)
         box.setCurrentIndex(-1)
+        # Enter on what was typed picks the package when only one matches (issue 14), and
+        # never reaches the dialog's default button: selling takes the Sell button.
+        # (From the suggestions pop-up, Qt hands Enter to the line edit as returnPressed.)
+        box.lineEdit().returnPressed.connect(self._pick_the_only_match)
+        box.lineEdit().installEventFilter(self)
         return box
+
+    def eventFilter(self, watched, event) -> bool:
+        if (watched is self.package.lineEdit() and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            self._pick_the_only_match()
+            return True
+        return super().eventFilter(watched, event)
 
     def _staff_box(self) -> QComboBox:
         box = QComboBox()
@@ -146,6 +159,17 @@ class SaleDialog(FormDialog):
             if typed and typed in (self.package.itemText(index).casefold(), name.casefold()):
                 return self.package.itemData(index)
         return None
+
+    def _pick_the_only_match(self) -> None:
+        typed = self.package.currentText().strip().casefold()
+        if not typed or self.template_id() is not None:
+            return
+        matches = [index for index in range(self.package.count())
+                   if typed in self.package.itemText(index).casefold()]
+        if len(matches) == 1:
+            self.package.completer().popup().hide()
+            self.package.setCurrentIndex(matches[0])
+            self.package.setEditText(self.package.itemText(matches[0]))
 
     def _package_changed(self) -> None:
         template_id = self.template_id()
@@ -246,16 +270,13 @@ class CompensationDialog(FormDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("&Keep as Is"))
         warning = QLabel("\n\n".join(result.warnings))
         warning.setWordWrap(True)
-        self.appointments = QListWidget()
+        self.appointments = WholeList()
         self.appointments.setAccessibleName(_("Appointments that would compensate again"))
         for appointment_id in result.double_compensation:
             a = clinic.schedule.appointment(appointment_id)
             self.appointments.addItem(_("{date}, {time} — {treatment} with {staff}").format(
                 date=f.date(a.start), time=f.time(a.start), treatment=a.treatment_name,
                 staff=a.staff_name))
-        rows = min(max(len(result.double_compensation), 2), 8)
-        self.appointments.setFixedHeight(rows * self.appointments.sizeHintForRow(0)
-                                         + 2 * self.appointments.frameWidth() + 4)
         self.body.addWidget(warning)
         self.body.addWidget(self.appointments)
         tab_order(self.appointments, *buttons_in_order(self.buttons))

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton,
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
 from app.i18n import N_, _, ngettext
@@ -20,7 +20,7 @@ from app.services import Clinic, report_export
 from app.services.errors import ClinicError
 from app.services.reports import Report
 
-from .. import crash, msgbox, preload
+from .. import crash, file_chooser, msgbox, preload
 from ..dialogs.backups import explain_failure
 from ..formats import Formats
 from ..forms import focus
@@ -43,10 +43,7 @@ PLACEHOLDER = N_("Choose a report, its dates and filters, then press Run.")
 
 def choose_file(parent: QWidget, suggested: str, kind: str) -> str | None:
     title, files, pattern, _write = EXPORTS[kind]
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    path, _chosen = QFileDialog.getSaveFileName(parent, _(title), str(Path(folder) / suggested),
-                                                f"{_(files)} ({pattern})")
-    return path or None
+    return file_chooser.save_file(parent, _(title), suggested, f"{_(files)} ({pattern})")
 
 
 class ReportsView(QWidget):
