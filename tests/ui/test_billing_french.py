@@ -173,7 +173,8 @@ def test_a_refunded_package_in_french(qtbot, clinic, account, french):
     assert "est remboursé" in dialog.done_label.text()
     page = shown(qtbot, PackagePage(clinic, package))
     assert untranslated_texts(page) == []
-    assert page.refund_button.toolTip() == "Ce forfait a été remboursé."
+    assert page.refund_button.toolTip() == \
+        "Le forfait \u00ab\u00a010 Massages\u00a0\u00bb a déjà été remboursé."
 
 
 def test_void_and_patient_dialogs_in_french(qtbot, clinic, account, french):

@@ -148,6 +148,8 @@ def test_the_idle_lock_waits_while_a_backup_runs(qtbot, window, drive):
     for _ in range(2):
         qtbot.waitSignal(window.idle_lock.timer.timeout, timeout=2000).wait()
     assert not window.idle_lock.locked and window.idle_lock.timer.isActive()
+    # At 20 ms the lock would fire as soon as the backup ends, after this test's checks.
+    window.idle_lock.timer.stop()
     busy.job_done(None)
 
 
