@@ -526,9 +526,10 @@ def invoice_view(s, invoice: Invoice) -> InvoiceView:
 def _invoice_summary(s, invoice: Invoice) -> InvoiceSummary:
     paid = ledger.paid_on_invoice(s, invoice.id)
     voided = invoice.voided_at is not None
-    descriptions = [line_words.describe(*row) for row in s.execute(select(
-        InvoiceLine.kind, InvoiceLine.description).where(InvoiceLine.invoice_id == invoice.id,
-        InvoiceLine.kind != "package_refund").order_by(InvoiceLine.line_no))]
+    lines = [line for line in sorted(invoice.lines, key=lambda line: line.line_no)
+             if line.kind != "package_refund"]
+    words = line_words.for_lines(s, lines)  # the visit's time too, in the desk's locale
+    descriptions = [words[line.id] for line in lines]
     package_id = s.scalar(select(Package.id).where(Package.invoice_id == invoice.id))
     return InvoiceSummary(invoice.id, invoice.number, invoice.issued_on, "; ".join(descriptions),
                           invoice.total, paid, 0 if voided else invoice.total - paid,

@@ -69,7 +69,11 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.billing, _("Patient Billing"))
         self.tabs.addTab(self.packages, _("Packages"))
         # Undo Move (the last visit dragged on the grid): first in the status bar's right side.
-        self.statusBar().insertPermanentWidget(0, self.schedule.undo_button)
+        # At first build the bar holds nothing yet, and Qt warns at an index past its end.
+        if hasattr(self, "signed_in_label"):
+            self.statusBar().insertPermanentWidget(0, self.schedule.undo_button)
+        else:
+            self.statusBar().addPermanentWidget(self.schedule.undo_button)
 
     def _tab_changed(self, _index: int) -> None:
         widget = self.tabs.currentWidget()

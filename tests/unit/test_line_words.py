@@ -101,3 +101,17 @@ def test_r28a_the_refunds_credit_line_is_shown_in_the_desks_language(clinic, cat
             "Utilisations restantes annulées\u00a0: 10 Massages"
     finally:
         i18n.set_language(i18n.ENGLISH)
+
+
+def test_r4_the_purchases_list_writes_a_visits_time_in_the_desks_language(
+        clinic, catalog, sold_in_english):
+    i18n.set_language(i18n.FRENCH)
+    clinic.settings.update(locale="fr_CA", language="fr_CA")
+    try:
+        [summary] = [i for i in clinic.billing.account(catalog["patient"]).invoices
+                     if i.id == sold_in_english["visit"]]
+        [line] = descriptions(clinic, sold_in_english["visit"])
+        assert summary.description == line
+        assert "9 mars 2026" in summary.description, summary.description
+    finally:
+        i18n.set_language(i18n.ENGLISH)
