@@ -14,7 +14,7 @@ import re
 from datetime import date
 
 from babel import Locale, UnknownLocaleError
-from PySide6.QtCore import QDate, QLocale, Qt, QTimer
+from PySide6.QtCore import QDate, QDateTime, QLocale, QSize, Qt, QTime, QTimer
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QValidator
 from PySide6.QtWidgets import QApplication, QCalendarWidget, QDateEdit, QStyle, QTableView, QWidget
 
@@ -32,6 +32,11 @@ CELL_SPARE_CHARS = 1.2
 
 def _qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
+
+
+#: Every month with every weekday and two-digit days: the widest text a field can show.
+_WIDEST_CANDIDATES = tuple(QDate(2026, month, day) for month in range(1, 13)
+                           for day in range(22, 29))
 
 
 class DateField(QDateEdit):
@@ -62,6 +67,23 @@ class DateField(QDateEdit):
         self.calendarWidget().setLocale(QLocale(locale))
         readable_calendar(self.calendarWidget())
         self.setToolTip(example_tooltip(locale))
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        # Qt sizes the field from its first and last dates only; "Thu, Dec 31, 2026" is
+        # wider than either and lost its last digit in the Reports "To" field.
+        hint = super().sizeHint()
+        metrics = self.fontMetrics()
+        room = max(metrics.horizontalAdvance(self.textFromDateTime(limit) + " ")
+                   for limit in (self.minimumDateTime(), self.maximumDateTime()))
+        widest = max(metrics.horizontalAdvance(self.textFromDateTime(QDateTime(day, QTime()))
+                                               + " ") for day in _WIDEST_CANDIDATES)
+        if widest > room:
+            hint.setWidth(hint.width() + widest - room)
+        return hint
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
 
     # -- typing -------------------------------------------------------------------------
     def validate(self, text: str, pos: int):

@@ -255,3 +255,30 @@ def test_r30_leaving_the_schedules_day_with_a_wrong_date_says_so_and_keeps_the_t
                           "Mar 31, 2026.")
     assert tab.date_edit.lineEdit().text() == "Marhc 5"
     assert tab.day() == date(2026, 3, 2)
+
+
+@pytest.mark.parametrize("locale", ["en_CA", "fr_CA"])
+def test_r4_a_date_field_is_wide_enough_for_its_widest_date(qtbot, the_desks_look, locale):
+    # Seen in the walk-through: the Reports "To" field showed "Thu, Dec 31, 202".
+    field = DateField(date(2026, 12, 31), locale, field="end", label="to")
+    qtbot.addWidget(field)
+    field.resize(field.sizeHint())
+    field.show()
+    qtbot.waitExposed(field)
+    for day in (date(2026, 12, 31), date(2026, 9, 23), date(2026, 2, 25)):
+        field.setDate(day)
+        text = field.lineEdit().text()
+        room = field.lineEdit().contentsRect().width()
+        assert field.lineEdit().fontMetrics().horizontalAdvance(text) <= room, (text, room)
+
+
+def test_r4_the_reports_to_field_shows_its_whole_date(qtbot, clinic, the_desks_look):
+    view = ReportsView(clinic)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    for edit in (view.controls.start, view.controls.end):
+        edit.setDate(date(2026, 12, 31))
+        line = edit.lineEdit()
+        assert line.fontMetrics().horizontalAdvance(line.text()) <= \
+            line.contentsRect().width(), line.text()
