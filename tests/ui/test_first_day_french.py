@@ -32,8 +32,8 @@ def test_r4_the_region_choice_shows_names_not_codes(qtbot, clinic):
     qtbot.addWidget(dialog)
     region = dialog.details.fields["locale"]
     assert region.currentText() == "English (Canada)"
-    assert {"English (Canada)", "français (Canada)", "English (United States)",
-            "français (France)", "Deutsch (Deutschland)"} <= set(region_names(region))
+    assert {"English (Canada)", "Français (Canada)", "English (United States)",
+            "Français (France)", "Deutsch (Deutschland)"} <= set(region_names(region))
     assert not any("_" in name for name in region_names(region))
     assert dialog.details.values()["locale"] == "en_CA"
 
@@ -43,7 +43,7 @@ def test_r4_choosing_french_in_settings_offers_the_french_region(qtbot, clinic, 
     qtbot.addWidget(dialog)
     dialog.show()
     choose(qtbot, dialog.details.fields["language"], "fr_CA")
-    assert dialog.details.fields["locale"].currentText() == "français (Canada)"
+    assert dialog.details.fields["locale"].currentText() == "Français (Canada)"
     click(qtbot, dialog.ok_button)
     settings = clinic.settings.get()
     assert (settings.language, settings.locale) == ("fr_CA", "fr_CA")
@@ -65,7 +65,7 @@ def test_r4_a_region_code_typed_is_still_understood(qtbot, clinic):
     region = dialog.details.fields["locale"]
     region.setCurrentText("es_US")
     assert dialog.details.values()["locale"] == "es_US"
-    region.setCurrentText("français (Canada)")
+    region.setCurrentText("Français (Canada)")
     assert dialog.details.values()["locale"] == "fr_CA"
 
 
@@ -76,7 +76,7 @@ def test_r4_at_first_run_french_brings_the_french_region(qtbot, tmp_path, clock,
         dialog.show()
         retype(qtbot, dialog.fields["name"], "Clinique du Port")
         choose(qtbot, dialog.fields["language"], "fr_CA")
-        assert dialog.fields["locale"].currentText() == "français (Canada)"
+        assert dialog.fields["locale"].currentText() == "Français (Canada)"
         click(qtbot, dialog.ok_button)
         try:
             assert (fresh.settings.get().locale, fresh.settings.get().language) == ("fr_CA",

@@ -120,10 +120,11 @@ class ClinicDetailsForm(QWidget):
 
 
 def region_name(code: str) -> str:
-    """A region in its own words, as Babel names it ("English (Canada)", "français
-    (Canada)"); an unknown code as typed."""
+    """A region in its own words, as Babel names it, capitalised as a list item beside the
+    Language choice ("English (Canada)", "Français (Canada)"); an unknown code as typed."""
     try:
-        return Locale.parse(code).display_name or code
+        name = Locale.parse(code).display_name or code
+        return name[:1].upper() + name[1:]
     except (UnknownLocaleError, ValueError, TypeError):
         return code
 
