@@ -165,3 +165,20 @@ def test_package_page_columns_fit_the_demos_long_names_in_french(qtbot, clinic, 
     clinic.schedule.book(patient, catalog["ben"], assessment, datetime(2026, 3, 23, 13, 0))
     page = open_page(qtbot, clinic, sale.package_id)
     check(tables_of(page))
+
+
+@pytest.mark.parametrize("language", ["english", "french"])
+def test_r19_the_patients_packages_list_fits_its_text(qtbot, clinic, catalog, account,
+                                                      language, request):
+    # Seen in the walk-through: "10 Massages (60 …" beside the long uses phrase.
+    if language == "french":
+        request.getfixturevalue("french")
+    name = clinic.catalog.add_package_template(
+        "10 Massages (60 min) Winter Special", price=80000, uses=10,
+        eligible={catalog["massage"]: 0}, validity="6m")
+    clinic.billing.sell_package(account["patient"], name)
+    tab = open_billing(qtbot, clinic, account["patient"])
+    tab.profile.tabs.setCurrentWidget(tab.profile.packages)
+    view = tab.profile.packages.table
+    qtbot.waitUntil(lambda: view.viewport().width() > 600)
+    check({"packages": view})

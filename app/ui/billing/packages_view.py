@@ -12,7 +12,7 @@ from app.services import Clinic
 from ..formats import Formats
 from ..models.packages import PatientPackagesModel
 from ..shortcuts import NEW_PURCHASE
-from ..tables import make_table, reload, selected_row
+from ..tables import make_table, reload, selected_row, wrap_long_text
 from .keys import key_text, leave_with_tab
 
 
@@ -26,8 +26,10 @@ class PatientPackagesView(QWidget):
         self.patient_id: int | None = None
         self.model = PatientPackagesModel(Formats(clinic), self)
         # The service lists the newest purchase first; that order is the one the desk wants.
-        self.table = make_table(self.model, self, stretch=PatientPackagesModel.NAME,
+        self.table = make_table(self.model, self, stretch=PatientPackagesModel.USES,
                                 sortable=False)
+        # The package name is what the desk scans for: whole; the long uses phrase wraps.
+        wrap_long_text(self.table)
         self.table.setAccessibleName(_("Packages"))
         self.table.doubleClicked.connect(self.view_package)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
