@@ -228,3 +228,17 @@ def catalog(clinic):
                                          email="maria@example.com")
     ids["no_show_fee"] = clinic.settings.add_no_show_fee("Missed appointment", 4000)
     return ids
+
+
+@pytest.fixture
+def two_payments(clinic, catalog):
+    """“10 Massages” ($800.00) paid $700.00 cash then $100.00 debit; two uses redeemed. The
+    package refund's history is told from this (R26-R28a, R31)."""
+    patient = catalog["patient"]
+    sale = clinic.billing.sell_package(patient, catalog["ten_massages"])
+    cash = clinic.billing.receive_payment(patient, "700", "cash", invoice_id=sale.invoice_id)
+    debit = clinic.billing.receive_payment(patient, "100", "debit", invoice_id=sale.invoice_id)
+    for day in (3, 4):
+        clinic.schedule.arrive(clinic.schedule.book(patient, catalog["ana"], catalog["massage"],
+                                                    datetime(2026, 3, day, 10)))
+    return {"sale": sale, "cash": cash, "debit": debit, "patient": patient}

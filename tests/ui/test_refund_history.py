@@ -17,19 +17,6 @@ from app.ui.models.packages import SalePaymentsModel
 from .helpers import click, retype
 
 
-@pytest.fixture
-def two_payments(clinic, catalog):
-    """“10 Massages” ($800.00) paid $700.00 cash then $100.00 debit; two uses redeemed."""
-    patient = catalog["patient"]
-    sale = clinic.billing.sell_package(patient, catalog["ten_massages"])
-    cash = clinic.billing.receive_payment(patient, "700", "cash", invoice_id=sale.invoice_id)
-    debit = clinic.billing.receive_payment(patient, "100", "debit", invoice_id=sale.invoice_id)
-    for day in (3, 4):
-        clinic.schedule.arrive(clinic.schedule.book(patient, catalog["ana"], catalog["massage"],
-                                                    datetime(2026, 3, day, 10)))
-    return {"sale": sale, "cash": cash, "debit": debit, "patient": patient}
-
-
 def open_dialog(qtbot, clinic, package_id) -> RefundPackageDialog:
     dialog = RefundPackageDialog(clinic, package_id)
     qtbot.addWidget(dialog)

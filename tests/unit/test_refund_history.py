@@ -20,17 +20,11 @@ def pdf_text(path) -> str:
 
 
 @pytest.fixture
-def spread(clinic, catalog, clock):
+def spread(clinic, catalog, clock, two_payments):
     """“10 Massages” ($800.00) paid $700.00 cash then $100.00 debit, two uses given, refunded
     for the suggested $640.00 by Ana: $100.00 back to the debit card, $500.00 in cash, and
     $40.00 left as credit."""
-    patient = catalog["patient"]
-    sale = clinic.billing.sell_package(patient, catalog["ten_massages"])
-    cash = clinic.billing.receive_payment(patient, "700", "cash", invoice_id=sale.invoice_id)
-    debit = clinic.billing.receive_payment(patient, "100", "debit", invoice_id=sale.invoice_id)
-    for day in (3, 4):
-        clinic.schedule.arrive(clinic.schedule.book(patient, catalog["ana"], catalog["massage"],
-                                                    datetime(2026, 3, day, 10)))
+    sale, cash, debit = (two_payments[k] for k in ("sale", "cash", "debit"))
     clock.set(datetime(2026, 3, 10, 14, 30))
     clinic.current_staff_id = catalog["ana"]
     refund = clinic.packages.refund(sale.package_id, 64000).package_refund_id
