@@ -1,4 +1,5 @@
-"""R28b: a refunded package's uses are final.
+"""Whether a visit's arrival or no-show can be undone (R18), and R28b: a refunded
+package's uses are final.
 
 Its refund was worked out on the uses given at the time (R26, R28a); giving one back by
 undoing its visit would change what the patient was owed after the money moved. What the
@@ -21,9 +22,19 @@ def refunded_package_of(s: Session, appointment_id: int) -> Package | None:
                            Redemption.voided_at.is_(None), Package.status == "refunded"))
 
 
-def undo_refusal(s: Session, appointment: Appointment) -> str | None:
-    """Why this arrival or covered no-show cannot be undone, and what to do instead; None if
-    it can be (as far as R28b goes)."""
+def undo_refusal(s: Session, appointment: Appointment,
+                 expected: str | None = None) -> str | None:
+    """Why this arrival or no-show cannot be undone, and what to do instead; None if it can
+    be. `expected` is the state the desk's Undo is for ("arrived" or "no_show"); None asks
+    for either, as the panel does before it offers one."""
+    if expected is None and appointment.status not in ("arrived", "no_show"):
+        return _("This appointment is not marked as arrived or as a no-show, so there is "
+                 "nothing to undo.")
+    if expected is not None and appointment.status != expected:
+        return (_("This appointment is not marked as arrived, so there is nothing to undo.")
+                if expected == "arrived" else
+                _("This appointment is not marked as a no-show, so there is nothing to "
+                  "undo."))
     package = refunded_package_of(s, appointment.id)
     if package is None:
         return None
@@ -59,8 +70,4 @@ class FinalUses:
     def can_undo(self, appointment_id: int) -> str | None:
         """None when Undo Arrival / Undo No Show may be offered; else the reason (R28b)."""
         with self._db.read() as s:
-            appointment = self._appointment(s, appointment_id)
-            if appointment.status not in ("arrived", "no_show"):
-                return (_("This appointment is not marked as arrived or as a no-show, so there "
-                          "is nothing to undo."))
-            return undo_refusal(s, appointment)
+            return undo_refusal(s, self._appointment(s, appointment_id))

@@ -260,13 +260,7 @@ class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first
         with self._db.write() as s:
             locks.appointment(s, appointment_id)
             appointment = self._appointment(s, appointment_id)
-            if appointment.status != expected:
-                raise NotAllowed(
-                    _("This appointment is not marked as arrived, so there is nothing to undo.")
-                    if expected == "arrived" else
-                    _("This appointment is not marked as a no-show, so there is nothing to "
-                      "undo."))
-            if refusal := final_uses.undo_refusal(s, appointment):  # R28b
+            if refusal := final_uses.undo_refusal(s, appointment, expected):  # R18, R28b
                 raise NotAllowed(refusal)
             # Back to booked means holding its time again: a no-show freed it, and someone
             # else may have been booked there since.
