@@ -41,10 +41,11 @@ def charged(package: Package) -> int:
 
 
 def suggestion(s: Session, package: Package) -> RefundSuggestion:
-    remaining = package.uses_total - rules.redeemed_count(s, package.id)
+    used = rules.redeemed_count(s, package.id)
+    remaining = package.uses_total - used
     by_rule = prorate(charged(package), remaining, package.uses_total)
     collected = ledger.paid_on_invoice(s, package.invoice_id)
-    given = redeemed_value(s, package)
+    given = _value_of(package, used)
     cap = max(0, collected - given)
     return RefundSuggestion(min(by_rule, cap), by_rule, collected, by_rule > cap,
                             remaining, package.uses_total, given)
@@ -53,7 +54,10 @@ def suggestion(s: Session, package: Package) -> RefundSuggestion:
 def redeemed_value(s: Session, package: Package) -> int:
     """The value (R3) of the uses given, on what was charged: tax included, because the
     invoice it is compared with is."""
-    used = rules.redeemed_count(s, package.id)
+    return _value_of(package, rules.redeemed_count(s, package.id))
+
+
+def _value_of(package: Package, used: int) -> int:
     return sum(split_evenly(charged(package), package.uses_total)[:used])
 
 
