@@ -79,6 +79,11 @@ def _pin_matches(row: Staff | None, secret: object) -> bool:
         return False
 
 
+def _is_manager(row: Staff | None) -> bool:
+    """An active manager: the one rule require_manager and needs_approval both ask."""
+    return row is not None and row.role == "manager" and row.active
+
+
 def _is_staff_id(value: object) -> bool:
     """A whole number SQLite can look up (bools, Decimals, huge ints are not)."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
@@ -173,8 +178,7 @@ class AuthService(Service):
         if staff_id is None:
             return
         with self._db.read() as s:
-            row = s.get(Staff, staff_id)
-            if row is not None and row.role == "manager" and row.active:
+            if _is_manager(s.get(Staff, staff_id)):
                 return
         approval = self.approval_in_force()
         if approval is not None and _(action) in {_(a) for a in approval.actions}:
@@ -189,8 +193,7 @@ class AuthService(Service):
         if action not in MANAGER_ACTIONS or self._clinic.current_staff_id is None:
             return False
         with self._db.read() as s:
-            row = s.get(Staff, self._clinic.current_staff_id)
-            return not (row is not None and row.role == "manager" and row.active)
+            return not _is_manager(s.get(Staff, self._clinic.current_staff_id))
 
     def can_approve(self) -> list[StaffRow]:
         """The managers who could type their PIN at this desk."""
