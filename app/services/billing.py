@@ -306,7 +306,10 @@ class BillingService(Service):
             raise ValidationError("allocations", _("Give the amount to apply to each "
                                                    "invoice."))
         if invoice_id is not None:
-            allocations = {self._open_invoice(s, invoice_id, patient_id).id: None}
+            named = self._open_invoice(s, invoice_id, patient_id)
+            if refusal := why_not.pay_invoice(s, named, balance=ledger.balance_of(s, named)):
+                raise NotAllowed(refusal)  # R28a: not silently turned into credit
+            allocations = {named.id: None}
         if allocations is None:
             owing = s.scalars(select(Invoice).where(Invoice.patient_id == patient_id,
                                                     Invoice.voided_at.is_(None))
@@ -355,7 +358,7 @@ class BillingService(Service):
             invoice = self._open_invoice(s, invoice_id, patient_id)
             credit = ledger.credit_of(s, patient_id)
             balance = ledger.balance_of(s, invoice)
-            if refusal := why_not.apply_credit(invoice, balance=balance, credit=credit):
+            if refusal := why_not.apply_credit(s, invoice, balance=balance, credit=credit):
                 raise NotAllowed(refusal)  # as Purchases offers it
             if limit is not None and limit > min(credit, balance):
                 raise ValidationError("amount", _("You can apply at most {amount}: the smaller "

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..i18n import N_
+from ..i18n import N_, _
 from ..models import Invoice, InvoiceLine, Payment, PaymentApplication, PaymentRefund
 from . import locks
 from .money import tax_on
@@ -118,6 +118,14 @@ def credit_of(s: Session, patient_id: int) -> int:
 
 def apply(s: Session, payment_id: int, invoice_id: int, amount: int, *, now: datetime,
           actor: int | None, reason: str = "payment") -> None:
+    """Put `amount` of a payment on an invoice (negative: take it back). Money never goes
+    past what the invoice still asks for: a void invoice, or one a package refund settled
+    (R28a), receives nothing, whichever service asks."""
+    if amount > 0:
+        invoice = s.get(Invoice, invoice_id)
+        if amount > balance_of(s, invoice):
+            from .errors import NotAllowed
+            raise NotAllowed(_overpaid(s, invoice))
     if amount:
         s.add(PaymentApplication(payment_id=payment_id, invoice_id=invoice_id, amount=amount,
                                  created_at=now, created_by=actor, reason=reason))
@@ -138,6 +146,12 @@ def apply_credit(s: Session, invoice: Invoice, *, limit: int | None, now: dateti
         apply(s, payment.id, invoice.id, take, now=now, actor=actor, reason="credit")
         done += take
     return done
+
+
+def _overpaid(s: Session, invoice: Invoice) -> str:
+    from .why_not import pay_invoice  # (why_not asks this module for balances)
+    return pay_invoice(s, invoice, balance=0) or _(
+        "Invoice #{number} has less left to pay than that.").format(number=invoice.number)
 
 
 def unapply(s: Session, invoice: Invoice, amount: int, *, now: datetime, actor: int | None,

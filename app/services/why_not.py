@@ -7,6 +7,8 @@ disable the button, with the sentence as its tooltip, before the desk types anyt
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from ..i18n import _
 from ..models import Appointment, Invoice, Package
 from . import ledger
@@ -49,11 +51,27 @@ def change_expiry(package: Package) -> str | None:
     return None
 
 
-def apply_credit(invoice: Invoice, *, balance: int, credit: int) -> str | None:
-    """Credit pays an open invoice that still owes, from credit the patient has."""
+def pay_invoice(s, invoice: Invoice, *, balance: int) -> str | None:
+    """Money may be put on an invoice unless it is void, or a package refund settled it and
+    it asks for nothing more (R28a: the uses it sold can no longer be given)."""
     if invoice.voided_at is not None:
         return _("Invoice #{number} is void; nothing can be paid on it.").format(
             number=invoice.number)
+    if balance <= 0:
+        package = s.scalar(select(Package).where(Package.invoice_id == invoice.id,
+                                                 Package.status == "refunded"))
+        if package is not None:
+            return _("Invoice #{number} was settled when the package \u201c{name}\u201d was "
+                     "refunded; nothing more can be paid on it. Take the money as the "
+                     "patient's credit instead.").format(number=invoice.number,
+                                                         name=package.name)
+    return None
+
+
+def apply_credit(s, invoice: Invoice, *, balance: int, credit: int) -> str | None:
+    """Credit pays an open invoice that still owes, from credit the patient has."""
+    if refusal := pay_invoice(s, invoice, balance=balance):
+        return refusal
     if balance <= 0:
         return _("Invoice #{number} is already paid.").format(number=invoice.number)
     if credit <= 0:
@@ -79,5 +97,5 @@ class WhyNotService(Service):
     def apply_credit(self, invoice_id: int) -> str | None:
         with self._db.read() as s:
             invoice = v.get(s, Invoice, invoice_id, "invoice")
-            return apply_credit(invoice, balance=ledger.balance_of(s, invoice),
+            return apply_credit(s, invoice, balance=ledger.balance_of(s, invoice),
                                 credit=ledger.credit_of(s, invoice.patient_id))
