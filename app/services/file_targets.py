@@ -59,6 +59,10 @@ def safe_target(clinic_or_db_path, path, *, what: str, create_folder: bool = Fal
     if final.is_dir():
         raise ValidationError("path", _("\u201c{path}\u201d is a folder; choose a file name "
                                         "to save {what} to.").format(path=text, what=what))
+    if final.exists() and not final.is_file():  # a device or a pipe: os.replace would swap it
+        raise ValidationError("path", _("\u201c{path}\u201d is not an ordinary file (a device "
+                                        "or a pipe); choose another file name.")
+                              .format(path=text))
     if final.is_file() and _is_database(final):
         raise ValidationError("path", _("\u201c{path}\u201d is a database file (a clinic or a "
                                         "backup of one): saving {what} there would destroy "

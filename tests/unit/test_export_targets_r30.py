@@ -199,12 +199,14 @@ def test_r30_windows_spellings_of_the_clinic_are_the_clinic(tmp_path, monkeypatc
 @pytest.mark.parametrize("writer", list(WRITERS))
 def test_r30_bad_file_names_are_refusals_naming_the_field(clinic, scene, writer, tmp_path):
     (tmp_path / "a file").write_text("in the way")
+    os.mkfifo(tmp_path / "pipe")  # (a device node, like /dev/null, would be replaced too)
     bad = {
         "": "the file name is empty",
         "   ": "the file name is empty",
         str(tmp_path / "nul\x00.pdf"): "a null character",
         str(tmp_path): "is a folder",
         str(tmp_path / "a file" / "out.pdf"): "is a file, not a folder",
+        str(tmp_path / "pipe"): "is not an ordinary file",
     }
     for place, words in bad.items():
         with pytest.raises(ValidationError) as refusal:
