@@ -49,6 +49,8 @@ class Clinic:
         self.csv = CsvService(self)
         self.why_not = WhyNotService(self)  # why an action is not offered now, or None
         self.changes_since = ChangeMarker(self).changes_since  # another desk changed something?
+        from .file_targets import watch
+        watch(self)  # no export of this program may write over this clinic's files
 
     @classmethod
     def open(cls, target: str | os.PathLike, clock: Callable[[], datetime] | None = None

@@ -42,6 +42,8 @@ from ..models import Base, Patient, TreatmentType
 from .audit import snapshot
 from .base import Service
 from .errors import ClinicError, NotAllowed, ValidationError
+from .file_targets import safe_target
+from .spreadsheet_cells import neutralise, unescape
 
 PATIENTS = "patients"
 TREATMENT_TYPES = "treatment_types"
@@ -130,9 +132,6 @@ MONEY_COLUMNS = frozenset({"price", "amount", "subtotal", "tax", "total", "unit_
                            "patient_pays", "suggested"})
 #: A text cell starting with one of these is a formula to a spreadsheet: written with a
 #: leading apostrophe (and read back without it).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 @dataclass(frozen=True)
 class PreviewRow:
     number: int                    # the row as a spreadsheet numbers it (the header is row 1)
@@ -299,11 +298,7 @@ class CsvService(Service):
                      cancelled: Cancelled | None = None) -> ExportResult:
         """Write `table` to `path` as CSV; nothing at `path` unless the whole table made it."""
         self.check_can_export(table)
-        target = Path(path)
-        if not target.parent.is_dir():
-            raise ValidationError("path", _("The folder \u201c{folder}\u201d does not exist. "
-                                            "Choose another place to save the file.")
-                                  .format(folder=str(target.parent)))
+        target = safe_target(self._clinic, path, what=_("the CSV file"))
         columns = self._export_columns(table)
         source = Base.metadata.tables[table]
         handle = tempfile.NamedTemporaryFile(
@@ -583,7 +578,7 @@ def _read_rows(reader: _Reader, columns, cancelled):
                 continue   # a blank line, or Excel's trailing ",,,"
             if len(out) >= MAX_ROWS:
                 raise _too_large()
-            values = {name: _unescape((raw.get(header) or "").strip())
+            values = {name: unescape((raw.get(header) or "").strip())
                       for name, header in headers_by_field.items()}
             if "full_name" in values:
                 first, last = _split_name(values.pop("full_name"))
@@ -668,13 +663,6 @@ def _split_name(full: str) -> tuple[str, str]:
     return (first, last) if first else ("", last)
 
 
-def _unescape(value: str) -> str:
-    """Undo the apostrophe an export puts before a text that looks like a formula."""
-    if value.startswith("'") and value[1:2] in _FORMULA_START:
-        return value[1:]
-    return value
-
-
 def _cents_to_amount(cents: str) -> str:
     if re.fullmatch(r"-?\d{1,15}", cents.strip() or "x"):
         return str(Decimal(int(cents)).scaleb(-2))
@@ -745,8 +733,8 @@ def _cell(value: object) -> object:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value   # a spreadsheet must not run it as a formula
+    if isinstance(value, str):
+        return neutralise(value)   # a spreadsheet must not run it as a formula
     return value
 
 

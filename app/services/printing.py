@@ -21,6 +21,7 @@ from typing import Callable, Iterable
 from ..i18n import _, ngettext
 from .base import Service
 from .errors import ValidationError
+from .file_targets import safe_target
 from .ledger import METHODS
 from .papers import PAPER_NAMES, PAPERS
 from .settings import SettingsView
@@ -104,17 +105,8 @@ class PrintingService(Service):
         patient = self._clinic.patients.get(invoice.patient_id)
         return _pdf().invoice_section(kit, settings, invoice, patient, METHODS)
 
-    @staticmethod
-    def _target(path: str | os.PathLike) -> Path:
-        target = Path(path)
-        if target.is_dir():
-            raise ValidationError("path", _("\u201c{path}\u201d is a folder; choose a file "
-                                            "name for the PDF.").format(path=target))
-        if not target.parent.is_dir():
-            raise ValidationError("path", _("The folder \u201c{folder}\u201d does not exist; "
-                                            "choose another place to save the PDF.")
-                                  .format(folder=target.parent))
-        return target
+    def _target(self, path: str | os.PathLike) -> Path:
+        return safe_target(self._clinic, path, what=_("the PDF"))
 
 
 def _write_atomically(target: Path, data: bytes) -> Path:

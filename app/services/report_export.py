@@ -8,7 +8,9 @@ formatted in the clinic's locale through Babel (R4), on landscape Letter.
 Each section of the report becomes a block (CSV), a worksheet (XLSX) or a titled table (PDF):
 its rows, then one "Total" row per group, then the grand total. Files are written to a
 temporary file beside the target and moved over it when complete, so a failed export never
-leaves half a file (nor damages an older copy).
+leaves half a file (nor damages an older copy); and never over the clinic's own files
+(file_targets.py). A text cell is only ever text: neutralised in CSV, a string cell in XLSX
+(spreadsheet_cells.py), so a name such as "=HYPERLINK(...)" is shown, never run.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from typing import Callable, Iterator
 from babel.numbers import format_decimal
 
 from ..i18n import N_, _, ngettext
+from .file_targets import safe_target
 from .money import from_cents
 from .reports import Column, Report, Section
+from .spreadsheet_cells import neutralise, xlsx_text
 
 NO_EXPIRY = N_("No expiry")  # shown as _(NO_EXPIRY)
 #: A sale's status (a code in the report's rows) in words, lowercase as in the English file.
@@ -88,9 +92,13 @@ def _summary_cells(section: Section, label: str, count: int, totals,
     return cells
 
 
-def _atomic(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _target(clinic, path: str | os.PathLike, what: str) -> Path:
+    """`path`, once file_targets has said a report may be saved there (its folder made if
+    need be); `clinic` is the report's, or None for every clinic open in this program."""
+    return safe_target(clinic, path, what=what, create_folder=True)
+
+
+def _atomic(target: Path, write: Callable[[Path], None]) -> Path:
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     try:
@@ -110,8 +118,12 @@ def _major(cents: int, currency: str) -> Decimal:
 # CSV
 
 
-def to_csv(report: Report, path: str | os.PathLike) -> Path:
-    """UTF-8 (with a byte-order mark, so spreadsheet programs read accents right)."""
+def to_csv(report: Report, path: str | os.PathLike, *, clinic=None) -> Path:
+    """UTF-8 (with a byte-order mark, so spreadsheet programs read accents right).
+
+    `clinic`, the report's, is never written over (nor any clinic open in this program).
+    Every text cell is neutralised: a name is never a formula to a spreadsheet."""
+    place = _target(clinic, path, _("the CSV file"))
     currency, locale = report.currency, report.locale
 
     def plain(column: Column, value) -> object:
@@ -121,18 +133,21 @@ def to_csv(report: Report, path: str | os.PathLike) -> Path:
             return str(_major(value, currency))
         if column.kind == "date":
             return value.isoformat()
-        return _words(column, value)
+        return cell(_words(column, value))
+
+    def cell(value):
+        return neutralise(value) if isinstance(value, str) else value
 
     def write(temp: Path) -> None:
         with open(temp, "w", encoding="utf-8-sig", newline="") as handle:
             out = csv.writer(handle)
-            out.writerow([report.title, report.subtitle])
+            out.writerow([cell(report.title), cell(report.subtitle)])
             for note in report.notes:
-                out.writerow([note])
+                out.writerow([cell(note)])
             for section in report.sections:
                 out.writerow([])
-                out.writerow([section.title])
-                out.writerow([heading(c, currency) for c in section.columns])
+                out.writerow([cell(section.title)])
+                out.writerow([cell(heading(c, currency)) for c in section.columns])
                 columns = section.columns
                 for kind, item in _lines(section):
                     if kind == "row":
@@ -144,18 +159,20 @@ def to_csv(report: Report, path: str | os.PathLike) -> Path:
                     else:
                         cells = _summary_cells(section, _("Grand total"), section.count,
                                                section.totals, locale)
-                    out.writerow(["" if cell is None else
-                                  str(_major(cell[1], currency)) if isinstance(cell, tuple)
-                                  else cell for cell in cells])
-    return _atomic(path, write)
+                    out.writerow(["" if c is None else
+                                  str(_major(c[1], currency)) if isinstance(c, tuple)
+                                  else cell(c) for c in cells])
+    return _atomic(place, write)
 
 
 # --------------------------------------------------------------------------------------
 # XLSX
 
 
-def to_xlsx(report: Report, path: str | os.PathLike) -> Path:
-    """One worksheet per section; money cells are numbers with two decimals."""
+def to_xlsx(report: Report, path: str | os.PathLike, *, clinic=None) -> Path:
+    """One worksheet per section; money cells are numbers with two decimals, dates are
+    dates, and every text is a string cell (never a formula, whatever a name starts with).
+    `clinic` as for to_csv."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -164,6 +181,7 @@ def to_xlsx(report: Report, path: str | os.PathLike) -> Path:
     digits = len(str(_major(1, currency)).partition(".")[2])
     money_format = "#,##0" + ("." + "0" * digits if digits else "")
     bold = Font(bold=True)
+    place = _target(clinic, path, _("the Excel file"))
 
     def write(temp: Path) -> None:
         book = Workbook(write_only=True)
@@ -173,8 +191,8 @@ def to_xlsx(report: Report, path: str | os.PathLike) -> Path:
             sheet = book.create_sheet(title)
             columns = section.columns
             widths = [len(heading(c, currency)) for c in columns]
-            sheet.append([report.title, report.subtitle])
-            sheet.append([heading(c, currency) for c in columns])
+            sheet.append([xlsx_text(sheet, report.title), xlsx_text(sheet, report.subtitle)])
+            sheet.append([xlsx_text(sheet, heading(c, currency)) for c in columns])
             for kind, item in _lines(section):
                 if kind == "row":
                     sheet.append([_xlsx_cell(sheet, c, getattr(item, c.key), currency,
@@ -198,7 +216,7 @@ def to_xlsx(report: Report, path: str | os.PathLike) -> Path:
             sheet.freeze_panes = "A3"
         book.save(temp)
 
-    return _atomic(path, write)
+    return _atomic(place, write)
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
@@ -215,12 +233,14 @@ def _sheet_title(title: str, used: set[str]) -> str:
 def _xlsx_cell(sheet, column: Column, value, currency: str, money_format: str):
     from openpyxl.cell import WriteOnlyCell
     if value is None:
-        return _no_expiry(column) or None
+        value = _no_expiry(column)
+        return xlsx_text(sheet, value) if value else None
     if column.kind == "money":
         cell = WriteOnlyCell(sheet, value=_major(value, currency))
         cell.number_format = money_format
         return cell
-    return _words(column, value)
+    value = _words(column, value)
+    return xlsx_text(sheet, value) if isinstance(value, str) else value
 
 
 def _styled(sheet, cell, currency: str, money_format: str, bold):
@@ -230,6 +250,8 @@ def _styled(sheet, cell, currency: str, money_format: str, bold):
     if isinstance(cell, tuple):  # ("money", cents)
         out = WriteOnlyCell(sheet, value=_major(cell[1], currency))
         out.number_format = money_format
+    elif isinstance(cell, str):
+        out = xlsx_text(sheet, cell)
     else:
         out = WriteOnlyCell(sheet, value=cell)
     out.font = bold
@@ -240,11 +262,12 @@ def _styled(sheet, cell, currency: str, money_format: str, bold):
 # PDF
 
 
-def to_pdf(report: Report, path: str | os.PathLike) -> Path:
-    """A plain table report on landscape Letter (app/services/report_pdf.py)."""
+def to_pdf(report: Report, path: str | os.PathLike, *, clinic=None) -> Path:
+    """A plain table report on landscape Letter (app/services/report_pdf.py); `clinic` as
+    for to_csv."""
     from .report_pdf import to_pdf as write
 
-    return write(report, path)
+    return write(report, path, clinic=clinic)
 
 
 __all__ = ["heading", "to_csv", "to_pdf", "to_xlsx"]

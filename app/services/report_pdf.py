@@ -20,9 +20,10 @@ from .reports import Column, Report
 CELL_PADDING = 12  # a table cell's padding, left and right (ReportLab's 6 + 6)
 FIT_ROWS = 500  # the rows measured to size the columns
 
-def to_pdf(report: Report, path: str | os.PathLike) -> Path:
+def to_pdf(report: Report, path: str | os.PathLike, *, clinic=None) -> Path:
     """A plain table report on landscape Letter: title, notes, then each section's table
-    with its headings repeated on every page, group totals and the grand total."""
+    with its headings repeated on every page, group totals and the grand total. `clinic`,
+    the report's, is never written over (nor any clinic open in this program)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import landscape, letter
     from reportlab.lib.styles import getSampleStyleSheet
@@ -37,6 +38,7 @@ def to_pdf(report: Report, path: str | os.PathLike) -> Path:
                            "Export it to CSV or Excel instead, or choose a shorter period.")
                          .format(rows=format_decimal(rows, locale=report.locale),
                                  most=format_decimal(export.PDF_MAX_ROWS, locale=report.locale)))
+    place = export._target(clinic, path, _("the PDF"))
     currency, locale = report.currency, report.locale
     # DejaVu, as invoices are: Helvetica has no U+202F, the space in "5:36\u202fa.m." (R31).
     fonts = default_fonts()
@@ -154,7 +156,7 @@ def to_pdf(report: Report, path: str | os.PathLike) -> Path:
                                 subject=report.subtitle, initialFontName=regular)
         doc.build(story, onFirstPage=footer, onLaterPages=footer)
 
-    return export._atomic(path, write)
+    return export._atomic(place, write)
 
 
 def _fit_columns(width: float, columns, body: list[list], font: str) -> list[float]:

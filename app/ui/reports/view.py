@@ -289,7 +289,7 @@ class ReportsView(QWidget):
         if not path.suffix:
             path = path.with_suffix(f".{kind}")
         preload.document_libraries()  # here, not on the worker (app/ui/preload.py)
-        task = Task(lambda: write(report, path), self)
+        task = Task(lambda: write(report, path, clinic=self.clinic), self)
         task.finished.connect(self._exported)
         task.failed.connect(lambda error: self._export_refused(error, _(title)))
         self._export = task
