@@ -64,8 +64,14 @@ def render(outcomes: list[Outcome], *, when: str, commit: str, machine: str,
         c = by_group[group]
         lines.append(f"| {group} | {sum(c.values())} | {c[REFUSED]} | {c[ACCEPTED]} | "
                      f"{c['defect']} |")
+    named = [o for o in outcomes if o.case.group == "named"]
     lines += ["", "## Issue 15's own reproductions", "",
-              "| case | verdict | what happened |", "|---|---|---|"]
+              "| item | cases | pass | defects |", "|---|---:|---:|---:|"]
+    for item in sorted({o.case.args.split(":")[0] for o in named}):
+        mine = [o for o in named if o.case.args.split(":")[0] == item]
+        bad = sum(o.defect for o in mine)
+        lines.append(f"| {item} | {len(mine)} | {len(mine) - bad} | {bad} |")
+    lines += ["", "| case | verdict | what happened |", "|---|---|---|"]
     for o in outcomes:
         if o.case.group == "named":
             mark = "**DEFECT** " if o.defect else ""
