@@ -14,6 +14,7 @@ Verdicts (the first that applies):
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import traceback
@@ -40,6 +41,7 @@ DEFECTS = (DAMAGED, RAW, WRITTEN, HOSTILE, WRONG, OUTSIDE)
 #: The clinic's own files: an accepted write changes them (its tables are compared instead).
 CLINIC_FILES = {"clinic.db", "clinic.db-wal", "clinic.db-journal"}
 TIMEOUT_S = 20
+_TEMP_PART = re.compile(r"\.[\w-]{8}\.part\b")  # tempfile's random part of a name
 
 
 class Timeout(BaseException):
@@ -169,7 +171,11 @@ class Runner:
         damage = after.problem
         if damage is None and (case.reopen or error is not None):
             damage = _reopen_problem(db)
-        return _verdict(case, before, after, error, damage, problem, allowed)
+        outcome = _verdict(case, before, after, error, damage, problem, allowed)
+        # Runs are compared by diff: no temporary folder names in what they say.
+        outcome.detail = _TEMP_PART.sub(".….part", outcome.detail.replace(
+            str(self.folder), "<case>"))
+        return outcome
 
 
 def _verdict(case, before, after, error, damage, problem, allowed) -> Outcome:
