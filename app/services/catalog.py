@@ -74,7 +74,9 @@ class CatalogService(Service):
 
     def update_treatment_type(self, treatment_type_id: int, **changes) -> None:
         self._clinic.auth.require_manager(_("change treatment types"))
+        v.known_fields(changes, ("name", "duration_min", "price", "tax_rate", "active"))
         active = changes.pop("active", None)
+        active = None if active is None else v.yes_no(active, "active")
         clean = self._treatment_fields(**changes)
         with self._db.write() as s:
             row = v.get(s, TreatmentType, treatment_type_id, "treatment type")
@@ -86,11 +88,13 @@ class CatalogService(Service):
             for key, value in clean.items():
                 setattr(row, key, value)
             if active is not None:
-                row.active = bool(active)
-            self._audit(s, "treatment_type.update", "treatment_type", row.id, before,
-                        snapshot(row))
+                row.active = active
+            if snapshot(row) != before:  # (an edit that changes nothing is no event)
+                self._audit(s, "treatment_type.update", "treatment_type", row.id, before,
+                            snapshot(row))
 
     def treatment_types(self, *, include_inactive: bool = False) -> list[TreatmentTypeRow]:
+        include_inactive = v.yes_no(include_inactive, "include_inactive")
         with self._db.read() as s:
             query = select(TreatmentType).order_by(TreatmentType.name)
             if not include_inactive:
@@ -122,6 +126,7 @@ class CatalogService(Service):
                                 **changes) -> None:
         """Changes apply to future sales only: sold packages keep their own terms."""
         self._clinic.auth.require_manager(_("change package templates"))
+        v.known_fields(changes, ("name", "price", "uses", "validity", "tax_rate"))
         clean = self._template_fields(**changes)
         with self._db.write() as s:
             row = v.get(s, PackageTemplate, template_id, "package template")
@@ -133,30 +138,33 @@ class CatalogService(Service):
             if eligible is not None:
                 row.eligible = self._eligible(s, eligible)
             s.flush()
-            self._audit(s, "package_template.update", "package_template", row.id, before,
-                        _template_snapshot(row))
+            if _template_snapshot(row) != before:  # (an edit that changes nothing is no event)
+                self._audit(s, "package_template.update", "package_template", row.id, before,
+                            _template_snapshot(row))
 
     def archive_package_template(self, template_id: int, archived: bool = True) -> None:
         """Archived templates are no longer offered for sale; sold packages are untouched."""
         self._clinic.auth.require_manager(_("archive package templates"))
+        archived = v.yes_no(archived, "archived")
         with self._db.write() as s:
             row = v.get(s, PackageTemplate, template_id, "package template")
             before = {"archived": row.archived}
-            row.archived = bool(archived)
+            row.archived = archived
             self._audit(s, "package_template.archive" if archived else
                         "package_template.unarchive", "package_template", row.id, before,
                         {"archived": row.archived})
 
     def package_templates(self, *, include_archived: bool = False,
                           text: str = "") -> list[PackageTemplateRow]:
+        include_archived = v.yes_no(include_archived, "include_archived")
         with self._db.read() as s:
             query = (select(PackageTemplate).options(selectinload(PackageTemplate.eligible))
                      .order_by(PackageTemplate.name))
             if not include_archived:
                 query = query.where(PackageTemplate.archived.is_(False))
-            if text.strip():
-                query = query.where(PackageTemplate.name.icontains(text.strip(),
-                                                                   autoescape=True))
+            text = v.text(text, "text", label=_("package name"), required=False)
+            if text:
+                query = query.where(PackageTemplate.name.icontains(text, autoescape=True))
             names = _treatment_names(s)
             return [_template_row(t, names) for t in s.scalars(query)]
 

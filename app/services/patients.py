@@ -51,7 +51,9 @@ class PatientService(Service):
             return row.id
 
     def update(self, patient_id: int, **changes) -> None:
+        v.known_fields(changes, _FIELDS)
         active = changes.pop("active", None)
+        active = None if active is None else v.yes_no(active, "active")
         clean = self._clean(**changes)
         with self._db.write() as s:
             row = v.get(s, Patient, patient_id, "patient")
@@ -59,8 +61,10 @@ class PatientService(Service):
             for key, value in clean.items():
                 setattr(row, key, value)
             if active is not None:
-                row.active = bool(active)
-            self._audit(s, "patient.update", "patient", row.id, before, snapshot(row, *_FIELDS))
+                row.active = active
+            after = snapshot(row, *_FIELDS)
+            if after != before:  # (an edit that changes nothing is no event to audit)
+                self._audit(s, "patient.update", "patient", row.id, before, after)
 
     def get(self, patient_id: int) -> PatientRow:
         with self._db.read() as s:

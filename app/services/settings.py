@@ -80,12 +80,12 @@ class SettingsService(Service):
             elif key == "locale":
                 clean[key] = _locale(value)
             elif key == "language":
-                if value not in LANGUAGES:
+                if not isinstance(value, str) or value not in LANGUAGES:
                     raise ValidationError("language", _("The language must be English or "
                                                         "French (Canada)."))
                 clean[key] = value
             elif key == "paper":
-                if value not in PAPERS:
+                if not isinstance(value, str) or value not in PAPERS:
                     raise ValidationError("paper", _("The paper size must be Letter, A4 or "
                                                      "80 mm roll."))
                 clean[key] = value
@@ -104,7 +104,9 @@ class SettingsService(Service):
             before = snapshot(row, *clean)
             for key, value in clean.items():
                 setattr(row, key, value)
-            self._audit(s, "settings.update", "clinic_settings", 1, before, snapshot(row, *clean))
+            if snapshot(row, *clean) != before:  # (a save that changes nothing: no event)
+                self._audit(s, "settings.update", "clinic_settings", 1, before,
+                            snapshot(row, *clean))
             view = _view(row)
         self._clinic.settings_changed()
         return view
@@ -125,6 +127,7 @@ class SettingsService(Service):
     def update_no_show_fee(self, fee_id: int, *, name=None, amount=None, tax_rate=None,
                            active=None) -> None:
         self._clinic.auth.require_manager(_("change no-show fees"))
+        active = None if active is None else v.yes_no(active, "active")
         with self._db.write() as s:
             fee = v.get(s, NoShowFee, fee_id, "no-show fee")
             before = snapshot(fee)
@@ -135,10 +138,13 @@ class SettingsService(Service):
             if tax_rate is not None:
                 fee.tax_rate = v.tax_rate(tax_rate)
             if active is not None:
-                fee.active = bool(active)
-            self._audit(s, "no_show_fee.update", "no_show_fee", fee.id, before, snapshot(fee))
+                fee.active = active
+            if snapshot(fee) != before:  # (an edit that changes nothing is no event to audit)
+                self._audit(s, "no_show_fee.update", "no_show_fee", fee.id, before,
+                            snapshot(fee))
 
     def no_show_fees(self, *, include_inactive: bool = False) -> list[NoShowFeeRow]:
+        include_inactive = v.yes_no(include_inactive, "include_inactive")
         with self._db.read() as s:
             query = select(NoShowFee).order_by(NoShowFee.name)
             if not include_inactive:

@@ -33,12 +33,14 @@ class StaffService(Service):
     def add(self, name: str, *, practitioner: bool = True, role: str = "front_desk",
             colour: str | None = None) -> int:
         name = v.text(name, "name", label=_("staff member's name"))
+        practitioner = v.yes_no(practitioner, "practitioner")
         role = _role(role)
         self._clinic.auth.require_manager(_("add staff members"))
         with self._db.write() as s:
             count = len(s.scalars(select(Staff.id)).all())
-            colour = _colour(colour) if colour else PALETTE[count % len(PALETTE)]
-            row = Staff(name=name, practitioner=bool(practitioner), role=role, colour=colour,
+            colour = (_colour(colour) if colour not in (None, "")
+                      else PALETTE[count % len(PALETTE)])
+            row = Staff(name=name, practitioner=practitioner, role=role, colour=colour,
                         active=True)
             s.add(row)
             s.flush()
@@ -49,6 +51,8 @@ class StaffService(Service):
     def update(self, staff_id: int, *, name=None, practitioner=None, role=None, colour=None,
                active=None) -> None:
         self._clinic.auth.require_manager(_("change staff members"))
+        practitioner = None if practitioner is None else v.yes_no(practitioner, "practitioner")
+        active = None if active is None else v.yes_no(active, "active")
         with self._db.write() as s:
             row = v.get(s, Staff, staff_id, "staff member")
             fields = ("name", "practitioner", "role", "colour", "active")
@@ -61,17 +65,21 @@ class StaffService(Service):
             if name is not None:
                 row.name = v.text(name, "name", label=_("staff member's name"))
             if practitioner is not None:
-                row.practitioner = bool(practitioner)
+                row.practitioner = practitioner
             if role is not None:
                 row.role = _role(role)
             if colour is not None:
                 row.colour = _colour(colour)
             if active is not None:
-                row.active = bool(active)
-            self._audit(s, "staff.update", "staff", row.id, before, snapshot(row, *fields))
+                row.active = active
+            after = snapshot(row, *fields)
+            if after != before:  # (an edit that changes nothing is no event to audit)
+                self._audit(s, "staff.update", "staff", row.id, before, after)
 
     def list(self, *, practitioners_only: bool = False,
              include_inactive: bool = False) -> list[StaffRow]:
+        practitioners_only = v.yes_no(practitioners_only, "practitioners_only")
+        include_inactive = v.yes_no(include_inactive, "include_inactive")
         with self._db.read() as s:
             query = select(Staff).order_by(Staff.name)
             if practitioners_only:

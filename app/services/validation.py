@@ -193,3 +193,49 @@ def get(session: Session, model, ident: object, what: str):
     if row is None:
         raise NotFound(what, ident)
     return row
+
+
+# -- flags, field names and the ids a read filters by (issue 15: the sweep) ----------------
+#: Yes/no fields' words in a refusal.
+FLAG_LABELS = {"active": N_("active"), "practitioner": N_("practitioner"),
+               "archived": N_("archived"), "include_inactive": N_("include inactive"),
+               "include_archived": N_("include archived"),
+               "practitioners_only": N_("practitioners only")}
+
+
+def yes_no(value: object, field: str) -> bool:
+    """A tick box: only True or False.
+
+    The text "false" is true to Python, so `bool(value)` turned it into a yes. 0 and 1 are
+    refused too: no desk types a number for a tick box, so a number here is a caller's
+    mix-up (an id or a count in the wrong place) that would flip the flag silently (R30).
+    """
+    if not isinstance(value, bool):
+        label = _(FLAG_LABELS[field]) if field in FLAG_LABELS else field.replace("_", " ")
+        raise ValidationError(field, _("\u201c{label}\u201d must be yes or no; nothing was "
+                                       "changed.").format(label=label))
+    return value
+
+
+def known_fields(fields, allowed) -> None:
+    """Refuse a change to a field that does not exist, before anything is written: the
+    change would otherwise be dropped, yet audited as if it had happened (R30)."""
+    unknown = sorted(str(name) for name in fields if name not in allowed)
+    if unknown:
+        raise ValidationError(unknown[0], _("\u201c{name}\u201d is not something that can "
+                                            "be changed here; nothing was changed.")
+                              .format(name=unknown[0]))
+
+
+def an_id(ident: object, what: str) -> int:
+    """An id that could name a row (an int, not a bool, 1..2**63-1), or NotFound: for a
+    read whose id is required but that looks it up only later (or not at all)."""
+    if isinstance(ident, bool) or not isinstance(ident, int) or not 1 <= ident < 2**63:
+        raise NotFound(what, ident)
+    return ident
+
+
+def optional_row(session: Session, model, ident: object, what: str):
+    """`get` for an optional filter (None: no filter): a read filtered by a record that
+    does not exist says so, rather than listing nothing (one primary-key look-up)."""
+    return None if ident is None else get(session, model, ident, what)
