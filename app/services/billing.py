@@ -20,12 +20,12 @@ from .audit import snapshot
 from .base import Service
 from .errors import NotAllowed, NotFound, ValidationError
 from .invoice_payments import AppliedPayment, payments_on
-from .money import to_cents
-from .money import tax_on
+from .money import tax_on, to_cents
 from .schedule import state_phrase
 from .validity import expiry_for, show_when
 
 METHODS = ledger.METHODS
+_REFUND_ORDER = (PaymentRefund.refunded_at, PaymentRefund.id)
 
 
 @dataclass(frozen=True)
@@ -481,9 +481,9 @@ class BillingService(Service):
 
     def refunds(self, patient_id: int) -> list[RefundView]:
         with self._db.read() as s:
-            rows = s.scalars(select(PaymentRefund).where(PaymentRefund.patient_id == patient_id)
-                             .order_by(PaymentRefund.refunded_at, PaymentRefund.id))
-            return [refund_view(s, r) for r in rows]
+            v.get(s, Patient, patient_id, "patient")
+            return [refund_view(s, r) for r in s.scalars(select(PaymentRefund).where(
+                PaymentRefund.patient_id == patient_id).order_by(*_REFUND_ORDER))]
 
     def account(self, patient_id: int) -> Account:
         with self._db.read() as s:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..i18n import _, ngettext
 from ..models import Appointment, Package, PackageCoverage, Redemption
+from . import validation as v
 from .errors import NotAllowed
 from .validity import show_date
 
@@ -150,6 +151,7 @@ def eligible(s: Session, patient_id: int, treatment_type_id: int, on: date, toda
              *, excluding: int | None = None) -> list[PackageSummary]:
     """Packages that could cover a new appointment, the one to pre-select first (R10):
     the one expiring first, then the oldest; no-expiry packages come last."""
+    v.optional_row(s, Appointment, excluding, "appointment")  # (the one being moved)
     return _covering(s, patient_id, treatment_type_id, on, today, excluding, free=True)
 
 

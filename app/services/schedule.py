@@ -320,11 +320,11 @@ class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first
                  .outerjoin(covering, covering.id == Appointment.package_id)
                  .where(Appointment.start >= start, Appointment.start < end)
                  .order_by(Appointment.start, Staff.name))
-        if staff_id is not None:
-            query = query.where(Appointment.staff_id == staff_id)
-        if patient_id is not None:
-            query = query.where(Appointment.patient_id == patient_id)
         with self._db.read() as s:
+            if v.optional_row(s, Staff, staff_id, "staff member") is not None:
+                query = query.where(Appointment.staff_id == staff_id)
+            if v.optional_row(s, Patient, patient_id, "patient") is not None:
+                query = query.where(Appointment.patient_id == patient_id)
             return [_row(a, f"{first} {last}", staff, treatment, package)
                     for a, first, last, staff, treatment, package in s.execute(query)]
 
@@ -338,14 +338,14 @@ class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first
                         package.name if package else None)
 
     def patient_pays(self, package_id: int, treatment_type_id: int) -> int | None:
-        """What arriving a visit of this treatment under this package bills (R14), or None
-        if the package does not cover it: read-only, so the desk sees it before choosing."""
+        """What arriving this treatment under this package bills (R14); None if not covered."""
         with self._db.read() as s:
             v.get(s, Package, package_id, "package")
+            v.get(s, TreatmentType, treatment_type_id, "treatment type")
             return rules.patient_pays(s, package_id, treatment_type_id)
 
     def upcoming(self, patient_id: int) -> list[AppointmentRow]:
-        now = self._now()
+        now, patient_id = self._now(), v.an_id(patient_id, "patient")  # (None: everyone's)
         return [a for a in self.between(now, now + timedelta(days=3660), patient_id=patient_id)
                 if a.status == "booked"]
 
