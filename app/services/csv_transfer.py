@@ -41,6 +41,7 @@ from ..i18n import FRENCH, N_, _, language, ngettext
 from ..models import Base, Patient, TreatmentType
 from .audit import snapshot
 from .base import Service
+from .csv_checks import known_table, source_path
 from .errors import ClinicError, NotAllowed, ValidationError
 from .file_targets import safe_target
 from .spreadsheet_cells import neutralise, unescape
@@ -223,9 +224,7 @@ class CsvService(Service):
             self._clinic.auth.require_manager(_("change treatment types"))
 
     def check_can_export(self, table: str) -> None:
-        if table not in self._tables():
-            raise NotAllowed(_("There is no table called \u201c{table}\u201d to export.")
-                             .format(table=table))
+        known_table(table)
         if table not in OPEN_TABLES:
             self._clinic.auth.require_manager(
                 _("export the table \u201c{what}\u201d, which holds private details").format(
@@ -237,7 +236,7 @@ class CsvService(Service):
                        cancelled: Cancelled | None = None) -> ImportPreview | None:
         """Read and check every row of the file; write nothing. None if `cancelled()`."""
         self.check_can_import(kind)
-        reader = _open(Path(path))
+        reader = _open(source_path(path))
         reader.headers = _headers(reader)
         columns, unknown = _map_headers(kind, reader.headers)
         _require_columns(kind, {name for name, _header in columns})
@@ -343,7 +342,7 @@ class CsvService(Service):
 
     @staticmethod
     def _export_columns(table: str) -> list[tuple[str, object]]:
-        hidden = SECRET_COLUMNS.get(table, set())
+        hidden = SECRET_COLUMNS.get(known_table(table), set())
         columns = []
         for column in Base.metadata.tables[table].columns:
             if column.name in hidden:

@@ -70,7 +70,10 @@ class PrintingService(Service):
         `progress(done, total)` is called after each invoice is laid out; it may run off the
         GUI thread. Raising from it cancels the batch and leaves `path` untouched.
         """
-        ids = list(invoice_ids)
+        try:
+            ids = list(invoice_ids)
+        except TypeError:  # (None or a number: no invoices were chosen)
+            ids = []
         if not ids:
             raise ValidationError("invoice_ids", _("Choose at least one invoice to print."))
         kit, settings = self._kit(paper)
