@@ -36,6 +36,7 @@ from ..models.settings import ClinicSettings
 from .audit import verify_chain
 from .db import _alembic_config, database_url, make_engine
 from .errors import ClinicError, NotAllowed, ValidationError
+from .transfer_target import check_batch, check_source, check_target
 
 BATCH_ROWS = 2000
 
@@ -156,6 +157,8 @@ def migrate_to(source, target_url: str, *, batch: int = BATCH_ROWS,
                progress: Callable[[str, int], None] | None = None) -> TransferReport:
     """Copy the clinic `source` (an open Clinic on its file) into the empty database at
     `target_url`, check the copy, and commit it; or change nothing and raise a ClinicError."""
+    check_source(source)
+    target_url, batch = check_target(target_url), check_batch(batch)
     if source.db.path is None:
         raise NotAllowed(_("Only a clinic file can be moved to a server; this clinic is "
                            "already on one."))
