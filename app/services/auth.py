@@ -132,6 +132,8 @@ class AuthService(Service):
         """Refuse unless whoever is signed in may set this staff member's PIN (read-only, so
         the desk is told before typing one)."""
         _staff_id(staff_id)
+        with self._db.read() as s:  # (so the desk is told there is no one before typing)
+            v.get(s, Staff, staff_id, "staff member")
         if staff_id != self._clinic.current_staff_id:
             self.require_manager("set staff PINs")
 
@@ -174,6 +176,7 @@ class AuthService(Service):
 
     def require_manager(self, action: str) -> None:
         """Refuse `action` unless a manager (or the system) is acting."""
+        _action_name(action)
         staff_id = self._clinic.current_staff_id
         if staff_id is None:
             return
@@ -190,6 +193,7 @@ class AuthService(Service):
     def needs_approval(self, action: str) -> bool:
         """Whether `action` (English, from MANAGER_ACTIONS) needs a manager's PIN first: the
         one signed in is not a manager. The system (no one signed in) needs none."""
+        _action_name(action)
         if action not in MANAGER_ACTIONS or self._clinic.current_staff_id is None:
             return False
         with self._db.read() as s:
@@ -203,7 +207,10 @@ class AuthService(Service):
                 ) -> Approval:
         """A manager's yes to `actions` (one action, or the steps of one): their PIN checked
         as at sign-in. Nothing is written: the approved action's audit entry names them."""
-        actions = (actions,) if isinstance(actions, str) else tuple(actions)
+        actions = (actions,) if isinstance(actions, str) else actions
+        if not isinstance(actions, tuple) or not all(isinstance(a, str) for a in actions):
+            # Only code names actions (MANAGER_ACTIONS): a wrong one is a bug, not a refusal.
+            raise TypeError("actions: an action's name or a tuple of them")  # i18n: not shown
         with self._db.read() as s:
             row = s.get(Staff, manager_staff_id) if _is_staff_id(manager_staff_id) else None
             if row is None or not row.active:
@@ -219,6 +226,8 @@ class AuthService(Service):
     @contextmanager
     def approved(self, approval: Approval) -> Iterator[Approval]:
         """`approval` in force for what runs inside, on this thread only; gone on exit."""
+        if not isinstance(approval, Approval):  # (only code holds one: approve() made it)
+            raise TypeError("approved() takes the Approval that approve() gave")  # i18n: not shown
         if approval.staff_id != self._clinic.current_staff_id:
             raise NotAllowed(_("That approval was given to someone else. Ask the manager "
                                "again."))
@@ -235,3 +244,10 @@ class AuthService(Service):
         if approval is None or approval.staff_id != self._clinic.current_staff_id:
             return None
         return approval
+
+
+def _action_name(action: object) -> None:
+    # Actions are named by code (MANAGER_ACTIONS, or a sentence for the refusal), never
+    # typed at the desk: another type is a bug, not a refusal for the receptionist.
+    if not isinstance(action, str):
+        raise TypeError("an action is named by a text")  # i18n: not shown

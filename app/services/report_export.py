@@ -98,6 +98,18 @@ def _target(clinic, path: str | os.PathLike, what: str) -> Path:
     return safe_target(clinic, path, what=what, create_folder=True)
 
 
+def _code_args(report: object, clinic: object) -> None:
+    # The report and the clinic come from code (the Reports tab), never from the desk's
+    # typing: a wrong one is a bug, so a TypeError rather than a sentence for the desk.
+    if not isinstance(report, Report):
+        raise TypeError("report must be a Report from clinic.reports")  # i18n: not shown
+    path_like = isinstance(clinic, (str, os.PathLike))
+    if clinic is not None and not path_like and getattr(clinic, "db", None) is None:
+        raise TypeError("clinic must be the report's Clinic, its file or None")  # i18n: not shown
+    if path_like and "\x00" in os.fsdecode(os.fspath(clinic)):
+        raise TypeError("clinic: a clinic file's name has no NUL")  # i18n: not shown
+
+
 def _atomic(target: Path, write: Callable[[Path], None]) -> Path:
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
@@ -123,6 +135,7 @@ def to_csv(report: Report, path: str | os.PathLike, *, clinic=None) -> Path:
 
     `clinic`, the report's, is never written over (nor any clinic open in this program).
     Every text cell is neutralised: a name is never a formula to a spreadsheet."""
+    _code_args(report, clinic)
     place = _target(clinic, path, _("the CSV file"))
     currency, locale = report.currency, report.locale
 
@@ -173,6 +186,7 @@ def to_xlsx(report: Report, path: str | os.PathLike, *, clinic=None) -> Path:
     """One worksheet per section; money cells are numbers with two decimals, dates are
     dates, and every text is a string cell (never a formula, whatever a name starts with).
     `clinic` as for to_csv."""
+    _code_args(report, clinic)
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -267,6 +281,7 @@ def to_pdf(report: Report, path: str | os.PathLike, *, clinic=None) -> Path:
     for to_csv."""
     from .report_pdf import to_pdf as write
 
+    _code_args(report, clinic)
     return write(report, path, clinic=clinic)
 
 

@@ -15,7 +15,9 @@ from . import validation as v
 from .base import Service
 from .billing import SaleResult
 from .money import to_cents
-from ..models import Patient
+from ..i18n import _
+from ..models import Appointment, PackageTemplate, Patient, Staff
+from .errors import NotAllowed
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,12 @@ class SalePaymentService(Service):
                         ) -> SalePaymentPreview:
         """As sell_and_pay would apply `amount`: to the new invoice up to its total (as
         receive_payment applies a payment to one invoice), the rest to credit."""
+        _require_pending(sale)
         cents = to_cents(amount, field="amount", **self._clinic.money_context())
         total = self._clinic.billing.sale_preview(sale.package_template_id).total
         with self._db.read() as s:
             v.get(s, Patient, patient_id, "patient")
+            _sellable(s, sale)
             credit = ledger.credit_of(s, patient_id)
         applied = max(0, min(cents, total))
         return SalePaymentPreview(cents, total, applied, cents - applied,
@@ -60,6 +64,7 @@ class SalePaymentService(Service):
                      reference: str = "") -> PaidSale:
         """Sell the package and receive the payment for its invoice, both or neither: any
         refusal (a bad amount, an archived package) rolls back the sale with it."""
+        _require_pending(sale)
         with self._db.write():  # the two calls below join this one transaction
             sold = self._clinic.billing.sell_package(
                 patient_id, sale.package_template_id, staff_id=sale.staff_id,
@@ -67,3 +72,22 @@ class SalePaymentService(Service):
             payment_id = self._clinic.billing.receive_payment(
                 patient_id, amount, method, invoice_id=sold.invoice_id, reference=reference)
         return PaidSale(sold, payment_id)
+
+
+def _require_pending(sale: object) -> None:
+    # The sale dialog builds the PendingSale; anything else is a bug in code, not a desk's
+    # input, so it is a TypeError rather than a sentence for the receptionist.
+    if not isinstance(sale, PendingSale):
+        raise TypeError("sale must be a PendingSale")  # i18n: not shown
+
+
+def _sellable(s, sale: PendingSale) -> None:
+    """The preview refuses what sell_and_pay would (an archived package, no such staff
+    member or visit), so the payment screen never opens for a sale that cannot be made."""
+    template = v.get(s, PackageTemplate, sale.package_template_id, "package template")
+    if template.archived:
+        raise NotAllowed(_("The package \u201c{name}\u201d is archived and no longer "
+                           "for sale; unarchive it in the Packages tab first.")
+                         .format(name=template.name))
+    v.optional_row(s, Staff, sale.staff_id, "staff member")
+    v.optional_row(s, Appointment, sale.appointment_id, "appointment")
