@@ -84,6 +84,7 @@ def sweep_cases(targets: list[Target], learned: dict[str, bool],
                                 value.why if refuse else "",
                                 programmer_only=value.programmer_only
                                 or param.kind == "object" or param.name in expect.CODE_ONLY,
+                                type_error_ok=expect.type_error_ok(target, param),
                                 reopen=param.kind in ("path", "url")))
         for key in target.kwargs:
             if key == "no_such_field":

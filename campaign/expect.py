@@ -28,9 +28,40 @@ ROLES = ("nobody", "front_desk", "manager")
 #: Parameters only code fills (the desk never types them): their raw exceptions are counted
 #: apart, as "code only".
 CODE_ONLY = {"action", "actions", "approval", "report", "sale", "preview", "source", "batch",
-             "excluding", "cents"}
+             "excluding", "cents", "clinic"}
 #: Ids of these kinds are filters or free references: an unknown one may find nothing.
 LOOSE_IDS = {"entity"}
+#: Reads whose id filters must refuse an id that does not exist (issue 15, sweep): the
+#: schedule says "no such staff member / patient" (one primary-key look-up) rather than
+#: show an empty day, which the desk would take for "nothing booked".
+STRICT_FILTERS = {"schedule.day", "schedule.between"}
+_CODE_TYPE = "only code passes it, so a wrong type is a bug: a TypeError, on purpose"
+#: (method, parameter) -> why a deliberate TypeError is the right answer there, and no
+#: defect: no receptionist can type these, and a sentence for the desk would hide the bug
+#: in the calling code. Any other exception there (AttributeError...) is still a defect.
+TYPE_ERRORS_OK = {
+    ("settings.format", "cents"): "R1: code formats cents it read from the clinic; "
+                                  + _CODE_TYPE,
+    ("settings.amount_text", "cents"): "R1: code pre-fills a field with cents it read; "
+                                       + _CODE_TYPE,
+    ("auth.approve", "actions"): "action names come from MANAGER_ACTIONS; " + _CODE_TYPE,
+    ("auth.approved", "approval"): "the Approval is what approve() returned; " + _CODE_TYPE,
+    ("sale_payment.payment_preview", "sale"): "the sale dialog builds it; " + _CODE_TYPE,
+    ("sale_payment.sell_and_pay", "sale"): "the sale dialog builds it; " + _CODE_TYPE,
+    ("transfer.migrate_to", "source"): "the open Clinic; " + _CODE_TYPE,
+    ("auth.require_manager", "action"): "code names the action; " + _CODE_TYPE,
+    ("auth.needs_approval", "action"): "code names the action (MANAGER_ACTIONS); " + _CODE_TYPE,
+    ("report_export.to_csv", "report"): "the Reports tab made it; " + _CODE_TYPE,
+    ("report_export.to_xlsx", "report"): "the Reports tab made it; " + _CODE_TYPE,
+    ("report_export.to_pdf", "report"): "the Reports tab made it; " + _CODE_TYPE,
+    ("report_export.to_csv", "clinic"): "the report's Clinic; " + _CODE_TYPE,
+    ("report_export.to_xlsx", "clinic"): "the report's Clinic; " + _CODE_TYPE,
+    ("report_export.to_pdf", "clinic"): "the report's Clinic; " + _CODE_TYPE,
+}
+
+
+def type_error_ok(target: Target, param: Param) -> str:
+    return TYPE_ERRORS_OK.get((target.key, param.name), "")
 
 
 def role_refusal(target: Target, role: str) -> tuple[bool | None, str]:
@@ -95,7 +126,7 @@ def must_refuse(target: Target, param: Param, value: hv.Hostile,
     if param.kind == "id" and param.entity in LOOSE_IDS and value.label in {
             "0", "-1", "99999 (no such)"}:
         return None
-    if not writer and param.kind == "id" and param.none_ok:
+    if not writer and param.kind == "id" and param.none_ok and target.key not in STRICT_FILTERS:
         return None  # a filter of a report or a list: an unknown one finds nothing
     if param.none_ok and value.label in {"empty", "spaces only"}:
         return None  # clearing a value that may be empty
@@ -103,4 +134,7 @@ def must_refuse(target: Target, param: Param, value: hv.Hostile,
         return None  # no expiry
     if param.kind == "text" and not writer and value.label in {"None", "empty"}:
         return None
+    if target.key.startswith("report_export.") and param.name == "clinic" \
+            and isinstance(value.make(None), str):
+        return None  # a text is a clinic file's name (file_targets): one more file protected
     return value.refuse

@@ -61,6 +61,7 @@ class Case:
     check: Callable[[Ctx, Any], str | None] | None = None  # on acceptance: what is wrong
     setup: Callable[[Ctx], None] | None = None             # as the system, before the dump
     programmer_only: bool = False
+    type_error_ok: str = ""    # why a deliberate TypeError is right here (expect.TYPE_ERRORS_OK)
     reopen: bool = False       # open the clinic again afterwards (a file target was given)
 
 
@@ -184,6 +185,8 @@ def _verdict(case, before, after, error, damage, problem, allowed) -> Outcome:
     if damage:
         return Outcome(case, DAMAGED, damage + (f" (after: {_raw(error)})" if error else ""),
                        tables, files)
+    if isinstance(error, TypeError) and case.type_error_ok and not tables and not files:
+        return Outcome(case, REFUSED, f"TypeError ({case.type_error_ok}): {error}")
     if error is not None and not isinstance(error, ClinicError):
         return Outcome(case, RAW, _raw(error), tables, files)
     if error is not None:
