@@ -66,12 +66,9 @@ def run_command(args: argparse.Namespace) -> int:
                 return transfer.command_line(clinic, args.url,
                                              err=lambda line: print(line, file=sys.stderr))
             else:
-                check = clinic.audit.verify()
-                if not check.ok:
-                    print(f"The audit trail was altered: entry {check.first_broken_id} does not "
-                          f"match the chain ({check.entries} entries checked).", file=sys.stderr)
-                    return 1
-                print(f"The audit trail is intact: {check.entries} entries.")
+                from app.services.audit_check import command_report
+                return command_report(clinic.audit.verify(), print,
+                                      lambda line: print(line, file=sys.stderr))
     except ClinicError as refusal:
         print(str(refusal), file=sys.stderr)
         return 1

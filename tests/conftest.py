@@ -157,6 +157,16 @@ def clinic_target(request, tmp_path):
     yield request.getfixturevalue("postgres_databases").fresh()
 
 
+@pytest.fixture(autouse=True)
+def desk_anchors(tmp_path_factory, monkeypatch):
+    """This desk's audit anchors (app/services/audit_anchor.py) go to a folder of the test's
+    own, never the user's config folder: no test sees another's, nor leaves any behind.
+    Commands run in a subprocess inherit it."""
+    folder = tmp_path_factory.mktemp("desk-anchors")
+    monkeypatch.setenv("CLINICDESK_DESK_DIR", str(folder))
+    return folder
+
+
 class FakeClock:
     def __init__(self, start: datetime):
         self.current = start

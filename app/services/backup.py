@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..i18n import _
+from . import audit_anchor
 from .base import Service
 from .db import backup_sqlite, head_revision
 from .errors import NotAllowed, ValidationError
@@ -56,6 +57,7 @@ class BackupService(Service):
         if destination.resolve() == path.resolve():
             raise ValidationError("path", _("A backup cannot overwrite the clinic file itself."))
         backup_sqlite(path, destination)
+        audit_anchor.record_backup(path, destination, self._now())  # R29: the trail's end
         if destination.parent == self.folder:
             self._rotate()
         return destination
@@ -118,6 +120,7 @@ class BackupService(Service):
             self._audit(s, "clinic.restore", "clinic_file", None, None,
                         {"restored_from": source.name, "safety_copy": safety.name,
                          "restored_by": who.name if who is not None else "System"})
+        audit_anchor.restored(self._db, source.name, self._now())  # an older end, on purpose
         return safety
 
     def _rotate(self) -> None:
@@ -155,6 +158,7 @@ def recover_from_backup(path: Path, backup: Path, now: datetime) -> Path:
         if side.exists():
             side.rename(Path(str(damaged) + suffix))
     backup_sqlite(backup, path)
+    audit_anchor.reset_for_file(path, {"reason": "recovered", "from": backup.name}, now)
     return damaged
 
 

@@ -277,9 +277,5 @@ def server_command(args, *, out: Callable[[str], None] = print,
     except (ClinicError, DBAPIError) as error:
         err(f"ClinicDesk could not open {hidden(args.db_url)}: {_first_line(error)}")
         return 1
-    if not check.ok:
-        err(f"The audit trail was altered: entry {check.first_broken_id} does not match the "
-            f"chain ({check.entries} entries checked).")
-        return 1
-    out(f"The audit trail is intact: {check.entries} entries.")
-    return 0
+    from .audit_check import command_report
+    return command_report(check, out, err)
