@@ -320,3 +320,20 @@ def test_r29_a_backup_outside_the_folder_is_indexed_by_its_whole_path(clinic, da
     clinic.backup.create(stick)
     index = json.loads(audit_anchor.index_file(clinic.path).read_text())
     assert index["backups"][str(stick.resolve())]["id"] == ids(clinic.path)[-1]
+
+
+def test_r29_the_backup_taken_before_a_migration_keeps_its_head(tmp_path, clock):
+    path = tmp_path / "clinic.db"
+    with Clinic.open(path, clock=clock) as clinic:
+        for n in range(3):
+            clinic.patients.add("Patient", f"Number {n}")
+    con = sqlite3.connect(path)  # as ClinicDesk at 0005 left it: no use_number column
+    with con:
+        con.execute("ALTER TABLE redemptions DROP COLUMN use_number")
+        con.execute("UPDATE alembic_version SET version_num = '0005'")
+    con.close()
+    with Clinic.open(path, clock=clock) as clinic:
+        taken = clinic.backup_taken
+        assert clinic.audit.verify().ok
+    index = json.loads(audit_anchor.index_file(path).read_text())
+    assert index["backups"][str(taken.resolve())]["id"] == ids(path)[-1]
