@@ -9,6 +9,7 @@ follow the clinic's locale (``message_date``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from .. import i18n
 from ..i18n import N_, _
+from . import visible_text
 from .errors import NotFound, ValidationError
 
 EARLIEST_DATE = date(1900, 1, 1)
@@ -68,7 +70,12 @@ def label_for(field: str, label: str | None = None) -> str:
 
 
 def text(value: object, field: str, *, label: str | None = None, max_len: int = 100,
-         required: bool = True) -> str:
+         required: bool = True, single_line: bool = False) -> str:
+    """Typed text as it is stored: NFC, spaces collapsed on one line (kept as lines when it
+    has several and `single_line` is False: an address, notes), trimmed of spaces and
+    invisible format characters at the ends. Control characters other than tab and line
+    breaks, and the bidi overrides, are refused anywhere (visible_text says why); text with
+    nothing visible counts as empty."""
     label = label_for(field, label)
     if value is None:
         value = ""
@@ -78,13 +85,32 @@ def text(value: object, field: str, *, label: str | None = None, max_len: int = 
         # Lone surrogates and NUL cannot be stored; they only come from broken pastes.
         raise ValidationError(field, _("The {label} contains characters that cannot be "
                                        "saved; please type it again.").format(label=label))
-    value = " ".join(value.split()) if "\n" not in value else value.strip()
+    value = unicodedata.normalize("NFC", value)  # "Zoë" typed or pasted is one spelling
+    if visible_text.has_control(value):
+        raise ValidationError(field, _("The {label} contains an invisible control character "
+                                       "(from a scanner or a paste, for example); please "
+                                       "type it again.").format(label=label))
+    if visible_text.has_bidi_control(value):
+        raise ValidationError(field, _("The {label} contains an invisible character that "
+                                       "changes the direction of the text, so it would not "
+                                       "show as stored; please type it again.")
+                              .format(label=label))
+    value = " ".join(value.split()) if single_line or "\n" not in value else value
+    value = visible_text.trim(value)
+    if not visible_text.has_visible(value):
+        value = ""
     if required and not value:
         raise ValidationError(field, _("Please enter the {label}.").format(label=label))
     if len(value) > max_len:
         raise ValidationError(field, _("The {label} can be at most {max_len} characters.")
                               .format(label=label, max_len=max_len))
     return value
+
+
+def name(value: object, field: str, *, label: str | None = None, max_len: int = 100) -> str:
+    """A name (patient, staff member, treatment, package, fee, clinic): required, on one
+    line (a tab or line break pasted in becomes a space), something visible in it."""
+    return text(value, field, label=label, max_len=max_len, single_line=True)
 
 
 def whole_number(value: object, field: str, *, label: str | None = None, minimum: int = 0,
