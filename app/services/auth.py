@@ -115,7 +115,7 @@ class AuthService(Service):
             raise NotAllowed(_("This clinic already has a manager; ask them to add you in "
                                "Settings > Staff."))
         check_secret(secret, confirmation)
-        v.text(name, "name", label="staff member's name")
+        v.name(name, "name", label="staff member's name")
         staff_id = self._clinic.staff.add(name, practitioner=practitioner, role="manager")
         self._store_secret(staff_id, secret)
         return staff_id
