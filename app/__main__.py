@@ -56,6 +56,9 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"The clinic file {path} is damaged: {problems[0]}", file=sys.stderr)
         return 1
     try:
+        # No one signs in here: the command is run by the computer's user who owns the file
+        # and could copy it anyway, so it acts as the system, with every right (backup to
+        # any folder, restore, migrate-to); the desk's roles guard the shared desk instead.
         with Clinic.open(path) as clinic:
             if args.command == "backup":
                 print(f"Backed up to {clinic.backup.create(args.path)}")

@@ -29,7 +29,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from ..models import (AuditEntry, Base, Invoice, InvoiceLine, PackageRefund, Payment,
                       PaymentApplication, PaymentRefund, Redemption)
 from ..models.settings import ClinicSettings
@@ -38,6 +38,8 @@ from .db import _alembic_config, database_url, make_engine
 from .errors import ClinicError, NotAllowed, ValidationError
 
 BATCH_ROWS = 2000
+#: In app.services.auth.MANAGER_ACTIONS: the words of its refusal and of its approval.
+MOVE_TO_SERVER = N_("copy the clinic to a server")
 
 
 class TransferFailed(ClinicError):
@@ -155,7 +157,10 @@ def _open_target(url: str):
 def migrate_to(source, target_url: str, *, batch: int = BATCH_ROWS,
                progress: Callable[[str, int], None] | None = None) -> TransferReport:
     """Copy the clinic `source` (an open Clinic on its file) into the empty database at
-    `target_url`, check the copy, and commit it; or change nothing and raise a ClinicError."""
+    `target_url`, check the copy, and commit it; or change nothing and raise a ClinicError.
+    Only a manager (or the system: the command line) may: the copy is the whole clinic, so
+    the refusal comes before the URL is even read (issue 15, item 4)."""
+    source.auth.require_manager(MOVE_TO_SERVER)
     if source.db.path is None:
         raise NotAllowed(_("Only a clinic file can be moved to a server; this clinic is "
                            "already on one."))
