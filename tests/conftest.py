@@ -157,6 +157,29 @@ def clinic_target(request, tmp_path):
     yield request.getfixturevalue("postgres_databases").fresh()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_desk_anchors(tmp_path_factory):
+    """Before any module's or session's fixture (a desk process pool, a demo clinic made
+    once): this desk's audit anchors never go to the user's config folder."""
+    previous = os.environ.get("CLINICDESK_DESK_DIR")
+    os.environ["CLINICDESK_DESK_DIR"] = str(tmp_path_factory.mktemp("desk-anchors-shared"))
+    yield
+    if previous is None:
+        os.environ.pop("CLINICDESK_DESK_DIR", None)
+    else:
+        os.environ["CLINICDESK_DESK_DIR"] = previous
+
+
+@pytest.fixture(autouse=True)
+def desk_anchors(tmp_path_factory, monkeypatch):
+    """This desk's audit anchors (app/services/audit_anchor.py) go to a folder of the test's
+    own, never the user's config folder: no test sees another's, nor leaves any behind.
+    Commands run in a subprocess inherit it."""
+    folder = tmp_path_factory.mktemp("desk-anchors")
+    monkeypatch.setenv("CLINICDESK_DESK_DIR", str(folder))
+    return folder
+
+
 class FakeClock:
     def __init__(self, start: datetime):
         self.current = start

@@ -41,7 +41,9 @@ def record(session: Session, *, at: datetime, staff_id: int | None, action: str,
     """Append one entry in the caller's transaction, chained to the previous one."""
     session.flush()
     locks.audit_chain(session)  # several desks on PostgreSQL: one appends at a time
-    prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or ""
+    last = session.execute(select(AuditEntry.id, AuditEntry.hash)
+                           .order_by(AuditEntry.id.desc()).limit(1)).first()
+    prev = last.hash if last is not None else ""
     entry = AuditEntry(at=at, staff_id=staff_id, action=action, entity=entity,
                        entity_id=entity_id,
                        before=json.dumps(before, default=_plain, sort_keys=True) if before else "",
@@ -49,12 +51,27 @@ def record(session: Session, *, at: datetime, staff_id: int | None, action: str,
                        prev_hash=prev)
     entry.hash = _digest(prev, entry)
     session.add(entry)
+    # What this transaction appended, after which entry: once it commits, this desk's anchor
+    # moves to its newest (Database.write -> audit_anchor.after_write), never before, so a
+    # rollback leaves no anchor naming an entry that was never kept.
+    tail = session.info.get("audit_tail")
+    if tail is None:
+        session.info["audit_tail"] = {"after": (last.id if last is not None else None, prev),
+                                      "appended": 1, "last": entry}
+    else:
+        tail["appended"] += 1
+        tail["last"] = entry
 
 
 @dataclass(frozen=True)
 class ChainCheck:
     entries: int
     first_broken_id: int | None
+    # The last entry the walk reached (None when the trail is empty): where the trail ends,
+    # for the anchors kept outside it (audit_anchor) to compare against.
+    last_id: int | None = None
+    last_hash: str = ""
+    last_at: datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -64,9 +81,12 @@ class ChainCheck:
 def verify_chain(session: Session) -> ChainCheck:
     prev = ""
     count = 0
+    last = None
     for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
         count += 1
         if entry.prev_hash != prev or entry.hash != _digest(prev, entry):
             return ChainCheck(count, entry.id)
-        prev = entry.hash
-    return ChainCheck(count, None)
+        prev, last = entry.hash, entry
+    if last is None:
+        return ChainCheck(0, None)
+    return ChainCheck(count, None, last.id, last.hash, last.at)

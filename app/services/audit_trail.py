@@ -11,7 +11,8 @@ from sqlalchemy import select
 from ..i18n import _
 from ..models import AuditEntry, Staff
 from . import validation as v
-from .audit import ChainCheck, verify_chain
+from . import audit_anchor
+from .audit_check import TrailCheck, check_trail
 from .base import Service
 from .errors import ValidationError
 
@@ -77,7 +78,15 @@ class AuditService(Service):
                              e.before, e.after, _approver(e.after))
                     for e, name in s.execute(query)]
 
-    def verify(self) -> ChainCheck:
-        """Recompute the hash chain: any edited or removed entry breaks it."""
+    def verify(self) -> TrailCheck:
+        """Recompute the hash chain (an edited or removed entry breaks it), compare its end
+        with the anchors kept outside the file (a cut or rewritten end), and look for money
+        rows whose entry is gone. `sentences()` says what was lost."""
+        anchors = audit_anchor.anchors_for(self._db)
         with self._db.read() as s:
-            return verify_chain(s)
+            check = check_trail(s, anchors)
+        if check.ok and check.last_id is not None:
+            # Sound up to here: this desk's anchor may start (or go on) from here.
+            audit_anchor.confirmed(self._db, audit_anchor.Head(
+                check.last_id, check.last_hash, check.entries, audit_anchor.iso(check.last_at)))
+        return check

@@ -12,12 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..i18n import _
+from ..i18n import N_, _
+from . import audit_anchor, backup_inputs
 from .base import Service
 from .db import backup_sqlite, head_revision
-from .errors import NotAllowed, ValidationError
+from .errors import NotAllowed
 
 KEEP = 14
+#: What only a manager may do (app.services.auth.MANAGER_ACTIONS): a backup anywhere but the
+#: clinic's own backups folder is the whole clinic carried out of it.
+COPY_OUT = N_("back up the clinic to a folder of your choice")
 
 
 @dataclass(frozen=True)
@@ -48,14 +52,29 @@ class BackupService(Service):
 
     def create(self, destination: str | os.PathLike | None = None, *,
                reason: str = "manual") -> Path:
+        """A copy in the clinic's backups folder (any user: the program's own safety net),
+        or at `destination`, which takes a manager when it is outside that folder: a copy
+        out carries every patient's details (issue 15, item 4)."""
         path = self._require_file()
+        reason = backup_inputs.reason(reason)
         if destination is None:
             stamp = self._now().strftime("%Y%m%d-%H%M%S")
             destination = self.folder / f"{path.stem}-{stamp}-{reason}.db"
-        destination = Path(destination)
-        if destination.resolve() == path.resolve():
-            raise ValidationError("path", _("A backup cannot overwrite the clinic file itself."))
-        backup_sqlite(path, destination)
+        else:
+            destination = backup_inputs.destination(destination)
+            if not backup_inputs.is_in_folder(destination, self.folder):
+                self._clinic.auth.require_manager(COPY_OUT)
+            backup_inputs.check_destination(destination, path)
+        existed = destination.exists()
+        try:
+            backup_sqlite(path, destination)
+        except sqlite3.Error as error:
+            # The disk, not the input (full, gone, locked): what callers treat as a disk
+            # problem; a copy begun is not left behind looking like a backup.
+            if not existed:
+                destination.unlink(missing_ok=True)
+            raise OSError(str(error)) from error
+        audit_anchor.record_backup(path, destination, self._now())  # R29: the trail's end
         if destination.parent == self.folder:
             self._rotate()
         return destination
@@ -79,13 +98,7 @@ class BackupService(Service):
         Only a manager (or the system: scripts, the command line) may restore."""
         self._clinic.auth.require_manager(_("restore a backup"))
         path = self._require_file()
-        source = Path(source)
-        if not source.is_file():
-            raise ValidationError("path", _("There is no backup file at {path}.")
-                                  .format(path=source))
-        if source.resolve() == path.resolve():
-            raise ValidationError("path", _("That is the clinic file itself, not a backup of "
-                                            "it. Choose a backup."))
+        source = backup_inputs.restore_source(source, path)
         problems = integrity_problems(source)
         if problems:
             raise NotAllowed(_("{file} is damaged and cannot be restored ({problem}). Choose "
@@ -118,6 +131,7 @@ class BackupService(Service):
             self._audit(s, "clinic.restore", "clinic_file", None, None,
                         {"restored_from": source.name, "safety_copy": safety.name,
                          "restored_by": who.name if who is not None else "System"})
+        audit_anchor.restored(self._db, source.name, self._now())  # an older end, on purpose
         return safety
 
     def _rotate(self) -> None:
@@ -155,6 +169,7 @@ def recover_from_backup(path: Path, backup: Path, now: datetime) -> Path:
         if side.exists():
             side.rename(Path(str(damaged) + suffix))
     backup_sqlite(backup, path)
+    audit_anchor.reset_for_file(path, {"reason": "recovered", "from": backup.name}, now)
     return damaged
 
 

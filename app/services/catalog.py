@@ -178,7 +178,7 @@ class CatalogService(Service):
         clean = {}
         money = self._clinic.money_context()
         if "name" in fields:
-            clean["name"] = v.text(fields["name"], "name", label=_("treatment name"))
+            clean["name"] = v.name(fields["name"], "name", label=_("treatment name"))
         if "duration_min" in fields:
             clean["duration_min"] = v.whole_number(fields["duration_min"], "duration_min",
                                                    label=_("duration in minutes"), minimum=5,
@@ -193,7 +193,7 @@ class CatalogService(Service):
         clean = {}
         money = self._clinic.money_context()
         if "name" in fields:
-            clean["name"] = v.text(fields["name"], "name", label=_("package name"))
+            clean["name"] = v.name(fields["name"], "name", label=_("package name"))
         if "price" in fields:
             clean["price"] = to_cents(fields["price"], field="price", **money)
         if "uses" in fields:

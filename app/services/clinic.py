@@ -15,6 +15,9 @@ class Clinic:
     def __init__(self, db: Database, clock: Callable[[], datetime] | None = None):
         self.db = db
         self._clock = clock or datetime.now
+        from . import audit_anchor
+        # After each committed write that appended audit entries: this desk's anchor (R29).
+        db.audit_appended = lambda tail: audit_anchor.after_write(db, tail)
         self.current_staff_id: int | None = None
         self.backup_taken: Path | None = None
         self._money: dict | None = None
@@ -57,6 +60,7 @@ class Clinic:
              ) -> Clinic:
         """Open (creating if needed) and migrate to the newest schema, backing up first."""
         url = database_url(target)
+        created = None
         if "://" not in os.fspath(target) or url.startswith("sqlite:///"):
             path = url.removeprefix("sqlite:///")
             if path and path != ":memory:":
@@ -64,8 +68,14 @@ class Clinic:
                 if not Path(path).exists():
                     # Owner-only from the first byte: patient data is private.
                     Path(path).touch(mode=0o600)
+                    created = Path(path)
         db = Database(url)
         backup = migrate(db.engine, now=(clock or datetime.now)())
+        if created is not None:
+            # A new clinic where another's file was: that one's anchors are not this one's.
+            from .audit_anchor import reset_for_file
+            reset_for_file(created, {"reason": "new clinic file"}, (clock or datetime.now)(),
+                           only_if_kept=True)
         clinic = cls(db, clock)
         clinic.backup_taken = backup
         with db.write() as s:

@@ -171,6 +171,8 @@ def migrate(engine: Engine, *, now: datetime | None = None) -> Path | None:
         path = Path(db_path)
         backup = backup_sqlite(path, path.with_name(f"{path.stem}.before-{head}-{stamp}"
                                                     f"{path.suffix or '.db'}"))
+        from .audit_anchor import record_backup
+        record_backup(path, backup, now or datetime.now())  # (a file before the chain: no-op)
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # Several desks may open a new server database at once: one migrates (and
@@ -196,6 +198,10 @@ def _settings_row(conn) -> None:
 
 class Database:
     """Owns the engine and hands out units of work."""
+
+    # Called with what each committed write appended to the audit trail, if anything (the
+    # Clinic sets it: audit_anchor.after_write); it must never raise.
+    audit_appended = None
 
     def __init__(self, url: str):
         self.url = url
@@ -231,7 +237,10 @@ class Database:
             raise
         finally:
             self._writing.session = None
+            appended = session.info.pop("audit_tail", None)
             session.close()
+        if appended is not None and self.audit_appended is not None:
+            self.audit_appended(appended)  # after the commit: only kept entries are anchored
 
     @contextmanager
     def read(self) -> Iterator[Session]:

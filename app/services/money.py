@@ -14,8 +14,13 @@ from babel.numbers import (
     format_decimal,
     get_currency_precision,
     get_currency_symbol,
+    get_group_symbol,
     parse_decimal,
 )
+
+#: The spaces Babel treats as interchangeable with a space-like grouping mark
+#: (babel.numbers.SPACE_CHARS: U+0020, U+00A0, U+202F).
+SPACE_CHARS = frozenset({" ", "\u00a0", "\u202f"})
 
 from ..i18n import _, ngettext
 from .errors import ValidationError
@@ -100,11 +105,7 @@ def to_cents(value: object, *, field: str = "amount", currency: str = "CAD",
         if isinstance(value, Decimal):
             number = value
         elif isinstance(value, str):
-            text = value.strip()
-            symbol = get_currency_symbol(currency, locale=locale)
-            for mark in (symbol, "$", currency, "\u00a0", "\u202f", " "):
-                text = text.replace(mark, "")
-            text = text.strip()
+            text = _without_currency(value, currency, locale)
             if not text:
                 raise ValidationError(field, _("Please enter the {label}.").format(label=label))
             not_amount = _("The {label} \u201c{value}\u201d is not an amount; type a number "
@@ -112,7 +113,8 @@ def to_cents(value: object, *, field: str = "amount", currency: str = "CAD",
             if any(c in text for c in "eE_"):  # "1e5" or "1_000" is not how anyone types money
                 raise ValidationError(field, not_amount)
             try:
-                number = parse_decimal(text, locale=locale, strict=True)
+                number = parse_decimal(_spaces_as_grouping(text, locale), locale=locale,
+                                       strict=True)
             except (NumberFormatError, InvalidOperation, ValueError):
                 raise ValidationError(field, not_amount) from None
         else:
@@ -142,6 +144,42 @@ def to_cents(value: object, *, field: str = "amount", currency: str = "CAD",
         raise ValidationError(field, _("The {label} cannot be more than {most}.").format(
             label=label, most=format_money(maximum, currency, locale)))
     return cents
+
+
+def _without_currency(value: str, currency: str, locale: str) -> str:
+    """The typed amount without its currency mark, which may only stand at either end
+    ("$12.50", "-$12.50", "12,50 $"): a mark inside ("12$50") is not taken out, so the
+    number is refused rather than read as 1250."""
+    text = value.strip()
+    sign = text[:1] if text[:1] in "+-" else ""
+    text = text[len(sign):].lstrip()
+    marks = sorted({get_currency_symbol(currency, locale=locale), "$", currency},
+                   key=len, reverse=True)
+    for mark in marks:
+        if text.startswith(mark):
+            text = text[len(mark):].lstrip()
+            break
+    for mark in marks:
+        if text.endswith(mark):
+            text = text[:-len(mark)].rstrip()
+            break
+    return sign + text if text else ""
+
+
+def _spaces_as_grouping(text: str, locale: str) -> str:
+    """A space inside the number, as the desk types it, standing for the locale's grouping
+    mark when that mark is a kind of space (fr_CA's U+00A0, fr_FR's U+202F).
+
+    Babel's parse_decimal does this same substitution, but only when strict=False, and
+    non-strict parsing accepts "12 50" as 1250 (issue 15); so it is done here and the result
+    still goes through strict=True, which accepts grouping only where format_decimal would
+    put it (groups of three: "1 234,50"). In a locale whose grouping is not a space
+    (en_CA's ","), a space is left alone and the amount is refused ("12 50", "1 2 3").
+    """
+    group = get_group_symbol(locale)
+    if group not in SPACE_CHARS:
+        return text
+    return "".join(group if ch in SPACE_CHARS else ch for ch in text)
 
 
 def from_cents(cents: int, currency: str = "CAD") -> Decimal:

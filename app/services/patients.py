@@ -106,10 +106,10 @@ class PatientService(Service):
     def _clean(self, **fields) -> dict:
         clean = {}
         if "first_name" in fields:
-            clean["first_name"] = v.text(fields["first_name"], "first_name")
+            clean["first_name"] = v.name(fields["first_name"], "first_name")
             clean["first_key"] = search_key(clean["first_name"])
         if "last_name" in fields:
-            clean["last_name"] = v.text(fields["last_name"], "last_name")
+            clean["last_name"] = v.name(fields["last_name"], "last_name")
             clean["last_key"] = search_key(clean["last_name"])
         if "phone" in fields:
             phone = v.text(fields["phone"], "phone", max_len=50, required=False)

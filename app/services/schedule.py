@@ -13,6 +13,7 @@ from ..models import (Appointment, Invoice, NoShowFee, Package, Patient, Redempt
                       TreatmentType)
 from . import compensation, final_uses, ledger, locks, package_rules as rules, validation as v
 from . import why_not
+from .appointment_times import appointment_start, window
 from .audit import snapshot
 from .booking_rules import HOLDS_TIME, BookingAdvice
 from .errors import NotAllowed, ValidationError
@@ -311,6 +312,7 @@ class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first
 
     def between(self, start: datetime, end: datetime, *, staff_id: int | None = None,
                 patient_id: int | None = None) -> list[AppointmentRow]:
+        start, end = window(start, end)  # datetimes (or dates), never text or numbers (R30)
         covering = aliased(Package)
         query = (select(Appointment, Patient.first_name, Patient.last_name, Staff.name,
                         TreatmentType.name, covering.name)
@@ -408,16 +410,7 @@ class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first
                              .format(staff=staff.name))
         return staff
 
-    @staticmethod
-    def _start(start: object) -> datetime:
-        if not isinstance(start, datetime):
-            raise ValidationError("start", _("The appointment start must be a date and time."))
-        v.a_date(start.date(), "start", label="appointment date",
-                 earliest=date(2000, 1, 1), latest=date(2100, 12, 31))
-        if start.minute % 5 or start.second or start.microsecond:
-            raise ValidationError("start", _("Appointments start on a 5-minute mark, like "
-                                             "9:15."))
-        return start
+    _start = staticmethod(appointment_start)  # naive local time on a 5-minute mark (R30)
 
     @staticmethod
     def _free(s, staff: Staff, start: datetime, end: datetime, own_id: int | None, *,

@@ -67,7 +67,7 @@ class SettingsService(Service):
         clean = {}
         for key, value in changes.items():
             if key in ("name",):
-                clean[key] = v.text(value, key, label=_("clinic name"), max_len=200)
+                clean[key] = v.name(value, key, label=_("clinic name"), max_len=200)
             elif key in ("address",):
                 clean[key] = v.text(value, key, max_len=500, required=False)
             elif key in ("phone", "tax_number", "tax_name"):
@@ -114,7 +114,7 @@ class SettingsService(Service):
     # no-show fees (R16, R17)
     def add_no_show_fee(self, name: str, amount, *, tax_rate=Decimal("0")) -> int:
         self._clinic.auth.require_manager(_("change no-show fees"))
-        name = v.text(name, "name", label=_("fee name"))
+        name = v.name(name, "name", label=_("fee name"))
         cents = to_cents(amount, field="amount", **self._clinic.money_context())
         rate = v.tax_rate(tax_rate)
         with self._db.write() as s:
@@ -132,7 +132,7 @@ class SettingsService(Service):
             fee = v.get(s, NoShowFee, fee_id, "no-show fee")
             before = snapshot(fee)
             if name is not None:
-                fee.name = v.text(name, "name", label=_("fee name"))
+                fee.name = v.name(name, "name", label=_("fee name"))
             if amount is not None:
                 fee.amount = to_cents(amount, field="amount", **self._clinic.money_context())
             if tax_rate is not None:

@@ -32,7 +32,7 @@ class StaffRow:
 class StaffService(Service):
     def add(self, name: str, *, practitioner: bool = True, role: str = "front_desk",
             colour: str | None = None) -> int:
-        name = v.text(name, "name", label=_("staff member's name"))
+        name = v.name(name, "name", label=_("staff member's name"))
         practitioner = v.yes_no(practitioner, "practitioner")
         role = _role(role)
         self._clinic.auth.require_manager(_("add staff members"))
@@ -63,7 +63,7 @@ class StaffService(Service):
                                    "a manager first.").format(name=row.name))
             before = snapshot(row, *fields)
             if name is not None:
-                row.name = v.text(name, "name", label=_("staff member's name"))
+                row.name = v.name(name, "name", label=_("staff member's name"))
             if practitioner is not None:
                 row.practitioner = practitioner
             if role is not None:

@@ -9,7 +9,8 @@ follow the clinic's locale (``message_date``).
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+import unicodedata
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from babel.dates import format_date
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from .. import i18n
 from ..i18n import N_, _
+from . import visible_text
 from .errors import NotFound, ValidationError
 
 EARLIEST_DATE = date(1900, 1, 1)
@@ -40,6 +42,7 @@ LABELS = (
     N_("number of uses"), N_("birth date"), N_("number of entries"), N_("report date"),
     N_("start date"), N_("end date"), N_("appointment date"), N_("day"),
     N_("reason for voiding"), N_("expiry date"), N_("record"), N_("staff member"),
+    N_("appointment start"), N_("start time"), N_("end time"),
 )
 
 _locale: str | None = None
@@ -67,7 +70,12 @@ def label_for(field: str, label: str | None = None) -> str:
 
 
 def text(value: object, field: str, *, label: str | None = None, max_len: int = 100,
-         required: bool = True) -> str:
+         required: bool = True, single_line: bool = False) -> str:
+    """Typed text as it is stored: NFC, spaces collapsed on one line (kept as lines when it
+    has several and `single_line` is False: an address, notes), trimmed of spaces and
+    invisible format characters at the ends. Control characters other than tab and line
+    breaks, and the bidi overrides, are refused anywhere (visible_text says why); text with
+    nothing visible counts as empty."""
     label = label_for(field, label)
     if value is None:
         value = ""
@@ -77,13 +85,32 @@ def text(value: object, field: str, *, label: str | None = None, max_len: int = 
         # Lone surrogates and NUL cannot be stored; they only come from broken pastes.
         raise ValidationError(field, _("The {label} contains characters that cannot be "
                                        "saved; please type it again.").format(label=label))
-    value = " ".join(value.split()) if "\n" not in value else value.strip()
+    value = unicodedata.normalize("NFC", value)  # "Zoë" typed or pasted is one spelling
+    if visible_text.has_control(value):
+        raise ValidationError(field, _("The {label} contains an invisible control character "
+                                       "(from a scanner or a paste, for example); please "
+                                       "type it again.").format(label=label))
+    if visible_text.has_bidi_control(value):
+        raise ValidationError(field, _("The {label} contains an invisible character that "
+                                       "changes the direction of the text, so it would not "
+                                       "show as stored; please type it again.")
+                              .format(label=label))
+    value = " ".join(value.split()) if single_line or "\n" not in value else value
+    value = visible_text.trim(value)
+    if not visible_text.has_visible(value):
+        value = ""
     if required and not value:
         raise ValidationError(field, _("Please enter the {label}.").format(label=label))
     if len(value) > max_len:
         raise ValidationError(field, _("The {label} can be at most {max_len} characters.")
                               .format(label=label, max_len=max_len))
     return value
+
+
+def name(value: object, field: str, *, label: str | None = None, max_len: int = 100) -> str:
+    """A name (patient, staff member, treatment, package, fee, clinic): required, on one
+    line (a tab or line break pasted in becomes a space), something visible in it."""
+    return text(value, field, label=label, max_len=max_len, single_line=True)
 
 
 def whole_number(value: object, field: str, *, label: str | None = None, minimum: int = 0,
@@ -142,6 +169,38 @@ def a_date(value: object, field: str, *, label: str | None = None,
         raise ValidationError(field, _("The {label} must be between {earliest} and {latest}.")
                               .format(label=label, earliest=message_date(earliest),
                                       latest=message_date(latest)))
+    return value
+
+
+def a_datetime(value: object, field: str, *, label: str | None = None,
+               earliest: date | None = EARLIEST_DATE, latest: date | None = LATEST_DATE,
+               dates: bool = False) -> datetime:
+    """A wall-clock time of the clinic: a naive `datetime` in the desk's local time, as the
+    clinic stores them (service-api: appointment times are naive local times).
+
+    Text, numbers and anything else are refused: `20260101` or "2026-13-01" is nobody's
+    appointment, and letting them through reached the SQL as a string comparison. A
+    timezone-aware datetime is converted to the desk's local time (what a caller passing
+    "14:00 UTC" means), never stored as if its clock were ours. `dates` lets a plain date
+    stand for its midnight (`schedule.between(date, date)` worked so and is kept).
+    """
+    label = label_for(field, label)
+    if dates and isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime.combine(value, time.min)
+    if not isinstance(value, datetime):
+        raise ValidationError(field, _("The {label} must be a date and time.")
+                              .format(label=label))
+    if value.utcoffset() is not None:
+        try:
+            value = value.astimezone().replace(tzinfo=None)
+        except (OverflowError, OSError, ValueError):  # beyond the platform's time range
+            value = None
+    if value is None or (earliest is not None and value.date() < earliest) or (
+            latest is not None and value.date() > latest):
+        raise ValidationError(field, _("The {label} must be between {earliest} and {latest}.")
+                              .format(label=label,
+                                      earliest=message_date(earliest or EARLIEST_DATE),
+                                      latest=message_date(latest or LATEST_DATE)))
     return value
 
 

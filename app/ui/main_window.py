@@ -24,6 +24,7 @@ from .desk_settings import desk_settings
 from .dialogs.audit_browser import AuditTrailDialog
 from .dialogs.backups import BackupNow, BackupsDialog
 from .dialogs.keyboard_shortcuts import KeyboardShortcutsDialog
+from .dialogs.manager_approval import BACKUP_TO_FOLDER, approved, mark
 from .dialogs.sign_in import role_name
 from .idle_lock import IdleLock
 from .packages import PackagesTab
@@ -288,6 +289,8 @@ class MainWindow(QMainWindow):
             self.signed_in_label.setText(_("Signed in: {name} ({role})").format(
                 name=who.name, role=role_name(who.role)))
         self.lock_action.setEnabled(who is not None)
+        # A copy to a folder of one's choice is a manager's: the front desk sees so up front.
+        mark(self.clinic, BACKUP_TO_FOLDER, self.backup_action, _("&Backup Now…"))
         self.idle_lock.rearm()
 
     def lock(self) -> bool:
@@ -304,7 +307,7 @@ class MainWindow(QMainWindow):
         self.show_signed_in()
 
     def backup_now(self) -> None:
-        BackupNow.run(self, self.clinic)
+        approved(self, self.clinic, BACKUP_TO_FOLDER, lambda: BackupNow.run(self, self.clinic))
 
     def restore_backup(self) -> None:
         try:

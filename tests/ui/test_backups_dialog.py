@@ -108,8 +108,10 @@ def test_backup_to_a_place_that_cannot_be_written_is_explained(qtbot, window, tm
     monkeypatch.setattr(BackupNow, "choose_file",
                         staticmethod(lambda parent, s: str(blocker / "sub" / "b.db")))
     window.backup_action.trigger()
-    assert shown.boxes[-1][0] == "Backup not done"
-    assert "could not be written or read" in shown.last and "Nothing was changed" in shown.last
+    # Issue 15, item 7: found before the copy starts, and said as the service's refusal.
+    assert shown.boxes[-1] == ("Backup not done", f"\u201c{blocker}\u201d is a file, not a "
+                                                  "folder. Choose a folder to put the backup in.")
+    assert blocker.read_text() == "not a folder"
 
 
 def test_a_bug_in_the_worker_reaches_the_bug_report(qtbot, window, clinic, monkeypatch, shown,
@@ -236,7 +238,7 @@ def test_choose_file_restores_any_backup(qtbot, clinic, staffed, shown, tmp_path
 @pytest.mark.parametrize("make, words", [
     (lambda tmp: _junk(tmp / "junk.db"), "is damaged and cannot be restored"),
     (lambda tmp: tmp / "missing.db", "There is no backup file at"),
-    (lambda tmp: tmp, "There is no backup file at"),
+    (lambda tmp: tmp, "is a folder, not a backup file"),
     (lambda tmp: _empty_sqlite(tmp / "other.db"), "is not a ClinicDesk backup"),
     (lambda tmp: _newer(tmp / "newer.db"), "made by a newer version"),
 ])

@@ -385,7 +385,9 @@ def test_offer_only_what_can_be_done_refund_and_apply_credit_say_why_not(qtbot, 
         assert action.toolTip() == str(refused.value)
     assert purchases.refund_action.toolTip() == \
         "The package \u201c3 Physio\u201d was already refunded."
-    assert purchases.credit_action.toolTip() == "Invoice #1 is already paid."
+    assert purchases.credit_action.toolTip() == (  # R28a: why, not only that it is paid
+        "Invoice #1 was settled when the package \u201c3 Physio\u201d was refunded; nothing "
+        "more can be paid on it. Take the money as the patient's credit instead.")
 
 
 def test_apply_credit_is_offered_on_an_owing_invoice_when_there_is_credit(qtbot, clinic,

@@ -266,20 +266,31 @@ class AuditTrailDialog(QDialog):
                                _("All {n} entries of the audit trail match: none was changed "
                                  "or removed since it was written.").format(n=check.entries))
             return
-        self.chain.setText(_("✘ Broken at entry {number}.").format(
-            number=check.first_broken_id))
         self.chain.setStyleSheet(f"color: {style.bad_colour()}; font-weight: 600;")
-        shown = select_id(self.table, check.first_broken_id)
-        parts = [_("Entry {number} does not match the chain: it, or an entry just before it, "
-                   "was changed or removed outside ClinicDesk.").format(
-                       number=check.first_broken_id)]
-        if check.entries > 1:
-            parts.append(ngettext("The {n} entry before it is intact.",
-                                  "The {n} entries before it are intact.",
-                                  check.entries - 1).format(n=check.entries - 1))
-        if not shown:
-            parts.append(_("Widen the filters to see that entry."))
+        paragraphs = []
+        if check.first_broken_id is not None:
+            self.chain.setText(_("✘ Broken at entry {number}.").format(
+                number=check.first_broken_id))
+            shown = select_id(self.table, check.first_broken_id)
+            parts = [_("Entry {number} does not match the chain: it, or an entry just before "
+                       "it, was changed or removed outside ClinicDesk.").format(
+                           number=check.first_broken_id)]
+            if check.entries > 1:
+                parts.append(ngettext("The {n} entry before it is intact.",
+                                      "The {n} entries before it are intact.",
+                                      check.entries - 1).format(n=check.entries - 1))
+            if not shown:
+                parts.append(_("Widen the filters to see that entry."))
+            paragraphs.append(" ".join(parts))
+            # (the chain's own sentence is the one above, said for this screen)
+            paragraphs += check.sentences()[1:]
+        else:
+            # A whole chain, but its end cut off or rewritten, or money without its entries
+            # (R29, issue 15): what the anchors and the money rows say was lost.
+            self.chain.setText(_("✘ Entries missing or rewritten.") if check.lost
+                               else _("✘ Money recorded without its audit entries."))
+            paragraphs += check.sentences()
         msgbox.show(self, _("Audit trail altered"),
-                    " ".join(parts) + "\n\n"
+                    "\n\n".join(paragraphs) + "\n\n"
                     + _("Keep a copy of the clinic file and tell whoever supports ClinicDesk."),
                     icon=msgbox.Icon.Critical)

@@ -22,6 +22,7 @@ from app.services.errors import ClinicError
 
 from .. import file_chooser, msgbox
 from ..workers import Task  # the one worker (ARCHITECTURE 4)
+from .manager_approval import carried
 from ..models.base import RowsModel
 from ..tables import make_table, selected_row
 
@@ -117,7 +118,8 @@ def choose_restore_file(parent: QWidget | None) -> str | None:
 
 
 class BackupNow:
-    """File › Backup Now…: choose where, copy on the worker, say where it went."""
+    """File › Backup Now…: choose where, copy on the worker, say where it went. A copy out of
+    the clinic's backups folder is a manager's: the menu asks a manager's PIN first."""
 
     # Replaceable in tests: the file chooser.
     choose_file = staticmethod(choose_backup_file)
@@ -136,7 +138,7 @@ class BackupNow:
             destination = destination.with_suffix(".db")
         try:
             written = run_busy(parent, _("Backing up"), _("Copying the clinic's data…"),
-                               lambda: clinic.backup.create(destination))
+                               carried(clinic, lambda: clinic.backup.create(destination)))
         except Exception as error:  # noqa: BLE001 - sorted just below
             if explain_failure(parent, error, _("Backup")):
                 return None

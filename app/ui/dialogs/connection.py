@@ -27,6 +27,7 @@ from .. import msgbox
 from ..forms import focus
 from ..desk_settings import desk_settings
 from ..workers import Task
+from .manager_approval import MOVE_TO_SERVER, approved, carried, mark
 
 SETTINGS_KEY = "database/server_url"
 
@@ -85,9 +86,11 @@ class ConnectionDialog(QDialog):
 
         self.test_button = QPushButton(_("&Test Connection"))
         self.test_button.clicked.connect(lambda: self.test())
-        self.copy_button = QPushButton(_("&Copy This Clinic to the Server…"))
-        self.copy_button.setToolTip(_("Moves this desk's clinic file into the empty server "
-                                      "database, checked row by row. Managers only."))
+        self.copy_button = QPushButton()
+        # For the front desk, marked as needing a manager's PIN, which is asked first.
+        mark(clinic, MOVE_TO_SERVER, self.copy_button, _("&Copy This Clinic to the Server…"),
+             _("Moves this desk's clinic file into the empty server database, checked row "
+               "by row. Managers only."))
         self.copy_button.clicked.connect(lambda: self.copy_clinic())
         self.copy_button.setEnabled(False)
         self.busy = QProgressBar()
@@ -209,16 +212,14 @@ class ConnectionDialog(QDialog):
                   _("Connecting to {server}…").format(server=server.shown(url)))
 
     def copy_clinic(self) -> None:
-        from app.services.transfer import migrate_to
-
         check = self.checked
         if check is None or check.state != server.EMPTY:
             return
-        try:
-            self.clinic.auth.require_manager(_("copy the clinic to a server"))
-        except ClinicError as error:
-            msgbox.refusal(self, error, _("Not copied"))
-            return
+        approved(self, self.clinic, MOVE_TO_SERVER, lambda: self._copy(check))
+
+    def _copy(self, check: server.ServerCheck) -> None:
+        from app.services.transfer import migrate_to
+
         if not msgbox.confirm(self, _("Copy this clinic to the server?"), _(
                 "Every record in this desk's clinic file is copied into {server} and checked "
                 "against the file. The file itself is not changed. Close ClinicDesk on any "
@@ -232,7 +233,9 @@ class ConnectionDialog(QDialog):
                                       entries=report.audit_entries))
             self._update_copy()
 
-        self._run(lambda: migrate_to(self.clinic, check.url), copied,
+        # The service refuses anyone but a manager (or one approved): its sentence comes back
+        # by _failed, as a connection problem would.
+        self._run(carried(self.clinic, lambda: migrate_to(self.clinic, check.url)), copied,
                   _("Copying the clinic to {server}…").format(server=check.shown))
 
     # saving -----------------------------------------------------------------------------

@@ -30,6 +30,10 @@ EXPIRY = "change a package's expiry date"
 REFUND_PACKAGE = ("refund a package", "refund a payment")
 VOID = "void an invoice"
 REFUND_PAYMENT = "refund a payment"
+# ...and from the File menu: the whole clinic copied out (issue 15, item 4). These run on the
+# worker, so their approval goes along with `carried`.
+BACKUP_TO_FOLDER = "back up the clinic to a folder of your choice"
+MOVE_TO_SERVER = "copy the clinic to a server"
 
 
 class ManagerApprovalDialog(FormDialog):
@@ -101,6 +105,20 @@ def approved(parent: QWidget | None, clinic: Clinic, actions: str | tuple[str, .
         return None
     with clinic.auth.approved(approval):
         return open_form()
+
+
+def carried(clinic: Clinic, work: Callable[[], T]) -> Callable[[], T]:
+    """`work` for the worker thread, with the approval in force here (on the GUI thread,
+    inside `approved`) in force there too: an approval is per thread, so that no other job
+    borrows it, and this job is the approved action itself."""
+    approval = clinic.auth.approval_in_force()
+    if approval is None:
+        return work
+
+    def run() -> T:
+        with clinic.auth.approved(approval):
+            return work()
+    return run
 
 
 def mark(clinic: Clinic, actions: str | tuple[str, ...], control: QWidget | QAction,
