@@ -49,13 +49,7 @@ def safe_target(clinic_or_db_path, path, *, what: str, create_folder: bool = Fal
     text = _path_text(path, what)
     target = Path(text)
     folder = Path(os.path.realpath(target.parent))
-    entry = folder / target.name  # what os.replace will replace (a link itself, not its file)
-    final = Path(os.path.realpath(target))  # what a link points to
-    for files in _protected(clinic_or_db_path):
-        for place in {entry, final}:
-            refusal = files.refusal(place, text, what)
-            if refusal:
-                raise ValidationError("path", refusal)
+    final = refuse_clinic_files(clinic_or_db_path, text, what=what)
     if final.is_dir():
         raise ValidationError("path", _("\u201c{path}\u201d is a folder; choose a file name "
                                         "to save {what} to.").format(path=text, what=what))
@@ -70,6 +64,21 @@ def safe_target(clinic_or_db_path, path, *, what: str, create_folder: bool = Fal
                               .format(path=text, what=what))
     _check_folder(folder, target.parent, what, create_folder)
     return target
+
+
+def refuse_clinic_files(clinic_or_db_path, text: str, *, what: str) -> Path:
+    """safe_target's first part alone: refuse the clinic file, its side files, its backups
+    folder or a backup, however spelled; the path a link points to otherwise. (For
+    transfer.migrate_to, whose target may be an existing empty database.)"""
+    target = Path(text)
+    entry = Path(os.path.realpath(target.parent)) / target.name  # what os.replace replaces
+    final = Path(os.path.realpath(target))  # what a link points to
+    for files in _protected(clinic_or_db_path):
+        for place in {entry, final}:
+            refusal = files.refusal(place, text, what)
+            if refusal:
+                raise ValidationError("path", refusal)
+    return final
 
 
 def _path_text(path, what: str) -> str:

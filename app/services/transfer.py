@@ -36,7 +36,7 @@ from ..models.settings import ClinicSettings
 from .audit import verify_chain
 from .db import _alembic_config, database_url, make_engine
 from .errors import ClinicError, NotAllowed, ValidationError
-from .transfer_target import check_batch, check_source, check_target
+from .transfer_target import check_batch, check_source, check_sqlite_file, check_target
 
 BATCH_ROWS = 2000
 #: In app.services.auth.MANAGER_ACTIONS: the words of its refusal and of its approval.
@@ -170,6 +170,7 @@ def migrate_to(source, target_url: str, *, batch: int = BATCH_ROWS,
     target_url = database_url(target_url)
     if target_url == source.db.url:
         raise NotAllowed(_("The target is the clinic file itself; give the server's URL."))
+    check_sqlite_file(source, target_url)
     engine = _open_target(target_url)
     shown = hidden(target_url)
     try:

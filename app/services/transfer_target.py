@@ -7,7 +7,11 @@ from __future__ import annotations
 import os
 
 from ..i18n import _
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from .errors import ValidationError
+from .file_targets import refuse_clinic_files
 
 EXAMPLE = "postgresql+psycopg://user@server/clinic"
 MAX_BATCH = 100_000
@@ -33,6 +37,22 @@ def check_target(target: object) -> str:
         return text
     raise ValidationError("url", _("\u201c{url}\u201d is not a server's address; it looks "
                                    "like {example}.").format(url=text[:80], example=EXAMPLE))
+
+
+def check_sqlite_file(source, url: str) -> None:
+    """A SQLite target is never the clinic, its WAL/SHM, its backups folder or a backup
+    (file_targets, as for every file the desk saves): checked before the file is opened,
+    since even opening and closing a backup removes its -wal (R30, issue 15 item 1)."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return  # (not a URL at all: _open_target says so, with an example)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return
+    try:
+        refuse_clinic_files(source, parsed.database, what=_("the clinic's copy"))
+    except ValidationError as refusal:
+        raise ValidationError("url", str(refusal)) from None
 
 
 def check_source(source: object) -> None:

@@ -297,3 +297,17 @@ def test_an_action_or_a_report_that_only_code_names_is_a_type_error(clinic, cata
         _refused(clinic, lambda: write(report, target, clinic=5), kind=TypeError)
         _refused(clinic, lambda: write(report, target, clinic="a\x00.db"), kind=TypeError)
         assert not target.exists()
+
+
+@pytest.mark.sqlite_only
+def test_a_move_into_a_backup_or_the_clinic_s_side_files_is_refused_before_opening(clinic,
+                                                                                   catalog):
+    # (Opening and closing a backup as the target removed its -wal: a change, refused.)
+    clinic.backup.create()
+    backup = next(clinic.backup.folder.glob("*.db"))
+    wal = clinic.db.path.parent / (clinic.db.path.name + "-wal")
+    for target in (f"sqlite:///{backup}", str(backup), f"sqlite:///{wal}",
+                   f"sqlite:///{clinic.backup.folder / 'new.db'}"):
+        files = sorted(p.name for p in clinic.backup.folder.iterdir())
+        _refused(clinic, lambda: migrate_to(clinic, target), field="url")
+        assert sorted(p.name for p in clinic.backup.folder.iterdir()) == files
