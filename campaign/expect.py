@@ -65,6 +65,8 @@ def type_error_ok(target: Target, param: Param) -> str:
 
 
 def role_refusal(target: Target, role: str) -> tuple[bool | None, str]:
+    if target.key == "auth.create_first_manager":  # the seeded clinic has its manager
+        return True, "R30: a clinic that has a manager gets no second \u201cfirst\u201d one"
     if role == "front_desk" and target.key in MANAGER_ONLY:
         return True, MANAGER_ONLY[target.key]
     return None, ""
@@ -92,7 +94,8 @@ def hostile_for(target: Target, param: Param, flags: tuple[bool, bool],
     elif kind == "datetime":
         found = hv.DATETIMES
     elif kind == "path":
-        found = hv.path_values(param.entity, flags, backup_create=target.key == "backup.create")
+        found = hv.path_values(param.entity, flags, backup_create=target.key == "backup.create",
+                               report=target.key.startswith("report_export."))
     elif kind == "url":
         found = hv.url_values()
     elif kind == "enum":

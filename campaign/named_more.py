@@ -37,6 +37,12 @@ def _french(ctx: Ctx) -> None:
     ctx.clinic.settings.update(locale="fr_CA")
 
 
+def _starts_at_desk_time(ctx: Ctx, appointment_id) -> str | None:
+    start = ctx.clinic.schedule.appointment(appointment_id).start
+    wanted = AWARE.astimezone().replace(tzinfo=None)
+    return None if start == wanted else f"booked at {start}, not the desk's {wanted}"
+
+
 def _amount_is(cents: int):
     def check(ctx: Ctx, payment_id) -> str | None:
         amount = ctx.clinic.billing.payment(payment_id).amount
@@ -157,12 +163,15 @@ def item7() -> list[Case]:
                                                  ("20260101", 20260101), ("1.5", 1.5),
                                                  ("SQL text", SQL))]
     out += [
+        # An aware time means that instant: it is booked at the desk's wall-clock time for
+        # it (the reading issue 15 item 7 was built on), never at its own clock's numbers.
         case(7, "schedule.book", "an aware datetime",
              lambda c: c.clinic.schedule.book(c.ids["patient"], c.ids["manager"],
-                                              c.ids["massage"], AWARE), refuse=True, why=ITEM7),
+                                              c.ids["massage"], AWARE), why=ITEM7,
+             check=lambda c, booked: _starts_at_desk_time(c, booked)),
         case(7, "schedule.reschedule", "an aware datetime",
-             lambda c: c.clinic.schedule.reschedule(c.ids["appointment"], AWARE), refuse=True,
-             why=ITEM7),
+             lambda c: c.clinic.schedule.reschedule(c.ids["appointment"], AWARE), why=ITEM7,
+             check=lambda c, _r: _starts_at_desk_time(c, c.ids["appointment"])),
     ]
     out += [case(7, "patients.add", f"first name of only {label}",
                  lambda c, v=value: c.clinic.patients.add(v, "Lopez"), refuse=True, why=ITEM7)

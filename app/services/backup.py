@@ -16,7 +16,7 @@ from ..i18n import N_, _
 from . import audit_anchor, backup_inputs
 from .base import Service
 from .db import backup_sqlite, head_revision
-from .errors import NotAllowed
+from .errors import NotAllowed, ValidationError
 
 KEEP = 14
 #: What only a manager may do (app.services.auth.MANAGER_ACTIONS): a backup anywhere but the
@@ -64,6 +64,10 @@ class BackupService(Service):
             destination = backup_inputs.destination(destination)
             if not backup_inputs.is_in_folder(destination, self.folder):
                 self._clinic.auth.require_manager(COPY_OUT)
+            elif destination.exists():  # the safety net's own copies are never replaced
+                raise ValidationError("path", _(
+                    "\u201c{name}\u201d is one of the clinic's own backups; a new backup will "
+                    "not write over it. Choose a new file name.").format(name=destination.name))
             backup_inputs.check_destination(destination, path)
         existed = destination.exists()
         try:

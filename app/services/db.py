@@ -136,6 +136,10 @@ def backup_sqlite(source: Path, destination: Path) -> Path:
         dst = sqlite3.connect(str(destination))
         try:
             src.backup(dst)
+            # A copy is one file: in WAL mode (copied from the clinic's header) every later
+            # read-only look at it (the integrity check, a restore's preview) would leave
+            # -wal/-shm files beside it, on a USB stick too. The clinic sets WAL again on open.
+            dst.execute("PRAGMA journal_mode = DELETE")
         finally:
             dst.close()
     finally:

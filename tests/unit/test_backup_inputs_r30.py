@@ -182,3 +182,22 @@ def test_every_refusal_is_a_clinic_error(clinic, catalog, tmp_path):
                  lambda: clinic.backup.restore("a\x00b")):
         with pytest.raises(ClinicError):
             call()
+
+
+def test_r29_a_backup_never_replaces_one_of_the_clinics_own_backups(clinic, catalog):
+    """The backups folder is the safety net: naming one of its files as a new backup's
+    destination is refused, and the old copy keeps its bytes."""
+    daily = clinic.backup.create(reason="daily")
+    kept = daily.read_bytes()
+    clinic.patients.add("Late", "Addition")
+    with pytest.raises(ValidationError, match="one of the clinic's own backups"):
+        clinic.backup.create(daily)
+    assert daily.read_bytes() == kept
+
+
+def test_r29_a_backup_is_one_file_that_a_look_at_leaves_alone(clinic, catalog, tmp_path):
+    """A copy on a USB stick is checked after it is written; the check must not leave the
+    SQLite side files (-wal, -shm) of a WAL database beside it."""
+    copy = clinic.backup.create(tmp_path / "usb" / "harbour.db")
+    assert integrity_problems(copy) == []
+    assert sorted(p.name for p in copy.parent.iterdir()) == ["harbour.db"]
