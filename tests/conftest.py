@@ -254,6 +254,16 @@ def catalog(clinic):
 
 
 @pytest.fixture
+def desk(clinic, catalog):
+    """Ana (manager, 2468) and Chloe (front desk, 1111); Chloe is signed in (a test
+    module may define its own `desk` with more)."""
+    clinic.auth.set_secret(catalog["ana"], "2468")
+    clinic.auth.set_secret(catalog["desk"], "1111")
+    clinic.auth.sign_in(catalog["desk"], "1111")
+    return catalog
+
+
+@pytest.fixture
 def two_payments(clinic, catalog):
     """“10 Massages” ($800.00) paid $700.00 cash then $100.00 debit; two uses redeemed. The
     package refund's history is told from this (R26-R28a, R31)."""

@@ -22,15 +22,6 @@ pytestmark = pytest.mark.sqlite_only(reason="a backup and a move start from a cl
 
 
 @pytest.fixture
-def desk(clinic, catalog):
-    """Ana (manager, 2468) and Chloe (front desk, 1111); Chloe is signed in."""
-    clinic.auth.set_secret(catalog["ana"], "2468")
-    clinic.auth.set_secret(catalog["desk"], "1111")
-    clinic.auth.sign_in(catalog["desk"], "1111")
-    return catalog
-
-
-@pytest.fixture
 def window(qtbot, clinic, desk):
     w = MainWindow(clinic)
     qtbot.addWidget(w)

@@ -27,15 +27,6 @@ REFUSED_MOVE = "Only a manager can copy the clinic to a server. Ask a manager to
 UNREACHABLE = "postgresql+psycopg://desk:secret@127.0.0.1:1/harbour"
 
 
-@pytest.fixture
-def desk(clinic, catalog):
-    """Ana (manager, 2468) and Chloe (front desk, 1111); Chloe is signed in."""
-    clinic.auth.set_secret(catalog["ana"], "2468")
-    clinic.auth.set_secret(catalog["desk"], "1111")
-    clinic.auth.sign_in(catalog["desk"], "1111")
-    return catalog
-
-
 def files_under(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) if folder.exists() else []
 
