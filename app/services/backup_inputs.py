@@ -17,12 +17,12 @@ from pathlib import Path
 
 from ..i18n import _
 from .errors import ValidationError
+from .file_targets import SIDE_FILES, SQLITE_HEADER as _SQLITE_HEADER
 
 REASON_MOST = 32
 _REASON = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_SQLITE_HEADER = b"SQLite format 3\x00"
-#: The files SQLite keeps beside the clinic file: writing over one destroys the clinic too.
-_SIDECARS = ("", "-wal", "-shm", "-journal")
+#: The clinic file and those SQLite keeps beside it: writing over one destroys the clinic.
+_SIDECARS = ("", *SIDE_FILES)
 
 
 def reason(value: object) -> str:
