@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from ..i18n import N_, _
 from ..models import Invoice, InvoiceLine, Payment, PaymentApplication, PaymentRefund
 from . import locks
+from .errors import NotAllowed
 from .money import tax_on
 from .settings import load_settings
 
@@ -124,7 +125,6 @@ def apply(s: Session, payment_id: int, invoice_id: int, amount: int, *, now: dat
     if amount > 0:
         invoice = s.get(Invoice, invoice_id)
         if amount > balance_of(s, invoice):
-            from .errors import NotAllowed
             raise NotAllowed(_overpaid(s, invoice))
     if amount:
         s.add(PaymentApplication(payment_id=payment_id, invoice_id=invoice_id, amount=amount,
