@@ -146,6 +146,51 @@ def to_cents(value: object, *, field: str = "amount", currency: str = "CAD",
     return cents
 
 
+def parse(text: str, *, field: str = "amount", currency: str = "CAD", locale: str = "en_CA",
+          allow_negative: bool = False, maximum: int | None = MAX_AMOUNT,
+          label: str | None = None) -> int:
+    """What the desk typed ("12.50", "12,50 $") as minor units, or a refusal naming the field.
+
+    The screens' one reader of money text: they pass the cents it returns to the services,
+    which take nothing else (`cents`).
+    """
+    if not isinstance(text, str):
+        raise TypeError("money.parse reads typed text; give a service int cents")  # i18n: not shown
+    return to_cents(text, field=field, currency=currency, locale=locale,
+                    allow_negative=allow_negative, maximum=maximum, label=label)
+
+
+def cents(value: object, *, field: str = "amount", allow_negative: bool = False,
+          maximum: int | None = MAX_AMOUNT, label: str | None = None,
+          currency: str = "CAD", locale: str = "en_CA") -> int:
+    """An amount given to a service: an `int` of minor units and nothing else (issue 16).
+
+    Text, a Decimal or a float is refused with a ValidationError naming the field, so that
+    `refund(p, "50")` can never be read as $50 where `refund(p, 50)` is 50 cents.
+    """
+    from .validation import label_for
+
+    if isinstance(value, bool) or not isinstance(value, int):
+        label = label_for(field, label)
+        raise ValidationError(field, _("The {label} must be given as a whole number of cents, "
+                                       "not {kind}.").format(label=label,
+                                                             kind=_kind_of(value)))
+    return to_cents(value, field=field, currency=currency, locale=locale,
+                    allow_negative=allow_negative, maximum=maximum, label=label)
+
+
+def _kind_of(value: object) -> str:
+    if isinstance(value, str):
+        return _("text")
+    if isinstance(value, float):
+        return _("a floating-point number")
+    if isinstance(value, Decimal):
+        return _("a decimal number")
+    if isinstance(value, bool):
+        return _("yes or no")
+    return _("a {kind}").format(kind=type(value).__name__)
+
+
 def _without_currency(value: str, currency: str, locale: str) -> str:
     """The typed amount without its currency mark, which may only stand at either end
     ("$12.50", "-$12.50", "12,50 $"): a mark inside ("12$50") is not taken out, so the
