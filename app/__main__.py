@@ -89,7 +89,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.command:
         return run_command(args)
-    from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
 
     from app.i18n import _
@@ -155,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.screenshot:
             _screenshot_when_painted(app, window, Path(args.screenshot))
         code = app.exec()
-        QThreadPool.globalInstance().waitForDone()  # the start-up check may still be reading
+        from app.ui.tasks import tasks_for
+        tasks_for(clinic).close()  # the start-up check may still be reading
         if not args.screenshot:  # a screenshot changed nothing worth a copy
             _backup_on_close(clinic)
         return code

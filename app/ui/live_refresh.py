@@ -78,6 +78,15 @@ class LiveRefresh(QObject):
         if current is not None:
             current.refresh()
 
+    def caught_up(self) -> None:
+        """This desk has just shown everything (after its own write): the marker moved by
+        that write is no reason to refresh again."""
+        try:
+            self.token = self.clinic.changes_since(self.token)[1]
+        except DBAPIError:
+            return  # the next poll says so
+        self.pending = False
+
     def _desk_is_free(self) -> bool:
         if QApplication.activeModalWidget() is not None or QApplication.activePopupWidget():
             return False

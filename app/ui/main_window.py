@@ -31,6 +31,7 @@ from .packages import PackagesTab
 from .qt_language import apply_qt_language
 from .schedule import ScheduleTab
 from .settings import SettingsDialog
+from .tasks import tasks_for
 
 #: Where this desk remembers its window (QSettings keys).
 GEOMETRY_KEY = "window/geometry"
@@ -61,6 +62,8 @@ class MainWindow(QMainWindow):
         #: Set by start_live_refresh(): the program turns it on (a test window polls nothing
         #: once its test is over).
         self.live_refresh = None
+        # A write run on the worker (an import, a restore) shows at once, everywhere.
+        tasks_for(clinic).changed.connect(self._wrote)
 
     def _build_tabs(self) -> None:
         self.schedule = ScheduleTab(self.clinic)
@@ -263,8 +266,7 @@ class MainWindow(QMainWindow):
 
     def _import(self, what: str) -> None:
         from app.ui.dialogs.csv_import import ImportDialog  # loaded when first asked for
-        if ImportDialog.ask(self, self.clinic, what):
-            self.refresh_all()  # the new patients or treatment types show at once
+        ImportDialog.ask(self, self.clinic, what)  # (what it wrote shows by _wrote)
 
     def export_table(self) -> None:
         from app.ui.dialogs.csv_export import ExportDialog
@@ -306,6 +308,13 @@ class MainWindow(QMainWindow):
             self.tabs.widget(index).refresh()
         self.show_signed_in()
 
+    def _wrote(self) -> None:
+        """A job marked as a write finished: show it now, and once (the change marker the
+        live refresh polls has moved with it)."""
+        self.refresh_all()
+        if self.live_refresh is not None:
+            self.live_refresh.caught_up()
+
     def backup_now(self) -> None:
         approved(self, self.clinic, BACKUP_TO_FOLDER, lambda: BackupNow.run(self, self.clinic))
 
@@ -318,8 +327,8 @@ class MainWindow(QMainWindow):
         before = self.clinic.current_staff_id
         if BackupsDialog.ask(self, self.clinic) is None:
             return
-        # The restored data has its own staff and PINs: the one who restored signs in again.
-        self.refresh_all()
+        # The restored data (shown by _wrote) has its own staff and PINs: the one who
+        # restored signs in again.
         if before is not None or self.clinic.auth.can_sign_in():
             self.idle_lock.lock()
             self.refresh_all()

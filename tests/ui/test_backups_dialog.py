@@ -306,8 +306,3 @@ def _newer(path: Path) -> Path:
     conn.close()
     return path
 
-
-def test_worker_pool_is_a_single_worker():
-    from app.ui.workers import worker_pool
-
-    assert worker_pool().maxThreadCount() == 1

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from app.ui.dialogs.print_dialog import PrintDialog
 from app.ui.reports import ReportsView
-from app.ui.workers import worker_pool
+from app.ui.tasks import worker_idle
 
 from .helpers import click
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.sqlite_only(reason="the clinic's own file and its backu
 @pytest.fixture(autouse=True)
 def idle_worker():
     yield
-    assert worker_pool().waitForDone(20000)
+    assert worker_idle(20)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import weakref
 from PySide6.QtWidgets import QComboBox, QDialog, QVBoxLayout
 
 from app.ui import gc_guard
-from app.ui.workers import Task
+from app.ui.tasks import tasks_for
 
 
 def abandoned_dialog(died_on: list) -> None:
@@ -25,16 +25,17 @@ def abandoned_dialog(died_on: list) -> None:
     weakref.finalize(marker, lambda: died_on.append(threading.get_ident()))
 
 
-def test_the_worker_allocating_never_frees_a_dialog_the_gui_thread_collects_it(qtbot, qapp):
+def test_the_worker_allocating_never_frees_a_dialog_the_gui_thread_collects_it(qtbot, qapp,
+                                                                               clinic):
     collector = gc_guard.install(qapp)
     assert not gc.isenabled()
     died_on: list = []
     abandoned_dialog(died_on)
 
     # ReportLab-like work on the worker: enough allocations to cross every threshold
-    task = Task(lambda: [[i] for i in range(300_000)] and None)
-    with qtbot.waitSignal(task.finished, timeout=20000):
-        task.start()
+    done: list = []
+    tasks_for(clinic).run(lambda _clinic: [[i] for i in range(300_000)] and None, done.append)
+    qtbot.waitUntil(lambda: done == [None], timeout=20000)
     assert died_on == [], "no collection ran on the worker"
 
     while collector.collect_due() is not None:

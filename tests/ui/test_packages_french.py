@@ -20,7 +20,7 @@ from app.services import Clinic
 from app.ui.models.catalog import PackageTemplatesModel
 from app.ui.packages import PackagesTab, PackageTemplateDialog
 from app.ui.reports import ReportsView
-from app.ui.workers import worker_pool
+from app.ui.tasks import worker_idle
 
 from .i18n_helpers import untranslated_texts
 
@@ -125,7 +125,7 @@ def clashing_mnemonics(top: QWidget) -> list[str]:
 def idle_worker():
     """No report may outlive its test."""
     yield
-    assert worker_pool().waitForDone(20000)
+    assert worker_idle(20)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from datetime import date, datetime
 import pytest
 
 from app.ui.reports import ReportsView
-from app.ui.workers import worker_pool
+from app.ui.tasks import worker_idle
 
 from .helpers import click
 
@@ -21,7 +21,7 @@ MAR = lambda day, hour=10: datetime(2026, 3, day, hour, 0)  # noqa: E731
 @pytest.fixture(autouse=True)
 def idle_worker():
     yield
-    assert worker_pool().waitForDone(20000)
+    assert worker_idle(20)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel
 from app.ui.models.reports import FLAG_BACKGROUND
 from app.ui.packages import PackagesTab
 from app.ui.reports import ReportsView
-from app.ui.workers import worker_pool
+from app.ui.tasks import worker_idle
 
 from .helpers import cell_texts, click
 
@@ -24,7 +24,7 @@ MAR = lambda day, hour=10: datetime(2026, 3, day, hour, 0)  # noqa: E731
 def idle_worker():
     """No job may outlive its test (the clinic file closes after it)."""
     yield
-    assert worker_pool().waitForDone(20000)
+    assert worker_idle(20)
 
 
 @pytest.fixture

@@ -250,10 +250,10 @@ class AuditTrailDialog(QDialog):
                                         before=_pretty(row.before), after=_pretty(row.after)))
 
     def verify(self) -> None:
-        audit = self.clinic.audit
         try:
-            check = run_busy(self, _("Checking the audit trail"),
-                             _("Recomputing every entry's fingerprint…"), audit.verify)
+            check = run_busy(self, self.clinic, _("Checking the audit trail"),
+                             _("Recomputing every entry's fingerprint…"),
+                             lambda clinic: clinic.audit.verify())
         except Exception as error:  # noqa: BLE001 - a refusal is shown; a bug goes on
             if explain_failure(self, error, _("Check")):
                 return

@@ -1,8 +1,8 @@
 """File › Backup Now… and File › Restore from Backup… (issue 7).
 
-The copy and the restore run on a worker thread (ARCHITECTURE: slow work never blocks the
-event loop) while a small busy window keeps the desk from starting anything else; the
-result, or the refusal, comes back by signal and is shown on the GUI thread.
+The copy and the restore run on the desk's worker (app/ui/tasks.py: slow work never blocks
+the event loop) while a small busy window keeps the desk from starting anything else; the
+result, or the refusal, comes back to the GUI thread and is shown there.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from app.services.backup import BackupFile
 from app.services.errors import ClinicError
 
 from .. import file_chooser, msgbox
-from ..workers import Task  # the one worker (ARCHITECTURE 4)
+from .. import tasks  # the one worker (ARCHITECTURE 4)
 from .manager_approval import carried
 from ..models.base import RowsModel
 from ..tables import make_table, selected_row
@@ -69,15 +69,13 @@ class BusyDialog(QDialog):
             super().reject()
 
 
-def run_busy(parent: QWidget | None, title: str, text: str, work: Callable[[], object]):
-    """Run `work()` on the worker while a busy window shows; return its result or raise
+def run_busy(parent: QWidget | None, clinic: Clinic, title: str, text: str,
+             job: Callable[[Clinic], object], *, write: bool = False):
+    """Run `job(clinic)` on the worker while a busy window shows; return its result or raise
     its exception here, on the GUI thread."""
     busy = BusyDialog(title, text, parent)
-    task = Task(work, busy)
-    task.finished.connect(busy.job_done)
-    task.failed.connect(busy.job_failed)
     try:
-        task.start()
+        tasks.tasks_for(clinic).run(job, busy.job_done, busy.job_failed, write=write)
         busy.exec()
         if busy.error is not None:
             raise busy.error
@@ -87,20 +85,13 @@ def run_busy(parent: QWidget | None, title: str, text: str, work: Callable[[], o
 
 
 def explain_failure(parent: QWidget | None, error: Exception, what: str) -> bool:
-    """Show a refusal or a disk problem calmly; False for anything else (a bug to report).
+    """Show a refusal or a disk problem calmly (app/ui/tasks.py's one wording); False for
+    anything else (a bug to report).
 
     `what` names what was not done, already in the desk's language: _("Backup") gives the
     title "Backup not done"."""
-    title = _("{what} not done").format(what=what)
-    if isinstance(error, ClinicError):
-        msgbox.refusal(parent, error, title)
-        return True
-    if isinstance(error, OSError):
-        msgbox.show(parent, title,
-                    _("The file could not be written or read ({error}). Check that the "
-                      "folder exists, is not read-only and the disk is not full, then try "
-                      "again. Nothing was changed.").format(error=error.strerror or error),
-                    icon=msgbox.Icon.Warning)
+    if isinstance(error, (ClinicError, OSError)):
+        tasks.explain_failure(parent, error, _("{what} not done").format(what=what))
         return True
     return False
 
@@ -137,8 +128,8 @@ class BackupNow:
         if not destination.suffix:
             destination = destination.with_suffix(".db")
         try:
-            written = run_busy(parent, _("Backing up"), _("Copying the clinic's data…"),
-                               carried(clinic, lambda: clinic.backup.create(destination)))
+            written = run_busy(parent, clinic, _("Backing up"), _("Copying the clinic's data…"),
+                               carried(clinic, lambda on: on.backup.create(destination)))
         except Exception as error:  # noqa: BLE001 - sorted just below
             if explain_failure(parent, error, _("Backup")):
                 return None
@@ -298,10 +289,10 @@ class BackupsDialog(QDialog):
                                 "entered since then will no longer be on the desk. The current "
                                 "data is saved as a safety copy first.").format(backup=described)):
             return False
-        clinic = self.clinic
         try:
-            safety = run_busy(self, _("Restoring"), _("Restoring the clinic's data…"),
-                              lambda: clinic.backup.restore(source))
+            safety = run_busy(self, self.clinic, _("Restoring"),
+                              _("Restoring the clinic's data…"),
+                              lambda clinic: clinic.backup.restore(source), write=True)
         except Exception as error:  # noqa: BLE001 - sorted just below
             if explain_failure(self, error, _("Restore")):
                 self.refresh()

@@ -26,7 +26,7 @@ from app.services.errors import ClinicError
 from .. import msgbox
 from ..forms import focus
 from ..desk_settings import desk_settings
-from ..workers import Task
+from ..tasks import Running, explain_failure, tasks_for
 from .manager_approval import MOVE_TO_SERVER, approved, carried, mark
 
 SETTINGS_KEY = "database/server_url"
@@ -53,7 +53,7 @@ class ConnectionDialog(QDialog):
         self.clinic = clinic
         self.setWindowTitle(_("Clinic Database"))
         self.checked: server.ServerCheck | None = None
-        self.task: Task | None = None
+        self.task: Running | None = None
         self.restart_requested = False
 
         now = QLabel(self._now_text())
@@ -177,11 +177,10 @@ class ConnectionDialog(QDialog):
     def _run(self, work, done, message: str) -> None:
         self.finding.setText(message)
         self.busy.show()
-        self.task = Task(work, self)
-        self.task.finished.connect(lambda outcome: self._over() or done(outcome))
-        self.task.failed.connect(lambda error: self._over() or self._failed(error))
+        self.task = tasks_for(self.clinic).run(
+            work, lambda outcome: self._over() or done(outcome),
+            lambda error: self._over() or self._failed(error))
         self._show_choice()
-        self.task.start()
 
     def _over(self) -> None:
         self.task = None
@@ -190,7 +189,8 @@ class ConnectionDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         if not isinstance(error, ClinicError):
-            raise error
+            explain_failure(self, error)  # (a refusal is said beside the fields instead)
+            return
         self.checked = None
         self.finding.setText(str(error))
         self._update_copy()
@@ -208,7 +208,7 @@ class ConnectionDialog(QDialog):
             if then is not None:
                 then()
 
-        self._run(lambda: server.check_server(url), tested,
+        self._run(lambda _clinic: server.check_server(url), tested,
                   _("Connecting to {server}…").format(server=server.shown(url)))
 
     def copy_clinic(self) -> None:
@@ -235,7 +235,7 @@ class ConnectionDialog(QDialog):
 
         # The service refuses anyone but a manager (or one approved): its sentence comes back
         # by _failed, as a connection problem would.
-        self._run(carried(self.clinic, lambda: migrate_to(self.clinic, check.url)), copied,
+        self._run(carried(self.clinic, lambda clinic: migrate_to(clinic, check.url)), copied,
                   _("Copying the clinic to {server}…").format(server=check.shown))
 
     # saving -----------------------------------------------------------------------------

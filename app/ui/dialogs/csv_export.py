@@ -21,8 +21,8 @@ from app.services.csv_transfer import ExportResult
 from app.services.errors import ClinicError
 
 from .. import file_chooser, msgbox
-from ..workers import Task
-from .csv_import import Progress, follow, show_failure
+from ..tasks import Running, explain_failure, tasks_for
+from .csv_import import Progress, follow
 
 
 def choose_export_file(parent: QWidget | None, suggested: str) -> str | None:
@@ -41,7 +41,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.clinic = clinic
         self.result_value: ExportResult | None = None
-        self._task: Task | None = None
+        self._task: Running | None = None
         self._stop = threading.Event()
         self.setWindowTitle(_("Export to CSV"))
         self.setMinimumWidth(460)
@@ -126,13 +126,12 @@ class ExportDialog(QDialog):
         path = Path(chosen)
         if not path.suffix:
             path = path.with_suffix(".csv")
-        clinic, stop, progress = self.clinic, threading.Event(), self._progress
+        stop, progress = threading.Event(), self._progress
         self._stop = stop
-        task = Task(lambda: clinic.csv.export_table(table, path, progress=progress.report,
-                                                    cancelled=stop.is_set), self)
-        task.finished.connect(self._exported)
-        task.failed.connect(self._failed)
-        self._task = task
+        self._task = tasks_for(self.clinic).run(
+            lambda clinic: clinic.csv.export_table(table, path, progress=progress.report,
+                                                   cancelled=stop.is_set),
+            self._exported, self._failed)
         self.setProperty("keepsLockAway", True)  # the idle lock waits for the export to end
         self._progress.value = None
         self._ticks.restart()
@@ -143,7 +142,6 @@ class ExportDialog(QDialog):
         self.table_box.setEnabled(False)
         self.status.setText(_("Writing {file}…").format(file=path.name))
         self.cancel_button.setFocus()
-        task.start()
 
     @Slot(object)
     def _exported(self, result: ExportResult) -> None:
@@ -163,7 +161,7 @@ class ExportDialog(QDialog):
         self._over()
         self.export_over.emit(error)
         self.status.setText(_("Nothing was written."))
-        show_failure(self, error, _("Not exported"))
+        explain_failure(self, error, _("Not exported"))
 
     def _over(self) -> None:
         self._task = None

@@ -24,10 +24,10 @@ from app.services.csv_transfer import (DUPLICATE, ERROR, FIELD_LABELS, OK, Impor
                                        ImportResult, PreviewRow)
 from app.services.errors import ClinicError
 
-from .. import crash, file_chooser, msgbox
+from .. import file_chooser, msgbox
 from ..models.base import RowsModel
 from ..tables import make_table
-from ..workers import Task
+from ..tasks import Running, explain_failure, tasks_for
 
 TITLES = {"patients": N_("Import Patients"), "treatment_types": N_("Import Treatment Types")}
 STATUS = {"ok": N_("Ready"), ERROR: N_("Problem"), DUPLICATE: N_("Skipped")}
@@ -84,17 +84,7 @@ def choose_import_file(parent: QWidget | None, kind: str) -> str | None:
         _("CSV files") + " (*.csv *.txt *.tsv);;" + _("All files") + " (*)")
 
 
-def show_failure(parent: QWidget, error: BaseException, title: str) -> None:
-    """A refusal or a disk problem, said calmly; anything else is a bug to report."""
-    if isinstance(error, ClinicError):
-        msgbox.refusal(parent, error, title)
-    elif isinstance(error, OSError):
-        msgbox.show(parent, title, _(
-            "The file could not be read or written ({reason}). Check that the folder exists, "
-            "is not read-only and the disk is not full, then try again. Nothing was changed.")
-            .format(reason=error.strerror or str(error)), icon=msgbox.Icon.Warning)
-    else:
-        crash.handle(type(error), error, error.__traceback__)
+show_failure = explain_failure  # the desk's one wording (app/ui/tasks.py)
 
 
 class PreviewModel(RowsModel):
@@ -154,7 +144,7 @@ class ImportDialog(QDialog):
         self.path: str | None = None
         self.preview: ImportPreview | None = None
         self.result_value: ImportResult | None = None
-        self._task: Task | None = None
+        self._task: Running | None = None
         self._stop = threading.Event()
         self._importing = False
         self.setWindowTitle(_(TITLES[kind]))
@@ -385,10 +375,9 @@ class ImportDialog(QDialog):
 
     # -- the worker -------------------------------------------------------------------------
     def _run(self, work, done, failed) -> None:
-        task = Task(work, self)
-        task.finished.connect(done)
-        task.failed.connect(failed)
-        self._task = task
+        # (the work already holds the clinic it was given; write: only an import writes)
+        self._task = tasks_for(self.clinic).run(lambda _clinic: work(), done, failed,
+                                                write=self._importing)
         self.setProperty("keepsLockAway", True)  # the idle lock waits for the work to end
         self._progress.value = None
         self._ticks.restart()
@@ -397,7 +386,6 @@ class ImportDialog(QDialog):
         self.bar.show()
         self._update_import_button()
         self.choose_button.setEnabled(False)
-        task.start()
 
     def _over(self) -> None:
         self._task = None

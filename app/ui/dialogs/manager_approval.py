@@ -107,17 +107,17 @@ def approved(parent: QWidget | None, clinic: Clinic, actions: str | tuple[str, .
         return open_form()
 
 
-def carried(clinic: Clinic, work: Callable[[], T]) -> Callable[[], T]:
-    """`work` for the worker thread, with the approval in force here (on the GUI thread,
+def carried(clinic: Clinic, job: Callable[[Clinic], T]) -> Callable[[Clinic], T]:
+    """`job` for the worker thread, with the approval in force here (on the GUI thread,
     inside `approved`) in force there too: an approval is per thread, so that no other job
     borrows it, and this job is the approved action itself."""
     approval = clinic.auth.approval_in_force()
     if approval is None:
-        return work
+        return job
 
-    def run() -> T:
-        with clinic.auth.approved(approval):
-            return work()
+    def run(on: Clinic) -> T:
+        with on.auth.approved(approval):
+            return job(on)
     return run
 
 

@@ -16,11 +16,10 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 from app.i18n import _
 from app.services import Clinic
 from app.services.billing import METHODS
-from app.services.errors import ClinicError
 from app.services.papers import PAPER_NAMES, PAPERS
 
-from .. import crash, file_chooser, msgbox, preload
-from ..workers import Task  # the one worker (ARCHITECTURE 4)
+from .. import file_chooser, msgbox, preload
+from ..tasks import Running, explain_failure, tasks_for  # the one worker (ARCHITECTURE 4)
 from ..formats import Formats
 from ..billing.keys import buttons_in_order, tab_order
 from ..forms import beside
@@ -55,7 +54,7 @@ class PrintDialog(QDialog):
         self.package_refund_id = package_refund_id
         preload.document_libraries()  # here, not on the worker (app/ui/preload.py)
         self._f = Formats(clinic)
-        self._task: Task | None = None
+        self._task: Running | None = None
         self.saved_path: str | None = None
         self.setMinimumWidth(480)
         if invoice_id is not None:
@@ -182,25 +181,24 @@ class PrintDialog(QDialog):
         self._start(Path(path), then_open=False)
 
     def _start(self, path: Path, *, then_open: bool) -> None:
-        printing, paper = self.clinic.printing, self.paper.currentData()
+        paper = self.paper.currentData()
         if self.invoice_id is not None:
             invoice_id = self.invoice_id
-            task = Task(lambda: str(printing.invoice_pdf(invoice_id, path, paper=paper)), self)
+            job = lambda clinic: clinic.printing.invoice_pdf(invoice_id, path, paper=paper)  # noqa: E731
         elif self.refund_id is not None:
             refund_id = self.refund_id
-            task = Task(lambda: str(printing.refund_receipt_pdf(refund_id, path, paper=paper)),
-                        self)
+            job = lambda clinic: clinic.printing.refund_receipt_pdf(  # noqa: E731
+                refund_id, path, paper=paper)
         else:
             package_refund_id = self.package_refund_id
-            task = Task(lambda: str(printing.package_refund_receipt_pdf(
-                package_refund_id, path, paper=paper)), self)
-        task.finished.connect(lambda written: self._done(written, then_open))
-        task.failed.connect(self._failed)
-        self._task = task
+            job = lambda clinic: clinic.printing.package_refund_receipt_pdf(  # noqa: E731
+                package_refund_id, path, paper=paper)
+        self._task = tasks_for(self.clinic).run(lambda clinic: str(job(clinic)),
+                                                lambda written: self._done(written, then_open),
+                                                self._failed)
         self._set_busy(True)
         self.status.setText(_("Writing {document} on {paper}…").format(
             document=self.document, paper=self.paper.currentText()))
-        task.start()
 
     def _done(self, path: str, then_open: bool) -> None:
         self._task = None
@@ -220,16 +218,7 @@ class PrintDialog(QDialog):
         self._task = None
         self._set_busy(False)
         self.status.setText(_("Nothing was written."))
-        if isinstance(error, ClinicError):
-            msgbox.refusal(self, error, _("Not printed"))
-        elif isinstance(error, OSError):
-            msgbox.show(self, _("Could not write the PDF"),
-                        _("The PDF could not be written ({reason}). Check that the folder "
-                          "exists, is not read-only and the disk is not full, then try "
-                          "again.").format(reason=error.strerror or error),
-                        icon=msgbox.Icon.Warning)
-        else:
-            crash.handle(type(error), error, error.__traceback__)
+        explain_failure(self, error, _("Not printed"))
         self.pdf_failed.emit(str(error))
 
     def _set_busy(self, busy: bool) -> None:

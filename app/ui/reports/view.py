@@ -1,6 +1,6 @@
 """Packages › Reports: choose a report, its period and filters, Run; read, sort, export.
 
-A report over a year can take a while, so it runs on the worker (app.ui.workers) with a
+A report over a year can take a while, so it runs on the worker (app.ui.tasks) with a
 busy bar; Cancel forgets the result and gives the desk its controls back at once. Exports
 write on the worker too. Every figure shown is the report's own (R21): this view formats,
 it never adds up.
@@ -20,12 +20,11 @@ from app.services import Clinic, report_export
 from app.services.errors import ClinicError
 from app.services.reports import Report
 
-from .. import crash, file_chooser, msgbox, preload
-from ..dialogs.backups import explain_failure
+from .. import file_chooser, preload
 from ..formats import Formats
 from ..forms import focus
 from ..models.reports import count_text
-from ..workers import Task
+from ..tasks import Running, explain_failure, tasks_for
 from .controls import ReportControls
 from .kinds import BY_CODE
 from .section import SectionView
@@ -63,8 +62,8 @@ class ReportsView(QWidget):
         self.clinic = clinic
         self._f = Formats(clinic)
         self.report: Report | None = None
-        self._run: Task | None = None
-        self._export: Task | None = None
+        self._run: Running | None = None
+        self._export: Running | None = None
         self.controls = ReportControls(clinic, self)
         self.controls.run_button.clicked.connect(self.run)
         self.controls.cancel_button.clicked.connect(self.cancel)
@@ -153,16 +152,13 @@ class ReportsView(QWidget):
         except ClinicError as error:  # a date typed that is not one
             self._refused(error)
             return
-        service = getattr(self.clinic.reports, kind.code)
-        task = Task(lambda: service(**args), self)
-        task.finished.connect(self._arrived)
-        task.failed.connect(self._refused)
-        self._run = task
+        self._run = tasks_for(self.clinic).run(
+            lambda clinic: getattr(clinic.reports, kind.code)(**args),
+            self._arrived, self._refused)
         self._set_running(True)
         running = _("Running {report}…").format(report=_(kind.label))
         self.status.setText(running)
         self.placeholder.setText(running)
-        task.start()
 
     def cancel(self) -> None:
         """Forget the running report; what was shown before stays."""
@@ -185,11 +181,9 @@ class ReportsView(QWidget):
         self._run = None
         self._set_running(False)
         self.status.setText(_("Not run."))
+        explain_failure(self, error, _("Report not run"))
         if isinstance(error, ClinicError):
-            msgbox.refusal(self, error, _("Report not run"))
             focus(self.controls.field(getattr(error, "field", None)))
-        else:
-            crash.handle(type(error), error, error.__traceback__)
         self.run_failed.emit(str(error))
 
     def _set_running(self, running: bool) -> None:
@@ -289,13 +283,11 @@ class ReportsView(QWidget):
         if not path.suffix:
             path = path.with_suffix(f".{kind}")
         preload.document_libraries()  # here, not on the worker (app/ui/preload.py)
-        task = Task(lambda: write(report, path, clinic=self.clinic), self)
-        task.finished.connect(self._exported)
-        task.failed.connect(lambda error: self._export_refused(error, _(title)))
-        self._export = task
+        self._export = tasks_for(self.clinic).run(
+            lambda clinic: write(report, path, clinic=clinic), self._exported,
+            lambda error: self._export_refused(error, _(title)))
         self._update_exports()
         self.status.setText(_("Writing {file}…").format(file=path.name))
-        task.start()
 
     def _exported(self, path: Path) -> None:
         self._export = None
@@ -307,8 +299,7 @@ class ReportsView(QWidget):
         self._export = None
         self._update_exports()
         self.status.setText(_("Nothing was written."))
-        if not explain_failure(self, error, title):
-            crash.handle(type(error), error, error.__traceback__)
+        explain_failure(self, error, _("{what} not done").format(what=title))
         self.export_failed.emit(str(error))
 
     def _update_exports(self) -> None:
