@@ -24,12 +24,10 @@ never work, and never raises into the desk.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import sqlite3
-import tempfile
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -38,6 +36,8 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
+
+from .files import atomic_write_bytes
 
 # Tests (and a support person) point the desk's anchors elsewhere with this.
 DESK_FOLDER_VARIABLE = "CLINICDESK_DESK_DIR"
@@ -122,19 +122,9 @@ def _load(path: Path) -> dict:
 
 def _save(path: Path, data: dict, *, durable: bool) -> None:
     """Replace the file at once (a reader sees the old anchor or the new, never half)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, indent=1, sort_keys=True)
-            if durable:
-                out.flush()
-                os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    path.parent.mkdir(parents=True, exist_ok=True)  # (atomic_write leaves that to us)
+    atomic_write_bytes(path, json.dumps(data, ensure_ascii=False, indent=1,
+                                        sort_keys=True).encode("utf-8"), durable=durable)
 
 
 # Reading a trail (a SQLAlchemy connection to the clinic, or sqlite3 on a file) -----------

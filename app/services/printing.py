@@ -13,7 +13,6 @@ moved over it only when complete, so a crash or a cancelled batch never leaves h
 from __future__ import annotations
 
 import os
-import tempfile
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
@@ -22,6 +21,7 @@ from ..i18n import _, ngettext
 from .base import Service
 from .errors import ValidationError
 from .file_targets import safe_target
+from .files import atomic_write_bytes
 from .ledger import METHODS
 from .papers import PAPER_NAMES, PAPERS
 from .settings import SettingsView
@@ -86,7 +86,7 @@ class PrintingService(Service):
             "{count} invoice", "{count} invoices", len(ids)).format(count=len(ids))
         data = _pdf().build(sources, kit, title=title, author=kit.clinic_name,
                             subject=_("Invoices"), progress=progress)
-        return _write_atomically(target, data)
+        return atomic_write_bytes(target, data)
 
     # helpers
     def _kit(self, paper: str | None) -> tuple:
@@ -112,31 +112,11 @@ class PrintingService(Service):
         return safe_target(self._clinic, path, what=_("the PDF"))
 
 
-def _write_atomically(target: Path, data: bytes) -> Path:
-    """Write `data` to a temporary file in `target`'s folder, then move it into place."""
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if target.exists():  # keep the permissions of the file being replaced
-            os.chmod(temp, target.stat().st_mode & 0o777)
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
-    return target
-
-
 def _write_section(target: Path, kit, section, subject: str) -> Path:
     """One document of one section, titled after it, written whole or not at all."""
     data = _pdf().build([section], kit, title=section.label, author=kit.clinic_name,
                         subject=subject)
-    return _write_atomically(target, data)
+    return atomic_write_bytes(target, data)
 
 
 def _pdf():
