@@ -28,3 +28,18 @@ def test_damage_found_later_says_how_to_restore(qtbot, clinic, shown, monkeypatc
     assert title == "The clinic file is damaged"
     assert "row 12 missing" in text and backup.name in text
     assert "File › Restore from Backup" in text
+
+
+def test_a_daily_backup_that_cannot_be_written_is_said_calmly(qtbot, clinic, shown,
+                                                             monkeypatch):
+    def full():
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(clinic.backup, "daily_if_due", full)
+    window = QWidget()
+    qtbot.addWidget(window)
+    startup_checks.start(window, clinic)
+    qtbot.waitUntil(lambda: bool(shown.boxes), timeout=10_000)
+    title, text = shown.boxes[0]
+    assert title == "Backup not made"
+    assert "No space left on device" in text and "check the disk" in text

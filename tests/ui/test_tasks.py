@@ -172,3 +172,39 @@ def test_close_drops_what_is_still_to_come_and_waits(qtbot, clinic, manager):
     assert tasks.worker_idle(5)
     qtbot.wait(50)
     assert got == []
+
+
+def test_progress_reaches_the_gui_thread_and_the_last_report_is_kept(qtbot, manager):
+    reports: list = []
+    done: list = []
+
+    def counting(_clinic, report):
+        for n in range(1, 101):
+            report((n, 100))
+        return "counted"
+
+    manager.run(counting, done.append,
+                progress=lambda value: reports.append((value, threading.get_ident())))
+    qtbot.waitUntil(lambda: done == ["counted"], timeout=5000)
+    qtbot.waitUntil(lambda: bool(reports) and reports[-1][0] == (100, 100), timeout=5000)
+    assert {thread for _value, thread in reports} == {threading.get_ident()}
+    assert len(reports) <= 100  # reports that pile up are folded into the newest
+
+
+def test_the_main_window_refreshes_once_after_a_write(qtbot, clinic, catalog, manager):
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow(clinic)
+    qtbot.addWidget(window)
+    window.show()
+    window.start_live_refresh()
+    window.live_refresh.stop()
+    window.tabs.setCurrentWidget(window.billing)
+    before = window.billing.model.rowCount()
+    refreshed: list = []
+    real = window.refresh_all
+    window.refresh_all = lambda: refreshed.append(1) or real()
+    manager.run(lambda on: on.patients.add("Zoe", "Young"), write=True)
+    qtbot.waitUntil(lambda: window.billing.model.rowCount() == before + 1, timeout=5000)
+    window.live_refresh.poll()  # the write moved the change marker: already shown
+    assert refreshed == [1] and window.live_refresh.refreshes == 0
