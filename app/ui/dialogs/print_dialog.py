@@ -182,20 +182,19 @@ class PrintDialog(QDialog):
 
     def _start(self, path: Path, *, then_open: bool) -> None:
         paper = self.paper.currentData()
-        if self.invoice_id is not None:
-            invoice_id = self.invoice_id
-            job = lambda clinic: clinic.printing.invoice_pdf(invoice_id, path, paper=paper)  # noqa: E731
-        elif self.refund_id is not None:
-            refund_id = self.refund_id
-            job = lambda clinic: clinic.printing.refund_receipt_pdf(  # noqa: E731
-                refund_id, path, paper=paper)
-        else:
-            package_refund_id = self.package_refund_id
-            job = lambda clinic: clinic.printing.package_refund_receipt_pdf(  # noqa: E731
-                package_refund_id, path, paper=paper)
-        self._task = tasks_for(self.clinic).run(lambda clinic: str(job(clinic)),
-                                                lambda written: self._done(written, then_open),
-                                                self._failed)
+        invoice_id, refund_id = self.invoice_id, self.refund_id
+        package_refund_id = self.package_refund_id
+
+        def write(clinic) -> str:  # on the worker: plain ids in, the path out
+            if invoice_id is not None:
+                return str(clinic.printing.invoice_pdf(invoice_id, path, paper=paper))
+            if refund_id is not None:
+                return str(clinic.printing.refund_receipt_pdf(refund_id, path, paper=paper))
+            return str(clinic.printing.package_refund_receipt_pdf(package_refund_id, path,
+                                                                  paper=paper))
+
+        self._task = tasks_for(self.clinic).run(
+            write, lambda written: self._done(written, then_open), self._failed)
         self._set_busy(True)
         self.status.setText(_("Writing {document} on {paper}…").format(
             document=self.document, paper=self.paper.currentText()))
