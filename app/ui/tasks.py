@@ -1,7 +1,7 @@
 """The desk's one task runner (ARCHITECTURE 4; shaped after anki's taskman): slow service calls
 run on one worker thread, one after the other, and their outcome comes back on the GUI thread.
 
-    tasks_for(clinic).run(lambda clinic: clinic.reports.day_sheet(day), show, write=False)
+    tasks_for(clinic).run(lambda clinic: clinic.patients.search(text), show)
 
 A job is a plain function of the `Clinic`: it touches no widget and returns plain data. Its
 failure goes to `explain_failure` unless the caller handles it: one wording for the whole
