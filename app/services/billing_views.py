@@ -54,6 +54,8 @@ class InvoiceView:
     void_reason: str
     payments: tuple[AppliedPayment, ...]
     package_ids: tuple[int, ...]
+    can_pay: bool = False   # as InvoiceSummary's
+    can_void: bool = False
 
     @property
     def description(self) -> str:
@@ -114,7 +116,7 @@ class Account:
     owing: int         # invoiced - applied
     received: int      # all payments received
     refunded: int      # refund payments handed back
-    credit: int        # received - applied - refunded
+    credit: int        # the payments' unapplied parts: received - applied - refunded
     invoices: tuple[InvoiceSummary, ...]
     payments: tuple[PaymentRow, ...]
 
@@ -170,7 +172,9 @@ def invoice_view(s, invoice: Invoice) -> InvoiceView:
                        invoice.subtotal, invoice.tax, invoice.total, paid,
                        rules.invoice_balance(invoice.total, paid, voided),
                        rules.invoice_status(invoice.total, paid, voided), invoice.voided_at,
-                       invoice.void_reason, payments, package_ids)
+                       invoice.void_reason, payments, package_ids,
+                       can_pay=rules.can_pay(invoice.total, paid, voided),
+                       can_void=rules.can_void(voided))
 
 
 def invoice_summary(s, invoice: Invoice) -> InvoiceSummary:
