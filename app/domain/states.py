@@ -45,3 +45,56 @@ class PaymentMethod(StrEnum):
     CHEQUE = "cheque"
     E_TRANSFER = "e_transfer"
     OTHER = "other"
+
+
+# The one table of what the desk reads for each state: (name, lowercase name or None).
+# The lowercase name is the word inside the English report file ("used up"); where a state
+# never appears there it has none and `lower=True` gives its name. "No-show" is the desk's
+# word for a missed visit everywhere (the schedule said "No show", the package's uses
+# "No-show"; both msgids translate as "Absence").
+_NAMES: dict[tuple[type, str], tuple[str, str | None]] = {
+    (AppointmentStatus, AppointmentStatus.BOOKED): (N_("Booked"), None),
+    (AppointmentStatus, AppointmentStatus.ARRIVED): (N_("Arrived"), None),
+    (AppointmentStatus, AppointmentStatus.NO_SHOW): (N_("No-show"), None),
+    (AppointmentStatus, AppointmentStatus.CANCELLED): (N_("Cancelled"), None),
+    (InvoiceStatus, InvoiceStatus.UNPAID): (N_("Unpaid"), None),
+    (InvoiceStatus, InvoiceStatus.PARTIALLY_PAID): (N_("Partially paid"), None),
+    (InvoiceStatus, InvoiceStatus.PAID): (N_("Paid"), None),
+    (InvoiceStatus, InvoiceStatus.VOID): (N_("Void"), None),
+    (PackageStatus, PackageStatus.ACTIVE): (N_("Active"), N_("active")),
+    (PackageStatus, PackageStatus.EXPIRED): (N_("Expired"), N_("expired")),
+    (PackageStatus, PackageStatus.REFUNDED): (N_("Refunded"), N_("refunded")),
+    (PackageStatus, PackageStatus.USED_UP): (N_("Used up"), N_("used up")),
+    (PackageStatus, PackageStatus.VOID): (N_("Void"), N_("void")),
+    (PaymentMethod, PaymentMethod.CASH): (N_("Cash"), None),
+    (PaymentMethod, PaymentMethod.DEBIT): (N_("Debit"), None),
+    (PaymentMethod, PaymentMethod.CREDIT_CARD): (N_("Credit card"), None),
+    (PaymentMethod, PaymentMethod.CHEQUE): (N_("Cheque"), None),
+    (PaymentMethod, PaymentMethod.E_TRANSFER): (N_("E-transfer"), None),
+    (PaymentMethod, PaymentMethod.OTHER): (N_("Other"), None),
+}
+
+
+def name_of(state: StrEnum, *, lower: bool = False) -> str:
+    """A state's name at the desk, marked but not translated: callers show `_(name_of(x))`.
+    Keyed by the enum as well as the code, since an invoice's and a package's "void" are
+    equal strings. A code no enum knows (an old row) is shown as it is."""
+    names = _NAMES.get((type(state), state))
+    if names is None:
+        return str(state)
+    name, lowercase = names
+    return (lowercase or name) if lower else name
+
+
+def as_state(kind: type[StrEnum], code: str) -> StrEnum | str:
+    """The enum member for a code read from the database; an unknown code stays a string
+    (shown as is) rather than failing a whole screen."""
+    try:
+        return kind(code)
+    except ValueError:
+        return code
+
+
+def name_for(kind: type[StrEnum], code: str, *, lower: bool = False) -> str:
+    """`name_of` for a code as the database keeps it ("e_transfer" -> "E-transfer")."""
+    return name_of(as_state(kind, code), lower=lower)

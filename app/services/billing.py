@@ -2,159 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from sqlalchemy import select
 
-from sqlalchemy import func, select
-
+from ..domain import ledger as ledger_rules
 from ..i18n import _, ngettext
-from ..models import (Appointment, Invoice, InvoiceLine, Package, PackageCoverage,
-                      PackageRefund, PackageTemplate, Patient, Payment, PaymentApplication,
-                      PaymentRefund, Staff, TreatmentType)
-from . import compensation, final_uses, ledger, line_words
+from ..models import (Appointment, Invoice, Package, PackageCoverage, PackageRefund,
+                      PackageTemplate, Patient, Payment, PaymentRefund, Staff, TreatmentType)
+from . import compensation, final_uses, ledger
 from . import locks
 from . import package_rules as rules
 from . import validation as v
 from . import why_not
 from .audit import snapshot
 from .base import Service
-from .errors import NotAllowed, NotFound, ValidationError
-from .invoice_payments import AppliedPayment, payments_on
+from .billing_views import (Account, InvoiceView, PaymentPreview, PaymentRow, RefundView,
+                            SalePreview, SaleResult, account_view, invoice_view, payment_rows,
+                            refund_view)
+from .errors import NotAllowed, ValidationError
 from .money import tax_on, to_cents
 from .schedule import state_phrase
 from .validity import expiry_for, show_when
 
 METHODS = ledger.METHODS
 _REFUND_ORDER = (PaymentRefund.refunded_at, PaymentRefund.id)
-
-
-@dataclass(frozen=True)
-class LineView:
-    id: int
-    line_no: int
-    kind: str
-    description: str
-    staff_id: int | None
-    staff_name: str  # "No Staff Member" when unassigned (R6)
-    quantity: int
-    unit_price: int
-    tax_rate: object
-    tax: int
-    total: int
-    package_id: int | None
-    appointment_id: int | None
-
-
-@dataclass(frozen=True)
-class InvoiceView:
-    id: int
-    number: int
-    patient_id: int
-    patient_name: str
-    issued_on: date
-    lines: tuple[LineView, ...]
-    subtotal: int
-    tax: int
-    total: int
-    paid: int
-    balance: int
-    status: str  # unpaid | partially paid | paid | void
-    voided_at: datetime | None
-    void_reason: str
-    payments: tuple[AppliedPayment, ...]
-    package_ids: tuple[int, ...]
-
-    @property
-    def description(self) -> str:
-        return "; ".join(line.description for line in self.lines if line.kind != "package_refund")
-
-
-@dataclass(frozen=True)
-class InvoiceSummary:
-    id: int
-    number: int
-    issued_on: date
-    description: str
-    total: int
-    paid: int
-    balance: int
-    status: str
-    package_id: int | None  # the package sold on it, if any (for Refund Package)
-
-
-@dataclass(frozen=True)
-class PaymentRow:
-    id: int
-    received_at: datetime
-    method: str
-    method_name: str
-    amount: int
-    applied: int
-    refunded: int
-    unapplied: int
-    reference: str
-
-
-@dataclass(frozen=True)
-class RefundView:
-    id: int
-    payment_id: int
-    patient_id: int
-    patient_name: str
-    amount: int
-    method: str
-    method_name: str
-    refunded_at: datetime
-    payment_received_at: datetime
-    payment_amount: int
-    note: str
-    package_name: str | None
-    package_refund_amount: int | None
-    staff_name: str | None
-
-
-@dataclass(frozen=True)
-class Account:
-    patient_id: int
-    invoiced: int      # total of invoices that are not void
-    applied: int       # payments applied to those invoices
-    owing: int         # invoiced - applied
-    received: int      # all payments received
-    refunded: int      # refund payments handed back
-    credit: int        # received - applied - refunded
-    invoices: tuple[InvoiceSummary, ...]
-    payments: tuple[PaymentRow, ...]
-
-
-@dataclass(frozen=True)
-class SalePreview:
-    """What selling a template today would invoice (read-only; for the sale screen)."""
-    template_id: int
-    name: str
-    price: int
-    tax_rate: object
-    tax: int
-    total: int
-    uses: int
-    expires_on: date | None  # None: no expiry (R9)
-
-
-@dataclass(frozen=True)
-class PaymentPreview:
-    """Where a payment would go if received now (read-only; for the payment screen)."""
-    amount: int
-    applied: tuple[tuple[int, int], ...]  # (invoice_id, amount), in the order applied
-    unapplied: int  # the part that would become credit
-    credit_after: int  # the patient's credit once it is received
-
-
-@dataclass(frozen=True)
-class SaleResult:
-    invoice_id: int
-    package_id: int
-    warnings: tuple[str, ...] = ()
-    # Upcoming appointments whose practitioner would be compensated again (R7).
-    double_compensation: tuple[int, ...] = field(default=())
 
 
 def method_names() -> str:
@@ -320,7 +190,7 @@ class BillingService(Service):
             invoice = self._open_invoice(s, target_id, patient_id)
             balance = ledger.balance_of(s, invoice)
             if share is None:
-                share = min(balance, left)
+                share = ledger_rules.payable(balance, left)
             else:
                 share = to_cents(share, field="allocation", **self._clinic.money_context())
                 if share > balance:
@@ -360,11 +230,12 @@ class BillingService(Service):
             balance = ledger.balance_of(s, invoice)
             if refusal := why_not.apply_credit(s, invoice, balance=balance, credit=credit):
                 raise NotAllowed(refusal)  # as Purchases offers it
-            if limit is not None and limit > min(credit, balance):
+            most = ledger_rules.payable(balance, credit)
+            if limit is not None and limit > most:
                 raise ValidationError("amount", _("You can apply at most {amount}: the smaller "
                                                   "of the patient's credit and the invoice "
                                                   "balance.").format(
-                    amount=self._clinic.format_money(min(credit, balance))))
+                    amount=self._clinic.format_money(most)))
             applied = ledger.apply_credit(s, invoice, limit=limit, now=self._now(),
                                           actor=self._actor)
             self._audit(s, "credit.apply", "invoice", invoice.id, None, {"amount": applied})
@@ -392,7 +263,7 @@ class BillingService(Service):
                                        "this payment."))
             free = ledger.unapplied_of_payment(s, payment)
             credit = ledger.credit_of(s, payment.patient_id)
-            limit = min(free, credit)
+            limit = ledger_rules.refundable(free, credit)
             if cents > limit:
                 money = self._clinic.format_money
                 if limit <= 0:
@@ -473,9 +344,10 @@ class BillingService(Service):
     def payment(self, payment_id: int) -> PaymentRow:
         with self._db.read() as s:
             payment = v.get(s, Payment, payment_id, "payment")
-            return _payment_rows(s, [payment])[0]
+            return payment_rows(s, [payment])[0]
 
-    def refund(self, refund_id: int) -> RefundView:
+    def payment_refund(self, refund_id: int) -> RefundView:
+        """One refund payment handed back to a patient (not a package refund)."""
         with self._db.read() as s:
             return refund_view(s, v.get(s, PaymentRefund, refund_id, "refund"))
 
@@ -488,85 +360,4 @@ class BillingService(Service):
     def account(self, patient_id: int) -> Account:
         with self._db.read() as s:
             v.get(s, Patient, patient_id, "patient")
-            invoices = s.scalars(select(Invoice).where(Invoice.patient_id == patient_id)
-                                 .order_by(Invoice.issued_on.desc(), Invoice.number.desc())
-                                 ).all()
-            summaries = tuple(_invoice_summary(s, i) for i in invoices)
-            payments = tuple(_payment_rows(s, s.scalars(
-                select(Payment).where(Payment.patient_id == patient_id)
-                .order_by(Payment.received_at.desc(), Payment.id.desc())).all()))
-            invoiced = sum(i.total for i in summaries if i.status != "void")
-            applied = sum(i.paid for i in summaries if i.status != "void")
-            received = sum(p.amount for p in payments)
-            refunded = sum(p.refunded for p in payments)
-            return Account(patient_id, invoiced, applied, invoiced - applied, received, refunded,
-                           received - applied - refunded, summaries, payments)
-
-
-def invoice_view(s, invoice: Invoice) -> InvoiceView:
-    staff_names = dict(s.execute(select(Staff.id, Staff.name)).all())
-    patient = s.get(Patient, invoice.patient_id)
-    words = line_words.for_lines(s, invoice.lines)  # in the desk's language (R4)
-    lines = tuple(LineView(line.id, line.line_no, line.kind, words[line.id], line.staff_id,
-                           # a refund's line is the clinic's, never a staff member's (R6)
-                           "" if line.kind == "package_refund" else
-                           staff_names.get(line.staff_id) or _("No Staff Member"), line.quantity,
-                           line.unit_price, line.tax_rate, line.tax, line.total,
-                           line.package_id, line.appointment_id)
-                  for line in invoice.lines)
-    payments = payments_on(s, invoice.id)
-    paid = ledger.paid_on_invoice(s, invoice.id)
-    voided = invoice.voided_at is not None
-    balance = 0 if voided else invoice.total - paid
-    package_ids = tuple(s.scalars(select(Package.id).where(Package.invoice_id == invoice.id)))
-    return InvoiceView(invoice.id, invoice.number, invoice.patient_id,
-                       patient.full_name if patient else "", invoice.issued_on, lines,
-                       invoice.subtotal, invoice.tax, invoice.total, paid, balance,
-                       ledger.status_of(invoice.total, paid, voided), invoice.voided_at,
-                       invoice.void_reason, payments, package_ids)
-
-
-def _invoice_summary(s, invoice: Invoice) -> InvoiceSummary:
-    paid = ledger.paid_on_invoice(s, invoice.id)
-    voided = invoice.voided_at is not None
-    lines = [line for line in sorted(invoice.lines, key=lambda line: line.line_no)
-             if line.kind != "package_refund"]
-    words = line_words.for_lines(s, lines)  # the visit's time too, in the desk's locale
-    descriptions = [words[line.id] for line in lines]
-    package_id = s.scalar(select(Package.id).where(Package.invoice_id == invoice.id))
-    return InvoiceSummary(invoice.id, invoice.number, invoice.issued_on, "; ".join(descriptions),
-                          invoice.total, paid, 0 if voided else invoice.total - paid,
-                          ledger.status_of(invoice.total, paid, voided), package_id)
-
-
-def _payment_rows(s, payments) -> list[PaymentRow]:
-    rows = []
-    for p in payments:
-        applied = s.scalar(select(func.coalesce(func.sum(PaymentApplication.amount), 0))
-                           .where(PaymentApplication.payment_id == p.id))
-        refunded = s.scalar(select(func.coalesce(func.sum(PaymentRefund.amount), 0))
-                            .where(PaymentRefund.payment_id == p.id))
-        rows.append(PaymentRow(p.id, p.received_at, p.method,
-                               _(METHODS.get(p.method, p.method)),
-                               p.amount, applied, refunded, p.amount - applied - refunded,
-                               p.reference))
-    return rows
-
-
-def refund_view(s, refund: PaymentRefund) -> RefundView:
-    payment = s.get(Payment, refund.payment_id)
-    patient = s.get(Patient, refund.patient_id)
-    package_name = package_amount = None
-    if refund.package_refund_id is not None:
-        package_refund = s.get(PackageRefund, refund.package_refund_id)
-        package_name, package_amount = package_refund.package.name, package_refund.amount
-    staff = s.get(Staff, refund.created_by) if refund.created_by else None
-    return RefundView(refund.id, refund.payment_id, refund.patient_id,
-                      patient.full_name if patient else "", refund.amount, refund.method,
-                      _(METHODS.get(refund.method, refund.method)), refund.refunded_at,
-                      payment.received_at, payment.amount, refund.note, package_name,
-                      package_amount, staff.name if staff else None)
-
-
-__all__ = ["Account", "AppliedPayment", "BillingService", "InvoiceView", "METHODS", "NotFound",
-           "SaleResult"]
+            return account_view(s, patient_id)

@@ -12,33 +12,18 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..i18n import N_, _
+from ..domain import ledger as rules
+from ..domain.states import PaymentMethod, name_of
+from ..i18n import _
 from ..models import Invoice, InvoiceLine, Payment, PaymentApplication, PaymentRefund
 from . import locks
 from .errors import NotAllowed
 from .money import tax_on
 from .settings import load_settings
 
-# How the patient paid: code -> name, marked for translation; shown through _()
-# (a module constant is read before the desk's language is known).
-METHODS = {
-    "cash": N_("Cash"),
-    "debit": N_("Debit"),
-    "credit_card": N_("Credit card"),
-    "cheque": N_("Cheque"),
-    "e_transfer": N_("E-transfer"),
-    "other": N_("Other"),
-}
-
-
-def status_of(total: int, paid: int, voided: bool) -> str:
-    if voided:
-        return "void"
-    if paid >= total:
-        return "paid"
-    if paid > 0:
-        return "partially paid"
-    return "unpaid"
+# How the patient paid: code -> name, in the order the desk offers them; the names come
+# from the one table in app/domain/states.py (marked; shown through _()).
+METHODS = {method.value: name_of(method) for method in PaymentMethod}
 
 
 def new_invoice(s: Session, patient_id: int, *, issued_on: date, now: datetime,
@@ -83,38 +68,40 @@ def paid_on_invoice(s: Session, invoice_id: int) -> int:
 
 
 def balance_of(s: Session, invoice: Invoice) -> int:
-    if invoice.voided_at is not None:
-        return 0
-    return invoice.total - paid_on_invoice(s, invoice.id)
+    voided = invoice.voided_at is not None
+    paid = 0 if voided else paid_on_invoice(s, invoice.id)  # void asks nothing: no query
+    return rules.invoice_balance(invoice.total, paid, voided)
+
+
+def applied_and_refunded(s: Session, payment_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """payment id -> (applied to invoices, handed back), for the payments named."""
+    if not payment_ids:
+        return {}
+    applied = dict(s.execute(select(PaymentApplication.payment_id,
+                                    func.sum(PaymentApplication.amount))
+                             .where(PaymentApplication.payment_id.in_(payment_ids))
+                             .group_by(PaymentApplication.payment_id)).all())
+    refunded = dict(s.execute(select(PaymentRefund.payment_id, func.sum(PaymentRefund.amount))
+                              .where(PaymentRefund.payment_id.in_(payment_ids))
+                              .group_by(PaymentRefund.payment_id)).all())
+    return {i: (applied.get(i) or 0, refunded.get(i) or 0) for i in payment_ids}
 
 
 def unapplied_by_payment(s: Session, patient_id: int) -> list[tuple[Payment, int]]:
     """Each payment of the patient with money not yet applied nor refunded, oldest first."""
-    applied = (select(PaymentApplication.payment_id,
-                      func.sum(PaymentApplication.amount).label("amount"))
-               .group_by(PaymentApplication.payment_id).subquery())
-    refunded = (select(PaymentRefund.payment_id, func.sum(PaymentRefund.amount).label("amount"))
-                .group_by(PaymentRefund.payment_id).subquery())
-    free = (Payment.amount - func.coalesce(applied.c.amount, 0)
-            - func.coalesce(refunded.c.amount, 0))
-    rows = s.execute(select(Payment, free)
-                     .outerjoin(applied, applied.c.payment_id == Payment.id)
-                     .outerjoin(refunded, refunded.c.payment_id == Payment.id)
-                     .where(Payment.patient_id == patient_id, free > 0)
-                     .order_by(Payment.received_at, Payment.id)).all()
-    return [(payment, amount) for payment, amount in rows]
+    payments = s.scalars(select(Payment).where(Payment.patient_id == patient_id)
+                         .order_by(Payment.received_at, Payment.id)).all()
+    sums = applied_and_refunded(s, [p.id for p in payments])
+    parts = [(p, rules.unapplied(p.amount, *sums[p.id])) for p in payments]
+    return [(payment, part) for payment, part in parts if part > 0]
 
 
 def unapplied_of_payment(s: Session, payment: Payment) -> int:
-    applied = s.scalar(select(func.coalesce(func.sum(PaymentApplication.amount), 0))
-                       .where(PaymentApplication.payment_id == payment.id))
-    refunded = s.scalar(select(func.coalesce(func.sum(PaymentRefund.amount), 0))
-                        .where(PaymentRefund.payment_id == payment.id))
-    return payment.amount - applied - refunded
+    return rules.unapplied(payment.amount, *applied_and_refunded(s, [payment.id])[payment.id])
 
 
 def credit_of(s: Session, patient_id: int) -> int:
-    return sum(amount for _, amount in unapplied_by_payment(s, patient_id))
+    return rules.credit(part for _, part in unapplied_by_payment(s, patient_id))
 
 
 def apply(s: Session, payment_id: int, invoice_id: int, amount: int, *, now: datetime,
@@ -142,7 +129,7 @@ def apply_credit(s: Session, invoice: Invoice, *, limit: int | None, now: dateti
     for payment, free in unapplied_by_payment(s, invoice.patient_id):
         if done >= wanted:
             break
-        take = min(free, wanted - done)
+        take = rules.payable(wanted - done, free)
         apply(s, payment.id, invoice.id, take, now=now, actor=actor, reason="credit")
         done += take
     return done

@@ -17,7 +17,7 @@ from . import refund_receipts, refund_rules
 from . import validation as v
 from . import why_not
 from .base import Service
-from .billing import InvoiceView, invoice_view
+from .billing_views import InvoiceView, invoice_view
 from .errors import NotAllowed, ValidationError
 from .money import per_use_value, to_cents
 from .schedule import AppointmentRow, _row as appointment_row

@@ -46,7 +46,7 @@ class PrintingService(Service):
         """Write the receipt of refund payment `refund_id` (R27) to `path` as a PDF."""
         kit, settings = self._kit(paper)
         target = self._target(path)
-        refund = self._clinic.billing.refund(refund_id)
+        refund = self._clinic.billing.payment_refund(refund_id)
         patient = self._clinic.patients.get(refund.patient_id)
         payment = self._clinic.billing.payment(refund.payment_id)
         section = _pdf().refund_section(kit, settings, refund, patient, payment)

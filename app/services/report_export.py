@@ -24,6 +24,7 @@ from typing import Callable, Iterator
 
 from babel.numbers import format_decimal
 
+from ..domain.states import PackageStatus, as_state, name_of
 from ..i18n import N_, _, ngettext
 from .file_targets import safe_target
 from .money import from_cents
@@ -31,9 +32,6 @@ from .reports import Column, Report, Section
 from .spreadsheet_cells import neutralise, xlsx_text
 
 NO_EXPIRY = N_("No expiry")  # shown as _(NO_EXPIRY)
-#: A sale's status (a code in the report's rows) in words, lowercase as in the English file.
-STATUS_WORDS = {"active": N_("active"), "expired": N_("expired"), "refunded": N_("refunded"),
-                "used up": N_("used up"), "void": N_("void")}
 #: ReportLab lays a table out in memory, a few thousand rows a second: past this, a PDF takes
 #: minutes and hundreds of MB, and nobody reads it; CSV and XLSX have no such limit.
 PDF_MAX_ROWS = 10_000
@@ -60,8 +58,9 @@ def _total_label(section: Section, group) -> str:
 
 def _words(column: Column, value):
     """A text cell as the reader reads it: a status in the desk's language, else as is."""
-    if column.key == "status" and value in STATUS_WORDS:
-        return _(STATUS_WORDS[value])
+    if column.key == "status" and isinstance(state := as_state(PackageStatus, value),
+                                             PackageStatus):
+        return _(name_of(state, lower=True))  # a sale's status, lowercase as in the English file
     return value
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from . import ledger
 from . import validation as v
 from .base import Service
-from .billing import SaleResult
+from .billing_views import SaleResult
 from .money import to_cents
 from ..i18n import _
 from ..models import Appointment, PackageTemplate, Patient, Staff

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from ..domain.states import AppointmentStatus, name_of
 from ..i18n import N_, _
 from ..models import (Appointment, Invoice, NoShowFee, Package, Patient, Redemption, Staff,
                       TreatmentType)
@@ -21,10 +22,8 @@ from .validity import show_date, show_time, show_when
 
 _STATE = ("status", "package_id", "released_package_id", "invoice_id", "start", "end",
           "staff_id")
-# Marked for translation; shown through _() (a module constant is read before the desk's
-# language is known).
-STATUS_NAMES = {"booked": N_("Booked"), "arrived": N_("Arrived"), "no_show": N_("No show"),
-                "cancelled": N_("Cancelled")}
+# code -> name (marked; shown through _()), read from the one table in app/domain/states.py.
+STATUS_NAMES = {status.value: name_of(status) for status in AppointmentStatus}
 # How a refusal names an appointment's state: "... this one is {state}." (through _()).
 STATUS_PHRASES = {"booked": N_("booked"), "arrived": N_("arrived"),
                   "no_show": N_("marked as a no-show"), "cancelled": N_("cancelled")}

@@ -184,7 +184,7 @@ def test_r27_refund_payment_up_to_the_credit(clinic, shop):
     assert clinic.billing.account(p).credit == 0
     refused(clinic, ValidationError, clinic.billing.refund_payment, payment, 1,
             match="Nothing of this payment can be refunded")
-    view = clinic.billing.refund(first)
+    view = clinic.billing.payment_refund(first)
     assert (view.amount, view.method, view.package_name, view.package_refund_amount) == \
         (5000, "cash", "3 Massages", 6667)
 

@@ -153,7 +153,7 @@ def test_panel_no_show_then_undo_restores_the_package_and_the_status(
 
     click(qtbot, tab.panel.no_show_button)
 
-    assert tab.panel.status.text() == "\u2298 No show"
+    assert tab.panel.status.text() == "\u2298 No-show"
     assert tab.panel.undo_no_show_button.isVisible()
     assert not tab.panel.arrive_button.isVisible()
     invoice = clinic.schedule.appointment(booked).invoice_id

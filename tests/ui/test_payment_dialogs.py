@@ -193,7 +193,7 @@ def test_r27_refund_payment_too_much_is_refused_then_refunded(qtbot, clinic, cat
 
     drive(RefundPaymentDialog, refund)
     refund_id = RefundPaymentDialog.ask(clinic, overpaid)
-    view = clinic.billing.refund(refund_id)
+    view = clinic.billing.payment_refund(refund_id)
     assert (view.amount, view.method, view.note) == (6000, "cash", "Handed back at the desk")
     assert clinic.billing.account(catalog["patient"]).credit == 4000
 
@@ -226,5 +226,5 @@ def test_r27_after_a_package_refund_with_the_suggested_amount(qtbot, clinic, cat
     drive(RefundPaymentDialog, fill)
     refund_id = RefundPaymentDialog.ask(clinic, paid, amount=25000,
                                         package_refund_id=package_refund)
-    view = clinic.billing.refund(refund_id)
+    view = clinic.billing.payment_refund(refund_id)
     assert (view.amount, view.package_name) == (25000, "10 Massages")

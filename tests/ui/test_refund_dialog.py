@@ -215,7 +215,7 @@ def test_r27_r31_hand_the_credit_back_then_print_the_receipt(
     click(qtbot, dialog.print_button)
 
     refund_id = dialog.refund_ids[0]
-    assert clinic.billing.refund(refund_id).amount == 6667
+    assert clinic.billing.payment_refund(refund_id).amount == 6667
     # One receipt for the package refund, whatever methods it went back by.
     assert printed == [{"package_refund_id": package_refund, "parent": dialog}]
 

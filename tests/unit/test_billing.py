@@ -237,7 +237,7 @@ def test_refund_payment_defaults_to_the_payments_method(clinic, p, catalog):
     payment = clinic.billing.receive_payment(p, "50.00", "credit_card", allocations={})
     clinic.current_staff_id = catalog["ana"]  # refunds need a manager
     refund = clinic.billing.refund_payment(payment, "20.00", note="Moving away")
-    view = clinic.billing.refund(refund)
+    view = clinic.billing.payment_refund(refund)
     assert (view.amount, view.method, view.method_name, view.payment_amount, view.note,
             view.staff_name, view.package_name) == \
         (2000, "credit_card", "Credit card", 5000, "Moving away", "Ana Silva", None)
@@ -249,7 +249,7 @@ def test_refund_payment_defaults_to_the_payments_method(clinic, p, catalog):
 def test_refund_payment_to_another_method(clinic, p):
     payment = clinic.billing.receive_payment(p, "50.00", "cheque", allocations={})
     refund = clinic.billing.refund_payment(payment, 5000, method="e_transfer")
-    assert clinic.billing.refund(refund).method == "e_transfer"
+    assert clinic.billing.payment_refund(refund).method == "e_transfer"
     assert clinic.billing.account(p).credit == 0
 
 
@@ -264,7 +264,7 @@ def test_refund_payment_linked_to_a_package_refund_must_be_the_same_patients(cli
             package_refund_id=package_refund + 1,
             match="No package refund with number")
     refund = clinic.billing.refund_payment(payment, 5000, package_refund_id=package_refund)
-    assert clinic.billing.refund(refund).package_refund_amount == 5000
+    assert clinic.billing.payment_refund(refund).package_refund_amount == 5000
 
 
 # voiding (R29)

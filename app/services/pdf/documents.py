@@ -10,13 +10,11 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
-from ...i18n import N_, _
+from ...domain.states import InvoiceStatus, as_state, name_of
+from ...i18n import _
 from .invoice_payments import payment_rows
 from .layout import INK, MUTED, RULE, SHADE, VOID_RED, Kit, Section
 
-#: An invoice's status on paper (English here; printed as _(name)).
-STATUS_NAMES = {"unpaid": N_("Unpaid"), "partially paid": N_("Partially paid"),
-                "paid": N_("Paid"), "void": N_("Void")}
 
 
 # shared pieces
@@ -164,9 +162,10 @@ def invoice_section(kit: Kit, clinic, inv, patient, method_names: dict[str, str]
 
 
 def _facts(kit: Kit, inv) -> list[tuple[str, str]]:
-    status = STATUS_NAMES.get(inv.status)
+    status = as_state(InvoiceStatus, inv.status)
     return [(_("Date"), kit.date(inv.issued_on)),
-            (_("Status"), _(status) if status else inv.status.capitalize())]
+            (_("Status"), _(name_of(status)) if isinstance(status, InvoiceStatus)
+             else inv.status.capitalize())]
 
 
 def _method(method_names: dict[str, str], code: str) -> str:

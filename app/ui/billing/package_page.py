@@ -15,8 +15,8 @@ from app.services.package_text import uses_phrase
 from ..dialogs.manager_approval import EXPIRY, REFUND_PACKAGE, approved, mark
 from ..formats import Formats
 from ..models.billing import status_name as invoice_status_name
-from ..models.packages import (STATUS_NAMES, HeldAppointmentsModel, RedemptionsModel,
-                               SalePaymentsModel)
+from ..models.packages import HeldAppointmentsModel, RedemptionsModel, SalePaymentsModel
+from ..models.packages import status_name as package_status_name
 from ..tables import make_table, wrap_long_text
 from .expiry_dialog import ExpiryDialog
 from .keys import leave_with_tab, tab_order
@@ -116,8 +116,7 @@ class PackagePage(QDialog):
         self.setWindowTitle(_("Package: {name} — {patient}").format(name=s.name,
                                                                     patient=d.patient_name))
         self.heading.setText(f"{s.name} — {d.patient_name}")
-        # The desk's word for the status (models.packages marks them for translation).
-        self._set("status", _(STATUS_NAMES.get(s.status, s.status)))
+        self._set("status", package_status_name(s.status))
         self._set("uses", uses_phrase(s, f.locale))
         self._set("expires", _("No expiry") if s.expires_on is None else f.date(s.expires_on))
         self._set("purchased", f.date(s.purchased_on))

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBox
 
 from app.i18n import _
 from app.services import Clinic
-from app.services.billing import PaymentRow, RefundView
+from app.services.billing_views import PaymentRow, RefundView
 
 from ..dialogs.manager_approval import REFUND_PAYMENT, approved, mark
 from ..dialogs.payment_dialog import ReceivePaymentDialog

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QVBoxLayout, QWid
 
 from app.i18n import _
 from app.services import Clinic
-from app.services.billing import Account, InvoiceSummary
+from app.services.billing_views import Account, InvoiceSummary
 from app.services.errors import ClinicError
 
 from .. import msgbox
@@ -103,14 +103,12 @@ class PurchasesView(QWidget):
         invoice, account = self.selected(), self.account
         self.new_button.setEnabled(self.patient_id is not None)
         self.pay_button.setEnabled(self.patient_id is not None)
-        open_ = invoice is not None and invoice.status != "void"
-        owing = open_ and invoice.balance > 0
         self.actions_button.setEnabled(invoice is not None)
         self.view_action.setEnabled(invoice is not None)
-        self.pay_action.setEnabled(owing)
+        self.pay_action.setEnabled(invoice is not None and invoice.can_pay)
         # For the front desk: marked as needing a manager's PIN, asked before the form.
         mark(self.clinic, VOID, self.void_action, _("&Void Invoice…"))
-        self.void_action.setEnabled(open_)
+        self.void_action.setEnabled(invoice is not None and invoice.can_void)
         # The services' own rules: what they would refuse is disabled, with their sentence.
         self._offer(self.credit_action, invoice is not None and account is not None and (
             self.clinic.why_not.apply_credit(invoice.id)))

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QDialog, QFormLayout, QHBoxLayout, QLabel, QLineE
 from app.i18n import _, ngettext
 from app.services import Clinic
 from app.services.errors import ClinicError
-from app.services.billing import METHODS
+from app.domain.states import PaymentMethod, name_for
 from app.services.packages import RefundResult
 
 from .. import msgbox
@@ -188,7 +188,7 @@ class RefundPackageDialog(QDialog):
             text = _("\u201c{package}\u201d is refunded. {back} went back to {patient} "
                      "({methods}).")
         methods = "; ".join(_("{amount} by {method}").format(
-            amount=money(h.amount), method=_(METHODS.get(h.method, h.method)))
+            amount=money(h.amount), method=_(name_for(PaymentMethod, h.method)))
             for h in r.handed_back)
         self.done_label.setText(text.format(
             package=name, patient=patient, amount=money(r.still_credit if r.handed_back
@@ -226,7 +226,7 @@ class RefundPackageDialog(QDialog):
                                             package_refund_id=self.result_.package_refund_id,
                                             parent=self)
         if refund_id:
-            refund = self.clinic.billing.refund(refund_id)
+            refund = self.clinic.billing.payment_refund(refund_id)
             self.refund_ids.append(refund_id)
             self.handed_back.addItem(_("{amount} refunded by {method}").format(
                 amount=self._f.money(refund.amount), method=_(refund.method_name)))

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QWidget
 
 from app.i18n import _
 from app.services import Clinic
-from app.services.billing import InvoiceSummary
+from app.services.billing_views import InvoiceSummary
 
 from ..formats import Formats
 from ..forms import FormDialog

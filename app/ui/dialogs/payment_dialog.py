@@ -12,7 +12,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QHeaderVi
 
 from app.i18n import N_, _
 from app.services import Clinic
-from app.services.billing import METHODS, InvoiceSummary
+from app.domain.states import PaymentMethod, name_of
+from app.services.billing_views import InvoiceSummary
 from app.services.errors import ClinicError
 from app.services.sale_payment import PendingSale
 
@@ -124,8 +125,8 @@ class ReceivePaymentDialog(FormDialog):
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.amount.setAccessibleName(_("Amount"))
         self.method = QComboBox()
-        for code, name in METHODS.items():
-            self.method.addItem(_(name), code)  # the services mark their method names
+        for method in PaymentMethod:
+            self.method.addItem(_(name_of(method)), method.value)
         self.method.setAccessibleName(_("Method"))
         self.reference = QLineEdit()
         self.reference.setPlaceholderText(

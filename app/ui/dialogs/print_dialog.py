@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 
 from app.i18n import _
 from app.services import Clinic
-from app.services.billing import METHODS
+from app.domain.states import PaymentMethod, name_for
 from app.services.papers import PAPER_NAMES, PAPERS
 
 from .. import file_chooser, msgbox, preload
@@ -62,7 +62,7 @@ class PrintDialog(QDialog):
             self.document = _("Invoice {number}").format(number=invoice.number)
             summary = self._invoice_summary(invoice)
         elif refund_id is not None:
-            refund = clinic.billing.refund(refund_id)
+            refund = clinic.billing.payment_refund(refund_id)
             self.document = _("Refund receipt {number}").format(number=refund.id)
             summary = self._refund_summary(refund)
         else:
@@ -157,7 +157,7 @@ class PrintDialog(QDialog):
 
     def _package_refund_summary(self, receipt) -> tuple[str, str]:
         e, money = html.escape, self._f.money
-        rows = "".join(f"<tr><td>{e(_(METHODS.get(h.method, h.method)))}</td>"
+        rows = "".join(f"<tr><td>{e(_(name_for(PaymentMethod, h.method)))}</td>"
                        f"<td align=right>{e(money(h.amount))}</td></tr>"
                        for h in receipt.handed_back)
         text = _("<b>Refund of \u201c{package}\u201d</b> to {patient}, {date}: {amount}, of "

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QW
 
 from app.i18n import _
 from app.services import Clinic
-from app.services.billing import METHODS
+from app.domain.states import PaymentMethod, name_of
 
 from ..formats import Formats
 from ..billing.keys import buttons_in_order, tab_order
@@ -45,8 +45,8 @@ class RefundPaymentDialog(FormDialog):
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.amount.setAccessibleName(_("Amount to refund"))
         self.method = QComboBox()
-        for code, name in METHODS.items():
-            self.method.addItem(_(name), code)  # the services mark their method names
+        for method in PaymentMethod:
+            self.method.addItem(_(name_of(method)), method.value)
         # The money goes back the way it came unless the desk says otherwise.
         self.method.setCurrentIndex(max(0, self.method.findData(payment.method)))
         self.method.setAccessibleName(_("Refund method"))

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox,
 
 from app.i18n import N_, _
 from app.services import Clinic
-from app.services.billing import SaleResult
+from app.services.billing_views import SaleResult
 from app.services.errors import ClinicError
 from app.services.sale_payment import PendingSale
 

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from app.domain.states import InvoiceStatus, name_for, name_of
 from app.i18n import N_, _
-from app.services.billing import InvoiceSummary, PaymentRow, RefundView
+from app.services.billing_views import InvoiceSummary, PaymentRow, RefundView
 
 from ..formats import Formats
 from .base import RowsModel
 
-#: The desk's words for an invoice's status (English; shown through _()).
-STATUS_NAMES = {"unpaid": N_("Unpaid"), "partially paid": N_("Partially paid"),
-                "paid": N_("Paid"), "void": N_("Void")}
+#: code -> name, read from the one table (app/domain/states.py) for the schedule's panel,
+#: which still looks names up by code.
+STATUS_NAMES = {status.value: name_of(status) for status in InvoiceStatus}
 
 
 def status_name(status: str) -> str:
     """An invoice's status in the desk's language."""
-    return _(STATUS_NAMES[status]) if status in STATUS_NAMES else status
+    return _(name_for(InvoiceStatus, status))
 
 
 class _Translated(RowsModel):
@@ -59,7 +60,7 @@ class InvoicesModel(_Translated):
         return super().sort_key(i, column)
 
     def dimmed(self, i: InvoiceSummary) -> bool:
-        return i.status == "void"
+        return i.status is InvoiceStatus.VOID
 
 
 class PaymentsModel(_Translated):

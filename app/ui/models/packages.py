@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from app.domain.states import AppointmentStatus, PackageStatus, PaymentMethod, name_for
 from app.i18n import N_, _
-from app.services.billing import METHODS, AppliedPayment
+from app.services.invoice_payments import AppliedPayment
 from app.services.package_text import uses_phrase
 from app.services.packages import PackageSummary, RedemptionRow
 from app.services.schedule import AppointmentRow
@@ -14,14 +15,9 @@ from ..formats import Formats
 from .base import RowsModel
 from .catalog import TranslatedColumns
 
-#: The desk's words for a package's status (English; `status_name` gives the desk's language).
-STATUS_NAMES = {"active": N_("Active"), "expired": N_("Expired"), "refunded": N_("Refunded"),
-                "used up": N_("Used up"), "void": N_("Void")}
-
-
 def status_name(status: str) -> str:
-    """A package's status in the desk's language."""
-    return _(STATUS_NAMES[status]) if status in STATUS_NAMES else status
+    """A package's status in the desk's language (names: app/domain/states.py)."""
+    return _(name_for(PackageStatus, status))
 
 
 class PatientPackagesModel(TranslatedColumns, RowsModel):
@@ -62,7 +58,7 @@ class PatientPackagesModel(TranslatedColumns, RowsModel):
         return super().sort_key(p, column)
 
     def dimmed(self, p: PackageSummary) -> bool:
-        return p.status != "active"
+        return p.status != PackageStatus.ACTIVE
 
 
 def when(formats: Formats, moment: datetime) -> str:
@@ -70,8 +66,8 @@ def when(formats: Formats, moment: datetime) -> str:
     return f"{formats.date(moment.date())} {formats.time(moment)}"
 
 
-#: How a use was consumed (R14, R16).
-VISIT_NAMES = {"arrived": N_("Arrived"), "no_show": N_("No-show")}
+#: How a use was consumed (R14, R16): the visit's state, named as the schedule names it.
+VISITS = (AppointmentStatus.ARRIVED, AppointmentStatus.NO_SHOW)
 
 
 class RedemptionsModel(TranslatedColumns, RowsModel):
@@ -105,7 +101,7 @@ class RedemptionsModel(TranslatedColumns, RowsModel):
             return self._f.money(r.patient_pays)
         if column == self.VALUE:
             return self._f.money(r.per_use_value)
-        return _(VISIT_NAMES[r.reason]) if r.reason in VISIT_NAMES else r.reason
+        return _(name_for(AppointmentStatus, r.reason)) if r.reason in VISITS else r.reason
 
 
 class HeldAppointmentsModel(TranslatedColumns, RowsModel):
@@ -144,15 +140,14 @@ class SalePaymentsModel(TranslatedColumns, RowsModel):
         if column == self.RECEIVED:
             return self._f.date(p.received_at.date())
         if column == self.METHOD:
-            # the ledger's names are marked for translation where they are defined
-            return _(METHODS[p.method]) if p.method in METHODS else p.method
+            return _(name_for(PaymentMethod, p.method))
         if column == self.PAID:
             return self._f.money(p.received)
         if column == self.REFUNDED:
             if not p.refunded:
                 return ""
             back = "; ".join(_("{amount} by {method}").format(
-                amount=self._f.money(h.amount), method=_(METHODS.get(h.method, h.method)))
+                amount=self._f.money(h.amount), method=_(name_for(PaymentMethod, h.method)))
                 for h in p.handed_back)
             return (_("{amount} ({handed_back})").format(amount=self._f.money(p.refunded),
                                                          handed_back=back)
