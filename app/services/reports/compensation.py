@@ -35,7 +35,6 @@ class CompensationRow:
         return _("Double compensation") if self.double_uses else ""
 
 
-
 @dataclass(slots=True)
 class DoubleCompensationRow:
     redemption_id: int
@@ -56,7 +55,6 @@ class DoubleCompensationRow:
     @property
     def use(self) -> str:
         return _("{used} of {total}").format(used=self.use_number, total=self.uses_total)
-
 
 
 COMPENSATION_COLUMNS = (

@@ -9,8 +9,9 @@ Each section of the report becomes a block (CSV), a worksheet (XLSX) or a titled
 its rows, then one "Total" row per group, then the grand total. Files are written by
 files.atomic_write (a temporary file beside the target, flushed to the disk and moved over
 it), so a failed export never leaves half a file (nor damages an older copy); and never over
-the clinic's own files (file_targets.py, which makes a missing folder first). A text cell is only ever text: neutralised in CSV, a string cell in XLSX
-(spreadsheet_cells.py), so a name such as "=HYPERLINK(...)" is shown, never run.
+the clinic's own files (file_targets.py, which makes a missing folder first). A text cell
+is only ever text: neutralised in CSV, a string cell in XLSX (spreadsheet_cells.py), so a
+name such as "=HYPERLINK(...)" is shown, never run.
 """
 
 from __future__ import annotations

@@ -53,7 +53,6 @@ def numbered(start: date, end: date):
             .cte("numbered").prefix_with("MATERIALIZED"))
 
 
-
 def unredeemed_value(price, uses, redeemed):
     """The value of the uses left after `redeemed` uses (R3): the price less the first ones."""
     return price - value_of_first(price, uses, redeemed)

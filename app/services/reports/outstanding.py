@@ -35,7 +35,6 @@ class OutstandingRow:
     unredeemed_value: int  # sum of the per-use values of the remaining uses (R3)
 
 
-
 OUTSTANDING_COLUMNS = (
     Column("purchased_on", N_("Purchased"), "date"),
     Column("patient_name", N_("Patient")),

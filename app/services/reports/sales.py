@@ -35,7 +35,6 @@ class SaleRow:
     status: str  # active | expired | refunded | used up | void (as of today)
 
 
-
 SALES_COLUMNS = (
     Column("purchased_on", N_("Date"), "date"),
     Column("invoice_number", N_("Invoice"), "int"),

@@ -44,7 +44,6 @@ class UsageRow:
         return _("{used} of {total}").format(used=self.use_number, total=self.uses_total)
 
 
-
 USAGE_COLUMNS = (
     Column("redeemed_on", N_("Date"), "date"),
     Column("patient_name", N_("Patient")),
