@@ -82,6 +82,8 @@ DOUBLE_COLUMNS = (
 
 
 class CompensationReport(ReportDesk):
+    """clinic.reports.compensation."""
+
     def compensation(self, start: date, end: date, *, staff_id: int | None = None) -> Report:
         """Per staff member: package sales assigned to them (R6) and the uses they performed,
         with the double compensation R7 warns about: a use performed by the staff member who

@@ -48,6 +48,8 @@ OUTSTANDING_COLUMNS = (
 
 
 class OutstandingReport(ReportDesk):
+    """clinic.reports.outstanding."""
+
     def outstanding(self, on: date, *, template_id: int | None = None) -> Report:
         """The clinic's liability at the end of `on`: every package active that day with its
         uses left and their value (R3); then those of them expiring in the next 30 days.

@@ -50,6 +50,8 @@ SALES_COLUMNS = (
 
 
 class PackageSalesReport(ReportDesk):
+    """clinic.reports.package_sales."""
+
     def package_sales(self, start: date, end: date, *, template_id: int | None = None,
                       staff_id: int | None = None) -> Report:
         """Each package sold (purchase date) on `start`..`end`, with totals per package (R21).

@@ -58,6 +58,8 @@ USAGE_COLUMNS = (
 
 
 class PackageUsageReport(ReportDesk):
+    """clinic.reports.package_usage."""
+
     def package_usage(self, start: date, end: date, *, template_id: int | None = None,
                       staff_id: int | None = None) -> Report:
         """Each redemption (not voided) on `start`..`end`, with totals per package (R21).
