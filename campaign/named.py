@@ -55,7 +55,7 @@ OVER = {"the clinic file": lambda c: c.p("clinic.db"), "its -wal": lambda c: c.p
 
 
 def _export(name: str):
-    from app.services import report_export
+    from app.services.reports import export as report_export
     return getattr(report_export, name)
 
 

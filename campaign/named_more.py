@@ -187,7 +187,7 @@ def item7() -> list[Case]:
 
 
 def _export_to(ctx: Ctx, name: str, path: str):
-    from app.services import report_export
+    from app.services.reports import export as report_export
     report = ctx.clinic.reports.package_sales(datetime(2026, 1, 1).date(),
                                               datetime(2026, 12, 31).date())
     return getattr(report_export, name)(report, path)

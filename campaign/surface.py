@@ -144,7 +144,8 @@ def targets(clinic) -> list[Target]:
             out.append(Target(service, method,
                               lambda c, s=service, m=method: getattr(getattr(c, s), m),
                               params, KWARGS.get(key, ("no_such_field",)) if var_kw else ()))
-    from app.services import report_export, transfer
+    from app.services import transfer
+    from app.services.reports import export as report_export
     for method, function in inspect.getmembers(report_export, inspect.isfunction):
         if (function.__module__ == report_export.__name__ and not method.startswith("_")
                 and "report" in inspect.signature(function).parameters):

@@ -121,7 +121,7 @@ def test_print_to_pdf_writes_the_report(qtbot, usage_view, chooser, tmp_path):
 
 def test_a_pdf_over_the_row_limit_is_refused_with_the_way_out(qtbot, usage_view, chooser,
                                                               tmp_path, shown, monkeypatch):
-    monkeypatch.setattr("app.services.report_export.PDF_MAX_ROWS", 2)
+    monkeypatch.setattr("app.services.reports.export.PDF_MAX_ROWS", 2)
     chooser.answer = "usage.pdf"
 
     with qtbot.waitSignal(usage_view.export_failed, timeout=30000):
@@ -165,7 +165,7 @@ def test_a_slow_export_keeps_the_desk_working_with_the_bar_moving(qtbot, usage_v
 
     from PySide6.QtCore import QTimer
 
-    from app.services import report_export
+    from app.services.reports import export as report_export
     release = threading.Event()
     real = report_export.to_xlsx
 

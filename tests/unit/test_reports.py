@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 
 from app.services import NotAllowed, NotFound, ValidationError
-from app.services.report_export import to_csv, to_pdf, to_xlsx
+from app.services.reports.export import to_csv, to_pdf, to_xlsx
 from app.services.reports import KINDS
 
 MAR = lambda day, hour=10: datetime(2026, 3, day, hour, 0)  # noqa: E731
@@ -438,7 +438,7 @@ def test_pdf_is_a_landscape_letter_table_report(usage, tmp_path):
 def test_exports_replace_a_file_only_when_complete(usage, tmp_path, monkeypatch):
     target = tmp_path / "usage.csv"
     target.write_text("old report")
-    monkeypatch.setattr("app.services.report_export._lines",
+    monkeypatch.setattr("app.services.reports.export._lines",
                         lambda section: (_ for _ in ()).throw(OSError("disk full")))
     with pytest.raises(OSError):
         to_csv(usage, target)
@@ -448,7 +448,7 @@ def test_exports_replace_a_file_only_when_complete(usage, tmp_path, monkeypatch)
 
 
 def test_a_pdf_too_long_to_read_is_refused_with_the_way_out(usage, tmp_path, monkeypatch):
-    monkeypatch.setattr("app.services.report_export.PDF_MAX_ROWS", 2)
+    monkeypatch.setattr("app.services.reports.export.PDF_MAX_ROWS", 2)
     with pytest.raises(NotAllowed, match="CSV or Excel") as caught:
         to_pdf(usage, tmp_path / "usage.pdf")
     assert "3 rows" in str(caught.value)

@@ -17,7 +17,7 @@ import pytest
 
 from app import i18n
 from app.services import NotAllowed, ValidationError
-from app.services.report_export import to_csv, to_xlsx
+from app.services.reports.export import to_csv, to_xlsx
 
 NB = "\u00a0"
 
@@ -220,7 +220,7 @@ def test_a_french_sales_export_shows_status_in_french(fr_clinic, catalog, tmp_pa
 
 
 def test_a_french_report_pdf_has_french_words_and_whole_headings(usage, tmp_path):
-    from app.services.report_export import to_pdf
+    from app.services.reports.export import to_pdf
 
     text = pdf_text(to_pdf(usage, tmp_path / "utilisation.pdf"))
     for expected in ("Utilisation des forfaits", "du 1 mars 2026 au 31 mars 2026",

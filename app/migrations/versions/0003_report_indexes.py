@@ -1,6 +1,6 @@
 """report indexes: live redemptions by package and date, packages by expiry date
 
-The package reports (app/services/reports.py) number each use of a package ("use n of N",
+The package reports (app/services/reports/) number each use of a package ("use n of N",
 R3) by counting a short range of ix_redemptions_live, a partial index of the uses that are
 not voided; the same index covers every "redeemed so far" count. The outstanding report
 finds packages still valid on a date, or expiring soon, through ix_packages_expires_on.

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
 from app.i18n import N_, _, ngettext
-from app.services import Clinic, report_export
+from app.services import Clinic
 from app.services.errors import ClinicError
-from app.services.reports import Report
+from app.services.reports import Report, export as report_export
 
 from .. import file_chooser, preload
 from ..formats import Formats

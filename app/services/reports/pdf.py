@@ -1,7 +1,7 @@
 """A report as a PDF for people (R4, R31): landscape Letter, money and dates in the clinic's
 locale, set in DejaVu Sans like invoices (app/services/pdf/fonts.py), so the narrow no-break
 space Babel writes in French amounts and in times ("5:36\u202fa.m.") prints as a space, not a
-box. Apart from report_export.py, which is about the files' formats."""
+box. Apart from export.py, which is about the files' formats."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from pathlib import Path
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 
-from ..i18n import _
-from . import report_export as export
-from .errors import NotAllowed
-from .money import format_money
-from .reports import Column, Report
+from ...i18n import _
+from . import export
+from ..errors import NotAllowed
+from ..files import atomic_write
+from ..money import format_money
+from .shape import Column, Report
 
 CELL_PADDING = 12  # a table cell's padding, left and right (ReportLab's 6 + 6)
 FIT_ROWS = 500  # the rows measured to size the columns
@@ -30,7 +31,7 @@ def to_pdf(report: Report, path: str | os.PathLike, *, clinic=None) -> Path:
     from reportlab.lib.units import inch
     from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-    from .pdf.fonts import default_fonts
+    from ..pdf.fonts import default_fonts
 
     rows = sum(len(section.rows) for section in report.sections)
     if rows > export.PDF_MAX_ROWS:
@@ -156,7 +157,7 @@ def to_pdf(report: Report, path: str | os.PathLike, *, clinic=None) -> Path:
                                 subject=report.subtitle, initialFontName=regular)
         doc.build(story, onFirstPage=footer, onLaterPages=footer)
 
-    return export._atomic(place, write)
+    return atomic_write(place, write)
 
 
 def _fit_columns(width: float, columns, body: list[list], font: str) -> list[float]:

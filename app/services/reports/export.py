@@ -6,30 +6,31 @@ are ISO dates (CSV) or real date cells (XLSX). The PDF is for people: money and 
 formatted in the clinic's locale through Babel (R4), on landscape Letter.
 
 Each section of the report becomes a block (CSV), a worksheet (XLSX) or a titled table (PDF):
-its rows, then one "Total" row per group, then the grand total. Files are written to a
-temporary file beside the target and moved over it when complete, so a failed export never
-leaves half a file (nor damages an older copy); and never over the clinic's own files
-(file_targets.py). A text cell is only ever text: neutralised in CSV, a string cell in XLSX
-(spreadsheet_cells.py), so a name such as "=HYPERLINK(...)" is shown, never run.
+its rows, then one "Total" row per group, then the grand total. Files are written by
+files.atomic_write (a temporary file beside the target, flushed to the disk and moved over
+it), so a failed export never leaves half a file (nor damages an older copy); and never over
+the clinic's own files (file_targets.py, which makes a missing folder first). A text cell
+is only ever text: neutralised in CSV, a string cell in XLSX (spreadsheet_cells.py), so a
+name such as "=HYPERLINK(...)" is shown, never run.
 """
 
 from __future__ import annotations
 
 import csv
 import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from babel.numbers import format_decimal
 
-from ..domain.states import PackageStatus, as_state, name_of
-from ..i18n import N_, _, ngettext
-from .file_targets import safe_target
-from .money import from_cents
-from .reports import Column, Report, Section
-from .spreadsheet_cells import neutralise, xlsx_text
+from ...domain.states import PackageStatus, as_state, name_of
+from ...i18n import N_, _, ngettext
+from ..file_targets import safe_target
+from ..files import atomic_write
+from ..money import from_cents
+from ..spreadsheet_cells import neutralise, xlsx_text
+from .shape import Column, Report, Section
 
 NO_EXPIRY = N_("No expiry")  # shown as _(NO_EXPIRY)
 #: ReportLab lays a table out in memory, a few thousand rows a second: past this, a PDF takes
@@ -109,18 +110,6 @@ def _code_args(report: object, clinic: object) -> None:
         raise TypeError("clinic: a clinic file's name has no NUL")  # i18n: not shown
 
 
-def _atomic(target: Path, write: Callable[[Path], None]) -> Path:
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    try:
-        write(Path(temp))
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return target
-
-
 def _major(cents: int, currency: str) -> Decimal:
     return from_cents(cents, currency)
 
@@ -174,7 +163,7 @@ def to_csv(report: Report, path: str | os.PathLike, *, clinic=None) -> Path:
                     out.writerow(["" if c is None else
                                   str(_major(c[1], currency)) if isinstance(c, tuple)
                                   else cell(c) for c in cells])
-    return _atomic(place, write)
+    return atomic_write(place, write)
 
 
 # --------------------------------------------------------------------------------------
@@ -229,7 +218,7 @@ def to_xlsx(report: Report, path: str | os.PathLike, *, clinic=None) -> Path:
             sheet.freeze_panes = "A3"
         book.save(temp)
 
-    return _atomic(place, write)
+    return atomic_write(place, write)
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
@@ -276,9 +265,9 @@ def _styled(sheet, cell, currency: str, money_format: str, bold):
 
 
 def to_pdf(report: Report, path: str | os.PathLike, *, clinic=None) -> Path:
-    """A plain table report on landscape Letter (app/services/report_pdf.py); `clinic` as
+    """A plain table report on landscape Letter (reports/pdf.py); `clinic` as
     for to_csv."""
-    from .report_pdf import to_pdf as write
+    from .pdf import to_pdf as write
 
     _code_args(report, clinic)
     return write(report, path, clinic=clinic)
