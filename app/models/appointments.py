@@ -30,6 +30,8 @@ class Appointment(Base):
     compensate_staff: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # Counted by SQLAlchemy on every change (version_id_col): an UPDATE made from a stale
+    # read of the row matches nothing and is refused (db.Database.write, R30).
     version: Mapped[int] = mapped_column(Int, default=1)
 
     __table_args__ = (
@@ -37,3 +39,4 @@ class Appointment(Base):
         Index("ix_appointments_patient", "patient_id", "start"),
         Index("ix_appointments_package", "package_id", "status"),
     )
+    __mapper_args__ = {"version_id_col": version}

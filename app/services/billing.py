@@ -116,7 +116,6 @@ class BillingService(Service):
             return [_("The new package was not applied to the appointment: {reason}")
                     .format(reason=refusal)]
         appointment.package_id = package.id
-        appointment.version += 1
         return []
 
     def unassign_compensation(self, appointment_ids: list[int]) -> None:
@@ -137,7 +136,6 @@ class BillingService(Service):
                                            state=state_phrase(appointment.status)))
                 if appointment.compensate_staff:
                     appointment.compensate_staff = False
-                    appointment.version += 1
                     self._audit(s, "appointment.unassign_compensation", "appointment",
                                 appointment.id, {"compensate_staff": True},
                                 {"compensate_staff": False})
@@ -307,10 +305,7 @@ class BillingService(Service):
                                        "of voiding its invoice.")
                                      .format(name=package.name, number=invoice.number))
                 package.status = "void"
-                for appointment in s.scalars(select(Appointment).where(
-                        Appointment.package_id == package.id, Appointment.status == "booked")):
-                    appointment.package_id = None
-                    appointment.version += 1
+                rules.release_booked(s, package.id)
             credit = ledger.void(s, invoice, reason=reason, now=self._now(), actor=self._actor)
             self._audit(s, "invoice.void", "invoice", invoice.id, {"status": "open"},
                         {"status": "void", "reason": reason, "credit": credit})

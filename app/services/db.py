@@ -15,6 +15,10 @@ from typing import Iterator
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..i18n import _
+from .errors import NotAllowed
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -236,6 +240,13 @@ class Database:
         try:
             yield session
             session.commit()
+        except StaleDataError:
+            # A row counted by version (appointments) changed after this desk read it: on
+            # PostgreSQL a write that skipped its lock. Nothing of this action is kept.
+            session.rollback()
+            raise NotAllowed(_("Another desk changed this appointment while you were "
+                               "working on it, so nothing was changed. Look at it again "
+                               "and try once more.")) from None
         except BaseException:
             session.rollback()
             raise

@@ -11,6 +11,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..domain import packages as domain
+from ..domain.states import AppointmentStatus, PackageStatus
 from ..i18n import _, ngettext
 from ..models import Appointment, Package, PackageCoverage, Redemption
 from . import validation as v
@@ -64,8 +66,8 @@ def renumber_uses(s: Session, package_id: int) -> None:
 
 
 def booked_count(s: Session, package_id: int, *, excluding: int | None = None) -> int:
-    query = select(func.count(Appointment.id)).where(Appointment.package_id == package_id,
-                                                     Appointment.status == "booked")
+    query = select(func.count(Appointment.id)).where(
+        Appointment.package_id == package_id, Appointment.status == AppointmentStatus.BOOKED)
     if excluding is not None:
         query = query.where(Appointment.id != excluding)
     return s.scalar(query)
@@ -73,28 +75,36 @@ def booked_count(s: Session, package_id: int, *, excluding: int | None = None) -
 
 def is_expired(package: Package, on: date) -> bool:
     """Valid to the end of the expiry day (R13)."""
-    return package.expires_on is not None and on > package.expires_on
+    return domain.is_expired(package.expires_on, on)
 
 
-def status_of(package: Package, redeemed: int, today: date) -> str:
-    if package.status in ("refunded", "void"):
-        return package.status
-    if redeemed >= package.uses_total:
-        return "used up"
-    if is_expired(package, today):
-        return "expired"
-    return "active"
+def package_status(package: Package, redeemed: int, today: date) -> PackageStatus:
+    """The package's status today (the rule: app.domain.packages.package_status)."""
+    return domain.package_status(package.status, package.uses_total, redeemed,
+                                 package.expires_on, today)
 
 
 def summarise(s: Session, package: Package, today: date) -> PackageSummary:
     redeemed = redeemed_count(s, package.id)
     booked = booked_count(s, package.id)
-    status = status_of(package, redeemed, today)
-    available = max(package.uses_total - redeemed - booked, 0) if status == "active" else 0
+    status = package_status(package, redeemed, today)
     return PackageSummary(package.id, package.patient_id, package.name, package.purchased_on,
-                          package.expires_on, package.uses_total, redeemed, booked, available,
-                          package.uses_total - redeemed, status, package.price,
-                          package.invoice_id)
+                          package.expires_on, package.uses_total, redeemed, booked,
+                          domain.uses_available(status, package.uses_total, redeemed, booked),
+                          domain.uses_remaining(package.uses_total, redeemed), status,
+                          package.price, package.invoice_id)
+
+
+def release_booked(s: Session, package_id: int) -> list[int]:
+    """The package no longer covers its booked visits (refunded, R28, or its sale voided):
+    each will be billed at the standard price. Returns their ids."""
+    released = []
+    for appointment in s.scalars(select(Appointment).where(
+            Appointment.package_id == package_id,
+            Appointment.status == AppointmentStatus.BOOKED).order_by(Appointment.id)):
+        appointment.package_id = None  # (its version is counted by the mapper)
+        released.append(appointment.id)
+    return released
 
 
 def patient_pays(s: Session, package_id: int, treatment_type_id: int) -> int | None:
@@ -115,10 +125,10 @@ def require_can_cover(s: Session, package: Package, appointment: Appointment, *,
     if package.patient_id != appointment.patient_id:
         raise NotAllowed(_("The package \u201c{name}\u201d belongs to another patient.")
                          .format(name=package.name))
-    if package.status == "refunded":  # R28
+    if package.status == PackageStatus.REFUNDED:  # R28
         raise NotAllowed(_("The package \u201c{name}\u201d was refunded and can no longer be "
                            "used.").format(name=package.name))
-    if package.status == "void":
+    if package.status == PackageStatus.VOID:
         raise NotAllowed(_("The package \u201c{name}\u201d was voided and cannot be used.")
                          .format(name=package.name))
     if patient_pays(s, package.id, appointment.treatment_type_id) is None:
@@ -134,7 +144,7 @@ def require_can_cover(s: Session, package: Package, appointment: Appointment, *,
                                  date=show_date(day, locale)))
     redeemed = redeemed_count(s, package.id)
     booked = booked_count(s, package.id, excluding=appointment.id)
-    if redeemed + booked + 1 > package.uses_total:  # R11
+    if not domain.has_use_for(package.uses_total, redeemed, booked):  # R11
         if redeemed >= package.uses_total:
             raise NotAllowed(ngettext("The only use of \u201c{name}\u201d has been redeemed.",
                                       "All {n} uses of \u201c{name}\u201d have been redeemed.",
@@ -172,10 +182,10 @@ def _covering(s: Session, patient_id: int, treatment_type_id: int, on: date, tod
         if is_expired(package, on):
             continue
         redeemed = redeemed_count(s, package.id)
-        if redeemed >= package.uses_total and not free:
+        if domain.uses_remaining(package.uses_total, redeemed) <= 0 and not free:
             continue  # used up, not held
         booked = booked_count(s, package.id, excluding=excluding)
-        if (redeemed + booked < package.uses_total) is free:
+        if domain.has_use_for(package.uses_total, redeemed, booked) is free:
             result.append(summarise(s, package, today))
     result.sort(key=lambda p: (p.expires_on is None, p.expires_on or date.max, p.purchased_on,
                                p.id))

@@ -20,7 +20,7 @@ from .base import Service
 from .billing_views import InvoiceView, invoice_view
 from .errors import NotAllowed, ValidationError
 from .money import per_use_value, to_cents
-from .schedule import AppointmentRow, _row as appointment_row
+from .schedule_views import AppointmentRow, appointment_row
 from .validity import show_date, show_when
 
 PackageSummary = rules.PackageSummary
@@ -182,10 +182,7 @@ class PackageService(Service):
             line = refund_rules.settle_invoice(s, package, invoice, kept=collected - cents)
             released = [replace(a, package_id=None, package_name=None)
                         for a in self._booked(s, package)]
-            for appointment in s.scalars(select(Appointment).where(
-                    Appointment.package_id == package.id, Appointment.status == "booked")):
-                appointment.package_id = None
-                appointment.version += 1
+            rules.release_booked(s, package.id)
             package.status = "refunded"
             refund = PackageRefund(package_id=package.id, amount=cents,
                                    suggested=suggested.amount,

@@ -1,23 +1,24 @@
-"""Booking, package coverage, arrival, no-shows (R10-R18, R22, R24)."""
+"""Booking, package coverage, arrival, no-shows: the changes to the schedule (R10-R18, R22,
+R24). What it shows is schedule_views.py; AppointmentRow is imported from there too."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
 
+from ..domain import visits
 from ..domain.states import AppointmentStatus, name_of
 from ..i18n import N_, _
 from ..models import (Appointment, Invoice, NoShowFee, Package, Patient, Redemption, Staff,
                       TreatmentType)
 from . import compensation, final_uses, ledger, locks, package_rules as rules, validation as v
 from . import why_not
-from .appointment_times import appointment_start, window
+from .appointment_times import appointment_start
 from .audit import snapshot
 from .booking_rules import HOLDS_TIME, BookingAdvice
 from .errors import NotAllowed, ValidationError
+from .schedule_views import AppointmentDetail, AppointmentRow, ScheduleViews  # noqa: F401
 from .validity import show_date, show_time, show_when
 
 _STATE = ("status", "package_id", "released_package_id", "invoice_id", "start", "end",
@@ -34,39 +35,13 @@ def state_phrase(status: str) -> str:
     return _(STATUS_PHRASES[status])
 
 
-@dataclass(frozen=True)
-class AppointmentRow:
-    id: int
-    start: datetime
-    end: datetime
-    patient_id: int
-    patient_name: str
-    staff_id: int
-    staff_name: str
-    treatment_type_id: int
-    treatment_name: str
-    status: str  # booked | arrived | no_show | cancelled
-    package_id: int | None
-    package_name: str | None
-    invoice_id: int | None
-    compensate_staff: bool = True
-    notes: str = ""
+class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice):
+    """The changes to the schedule; the reads are ScheduleViews (schedule_views.py), the
+    advice BookingAdvice (warnings, first_free_slot…)."""
 
-
-class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first_free_slot…
     @property
     def _locale(self) -> str:
         return self._clinic.money_context()["locale"]
-
-    def eligible_packages(self, patient_id: int, treatment_type_id: int, on: date,
-                          *, excluding: int | None = None) -> list[rules.PackageSummary]:
-        """Packages that can cover a booking on `on`; the first is the one to pre-select (R10)."""
-        on = v.a_date(on, "on", label="appointment date")
-        with self._db.read() as s:
-            v.get(s, Patient, patient_id, "patient")
-            v.get(s, TreatmentType, treatment_type_id, "treatment type")
-            return rules.eligible(s, patient_id, treatment_type_id, on, self._today(),
-                                  excluding=excluding)
 
     def book(self, patient_id: int, staff_id: int, treatment_type_id: int, start: datetime,
              *, package="auto", notes: str = "") -> int:
@@ -84,8 +59,9 @@ class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first
             self._free(s, staff, start, end, None, locale=self._locale)
             appointment = Appointment(patient_id=patient.id, staff_id=staff.id,
                                       treatment_type_id=treatment.id, start=start, end=end,
-                                      status="booked", notes=notes, created_at=self._now(),
-                                      compensate_staff=True, version=1)
+                                      status=AppointmentStatus.BOOKED, notes=notes,
+                                      created_at=self._now(),
+                                      compensate_staff=True)
             s.add(appointment)
             s.flush()
             if package == "auto":
@@ -119,7 +95,6 @@ class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first
             rules.require_can_cover(s, package, appointment, treatment_name=treatment.name,
                                     holding=False, locale=self._locale)
             appointment.package_id = package.id
-            appointment.version += 1
             self._audit(s, "appointment.apply_package", "appointment", appointment.id, before,
                         snapshot(appointment, *_STATE))
             return compensation.warnings(s, appointment)
@@ -133,7 +108,6 @@ class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first
                 raise NotAllowed(refusal)
             before = snapshot(appointment, *_STATE)
             appointment.package_id = None
-            appointment.version += 1
             self._audit(s, "appointment.remove_package", "appointment", appointment.id, before,
                         snapshot(appointment, *_STATE))
 
@@ -143,7 +117,7 @@ class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first
         with self._db.write() as s:
             locks.appointment(s, appointment_id, practitioner=staff_id)
             appointment = self._appointment(s, appointment_id)
-            if appointment.status != "booked":
+            if not visits.can_reschedule(appointment.status):
                 raise NotAllowed(_("Only booked appointments can be moved; this one is "
                                    "{state}.").format(state=state_phrase(appointment.status)))
             staff = self._practitioner(s, staff_id if staff_id is not None
@@ -162,7 +136,6 @@ class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first
                                 date=show_date(start, self._locale)))
             before = snapshot(appointment, *_STATE)
             appointment.start, appointment.end, appointment.staff_id = start, end, staff.id
-            appointment.version += 1
             self._audit(s, "appointment.reschedule", "appointment", appointment.id, before,
                         snapshot(appointment, *_STATE))
 
@@ -171,12 +144,11 @@ class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first
         with self._db.write() as s:
             locks.appointment(s, appointment_id)
             appointment = self._appointment(s, appointment_id)
-            if appointment.status != "booked":
+            if not visits.can_cancel(appointment.status):
                 raise NotAllowed(_("Only booked appointments can be cancelled; this one is "
                                    "{state}.").format(state=state_phrase(appointment.status)))
             before = snapshot(appointment, *_STATE)
-            appointment.status = "cancelled"
-            appointment.version += 1
+            appointment.status = AppointmentStatus.CANCELLED
             self._audit(s, "appointment.cancel", "appointment", appointment.id, before,
                         snapshot(appointment, *_STATE))
 
@@ -185,13 +157,12 @@ class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first
         with self._db.write() as s:
             locks.appointment(s, appointment_id)
             appointment = self._appointment(s, appointment_id)
-            if appointment.status != "booked":
+            if not visits.can_arrive(appointment.status):
                 raise NotAllowed(_("Only booked appointments can be arrived; this one is "
                                    "{state}.").format(state=state_phrase(appointment.status)))
             before = snapshot(appointment, *_STATE)
             invoice = self._bill_visit(s, appointment, reason="arrived")
-            appointment.status = "arrived"
-            appointment.version += 1
+            appointment.status = AppointmentStatus.ARRIVED
             self._audit(s, "appointment.arrive", "appointment", appointment.id, before,
                         snapshot(appointment, *_STATE))
             return invoice.id
@@ -206,7 +177,7 @@ class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first
         with self._db.write() as s:
             locks.appointment(s, appointment_id)
             appointment = self._appointment(s, appointment_id)
-            if appointment.status != "booked":
+            if not visits.can_mark_no_show(appointment.status):
                 raise NotAllowed(_("Only booked appointments can be marked as no-shows; this "
                                    "one is {state}.")
                                  .format(state=state_phrase(appointment.status)))
@@ -241,8 +212,7 @@ class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first
                                     unit_price=fee.amount, tax_rate=fee.tax_rate,
                                     appointment_id=appointment.id)
                     appointment.invoice_id = invoice.id
-            appointment.status = "no_show"
-            appointment.version += 1
+            appointment.status = AppointmentStatus.NO_SHOW
             self._audit(s, "appointment.no_show", "appointment", appointment.id, before,
                         snapshot(appointment, *_STATE))
             return invoice.id if invoice else None
@@ -280,7 +250,7 @@ class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first
                 redemption.voided_at, redemption.voided_by = now, self._actor
                 rules.renumber_uses(s, redemption.package_id)
             appointment.invoice_id = None
-            appointment.status = "booked"
+            appointment.status = AppointmentStatus.BOOKED
             warnings = []
             # The package it had goes back on only if it may still cover it: since then it may
             # have been refunded (R28, after a fee no-show), its expiry moved before this
@@ -299,56 +269,9 @@ class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first
                 except NotAllowed as refusal:
                     warnings.append(_("The package could not be applied again: {reason}")
                                     .format(reason=refusal))
-            appointment.version += 1
             self._audit(s, f"appointment.undo_{expected}", "appointment", appointment.id,
                         before, snapshot(appointment, *_STATE))
             return warnings
-
-    def day(self, on: date, staff_id: int | None = None) -> list[AppointmentRow]:
-        on = v.a_date(on, "on", label="day")
-        start = datetime.combine(on, time.min)
-        return self.between(start, start + timedelta(days=1), staff_id=staff_id)
-
-    def between(self, start: datetime, end: datetime, *, staff_id: int | None = None,
-                patient_id: int | None = None) -> list[AppointmentRow]:
-        start, end = window(start, end)  # datetimes (or dates), never text or numbers (R30)
-        covering = aliased(Package)
-        query = (select(Appointment, Patient.first_name, Patient.last_name, Staff.name,
-                        TreatmentType.name, covering.name)
-                 .join(Patient, Patient.id == Appointment.patient_id)
-                 .join(Staff, Staff.id == Appointment.staff_id)
-                 .join(TreatmentType, TreatmentType.id == Appointment.treatment_type_id)
-                 .outerjoin(covering, covering.id == Appointment.package_id)
-                 .where(Appointment.start >= start, Appointment.start < end)
-                 .order_by(Appointment.start, Staff.name))
-        with self._db.read() as s:
-            if v.optional_row(s, Staff, staff_id, "staff member") is not None:
-                query = query.where(Appointment.staff_id == staff_id)
-            if v.optional_row(s, Patient, patient_id, "patient") is not None:
-                query = query.where(Appointment.patient_id == patient_id)
-            return [_row(a, f"{first} {last}", staff, treatment, package)
-                    for a, first, last, staff, treatment, package in s.execute(query)]
-
-    def appointment(self, appointment_id: int) -> AppointmentRow:
-        with self._db.read() as s:
-            a = self._appointment(s, appointment_id)
-            patient = s.get(Patient, a.patient_id)
-            package = s.get(Package, a.package_id) if a.package_id else None
-            return _row(a, patient.full_name, s.get(Staff, a.staff_id).name,
-                        s.get(TreatmentType, a.treatment_type_id).name,
-                        package.name if package else None)
-
-    def patient_pays(self, package_id: int, treatment_type_id: int) -> int | None:
-        """What arriving this treatment under this package bills (R14); None if not covered."""
-        with self._db.read() as s:
-            v.get(s, Package, package_id, "package")
-            v.get(s, TreatmentType, treatment_type_id, "treatment type")
-            return rules.patient_pays(s, package_id, treatment_type_id)
-
-    def upcoming(self, patient_id: int) -> list[AppointmentRow]:
-        now, patient_id = self._now(), v.an_id(patient_id, "patient")  # (None: everyone's)
-        return [a for a in self.between(now, now + timedelta(days=3660), patient_id=patient_id)
-                if a.status == "booked"]
 
     # helpers
     def _bill_visit(self, s, appointment: Appointment, *, reason: str) -> Invoice:
@@ -393,13 +316,10 @@ class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first
         s.flush()
         return invoice
 
-    def _appointment(self, s, appointment_id: int) -> Appointment:
-        return v.get(s, Appointment, appointment_id, "appointment")
-
     @staticmethod
     def _before_arrival(appointment: Appointment, refusal: str) -> None:
         """R12: `refusal` is the sentence to refuse with, with a {state} placeholder."""
-        if appointment.status != "booked":
+        if not visits.can_change_package(appointment.status):
             raise NotAllowed(refusal.format(state=state_phrase(appointment.status)))
 
     def _practitioner(self, s, staff_id: int) -> Staff:
@@ -435,9 +355,3 @@ class ScheduleService(final_uses.FinalUses, BookingAdvice):  # + warnings, first
                                             end=show_time(clash.end, locale),
                                             date=show_date(clash.start, locale)))
 
-
-def _row(a: Appointment, patient: str, staff: str, treatment: str,
-         package: str | None) -> AppointmentRow:
-    return AppointmentRow(a.id, a.start, a.end, a.patient_id, patient, a.staff_id, staff,
-                          a.treatment_type_id, treatment, a.status, a.package_id, package,
-                          a.invoice_id, a.compensate_staff, a.notes)

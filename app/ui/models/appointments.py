@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.domain.states import AppointmentStatus
 from app.i18n import N_, _
 from app.services.schedule import STATUS_NAMES, AppointmentRow
 
@@ -40,7 +41,7 @@ class AppointmentsModel(RowsModel):
         return super().sort_key(a, column)
 
     def dimmed(self, a: AppointmentRow) -> bool:
-        return a.status == "cancelled"
+        return a.status == AppointmentStatus.CANCELLED
 
 
 def status_name(status: str) -> str:

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QPointF, QRectF
 
+from app.domain.states import AppointmentStatus
 from app.services.schedule import AppointmentRow
 
 SLOT_MINUTES = 15
@@ -18,7 +19,8 @@ GUTTER = 76  # the time labels on the left
 MIN_COLUMN = 170
 LANE_GAP = 3
 #: Booked and arrived visits take the first lanes; a cancelled one never hides them.
-_LANE_ORDER = {"booked": 0, "arrived": 0, "no_show": 1, "cancelled": 2}
+_LANE_ORDER = {AppointmentStatus.BOOKED: 0, AppointmentStatus.ARRIVED: 0,
+               AppointmentStatus.NO_SHOW: 1, AppointmentStatus.CANCELLED: 2}
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,8 @@ class DayLayout:
                         lanes[lane] = row.end
                     placed.append((row, lane))
                 # A lane of cancelled visits only is drawn narrower: the live ones need the room.
-                weights = [1.0 if any(r.status != "cancelled" for r, n in placed if n == lane)
+                weights = [1.0 if any(r.status != AppointmentStatus.CANCELLED
+                                      for r, n in placed if n == lane)
                            else 0.5 for lane in range(len(lanes))]
                 unit = (self.column_width - 2 * LANE_GAP) / sum(weights)
                 for row, lane in sorted(placed, key=lambda p: -_LANE_ORDER.get(p[0].status, 3)):

@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Si
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QToolTip, QWidget
 
+from app.domain.states import AppointmentStatus
 from app.i18n import _
 from app.services.schedule import AppointmentRow
 
@@ -287,7 +288,7 @@ class ColumnHeader(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         counts: dict[int, int] = {}
         for row in self._grid.rows():
-            if row.status != "cancelled":
+            if row.status != AppointmentStatus.CANCELLED:
                 counts[row.staff_id] = counts.get(row.staff_id, 0) + 1
         for index, column in enumerate(layout.columns):
             left = layout.column_left(index) - self.offset

@@ -6,11 +6,12 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
+from app.domain.states import AppointmentStatus
 from app.i18n import _
 
 from .painting import legend_text, paint_swatch
 
-STATUSES = ("booked", "arrived", "no_show", "cancelled")
+STATUSES = tuple(AppointmentStatus)  # booked, arrived, no-show, cancelled
 
 
 class Legend(QWidget):

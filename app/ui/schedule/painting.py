@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
+from app.domain.states import AppointmentStatus
 from app.i18n import _
 from app.services.schedule import AppointmentRow
 
@@ -27,10 +28,10 @@ class Look:
 
 
 LOOKS = {
-    "booked": Look("#e4effc", "#3b7dd8", "#16365c", ""),
-    "arrived": Look("#ddf3e4", "#2f8f52", "#174a2a", "\u2713 "),
-    "no_show": Look("#fde7e1", "#d4483f", "#6d1d18", "\u2298 "),
-    "cancelled": Look("#f4f5f7", "#b3b9c2", "#8a9099", ""),
+    AppointmentStatus.BOOKED: Look("#e4effc", "#3b7dd8", "#16365c", ""),
+    AppointmentStatus.ARRIVED: Look("#ddf3e4", "#2f8f52", "#174a2a", "\u2713 "),
+    AppointmentStatus.NO_SHOW: Look("#fde7e1", "#d4483f", "#6d1d18", "\u2298 "),
+    AppointmentStatus.CANCELLED: Look("#f4f5f7", "#b3b9c2", "#8a9099", ""),
 }
 PACKAGE_COLOUR = "#7353ba"
 NOW_LINE = "#e0452b"
@@ -121,8 +122,8 @@ def paint_hover(p: QPainter, rect: QRectF, text: str) -> None:
 def paint_block(p: QPainter, block: Block, f: Formats, *, selected: bool = False,
                 ghost: bool = False) -> None:
     row, rect = block.row, block.rect
-    look = LOOKS.get(row.status, LOOKS["booked"])
-    cancelled = row.status == "cancelled"
+    look = LOOKS.get(row.status, LOOKS[AppointmentStatus.BOOKED])
+    cancelled = row.status == AppointmentStatus.CANCELLED
     p.save()
     if ghost:
         p.setOpacity(0.75)
@@ -147,7 +148,7 @@ def paint_block(p: QPainter, block: Block, f: Formats, *, selected: bool = False
 
 
 def block_lines(row: AppointmentRow, f: Formats) -> list[str]:
-    look = LOOKS.get(row.status, LOOKS["booked"])
+    look = LOOKS.get(row.status, LOOKS[AppointmentStatus.BOOKED])
     return [f"{look.mark}{row.patient_name}", row.treatment_name,
             f"{f.time(row.start)} – {f.time(row.end)}"]
 
@@ -200,7 +201,7 @@ def paint_swatch(p: QPainter, rect: QRectF, status: str | None) -> None:
         return
     look = LOOKS[status]
     pen = QPen(QColor(look.edge), 1)
-    if status == "cancelled":
+    if status == AppointmentStatus.CANCELLED:
         pen.setStyle(Qt.PenStyle.DashLine)
     p.setPen(pen)
     p.setBrush(QColor(look.fill))
@@ -219,10 +220,10 @@ def tooltip(row: AppointmentRow, f: Formats) -> str:
              _("{start} – {end} with {practitioner}").format(
                  start=f.time(row.start), end=f.time(row.end), practitioner=row.staff_name),
              status_name(row.status)]
-    if row.package_id is not None and row.status != "cancelled":
+    if row.package_id is not None and row.status != AppointmentStatus.CANCELLED:
         lines.append(_("Covered by the package \u201c{package}\u201d").format(
             package=row.package_name))
-    if row.status == "booked":
+    if row.can_reschedule:
         lines.append(_("Drag to move it; click to see its details."))
     # Rich text on purpose, with everything the desk typed escaped: a name is never markup.
     return "<p style='white-space:pre'>" + "<br>".join(map(html.escape, lines)) + "</p>"

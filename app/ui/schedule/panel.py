@@ -10,11 +10,12 @@ from PySide6.QtWidgets import (QFormLayout, QFrame, QGridLayout, QGroupBox, QLab
                                QPushButton, QSizePolicy, QStackedLayout, QToolButton,
                                QVBoxLayout, QWidget)
 
+from app.domain.states import AppointmentStatus
 from app.i18n import _
 from app.services import Clinic
 from app.services.errors import ClinicError
 from app.services.package_text import uses_phrase
-from app.services.schedule import AppointmentRow
+from app.services.schedule import AppointmentDetail
 
 from .. import msgbox
 from ..dialogs.no_show_dialog import NoShowDialog
@@ -36,7 +37,7 @@ class AppointmentPanel(QFrame):
         super().__init__(parent)
         self.clinic = clinic
         self._f = Formats(clinic)
-        self.appointment: AppointmentRow | None = None
+        self.appointment: AppointmentDetail | None = None
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setMinimumWidth(300)
         self.setAccessibleName(_("Appointment"))
@@ -183,32 +184,32 @@ class AppointmentPanel(QFrame):
         self.treatment.setText(a.treatment_name)
         self.notes.setText(a.notes)
         self._notes_row.setRowVisible(self.notes, bool(a.notes))
-        booked = a.status == "booked"
-        self.arrive_button.setVisible(booked)
-        self.no_show_button.setVisible(booked)
-        self.reschedule_button.setVisible(booked)
-        self.cancel_button.setVisible(booked)
-        self.undo_arrival_button.setVisible(a.status == "arrived")
-        self.undo_no_show_button.setVisible(a.status == "no_show")
+        self.arrive_button.setVisible(a.can_arrive)
+        self.no_show_button.setVisible(a.can_mark_no_show)
+        self.reschedule_button.setVisible(a.can_reschedule)
+        self.cancel_button.setVisible(a.can_cancel)
+        self.undo_arrival_button.setVisible(a.status == AppointmentStatus.ARRIVED)
+        self.undo_no_show_button.setVisible(a.status == AppointmentStatus.NO_SHOW)
         self._offer_undo(a)
         self._show_billing(a)
         self.stack.setCurrentWidget(self.details)
 
-    def _offer_undo(self, a: AppointmentRow) -> None:
+    def _offer_undo(self, a: AppointmentDetail) -> None:
         """Undo is offered only when the schedule says it can be done; else its reason shows
         as the tooltip (a refunded package's use is final, R28b)."""
-        for button, status in ((self.undo_arrival_button, "arrived"),
-                               (self.undo_no_show_button, "no_show")):
+        for button, state, can in (
+                (self.undo_arrival_button, AppointmentStatus.ARRIVED, a.can_undo_arrival),
+                (self.undo_no_show_button, AppointmentStatus.NO_SHOW, a.can_undo_no_show)):
             if not hasattr(button, "usual_tip"):
                 button.usual_tip = button.toolTip()
-            reason = self.clinic.schedule.can_undo(a.id) if a.status == status else None
-            button.setEnabled(reason is None)
-            button.setToolTip(reason or button.usual_tip)
+            refused = a.status == state and not can  # shown, but its use is final (R28b)
+            button.setEnabled(not refused)
+            button.setToolTip(a.undo_refusal if refused else button.usual_tip)
 
-    def _show_billing(self, a: AppointmentRow) -> None:
+    def _show_billing(self, a: AppointmentDetail) -> None:
         f = self._f
-        billable = a.status in ("booked", "arrived")
-        if a.status == "cancelled":
+        billable = a.is_billable
+        if a.status == AppointmentStatus.CANCELLED:
             # A cancelled visit holds no use, whatever package it had (R11).
             self.package.setText(_("Cancelled: nothing to bill."))
         elif a.package_id is not None:
@@ -219,7 +220,7 @@ class AppointmentPanel(QFrame):
             if pays is not None:
                 lines.append(_("Patient pays {amount}").format(amount=f.money(pays)))
             self.package.setText("\n".join(lines))
-        elif a.status == "no_show":
+        elif a.status == AppointmentStatus.NO_SHOW:
             self.package.setText(_("No package used."))
         else:
             price = self.clinic.catalog.treatment_type(a.treatment_type_id).price
@@ -227,9 +228,9 @@ class AppointmentPanel(QFrame):
         self.add_package_button.setVisible(billable and a.package_id is None)
         self.remove_package_button.setVisible(billable and a.package_id is not None)
         if a.package_id is not None:  # after arrival: shown, disabled, saying why (R12)
-            refusal = self.clinic.why_not.remove_package(a.id)
-            self.remove_package_button.setEnabled(refusal is None)
-            self.remove_package_button.setToolTip(refusal or self._remove_package_tip)
+            self.remove_package_button.setEnabled(a.can_remove_package)
+            self.remove_package_button.setToolTip(a.remove_package_refusal
+                                                  or self._remove_package_tip)
         owing = False
         if a.invoice_id is not None:
             invoice = self.clinic.billing.invoice(a.invoice_id)
@@ -241,11 +242,11 @@ class AppointmentPanel(QFrame):
                 number=invoice.number, total=f.money(invoice.total), state=state))
         else:
             self.invoice.setText(_("Not billed yet: arrival bills it.")
-                                 if a.status == "booked" else _("No invoice."))
+                                 if a.status == AppointmentStatus.BOOKED else _("No invoice."))
         self.payment_button.setVisible(owing)
         self._show_compensation(a)
 
-    def _show_compensation(self, a: AppointmentRow) -> None:
+    def _show_compensation(self, a: AppointmentDetail) -> None:
         warnings = self.clinic.schedule.warnings(a.id)
         if warnings:
             self.compensation.setText("\n\n".join(warnings))
@@ -369,7 +370,7 @@ class AppointmentPanel(QFrame):
     def arrive_selected(self) -> None:
         """Arrive the appointment shown, as its Arrive button does; nothing when none is shown
         or it is not booked (Ctrl+R, and the main window's menu)."""
-        if self.appointment is not None and self.appointment.status == "booked":
+        if self.appointment is not None and self.appointment.can_arrive:
             self.arrive()
 
 
