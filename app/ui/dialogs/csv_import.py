@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog
 
 from app.i18n import N_, _, ngettext
 from app.services import Clinic
-from app.services.csv_transfer import (DUPLICATE, ERROR, FIELD_LABELS, OK, ImportPreview,
-                                       ImportResult, PreviewRow)
+from app.services.csv import (DUPLICATE, ERROR, FIELD_LABELS, OK, ImportPreview,
+                              ImportResult, PreviewRow)
 from app.services.errors import ClinicError
 
 from .. import crash, file_chooser, msgbox
