@@ -132,3 +132,11 @@ def test_an_export_keeps_the_replaced_files_permissions(clinic, catalog, tmp_pat
     assert clinic.csv.export_table("treatment_types", out).rows == 3
     assert out.stat().st_mode & 0o777 == 0o640
     assert out.read_text(encoding="utf-8-sig").startswith("id,name,")
+
+
+def test_the_preview_shows_a_cents_column_as_its_amount(clinic, catalog, tmp_path):
+    preview = clinic.csv.preview_import("treatment_types", write(
+        tmp_path, "name,duration_min,price_cents\nShiatsu,60,7550\n"))
+    assert preview.rows[0].values["price"] == "75.50"
+    created = clinic.csv.import_rows(preview).created_ids
+    assert clinic.catalog.treatment_type(created[0]).price == 7550

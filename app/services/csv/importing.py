@@ -104,7 +104,8 @@ def check_rows(clinic, kind, raw_rows, progress: Progress | None,
             return None
         if progress and index % 500 == 0:
             progress(index, total)
-        checked.append(_check_row(clinic, kind, number, values, extra, existing, seen))
+        checked.append(_check_row(clinic, kind, number, _shown(clinic, values), extra,
+                                  existing, seen))
     if progress:
         progress(total, total)
     return checked
@@ -159,6 +160,15 @@ def _write(clinic, s, kind, todo, progress, cancelled) -> list[int]:
     return created
 
 
+def _shown(clinic, values: dict) -> dict:
+    """The values as the preview shows them: a "price_cents" column's whole number also as
+    the amount it is, under Price (7500 -> 75.00; in yen, 7500)."""
+    cents = values.get("price_cents", "").strip()
+    if "price" in values or not re.fullmatch(r"-?\d{1,15}", cents):
+        return values
+    return {**values, "price": money.plain_amount(int(cents), **clinic.money_context())}
+
+
 def _check_row(clinic, kind, number, values, extra, existing, seen) -> PreviewRow:
     if extra:
         return PreviewRow(number, values, ERROR, _(
@@ -197,7 +207,7 @@ def _price(clinic, values: dict) -> int:
     """The row's price as int cents: from the amount column, read in the clinic's currency
     and locale, or from a "price_cents" column (ClinicDesk's own export) as it stands."""
     context = clinic.money_context()
-    if "price" not in values and "price_cents" in values:
+    if "price_cents" in values:   # (reading.py drops it when the file has a price column)
         text = values["price_cents"].strip()
         if not re.fullmatch(r"-?\d{1,15}", text):
             raise ValidationError("price", _(
