@@ -72,28 +72,24 @@ class CatalogService(Service):
                                               "price": price, "tax_rate": tax_rate})
         return self.add_treatment_types([clean])[0]
 
-    def add_treatment_types(self, rows: list[CleanTreatmentType], *, session=None,
-                            before_each: Callable[[int], None] | None = None) -> list[int]:
+    def add_treatment_types(self, rows: list[CleanTreatmentType], *,
+                            progress: Callable[[int], None] | None = None) -> list[int]:
         """Write treatment types already checked by `validate_treatment_type`, one audit
-        entry each; their ids. One transaction: the caller's `session` when it has one open
-        (the CSV import), else a new one. `before_each(index)` runs before each row."""
+        entry each; their ids. One transaction, or the caller's when one is open (the CSV
+        import: db.write joins it). `progress(index)` runs before each row, to say how far
+        it is or to stop it all by raising."""
         self._clinic.auth.require_manager(_("change treatment types"))
-        for row in rows:
-            if not isinstance(row, CleanTreatmentType):
-                raise TypeError("add_treatment_types takes rows from "  # i18n: not shown
-                                "validate_treatment_type")
-        if session is None:
-            with self._db.write() as s:
-                return self._insert_treatments(s, rows, before_each)
-        return self._insert_treatments(session, rows, before_each)
+        v.checked_rows(rows, CleanTreatmentType, _("treatment types"))
+        with self._db.write() as s:
+            return self._insert_treatments(s, rows, progress)
 
-    def _insert_treatments(self, s, rows, before_each) -> list[int]:
+    def _insert_treatments(self, s, rows, progress) -> list[int]:
         # The names are read once, not once a row: an import brings hundreds.
         taken = {name.casefold() for name in s.scalars(select(TreatmentType.name))}
         ids = []
         for index, clean in enumerate(rows):
-            if before_each:
-                before_each(index)
+            if progress:
+                progress(index)
             if clean["name"].casefold() in taken:
                 raise NotAllowed(_(_NAME_TAKEN["treatment type"]).format(name=clean["name"]))
             taken.add(clean["name"].casefold())
@@ -211,6 +207,9 @@ class CatalogService(Service):
         """The fields given (any of name, duration_min, price, tax_rate) checked as
         `add_treatment_type` and `update_treatment_type` store them; a ValidationError
         naming the first field refused (R30). The name's uniqueness is checked on writing."""
+        if not isinstance(fields, dict):
+            raise ValidationError("fields", _("The treatment type's details are missing."))
+        v.known_fields(fields, ("name", "duration_min", "price", "tax_rate"))
         clean = CleanTreatmentType()
         money = self._clinic.money_context()
         if "name" in fields:

@@ -52,28 +52,24 @@ class PatientService(Service):
                                "notes": notes})
         return self.add_many([clean])[0]
 
-    def add_many(self, rows: list[CleanPatient], *, session=None,
-                 before_each: Callable[[int], None] | None = None) -> list[int]:
+    def add_many(self, rows: list[CleanPatient], *,
+                 progress: Callable[[int], None] | None = None) -> list[int]:
         """Write patients already checked by `validate`, one audit entry each; their ids.
 
-        All in one transaction: the caller's `session` when it has one open (the CSV
-        import rechecks and audits in the same one), else a new one. `before_each(index)`
-        runs before each row, to report progress or to stop by raising.
+        One transaction, or the caller's when one is open (the CSV import rechecks and
+        records its summary in the same one: db.write joins it). `progress(index)` runs
+        before each row, to say how far it is or to stop it all by raising.
         """
-        for row in rows:
-            if not isinstance(row, CleanPatient):
-                raise TypeError("add_many takes rows from PatientService.validate")  # i18n: not shown
-        if session is None:
-            with self._db.write() as s:
-                return self._insert(s, rows, before_each)
-        return self._insert(session, rows, before_each)
+        v.checked_rows(rows, CleanPatient, _("patients"))
+        with self._db.write() as s:
+            return self._insert(s, rows, progress)
 
-    def _insert(self, s, rows, before_each) -> list[int]:
+    def _insert(self, s, rows, progress) -> list[int]:
         now = self._now()
         ids = []
         for index, clean in enumerate(rows):
-            if before_each:
-                before_each(index)
+            if progress:
+                progress(index)
             row = Patient(created_at=now, active=True, **clean)
             s.add(row)
             s.flush()
@@ -139,6 +135,9 @@ class PatientService(Service):
         """The fields given (any of first_name, last_name, phone, email, birth_date, notes)
         checked and normalised as `add` and `update` store them, with their search keys;
         a ValidationError naming the first field refused (R30)."""
+        if not isinstance(fields, dict):
+            raise v.ValidationError("fields", _("The patient's details are missing."))
+        v.known_fields(fields, _FIELDS[:-1])
         clean = CleanPatient()
         if "first_name" in fields:
             clean["first_name"] = v.name(fields["first_name"], "first_name")

@@ -90,8 +90,12 @@ def test_patients_add_many_writes_one_audit_entry_a_row(clinic):
     ids = clinic.patients.add_many(rows)
     assert [clinic.patients.get(i).first_name for i in ids] == ["P0", "P1", "P2"]
     assert actions(clinic).count("patient.add") == 3
-    with pytest.raises(TypeError):
+    with pytest.raises(ValidationError, match="checked first"):
         clinic.patients.add_many([{"first_name": "Not", "last_name": "Checked"}])
+    with pytest.raises(ValidationError):
+        clinic.patients.validate("Ann Lee")
+    with pytest.raises(ValidationError, match="not something that can be changed"):
+        clinic.patients.validate({"first_name": "Ann", "last_name": "Lee", "shoe": 9})
     with pytest.raises(ValidationError) as refused:
         clinic.patients.validate({"first_name": "Ann", "last_name": "Lee", "email": "x"})
     assert refused.value.field == "email"

@@ -127,7 +127,7 @@ def import_rows(clinic, preview: ImportPreview, audit, progress: Progress | None
     try:
         with clinic.db.write() as s:
             todo, skipped = _recheck(clinic, s, preview.kind, rows, cancelled)
-            created = _write(clinic, s, preview.kind, todo, progress, cancelled)
+            created = _write(clinic, preview.kind, todo, progress, cancelled)
             audit(s, f"{preview.kind}.import", "csv_import", None, None,
                   {"file": Path(preview.path).name, "created": len(created),
                    "skipped": skipped + preview.duplicates,
@@ -141,12 +141,12 @@ def import_rows(clinic, preview: ImportPreview, audit, progress: Progress | None
     return ImportResult(preview.kind, tuple(created), skipped)
 
 
-def _write(clinic, s, kind, todo, progress, cancelled) -> list[int]:
+def _write(clinic, kind, todo, progress, cancelled) -> list[int]:
     # Patients come by the ten thousand: progress and cancelling every 200 rows; treatment
     # types by the dozen: every row.
     every = 200 if kind == PATIENTS else 1
 
-    def before_each(index: int) -> None:
+    def each(index: int) -> None:
         if index % every == 0:
             if cancelled and cancelled():
                 raise Stop
@@ -154,7 +154,7 @@ def _write(clinic, s, kind, todo, progress, cancelled) -> list[int]:
                 progress(index, len(todo))
 
     add = clinic.patients.add_many if kind == PATIENTS else clinic.catalog.add_treatment_types
-    created = add(todo, session=s, before_each=before_each)
+    created = add(todo, progress=each)   # in this transaction: db.write joins it
     if progress:
         progress(len(todo), len(todo))
     return created
