@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -12,7 +13,7 @@ from ..i18n import N_, _
 from ..models import EligibleItem, PackageTemplate, TreatmentType
 from . import validation as v
 from .audit import snapshot
-from .base import Service
+from .base import Service, lighten
 from .errors import NotAllowed, ValidationError
 from .money import split_evenly, to_cents
 from .validity import describe
@@ -57,27 +58,55 @@ class PackageTemplateRow:
         return values[0], values[-1]
 
 
+class CleanTreatmentType(dict):
+    """A treatment type's fields as `CatalogService.validate_treatment_type` returned them:
+    `add_treatment_types` takes nothing else, so no row reaches the table unchecked."""
+
+
 class CatalogService(Service):
     # treatment types
     def add_treatment_type(self, name: str, *, duration_min, price,
                            tax_rate=Decimal("0")) -> int:
         self._clinic.auth.require_manager(_("change treatment types"))
-        clean = self._treatment_fields(name=name, duration_min=duration_min, price=price,
-                                       tax_rate=tax_rate)
+        clean = self.validate_treatment_type({"name": name, "duration_min": duration_min,
+                                              "price": price, "tax_rate": tax_rate})
+        return self.add_treatment_types([clean])[0]
+
+    def add_treatment_types(self, rows: list[CleanTreatmentType], *,
+                            progress: Callable[[int], None] | None = None) -> list[int]:
+        """Write treatment types already checked by `validate_treatment_type`, one audit
+        entry each; their ids. One transaction, or the caller's when one is open (the CSV
+        import: db.write joins it). `progress(index)` runs before each row, to say how far
+        it is or to stop it all by raising."""
+        self._clinic.auth.require_manager(_("change treatment types"))
+        v.checked_rows(rows, CleanTreatmentType, _("treatment types"))
         with self._db.write() as s:
-            self._unique_name(s, TreatmentType, clean["name"], None, "treatment type")
+            return self._insert_treatments(s, rows, progress)
+
+    def _insert_treatments(self, s, rows, progress) -> list[int]:
+        # The names are read once, not once a row: an import brings hundreds.
+        taken = {name.casefold() for name in s.scalars(select(TreatmentType.name))}
+        ids = []
+        for index, clean in enumerate(rows):
+            if progress:
+                progress(index)
+            if clean["name"].casefold() in taken:
+                raise NotAllowed(_(_NAME_TAKEN["treatment type"]).format(name=clean["name"]))
+            taken.add(clean["name"].casefold())
             row = TreatmentType(active=True, **clean)
             s.add(row)
             s.flush()
             self._audit(s, "treatment_type.add", "treatment_type", row.id, None, snapshot(row))
-            return row.id
+            ids.append(row.id)
+            lighten(s, index)
+        return ids
 
     def update_treatment_type(self, treatment_type_id: int, **changes) -> None:
         self._clinic.auth.require_manager(_("change treatment types"))
         v.known_fields(changes, ("name", "duration_min", "price", "tax_rate", "active"))
         active = changes.pop("active", None)
         active = None if active is None else v.yes_no(active, "active")
-        clean = self._treatment_fields(**changes)
+        clean = self.validate_treatment_type(changes)
         with self._db.write() as s:
             row = v.get(s, TreatmentType, treatment_type_id, "treatment type")
             if "name" in clean:
@@ -174,8 +203,14 @@ class CatalogService(Service):
             return _template_row(row, _treatment_names(s))
 
     # helpers
-    def _treatment_fields(self, **fields) -> dict:
-        clean = {}
+    def validate_treatment_type(self, fields: dict) -> CleanTreatmentType:
+        """The fields given (any of name, duration_min, price, tax_rate) checked as
+        `add_treatment_type` and `update_treatment_type` store them; a ValidationError
+        naming the first field refused (R30). The name's uniqueness is checked on writing."""
+        if not isinstance(fields, dict):
+            raise ValidationError("fields", _("The treatment type's details are missing."))
+        v.known_fields(fields, ("name", "duration_min", "price", "tax_rate"))
+        clean = CleanTreatmentType()
         money = self._clinic.money_context()
         if "name" in fields:
             clean["name"] = v.name(fields["name"], "name", label=_("treatment name"))

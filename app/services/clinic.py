@@ -27,7 +27,7 @@ class Clinic:
         from .billing import BillingService
         from .catalog import CatalogService
         from .changes import ChangeMarker
-        from .csv_transfer import CsvService
+        from .csv import CsvService
         from .packages import PackageService
         from .patients import PatientService
         from .printing import PrintingService

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import Callable
 
 from sqlalchemy import and_, func, literal, or_, select
 
@@ -13,7 +14,7 @@ from ..i18n import _
 from ..models import Patient
 from . import validation as v
 from .audit import snapshot
-from .base import Service
+from .base import Service, lighten
 
 _FIELDS = ("first_name", "last_name", "phone", "email", "birth_date", "notes", "active")
 
@@ -38,23 +39,50 @@ class PatientRow:
         return f"{self.last_name}, {self.first_name}"
 
 
+class CleanPatient(dict):
+    """A patient's fields as `PatientService.validate` returned them, ready to write:
+    `add_many` takes nothing else, so no row reaches the table unchecked."""
+
+
 class PatientService(Service):
     def add(self, first_name: str, last_name: str, *, phone=None, email=None,
             birth_date=None, notes: str = "") -> int:
-        clean = self._clean(first_name=first_name, last_name=last_name, phone=phone,
-                            email=email, birth_date=birth_date, notes=notes)
+        clean = self.validate({"first_name": first_name, "last_name": last_name,
+                               "phone": phone, "email": email, "birth_date": birth_date,
+                               "notes": notes})
+        return self.add_many([clean])[0]
+
+    def add_many(self, rows: list[CleanPatient], *,
+                 progress: Callable[[int], None] | None = None) -> list[int]:
+        """Write patients already checked by `validate`, one audit entry each; their ids.
+
+        One transaction, or the caller's when one is open (the CSV import rechecks and
+        records its summary in the same one: db.write joins it). `progress(index)` runs
+        before each row, to say how far it is or to stop it all by raising.
+        """
+        v.checked_rows(rows, CleanPatient, _("patients"))
         with self._db.write() as s:
-            row = Patient(created_at=self._now(), active=True, **clean)
+            return self._insert(s, rows, progress)
+
+    def _insert(self, s, rows, progress) -> list[int]:
+        now = self._now()
+        ids = []
+        for index, clean in enumerate(rows):
+            if progress:
+                progress(index)
+            row = Patient(created_at=now, active=True, **clean)
             s.add(row)
             s.flush()
             self._audit(s, "patient.add", "patient", row.id, None, snapshot(row, *_FIELDS))
-            return row.id
+            ids.append(row.id)
+            lighten(s, index)
+        return ids
 
     def update(self, patient_id: int, **changes) -> None:
         v.known_fields(changes, _FIELDS)
         active = changes.pop("active", None)
         active = None if active is None else v.yes_no(active, "active")
-        clean = self._clean(**changes)
+        clean = self.validate(changes)
         with self._db.write() as s:
             row = v.get(s, Patient, patient_id, "patient")
             before = snapshot(row, *_FIELDS)
@@ -103,8 +131,14 @@ class PatientService(Service):
         matching = query.order_by(None).limit(threshold + 1).with_only_columns(Patient.id)
         return s.scalar(select(func.count()).select_from(matching.subquery())) > threshold
 
-    def _clean(self, **fields) -> dict:
-        clean = {}
+    def validate(self, fields: dict) -> CleanPatient:
+        """The fields given (any of first_name, last_name, phone, email, birth_date, notes)
+        checked and normalised as `add` and `update` store them, with their search keys;
+        a ValidationError naming the first field refused (R30)."""
+        if not isinstance(fields, dict):
+            raise v.ValidationError("fields", _("The patient's details are missing."))
+        v.known_fields(fields, _FIELDS[:-1])
+        clean = CleanPatient()
         if "first_name" in fields:
             clean["first_name"] = v.name(fields["first_name"], "first_name")
             clean["first_key"] = search_key(clean["first_name"])

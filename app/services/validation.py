@@ -298,3 +298,11 @@ def optional_row(session: Session, model, ident: object, what: str):
     """`get` for an optional filter (None: no filter): a read filtered by a record that
     does not exist says so, rather than listing nothing (one primary-key look-up)."""
     return None if ident is None else get(session, model, ident, what)
+
+
+def checked_rows(rows: object, clean_type: type, what: str) -> None:
+    """Refuse, before anything is written, rows for an `add_many` that did not come from the
+    service's own `validate` (which returns `clean_type`): nothing reaches a table unchecked."""
+    if not isinstance(rows, (list, tuple)) or not all(isinstance(r, clean_type) for r in rows):
+        raise ValidationError("rows", _("The {what} to add must each be checked first; "
+                                        "nothing was added.").format(what=what))

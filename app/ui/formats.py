@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_percent
 
 from app.services import Clinic
+from app.services.rates import rate_from_percent  # noqa: F401  (the forms' one reader)
 
 
 class Formats:
@@ -43,18 +44,3 @@ class Formats:
 def percent_text(rate: Decimal) -> str:
     """Decimal("0.13") -> "13": how a stored fraction is shown in a percent field."""
     return format(rate.scaleb(2).normalize(), "f")
-
-
-def rate_from_percent(text: str) -> Decimal | str:
-    """What the desk typed in a percent field, as the fraction the services take.
-
-    Only the unit changes here (13 -> 0.13). Text that is not a number is passed on as
-    typed, so the service's own message about it is the one the desk sees.
-    """
-    cleaned = text.strip().removesuffix("%").strip().replace(",", ".")
-    if not cleaned:
-        return ""
-    try:
-        return Decimal(cleaned).scaleb(-2)
-    except InvalidOperation:
-        return text

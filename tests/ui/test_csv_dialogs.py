@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from app.services.csv_transfer import ERROR
+from app.services.csv import ERROR
 from app.ui.dialogs.csv_export import ExportDialog
 from app.ui.dialogs.csv_import import ImportDialog
 

@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 
 from app.models import Patient
-from app.services import csv_transfer
+from app.services.csv import exporting, importing, reading
 from app.services.errors import ClinicError, NotAllowed
 
 PATIENTS_CSV = ("First Name,Last Name,Email,Phone,Date of birth,Favourite colour\n"
@@ -127,7 +127,7 @@ def test_a_missing_file_and_an_unknown_kind_are_refused(clinic, tmp_path):
 
 
 def test_a_file_too_large_is_refused(clinic, tmp_path, monkeypatch):
-    monkeypatch.setattr(csv_transfer, "MAX_ROWS", 2)
+    monkeypatch.setattr(reading, "MAX_ROWS", 2)
     with pytest.raises(NotAllowed, match="at most 2 rows"):
         clinic.csv.preview_import("patients", write(tmp_path, PATIENTS_CSV))
 
@@ -222,8 +222,8 @@ def test_all_or_nothing_when_the_database_refuses_midway(clinic, tmp_path):
 def test_a_row_refused_at_import_time_stops_the_whole_import(clinic, tmp_path, monkeypatch):
     preview = clinic.csv.preview_import("patients", write(tmp_path, PATIENTS_CSV))
     rows = list(preview.rows)
-    rows[2] = csv_transfer.PreviewRow(4, {"first_name": "", "last_name": "X"}, "ok")
-    tampered = csv_transfer.ImportPreview(**{**preview.__dict__, "rows": tuple(rows)})
+    rows[2] = importing.PreviewRow(4, {"first_name": "", "last_name": "X"}, "ok")
+    tampered = importing.ImportPreview(**{**preview.__dict__, "rows": tuple(rows)})
     with pytest.raises(NotAllowed, match="Row 4 can no longer be imported"):
         clinic.csv.import_rows(tampered)
     assert patient_count(clinic) == 0
@@ -362,7 +362,7 @@ def test_a_failed_export_keeps_the_old_file(clinic, catalog, tmp_path, monkeypat
     def broken(value):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(csv_transfer, "_cell", broken)
+    monkeypatch.setattr(exporting, "_cell", broken)
     with pytest.raises(OSError):
         clinic.csv.export_table("patients", out)
     assert out.read_text() == "yesterday's export"
@@ -387,5 +387,5 @@ def test_unknown_tables_and_missing_folders_are_refused(clinic, tmp_path):
 
 def test_every_table_has_a_label_and_no_secret_leaves(clinic):
     names = [name for name, _label in clinic.csv.tables()]
-    assert set(names) == set(csv_transfer.TABLE_LABELS)
+    assert set(names) == set(exporting.TABLE_LABELS)
     assert "secret_hash" not in clinic.csv.export_columns("staff")

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 
 from app.i18n import _, ngettext
 from app.services import Clinic
-from app.services.csv_transfer import ExportResult
+from app.services.csv import ExportResult
 from app.services.errors import ClinicError
 
 from .. import file_chooser, msgbox

@@ -13,26 +13,21 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog,
                                QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
                                QTableView, QVBoxLayout, QWidget)
 
 from app.i18n import N_, _, ngettext
 from app.services import Clinic
-from app.services.csv_transfer import (DUPLICATE, ERROR, FIELD_LABELS, OK, ImportPreview,
-                                       ImportResult, PreviewRow)
+from app.services.csv import ERROR, OK, ImportPreview, ImportResult
 from app.services.errors import ClinicError
 
 from .. import file_chooser, msgbox
-from ..models.base import RowsModel
+from ..models.csv_preview import PreviewModel
 from ..tables import make_table
 from ..tasks import Running, explain_failure, tasks_for
 
 TITLES = {"patients": N_("Import Patients"), "treatment_types": N_("Import Treatment Types")}
-STATUS = {"ok": N_("Ready"), ERROR: N_("Problem"), DUPLICATE: N_("Skipped")}
-_ERROR_BACKGROUND = QColor("#fde2e1")
-_DUPLICATE_BACKGROUND = QColor("#eef0f3")
 
 
 class Progress:
@@ -85,46 +80,6 @@ def choose_import_file(parent: QWidget | None, kind: str) -> str | None:
 
 
 show_failure = explain_failure  # the desk's one wording (app/ui/tasks.py)
-
-
-class PreviewModel(RowsModel):
-    """One row of the file per line: Row, Status, the values, Problem."""
-
-    def __init__(self, kind: str, parent=None):
-        super().__init__(parent)
-        self.fields = [name for name, _label in FIELD_LABELS[kind]]
-        self._labels = [label for _name, label in FIELD_LABELS[kind]]
-        self.RIGHT = frozenset({0})
-
-    @property
-    def COLUMNS(self) -> tuple[str, ...]:  # noqa: N802 - RowsModel's name; translated when read
-        return (_("Row"), _("Status"), *[_(label) for label in self._labels], _("Problem"))
-
-    def display(self, row: PreviewRow, column: int) -> str:
-        if column == 0:
-            return str(row.number)
-        if column == 1:
-            return _(STATUS[row.status])
-        if column == len(self.fields) + 2:
-            return row.problem
-        return str(row.values.get(self.fields[column - 2], "") or "")
-
-    def sort_key(self, row: PreviewRow, column: int):
-        if column == 0:
-            return row.number
-        return self.display(row, column).casefold()
-
-    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
-        if index.isValid() and 0 <= index.row() < self.rowCount():
-            row = self.row_at(index.row())
-            if role == Qt.ItemDataRole.BackgroundRole:
-                if row.status == ERROR:
-                    return _ERROR_BACKGROUND
-                if row.status == DUPLICATE:
-                    return _DUPLICATE_BACKGROUND
-            if role == Qt.ItemDataRole.ToolTipRole and row.problem:
-                return row.problem
-        return super().data(index, role)
 
 
 class ImportDialog(QDialog):
