@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from app.models import Base, Package, PaymentApplication
 from app.services import ledger
-from app.services.money import per_use_value, split_evenly
-from app.services.package_rules import status_of
+from app.domain import packages as package_rules
+from app.domain.arithmetic import per_use_value, split_evenly
 from app.services.reports.formulas import (collected_on, package_status, redemption_value,
                                            unredeemed_value, use_value, value_of_first)
 
@@ -117,7 +117,7 @@ packages = st.lists(st.tuples(statuses, st.integers(1, 20), st.one_of(st.none(),
 
 @EXAMPLES
 @given(terms=packages, today=days)
-def test_r13_the_reports_package_status_is_package_rules_status(db, terms, today):
+def test_r13_the_reports_package_status_is_the_domain_package_status(db, terms, today):
     with db.begin() as connection:
         connection.execute(delete(Package))
         connection.execute(insert(Package), [
@@ -131,9 +131,8 @@ def test_r13_the_reports_package_status_is_package_rules_status(db, terms, today
                                       Package.expires_on, today))
                 .where(Package.id == package_id))
     for package_id, (status, uses, expires_on, count) in enumerate(terms, start=1):
-        package = Package(status=status, uses_total=uses, expires_on=expires_on)
-        assert got[package_id] == status_of(package, count, today), (status, uses, expires_on,
-                                                                      count, today)
+        twin = package_rules.package_status(status, uses, count, expires_on, today)
+        assert got[package_id] == twin, (status, uses, expires_on, count, today)
 
 
 reasons = st.sampled_from(["payment", "credit", "void", "package_refund"])
