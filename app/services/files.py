@@ -26,7 +26,8 @@ def atomic_write(target: str | os.PathLike, write: Callable[[Path], None], *,
     """
     target = Path(target)
     if not target.parent.is_dir():
-        raise FileNotFoundError(f"no folder {target.parent} to write {target.name} in")
+        raise FileNotFoundError(  # i18n: not shown (callers check the folder first, in words)
+            f"no folder {target.parent} to write {target.name} in")
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     temporary = Path(name)
