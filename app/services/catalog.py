@@ -79,7 +79,8 @@ class CatalogService(Service):
         import: db.write joins it). `progress(index)` runs before each row, to say how far
         it is or to stop it all by raising."""
         self._clinic.auth.require_manager(_("change treatment types"))
-        v.checked_rows(rows, CleanTreatmentType, _("treatment types"))
+        v.checked_rows(rows, CleanTreatmentType, _("treatment types"),
+                       ("name", "duration_min", "price"))
         with self._db.write() as s:
             return self._insert_treatments(s, rows, progress)
 

@@ -60,7 +60,7 @@ class PatientService(Service):
         records its summary in the same one: db.write joins it). `progress(index)` runs
         before each row, to say how far it is or to stop it all by raising.
         """
-        v.checked_rows(rows, CleanPatient, _("patients"))
+        v.checked_rows(rows, CleanPatient, _("patients"), ("first_name", "last_name"))
         with self._db.write() as s:
             return self._insert(s, rows, progress)
 

@@ -300,9 +300,11 @@ def optional_row(session: Session, model, ident: object, what: str):
     return None if ident is None else get(session, model, ident, what)
 
 
-def checked_rows(rows: object, clean_type: type, what: str) -> None:
+def checked_rows(rows: object, clean_type: type, what: str, required: tuple) -> None:
     """Refuse, before anything is written, rows for an `add_many` that did not come from the
-    service's own `validate` (which returns `clean_type`): nothing reaches a table unchecked."""
-    if not isinstance(rows, (list, tuple)) or not all(isinstance(r, clean_type) for r in rows):
+    service's own `validate` (which returns `clean_type`) or lack a `required` field: nothing
+    reaches a table unchecked."""
+    if not isinstance(rows, (list, tuple)) or not all(
+            isinstance(r, clean_type) and all(name in r for name in required) for r in rows):
         raise ValidationError("rows", _("The {what} to add must each be checked first; "
                                         "nothing was added.").format(what=what))

@@ -94,6 +94,8 @@ def test_patients_add_many_writes_one_audit_entry_a_row(clinic):
         clinic.patients.add_many([{"first_name": "Not", "last_name": "Checked"}])
     with pytest.raises(ValidationError):
         clinic.patients.validate("Ann Lee")
+    with pytest.raises(ValidationError, match="checked first"):   # a partial check
+        clinic.patients.add_many([clinic.patients.validate({"email": "a@example.com"})])
     with pytest.raises(ValidationError, match="not something that can be changed"):
         clinic.patients.validate({"first_name": "Ann", "last_name": "Lee", "shoe": 9})
     with pytest.raises(ValidationError) as refused:
