@@ -21,7 +21,7 @@ from app.ui.dialogs.reschedule_dialog import RescheduleDialog
 from app.ui.reports.view import ReportsView
 from app.ui.schedule import ScheduleTab
 
-from .helpers import click
+from ui.helpers import click
 
 
 @pytest.fixture

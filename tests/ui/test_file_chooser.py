@@ -16,7 +16,7 @@ from app.ui.dialogs.csv_import import choose_import_file
 from app.ui.dialogs.print_dialog import PrintDialog
 from app.ui.reports.view import choose_file as choose_report_file
 
-from .helpers import click
+from ui.helpers import click
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from app.ui.dialogs.first_run import FirstRunDialog
 from app.ui.dialogs.payment_dialog import ReceivePaymentDialog
 from app.ui.settings import SettingsDialog
 
-from .helpers import click, retype
+from ui.helpers import click, retype
 
 
 def choose(qtbot, combo, data) -> None:

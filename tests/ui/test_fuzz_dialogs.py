@@ -25,7 +25,7 @@ from app.ui.packages.template_dialog import PackageTemplateDialog
 from app.ui.settings.no_show_fees import NoShowFeeDialog
 from app.ui.settings.treatment_types import TreatmentTypeDialog
 
-from .helpers import click
+from ui.helpers import click
 
 try:  # the payment dialog belongs to another engineer's work; fuzz it when it is there
     from app.ui.dialogs.payment_dialog import ReceivePaymentDialog

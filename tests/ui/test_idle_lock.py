@@ -13,7 +13,7 @@ from app.ui.dialogs.sign_in import SignInDialog
 from app.ui.idle_lock import LockCover
 from app.ui.main_window import MainWindow
 
-from .helpers import click
+from ui.helpers import click
 
 
 @pytest.fixture

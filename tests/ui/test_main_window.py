@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.ui.main_window import MainWindow
 from app.ui.settings import SettingsDialog
 
-from .helpers import retype
+from ui.helpers import retype
 
 
 def make_window(qtbot, clinic) -> MainWindow:

@@ -20,7 +20,7 @@ from app.ui.main_window import MainWindow
 from app.ui.qt_language import apply_language
 from app.ui.settings import SettingsDialog
 
-from .i18n_helpers import untranslated_texts, visible_texts
+from ui.i18n_helpers import untranslated_texts, visible_texts
 
 
 @pytest.fixture
