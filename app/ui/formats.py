@@ -9,7 +9,7 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_percent
 
-from app.services import Clinic
+from app.services import Clinic, money
 
 
 class Formats:
@@ -58,3 +58,9 @@ def rate_from_percent(text: str) -> Decimal | str:
         return Decimal(cleaned).scaleb(-2)
     except InvalidOperation:
         return text
+
+
+def typed_money(clinic: Clinic, text: str, field: str = "amount") -> int:
+    """What the desk typed in a money field ("12.50", "12,50 $"), as the cents the services
+    take (R1); a refusal names `field`, so the form points at the field to correct."""
+    return money.parse(text, field=field, **clinic.money_context())
