@@ -50,23 +50,31 @@ def _amount_is(cents: int):
     return check
 
 
+def _typed(c: Ctx, text: str, field: str = "amount") -> int:
+    """As a screen reads what the desk typed before it calls the service (issue 16: the
+    services take int cents only, so item 5 is money.parse's to keep)."""
+    from app.services import money
+    return money.parse(text, field=field, **c.clinic.money_context())
+
+
 def item5() -> list[Case]:
     pay = lambda text: lambda c: c.clinic.billing.receive_payment(  # noqa: E731
-        c.ids["patient"], text, "cash")
+        c.ids["patient"], _typed(c, text), "cash")
     out = [case(5, "billing.receive_payment", f"payment {text!r} (en_CA)", pay(text),
                 refuse=True, why=ITEM5) for text in ("12 50", "1 2 3")]
     out += [
         case(5, "catalog.add_treatment_type", "price '12 50'",
              lambda c: c.clinic.catalog.add_treatment_type("Cupping", duration_min=30,
-                                                           price="12 50"),
+                                                           price=_typed(c, "12 50", "price")),
              refuse=True, why=ITEM5),
         case(5, "catalog.add_package_template", "price '1 2 3'",
              lambda c: c.clinic.catalog.add_package_template(
-                 "5 Cupping", price="1 2 3", uses=5, eligible={c.ids["massage"]: 0}),
+                 "5 Cupping", price=_typed(c, "1 2 3", "price"), uses=5,
+                 eligible={c.ids["massage"]: 0}),
              refuse=True, why=ITEM5),
         case(5, "settings.add_no_show_fee", "fee '12 50'",
-             lambda c: c.clinic.settings.add_no_show_fee("Late", "12 50"), refuse=True,
-             why=ITEM5),
+             lambda c: c.clinic.settings.add_no_show_fee("Late", _typed(c, "12 50")),
+             refuse=True, why=ITEM5),
     ]
     out += [case(5, "billing.receive_payment", f"payment {text!r} (fr_CA)", pay(text),
                  refuse=True, why=ITEM5, setup=_french) for text in ("12 50", "1 2 3")]
@@ -90,8 +98,8 @@ def _refunded_half_paid(ctx: Ctx) -> None:
     patient = ctx.scratch["patient"] = c.patients.add("Hal", "Fpaid")
     sale = c.billing.sell_package(patient, ctx.ids["template_physio"])
     ctx.scratch["invoice"] = sale.invoice_id
-    c.billing.receive_payment(patient, "50", "cash", invoice_id=sale.invoice_id)
-    c.packages.refund(sale.package_id, "50")
+    c.billing.receive_payment(patient, 5000, "cash", invoice_id=sale.invoice_id)
+    c.packages.refund(sale.package_id, 5000)
 
 
 def _nothing_owed(ctx: Ctx, account) -> str | None:
@@ -114,10 +122,10 @@ def item6() -> list[Case]:
              lambda c: c.clinic.billing.account(c.scratch["patient"]), why=ITEM6,
              setup=_refunded_unpaid, check=_nothing_owed),
         case(6, "billing.receive_payment", "a later payment (no invoice chosen) after it",
-             lambda c: c.clinic.billing.receive_payment(c.scratch["patient"], "100", "cash"),
+             lambda c: c.clinic.billing.receive_payment(c.scratch["patient"], 10000, "cash"),
              why=ITEM6, setup=_refunded_unpaid, check=_dead_invoice_untouched),
         case(6, "billing.receive_payment", "a payment on the refunded package's invoice",
-             lambda c: c.clinic.billing.receive_payment(c.scratch["patient"], "10", "cash",
+             lambda c: c.clinic.billing.receive_payment(c.scratch["patient"], 1000, "cash",
                                                         invoice_id=c.scratch["invoice"]),
              refuse=True, why=ITEM6, setup=_refunded_unpaid),
         case(6, "billing.apply_credit", "half-paid package's refunded credit back to its invoice",

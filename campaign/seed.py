@@ -82,8 +82,8 @@ def build(folder: Path) -> Seed:
         # Maria: 10 Massages paid $700 cash + $100 debit, two uses redeemed (as two_payments).
         sale = c.billing.sell_package(p, ids["template"])
         ids["package"], ids["package_invoice"] = sale.package_id, sale.invoice_id
-        ids["payment"] = c.billing.receive_payment(p, "700", "cash", invoice_id=sale.invoice_id)
-        ids["payment_debit"] = c.billing.receive_payment(p, "100", "debit",
+        ids["payment"] = c.billing.receive_payment(p, 70000, "cash", invoice_id=sale.invoice_id)
+        ids["payment_debit"] = c.billing.receive_payment(p, 10000, "debit",
                                                          invoice_id=sale.invoice_id)
         for day in (3, 4):
             clock.current = datetime(2026, 3, day, 9, 0)
@@ -99,8 +99,8 @@ def build(folder: Path) -> Seed:
         other = c.billing.sell_package(o, ids["template"])
         ids["other_package"], ids["other_invoice"] = other.package_id, other.invoice_id
         # Maria overpays: credit to refund or apply.
-        ids["payment_credit"] = c.billing.receive_payment(p, "150", "cash")
-        ids["refund_payment"] = c.billing.refund_payment(ids["payment_credit"], "20")
+        ids["payment_credit"] = c.billing.receive_payment(p, 15000, "cash")
+        ids["refund_payment"] = c.billing.refund_payment(ids["payment_credit"], 2000)
         # A visit at the standard price left owing (after the credit, which would pay it).
         a = c.schedule.book(p, ids["desk"], ids["acu"], datetime(2026, 3, 5, 11), package=None)
         ids["invoice_open"] = c.schedule.arrive(a)
@@ -110,9 +110,9 @@ def build(folder: Path) -> Seed:
         half = c.billing.sell_package(z, ids["template_physio"])
         ids["package_refunded"], ids["package_refunded_invoice"] = half.package_id, \
             half.invoice_id
-        ids["payment_half"] = c.billing.receive_payment(z, "50", "debit",
+        ids["payment_half"] = c.billing.receive_payment(z, 5000, "debit",
                                                         invoice_id=half.invoice_id)
-        ids["package_refund"] = c.packages.refund(half.package_id, "50").package_refund_id
+        ids["package_refund"] = c.packages.refund(half.package_id, 5000).package_refund_id
         clock.current = datetime(2026, 3, 6, 9, 0)
         # The schedule ahead: booked (covered), cancelled and a no-show.
         ids["appointment"] = c.schedule.book(p, ids["manager"], ids["massage"],

@@ -269,8 +269,8 @@ def two_payments(clinic, catalog):
     package refund's history is told from this (R26-R28a, R31)."""
     patient = catalog["patient"]
     sale = clinic.billing.sell_package(patient, catalog["ten_massages"])
-    cash = clinic.billing.receive_payment(patient, "700", "cash", invoice_id=sale.invoice_id)
-    debit = clinic.billing.receive_payment(patient, "100", "debit", invoice_id=sale.invoice_id)
+    cash = clinic.billing.receive_payment(patient, 70000, "cash", invoice_id=sale.invoice_id)
+    debit = clinic.billing.receive_payment(patient, 10000, "debit", invoice_id=sale.invoice_id)
     for day in (3, 4):
         clinic.schedule.arrive(clinic.schedule.book(patient, catalog["ana"], catalog["massage"],
                                                     datetime(2026, 3, day, 10)))

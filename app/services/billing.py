@@ -19,7 +19,7 @@ from .billing_views import (Account, InvoiceView, PaymentPreview, PaymentRow, Re
                             SalePreview, SaleResult, account_view, invoice_view, payment_rows,
                             refund_view)
 from .errors import NotAllowed, ValidationError
-from .money import tax_on, to_cents
+from .money import cents as money_cents, tax_on
 from .schedule import state_phrase
 from .validity import expiry_for, show_when
 
@@ -147,7 +147,7 @@ class BillingService(Service):
         """Take a payment. With `invoice_id`, it is applied to that invoice (up to its balance);
         with `allocations` ({invoice_id: amount}), to those; with neither, to the oldest
         owing invoices. Whatever is left is the patient's credit."""
-        cents = to_cents(amount, field="amount", **self._clinic.money_context())
+        cents = money_cents(amount, field="amount", **self._clinic.money_context())
         if cents <= 0:
             raise ValidationError("amount", _("The payment amount must be more than zero."))
         if not isinstance(method, str) or method not in METHODS:
@@ -190,7 +190,7 @@ class BillingService(Service):
             if share is None:
                 share = ledger_rules.payable(balance, left)
             else:
-                share = to_cents(share, field="allocation", **self._clinic.money_context())
+                share = money_cents(share, field="allocation", **self._clinic.money_context())
                 if share > balance:
                     raise ValidationError("allocation", _("Invoice #{number} has only "
                                                           "{amount} left to pay.").format(
@@ -215,8 +215,8 @@ class BillingService(Service):
 
     def apply_credit(self, patient_id: int, invoice_id: int, amount=None) -> int:
         """Use the patient's credit to pay an invoice. Returns the amount applied."""
-        limit = None if amount is None else to_cents(amount, field="amount",
-                                                     **self._clinic.money_context())
+        limit = None if amount is None else money_cents(amount, field="amount",
+                                                        **self._clinic.money_context())
         if limit == 0:
             raise ValidationError("amount", _("The amount of credit to apply must be more "
                                               "than zero."))
@@ -244,7 +244,7 @@ class BillingService(Service):
         """Hand credit back to the patient against one payment (R27): never more than the part
         of that payment that is not applied to invoices (which is also within the credit)."""
         self._clinic.auth.require_manager("refund a payment")
-        cents = to_cents(amount, field="amount", **self._clinic.money_context())
+        cents = money_cents(amount, field="amount", **self._clinic.money_context())
         if cents <= 0:
             raise ValidationError("amount", _("The refund amount must be more than zero."))
         if method is not None and (not isinstance(method, str) or method not in METHODS):
@@ -324,7 +324,7 @@ class BillingService(Service):
     def payment_preview(self, patient_id: int, amount, *, invoice_id: int | None = None,
                         allocations: dict | None = None) -> PaymentPreview:
         """As receive_payment would apply it; raises the same refusals for bad amounts."""
-        cents = to_cents(amount, field="amount", **self._clinic.money_context())
+        cents = money_cents(amount, field="amount", **self._clinic.money_context())
         with self._db.read() as s:
             v.get(s, Patient, patient_id, "patient")
             plan = self._allocation_plan(s, patient_id, cents, invoice_id, allocations)

@@ -15,7 +15,7 @@ from . import validation as v
 from .audit import snapshot
 from .base import Service, lighten
 from .errors import NotAllowed, ValidationError
-from .money import split_evenly, to_cents
+from .money import split_evenly, cents as money_cents
 from .validity import describe
 
 
@@ -220,7 +220,7 @@ class CatalogService(Service):
                                                    label=_("duration in minutes"), minimum=5,
                                                    maximum=600)
         if "price" in fields:
-            clean["price"] = to_cents(fields["price"], field="price", **money)
+            clean["price"] = money_cents(fields["price"], field="price", **money)
         if "tax_rate" in fields:
             clean["tax_rate"] = v.tax_rate(fields["tax_rate"])
         return clean
@@ -231,7 +231,7 @@ class CatalogService(Service):
         if "name" in fields:
             clean["name"] = v.name(fields["name"], "name", label=_("package name"))
         if "price" in fields:
-            clean["price"] = to_cents(fields["price"], field="price", **money)
+            clean["price"] = money_cents(fields["price"], field="price", **money)
         if "uses" in fields:
             clean["uses"] = v.whole_number(fields["uses"], "uses", label=_("number of uses"),
                                            minimum=1, maximum=1000)
@@ -250,7 +250,7 @@ class CatalogService(Service):
         for treatment_type_id, pays in eligible.items():
             treatment = v.get(session, TreatmentType, treatment_type_id, "treatment type")
             try:
-                cents = to_cents(pays, field="patient_pays", **money)
+                cents = money_cents(pays, field="patient_pays", **money)
                 if cents > treatment.price:
                     raise ValidationError("patient_pays", _(
                         "Patient Pays for {treatment} cannot be more than its standard price.")

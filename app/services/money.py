@@ -1,7 +1,8 @@
 """Money: integer minor units (cents) everywhere below the UI (SPEC R1-R4).
 
-Floats are refused on purpose: a float near money is a bug, so `to_cents` raises rather
-than guessing. Rounding is half-up, applied once per computed figure (R2).
+Two ways in, and only these: `parse` reads what the desk typed (the screens' one reader of
+money text), `cents` is the service door, which takes an int and refuses text, a Decimal or a
+float rather than guessing its unit. Rounding is half-up, applied once per computed figure (R2).
 """
 
 from __future__ import annotations
@@ -43,67 +44,16 @@ def precision(currency: str) -> int:
     return get_currency_precision(currency)
 
 
-def to_cents(value: object, *, field: str = "amount", currency: str = "CAD",
-             locale: str = "en_CA", allow_negative: bool = False,
-             maximum: int | None = MAX_AMOUNT, label: str | None = None) -> int:
-    """Turn what the desk typed (str, Decimal or int cents) into minor units, or refuse (R30).
 
-    A `str` or `Decimal` is in major units ("12.50" -> 1250); an `int` is already minor units.
-    `label` is the field's words in a refusal (by default, from `field`).
-    """
-    from .validation import label_for
 
-    label = label_for(field, label)
-    example = format_decimal(Decimal("12.50"), format="0.00", locale=locale)
-    if isinstance(value, bool) or isinstance(value, float):
-        raise ValidationError(field, _("The {label} must be typed as an amount like {example}, "
-                                       "not a floating-point number.")
-                              .format(label=label, example=example))
-    if isinstance(value, int):
-        cents = value
-    else:
-        if isinstance(value, Decimal):
-            number = value
-        elif isinstance(value, str):
-            text = _without_currency(value, currency, locale)
-            if not text:
-                raise ValidationError(field, _("Please enter the {label}.").format(label=label))
-            not_amount = _("The {label} \u201c{value}\u201d is not an amount; type a number "
-                           "like {example}.").format(label=label, value=value, example=example)
-            if any(c in text for c in "eE_"):  # "1e5" or "1_000" is not how anyone types money
-                raise ValidationError(field, not_amount)
-            try:
-                number = parse_decimal(_spaces_as_grouping(text, locale), locale=locale,
-                                       strict=True)
-            except (NumberFormatError, InvalidOperation, ValueError):
-                raise ValidationError(field, not_amount) from None
-        else:
-            raise ValidationError(field, _("The {label} must be an amount like {example}.")
-                                  .format(label=label, example=example))
-        if not number.is_finite():
-            raise ValidationError(field, _("The {label} must be an amount like {example}.")
-                                  .format(label=label, example=example))
-        if number.adjusted() > 15:  # far beyond any limit; scaling it could overflow Decimal
-            raise ValidationError(field, _("The {label} cannot be more than {most}.").format(
-                label=label, most=format_money(maximum or MAX_AMOUNT, currency, locale)))
-        digits = precision(currency)
-        scaled = number.scaleb(digits)
-        if scaled != scaled.to_integral_value():
-            if digits == 0:
-                raise ValidationError(field, _("The {label} must be a whole amount in "
-                                               "{currency}, without decimals.")
-                                      .format(label=label, currency=currency))
-            raise ValidationError(field, ngettext(
-                "The {label} can have at most {digits} digit after the decimal point.",
-                "The {label} can have at most {digits} digits after the decimal point.",
-                digits).format(label=label, digits=digits))
-        cents = int(scaled)
-    if cents < 0 and not allow_negative:
-        raise ValidationError(field, _("The {label} cannot be negative.").format(label=label))
-    if maximum is not None and abs(cents) > maximum:
-        raise ValidationError(field, _("The {label} cannot be more than {most}.").format(
-            label=label, most=format_money(maximum, currency, locale)))
-    return cents
+
+
+
+
+
+
+
+
 
 
 def parse(text: str, *, field: str = "amount", currency: str = "CAD", locale: str = "en_CA",
@@ -112,12 +62,16 @@ def parse(text: str, *, field: str = "amount", currency: str = "CAD", locale: st
     """What the desk typed ("12.50", "12,50 $") as minor units, or a refusal naming the field.
 
     The screens' one reader of money text: they pass the cents it returns to the services,
-    which take nothing else (`cents`).
+    which take nothing else (`cents`). `label` is the field's words in a refusal (by
+    default, from `field`).
     """
+    from .validation import label_for
+
     if not isinstance(text, str):
         raise TypeError("money.parse reads typed text; give a service int cents")  # i18n: not shown
-    return to_cents(text, field=field, currency=currency, locale=locale,
-                    allow_negative=allow_negative, maximum=maximum, label=label)
+    label = label_for(field, label)
+    return _within(_typed(text, field, label, currency, locale, maximum), field, label,
+                   currency, locale, allow_negative, maximum)
 
 
 def cents(value: object, *, field: str = "amount", allow_negative: bool = False,
@@ -130,16 +84,63 @@ def cents(value: object, *, field: str = "amount", allow_negative: bool = False,
     """
     from .validation import label_for
 
+    label = label_for(field, label)
     if isinstance(value, bool) or not isinstance(value, int):
-        label = label_for(field, label)
         raise ValidationError(field, _("The {label} must be given as a whole number of cents, "
                                        "not {kind}.").format(label=label,
                                                              kind=_kind_of(value)))
-    return to_cents(value, field=field, currency=currency, locale=locale,
-                    allow_negative=allow_negative, maximum=maximum, label=label)
+    return _within(value, field, label, currency, locale, allow_negative, maximum)
+
+
+def _typed(value: str, field: str, label: str, currency: str, locale: str,
+           maximum: int | None) -> int:
+    """Typed text in major units as minor units ("12.50" -> 1250), before any limit."""
+    example = format_decimal(Decimal("12.50"), format="0.00", locale=locale)
+    text = _without_currency(value, currency, locale)
+    if not text:
+        raise ValidationError(field, _("Please enter the {label}.").format(label=label))
+    not_amount = _("The {label} \u201c{value}\u201d is not an amount; type a number "
+                   "like {example}.").format(label=label, value=value, example=example)
+    if any(c in text for c in "eE_"):  # "1e5" or "1_000" is not how anyone types money
+        raise ValidationError(field, not_amount)
+    try:
+        number = parse_decimal(_spaces_as_grouping(text, locale), locale=locale, strict=True)
+    except (NumberFormatError, InvalidOperation, ValueError):
+        raise ValidationError(field, not_amount) from None
+    if not number.is_finite():
+        raise ValidationError(field, _("The {label} must be an amount like {example}.")
+                              .format(label=label, example=example))
+    if number.adjusted() > 15:  # far beyond any limit; scaling it could overflow Decimal
+        raise ValidationError(field, _("The {label} cannot be more than {most}.").format(
+            label=label, most=format_money(maximum or MAX_AMOUNT, currency, locale)))
+    digits = precision(currency)
+    scaled = number.scaleb(digits)
+    if scaled != scaled.to_integral_value():
+        if digits == 0:
+            raise ValidationError(field, _("The {label} must be a whole amount in "
+                                           "{currency}, without decimals.")
+                                  .format(label=label, currency=currency))
+        raise ValidationError(field, ngettext(
+            "The {label} can have at most {digits} digit after the decimal point.",
+            "The {label} can have at most {digits} digits after the decimal point.",
+            digits).format(label=label, digits=digits))
+    return int(scaled)
+
+
+def _within(amount: int, field: str, label: str, currency: str, locale: str,
+            allow_negative: bool, maximum: int | None) -> int:
+    """The sign and the most the desk may enter, the same for typed text and for cents."""
+    if amount < 0 and not allow_negative:
+        raise ValidationError(field, _("The {label} cannot be negative.").format(label=label))
+    if maximum is not None and abs(amount) > maximum:
+        raise ValidationError(field, _("The {label} cannot be more than {most}.").format(
+            label=label, most=format_money(maximum, currency, locale)))
+    return amount
 
 
 def _kind_of(value: object) -> str:
+    if value is None:
+        return _("nothing")
     if isinstance(value, str):
         return _("text")
     if isinstance(value, float):
@@ -200,7 +201,10 @@ def format_money(cents: int, currency: str = "CAD", locale: str = "en_CA") -> st
 
 def plain_amount(cents: int, currency: str = "CAD", locale: str = "en_CA") -> str:
     """An editable amount without symbol or grouping, with the locale's decimal mark:
-    1234.50, or 1234,50 in French (to_cents reads it back in the same locale)."""
+    1234.50, or 1234,50 in French (`parse` reads it back in the same locale)."""
     digits = precision(currency)
     pattern = "0." + "0" * digits if digits else "0"
     return format_decimal(from_cents(cents, currency), format=pattern, locale=locale)
+
+
+

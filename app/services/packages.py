@@ -19,7 +19,7 @@ from . import why_not
 from .base import Service
 from .billing_views import InvoiceView, invoice_view
 from .errors import NotAllowed, ValidationError
-from .money import per_use_value, to_cents
+from .money import cents as money_cents, per_use_value
 from .schedule_views import AppointmentRow, appointment_row
 from .validity import show_date, show_when
 
@@ -163,7 +163,7 @@ class PackageService(Service):
         """R25-R28: invalidate the package at once, release its booked appointments, and move
         `amount` of what was paid for it into the patient's credit."""
         self._clinic.auth.require_manager("refund a package")
-        cents = to_cents(amount, field="amount", **self._clinic.money_context())
+        cents = money_cents(amount, field="amount", **self._clinic.money_context())
         with self._db.write() as s:
             locks.package(s, package_id)
             package = v.get(s, Package, package_id, "package")

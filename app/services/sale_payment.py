@@ -14,7 +14,7 @@ from . import ledger
 from . import validation as v
 from .base import Service
 from .billing_views import SaleResult
-from .money import to_cents
+from .money import cents as money_cents
 from ..i18n import _
 from ..models import Appointment, PackageTemplate, Patient, Staff
 from .errors import NotAllowed
@@ -50,7 +50,7 @@ class SalePaymentService(Service):
         """As sell_and_pay would apply `amount`: to the new invoice up to its total (as
         receive_payment applies a payment to one invoice), the rest to credit."""
         _require_pending(sale)
-        cents = to_cents(amount, field="amount", **self._clinic.money_context())
+        cents = money_cents(amount, field="amount", **self._clinic.money_context())
         total = self._clinic.billing.sale_preview(sale.package_template_id).total
         with self._db.read() as s:
             v.get(s, Patient, patient_id, "patient")

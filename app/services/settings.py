@@ -15,7 +15,7 @@ from . import validation as v
 from .audit import snapshot
 from .base import Service
 from .errors import ValidationError
-from .money import format_money, plain_amount, to_cents
+from .money import format_money, plain_amount, cents as money_cents
 from .papers import PAPERS
 
 
@@ -115,7 +115,7 @@ class SettingsService(Service):
     def add_no_show_fee(self, name: str, amount, *, tax_rate=Decimal("0")) -> int:
         self._clinic.auth.require_manager(_("change no-show fees"))
         name = v.name(name, "name", label=_("fee name"))
-        cents = to_cents(amount, field="amount", **self._clinic.money_context())
+        cents = money_cents(amount, field="amount", **self._clinic.money_context())
         rate = v.tax_rate(tax_rate)
         with self._db.write() as s:
             fee = NoShowFee(name=name, amount=cents, tax_rate=rate, active=True)
@@ -134,7 +134,7 @@ class SettingsService(Service):
             if name is not None:
                 fee.name = v.name(name, "name", label=_("fee name"))
             if amount is not None:
-                fee.amount = to_cents(amount, field="amount", **self._clinic.money_context())
+                fee.amount = money_cents(amount, field="amount", **self._clinic.money_context())
             if tax_rate is not None:
                 fee.tax_rate = v.tax_rate(tax_rate)
             if active is not None:

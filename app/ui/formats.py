@@ -9,7 +9,7 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_percent
 
-from app.services import Clinic
+from app.services import Clinic, money
 from app.services.rates import rate_from_percent  # noqa: F401  (the forms' one reader)
 
 
@@ -44,3 +44,9 @@ class Formats:
 def percent_text(rate: Decimal) -> str:
     """Decimal("0.13") -> "13": how a stored fraction is shown in a percent field."""
     return format(rate.scaleb(2).normalize(), "f")
+
+
+def typed_money(clinic: Clinic, text: str, field: str = "amount") -> int:
+    """What the desk typed in a money field ("12.50", "12,50 $"), as the cents the services
+    take (R1); a refusal names `field`, so the form points at the field to correct."""
+    return money.parse(text, field=field, **clinic.money_context())

@@ -31,7 +31,7 @@ def world(clinic, catalog):
     ids = dict(catalog)
     sale = clinic.billing.sell_package(patient, catalog["ten_massages"])
     ids["package"], ids["invoice"] = sale.package_id, sale.invoice_id
-    ids["payment"] = clinic.billing.receive_payment(patient, "50.00", "cash", allocations={})
+    ids["payment"] = clinic.billing.receive_payment(patient, 5000, "cash", allocations={})
 
     def visit(day, hour, package="auto"):
         return clinic.schedule.book(patient, catalog["ana"], catalog["massage"],
@@ -49,9 +49,9 @@ def world(clinic, catalog):
 
 WRITES = {
     "sell_package": lambda c, w: c.billing.sell_package(w["patient"], w["three_physio"]),
-    "receive_payment": lambda c, w: c.billing.receive_payment(w["patient"], "10.00", "cash"),
-    "apply_credit": lambda c, w: c.billing.apply_credit(w["patient"], w["invoice"], "5.00"),
-    "refund_payment": lambda c, w: c.billing.refund_payment(w["payment"], "5.00"),
+    "receive_payment": lambda c, w: c.billing.receive_payment(w["patient"], 1000, "cash"),
+    "apply_credit": lambda c, w: c.billing.apply_credit(w["patient"], w["invoice"], 500),
+    "refund_payment": lambda c, w: c.billing.refund_payment(w["payment"], 500),
     "void_invoice": lambda c, w: c.billing.void_invoice(w["void_me"], "Sold by mistake"),
     "book": lambda c, w: c.schedule.book(w["patient"], w["ben"], w["massage"],
                                          datetime(2026, 3, 5, 9, 0)),
@@ -127,7 +127,7 @@ def test_each_write_on_a_patient_waits_for_that_patient(clinic, world, name):
 def test_a_patient_lock_does_not_hold_up_another_patient(clinic, world):
     other = clinic.patients.add("Tom", "Reid")
     does_not_wait_for(lock_patient(clinic, world["patient"]),
-                      lambda: clinic.billing.receive_payment(other, "10.00", "cash"))
+                      lambda: clinic.billing.receive_payment(other, 1000, "cash"))
 
 
 def test_booking_waits_for_the_practitioner_s_schedule(clinic, world):
@@ -158,7 +158,7 @@ def test_ids_that_cannot_exist_are_not_locked_but_refused_by_the_service(clinic,
     from app.services import ClinicError
     for odd in ("7", 2**40, -1, None, True, 1.5):
         with pytest.raises(ClinicError):
-            clinic.billing.receive_payment(odd, "10.00", "cash")
+            clinic.billing.receive_payment(odd, 1000, "cash")
         with pytest.raises(ClinicError):
             clinic.schedule.arrive(odd)
         with pytest.raises(ClinicError):

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Invoice, PaymentApplication, Redemption
-from app.services import ClinicError, NotAllowed, NotFound, ValidationError
+from app.services import ClinicError, NotAllowed, NotFound, ValidationError, money
 
 from scenarios.support import at, counts, dump, paid_sale, refused
 
@@ -30,7 +30,7 @@ def world(clinic, shop):
     w["missed"] = clinic.schedule.book(p, shop["ben"], shop["acu"], at("2026-03-02", 10))
     w["fee_invoice"] = clinic.schedule.no_show(w["missed"], use_package=False,
                                                fee_id=shop["no_show_fee"])
-    w["credit_payment"] = clinic.billing.receive_payment(p, "25.00", "e_transfer",
+    w["credit_payment"] = clinic.billing.receive_payment(p, 2500, "e_transfer",
                                                          allocations={})
     w["their_sale"] = clinic.billing.sell_package(q, shop["three_physio"])
     w["their_appointment"] = clinic.schedule.book(q, shop["ben"], shop["physio"],
@@ -286,11 +286,36 @@ def test_r30_bad_input_is_refused_with_a_sentence_and_changes_nothing(clinic, wo
     call = getattr(getattr(clinic, area), method)
     args = make_args(world)
     kwargs = kwargs(world) if callable(kwargs) else kwargs
-    error = refused(clinic, error_type, call, *args, **kwargs,
+    error = refused(clinic, error_type, lambda: call(*as_typed(clinic, method, args),
+                                                     **as_typed_kwargs(clinic, kwargs)),
                     patients=(world["patient"], world["other_patient"]), match=text)
     assert isinstance(error, ClinicError)
     if isinstance(error, ValidationError):
         assert error.field
+
+
+#: Where an amount goes in these calls: typed text there is read as the screens read it,
+#: money.parse, since the services take int cents only (issue 16).
+MONEY_AT = {"receive_payment": 1, "refund_payment": 1, "apply_credit": 2, "refund": 1}
+
+
+def _typed(clinic, value, field="amount"):
+    if isinstance(value, str):
+        return money.parse(value, field=field, **clinic.money_context())
+    return value
+
+
+def as_typed(clinic, method, args):
+    at = MONEY_AT.get(method)
+    return tuple(_typed(clinic, a) if i == at else a for i, a in enumerate(args))
+
+
+def as_typed_kwargs(clinic, kwargs):
+    out = dict(kwargs)
+    if isinstance(out.get("allocations"), dict):
+        out["allocations"] = {k: _typed(clinic, v, "allocation")
+                              for k, v in out["allocations"].items()}
+    return out
 
 
 def test_r30_every_refusal_keeps_invoice_numbers_gapless(clinic, world):
@@ -343,7 +368,7 @@ def test_r29_a_failure_half_way_changes_nothing(clinic, world, monkeypatch):
     calls = [
         lambda: clinic.packages.refund(world["package"], 1000),
         lambda: clinic.billing.sell_package(world["patient"], world["ten_massages"]),
-        lambda: clinic.billing.receive_payment(world["patient"], "40.00", "cash"),
+        lambda: clinic.billing.receive_payment(world["patient"], 4000, "cash"),
         lambda: clinic.schedule.arrive(world["booked"]),
         lambda: clinic.schedule.no_show(world["booked"], use_package=False,
                                         fee_id=world["no_show_fee"]),
@@ -379,7 +404,7 @@ def test_r29_nothing_is_ever_deleted(clinic, shop, clock):
     step(lambda: clinic.schedule.arrive(a))
     step(lambda: clinic.schedule.undo_arrival(a))
     step(lambda: clinic.schedule.no_show(b, use_package=False, fee_id=shop["no_show_fee"]))
-    step(lambda: clinic.billing.receive_payment(p, "40.00", "cash"))
+    step(lambda: clinic.billing.receive_payment(p, 4000, "cash"))
     step(lambda: clinic.schedule.undo_no_show(b))
     step(lambda: clinic.schedule.cancel(b))
     step(lambda: clinic.schedule.arrive(a))

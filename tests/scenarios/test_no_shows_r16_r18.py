@@ -133,7 +133,7 @@ def test_r18_undo_covered_no_show_restores_exactly(clinic, shop, clock):
     before_row = clinic.schedule.appointment(appointment)
     before_uses = clinic.packages.summary(package)
     invoice_id = clinic.schedule.no_show(appointment, use_package=True)
-    clinic.billing.receive_payment(p, "11.50", "cash", invoice_id=invoice_id)
+    clinic.billing.receive_payment(p, 1150, "cash", invoice_id=invoice_id)
     clock.advance(minutes=5)
     assert clinic.schedule.undo_no_show(appointment) == []
     assert clinic.schedule.appointment(appointment) == before_row
@@ -160,7 +160,7 @@ def test_r18_undo_fee_no_show_applies_the_package_again_and_voids_the_fee(clinic
     before_row = clinic.schedule.appointment(appointment)
     fee_invoice = clinic.schedule.no_show(appointment, use_package=False,
                                           fee_id=shop["no_show_fee"])
-    clinic.billing.receive_payment(p, "15.00", "debit", invoice_id=fee_invoice)
+    clinic.billing.receive_payment(p, 1500, "debit", invoice_id=fee_invoice)
     assert uses(clinic, package) == (0, 0, 3, 3)
     assert clinic.schedule.undo_no_show(appointment) == []
     assert clinic.schedule.appointment(appointment) == before_row
@@ -237,7 +237,7 @@ def test_r18_undo_arrival_is_the_same_reversal(clinic, shop):
     package, appointment = covered_physio(clinic, shop)
     before_row = clinic.schedule.appointment(appointment)
     invoice_id = clinic.schedule.arrive(appointment)
-    clinic.billing.receive_payment(p, "11.50", "cash", invoice_id=invoice_id)
+    clinic.billing.receive_payment(p, 1150, "cash", invoice_id=invoice_id)
     assert clinic.schedule.undo_arrival(appointment) == []
     assert clinic.schedule.appointment(appointment) == before_row
     assert uses(clinic, package) == (0, 1, 2, 3)

@@ -233,7 +233,7 @@ def test_r14_non_zero_patient_pays_is_owed_then_collected(clinic, shop):
     assert (invoice.total, invoice.balance, invoice.status) == (1150, 1150, "unpaid")
     assert clinic.billing.account(p).owing == 1150
     assert uses(clinic, package) == (1, 0, 2, 2)
-    clinic.billing.receive_payment(p, "11.50", "debit", invoice_id=invoice_id)
+    clinic.billing.receive_payment(p, 1150, "debit", invoice_id=invoice_id)
     assert clinic.billing.invoice(invoice_id).status == "paid"
     assert clinic.billing.account(p).owing == 0
 

@@ -55,9 +55,9 @@ def test_r19_unknown_patient(clinic, shop):
 def test_r20_show_page_has_sale_invoice_payments_and_every_redemption(clinic, shop, clock):
     p = shop["patient"]
     sale = clinic.billing.sell_package(p, shop["three_physio"])
-    first = clinic.billing.receive_payment(p, "40.00", "debit", invoice_id=sale.invoice_id)
+    first = clinic.billing.receive_payment(p, 4000, "debit", invoice_id=sale.invoice_id)
     clock.advance(days=1)
-    second = clinic.billing.receive_payment(p, "60.00", "cash", invoice_id=sale.invoice_id)
+    second = clinic.billing.receive_payment(p, 6000, "cash", invoice_id=sale.invoice_id)
     a = clinic.schedule.book(p, shop["ana"], shop["physio"], at("2026-03-04", 9, 30))
     b = clinic.schedule.book(p, shop["ben"], shop["physio"], at("2026-03-05", 15, 0))
     booked = clinic.schedule.book(p, shop["ben"], shop["physio"], at("2026-03-12", 15, 0))

@@ -194,11 +194,11 @@ def test_r08_sold_unpaid_is_owing_and_still_usable(clinic, shop):
 def test_r08_paid_in_part_then_paid_later(clinic, shop, clock):
     p = shop["patient"]
     sale = clinic.billing.sell_package(p, shop["ten_massages"])
-    clinic.billing.receive_payment(p, "300.00", "debit", invoice_id=sale.invoice_id)
+    clinic.billing.receive_payment(p, 30000, "debit", invoice_id=sale.invoice_id)
     invoice = clinic.billing.invoice(sale.invoice_id)
     assert (invoice.paid, invoice.balance, invoice.status) == (30000, 50000, "partially paid")
     clock.advance(days=14)
-    second = clinic.billing.receive_payment(p, "500.00", "credit_card",
+    second = clinic.billing.receive_payment(p, 50000, "credit_card",
                                             invoice_id=sale.invoice_id)
     invoice = clinic.billing.invoice(sale.invoice_id)
     assert (invoice.paid, invoice.balance, invoice.status) == (80000, 0, "paid")
@@ -231,7 +231,7 @@ def test_r08_taxed_package_is_paid_with_its_tax(clinic, shop):
 def test_r08_overpayment_on_the_sale_becomes_credit(clinic, shop):
     p = shop["patient"]
     sale = clinic.billing.sell_package(p, shop["three_physio"])
-    clinic.billing.receive_payment(p, "120.00", "cash", invoice_id=sale.invoice_id)
+    clinic.billing.receive_payment(p, 12000, "cash", invoice_id=sale.invoice_id)
     assert clinic.billing.invoice(sale.invoice_id).status == "paid"
     account = clinic.billing.account(p)
     assert (account.owing, account.credit) == (0, 2000)

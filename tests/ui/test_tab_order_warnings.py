@@ -35,7 +35,7 @@ def sold(clinic, catalog):
     booked visits stays hidden), and “10 Massages” with a visit booked (the list shows)."""
     patient = catalog["patient"]
     physio = clinic.billing.sell_package(patient, catalog["three_physio"])
-    payment = clinic.billing.receive_payment(patient, "100", "cash",
+    payment = clinic.billing.receive_payment(patient, 10000, "cash",
                                              invoice_id=physio.invoice_id)
     clinic.schedule.arrive(clinic.schedule.book(patient, catalog["ana"], catalog["physio"],
                                                 datetime(2026, 3, 2, 10)))

@@ -238,8 +238,8 @@ def test_a_formatting_helper_given_no_cents_is_a_type_error(clinic, cents):
 def test_what_only_code_passes_is_a_type_error_on_purpose(clinic, catalog, wrong):
     # (Not a ClinicError: no receptionist typed it, and a sentence would hide the bug.)
     calls = [lambda: clinic.auth.approved(wrong).__enter__(),
-             lambda: clinic.sale_payment.payment_preview(catalog["patient"], wrong, "10"),
-             lambda: clinic.sale_payment.sell_and_pay(catalog["patient"], wrong, "10", "cash"),
+             lambda: clinic.sale_payment.payment_preview(catalog["patient"], wrong, 1000),
+             lambda: clinic.sale_payment.sell_and_pay(catalog["patient"], wrong, 1000, "cash"),
              lambda: migrate_to(wrong, "postgresql://u@h/db")]
     if not isinstance(wrong, str):  # (a text is one action's name)
         calls.append(lambda: clinic.auth.approve(catalog["ana"], "1234", wrong))
@@ -278,10 +278,10 @@ def test_a_sale_s_payment_preview_refuses_what_the_sale_would(clinic, catalog):
     for sale in (PendingSale(catalog["three_physio"]),
                  PendingSale(catalog["ten_massages"], staff_id=2**63),
                  PendingSale(catalog["ten_massages"], appointment_id=99999)):
-        _refused(clinic, lambda: clinic.sale_payment.payment_preview(patient, sale, "10"))
-        _refused(clinic, lambda: clinic.sale_payment.sell_and_pay(patient, sale, "10", "cash"))
+        _refused(clinic, lambda: clinic.sale_payment.payment_preview(patient, sale, 1000))
+        _refused(clinic, lambda: clinic.sale_payment.sell_and_pay(patient, sale, 1000, "cash"))
     assert clinic.sale_payment.payment_preview(
-        patient, PendingSale(catalog["ten_massages"], staff_id=catalog["ana"]), "10").amount == 1000
+        patient, PendingSale(catalog["ten_massages"], staff_id=catalog["ana"]), 1000).amount == 1000
 
 
 @pytest.mark.parametrize("wrong", [None, 5], ids=repr)

@@ -39,7 +39,7 @@ def raw(clinic, sql, *params):
 
 def test_r29_every_change_is_recorded_with_before_and_after(catalog, clinic, clock):
     clock.advance(minutes=5)
-    clinic.catalog.update_treatment_type(catalog["massage"], price="95.00")
+    clinic.catalog.update_treatment_type(catalog["massage"], price=9500)
     *_, last = all_entries(clinic)
     _, at, staff_id, action, entity, entity_id, before, after, _, _ = last
     assert (action, entity, entity_id) == ("treatment_type.update", "treatment_type",
@@ -111,7 +111,7 @@ def test_empty_chain_verifies(tmp_path):
     ("entity_id", 99),
 ])
 def test_r29_verify_chain_detects_a_tampered_row(catalog, clinic, column, value):
-    clinic.catalog.update_treatment_type(catalog["massage"], price="95.00")
+    clinic.catalog.update_treatment_type(catalog["massage"], price=9500)
     target = [e for e in all_entries(clinic) if e[3] == "treatment_type.update"][0][0]
     raw(clinic, f"UPDATE audit_entries SET {column} = ? WHERE id = ?", value, target)
     check = verify(clinic)
@@ -158,7 +158,7 @@ def test_snapshot_of_named_and_all_columns(catalog, clinic):
 
 def test_audit_entries_filters(catalog, clinic, clock):
     clock.set(datetime(2026, 3, 5, 10, 0))
-    clinic.catalog.update_treatment_type(catalog["acu"], price="80")
+    clinic.catalog.update_treatment_type(catalog["acu"], price=8000)
     march_5 = clinic.audit.entries(start=date(2026, 3, 5), end=date(2026, 3, 5))
     assert [(r.action, r.entity_id) for r in march_5] == [("treatment_type.update",
                                                            catalog["acu"])]

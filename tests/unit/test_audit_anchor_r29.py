@@ -79,8 +79,8 @@ def day(clinic, two_payments, clock):
     left on account, and part of it handed back."""
     clock.advance(hours=2)
     patient = two_payments["patient"]
-    on_account = clinic.billing.receive_payment(patient, "25", "cash")
-    clinic.billing.refund_payment(on_account, "10", method="cash")
+    on_account = clinic.billing.receive_payment(patient, 2500, "cash")
+    clinic.billing.refund_payment(on_account, 1000, method="cash")
     return two_payments
 
 

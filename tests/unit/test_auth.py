@@ -86,13 +86,13 @@ def test_front_desk_sells_and_takes_payments_but_a_manager_refunds_and_voids(cli
     clinic.auth.set_secret(desk, "1111")
     clinic.auth.sign_in(desk, "1111")
     sale = clinic.billing.sell_package(catalog["patient"], catalog["three_physio"])
-    payment = clinic.billing.receive_payment(catalog["patient"], "150.00", "cash",
+    payment = clinic.billing.receive_payment(catalog["patient"], 15000, "cash",
                                              invoice_id=sale.invoice_id)
     before = clinic.billing.account(catalog["patient"])
     refusals = {
-        "refund a payment": lambda: clinic.billing.refund_payment(payment, "1.00"),
+        "refund a payment": lambda: clinic.billing.refund_payment(payment, 100),
         "void an invoice": lambda: clinic.billing.void_invoice(sale.invoice_id, "typo"),
-        "refund a package": lambda: clinic.packages.refund(sale.package_id, "10.00"),
+        "refund a package": lambda: clinic.packages.refund(sale.package_id, 1000),
         "change a package's expiry date": lambda: clinic.packages.set_expiry(sale.package_id,
                                                                             None),
     }

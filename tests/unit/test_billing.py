@@ -88,7 +88,7 @@ def test_payment_without_a_target_pays_the_oldest_owing_invoices_first(clinic, c
     first = clinic.billing.sell_package(p, catalog["three_physio"])  # 100.00
     clock.advance(days=1)
     second = clinic.billing.sell_package(p, catalog["ten_massages"])  # 800.00
-    payment = clinic.billing.receive_payment(p, "150.00", "cash")
+    payment = clinic.billing.receive_payment(p, 15000, "cash")
     assert clinic.billing.invoice(first.invoice_id).status == "paid"
     assert (clinic.billing.invoice(second.invoice_id).paid,
             clinic.billing.invoice(second.invoice_id).status) == (5000, "partially paid")
@@ -99,7 +99,7 @@ def test_payment_without_a_target_pays_the_oldest_owing_invoices_first(clinic, c
 
 def test_payment_more_than_owing_leaves_credit(clinic, catalog, p):
     clinic.billing.sell_package(p, catalog["three_physio"])
-    clinic.billing.receive_payment(p, "120.00", "debit", reference="auth 4411")
+    clinic.billing.receive_payment(p, 12000, "debit", reference="auth 4411")
     account = clinic.billing.account(p)
     assert (account.owing, account.credit, account.received) == (0, 2000, 12000)
     assert account.payments[0].reference == "auth 4411"
@@ -107,7 +107,7 @@ def test_payment_more_than_owing_leaves_credit(clinic, catalog, p):
 
 def test_payment_as_pure_credit(clinic, catalog, p):
     sale = clinic.billing.sell_package(p, catalog["three_physio"])
-    clinic.billing.receive_payment(p, "30.00", "cheque", allocations={})
+    clinic.billing.receive_payment(p, 3000, "cheque", allocations={})
     assert clinic.billing.invoice(sale.invoice_id).paid == 0
     assert clinic.billing.account(p).credit == 3000
 
@@ -115,28 +115,28 @@ def test_payment_as_pure_credit(clinic, catalog, p):
 def test_payment_split_over_chosen_invoices(clinic, catalog, p):
     a = clinic.billing.sell_package(p, catalog["three_physio"]).invoice_id
     b = clinic.billing.sell_package(p, catalog["ten_massages"]).invoice_id
-    clinic.billing.receive_payment(p, "100.00", "e_transfer",
-                                   allocations={b: "60.00", a: "25.00"})
+    clinic.billing.receive_payment(p, 10000, "e_transfer",
+                                   allocations={b: 6000, a: 2500})
     assert (clinic.billing.invoice(a).paid, clinic.billing.invoice(b).paid) == (2500, 6000)
     assert clinic.billing.account(p).credit == 1500
 
 
 def test_payment_preview_matches_what_receiving_does(clinic, catalog, p):
     a = clinic.billing.sell_package(p, catalog["three_physio"]).invoice_id
-    clinic.billing.receive_payment(p, "5.00", "cash", allocations={})
-    preview = clinic.billing.payment_preview(p, "120.00")
+    clinic.billing.receive_payment(p, 500, "cash", allocations={})
+    preview = clinic.billing.payment_preview(p, 12000)
     assert (preview.amount, preview.applied, preview.unapplied, preview.credit_after) == \
         (12000, ((a, 10000),), 2000, 2500)
-    clinic.billing.receive_payment(p, "120.00", "cash")
+    clinic.billing.receive_payment(p, 12000, "cash")
     assert clinic.billing.account(p).credit == preview.credit_after
 
 
 def test_payment_preview_refuses_what_receiving_refuses(clinic, catalog, p):
     invoice = clinic.billing.sell_package(p, catalog["three_physio"]).invoice_id
-    for amount, allocations, field in [("abc", None, "amount"), ("-1", None, "amount"),
-                                       ("10.00", [invoice], "allocations"),
-                                       ("10.00", {invoice: "10.001"}, "allocation"),
-                                       ("10.00", {invoice: "20.00"}, "allocation")]:
+    for amount, allocations, field in [("abc", None, "amount"), (-100, None, "amount"),
+                                       (1000, [invoice], "allocations"),
+                                       (1000, {invoice: "10.001"}, "allocation"),
+                                       (1000, {invoice: 2000}, "allocation")]:
         with pytest.raises(ValidationError) as caught:
             clinic.billing.payment_preview(p, amount, allocations=allocations)
         assert caught.value.field == field
@@ -153,13 +153,13 @@ def test_payment_to_an_invoice_that_is_not_an_id_is_refused(clinic, catalog, p, 
 
 def test_payment_to_a_paid_invoice_becomes_credit(clinic, catalog, p):
     sale, _ = paid_sale(clinic, p, catalog["three_physio"])
-    clinic.billing.receive_payment(p, "10.00", "cash", invoice_id=sale.invoice_id)
+    clinic.billing.receive_payment(p, 1000, "cash", invoice_id=sale.invoice_id)
     assert clinic.billing.account(p).credit == 1000
 
 
 def test_payment_is_audited_with_where_it_went(clinic, catalog, p):
     sale = clinic.billing.sell_package(p, catalog["three_physio"])
-    payment = clinic.billing.receive_payment(p, "40.00", "cash", invoice_id=sale.invoice_id)
+    payment = clinic.billing.receive_payment(p, 4000, "cash", invoice_id=sale.invoice_id)
     ((entity, entity_id, _, _, _, after),) = audit(clinic, "payment.receive")
     assert (entity, entity_id) == ("payment", payment)
     assert after == {"patient_id": p, "method": "cash", "amount": 4000,
@@ -187,11 +187,11 @@ def test_wrong_kinds_of_method_and_allocations_are_refused(clinic, catalog, p):
 # credit
 
 def test_apply_credit_uses_the_oldest_payment_first(clinic, catalog, p, clock):
-    older = clinic.billing.receive_payment(p, "30.00", "cash", allocations={})
+    older = clinic.billing.receive_payment(p, 3000, "cash", allocations={})
     clock.advance(hours=1)
-    newer = clinic.billing.receive_payment(p, "50.00", "debit", allocations={})
+    newer = clinic.billing.receive_payment(p, 5000, "debit", allocations={})
     invoice = clinic.billing.sell_package(p, catalog["three_physio"]).invoice_id
-    assert clinic.billing.apply_credit(p, invoice, "40.00") == 4000
+    assert clinic.billing.apply_credit(p, invoice, 4000) == 4000
     assert (clinic.billing.payment(older).unapplied, clinic.billing.payment(newer).unapplied) \
         == (0, 4000)
     with clinic.db.read() as s:
@@ -208,8 +208,8 @@ def test_apply_credit_limits(clinic, catalog, p):
     invoice = clinic.billing.sell_package(p, catalog["three_physio"]).invoice_id
     refused(clinic, NotAllowed, clinic.billing.apply_credit, p, invoice,
             match="This patient has no credit to apply.")
-    clinic.billing.receive_payment(p, "150.00", "cash", allocations={})
-    error = refused(clinic, ValidationError, clinic.billing.apply_credit, p, invoice, "100.01",
+    clinic.billing.receive_payment(p, 15000, "cash", allocations={})
+    error = refused(clinic, ValidationError, clinic.billing.apply_credit, p, invoice, 10001,
                     patients=(p,))
     assert str(error) == ("You can apply at most $100.00: the smaller of the patient's credit "
                           "and the invoice balance.")
@@ -223,20 +223,20 @@ def test_apply_credit_limits(clinic, catalog, p):
 
 
 def test_credit_of_one_patient_never_pays_anothers_invoice(clinic, catalog, p, q):
-    clinic.billing.receive_payment(p, "150.00", "cash", allocations={})
+    clinic.billing.receive_payment(p, 15000, "cash", allocations={})
     theirs = clinic.billing.sell_package(q, catalog["three_physio"]).invoice_id
     refused(clinic, NotAllowed, clinic.billing.apply_credit, p, theirs,
             match="belongs to another patient")
-    refused(clinic, NotAllowed, clinic.billing.receive_payment, p, "10.00", "cash",
-            allocations={theirs: "10.00"}, match="belongs to another patient")
+    refused(clinic, NotAllowed, clinic.billing.receive_payment, p, 1000, "cash",
+            allocations={theirs: 1000}, match="belongs to another patient")
 
 
 # refund payments (R27)
 
 def test_refund_payment_defaults_to_the_payments_method(clinic, p, catalog):
-    payment = clinic.billing.receive_payment(p, "50.00", "credit_card", allocations={})
+    payment = clinic.billing.receive_payment(p, 5000, "credit_card", allocations={})
     clinic.current_staff_id = catalog["ana"]  # refunds need a manager
-    refund = clinic.billing.refund_payment(payment, "20.00", note="Moving away")
+    refund = clinic.billing.refund_payment(payment, 2000, note="Moving away")
     view = clinic.billing.payment_refund(refund)
     assert (view.amount, view.method, view.method_name, view.payment_amount, view.note,
             view.staff_name, view.package_name) == \
@@ -247,7 +247,7 @@ def test_refund_payment_defaults_to_the_payments_method(clinic, p, catalog):
 
 
 def test_refund_payment_to_another_method(clinic, p):
-    payment = clinic.billing.receive_payment(p, "50.00", "cheque", allocations={})
+    payment = clinic.billing.receive_payment(p, 5000, "cheque", allocations={})
     refund = clinic.billing.refund_payment(payment, 5000, method="e_transfer")
     assert clinic.billing.payment_refund(refund).method == "e_transfer"
     assert clinic.billing.account(p).credit == 0
@@ -257,7 +257,7 @@ def test_refund_payment_linked_to_a_package_refund_must_be_the_same_patients(cli
                                                                              p, q):
     sale, payment = paid_sale(clinic, p, catalog["three_physio"])
     package_refund = clinic.packages.refund(sale.package_id, 5000).package_refund_id
-    theirs = clinic.billing.receive_payment(q, "50.00", "cash", allocations={})
+    theirs = clinic.billing.receive_payment(q, 5000, "cash", allocations={})
     refused(clinic, NotAllowed, clinic.billing.refund_payment, theirs, 1000,
             package_refund_id=package_refund, match="belongs to another patient")
     refused(clinic, NotFound, clinic.billing.refund_payment, payment, 1000,
@@ -271,7 +271,7 @@ def test_refund_payment_linked_to_a_package_refund_must_be_the_same_patients(cli
 
 def test_void_an_unused_package_sale_frees_its_payment_and_its_bookings(clinic, catalog, p):
     sale = clinic.billing.sell_package(p, catalog["ten_massages"])
-    clinic.billing.receive_payment(p, "300.00", "cash", invoice_id=sale.invoice_id)
+    clinic.billing.receive_payment(p, 30000, "cash", invoice_id=sale.invoice_id)
     appointment = clinic.schedule.book(p, catalog["ana"], catalog["massage"], at("2026-03-05"))
     assert clinic.schedule.appointment(appointment).package_id == sale.package_id
     assert clinic.billing.void_invoice(sale.invoice_id, "  Wrong   package ") == 30000
@@ -303,7 +303,7 @@ def test_void_is_refused_for_a_used_package(clinic, catalog, p):
 
 def test_invoice_view_and_account_lists(clinic, catalog, p, clock):
     sale = clinic.billing.sell_package(p, catalog["three_physio"])
-    first = clinic.billing.receive_payment(p, "40.00", "cash", invoice_id=sale.invoice_id)
+    first = clinic.billing.receive_payment(p, 4000, "cash", invoice_id=sale.invoice_id)
     clock.advance(days=1)
     visit = clinic.schedule.book(p, catalog["ben"], catalog["acu"], at("2026-03-03"))
     visit_invoice = clinic.schedule.arrive(visit)

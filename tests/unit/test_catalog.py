@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import AuditEntry
-from app.services import ClinicError, NotAllowed, NotFound, ValidationError
+from app.services import ClinicError, NotAllowed, NotFound, ValidationError, money
 
 
 def audit_count(clinic) -> int:
@@ -34,7 +34,7 @@ def everything(clinic):
 # treatment types
 
 def test_add_treatment_type(clinic):
-    tid = clinic.catalog.add_treatment_type("Massage 90 min", duration_min=90, price="135.00")
+    tid = clinic.catalog.add_treatment_type("Massage 90 min", duration_min=90, price=13500)
     row = clinic.catalog.treatment_type(tid)
     assert (row.name, row.duration_min, row.price, row.tax_rate, row.active) == (
         "Massage 90 min", 90, 13500, Decimal("0"), True)
@@ -43,7 +43,7 @@ def test_add_treatment_type(clinic):
 
 def test_add_treatment_type_with_tax_and_cents(clinic):
     tid = clinic.catalog.add_treatment_type("Physio assessment", duration_min="45",
-                                            price=Decimal("110.50"), tax_rate="0.15")
+                                            price=11050, tax_rate="0.15")
     row = clinic.catalog.treatment_type(tid)
     assert (row.duration_min, row.price, row.tax_rate) == (45, 11050, Decimal("0.15"))
 
@@ -59,7 +59,7 @@ def test_treatment_types_sorted_and_active_only(catalog, clinic):
 
 def test_update_treatment_type(catalog, clinic):
     clinic.catalog.update_treatment_type(catalog["massage"], name="Massage (60 min)",
-                                         price="95", duration_min=60)
+                                         price=9500, duration_min=60)
     row = clinic.catalog.treatment_type(catalog["massage"])
     assert (row.name, row.price) == ("Massage (60 min)", 9500)
     entity_id, before, after = last_audit(clinic, "treatment_type.update")
@@ -71,6 +71,20 @@ def test_update_treatment_type(catalog, clinic):
 def test_update_treatment_type_keeping_its_own_name(catalog, clinic):
     clinic.catalog.update_treatment_type(catalog["massage"], name="Massage 60 min")
     assert clinic.catalog.treatment_type(catalog["massage"]).name == "Massage 60 min"
+
+
+def as_a_screen_reads(clinic, fields: dict) -> dict:
+    """Typed money read as the forms read it, into the cents the catalogue takes (issue 16):
+    these refusals are the form's words, from money.parse or from the service."""
+    def read(text, field):
+        return money.parse(text, field=field, **clinic.money_context()) \
+            if isinstance(text, str) else text
+    out = dict(fields)
+    if "price" in out:
+        out["price"] = read(out["price"], "price")
+    if isinstance(out.get("eligible"), dict):
+        out["eligible"] = {k: read(v, "patient_pays") for k, v in out["eligible"].items()}
+    return out
 
 
 @pytest.mark.parametrize("kwargs, field, message", [
@@ -101,7 +115,7 @@ def test_r30_bad_treatment_type_is_refused_and_changes_nothing(catalog, clinic, 
     before = everything(clinic)
     name = kwargs.pop("name")
     with pytest.raises(ValidationError) as err:
-        clinic.catalog.add_treatment_type(name, **kwargs)
+        clinic.catalog.add_treatment_type(name, **as_a_screen_reads(clinic, kwargs))
     assert err.value.field == field
     assert message in str(err.value)
     assert everything(clinic) == before
@@ -146,7 +160,7 @@ def test_r30_unknown_treatment_type(catalog, clinic, ident):
 
 def test_add_package_template(catalog, clinic):
     tid = clinic.catalog.add_package_template(
-        "Acupuncture 6-pack", price="390.00", uses=6, validity="1y",
+        "Acupuncture 6-pack", price=39000, uses=6, validity="1y",
         eligible={catalog["acu"]: 0}, tax_rate=Decimal("0"))
     row = clinic.catalog.package_template(tid)
     assert (row.name, row.price, row.uses, row.validity, row.archived) == (
@@ -159,7 +173,7 @@ def test_add_package_template(catalog, clinic):
 def test_template_with_several_eligible_types_and_patient_pays(catalog, clinic):
     tid = clinic.catalog.add_package_template(
         "Wellness 5", price=40000, uses=5, validity="90D",
-        eligible={catalog["massage"]: 0, catalog["physio"]: "10.00", catalog["acu"]: "7.50"})
+        eligible={catalog["massage"]: 0, catalog["physio"]: 1000, catalog["acu"]: 750})
     row = clinic.catalog.package_template(tid)
     assert row.validity == "90d"
     assert row.validity_text == "90 days"
@@ -206,8 +220,8 @@ def test_template_search_and_archive(catalog, clinic):
 
 def test_update_package_template(catalog, clinic):
     clinic.catalog.update_package_template(
-        catalog["ten_massages"], name="10 Massages (60 min)", price="850", uses=10,
-        validity="1y", eligible={catalog["massage"]: 0, catalog["acu"]: "5"})
+        catalog["ten_massages"], name="10 Massages (60 min)", price=85000, uses=10,
+        validity="1y", eligible={catalog["massage"]: 0, catalog["acu"]: 500})
     row = clinic.catalog.package_template(catalog["ten_massages"])
     assert (row.name, row.price, row.validity) == ("10 Massages (60 min)", 85000, "1y")
     assert {e.treatment_type_id: e.patient_pays for e in row.eligible} == {
@@ -224,7 +238,7 @@ def test_update_template_validity_to_no_expiry(catalog, clinic):
 
 
 def _template_args(catalog, **overrides):
-    args = dict(name="5 Massages", price="425.00", uses=5, validity="6m",
+    args = dict(name="5 Massages", price=42500, uses=5, validity="6m",
                 eligible={catalog["massage"]: 0}, tax_rate="0")
     args.update(overrides)
     return args
@@ -270,7 +284,7 @@ def test_r30_bad_package_template_is_refused_and_changes_nothing(catalog, clinic
     before = everything(clinic)
     name = args.pop("name")
     with pytest.raises(ValidationError) as err:
-        clinic.catalog.add_package_template(name, **args)
+        clinic.catalog.add_package_template(name, **as_a_screen_reads(clinic, args))
     assert err.value.field == field
     assert message in str(err.value)
     assert everything(clinic) == before
@@ -279,7 +293,7 @@ def test_r30_bad_package_template_is_refused_and_changes_nothing(catalog, clinic
 def test_r30_patient_pays_above_price_names_the_treatment(catalog, clinic):
     with pytest.raises(ValidationError) as err:
         clinic.catalog.add_package_template(
-            "Physio 3", price=10000, uses=3, eligible={catalog["physio"]: "85.01"})
+            "Physio 3", price=10000, uses=3, eligible={catalog["physio"]: 8501})
     assert "Physio follow-up" in str(err.value)
 
 
@@ -362,8 +376,8 @@ def test_r30_names_differing_only_in_case_or_accents_case_are_duplicates(clinic,
 def test_r30_treatment_price_cannot_drop_below_a_templates_patient_pays(clinic, catalog):
     # "3 Physio" makes the patient pay $10.00 per Physio follow-up.
     with pytest.raises(ValidationError, match="3 Physio") as refusal:
-        clinic.catalog.update_treatment_type(catalog["physio"], price="9.99")
+        clinic.catalog.update_treatment_type(catalog["physio"], price=999)
     assert refusal.value.field == "price"
     assert clinic.catalog.treatment_type(catalog["physio"]).price == 8500
-    clinic.catalog.update_treatment_type(catalog["physio"], price="10.00")
+    clinic.catalog.update_treatment_type(catalog["physio"], price=1000)
     assert clinic.catalog.treatment_type(catalog["physio"]).price == 1000

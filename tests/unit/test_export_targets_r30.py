@@ -28,7 +28,7 @@ def scene(clinic, catalog, clock):
     invoice, a refund, a package refund and four reports to write out."""
     patient = catalog["patient"]
     sale = clinic.billing.sell_package(patient, catalog["ten_massages"], staff_id=catalog["ana"])
-    payment = clinic.billing.receive_payment(patient, "800.00", "debit",
+    payment = clinic.billing.receive_payment(patient, 80000, "debit",
                                              invoice_id=sale.invoice_id)
     for day in (3, 4):
         clinic.schedule.arrive(clinic.schedule.book(patient, catalog["ana"], catalog["massage"],

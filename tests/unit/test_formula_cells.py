@@ -39,7 +39,7 @@ def hostile(clinic, clock):
                                                        eligible={treatment: 0}, validity="6m")
         patient = clinic.patients.add(payload, payload)
         sale = clinic.billing.sell_package(patient, template, staff_id=staff)
-        clinic.billing.receive_payment(patient, "50", "cash", invoice_id=sale.invoice_id)
+        clinic.billing.receive_payment(patient, 5000, "cash", invoice_id=sale.invoice_id)
         clinic.schedule.arrive(clinic.schedule.book(patient, staff, treatment,
                                                     datetime(2026, 3, 3 + n, 10, 0)))
         names.append(payload)

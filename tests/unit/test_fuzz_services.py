@@ -94,8 +94,8 @@ def world(clinic, catalog, clock, fast_hashing):
     payment with credit left, another package unpaid, a no-show fee, and a PIN."""
     maria = catalog["patient"]
     sale = clinic.billing.sell_package(maria, catalog["ten_massages"])
-    clinic.billing.receive_payment(maria, "300.00", "cash", invoice_id=sale.invoice_id)
-    credit_payment = clinic.billing.receive_payment(maria, "50.00", "debit")
+    clinic.billing.receive_payment(maria, 30000, "cash", invoice_id=sale.invoice_id)
+    credit_payment = clinic.billing.receive_payment(maria, 5000, "debit")
     booked = clinic.schedule.book(maria, catalog["ana"], catalog["massage"],
                                   datetime(2026, 3, 4, 10, 0))
     arrived = clinic.schedule.book(maria, catalog["ben"], catalog["physio"],

@@ -21,7 +21,7 @@ def desk(clinic, catalog):
     clinic.auth.set_secret(catalog["ben"], "3579")
     clinic.auth.set_secret(catalog["desk"], "1111")
     sale = clinic.billing.sell_package(catalog["patient"], catalog["three_physio"])
-    clinic.billing.receive_payment(catalog["patient"], "100", "cash", invoice_id=sale.invoice_id)
+    clinic.billing.receive_payment(catalog["patient"], 10000, "cash", invoice_id=sale.invoice_id)
     clinic.auth.sign_in(catalog["desk"], "1111")
     return {**catalog, "package": sale.package_id, "invoice": sale.invoice_id}
 
@@ -66,7 +66,7 @@ def test_approve_by_someone_not_a_manager_is_refused(clinic, desk):
 
 def test_without_approval_the_refund_is_refused_as_before(clinic, desk):
     with pytest.raises(NotAllowed, match="Only a manager can refund a package"):
-        clinic.packages.refund(desk["package"], "50")
+        clinic.packages.refund(desk["package"], 5000)
     assert clinic.packages.summary(desk["package"]).status == "active"
 
 
@@ -74,7 +74,7 @@ def test_an_approved_refund_is_done_and_audited_with_both_names(clinic, desk):
     approval = clinic.auth.approve(desk["ana"], "2468", ("refund a package",
                                                          "refund a payment"))
     with clinic.auth.approved(approval):
-        result = clinic.packages.refund(desk["package"], "50")
+        result = clinic.packages.refund(desk["package"], 5000)
         payment_id, amount = clinic.packages.refund_offers(result.package_refund_id)[0]
         clinic.billing.refund_payment(payment_id, amount,
                                       package_refund_id=result.package_refund_id)
@@ -105,7 +105,7 @@ def test_an_approval_does_not_outlive_its_action(clinic, desk):
         clinic.auth.require_manager("refund a package")
     assert clinic.auth.approval_in_force() is None
     with pytest.raises(NotAllowed, match="Only a manager can refund a package"):
-        clinic.packages.refund(desk["package"], "50")
+        clinic.packages.refund(desk["package"], 5000)
     # nor a failed action, nor a sign-in in the middle of one
     with pytest.raises(RuntimeError):
         with clinic.auth.approved(approval):
@@ -130,7 +130,7 @@ def test_an_approval_is_only_for_whom_it_was_given(clinic, desk):
 
 def test_entries_outside_an_approval_name_no_approver(clinic, desk):
     clinic.auth.sign_in(desk["ana"], "2468")
-    clinic.packages.refund(desk["package"], "50")
+    clinic.packages.refund(desk["package"], 5000)
     assert "approved_by" not in last_entry(clinic, "package.refund")[1]
     assert clinic.audit.entries(action="package.refund")[0].approved_by == ""
     assert clinic.audit.verify().ok

@@ -67,8 +67,8 @@ def test_r11_no_use_left_is_refused_in_french(fr_clinic, catalog, p):
 
 def test_paying_more_than_an_invoice_owes_is_refused_in_french_money(fr_clinic, catalog, p):
     sale = fr_clinic.billing.sell_package(p, catalog["three_physio"])
-    error = refused(fr_clinic, ValidationError, fr_clinic.billing.receive_payment, p, "150",
-                    "cash", allocations={sale.invoice_id: "120"}, patients=(p,))
+    error = refused(fr_clinic, ValidationError, fr_clinic.billing.receive_payment, p, 15000,
+                    "cash", allocations={sale.invoice_id: 12000}, patients=(p,))
     assert error.field == "allocation"
     assert str(error) == f"Il ne reste que 100,00{NB}$ à payer sur la facture n° 1."
 

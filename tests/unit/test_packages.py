@@ -77,10 +77,10 @@ def test_refund_limit_and_suggestion_follow_payments(clinic, catalog, p):
     sale = clinic.billing.sell_package(p, catalog["ten_massages"])
     assert (clinic.packages.refund_limit(sale.package_id),
             clinic.packages.suggested_refund(sale.package_id)) == (0, 0)
-    clinic.billing.receive_payment(p, "200.00", "cash", invoice_id=sale.invoice_id)
+    clinic.billing.receive_payment(p, 20000, "cash", invoice_id=sale.invoice_id)
     assert (clinic.packages.refund_limit(sale.package_id),
             clinic.packages.suggested_refund(sale.package_id)) == (20000, 20000)
-    clinic.billing.receive_payment(p, "600.00", "cash", invoice_id=sale.invoice_id)
+    clinic.billing.receive_payment(p, 60000, "cash", invoice_id=sale.invoice_id)
     for day in (3, 4, 5):
         clinic.schedule.arrive(clinic.schedule.book(p, catalog["ana"], catalog["massage"],
                                                     at(date(2026, 3, day))))
@@ -103,7 +103,7 @@ def test_refund_is_recorded_with_the_suggestion_and_audited(clinic, catalog, p, 
     clinic.schedule.arrive(clinic.schedule.book(p, catalog["ana"], catalog["physio"],
                                                 at("2026-03-03")))
     booked = clinic.schedule.book(p, catalog["ana"], catalog["physio"], at("2026-03-10"))
-    result = clinic.packages.refund(sale.package_id, "50.00")
+    result = clinic.packages.refund(sale.package_id, 5000)
     (row,) = clinic.packages.detail(sale.package_id).refunds
     assert (row.id, row.amount, row.suggested, row.uses_remaining, row.refunded_at) == \
         (result.package_refund_id, 5000, 6667, 2, clock())
@@ -124,11 +124,11 @@ def test_refund_of_zero_adds_no_invoice_line(clinic, catalog, p):
 
 def test_refund_payments_and_offers_point_at_the_original_payments(clinic, catalog, p, clock):
     sale = clinic.billing.sell_package(p, catalog["three_physio"])
-    cash = clinic.billing.receive_payment(p, "30.00", "cash", invoice_id=sale.invoice_id)
+    cash = clinic.billing.receive_payment(p, 3000, "cash", invoice_id=sale.invoice_id)
     clock.advance(days=1)
-    card = clinic.billing.receive_payment(p, "70.00", "credit_card",
+    card = clinic.billing.receive_payment(p, 7000, "credit_card",
                                           invoice_id=sale.invoice_id)
-    result = clinic.packages.refund(sale.package_id, "80.00")
+    result = clinic.packages.refund(sale.package_id, 8000)
     assert clinic.packages.refund_payments(sale.package_id) == [(card, 7000), (cash, 1000)]
     assert clinic.packages.refund_offers(result.package_refund_id) == \
         [(card, 7000), (cash, 1000)]

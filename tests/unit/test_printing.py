@@ -72,7 +72,7 @@ def shop(clinic, catalog):
     sale = clinic.billing.sell_package(catalog["patient"], ids["posture"])
     ids["invoice"] = sale.invoice_id
     ids["package"] = sale.package_id
-    ids["payment"] = clinic.billing.receive_payment(catalog["patient"], "50.00", "cash",
+    ids["payment"] = clinic.billing.receive_payment(catalog["patient"], 5000, "cash",
                                                     invoice_id=sale.invoice_id)
     return ids
 
@@ -83,7 +83,7 @@ def refunded(clinic, catalog, clock):
     $640 becomes credit and is handed back to the debit card by Ana, the manager."""
     patient = catalog["patient"]
     sale = clinic.billing.sell_package(patient, catalog["ten_massages"])
-    payment = clinic.billing.receive_payment(patient, "800.00", "debit",
+    payment = clinic.billing.receive_payment(patient, 80000, "debit",
                                              invoice_id=sale.invoice_id)
     for day in (3, 4):
         appointment = clinic.schedule.book(patient, catalog["ana"], catalog["massage"],
@@ -280,7 +280,7 @@ def test_r31_sixty_line_invoice_runs_over_pages_with_page_numbers(clinic, catalo
     invoice_id = _invoice_with_lines(clinic, catalog, 59)
     view = clinic.billing.invoice(invoice_id)
     assert len(view.lines) == 60
-    clinic.billing.receive_payment(catalog["patient"], "100.00", "e_transfer",
+    clinic.billing.receive_payment(catalog["patient"], 10000, "e_transfer",
                                    invoice_id=invoice_id)
     path = clinic.printing.invoice_pdf(invoice_id, tmp_path / "long.pdf", paper="letter")
     boxes = media_boxes(path)
@@ -329,8 +329,8 @@ def test_r31_r27_refund_receipt(clinic, refunded, tmp_path, paper):
 
 def test_r31_refund_receipt_without_package_or_staff(clinic, catalog, tmp_path):
     patient = catalog["patient"]
-    payment = clinic.billing.receive_payment(patient, "30.00", "cash")  # all credit
-    refund = clinic.billing.refund_payment(payment, "30.00")
+    payment = clinic.billing.receive_payment(patient, 3000, "cash")  # all credit
+    refund = clinic.billing.refund_payment(payment, 3000)
     text = pdf_text(clinic.printing.refund_receipt_pdf(refund, tmp_path / "r.pdf"))
     assert f"REFUND RECEIPT #{refund}" in text and "$30.00" in text and "Cash" in text
     assert "Package" not in text and "Processed by" not in text

@@ -24,7 +24,7 @@ def test_r28a_later_payment_skips_the_refunded_invoice(clinic, catalog):
     patient = catalog["patient"]
     sale = clinic.billing.sell_package(patient, catalog["three_physio"])
     clinic.packages.refund(sale.package_id, 0)
-    clinic.billing.receive_payment(patient, "50", "cash")
+    clinic.billing.receive_payment(patient, 5000, "cash")
     assert clinic.billing.invoice(sale.invoice_id).paid == 0
     assert clinic.billing.account(patient).credit == 5000
 
@@ -34,14 +34,14 @@ def test_r28a_refunded_invoice_refuses_a_payment_named_to_it(clinic, catalog):
     sale = clinic.billing.sell_package(patient, catalog["three_physio"])
     clinic.packages.refund(sale.package_id, 0)
     with pytest.raises(ClinicError):
-        clinic.billing.receive_payment(patient, "50", "cash", invoice_id=sale.invoice_id)
+        clinic.billing.receive_payment(patient, 5000, "cash", invoice_id=sale.invoice_id)
 
 
 def test_r28a_half_paid_refund_credit_cannot_go_back_to_its_invoice(clinic, catalog):
     patient = catalog["patient"]
     sale = clinic.billing.sell_package(patient, catalog["three_physio"])
-    clinic.billing.receive_payment(patient, "50", "cash", invoice_id=sale.invoice_id)
-    clinic.packages.refund(sale.package_id, "50")
+    clinic.billing.receive_payment(patient, 5000, "cash", invoice_id=sale.invoice_id)
+    clinic.packages.refund(sale.package_id, 5000)
     assert clinic.billing.account(patient).credit == 5000
     with pytest.raises(ClinicError, match="settled when the package"):
         clinic.billing.apply_credit(patient, sale.invoice_id)
@@ -55,7 +55,7 @@ def test_r28a_refused_payment_writes_nothing(clinic, catalog):
     clinic.packages.refund(sale.package_id, 0)
     before = clinic.billing.account(patient)
     with pytest.raises(ClinicError, match="settled when the package"):
-        clinic.billing.receive_payment(patient, "50", "cash", invoice_id=sale.invoice_id)
+        clinic.billing.receive_payment(patient, 5000, "cash", invoice_id=sale.invoice_id)
     assert clinic.billing.account(patient) == before
 
 
@@ -72,12 +72,12 @@ def test_r28a_uses_given_unpaid_can_still_be_paid_and_no_more(clinic, catalog):
     owing = clinic.billing.invoice(sale.invoice_id).balance
     assert owing > 0
     with pytest.raises(ClinicError):
-        clinic.billing.receive_payment(patient, "1000", "cash",
+        clinic.billing.receive_payment(patient, 100000, "cash",
                                        allocations={sale.invoice_id: owing + 1})
-    clinic.billing.receive_payment(patient, "1000", "cash", invoice_id=sale.invoice_id)
+    clinic.billing.receive_payment(patient, 100000, "cash", invoice_id=sale.invoice_id)
     assert clinic.billing.invoice(sale.invoice_id).balance == 0
     with pytest.raises(ClinicError, match="settled when the package"):
-        clinic.billing.receive_payment(patient, "5", "cash", invoice_id=sale.invoice_id)
+        clinic.billing.receive_payment(patient, 500, "cash", invoice_id=sale.invoice_id)
 
 
 def test_r28a_the_ledger_itself_refuses_money_past_a_settled_invoice(clinic, catalog):
@@ -89,7 +89,7 @@ def test_r28a_the_ledger_itself_refuses_money_past_a_settled_invoice(clinic, cat
     patient = catalog["patient"]
     sale = clinic.billing.sell_package(patient, catalog["three_physio"])
     clinic.packages.refund(sale.package_id, 0)
-    payment = clinic.billing.receive_payment(patient, "50", "cash")
+    payment = clinic.billing.receive_payment(patient, 5000, "cash")
     with pytest.raises(ClinicError, match="settled when the package"):
         with clinic.db.write() as s:
             ledger.apply(s, payment, sale.invoice_id, 100, now=clinic.now(), actor=None)

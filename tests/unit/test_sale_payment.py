@@ -21,7 +21,7 @@ def actions(clinic) -> list[str]:
 
 def test_r8_sell_and_pay_saves_one_sale_and_one_payment_on_its_invoice(clinic, catalog):
     p = catalog["patient"]
-    paid = clinic.sale_payment.sell_and_pay(p, PendingSale(catalog["ten_massages"]), "300.00",
+    paid = clinic.sale_payment.sell_and_pay(p, PendingSale(catalog["ten_massages"]), 30000,
                                             "debit", reference="slip 42")
     invoice = clinic.billing.invoice(paid.sale.invoice_id)
     assert (invoice.total, invoice.paid, invoice.balance, invoice.status) == (
@@ -36,21 +36,21 @@ def test_r8_sell_and_pay_saves_one_sale_and_one_payment_on_its_invoice(clinic, c
 def test_r8_a_payment_over_the_total_pays_the_invoice_and_leaves_credit(clinic, catalog):
     p = catalog["patient"]
     preview = clinic.sale_payment.payment_preview(p, PendingSale(catalog["three_physio"]),
-                                                  "150")
+                                                  15000)
     assert (preview.invoice_total, preview.applied, preview.unapplied,
             preview.credit_after) == (10000, 10000, 5000, 5000)
-    paid = clinic.sale_payment.sell_and_pay(p, PendingSale(catalog["three_physio"]), "150",
+    paid = clinic.sale_payment.sell_and_pay(p, PendingSale(catalog["three_physio"]), 15000,
                                             "cash")
     assert clinic.billing.invoice(paid.sale.invoice_id).status == "paid"
     assert clinic.billing.account(p).credit == preview.credit_after
 
 
 @pytest.mark.parametrize("amount, method, error, words", [
-    ("0", "cash", ValidationError, "more than zero"),
-    ("-5", "cash", ValidationError, None),
-    ("12.345", "cash", ValidationError, None),
+    (0, "cash", ValidationError, "more than zero"),
+    (-500, "cash", ValidationError, None),
+    ("12.345", "cash", ValidationError, "whole number of cents"),  # text: issue 16
     ("abc", "cash", ValidationError, None),
-    ("100", "bitcoin", ValidationError, "Choose how the patient paid"),
+    (10000, "bitcoin", ValidationError, "Choose how the patient paid"),
 ])
 def test_r29_a_refused_payment_leaves_no_sale(clinic, catalog, amount, method, error, words):
     """The sale is made first inside the transaction; the payment's refusal undoes it."""
@@ -74,7 +74,7 @@ def test_r29_sale_and_payment_are_audited_by_who_sold_and_stay_one_chain(clinic,
     clinic.current_staff_id = catalog["desk"]
     clinic.sale_payment.sell_and_pay(catalog["patient"],
                                      PendingSale(catalog["ten_massages"],
-                                                 staff_id=catalog["ana"]), "800", "cash")
+                                                 staff_id=catalog["ana"]), 80000, "cash")
     with clinic.db.read() as s:
         entries = s.scalars(select(AuditEntry).where(
             AuditEntry.action.in_(("package.sell", "payment.receive")))).all()
@@ -90,7 +90,7 @@ def test_r29_a_write_inside_a_write_joins_it_and_rolls_back_with_it(clinic, cata
         with clinic.db.write():
             clinic.billing.sell_package(p, catalog["three_physio"])
             assert len(clinic.billing.account(p).invoices) == 0, "not committed yet"
-            clinic.billing.receive_payment(p, "0", "cash")
+            clinic.billing.receive_payment(p, 0, "cash")
     assert clinic.billing.account(p).invoices == ()
     clinic.billing.sell_package(p, catalog["three_physio"])  # the desk writes on as before
     assert len(clinic.billing.account(p).invoices) == 1

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEntry
-from app.services import NotFound, ValidationError
+from app.services import NotFound, ValidationError, money
 
 
 def audit_entries(clinic, action):
@@ -117,7 +117,7 @@ def test_email_can_be_cleared(clinic):
 # no-show fees (R16, R17)
 
 def test_add_no_show_fees_and_list_them_by_name(clinic):
-    late = clinic.settings.add_no_show_fee("Late cancellation", "25.00")
+    late = clinic.settings.add_no_show_fee("Late cancellation", 2500)
     missed = clinic.settings.add_no_show_fee("Missed appointment", 4000)
     fees = clinic.settings.no_show_fees()
     assert [(f.id, f.name, f.amount) for f in fees] == [
@@ -126,14 +126,14 @@ def test_add_no_show_fees_and_list_them_by_name(clinic):
 
 
 def test_no_show_fee_with_tax(clinic):
-    fee = clinic.settings.add_no_show_fee("Missed physio", "$50", tax_rate=Decimal("0.15"))
+    fee = clinic.settings.add_no_show_fee("Missed physio", 5000, tax_rate=Decimal("0.15"))
     (row,) = [f for f in clinic.settings.no_show_fees() if f.id == fee]
     assert row.amount == 5000
     assert row.tax_rate == Decimal("0.15")
 
 
 def test_zero_no_show_fee_is_allowed(clinic):
-    fee = clinic.settings.add_no_show_fee("Courtesy (no charge)", "0")
+    fee = clinic.settings.add_no_show_fee("Courtesy (no charge)", 0)
     assert [f.amount for f in clinic.settings.no_show_fees() if f.id == fee] == [0]
 
 
@@ -151,6 +151,8 @@ def test_zero_no_show_fee_is_allowed(clinic):
 def test_r30_bad_no_show_fee_is_refused(clinic, name, amount, field, message):
     before = clinic.settings.no_show_fees(include_inactive=True)
     with pytest.raises(ValidationError) as err:
+        if isinstance(amount, str):  # typed: read as the fee form reads it (issue 16)
+            amount = money.parse(amount, **clinic.money_context())
         clinic.settings.add_no_show_fee(name, amount)
     assert err.value.field == field
     assert message in str(err.value)
@@ -159,14 +161,14 @@ def test_r30_bad_no_show_fee_is_refused(clinic, name, amount, field, message):
 
 def test_r30_bad_no_show_fee_tax_rate_is_refused(clinic):
     with pytest.raises(ValidationError) as err:
-        clinic.settings.add_no_show_fee("Missed", "40", tax_rate="2")
+        clinic.settings.add_no_show_fee("Missed", 4000, tax_rate="2")
     assert err.value.field == "tax_rate"
     assert clinic.settings.no_show_fees() == []
 
 
 def test_update_no_show_fee(clinic):
-    fee = clinic.settings.add_no_show_fee("Missed", "40")
-    clinic.settings.update_no_show_fee(fee, name="Missed appointment", amount="45.50")
+    fee = clinic.settings.add_no_show_fee("Missed", 4000)
+    clinic.settings.update_no_show_fee(fee, name="Missed appointment", amount=4550)
     (row,) = clinic.settings.no_show_fees()
     assert (row.name, row.amount) == ("Missed appointment", 4550)
     entry = audit_entries(clinic, "no_show_fee.update")[-1]
@@ -175,7 +177,7 @@ def test_update_no_show_fee(clinic):
 
 
 def test_deactivated_fee_is_no_longer_offered(clinic):
-    fee = clinic.settings.add_no_show_fee("Missed", "40")
+    fee = clinic.settings.add_no_show_fee("Missed", 4000)
     clinic.settings.update_no_show_fee(fee, active=False)
     assert clinic.settings.no_show_fees() == []
     assert [f.id for f in clinic.settings.no_show_fees(include_inactive=True)] == [fee]
@@ -189,7 +191,7 @@ def test_deactivated_fee_is_no_longer_offered(clinic):
     ({"name": "Renamed", "amount": "-1"}, "amount"),
 ])
 def test_r30_bad_fee_update_changes_nothing(clinic, changes, field):
-    fee = clinic.settings.add_no_show_fee("Missed", "40")
+    fee = clinic.settings.add_no_show_fee("Missed", 4000)
     before = clinic.settings.no_show_fees()
     with pytest.raises(ValidationError) as err:
         clinic.settings.update_no_show_fee(fee, **changes)

@@ -54,7 +54,7 @@ def _busy_clinic(path) -> None:
         emilie = c.patients.add("Émilie", "Côté")
         # Maria: a package, paid, used twice, a no-show undone, then refunded.
         sale = c.billing.sell_package(maria, ten, staff_id=ben)
-        c.billing.receive_payment(maria, "904.00", "debit", invoice_id=sale.invoice_id)
+        c.billing.receive_payment(maria, 90400, "debit", invoice_id=sale.invoice_id)
         visits = [c.schedule.book(maria, ana, massage, START + timedelta(days=d, hours=1))
                   for d in (1, 2, 3, 4)]
         clock.now = START + timedelta(days=5)
@@ -65,10 +65,10 @@ def _busy_clinic(path) -> None:
         c.schedule.cancel(visits[3])
         refund = c.packages.refund(sale.package_id, c.packages.suggested_refund(sale.package_id))
         payment = c.packages.refund_payments(sale.package_id)[0][0]
-        c.billing.refund_payment(payment, "100.00", method="cash", note="part back",
+        c.billing.refund_payment(payment, 10000, method="cash", note="part back",
                                  package_refund_id=refund.package_refund_id)
         # Tom: a taxed package on credit, a visit at the standard price, a void sale.
-        c.billing.receive_payment(tom, "50.00", "cash")
+        c.billing.receive_payment(tom, 5000, "cash")
         other = c.billing.sell_package(tom, three, staff_id=ana)
         c.billing.apply_credit(tom, other.invoice_id)
         visit = c.schedule.book(tom, ben, physio, START + timedelta(days=6, hours=2))
@@ -164,7 +164,7 @@ def test_the_copy_goes_on_where_the_file_stopped(source, empty_database):
         invoice = copy.billing.invoice(sale.invoice_id)
         assert sale.invoice_id == last_invoice + 1
         assert invoice.number == last_number + 1
-        payment = copy.billing.receive_payment(maria, "10.00", "cash")
+        payment = copy.billing.receive_payment(maria, 1000, "cash")
         assert payment > 0
         with copy.db.read() as t:
             assert t.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc())

@@ -51,9 +51,9 @@ def test_r12_remove_package_without_a_package_or_when_cancelled(clinic, catalog,
 def test_r25_refund_is_offered_once_then_refused_in_the_same_words(clinic, catalog, sold):
     assert clinic.why_not.refund_package(sold.package_id) is None
     assert clinic.why_not.change_expiry(sold.package_id) is None
-    clinic.packages.refund(sold.package_id, "0")
+    clinic.packages.refund(sold.package_id, 0)
     for ask, call, args in (
-            (clinic.why_not.refund_package, clinic.packages.refund, ("0",)),
+            (clinic.why_not.refund_package, clinic.packages.refund, (0,)),
             (clinic.why_not.change_expiry, clinic.packages.set_expiry, (None,))):
         reason = ask(sold.package_id)
         assert reason and str(refused(clinic, NotAllowed, call, sold.package_id,
@@ -75,7 +75,7 @@ def test_apply_credit_is_offered_only_on_an_owing_invoice_with_credit(clinic, ca
     assert reason == "This patient has no credit to apply."
     assert str(refused(clinic, NotAllowed, clinic.billing.apply_credit, p,
                        sold.invoice_id)) == reason
-    clinic.billing.receive_payment(p, "900", "cash", allocations={})
+    clinic.billing.receive_payment(p, 90000, "cash", allocations={})
     assert clinic.why_not.apply_credit(sold.invoice_id) is None
     clinic.billing.apply_credit(p, sold.invoice_id)
     reason = clinic.why_not.apply_credit(sold.invoice_id)

@@ -17,7 +17,7 @@ from app.domain.states import PaymentMethod, name_for
 from app.services.packages import RefundResult
 
 from .. import msgbox
-from ..formats import Formats
+from ..formats import Formats, typed_money
 from ..forms import beside, focus
 from ..models.packages import when
 from .keys import tab_order
@@ -124,7 +124,8 @@ class RefundPackageDialog(QDialog):
 
     def refund(self) -> None:
         try:
-            self.result_ = self.clinic.packages.refund(self.package_id, self.amount.text())
+            self.result_ = self.clinic.packages.refund(
+                self.package_id, typed_money(self.clinic, self.amount.text()))
         except ClinicError as error:
             msgbox.refusal(self, error, title=_("Not refunded"))
             focus(self.amount)

@@ -17,7 +17,7 @@ from app.services.billing_views import InvoiceSummary
 from app.services.errors import ClinicError
 from app.services.sale_payment import PendingSale
 
-from ..formats import Formats
+from ..formats import Formats, typed_money
 from ..billing.keys import buttons_in_order, tab_order
 from ..forms import FormDialog, beside
 
@@ -68,7 +68,7 @@ class AllocationTable(QTableWidget):
             self.apply.append(field)
 
     def typed(self) -> dict[int, str]:
-        """Amounts as typed, for the service to read; an empty field applies nothing."""
+        """Amounts as typed, for the dialog to read; an empty field applies nothing."""
         return {invoice_id: field.text() for invoice_id, field
                 in zip(self.invoice_ids, self.apply) if field.text().strip()}
 
@@ -177,10 +177,14 @@ class ReceivePaymentDialog(FormDialog):
         """The new payment's id (with `sale`: the PaidSale), or None if the desk cancelled."""
         return super().ask(parent, clinic, patient_id, invoice_id=invoice_id, sale=sale)
 
-    def allocations(self) -> dict[int, str] | None:
+    def allocations(self) -> dict[int, int] | None:
         if self.table is None or self.oldest_first.isChecked():
             return None
-        return self.table.typed()
+        return {invoice_id: typed_money(self.clinic, text, "allocation")
+                for invoice_id, text in self.table.typed().items()}
+
+    def typed_amount(self) -> int:
+        return typed_money(self.clinic, self.amount.text())
 
     def _oldest_first_toggled(self, oldest_first: bool) -> None:
         self.table.set_editable(not oldest_first)
@@ -197,7 +201,7 @@ class ReceivePaymentDialog(FormDialog):
             return
         try:
             preview = self.clinic.billing.payment_preview(
-                self.patient_id, self.amount.text(), invoice_id=self.invoice_id,
+                self.patient_id, self.typed_amount(), invoice_id=self.invoice_id,
                 allocations=self.allocations())
         except ClinicError as error:
             self.preview.setText(str(error))
@@ -218,7 +222,7 @@ class ReceivePaymentDialog(FormDialog):
     def _update_sale_preview(self) -> None:
         try:
             preview = self.clinic.sale_payment.payment_preview(self.patient_id, self.sale,
-                                                               self.amount.text())
+                                                               self.typed_amount())
         except ClinicError as error:
             self.preview.setText(str(error))
             return
@@ -232,11 +236,11 @@ class ReceivePaymentDialog(FormDialog):
     def save(self) -> None:
         if self.sale is not None:
             self.outcome = self.clinic.sale_payment.sell_and_pay(
-                self.patient_id, self.sale, self.amount.text(), self.method.currentData(),
+                self.patient_id, self.sale, self.typed_amount(), self.method.currentData(),
                 reference=self.reference.text())
             return
         self.outcome = self.clinic.billing.receive_payment(
-            self.patient_id, self.amount.text(), self.method.currentData(),
+            self.patient_id, self.typed_amount(), self.method.currentData(),
             invoice_id=self.invoice_id, allocations=self.allocations(),
             reference=self.reference.text())
 

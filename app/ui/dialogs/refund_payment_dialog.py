@@ -9,7 +9,7 @@ from app.i18n import _
 from app.services import Clinic
 from app.domain.states import PaymentMethod, name_of
 
-from ..formats import Formats
+from ..formats import Formats, typed_money
 from ..billing.keys import buttons_in_order, tab_order
 from ..forms import FormDialog, beside
 
@@ -79,5 +79,6 @@ class RefundPaymentDialog(FormDialog):
 
     def save(self) -> None:
         self.outcome = self.clinic.billing.refund_payment(
-            self.payment_id, self.amount.text(), method=self.method.currentData(),
-            note=self.note.text(), package_refund_id=self.package_refund_id)
+            self.payment_id, typed_money(self.clinic, self.amount.text()),
+            method=self.method.currentData(), note=self.note.text(),
+            package_refund_id=self.package_refund_id)

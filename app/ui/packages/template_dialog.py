@@ -10,9 +10,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHeaderView, QLabel,
 from app.i18n import N_, _
 from app.services import Clinic
 from app.services.catalog import PackageTemplateRow, TreatmentTypeRow
-from app.services.errors import ClinicError
+from app.services.errors import ClinicError, ValidationError
 
-from ..formats import Formats, percent_text, rate_from_percent
+from ..formats import Formats, percent_text, rate_from_percent, typed_money
 from ..forms import FormDialog
 from ..settings.rows import add_row
 
@@ -78,10 +78,18 @@ class EligibleTable(QTableWidget):
         self.checks.append(check)
         self.pays.append(pays)
 
-    def eligible(self) -> dict[int, str]:
-        """Ticked rows, with Patient Pays exactly as typed: the service reads the amounts."""
-        return {tid: pays.text() for tid, check, pays
-                in zip(self.treatment_ids, self.checks, self.pays) if check.isChecked()}
+    def eligible(self, clinic: Clinic) -> dict[int, int]:
+        """Ticked rows, with Patient Pays read as cents (R1)."""
+        chosen = {}
+        for tid, check, pays in zip(self.treatment_ids, self.checks, self.pays):
+            if not check.isChecked():
+                continue
+            try:
+                chosen[tid] = typed_money(clinic, pays.text(), "patient_pays")
+            except ValidationError as error:
+                error.treatment_type_id = tid  # as the catalogue names the row it refuses
+                raise
+        return chosen
 
     def row_of(self, treatment_type_id: int) -> int:
         return self.treatment_ids.index(treatment_type_id)
@@ -174,9 +182,9 @@ class PackageTemplateDialog(FormDialog):
         return f"{self.validity_number.value()}{self.validity_unit.currentData()}"
 
     def save(self) -> None:
-        terms = dict(price=self.price.text(), uses=self.uses.value(),
-                     tax_rate=rate_from_percent(self.tax.text()), validity=self.validity(),
-                     eligible=self.eligible.eligible())
+        terms = dict(price=typed_money(self.clinic, self.price.text(), "price"),
+                     uses=self.uses.value(), tax_rate=rate_from_percent(self.tax.text()),
+                     validity=self.validity(), eligible=self.eligible.eligible(self.clinic))
         catalog = self.clinic.catalog
         if self.template is None:
             self.outcome = catalog.add_package_template(self.name.text(), **terms)

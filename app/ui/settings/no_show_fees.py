@@ -9,7 +9,7 @@ from app.i18n import _
 from app.services import Clinic
 from app.services.settings import NoShowFeeRow
 
-from ..formats import Formats, percent_text, rate_from_percent
+from ..formats import Formats, percent_text, rate_from_percent, typed_money
 from ..forms import FormDialog
 from ..models.catalog import NoShowFeesModel
 from .record_list import RecordListPage
@@ -35,13 +35,13 @@ class NoShowFeeDialog(FormDialog):
 
     def save(self) -> None:
         rate = rate_from_percent(self.tax.text())
+        amount = typed_money(self.clinic, self.amount.text())
         settings = self.clinic.settings
         if self.fee is None:
-            self.outcome = settings.add_no_show_fee(self.name.text(), self.amount.text(),
-                                                    tax_rate=rate)
+            self.outcome = settings.add_no_show_fee(self.name.text(), amount, tax_rate=rate)
         else:
             settings.update_no_show_fee(self.fee.id, name=self.name.text(),
-                                        amount=self.amount.text(), tax_rate=rate)
+                                        amount=amount, tax_rate=rate)
             self.outcome = self.fee.id
 
 

@@ -9,7 +9,7 @@ from app.i18n import _
 from app.services import Clinic
 from app.services.catalog import TreatmentTypeRow
 
-from ..formats import Formats, percent_text, rate_from_percent
+from ..formats import Formats, percent_text, rate_from_percent, typed_money
 from ..forms import FormDialog
 from ..models.catalog import TreatmentTypesModel
 from .record_list import RecordListPage
@@ -43,7 +43,8 @@ class TreatmentTypeDialog(FormDialog):
 
     def save(self) -> None:
         values = dict(name=self.name.text(), duration_min=self.duration.value(),
-                      price=self.price.text(), tax_rate=rate_from_percent(self.tax.text()))
+                      price=typed_money(self.clinic, self.price.text(), "price"),
+                      tax_rate=rate_from_percent(self.tax.text()))
         if self.treatment is None:
             self.outcome = self.clinic.catalog.add_treatment_type(values.pop("name"), **values)
         else:

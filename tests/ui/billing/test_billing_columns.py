@@ -65,24 +65,24 @@ def account(clinic, catalog, the_desks_look):
     patient = catalog["patient"]
     massages = clinic.billing.sell_package(patient, catalog["ten_massages"],
                                            staff_id=catalog["ana"])
-    cash = clinic.billing.receive_payment(patient, "700", "cash",
+    cash = clinic.billing.receive_payment(patient, 70000, "cash",
                                           invoice_id=massages.invoice_id)
-    clinic.billing.receive_payment(patient, "100", "debit", invoice_id=massages.invoice_id)
+    clinic.billing.receive_payment(patient, 10000, "debit", invoice_id=massages.invoice_id)
     for day in (3, 4):
         clinic.schedule.arrive(clinic.schedule.book(patient, catalog["ben"], catalog["massage"],
                                                     datetime(2026, 3, day, 10)))
     clinic.schedule.book(patient, catalog["ben"], catalog["massage"],
                          datetime(2026, 3, 16, 14, 30))
     physio = clinic.billing.sell_package(patient, catalog["three_physio"])
-    clinic.billing.receive_payment(patient, "100", "credit_card",
+    clinic.billing.receive_payment(patient, 10000, "credit_card",
                                    invoice_id=physio.invoice_id)
     return {"patient": patient, "massages": massages.package_id, "cash": cash}
 
 
 def refunded(clinic, account) -> None:
     """The massages refunded for $500.00, $300.00 of it handed back in cash."""
-    clinic.packages.refund(account["massages"], "500")
-    clinic.billing.refund_payment(account["cash"], "300")
+    clinic.packages.refund(account["massages"], 50000)
+    clinic.billing.refund_payment(account["cash"], 30000)
 
 
 def open_page(qtbot, clinic, package_id) -> PackagePage:
@@ -159,7 +159,7 @@ def test_package_page_columns_fit_the_demos_long_names_in_french(qtbot, clinic, 
         validity=None)
     patient = catalog["patient"]
     sale = clinic.billing.sell_package(patient, template)
-    clinic.billing.receive_payment(patient, "300", "credit_card", invoice_id=sale.invoice_id)
+    clinic.billing.receive_payment(patient, 30000, "credit_card", invoice_id=sale.invoice_id)
     clinic.schedule.arrive(clinic.schedule.book(patient, catalog["ben"], assessment,
                                                 datetime(2026, 3, 2, 13, 0)))
     clinic.schedule.book(patient, catalog["ben"], assessment, datetime(2026, 3, 23, 13, 0))

@@ -30,13 +30,13 @@ def account(clinic, catalog):
     credit refunded, a voided sale, a booked visit on the package."""
     patient = catalog["patient"]
     physio = clinic.billing.sell_package(patient, catalog["three_physio"])
-    partial = clinic.billing.receive_payment(patient, "50", "cash",
+    partial = clinic.billing.receive_payment(patient, 5000, "cash",
                                              invoice_id=physio.invoice_id)
     massages = clinic.billing.sell_package(patient, catalog["ten_massages"],
                                            staff_id=catalog["ben"])
-    overpaid = clinic.billing.receive_payment(patient, "900", "debit",
+    overpaid = clinic.billing.receive_payment(patient, 90000, "debit",
                                               invoice_id=massages.invoice_id)
-    refund = clinic.billing.refund_payment(overpaid, "40", method="debit", note="Asked back")
+    refund = clinic.billing.refund_payment(overpaid, 4000, method="debit", note="Asked back")
     mistake = clinic.billing.sell_package(patient, catalog["three_physio"])
     clinic.billing.void_invoice(mistake.invoice_id, "Sold twice")
     booked = clinic.schedule.book(patient, catalog["ana"], catalog["physio"],

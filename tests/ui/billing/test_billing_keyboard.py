@@ -31,7 +31,7 @@ def account(clinic, catalog):
     """Maria owes on two invoices (so Receive Payment lists them) and has a booked visit."""
     patient = catalog["patient"]
     physio = clinic.billing.sell_package(patient, catalog["three_physio"])
-    payment = clinic.billing.receive_payment(patient, "150", "cash",
+    payment = clinic.billing.receive_payment(patient, 15000, "cash",
                                              invoice_id=physio.invoice_id)
     massages = clinic.billing.sell_package(patient, catalog["ten_massages"])
     clinic.schedule.book(patient, catalog["ana"], catalog["physio"], datetime(2026, 3, 16, 10))

@@ -166,7 +166,7 @@ def test_receive_payment_button_pays_the_oldest_first(qtbot, clinic, catalog, dr
 
 @pytest.mark.parametrize("answer", ["Yes", "No"])
 def test_apply_credit(qtbot, clinic, catalog, shown, answer):
-    clinic.billing.receive_payment(catalog["patient"], "100", "cash")
+    clinic.billing.receive_payment(catalog["patient"], 10000, "cash")
     clinic.billing.sell_package(catalog["patient"], catalog["ten_massages"])
     shown.answer = getattr(shown.answer, answer)
     tab = make_tab(qtbot, clinic)
@@ -187,7 +187,7 @@ def test_apply_credit(qtbot, clinic, catalog, shown, answer):
 def test_void_asks_a_reason_and_what_was_paid_becomes_credit(qtbot, clinic, catalog, shown,
                                                              drive):
     sale = clinic.billing.sell_package(catalog["patient"], catalog["ten_massages"])
-    clinic.billing.receive_payment(catalog["patient"], "300", "debit",
+    clinic.billing.receive_payment(catalog["patient"], 30000, "debit",
                                    invoice_id=sale.invoice_id)
 
     def void(d: VoidInvoiceDialog) -> None:
@@ -244,7 +244,7 @@ def test_r25_refund_package_opens_the_package_refund(qtbot, clinic, catalog, mon
 
     def fake_ask(clinic_, package_id, parent):
         calls.append(package_id)
-        clinic_.packages.refund(package_id, "0")  # nothing was collected
+        clinic_.packages.refund(package_id, 0)  # nothing was collected
         return True
 
     monkeypatch.setattr(refund_dialog.RefundPackageDialog, "ask", staticmethod(fake_ask))
@@ -296,7 +296,7 @@ def test_right_click_opens_the_invoice_menu(qtbot, clinic, catalog):
 def test_r27_payments_tab_refunds_a_payment_and_prints_the_receipt(
         qtbot, clinic, catalog, shown, drive, monkeypatch, tmp_path):
     sale = clinic.billing.sell_package(catalog["patient"], catalog["ten_massages"])
-    clinic.billing.receive_payment(catalog["patient"], "900", "debit",
+    clinic.billing.receive_payment(catalog["patient"], 90000, "debit",
                                    invoice_id=sale.invoice_id, reference="slip 7")
 
     def refund(d: RefundPaymentDialog) -> None:
@@ -368,15 +368,15 @@ def test_offer_only_what_can_be_done_refund_and_apply_credit_say_why_not(qtbot, 
     """Issue 14: disabled with the services' own refusal as the tooltip (one rule)."""
     p = catalog["patient"]
     sale = clinic.billing.sell_package(p, catalog["three_physio"])
-    clinic.billing.receive_payment(p, "150", "cash", invoice_id=sale.invoice_id)  # $35 credit
-    clinic.packages.refund(sale.package_id, "0")
+    clinic.billing.receive_payment(p, 15000, "cash", invoice_id=sale.invoice_id)  # $35 credit
+    clinic.packages.refund(sale.package_id, 0)
     tab = make_tab(qtbot, clinic)
     open_patient(qtbot, tab)
     select_invoice(tab, 1)
     purchases = tab.profile.purchases
     assert purchases.menu.toolTipsVisible()
     for action, call in ((purchases.refund_action,
-                          lambda: clinic.packages.refund(sale.package_id, "0")),
+                          lambda: clinic.packages.refund(sale.package_id, 0)),
                          (purchases.credit_action,
                           lambda: clinic.billing.apply_credit(p, sale.invoice_id))):
         with pytest.raises(NotAllowed) as refused:
@@ -400,7 +400,7 @@ def test_apply_credit_is_offered_on_an_owing_invoice_when_there_is_credit(qtbot,
     credit = tab.profile.purchases.credit_action
     assert not credit.isEnabled()
     assert credit.toolTip() == "This patient has no credit to apply."
-    clinic.billing.receive_payment(p, "20", "cash", allocations={})
+    clinic.billing.receive_payment(p, 2000, "cash", allocations={})
     tab.profile.purchases._changed(select=sale.invoice_id)  # as after any change of the view
     qtbot.waitUntil(lambda: tab.profile.purchases.credit_action.isEnabled(), timeout=2000)
     assert clinic.why_not.apply_credit(sale.invoice_id) is None

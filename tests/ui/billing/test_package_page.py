@@ -23,8 +23,8 @@ def physio(clinic, catalog):
     no-show covered by the package, one booked."""
     patient = catalog["patient"]
     sale = clinic.billing.sell_package(patient, catalog["three_physio"])
-    clinic.billing.receive_payment(patient, "60", "cash", invoice_id=sale.invoice_id)
-    clinic.billing.receive_payment(patient, "40", "debit", invoice_id=sale.invoice_id)
+    clinic.billing.receive_payment(patient, 6000, "cash", invoice_id=sale.invoice_id)
+    clinic.billing.receive_payment(patient, 4000, "debit", invoice_id=sale.invoice_id)
     arrived = clinic.schedule.book(patient, catalog["ana"], catalog["physio"],
                                    datetime(2026, 3, 2, 10))
     clinic.schedule.arrive(arrived)

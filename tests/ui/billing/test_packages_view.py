@@ -36,7 +36,7 @@ def history(clinic, catalog, clock):
                                                     datetime(2026, 1, day, 14)))
     clock.set(datetime(2026, 2, 2, 9))
     ids["refunded"] = clinic.billing.sell_package(patient, catalog["three_physio"]).package_id
-    clinic.packages.refund(ids["refunded"], "0")
+    clinic.packages.refund(ids["refunded"], 0)
     clock.set(datetime(2026, 3, 2, 9))
     ids["active"] = clinic.billing.sell_package(patient, catalog["three_physio"]).package_id
     clinic.schedule.arrive(clinic.schedule.book(patient, catalog["ana"], catalog["physio"],

@@ -12,6 +12,7 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import Qt
 
+from app.services import money
 from app.services.errors import ClinicError
 from app.ui.billing.refund_dialog import RefundPackageDialog
 
@@ -29,7 +30,7 @@ def sold(clinic, catalog):
     """“3 Physio” ($100.00, 3 uses) paid in cash, one use redeemed on arrival."""
     patient = catalog["patient"]
     sale = clinic.billing.sell_package(patient, catalog["three_physio"])
-    payment = clinic.billing.receive_payment(patient, "100", "cash", invoice_id=sale.invoice_id)
+    payment = clinic.billing.receive_payment(patient, 10000, "cash", invoice_id=sale.invoice_id)
     visit = clinic.schedule.book(patient, catalog["ana"], catalog["physio"],
                                  datetime(2026, 3, 2, 10))
     clinic.schedule.arrive(visit)
@@ -100,7 +101,8 @@ def test_after_refund_it_says_where_the_money_went(qtbot, clinic, sold, shown):
 def test_r26_r30_bad_amounts_show_the_services_words_and_change_nothing(
         qtbot, clinic, sold, shown, typed):
     with pytest.raises(ClinicError) as refused:
-        clinic.packages.refund(sold["package"], typed)
+        # what the screen does: the typed text read as cents, then the service (issue 16)
+        clinic.packages.refund(sold["package"], money.parse(typed, **clinic.money_context()))
     dialog = open_dialog(qtbot, clinic, sold["package"])
 
     confirm(qtbot, dialog, typed)
@@ -178,7 +180,7 @@ def test_r28_booked_appointments_are_listed_then_released(qtbot, clinic, catalog
 
 def test_r25_an_already_refunded_package_is_refused(qtbot, clinic, sold, shown):
     dialog = open_dialog(qtbot, clinic, sold["package"])
-    clinic.packages.refund(sold["package"], "0")  # another desk got there first
+    clinic.packages.refund(sold["package"], 0)  # another desk got there first
     confirm(qtbot, dialog)
     assert "already refunded" in shown.last
     assert dialog.pages.currentIndex() == 0
@@ -223,7 +225,7 @@ def test_r27_r31_hand_the_credit_back_then_print_the_receipt(
 def test_r27_part_handed_back_offers_the_rest(qtbot, clinic, sold, shown, monkeypatch):
     stand_in(monkeypatch, "app.ui.dialogs.refund_payment_dialog", "RefundPaymentDialog",
              lambda c, payment_id, **kw: c.billing.refund_payment(
-                 payment_id, "20", package_refund_id=kw["package_refund_id"]))
+                 payment_id, 2000, package_refund_id=kw["package_refund_id"]))
     dialog = open_dialog(qtbot, clinic, sold["package"])
     confirm(qtbot, dialog)
     click(qtbot, dialog.to_payment_button)

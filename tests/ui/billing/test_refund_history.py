@@ -27,7 +27,7 @@ def open_dialog(qtbot, clinic, package_id) -> RefundPackageDialog:
 def test_r28a_a_suggestion_capped_by_what_was_collected_says_so(qtbot, clinic, catalog):
     patient = catalog["patient"]
     sale = clinic.billing.sell_package(patient, catalog["ten_massages"])
-    clinic.billing.receive_payment(patient, "300", "cash", invoice_id=sale.invoice_id)
+    clinic.billing.receive_payment(patient, 30000, "cash", invoice_id=sale.invoice_id)
     clinic.schedule.arrive(clinic.schedule.book(patient, catalog["ana"], catalog["massage"],
                                                 datetime(2026, 3, 3, 10)))
     clinic.schedule.arrive(clinic.schedule.book(patient, catalog["ana"], catalog["massage"],
@@ -45,7 +45,7 @@ def test_r28a_a_suggestion_capped_by_what_was_collected_says_so(qtbot, clinic, c
 def test_r28a_with_no_use_given_the_cap_is_what_was_collected(qtbot, clinic, catalog):
     patient = catalog["patient"]
     sale = clinic.billing.sell_package(patient, catalog["ten_massages"])
-    clinic.billing.receive_payment(patient, "300", "cash", invoice_id=sale.invoice_id)
+    clinic.billing.receive_payment(patient, 30000, "cash", invoice_id=sale.invoice_id)
     dialog = open_dialog(qtbot, clinic, sale.package_id)
     assert dialog.suggestion.text() == ("$800.00 by the rule (price × 10 ÷ 10), capped at the "
                                         "$300.00 collected")

@@ -34,7 +34,7 @@ def cut(clinic, entries: int) -> None:
 
 def test_verify_shows_the_entries_cut_from_the_end_and_the_money_they_recorded(
         qtbot, clinic, two_payments, shown):
-    clinic.billing.receive_payment(two_payments["patient"], "25", "cash")
+    clinic.billing.receive_payment(two_payments["patient"], 2500, "cash")
     cut(clinic, 1)
     dialog = open_trail(qtbot, clinic)
     click(qtbot, dialog.verify_button)

@@ -30,7 +30,7 @@ def desk(clinic, catalog):
     clinic.auth.set_secret(catalog["ana"], "2468")
     clinic.auth.set_secret(catalog["desk"], "1111")
     sale = clinic.billing.sell_package(catalog["patient"], catalog["three_physio"])
-    clinic.billing.receive_payment(catalog["patient"], "100", "cash", invoice_id=sale.invoice_id)
+    clinic.billing.receive_payment(catalog["patient"], 10000, "cash", invoice_id=sale.invoice_id)
     clinic.auth.sign_in(catalog["desk"], "1111")
     return {**catalog, "package": sale.package_id, "invoice": sale.invoice_id}
 
@@ -189,7 +189,7 @@ def test_void_from_the_purchases_menu_after_approval(qtbot, clinic, desk, shown,
 def test_refund_payment_from_the_payments_tab_after_approval(qtbot, clinic, desk, shown,
                                                              drive):
     clinic.auth.sign_in(desk["ana"], "2468")
-    clinic.billing.receive_payment(desk["patient"], "40", "debit")  # credit to hand back
+    clinic.billing.receive_payment(desk["patient"], 4000, "debit")  # credit to hand back
     clinic.auth.sign_in(desk["desk"], "1111")
     drive(ManagerApprovalDialog, approve_with(qtbot, "2468", []))
     drive(RefundPaymentDialog, lambda d: click(qtbot, d.ok_button))

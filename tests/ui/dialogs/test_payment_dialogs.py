@@ -171,7 +171,7 @@ def test_a_payment_with_nothing_owed_is_all_credit(qtbot, clinic, catalog, drive
 @pytest.fixture
 def overpaid(clinic, catalog, sold):
     """$900.00 by debit on the $800.00 invoice: $100.00 of credit on that payment."""
-    return clinic.billing.receive_payment(catalog["patient"], "900", "debit",
+    return clinic.billing.receive_payment(catalog["patient"], 90000, "debit",
                                           invoice_id=sold.invoice_id)
 
 
@@ -214,9 +214,9 @@ def test_r30_bad_refund_amounts(qtbot, clinic, catalog, overpaid, shown, drive, 
 
 def test_r27_after_a_package_refund_with_the_suggested_amount(qtbot, clinic, catalog, sold,
                                                               drive):
-    paid = clinic.billing.receive_payment(catalog["patient"], "800", "credit_card",
+    paid = clinic.billing.receive_payment(catalog["patient"], 80000, "credit_card",
                                           invoice_id=sold.invoice_id)
-    package_refund = clinic.packages.refund(sold.package_id, "250").package_refund_id
+    package_refund = clinic.packages.refund(sold.package_id, 25000).package_refund_id
 
     def fill(d: RefundPaymentDialog) -> None:
         assert d.amount.text() == "250.00"

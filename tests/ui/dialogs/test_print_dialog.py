@@ -25,7 +25,7 @@ def page_size(path) -> tuple[int, int]:
 @pytest.fixture
 def invoice(clinic, catalog):
     sale = clinic.billing.sell_package(catalog["patient"], catalog["ten_massages"])
-    clinic.billing.receive_payment(catalog["patient"], "300", "debit",
+    clinic.billing.receive_payment(catalog["patient"], 30000, "debit",
                                    invoice_id=sale.invoice_id)
     return sale.invoice_id
 
@@ -141,8 +141,8 @@ def test_a_refused_pdf_is_explained_and_nothing_is_written(qtbot, clinic, invoic
 
 
 def test_r31_refund_receipt(qtbot, clinic, catalog, chooser):
-    payment = clinic.billing.receive_payment(catalog["patient"], "100", "cash")
-    refund = clinic.billing.refund_payment(payment, "40")
+    payment = clinic.billing.receive_payment(catalog["patient"], 10000, "cash")
+    refund = clinic.billing.refund_payment(payment, 4000)
     dialog = make_dialog(qtbot, clinic, refund_id=refund)
     assert dialog.windowTitle() == f"View / Print Refund receipt {refund}"
     assert "Refund of $40.00" in dialog.summary.text()

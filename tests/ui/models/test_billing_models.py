@@ -15,12 +15,12 @@ def test_account_models(qtmodeltester, clinic, catalog):
     paid = billing.sell_package(patient, catalog["ten_massages"])
     void = billing.sell_package(patient, catalog["three_physio"])
     billing.sell_package(patient, catalog["three_physio"])
-    payment = billing.receive_payment(patient, "900", "debit", invoice_id=paid.invoice_id,
+    payment = billing.receive_payment(patient, 90000, "debit", invoice_id=paid.invoice_id,
                                       reference="slip 7")
     billing.void_invoice(void.invoice_id, "Sold twice")
-    refund = billing.refund_payment(payment, "40", method="cash", note="At the desk")
-    package_refund = clinic.packages.refund(paid.package_id, "100").package_refund_id
-    billing.refund_payment(payment, "100", package_refund_id=package_refund)
+    refund = billing.refund_payment(payment, 4000, method="cash", note="At the desk")
+    package_refund = clinic.packages.refund(paid.package_id, 10000).package_refund_id
+    billing.refund_payment(payment, 10000, package_refund_id=package_refund)
     account = billing.account(patient)
     formats = Formats(clinic)
 

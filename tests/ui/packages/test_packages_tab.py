@@ -45,7 +45,7 @@ def test_r4_money_follows_the_clinics_currency_and_locale(qtbot, clinic, catalog
 
 
 def test_sorting_by_price_uses_the_amount_not_the_text(qtbot, clinic, catalog):
-    clinic.catalog.add_package_template("Big", price="1200", uses=12,
+    clinic.catalog.add_package_template("Big", price=120000, uses=12,
                                         eligible={catalog["massage"]: 0})
     tab = make_tab(qtbot, clinic)
     tab.table.sortByColumn(Cols.PRICE, Qt.SortOrder.AscendingOrder)

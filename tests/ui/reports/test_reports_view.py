@@ -35,9 +35,9 @@ def march(clinic, catalog):
     c = dict(catalog)
     c["ann"] = clinic.patients.add("Ann", "Bell")
     physio = clinic.billing.sell_package(c["patient"], c["three_physio"])
-    clinic.billing.receive_payment(c["patient"], "100", "cash", invoice_id=physio.invoice_id)
+    clinic.billing.receive_payment(c["patient"], 10000, "cash", invoice_id=physio.invoice_id)
     massages = clinic.billing.sell_package(c["ann"], c["ten_massages"], staff_id=c["ben"])
-    clinic.billing.receive_payment(c["ann"], "300", "debit", invoice_id=massages.invoice_id)
+    clinic.billing.receive_payment(c["ann"], 30000, "debit", invoice_id=massages.invoice_id)
     for day in (3, 10, 17):
         clinic.schedule.arrive(clinic.schedule.book(c["patient"], c["ana"], c["physio"],
                                                     MAR(day)))
@@ -256,7 +256,7 @@ def test_r07_compensation_flags_uses_compensated_twice(qtbot, clinic, march):
 # ------------------------------------------------------------------------------ sorting
 
 def test_sorting_goes_by_cents_and_by_date_not_by_text(qtbot, clinic, catalog):
-    big = clinic.catalog.add_package_template("Big", price="1200", uses=12,
+    big = clinic.catalog.add_package_template("Big", price=120000, uses=12,
                                               eligible={catalog["massage"]: 0})
     for template in (catalog["three_physio"], big, catalog["ten_massages"]):
         clinic.billing.sell_package(catalog["patient"], template)
