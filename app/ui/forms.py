@@ -5,9 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (QAbstractSpinBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QLineEdit, QSizePolicy, QVBoxLayout,
-                               QWidget)
+                               QHBoxLayout, QLineEdit, QProgressBar, QSizePolicy,
+                               QVBoxLayout, QWidget)
 
+from app.i18n import _
 from app.services.errors import ClinicError
 
 from . import msgbox
@@ -121,3 +122,15 @@ def beside(*widgets: QWidget) -> QWidget:
         row.addWidget(widget)
     row.addStretch(1)
     return holder
+
+
+def hidden_progress_bar() -> QProgressBar:
+    """A progress bar for a long job, hidden until the job starts; it keeps its place while
+    hidden, so the dialog does not jump when the bar appears."""
+    bar = QProgressBar()
+    bar.setAccessibleName(_("Progress"))
+    keep = bar.sizePolicy()
+    keep.setRetainSizeWhenHidden(True)
+    bar.setSizePolicy(keep)
+    bar.hide()
+    return bar

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QLabel, QProgressBar, QVBoxLayout, QWidget)
+                               QFormLayout, QLabel, QVBoxLayout, QWidget)
 
 from app.i18n import _, ngettext
 from app.services import Clinic
@@ -21,6 +21,7 @@ from app.services.csv import ExportResult
 from app.services.errors import ClinicError
 
 from .. import file_chooser, msgbox
+from ..forms import hidden_progress_bar
 from ..tasks import Running, explain_failure, tasks_for
 from .csv_import import Progress, follow
 
@@ -66,12 +67,7 @@ class ExportDialog(QDialog):
         self.status.setAccessibleName(_("Export status"))
         self.status.setWordWrap(True)
         self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 2)
-        self.bar = QProgressBar()
-        self.bar.setAccessibleName(_("Progress"))
-        keep = self.bar.sizePolicy()
-        keep.setRetainSizeWhenHidden(True)  # the dialog does not jump when the bar appears
-        self.bar.setSizePolicy(keep)
-        self.bar.hide()
+        self.bar = hidden_progress_bar()
 
         self.buttons = QDialogButtonBox()
         self.export_button = self.buttons.addButton(

@@ -23,6 +23,7 @@ from app.services.csv import ERROR, OK, ImportPreview, ImportResult
 from app.services.errors import ClinicError
 
 from .. import file_chooser, msgbox
+from ..forms import hidden_progress_bar
 from ..models.csv_preview import PreviewModel
 from ..tables import make_table
 from ..tasks import Running, explain_failure, tasks_for
@@ -151,12 +152,7 @@ class ImportDialog(QDialog):
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
         self.status = QLabel()
         self.status.setAccessibleName(_("Import status"))
-        self.bar = QProgressBar()
-        self.bar.setAccessibleName(_("Progress"))
-        keep = self.bar.sizePolicy()
-        keep.setRetainSizeWhenHidden(True)  # the dialog does not jump when the bar appears
-        self.bar.setSizePolicy(keep)
-        self.bar.hide()
+        self.bar = hidden_progress_bar()
 
         self.buttons = QDialogButtonBox()
         self.import_button = self.buttons.addButton(
