@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from app.i18n import N_, _
+from app.domain.states import PackageStatus
 from app.services.reports import NO_STAFF, Column, DoubleCompensationRow, Group, Section
 
 from ..formats import Formats
@@ -176,7 +177,7 @@ class SectionModel(RowsModel):
         return self._keys[column](row)
 
     def dimmed(self, row) -> bool:
-        return getattr(row, "status", None) == "void"  # listed, not counted in the totals
+        return getattr(row, "status", None) == PackageStatus.VOID  # listed, not in the totals
 
     def data(self, index: Index, role: int = _Display):
         # Sorting a year's usage asks this tens of thousands of times: the common roles first.
