@@ -6,15 +6,11 @@ import json
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.models import AuditEntry
 from app.services import ClinicError, NotAllowed, NotFound, ValidationError, money
-
-
-def audit_count(clinic) -> int:
-    with clinic.db.read() as s:
-        return s.scalar(select(func.count(AuditEntry.id)))
+from helpers.audit import audit_count
 
 
 def last_audit(clinic, action):

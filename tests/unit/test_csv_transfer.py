@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from app.models import Patient
 from app.services.csv import exporting, importing, reading
 from app.services.errors import ClinicError, NotAllowed
+from helpers.audit import audit_actions
 
 PATIENTS_CSV = ("First Name,Last Name,Email,Phone,Date of birth,Favourite colour\n"
                 "Maria,Lopez,maria@example.com,902-555-0101,1980-01-02,blue\n"
@@ -27,14 +28,6 @@ def write(tmp_path, text: str, *, name="file.csv", encoding="utf-8") -> str:
 
 def patient_count(clinic) -> int:
     return len(clinic.patients.search("", limit=500))
-
-
-def audit_actions(clinic) -> list[str]:
-    from sqlalchemy import select
-
-    from app.models import AuditEntry
-    with clinic.db.read() as s:
-        return list(s.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
 
 
 # -- reading files --------------------------------------------------------------------------

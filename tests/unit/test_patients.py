@@ -6,15 +6,11 @@ import json
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.models import AuditEntry
 from app.services import NotFound, ValidationError
-
-
-def audit_count(clinic) -> int:
-    with clinic.db.read() as s:
-        return s.scalar(select(func.count(AuditEntry.id)))
+from helpers.audit import audit_count
 
 
 def names(rows):

@@ -4,23 +4,11 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
 
-from app.models import AuditEntry
 from app.services import NotFound, ValidationError, money
-
-
-def audit_entries(clinic, action):
-    """Audit entries for `action`, oldest first, as plain namespaces."""
-    with clinic.db.read() as s:
-        rows = s.scalars(select(AuditEntry).where(AuditEntry.action == action)
-                         .order_by(AuditEntry.id)).all()
-        return [SimpleNamespace(id=r.id, at=r.at, staff_id=r.staff_id, entity=r.entity,
-                                entity_id=r.entity_id, before=r.before, after=r.after)
-                for r in rows]
+from helpers.audit import audit_entries
 
 
 def test_fixture_clinic_is_set_up(clinic):

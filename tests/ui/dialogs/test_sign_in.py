@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMainWindow
 import app.__main__ as entry
 import sqlalchemy as sa
 
-from app.models import AuditEntry, Staff
+from app.models import Staff
 from app.services import Clinic
 from app.ui.dialogs.first_manager import FirstManagerDialog
 from app.ui.dialogs.sign_in import SignInDialog
@@ -23,6 +23,7 @@ from app.ui.settings import SettingsDialog
 from app.ui.settings.staff import SetPinDialog
 
 from ui.helpers import cell_texts, click, retype
+from helpers.audit import audit_actions
 
 
 @pytest.fixture
@@ -31,12 +32,6 @@ def staffed(clinic, catalog):
     clinic.auth.set_secret(catalog["ana"], "2468")
     clinic.auth.set_secret(catalog["desk"], "1111")
     return catalog
-
-
-def audit_actions(clinic) -> list[str]:
-    """Straight from the table: the test's own eyes, whoever is signed in."""
-    with clinic.db.read() as s:
-        return list(s.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)))
 
 
 def staff_count(clinic) -> int:
