@@ -237,7 +237,7 @@ BAD_INPUTS = [
     (B, "account", lambda w: (999,), {}, NotFound, "No patient"),
     (B, "invoice", lambda w: (999,), {}, NotFound, "No invoice"),
     (B, "payment", lambda w: (999,), {}, NotFound, "No payment"),
-    (B, "refund", lambda w: (999,), {}, NotFound, "No refund"),
+    (B, "payment_refund", lambda w: (999,), {}, NotFound, "No refund"),
     (S, "eligible_packages", lambda w: (999, w["massage"], date(2026, 3, 12)), {}, NotFound,
      "No patient"),
     (S, "eligible_packages", lambda w: (w["patient"], 999, date(2026, 3, 12)), {}, NotFound,

@@ -38,7 +38,7 @@ def test_a_paid_invoice_takes_no_more_and_a_void_one_nothing(clinic, catalog):
 
 def test_payments_carry_their_method_as_the_enum_and_its_name(clinic, catalog):
     p = catalog["patient"]
-    payment = clinic.billing.receive_payment(p, "20.00", "e_transfer", allocations={})
+    payment = clinic.billing.receive_payment(p, 2000, "e_transfer", allocations={})
     row = clinic.billing.payment(payment)
     assert row.method is PaymentMethod.E_TRANSFER and row.method == "e_transfer"
     assert row.method_name == "E-transfer"

@@ -95,7 +95,7 @@ def test_r11_desks_arriving_the_same_visit_redeem_it_once(desks, clinic, catalog
 def test_r29_desks_paying_the_same_invoice_pay_it_once(desks, clinic, catalog):
     sale = clinic.billing.sell_package(catalog["patient"], catalog["three_physio"])
     total = clinic.billing.invoice(sale.invoice_id).total
-    amount = f"{total / 100:.2f}"
+    amount = total
     outcomes = race(desks, clinic, [
         ("billing", "receive_payment", (catalog["patient"], amount, "cash"),
          {"allocations": {sale.invoice_id: amount}})] * DESKS)
@@ -111,7 +111,7 @@ def test_r29_desks_applying_credit_to_the_same_invoice_apply_it_once(desks, clin
     patient = catalog["patient"]
     sale = clinic.billing.sell_package(patient, catalog["three_physio"])
     total = clinic.billing.invoice(sale.invoice_id).total
-    clinic.billing.receive_payment(patient, f"{3 * total / 100:.2f}", "cash",
+    clinic.billing.receive_payment(patient, 3 * total, "cash",
                                    allocations={})
     outcomes = race(desks, clinic, [("billing", "apply_credit", (patient, sale.invoice_id),
                                      {})] * DESKS)
