@@ -34,7 +34,7 @@ def _desk(url: str, folder: str, patient: int, barrier) -> dict:
     try:
         barrier.wait(timeout=60)
         for n in range(PAYMENTS):
-            clinic.billing.receive_payment(patient, f"{n + 1}.00", "cash")
+            clinic.billing.receive_payment(patient, (n + 1) * 100, "cash")
         return json.loads(audit_anchor.desk_file(url).read_text())
     finally:
         clinic.close()
