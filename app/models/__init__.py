@@ -3,16 +3,20 @@
 from .appointments import Appointment
 from .audit import AuditEntry
 from .base import Base
+from .books import Account, DayClose
 from .billing import Invoice, InvoiceLine, Payment, PaymentApplication, PaymentRefund
 from .catalog import EligibleItem, PackageTemplate, TreatmentType
-from .packages import Package, PackageCoverage, PackageRefund, Redemption
+from .packages import (Package, PackageCoverage, PackageExpiryChange, PackageRefund,
+                       Redemption)
 from .patients import Patient
 from .settings import ClinicSettings, NoShowFee
 from .staff import Staff
 
 __all__ = [
-    "Appointment", "AuditEntry", "Base", "ClinicSettings", "EligibleItem", "Invoice",
-    "InvoiceLine", "NoShowFee", "Package", "PackageCoverage", "PackageRefund",
+    "Account", "Appointment", "AuditEntry", "Base", "ClinicSettings", "DayClose",
+    "EligibleItem", "Invoice",
+    "InvoiceLine", "NoShowFee", "Package", "PackageCoverage", "PackageExpiryChange",
+    "PackageRefund",
     "PackageTemplate", "Patient", "Payment", "PaymentApplication", "PaymentRefund",
     "Redemption", "Staff", "TreatmentType",
 ]

@@ -102,3 +102,18 @@ class PackageRefund(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
 
     package: Mapped[Package] = relationship()
+
+
+class PackageExpiryChange(Base):
+    """An expiry date changed or cleared (R23), kept so the liability can tell when uses
+    expired and when an extension brought them back (R33 "reinstated")."""
+
+    __tablename__ = "package_expiry_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    package_id: Mapped[int] = mapped_column(ForeignKey("packages.id"), index=True)
+    changed_on: Mapped[date] = mapped_column(Date)  # the desk's day of the change
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+    old_expires_on: Mapped[date | None] = mapped_column(Date, default=None)
+    new_expires_on: Mapped[date | None] = mapped_column(Date, default=None)
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)

@@ -8,7 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from ..i18n import _, ngettext
-from ..models import (Appointment, Invoice, Package, PackageCoverage, PackageRefund, Patient,
+from ..models import (Appointment, Invoice, Package, PackageCoverage, PackageExpiryChange,
+                      PackageRefund, Patient,
                       Redemption, Staff, TreatmentType)
 from . import ledger
 from . import locks
@@ -140,6 +141,11 @@ class PackageService(Service):
                             n=len(late), date=show_date(expires_on, self._locale),
                             when="; ".join(show_when(a.start, self._locale) for a in late[:5])))
             before = {"expires_on": package.expires_on}
+            if expires_on != package.expires_on:  # R33 reads when uses expired and came back
+                s.add(PackageExpiryChange(package_id=package.id, changed_on=self._today(),
+                                          changed_at=self._now(),
+                                          old_expires_on=package.expires_on,
+                                          new_expires_on=expires_on, changed_by=self._actor))
             package.expires_on = expires_on
             self._audit(s, "package.set_expiry", "package", package.id, before,
                         {"expires_on": expires_on})

@@ -9,8 +9,8 @@ and the menus re-read their words.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
 from app import __version__, i18n
@@ -18,7 +18,7 @@ from app.i18n import N_, _
 from app.services import Clinic
 from app.services.errors import ClinicError
 
-from . import msgbox, shortcuts
+from . import menus, msgbox
 from .billing import BillingTab
 from .desk_settings import desk_settings
 from .dialogs.audit_browser import AuditTrailDialog
@@ -86,91 +86,11 @@ class MainWindow(QMainWindow):
 
     # menus ----------------------------------------------------------------------------------
 
-    def _action(self, menu, slot, key: str | QKeySequence.StandardKey | None = None,
-                *, anywhere: bool = False) -> QAction:
-        action = QAction(self)
-        if key is not None:
-            action.setShortcut(QKeySequence(key))
-        if anywhere:  # also over a dialog of the program (Lock)
-            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
     def _build_menus(self) -> None:
-        """The menus and their actions; their words come from _translate_menus."""
-        self._build_trust()
-        bar = self.menuBar()
-        self.file_menu = bar.addMenu("")
-        file_menu = self.file_menu
-        self.settings_action = self._action(file_menu, self.open_settings,
-                                            QKeySequence.StandardKey.Preferences)
-        file_menu.addSeparator()
-        self.import_patients_action = self._action(file_menu, self.import_patients)
-        self.import_treatments_action = self._action(file_menu, self.import_treatment_types)
-        self.export_action = self._action(file_menu, self.export_table)
-        file_menu.addSeparator()
-        self.backup_action = self._action(file_menu, self.backup_now)
-        self.restore_action = self._action(file_menu, self.restore_backup)
-        self.audit_action = self._action(file_menu, self.open_audit_trail)
-        self.database_action = self._action(file_menu, self.choose_database)
-        file_menu.addSeparator()
-        self.lock_action = self._action(file_menu, self.lock, shortcuts.LOCK, anywhere=True)
-        self.quit_action = self._action(file_menu, self.close, QKeySequence.StandardKey.Quit)
-
-        # The desk's everyday actions. Book, the days, New Purchase and Receive Payment are
-        # keys of their tabs (QShortcuts there): a second shortcut on the same key here would
-        # make Qt fire neither, so these actions carry no key; Help › Keyboard Shortcuts
-        # lists them.
-        self.desk_menu = bar.addMenu("")
-        desk = self.desk_menu
-        self.search_action = self._action(desk, self.search_patient, shortcuts.SEARCH_PATIENT)
-        self.new_purchase_action = self._action(desk, self.new_purchase)
-        self.receive_payment_action = self._action(desk, self.receive_payment)
-        desk.addSeparator()
-        self.book_action = self._action(desk, self.book)
-        self.previous_day_action = self._action(desk, self.previous_day)
-        self.next_day_action = self._action(desk, self.next_day)
-        desk.addSeparator()
-        self.show_schedule_action = self._action(desk, self.show_schedule,
-                                                 shortcuts.SHOW_SCHEDULE)
-        self.show_billing_action = self._action(desk, self.show_billing, shortcuts.SHOW_BILLING)
-        self.show_packages_action = self._action(desk, self.show_packages,
-                                                 shortcuts.SHOW_PACKAGES)
-
-        self.help_menu = bar.addMenu("")
-        self.shortcuts_action = self._action(self.help_menu, self.show_shortcuts)
-        self.about_action = self._action(self.help_menu, self.about)
-        self._translate_menus()
-        self.show_signed_in()
+        menus.build_menus(self)
 
     def _translate_menus(self) -> None:
-        """Every menu word in the desk's language (again after the language changed)."""
-        self.file_menu.setTitle(_("&File"))
-        self.settings_action.setText(_("&Settings…"))
-        self.import_patients_action.setText(_("&Import Patients from CSV…"))
-        self.import_treatments_action.setText(_("Import &Treatment Types from CSV…"))
-        self.export_action.setText(_("&Export a Table to CSV…"))
-        self.backup_action.setText(_("&Backup Now…"))
-        self.restore_action.setText(_("&Restore from Backup…"))
-        self.audit_action.setText(_("&Audit Trail…"))
-        self.database_action.setText(_("Clinic &Database…"))
-        self.lock_action.setText(_("&Lock"))
-        self.quit_action.setText(_("&Quit"))
-        self.desk_menu.setTitle(_("&Desk"))
-        self.search_action.setText(_("&Search Patient"))
-        self.new_purchase_action.setText(_("New &Purchase…"))
-        self.receive_payment_action.setText(_("&Receive Payment…"))
-        self.book_action.setText(_("&Book Appointment…"))
-        self.previous_day_action.setText(_("Pre&vious Day"))
-        self.next_day_action.setText(_("&Next Day"))
-        self.show_schedule_action.setText(_("Show Schedu&le"))
-        self.show_billing_action.setText(_("Show Patient &Billing"))
-        self.show_packages_action.setText(_("Show Pac&kages"))
-        self.help_menu.setTitle(_("&Help"))
-        self.shortcuts_action.setText(_("&Keyboard Shortcuts"))
-        self.about_action.setText(_("&About ClinicDesk"))
-        self.signed_in_label.setAccessibleName(_("Signed in"))
+        menus.translate_menus(self)
 
     def _build_trust(self) -> None:
         """Who is signed in (status bar) and the idle lock (issue 7)."""

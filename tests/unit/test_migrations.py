@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from alembic import command
@@ -162,6 +162,41 @@ def test_the_head_read_from_the_files_is_alembics_head():
     assert head_from_files() == head_revision()
 
 
+def drop_books(con) -> None:
+    """Take a file back before 0007 (the clinic's books)."""
+    for table in ("day_closes", "accounts", "package_expiry_changes"):
+        con.execute(f"DROP TABLE {table}")
+
+
+def test_0007_copies_expiry_changes_out_of_the_audit_trail(tmp_path, clock):
+    """Expiry changes made before they had their own table are found in the audit trail, so
+    the liability knows when uses expired and came back (R33)."""
+    path = tmp_path / "clinic.db"
+    clock.set(datetime(2026, 3, 20, 18, 0))
+    with Clinic.open(path, clock=clock) as clinic:
+        ana = clinic.staff.add("Ana Silva", practitioner=True, role="manager")
+        physio = clinic.catalog.add_treatment_type("Physio", duration_min=30, price=8500)
+        three = clinic.catalog.add_package_template("3 Physio", price=10000, uses=3,
+                                                    eligible={physio: 0}, validity="1m")
+        maria = clinic.patients.add("Maria", "Lopez", phone="902-555-0101")
+        package = clinic.billing.sell_package(maria, three).package_id
+        clinic.packages.set_expiry(package, date(2026, 6, 30))
+        clinic.packages.set_expiry(package, None)
+    con = sqlite3.connect(path)
+    with con:
+        drop_books(con)
+        con.execute("UPDATE alembic_version SET version_num = '0006'")
+    con.close()
+
+    with Clinic.open(path, clock=clock) as clinic:
+        with clinic.db.read() as s:
+            changes = s.execute(text(
+                "SELECT package_id, changed_on, old_expires_on, new_expires_on "
+                "FROM package_expiry_changes ORDER BY id")).all()
+    assert changes == [(package, "2026-03-20", "2026-04-20", "2026-06-30"),
+                       (package, "2026-03-20", "2026-06-30", None)]
+
+
 def test_0006_numbers_the_uses_already_redeemed_by_date(tmp_path, clock):
     """A file from before use numbers were stored gets them filled in on opening: live uses
     1, 2, ... by date then id within each package, voided uses none (R3)."""
@@ -182,6 +217,7 @@ def test_0006_numbers_the_uses_already_redeemed_by_date(tmp_path, clock):
     con = sqlite3.connect(path)  # as ClinicDesk at 0005 left it: no use_number column
     with con:
         con.execute("ALTER TABLE redemptions DROP COLUMN use_number")
+        drop_books(con)
         con.execute("UPDATE alembic_version SET version_num = '0005'")
     con.close()
 
