@@ -327,10 +327,11 @@ def test_r29_the_backup_taken_before_a_migration_keeps_its_head(tmp_path, clock)
     with Clinic.open(path, clock=clock) as clinic:
         for n in range(3):
             clinic.patients.add("Patient", f"Number {n}")
-    con = sqlite3.connect(path)  # as ClinicDesk at 0005 left it: no use_number column
+    con = sqlite3.connect(path)  # as ClinicDesk at 0006 left it: without the books' tables
     with con:
-        con.execute("ALTER TABLE redemptions DROP COLUMN use_number")
-        con.execute("UPDATE alembic_version SET version_num = '0005'")
+        for table in ("day_closes", "accounts", "package_expiry_changes"):
+            con.execute(f"DROP TABLE {table}")
+        con.execute("UPDATE alembic_version SET version_num = '0006'")
     con.close()
     with Clinic.open(path, clock=clock) as clinic:
         taken = clinic.backup_taken
