@@ -48,6 +48,9 @@ TABLE_LABELS = {
     "no_show_fees": N_("No-show fees"),
     "clinic_settings": N_("Clinic settings"),
     "audit_entries": N_("Audit trail"),
+    "day_closes": N_("Day closes"),
+    "accounts": N_("Chart of accounts"),
+    "package_expiry_changes": N_("Package expiry changes"),
 }
 #: What the clinic offers, with nothing about a patient or a staff member in it: anyone may
 #: export these. Everything else names patients, money received or staff: managers only.
@@ -58,7 +61,8 @@ SECRET_COLUMNS = {"staff": {"secret_hash"},
                   "patients": {"first_key", "last_key", "email_key", "phone_digits"}}
 #: Integer columns holding money (cents) by name; exported as "<name>_cents".
 MONEY_COLUMNS = frozenset({"price", "amount", "subtotal", "tax", "total", "unit_price",
-                           "patient_pays", "suggested"})
+                           "patient_pays", "suggested", "expected_cash", "counted_cash",
+                           "over_short"})
 
 
 @dataclass(frozen=True)
