@@ -27,6 +27,7 @@ from ..liability import package_lives
 from .desk import ReportDesk
 from .engine import as_date
 from .formulas import whole_sum
+from .sales_tax import voided_between
 from .shape import Column, Report
 from .tally import tally
 
@@ -64,6 +65,13 @@ REVENUE_COLUMNS = (
     Column("total", N_("Total"), "money", total=True),
 )
 
+REVENUE_NOTE = N_(
+    "Before tax. Invoice lines count on the day their invoice was issued and are taken back "
+    "on the day it was voided. A package's sale is not revenue until its uses are given: "
+    "package uses are the value of the uses redeemed, breakage the value of the uses expired "
+    "less those reinstated, and a refund adjustment the value a refund released less the "
+    "part of the sale it cancelled (as in Package Liability).")
+
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time())
@@ -81,8 +89,8 @@ def invoiced(start: date, end: date):
     voided_on = func.date(Invoice.voided_at)  # a date on PostgreSQL, ISO text on SQLite
     voided = (select(voided_on, InvoiceLine.kind, -net)
               .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-              .where(Invoice.voided_at >= _midnight(start),
-                     Invoice.voided_at < _midnight(end + timedelta(days=1)), kinds)
+              .where(InvoiceLine.invoice_id.in_(voided_between(
+                  _midnight(start), _midnight(end + timedelta(days=1)))), kinds)
               .group_by(voided_on, InvoiceLine.kind))
     return union_all(issued, voided)
 
@@ -138,9 +146,4 @@ class RevenueReport(ReportDesk):
         return self._report(
             "revenue", _("Revenue"), self._span(start, end), (section,),
             {"start": start, "end": end},
-            notes=(_("Before tax. Invoice lines count on the day their invoice was issued and "
-                     "are taken back on the day it was voided. A package's sale is not "
-                     "revenue until its uses are given: package uses are the value of the "
-                     "uses redeemed, breakage the value of the uses expired less those "
-                     "reinstated, and a refund adjustment the value a refund released less "
-                     "the part of the sale it cancelled (as in Package Liability)."),))
+            notes=(_(REVENUE_NOTE),))
