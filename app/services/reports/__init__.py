@@ -1,4 +1,5 @@
-"""Reports over packages: sales, usage, outstanding liability, staff compensation (R3, R21).
+"""Reports over packages and the books: sales, usage, outstanding liability, staff compensation
+(R3, R21); package liability, revenue and sales tax (R33, R34, R36).
 
 Every figure is computed in SQL (SQLAlchemy Core): the detail rows, the per-group totals and
 the grand total of one report section come from ONE statement. The section's detail query is
@@ -28,18 +29,23 @@ on the package's show page); the number is stored on the redemption
 The package, by job: `shape` (Column, Group, Section, Report: what a report is), `engine` (one
 section from one statement, rows straight off the cursor), `formulas` (the SQL twins of the
 money and package rules), one module per report (`sales`, `usage`, `outstanding`,
-`compensation`), `service` (ReportService, which `clinic.reports` is), and the writers
-`export` (CSV, XLSX) and `pdf`.
+`compensation`, `liability`, `revenue`, `sales_tax`; `tally` makes a section from rows
+worked out in Python, for the two that add up the liability core's steps), `service`
+(ReportService, which `clinic.reports` is), and the writers `export` (CSV, XLSX) and `pdf`.
 """
 
 from .compensation import CompensationRow, DoubleCompensationRow
 from .engine import FETCH_ROWS, LARGE_REPORT_ROWS, REPORT_CACHE_KIB
+from .liability import LiabilityRow
 from .outstanding import EXPIRING_DAYS, OutstandingRow
+from .revenue import RevenueRow
 from .sales import SaleRow
+from .sales_tax import TaxRow
 from .service import ReportService
 from .shape import KINDS, NO_STAFF, NOTHING, Column, Group, Report, Section
 from .usage import UsageRow
 
 __all__ = ["EXPIRING_DAYS", "FETCH_ROWS", "KINDS", "LARGE_REPORT_ROWS", "NOTHING", "NO_STAFF",
            "REPORT_CACHE_KIB", "Column", "CompensationRow", "DoubleCompensationRow", "Group",
-           "OutstandingRow", "Report", "ReportService", "SaleRow", "Section", "UsageRow"]
+           "LiabilityRow", "OutstandingRow", "Report", "ReportService", "RevenueRow", "SaleRow",
+           "Section", "TaxRow", "UsageRow"]

@@ -1,4 +1,4 @@
-"""The four reports as the desk knows them: which filters each takes, what its rows are
+"""The reports as the desk knows them: which filters each takes, what its rows are
 called, and the chart that helps read it.
 
 Every name here is English marked with N_(); the view shows them through _(), so they follow
@@ -13,6 +13,9 @@ from typing import Callable
 
 from app.i18n import N_, _, ngettext
 from app.services.reports import EXPIRING_DAYS, Report
+from app.services.reports.liability import ROLL_FORWARD_NOTE
+from app.services.reports.revenue import REVENUE_NOTE
+from app.services.reports.sales_tax import SALES_TAX_NOTE
 
 from ..formats import Formats
 from ..models.reports import count_text, group_label
@@ -35,6 +38,8 @@ USES = Words(lambda n: ngettext("{n} use", "{n} uses", n), N_("Uses"))
 PACKAGES = Words(lambda n: ngettext("{n} package", "{n} packages", n), N_("Packages"))
 STAFF = Words(lambda n: ngettext("{n} staff member", "{n} staff members", n),
               N_("Staff members"))
+DAYS = Words(lambda n: ngettext("{n} day", "{n} days", n), N_("Days"))
+RATES = Words(lambda n: ngettext("{n} tax rate", "{n} tax rates", n), N_("Tax rates"))
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,33 @@ def _unredeemed(report: Report, f: Formats) -> tuple[str, list[Bar]]:
         for g in report.sections[0].groups]
 
 
+def _liability_notes(report: Report, f: Formats) -> list[str]:
+    return [_(ROLL_FORWARD_NOTE).format(end=f.date(report.parameters["end"]))]
+
+
+def _revenue_notes(report: Report, f: Formats) -> list[str]:
+    return [_(REVENUE_NOTE)]
+
+
+def _sales_tax_notes(report: Report, f: Formats) -> list[str]:
+    return [_(SALES_TAX_NOTE)]
+
+
+def _closing(report: Report, f: Formats) -> tuple[str, list[Bar]]:
+    return _("Closing liability per package"), [
+        Bar(row.package_name, row.closing, f.money(row.closing)) for row in report.rows]
+
+
+def _per_month(report: Report, f: Formats) -> tuple[str, list[Bar]]:
+    return _("Revenue per month"), [
+        Bar(g.label, g.totals["total"], f.money(g.totals["total"])) for g in report.groups]
+
+
+def _net_tax(report: Report, f: Formats) -> tuple[str, list[Bar]]:
+    return _("Net tax per rate"), [
+        Bar(row.rate_name, row.net_tax, f.money(row.net_tax)) for row in report.rows]
+
+
 KINDS = (
     ReportKind("package_sales", N_("Package Sales"), N_("Package Sales"), True, True,
                N_("St&aff:"), (lambda: _("Package sales"),),
@@ -137,5 +169,18 @@ KINDS = (
                 lambda: _("No use was compensated twice in this period.")),
                (STAFF, USES), (N_("All staff"), N_("All double-compensated uses")),
                _compensation_notes),
+    ReportKind("package_liability", N_("Package Liability (deferred revenue)"),
+               N_("Package Liability"), True, False, None,
+               (lambda: _("Liability by package"),),
+               (lambda: _("No package was owed or moved in this period."),), (PACKAGES,),
+               (N_("All packages"),), _liability_notes, _closing),
+    ReportKind("revenue", N_("Revenue"), N_("Revenue"), True, False, None,
+               (lambda: _("Revenue by day"),),
+               (lambda: _("Nothing was earned in this period."),), (DAYS,),
+               (N_("Whole period"),), _revenue_notes, _per_month),
+    ReportKind("sales_tax", N_("Sales Tax"), N_("Sales Tax"), True, False, None,
+               (lambda: _("Sales tax by rate"),),
+               (lambda: _("No taxable sales, voids or refunds in this period."),), (RATES,),
+               (N_("All rates"),), _sales_tax_notes, _net_tax),
 )
 BY_CODE = {kind.code: kind for kind in KINDS}

@@ -201,4 +201,6 @@ class SectionView(QWidget):
         self.totals.setFixedHeight(height)
         self.chart.align(self.totals.frameWidth() + self.totals.horizontalHeader().sizeHint()
                          .height(), self.totals.verticalHeader().defaultSectionSize())
-        self.chart.setFixedHeight(height)
+        # Bars per package row (Package Liability, Sales Tax) outnumber the totals' one grand
+        # total: the chart then takes the height its bars need.
+        self.chart.setFixedHeight(max(height, self.chart.sizeHint().height()))
