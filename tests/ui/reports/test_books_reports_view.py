@@ -140,3 +140,15 @@ def test_the_books_reports_print_to_pdf(qtbot, clinic, march, monkeypatch, tmp_p
         text = subprocess.run(["pdftotext", "-layout", written.args[0], "-"],
                               capture_output=True, text=True, check=True).stdout
         assert "Package Liability" in text and "$66.67" in text
+
+
+def test_the_roll_forwards_closing_total_is_in_sight_not_behind_a_scroll_bar(qtbot, clinic,
+                                                                            march):
+    """Eight figures are too wide to share the width with the chart: the chart goes under."""
+    view = make_view(qtbot, clinic)
+    pick(view.controls.kind, "Package Liability (deferred revenue)")
+    run(qtbot, view)
+    main = view.sections[0]
+
+    qtbot.waitUntil(lambda: main.totals.horizontalScrollBar().maximum() == 0, timeout=3000)
+    assert main.chart.geometry().top() >= main.totals.geometry().bottom()
