@@ -1,0 +1,68 @@
+"""What the three journal writers share: amounts from cents, the chart by name, entry numbers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Iterable
+
+from ..entries import AccountRow, JournalEntry
+
+
+def units(cents: int, digits: int = 2) -> str:
+    """`cents` (minor units) as a plain decimal: 12345 -> "123.45", -5 -> "-0.05".
+
+    Integer arithmetic only (a float would turn 0.29 into 0.28999...); an invariant decimal
+    point and no thousands separator, which is what every importer reads."""
+    if isinstance(cents, bool) or not isinstance(cents, int):
+        raise TypeError(f"an amount in cents must be an int, not {cents!r}")  # i18n: not shown
+    sign = "-" if cents < 0 else ""
+    if digits <= 0:
+        return f"{sign}{abs(cents)}"
+    whole, part = divmod(abs(cents), 10 ** digits)
+    return f"{sign}{whole}.{part:0{digits}d}"
+
+
+def by_name(accounts: Iterable[AccountRow]) -> dict[str, AccountRow]:
+    """The chart by account name: postings name their account."""
+    return {account.name: account for account in accounts}
+
+
+def account_of(chart: dict, name: str):
+    """What `chart` holds for the account `name` (its row, or its name in a format)."""
+    try:
+        return chart[name]
+    except KeyError:
+        # The journal only posts to the chart's accounts: anything else is a defect there.
+        raise ValueError(f"the journal posts to {name!r}, which is not in the chart "  # i18n: not shown
+                         "of accounts") from None
+
+
+def one_line(text: str) -> str:
+    """A description on one line: an importer takes a line break for the next record."""
+    return " ".join(str(text).split())
+
+
+def entry_text(entry: JournalEntry) -> str:
+    """The entry's description, with the document behind it when the description does not
+    already name it ("Payment (Invoice #12)")."""
+    text = one_line(entry.description)
+    reference = one_line(entry.reference)
+    if reference and reference not in text:
+        return f"{text} ({reference})" if text else reference
+    return text
+
+
+class EntryNumbers:
+    """A journal number for each entry: its date and its rank that day ("20260105-3").
+
+    Stable whatever period is exported (a day is whole in every period that holds it), so
+    exporting January then the whole year gives January's entries the same numbers, and an
+    importer that warns of a number used twice (QuickBooks) sees a re-import for what it is.
+    """
+
+    def __init__(self) -> None:
+        self._ranks: dict[date, int] = {}  # one number a day: a few thousand at most
+
+    def next(self, on: date) -> str:
+        rank = self._ranks[on] = self._ranks.get(on, 0) + 1
+        return f"{on:%Y%m%d}-{rank}"
