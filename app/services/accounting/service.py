@@ -7,6 +7,11 @@ year of a ten-year clinic goes to a file without the year's rows or entries in m
 from __future__ import annotations
 
 
+from collections import defaultdict
+from datetime import date
+from typing import Iterator
+
+from babel.dates import format_date
 from sqlalchemy import select
 
 from ...i18n import _
@@ -14,8 +19,8 @@ from ...models import Account
 from .. import validation as v
 from ..base import Service
 from ..errors import ValidationError
-from . import chart
-from .entries import AccountRow
+from . import chart, stream
+from .entries import AccountRow, JournalEntry
 
 #: The manager-only action of Settings › Accounts (auth.MANAGER_ACTIONS)
 CHANGE_ACCOUNTS = "change the chart of accounts"
@@ -75,3 +80,46 @@ class AccountingService(Service):
             if after != before:
                 self._audit(s, "account.update", "account", account.id, before, after)
             return _row(account)
+
+    # the journal
+    def _period(self, start, end) -> tuple[date, date]:
+        start = v.a_date(start, "start", label=_("start date"))
+        end = v.a_date(end, "end", label=_("end date"))
+        if end < start:
+            locale = self._clinic.money_context()["locale"]
+            raise ValidationError("end", _("The end date ({end}) must be on or after the start "
+                                           "date ({start}).").format(
+                                               end=format_date(end, "medium", locale=locale),
+                                               start=format_date(start, "medium",
+                                                                 locale=locale)))
+        return start, end
+
+    def _names(self) -> dict[str, str]:
+        self._ensure_chart()
+        with self._db.read() as s:
+            return dict(s.execute(select(Account.role, Account.name)).all())
+
+    def iter_journal(self, start, end) -> Iterator[JournalEntry]:
+        """Every money event of start..end as balanced entries, in date order (then kind of
+        document, then its id): the same period always gives the same entries."""
+        start, end = self._period(start, end)
+        names = self._names()
+        return stream.entries(self._db, names, start, end)
+
+    def journal(self, start, end) -> list[JournalEntry]:
+        return list(self.iter_journal(start, end))
+
+    def balances(self, on) -> dict[str, int]:
+        """role -> balance in cents (debit positive) at the end of `on`, from the journal
+        from the clinic's first day."""
+        on = v.a_date(on, "on", label=_("date"))
+        with self._db.read() as s:
+            first = stream.first_day(s)
+        roles = {name: role for role, name in self._names().items()}
+        totals: dict[str, int] = defaultdict(int)
+        if first is None or first > on:
+            return {}
+        for entry in self.iter_journal(first, on):
+            for name, cents in entry.postings:
+                totals[roles[name]] += cents
+        return {role: cents for role, cents in sorted(totals.items()) if cents}
