@@ -96,6 +96,12 @@ def _name(role: str, english: str) -> str:
     return _(english)
 
 
+def name_key(name: str) -> str:
+    """How two account names are told apart: not by case nor by the kind of spaces (an
+    exported file or an accountant would read them as one account)."""
+    return " ".join(name.split()).casefold()
+
+
 def _free(preferred: str, taken: set[str], step: int = 10) -> str:
     """The preferred code, or the next one up by `step` no account has (the clinic may have
     given an account the code a new one would take)."""
@@ -111,19 +117,19 @@ def ensure_chart(s: Session) -> int:
     accounts = s.scalars(select(Account)).all()
     roles = {a.role for a in accounts}
     codes = {a.code for a in accounts}
-    names = {a.name for a in accounts}
+    names = {name_key(a.name) for a in accounts}
     added = 0
     for role, kind, code, english in wanted(s):
         if role in roles:
             continue
         name = _name(role, english)
-        if name in names:  # a clinic's own account already has that name: tell them apart
+        if name_key(name) in names:  # the clinic gave another account that name
             name = f"{name} ({role})"
         code = _free(code, codes)
         s.add(Account(role=role, kind=kind, code=code, name=name))
         roles.add(role)
         codes.add(code)
-        names.add(name)
+        names.add(name_key(name))
         added += 1
     if added:
         s.flush()

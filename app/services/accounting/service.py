@@ -71,7 +71,7 @@ class AccountingService(Service):
             if any(other.code == code for other in others):
                 raise ValidationError("code", _("Another account already has the code "
                                                 "{code}.").format(code=code))
-            if any(other.name.casefold() == name.casefold() for other in others):
+            if any(chart.name_key(other.name) == chart.name_key(name) for other in others):
                 raise ValidationError("name", _("Another account is already called "
                                                 "\u201c{name}\u201d.").format(name=name))
             before = {"code": account.code, "name": account.name}
