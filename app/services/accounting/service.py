@@ -21,6 +21,7 @@ from ..base import Service
 from ..errors import ValidationError
 from . import chart, stream
 from .entries import AccountRow, JournalEntry
+from .exporting import ExportMixin
 
 #: The manager-only action of Settings › Accounts (auth.MANAGER_ACTIONS)
 CHANGE_ACCOUNTS = "change the chart of accounts"
@@ -30,7 +31,7 @@ def _row(account: Account) -> AccountRow:
     return AccountRow(account.id, account.role, account.kind, account.code, account.name)
 
 
-class AccountingService(Service):
+class AccountingService(ExportMixin, Service):
 
     # the chart of accounts
     def _ensure_chart(self) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Iterable
 
 from ..entries import AccountRow, JournalEntry
+
+#: Line breaks and the controls a CSV or Beancount reader may take for one (str.splitlines')
+_BREAKS = re.compile("[\r\n\t\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 
 
 def units(cents: int, digits: int = 2) -> str:
@@ -38,8 +42,9 @@ def account_of(chart: dict, name: str):
 
 
 def one_line(text: str) -> str:
-    """A description on one line: an importer takes a line break for the next record."""
-    return " ".join(str(text).split())
+    """`text` on one line: an importer takes a line break for the next record. Only breaks
+    go (a no-break space in "13\u00a0%" stays: QuickBooks matches account names exactly)."""
+    return _BREAKS.sub(" ", str(text)).strip()
 
 
 def entry_text(entry: JournalEntry) -> str:
