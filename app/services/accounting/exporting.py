@@ -21,9 +21,11 @@ from ..errors import ValidationError
 from ..file_targets import safe_target
 from ..files import atomic_write
 from ..money import precision
-from .writers import XeroWriter, write_beancount, write_quickbooks
+from .writers import XERO_MAX_LINES, XeroWriter, write_beancount, write_quickbooks
 
 FORMATS = ("beancount", "quickbooks", "xero")
+#: lines a Xero file may hold (a name of its own here, so a test can make it small)
+XERO_LINES = XERO_MAX_LINES
 #: (done, total) in days of the period, as the journal reaches them
 Progress = Callable[[int, int], None]
 
@@ -110,7 +112,7 @@ class ExportMixin:
         return JournalExport(count, (target,))
 
     def _xero(self, entries, accounts, target: Path, digits: int) -> JournalExport:
-        writer = XeroWriter(accounts, digits=digits)
+        writer = XeroWriter(accounts, digits=digits, max_lines=XERO_LINES)
         source = iter(entries)
         written: list[Path] = []
         more = True
