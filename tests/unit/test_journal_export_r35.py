@@ -194,6 +194,15 @@ def test_r35_a_failure_half_way_leaves_the_old_file_and_no_part(clinic, books, o
         assert target.read_text() == "the old file\n" and left_in(out) == ["j.beancount"]
 
 
+@pytest.mark.parametrize("kind", ["beancount", "xero"])
+def test_r35_a_cancelled_export_keeps_nothing(clinic, books, out, kind):
+    asked = []
+    done = clinic.accounting.export_journal(*MARCH, out / "j.txt", format=kind,
+                                            cancelled=lambda: asked.append(1) or True)
+    assert done.cancelled and done.files == () and asked
+    assert left_in(out) == []
+
+
 def test_r35_xero_journal_split_in_files_of_its_lines_and_all_removed_on_failure(
         clinic, books, out, monkeypatch):
     monkeypatch.setattr(exporting, "XERO_LINES", 5)

@@ -21,6 +21,7 @@ from ..errors import ValidationError
 from ..file_targets import safe_target
 from ..files import atomic_write
 from ..money import precision
+from ..csv.steps import Cancelled, Stop
 from .writers import XERO_MAX_LINES, XeroWriter, write_beancount, write_quickbooks
 
 FORMATS = ("beancount", "quickbooks", "xero")
@@ -34,6 +35,7 @@ Progress = Callable[[int, int], None]
 class JournalExport:
     entries: int
     files: tuple[Path, ...]
+    cancelled: bool = False  # the desk stopped it: nothing was kept
 
 
 def part_path(target: Path, number: int) -> Path:
@@ -54,8 +56,10 @@ def _format(value) -> str:
 class _Days:
     """The entries, passing on how far into the period they have come."""
 
-    def __init__(self, entries, start: date, end: date, progress: Progress | None):
+    def __init__(self, entries, start: date, end: date, progress: Progress | None,
+                 cancelled: Cancelled | None):
         self._entries, self._start, self._progress = entries, start, progress
+        self._cancelled = cancelled
         self._total = (end - start).days + 1
 
     def __iter__(self):
@@ -63,6 +67,8 @@ class _Days:
         if progress:
             progress(0, self._total)
         for entry in self._entries:
+            if self._cancelled and self._cancelled():
+                raise Stop  # unwinds atomic_write: its temporary file goes
             day = (entry.on - self._start).days
             if progress and day > reached:
                 reached = day
@@ -85,13 +91,22 @@ class ExportMixin:
         return self.export_journal(start, end, path, format=format, progress=progress).entries
 
     def export_journal(self, start, end, path, *, format: str,
-                       progress: Progress | None = None) -> JournalExport:
-        """`export`, saying also which files were written (several for a long Xero journal)."""
+                       progress: Progress | None = None,
+                       cancelled: Cancelled | None = None) -> JournalExport:
+        """`export`, saying also which files were written (several for a long Xero journal);
+        `cancelled()` true stops it with nothing kept."""
         kind = _format(format)
         start, end = self._period(start, end)
         target = safe_target(self._clinic, path, what=_("the journal"))
         accounts = self.accounts()
-        entries = _Days(self.iter_journal(start, end), start, end, progress)
+        entries = _Days(self.iter_journal(start, end), start, end, progress, cancelled)
+        try:
+            return self._write(kind, entries, accounts, target, start, end)
+        except Stop:
+            return JournalExport(0, (), cancelled=True)
+
+    def _write(self, kind, entries, accounts, target: Path, start: date, end: date
+               ) -> JournalExport:
         money = self._clinic.money_context()
         digits = precision(money["currency"])
         if kind == "xero":
