@@ -194,6 +194,29 @@ def test_r35_a_failure_half_way_leaves_the_old_file_and_no_part(clinic, books, o
         assert target.read_text() == "the old file\n" and left_in(out) == ["j.beancount"]
 
 
+@pytest.mark.parametrize("kind", ["beancount", "quickbooks", "xero"])
+def test_r35_a_chart_renamed_at_another_desk_mid_export_is_a_conflict_and_no_file(
+        clinic, books, out, monkeypatch, kind):
+    from dataclasses import replace
+
+    from app.services.errors import Conflict
+    real = clinic.accounting.accounts
+    monkeypatch.setattr(clinic.accounting, "accounts", lambda: [
+        replace(a, name="Renamed") if a.role == "receivable" else a for a in real()])
+    with pytest.raises(Conflict) as conflict:
+        clinic.accounting.export(*MARCH, out / "j.txt", format=kind)
+    assert "changed at another desk" in str(conflict.value)
+    assert left_in(out) == []
+
+
+def test_r35_beancount_names_stay_unique_when_a_suffix_meets_a_name():
+    from app.services.accounting.entries import AccountRow
+    rows = [AccountRow(1, "a", "asset", "", "Till"), AccountRow(2, "b", "asset", "", "till"),
+            AccountRow(3, "c", "asset", "", "Till 2")]
+    names = account_names(rows)
+    assert len({n.casefold() for n in names.values()}) == 3
+
+
 @pytest.mark.parametrize("kind", ["beancount", "xero"])
 def test_r35_a_cancelled_export_keeps_nothing(clinic, books, out, kind):
     asked = []

@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Callable, TextIO
 
 from ...i18n import _
-from ..errors import ValidationError
+from ..errors import Conflict, ValidationError
 from ..file_targets import safe_target
 from ..files import atomic_write
 from ..money import precision
 from ..csv.steps import Cancelled, Stop
 from .writers import XERO_MAX_LINES, XeroWriter, write_beancount, write_quickbooks
+from .writers.common import UnknownAccount
 
 FORMATS = ("beancount", "quickbooks", "xero")
 #: lines a Xero file may hold (a name of its own here, so a test can make it small)
@@ -104,6 +105,9 @@ class ExportMixin:
             return self._write(kind, entries, accounts, target, start, end)
         except Stop:
             return JournalExport(0, (), cancelled=True)
+        except UnknownAccount:  # (nothing was kept: the writes unwound)
+            raise Conflict(_("The chart of accounts was changed at another desk during the "
+                             "export; nothing was saved. Export again.")) from None
 
     def _write(self, kind, entries, accounts, target: Path, start: date, end: date
                ) -> JournalExport:

@@ -36,18 +36,22 @@ def _component(text: str) -> str:
 
 
 def account_names(accounts: Iterable[AccountRow]) -> dict[str, str]:
-    """The chart's account name -> its Beancount account, unique and deterministic."""
+    """The chart's account name -> its Beancount account, unique and deterministic: two
+    accounts whose code and name fold to the same component are told apart by their id."""
     chart = sorted(accounts, key=lambda a: (a.kind, a.code, a.name, a.id))
-    names: dict[str, str] = {}
-    used: set[str] = set()
+    natural: dict[int, str] = {}
     for account in chart:
         root = ROOTS.get(account.kind)
         if root is None:
             raise ValueError(f"unknown kind of account {account.kind!r}")  # i18n: not shown
         part = _component(f"{account.code} {account.name}") or f"Account-{account.id}"
-        name = f"{root}:{part}"
-        if name.casefold() in used:  # same code and name once folded: the id tells them apart
-            name = f"{root}:{part}-{account.id}"
+        natural[account.id] = f"{root}:{part}"
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for account in chart:
+        name = natural[account.id]
+        while name.casefold() in used:  # (Beancount tells case apart; a reader may not)
+            name = f"{name}-{account.id}"
         used.add(name.casefold())
         names[account.name] = name
     return names

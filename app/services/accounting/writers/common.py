@@ -31,14 +31,18 @@ def by_name(accounts: Iterable[AccountRow]) -> dict[str, AccountRow]:
     return {account.name: account for account in accounts}
 
 
+class UnknownAccount(ValueError):
+    """A posting to an account the chart given to the writer does not hold: the chart was
+    renamed by another desk between the two reads of an export (else a defect)."""
+
+
 def account_of(chart: dict, name: str):
     """What `chart` holds for the account `name` (its row, or its name in a format)."""
     try:
         return chart[name]
     except KeyError:
-        # The journal only posts to the chart's accounts: anything else is a defect there.
-        raise ValueError(f"the journal posts to {name!r}, which is not in the chart "  # i18n: not shown
-                         "of accounts") from None
+        raise UnknownAccount(f"the journal posts to {name!r}, which is not in the "  # i18n: not shown
+                             "chart of accounts") from None
 
 
 def one_line(text: str) -> str:
