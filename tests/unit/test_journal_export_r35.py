@@ -136,11 +136,15 @@ def test_r35_export_refusals_name_the_field_and_write_nothing(clinic, books, out
     assert left_in(out) == []
 
 
-def test_r35_export_refuses_a_missing_folder_and_the_clinic_file(clinic, books, out):
+def test_r35_export_refuses_a_missing_folder(clinic, books, out):
     with pytest.raises(ValidationError) as missing:
         clinic.accounting.export(*MARCH, out / "nowhere" / "j.csv", format="xero")
     assert missing.value.field == "path" and "does not exist" in str(missing.value)
     assert not (out / "nowhere").exists()
+
+
+@pytest.mark.sqlite_only(reason="the clinic's own file")
+def test_r35_export_refuses_the_clinic_file(clinic, books):
     before = clinic.path.read_bytes()
     with pytest.raises(ValidationError) as own:
         clinic.accounting.export(*MARCH, clinic.path, format="quickbooks")
@@ -264,6 +268,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.sqlite_only(reason="the command opens a clinic file (--db)")
 def test_r35_export_journal_command_writes_the_file_or_refuses_with_code_2(
         clinic, books, tmp_path):
     path = os.fspath(clinic.path)

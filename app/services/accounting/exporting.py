@@ -75,6 +75,8 @@ class _Days:
                 reached = day
                 progress(day, self._total)
             yield entry
+        if self._cancelled and self._cancelled():  # after the last entry, or when none
+            raise Stop
         if progress:
             progress(self._total, self._total)
 

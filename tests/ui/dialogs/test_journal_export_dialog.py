@@ -116,3 +116,43 @@ def test_r35_beancount_export_from_the_dialog_loads_without_error(qtbot, monkeyp
         click(qtbot, dialog.export_button)
     _entries, errors, _options = loader.load_file(str(target))
     assert errors == [] and "2026-02-01 open Assets:" in target.read_text(encoding="utf-8")
+
+
+def test_r35_the_dialog_in_french_and_its_mnemonics(qtbot, clinic, french):
+    from ui.i18n_helpers import untranslated_texts
+    from ui.packages.test_packages_french import clashing_mnemonics
+    dialog = JournalExportDialog(clinic)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.windowTitle() == "Exporter le journal comptable"
+    for index in range(dialog.format_box.count()):
+        dialog.format_box.setCurrentIndex(index)
+        assert untranslated_texts(dialog) == [], dialog.format_box.currentText()
+    assert clashing_mnemonics(dialog) == []
+
+
+def test_r35_cancel_stops_the_export_and_keeps_no_file(qtbot, monkeypatch, clinic, sale,
+                                                       tmp_path, shown):
+    import threading
+    target = tmp_path / "out" / "j.beancount"
+    target.parent.mkdir()
+    monkeypatch.setattr(JournalExportDialog, "choose_file",
+                        staticmethod(lambda parent, suggested, kind: str(target)))
+    real, started = clinic.accounting.export_journal, threading.Event()
+
+    def slow(*args, cancelled=None, **kwargs):
+        started.set()
+        while not cancelled():
+            threading.Event().wait(0.01)
+        return real(*args, cancelled=cancelled, **kwargs)
+    monkeypatch.setattr(clinic.accounting, "export_journal", slow)
+    dialog = JournalExportDialog(clinic)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    click(qtbot, dialog.export_button)
+    assert dialog.property("keepsLockAway")  # the idle lock waits for it
+    qtbot.waitUntil(started.is_set)
+    with qtbot.waitSignal(dialog.export_over, timeout=20000) as over:
+        click(qtbot, dialog.cancel_button)
+    assert over.args[0].cancelled and dialog.result() == QDialog.DialogCode.Rejected
+    assert list(target.parent.iterdir()) == [] and shown.boxes == []
