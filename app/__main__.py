@@ -50,6 +50,8 @@ def run_command(args: argparse.Namespace) -> int:
     from app.services import transfer
     from app.services.backup import integrity_problems
 
+    if args.db_url and args.command == journal_command.NAME:
+        return journal_command.on_server(args, print, lambda line: print(line, file=sys.stderr))
     if args.db_url:
         return transfer.server_command(args, err=lambda line: print(line, file=sys.stderr))
     path = clinic_path(args)

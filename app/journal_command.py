@@ -3,7 +3,8 @@
     clinicdesk [--db PATH] export-journal --from 2026-01-01 --to 2026-12-31 \\
         --format beancount|quickbooks|xero --out FILE
 
-Its own module so the program's entry point only registers it. A refusal (a date that is not
+Its own module so the program's entry point only registers it. With --db-url it exports the
+clinic on a PostgreSQL server the same way (`on_server`). A refusal (a date that is not
 one, the end before the start, an unknown format, a file that may not be written) is the
 service's one sentence on stderr and exit code 2, with nothing written.
 """
@@ -47,3 +48,23 @@ def run(clinic, args: argparse.Namespace, out: Callable[[str], None],
     for path in more:  # a long Xero journal: 300 lines a file
         out(_("(continued in {path})").format(path=path))
     return 0
+
+
+def on_server(args: argparse.Namespace, out: Callable[[str], None],
+              err: Callable[[str], None]) -> int:
+    """`--db-url URL export-journal ...`: the journal of the clinic on a server. A server
+    that cannot be reached is exit code 1, as the other server commands say it."""
+    from sqlalchemy.exc import DBAPIError
+
+    from .services import Clinic
+    from .services.errors import ClinicError
+    from .services.transfer import hidden
+
+    try:
+        clinic = Clinic.open(args.db_url)
+    except (ClinicError, DBAPIError) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        err(f"ClinicDesk could not open {hidden(args.db_url)}: {first}")
+        return 1
+    with clinic:
+        return run(clinic, args, out, err)
