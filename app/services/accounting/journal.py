@@ -40,7 +40,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
 from operator import itemgetter
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterable, Iterator
 
 from sqlalchemy import func, select
 
@@ -68,11 +68,10 @@ class UnbalancedEntry(AssertionError):
     clinic's doing (not a ClinicError)."""
 
 
-class Keyed(NamedTuple):
-    """An entry and where it goes: (day, kind of document, its time, its id). Each source
-    yields its entries in this order, so they are merged as they come (heapq.merge)."""
-    key: tuple
-    entry: JournalEntry
+#: An entry and where it goes: (day, kind of document, its time, its id, the entry). Each
+#: source yields them in this order, so they are merged as they come (heapq.merge); no two
+#: have the same first four, so entries themselves are never compared.
+Keyed = tuple
 
 
 def _midnight(day: date) -> datetime:
@@ -94,7 +93,7 @@ def _name(first: str, last: str) -> str:
 
 
 def _words(*parts: str) -> str:
-    return DASH.join(p for p in parts if p)
+    return DASH.join(parts)
 
 
 def make_entry(names: dict[str, str], on: date, description: str, reference: str,
@@ -199,7 +198,7 @@ def invoices(s, names, a: date, b: date) -> Iterator[Keyed]:
                            _words(reference, _name(first.first_name, first.last_name)),
                            reference, _invoice_postings(kept, 1))
         if entry is not None:
-            yield Keyed((first.issued_on, kind, first.issued_on, first.id), entry)
+            yield (first.issued_on, kind, first.issued_on, first.id, entry)
 
 
 def voids(s, names, a: date, b: date) -> Iterator[Keyed]:
@@ -216,7 +215,7 @@ def voids(s, names, a: date, b: date) -> Iterator[Keyed]:
             number=first.number), _name(first.first_name, first.last_name)),
             reference, _invoice_postings(lines, -1))
         if entry is not None:
-            yield Keyed((on, ORDER["void"], _at(first.voided_at), first.id), entry)
+            yield (on, ORDER["void"], _at(first.voided_at), first.id, entry)
 
 
 def _method(code: str) -> str:
@@ -239,7 +238,7 @@ def payments(s, names, a: date, b: date) -> Iterator[Keyed]:
                            number.format(number=row.id),
                            [(chart.clearing_role(row.method), row.amount),
                             ("credit", -row.amount)])
-        yield Keyed((on, kind, _at(row.received_at), row.id), entry)
+        yield (on, kind, _at(row.received_at), row.id, entry)
 
 
 def applications(s, names, a: date, b: date) -> Iterator[Keyed]:
@@ -264,7 +263,7 @@ def applications(s, names, a: date, b: date) -> Iterator[Keyed]:
                            invoice.format(number=row.number),
                            [("credit", row.amount), ("receivable", -row.amount)])
         if entry is not None:
-            yield Keyed((on, kind, _at(row.created_at), row.id), entry)
+            yield (on, kind, _at(row.created_at), row.id, entry)
 
 
 def refunds(s, names, a: date, b: date) -> Iterator[Keyed]:
@@ -283,7 +282,7 @@ def refunds(s, names, a: date, b: date) -> Iterator[Keyed]:
                            _("Refund #{number}").format(number=row.id),
                            [("credit", row.amount), (chart.clearing_role(row.method),
                                                      -row.amount)])
-        yield Keyed((on, ORDER["refund"], _at(row.refunded_at), row.id), entry)
+        yield (on, ORDER["refund"], _at(row.refunded_at), row.id, entry)
 
 
 def cancelled_lines(s, names, a: date, b: date) -> Iterator[Keyed]:
@@ -309,4 +308,4 @@ def cancelled_lines(s, names, a: date, b: date) -> Iterator[Keyed]:
                                              _name(row.first_name, row.last_name)),
                            _("Invoice #{number}").format(number=row.number), postings)
         if entry is not None:
-            yield Keyed((on, ORDER["cancelled"], _at(row.refunded_at), row.id), entry)
+            yield (on, ORDER["cancelled"], _at(row.refunded_at), row.id, entry)

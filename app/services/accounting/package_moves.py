@@ -78,4 +78,4 @@ def entries(s, names: dict[str, str], found: list[Move]) -> Iterator[Keyed]:
              ("deferred", -step.reinstated), ("revenue:breakage", step.reinstated),
              ("deferred", step.refunded), ("revenue:refund_adjustment", -step.refunded)])
         if entry is not None:
-            yield Keyed((on, ORDER["package"], on, package_id), entry)
+            yield (on, ORDER["package"], on, package_id, entry)

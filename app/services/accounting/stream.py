@@ -43,5 +43,5 @@ def entries(db, names: dict[str, str], start: date, end: date) -> Iterator[Journ
                 yield opening
         streams = [package_moves.entries(s, names, found),
                    *(source(s, names, start, end) for source in SOURCES)]
-        for item in heapq.merge(*streams, key=lambda keyed: keyed.key):
-            yield item.entry
+        for item in heapq.merge(*streams):
+            yield item[-1]
