@@ -10,6 +10,7 @@ added to the program, or a tax rate first charged. It never changes an account t
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,6 +45,7 @@ SALES_TAX_NAME = N_("Sales Tax Payable {rate}")
 KINDS = ("asset", "liability", "equity", "income")
 
 
+@lru_cache(maxsize=256)  # the journal asks for every taxed line of a year
 def rate_key(rate) -> str:
     """A tax rate as its role spells it: Decimal("0.130") and "0.13" are both "0.13"."""
     text = format(Decimal(str(rate)).normalize(), "f")
@@ -54,6 +56,7 @@ def clearing_role(method: str) -> str:
     return f"clearing:{method}"
 
 
+@lru_cache(maxsize=256)
 def tax_role(rate) -> str:
     return f"sales_tax:{rate_key(rate)}"
 

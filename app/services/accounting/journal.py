@@ -39,7 +39,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
-from typing import Iterable, Iterator, NamedTuple
+from operator import itemgetter
+from typing import Iterable, Iterator
 
 from sqlalchemy import func, select
 
@@ -51,7 +52,7 @@ from . import chart
 from .entries import JournalEntry
 
 ONE_DAY = timedelta(days=1)
-CHUNK = 900  # ids per IN (...), under SQLite's old limit
+BATCH = 2000  # rows fetched at a time
 #: the order of the kinds of document within a day
 ORDER = {"opening": 0, "invoice": 1, "payment": 2, "application": 3, "package": 4,
          "cancelled": 5, "refund": 6, "void": 7}
@@ -67,14 +68,18 @@ class UnbalancedEntry(AssertionError):
     clinic's doing (not a ClinicError)."""
 
 
-class Keyed(NamedTuple):
-    """An entry and where it goes: (day, kind of document, its id)."""
-    key: tuple
-    entry: JournalEntry
+#: An entry and where it goes: (day, kind of document, its time, its id, the entry). Each
+#: source yields them in this order, so they are merged as they come (heapq.merge); no two
+#: have the same first four, so entries themselves are never compared.
+Keyed = tuple
 
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time())
+
+
+def _at(value) -> datetime:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _day(value) -> date:
@@ -88,21 +93,30 @@ def _name(first: str, last: str) -> str:
 
 
 def _words(*parts: str) -> str:
-    return DASH.join(p for p in parts if p)
+    return DASH.join(parts)
 
 
 def make_entry(names: dict[str, str], on: date, description: str, reference: str,
                postings: Iterable[tuple[str, int]]) -> JournalEntry | None:
     """One entry from (role, cents) postings: the same account's postings added, zeros left
     out; None when nothing is left. Raises UnbalancedEntry unless they add up to zero."""
+    # (plain loops, no generators: a year of a large clinic makes a quarter million)
     merged: dict[str, int] = {}
     for role, cents in postings:
-        merged[role] = merged.get(role, 0) + int(cents)
-    kept = tuple((names[role], cents) for role, cents in merged.items() if cents)
-    if sum(cents for _name_, cents in kept) != 0:
-        raise UnbalancedEntry(f"{on} {description}: postings add up to "
-                              f"{sum(c for _n, c in kept)}, not 0: {kept}")
-    return JournalEntry(on, description, kept, reference) if kept else None
+        if cents:
+            merged[role] = merged[role] + cents if role in merged else cents
+    kept = []
+    total = 0
+    for role, cents in merged.items():
+        if cents:
+            if type(cents) is not int:
+                raise UnbalancedEntry(f"{on} {description}: {cents!r} is not whole cents")
+            kept.append((names[role], cents))
+            total += cents
+    if total:
+        raise UnbalancedEntry(f"{on} {description}: postings add up to {total}, not 0: "
+                              f"{kept}")
+    return JournalEntry(on, description, tuple(kept), reference) if kept else None
 
 
 def first_day(s) -> date | None:
@@ -114,73 +128,86 @@ def first_day(s) -> date | None:
     return min(days) if days else None
 
 
-def _windows(start: date, end: date) -> Iterator[tuple[date, date]]:
-    """The period cut into calendar months (the first and last may be partial)."""
-    a = start
-    while a <= end:
-        following = date(a.year + (a.month == 12), a.month % 12 + 1, 1)
-        b = min(end, following - ONE_DAY)
-        yield a, b
-        a = b + ONE_DAY
-
-
 def _invoice_postings(lines, sign: int) -> list[tuple[str, int]]:
-    receivable = sum(line.total for line in lines)
-    postings = [("receivable", sign * receivable)]
-    for line in lines:
-        postings.append((LINE_ROLES[line.kind], -sign * line.unit_price * line.quantity))
-    for line in sorted(lines, key=lambda line: chart.rate_key(line.tax_rate)):
-        if line.tax:
-            postings.append((chart.tax_role(line.tax_rate), -sign * line.tax))
+    """Dr receivables the lines' totals, Cr each line's account its net and its rate's
+    Sales Tax Payable its tax (`sign` -1: the reverse, for a void)."""
+    postings = [("receivable", sign * sum(line.total for line in lines))]
+    postings += [(LINE_ROLES[line.kind], -sign * line.unit_price * line.quantity)
+                 for line in lines]
+    postings += [(chart.tax_role(line.tax_rate), -sign * line.tax)
+                 for line in lines if line.tax]
     return postings
 
 
-def _line_query():
+def _stream(s, query):
+    """Rows a batch at a time (a server-side cursor on PostgreSQL): never the period's rows
+    at once."""
+    # Core rows, not the ORM's: a year is a quarter of a million of them
+    return s.connection().execution_options(yield_per=BATCH).execute(query)
+
+
+def _line_query(invoices):
+    """The lines of the invoices `invoices` (a subquery of ids) with their invoice and
+    patient. The ids are found first, then their lines by ix_invoice_lines_invoice: joined
+    the other way, SQLite reads every line of ten years to look up its invoice."""
     return (select(Invoice.id, Invoice.number, Invoice.issued_on, Invoice.voided_at,
                    Invoice.total.label("invoice_total"), Patient.first_name,
                    Patient.last_name, InvoiceLine.kind, InvoiceLine.quantity,
                    InvoiceLine.unit_price, InvoiceLine.tax_rate, InvoiceLine.tax,
                    InvoiceLine.total)
-            .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
-            .join(Patient, Patient.id == Invoice.patient_id))
+            .select_from(InvoiceLine)
+            .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+            .join(Patient, Patient.id == Invoice.patient_id)
+            .where(InvoiceLine.invoice_id.in_(invoices)))
 
 
-def _unknown(kinds) -> None:
-    strange = set(kinds) - set(LINE_ROLES)
-    if strange:  # a new kind of line must be given its account here, or the books are wrong
-        raise UnbalancedEntry(f"no account for invoice lines of kind {sorted(strange)}")
+def _by_invoice(rows) -> Iterator[list]:
+    """The rows of one invoice at a time (they come grouped: ordered by invoice)."""
+    for _invoice, group in groupby(rows, key=itemgetter(0)):
+        lines = list(group)
+        for line in lines:
+            if line.kind not in LINE_ROLES:
+                # a new kind of line must be given its account here, or the books are wrong
+                raise UnbalancedEntry(f"no account for invoice lines of kind {line.kind}")
+        yield lines
 
 
 def invoices(s, names, a: date, b: date) -> Iterator[Keyed]:
     """Invoices issued in a..b (their lines but the package_refund ones)."""
-    rows = s.execute(_line_query().where(Invoice.issued_on.between(a, b))
-                     .order_by(Invoice.issued_on, Invoice.id, InvoiceLine.line_no))
-    for invoice_id, group in groupby(rows, key=lambda r: r.id):
-        lines = list(group)
-        _unknown(line.kind for line in lines)
+    issued = select(Invoice.id).where(Invoice.issued_on.between(a, b))
+    rows = _stream(s, _line_query(issued)
+                   .order_by(Invoice.issued_on, Invoice.id, InvoiceLine.line_no))
+    words, kind = _("Invoice #{number}"), ORDER["invoice"]
+    for lines in _by_invoice(rows):
         first = lines[0]
+        if (len(lines) == 1 and first.total == 0 and first.tax == 0
+                and first.unit_price * first.quantity == 0):
+            continue  # a visit the package covered in full: nothing to post
         kept = [line for line in lines if line.kind != "package_refund"]
-        tied = first.invoice_total - sum(line.total for line in lines
-                                         if line.kind == "package_refund")
+        if len(kept) < len(lines):
+            # the invoice's stored total counts its "Unused uses cancelled" lines: they
+            # post at their refund, so receivables are the total less them
+            tied = first.invoice_total - sum(line.total for line in lines
+                                             if line.kind == "package_refund")
+        else:
+            tied = first.invoice_total
         if tied != sum(line.total for line in kept):
             raise UnbalancedEntry(f"invoice #{first.number}: lines do not add up to its total")
-        reference = _("Invoice #{number}").format(number=first.number)
+        reference = words.format(number=first.number)
         entry = make_entry(names, first.issued_on,
                            _words(reference, _name(first.first_name, first.last_name)),
                            reference, _invoice_postings(kept, 1))
         if entry is not None:
-            yield Keyed((first.issued_on, ORDER["invoice"], invoice_id), entry)
+            yield (first.issued_on, kind, first.issued_on, first.id, entry)
 
 
 def voids(s, names, a: date, b: date) -> Iterator[Keyed]:
     """Invoices voided in a..b: every line they posted, taken back."""
     voided = select(Invoice.id).where(Invoice.voided_at >= _midnight(a),
                                       Invoice.voided_at < _midnight(b + ONE_DAY))
-    rows = s.execute(_line_query().where(Invoice.id.in_(voided))
-                     .order_by(Invoice.id, InvoiceLine.line_no))
-    for invoice_id, group in groupby(rows, key=lambda r: r.id):
-        lines = list(group)
-        _unknown(line.kind for line in lines)
+    rows = _stream(s, _line_query(voided)
+                   .order_by(Invoice.voided_at, Invoice.id, InvoiceLine.line_no))
+    for lines in _by_invoice(rows):
         first = lines[0]
         on = _day(first.voided_at)
         reference = _("Invoice #{number}").format(number=first.number)
@@ -188,7 +215,7 @@ def voids(s, names, a: date, b: date) -> Iterator[Keyed]:
             number=first.number), _name(first.first_name, first.last_name)),
             reference, _invoice_postings(lines, -1))
         if entry is not None:
-            yield Keyed((on, ORDER["void"], invoice_id), entry)
+            yield (on, ORDER["void"], _at(first.voided_at), first.id, entry)
 
 
 def _method(code: str) -> str:
@@ -196,24 +223,26 @@ def _method(code: str) -> str:
 
 
 def payments(s, names, a: date, b: date) -> Iterator[Keyed]:
-    rows = s.execute(
+    rows = _stream(s,
         select(Payment.id, Payment.received_at, Payment.method, Payment.amount,
                Patient.first_name, Patient.last_name)
         .join(Patient, Patient.id == Payment.patient_id)
         .where(Payment.received_at >= _midnight(a), Payment.received_at < _midnight(b + ONE_DAY))
         .order_by(Payment.received_at, Payment.id))
+    payment, number, kind = _("Payment"), _("Payment #{number}"), ORDER["payment"]
+    method = {code: _method(code) for code in METHODS}
     for row in rows:
         on = _day(row.received_at)
-        entry = make_entry(names, on, _words(_("Payment"), _method(row.method),
+        entry = make_entry(names, on, _words(payment, method.get(row.method, row.method),
                                              _name(row.first_name, row.last_name)),
-                           _("Payment #{number}").format(number=row.id),
+                           number.format(number=row.id),
                            [(chart.clearing_role(row.method), row.amount),
                             ("credit", -row.amount)])
-        yield Keyed((on, ORDER["payment"], row.id), entry)
+        yield (on, kind, _at(row.received_at), row.id, entry)
 
 
 def applications(s, names, a: date, b: date) -> Iterator[Keyed]:
-    rows = s.execute(
+    rows = _stream(s,
         select(PaymentApplication.id, PaymentApplication.created_at, PaymentApplication.amount,
                PaymentApplication.reason, Invoice.number, Patient.first_name,
                Patient.last_name)
@@ -222,25 +251,24 @@ def applications(s, names, a: date, b: date) -> Iterator[Keyed]:
         .where(PaymentApplication.created_at >= _midnight(a),
                PaymentApplication.created_at < _midnight(b + ONE_DAY))
         .order_by(PaymentApplication.created_at, PaymentApplication.id))
+    back = _("Payment taken back from invoice #{number}")
+    credit = _("Credit applied to invoice #{number}")
+    paid = _("Payment applied to invoice #{number}")
+    invoice, kind = _("Invoice #{number}"), ORDER["application"]
     for row in rows:
         on = _day(row.created_at)
-        if row.amount < 0:
-            words = _("Payment taken back from invoice #{number}")
-        elif row.reason == "credit":
-            words = _("Credit applied to invoice #{number}")
-        else:
-            words = _("Payment applied to invoice #{number}")
+        words = back if row.amount < 0 else credit if row.reason == "credit" else paid
         entry = make_entry(names, on, _words(words.format(number=row.number),
                                              _name(row.first_name, row.last_name)),
-                           _("Invoice #{number}").format(number=row.number),
+                           invoice.format(number=row.number),
                            [("credit", row.amount), ("receivable", -row.amount)])
         if entry is not None:
-            yield Keyed((on, ORDER["application"], row.id), entry)
+            yield (on, kind, _at(row.created_at), row.id, entry)
 
 
 def refunds(s, names, a: date, b: date) -> Iterator[Keyed]:
     """Money handed back to patients out of their credit."""
-    rows = s.execute(
+    rows = _stream(s,
         select(PaymentRefund.id, PaymentRefund.refunded_at, PaymentRefund.method,
                PaymentRefund.amount, Patient.first_name, Patient.last_name)
         .join(Patient, Patient.id == PaymentRefund.patient_id)
@@ -254,12 +282,12 @@ def refunds(s, names, a: date, b: date) -> Iterator[Keyed]:
                            _("Refund #{number}").format(number=row.id),
                            [("credit", row.amount), (chart.clearing_role(row.method),
                                                      -row.amount)])
-        yield Keyed((on, ORDER["refund"], row.id), entry)
+        yield (on, ORDER["refund"], _at(row.refunded_at), row.id, entry)
 
 
 def cancelled_lines(s, names, a: date, b: date) -> Iterator[Keyed]:
     """The "Unused uses cancelled" line of each package refund of a..b, on its day."""
-    rows = s.execute(
+    rows = _stream(s,
         select(PackageRefund.id, PackageRefund.refunded_at, Package.name, Invoice.number,
                InvoiceLine.quantity, InvoiceLine.unit_price, InvoiceLine.tax_rate,
                InvoiceLine.tax, InvoiceLine.total, Patient.first_name, Patient.last_name)
@@ -280,4 +308,4 @@ def cancelled_lines(s, names, a: date, b: date) -> Iterator[Keyed]:
                                              _name(row.first_name, row.last_name)),
                            _("Invoice #{number}").format(number=row.number), postings)
         if entry is not None:
-            yield Keyed((on, ORDER["cancelled"], row.id), entry)
+            yield (on, ORDER["cancelled"], _at(row.refunded_at), row.id, entry)

@@ -66,7 +66,7 @@ def _description(step: Step) -> str:
 
 
 def entries(s, names: dict[str, str], found: list[Move]) -> Iterator[Keyed]:
-    """The entries of these moves (one window's share of them)."""
+    """The entries of these moves, in their order."""
     who = _who(s, sorted({m.package_id for m in found}))
     for on, package_id, step in found:
         package, patient = who[package_id]
@@ -78,4 +78,4 @@ def entries(s, names: dict[str, str], found: list[Move]) -> Iterator[Keyed]:
              ("deferred", -step.reinstated), ("revenue:breakage", step.reinstated),
              ("deferred", step.refunded), ("revenue:refund_adjustment", -step.refunded)])
         if entry is not None:
-            yield Keyed((on, ORDER["package"], package_id), entry)
+            yield (on, ORDER["package"], on, package_id, entry)

@@ -1,10 +1,16 @@
-"""The journal of a period as a stream (R35): the opening balances, then a month at a time
-every source's entries, sorted by (day, kind of document, id). See journal.py for what each
-event posts."""
+"""The journal of a period as a stream (R35): the opening balances, then every source's
+entries merged as they come, by (day, kind of document, time, id). See journal.py for what
+each event posts.
+
+Each source is one query over the period, read a batch at a time in its own order, and the
+sources are merged lazily (heapq.merge): one pass over each table, and only a batch of each
+in memory. The packages' steps are worked out first (one small tuple per package and day
+that moved), as the liability core gives them per package, not per day.
+"""
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import heapq
 from datetime import date, timedelta
 from typing import Iterator
 
@@ -35,14 +41,7 @@ def entries(db, names: dict[str, str], start: date, end: date) -> Iterator[Journ
                                  [*postings, ("opening", -sum(c for _r, c in postings))])
             if opening is not None:
                 yield opening
-        days = [m.on for m in found]
-        taken = 0
-        for a, b in journal._windows(start, end):
-            upto = bisect_right(days, b, lo=taken)
-            keyed = list(package_moves.entries(s, names, found[taken:upto]))
-            taken = upto
-            for source in SOURCES:
-                keyed.extend(source(s, names, a, b))
-            keyed.sort(key=lambda k: k.key)
-            for item in keyed:
-                yield item.entry
+        streams = [package_moves.entries(s, names, found),
+                   *(source(s, names, start, end) for source in SOURCES)]
+        for item in heapq.merge(*streams):
+            yield item[-1]
