@@ -115,6 +115,7 @@ class ExportMixin:
                ) -> JournalExport:
         money = self._clinic.money_context()
         digits = precision(money["currency"])
+        title = self._clinic.settings.get().name  # (read before the journal's transaction)
         if kind == "xero":
             return self._xero(entries, accounts, target, digits)
         count = 0
@@ -125,7 +126,7 @@ class ExportMixin:
                 if kind == "beancount":
                     count = write_beancount(entries, accounts, handle, start=start, end=end,
                                             currency=money["currency"], digits=digits,
-                                            title=self._clinic.settings.get().name)
+                                            title=title)
                 else:
                     count = write_quickbooks(entries, accounts, handle, digits=digits)
 
