@@ -35,6 +35,8 @@ MANAGER_ACTIONS = (
     N_("change package templates"), N_("archive package templates"),
     N_("change a package's expiry date"), N_("refund a package"), N_("read the audit trail"),
     N_("change the chart of accounts"),
+    # The journal names patients beside every amount of the period (R35): the books' own copy.
+    N_("export the clinic's journal"),
     # Copies of the whole clinic out of the desk (issue 15, item 4): backup.COPY_OUT and
     # transfer.MOVE_TO_SERVER; a backup into the clinic's own backups folder is anyone's.
     N_("back up the clinic to a folder of your choice"), N_("copy the clinic to a server"),

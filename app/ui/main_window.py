@@ -24,7 +24,7 @@ from .desk_settings import desk_settings
 from .dialogs.audit_browser import AuditTrailDialog
 from .dialogs.backups import BackupNow, BackupsDialog
 from .dialogs.keyboard_shortcuts import KeyboardShortcutsDialog
-from .dialogs.manager_approval import BACKUP_TO_FOLDER, approved, mark
+from .dialogs.manager_approval import BACKUP_TO_FOLDER, EXPORT_JOURNAL, approved, mark
 from .dialogs.sign_in import role_name
 from .idle_lock import IdleLock
 from .packages import PackagesTab
@@ -194,7 +194,8 @@ class MainWindow(QMainWindow):
 
     def export_journal(self) -> None:  # File › Export Journal… (R35)
         from app.ui.dialogs.journal_export import JournalExportDialog
-        JournalExportDialog.ask(self, self.clinic)
+        approved(self, self.clinic, EXPORT_JOURNAL,
+                 lambda: JournalExportDialog.ask(self, self.clinic))
 
     def about(self) -> None:
         text = _("ClinicDesk {version}\n\nThe reception desk of {clinic}: appointments, "
@@ -217,6 +218,7 @@ class MainWindow(QMainWindow):
         self.lock_action.setEnabled(who is not None)
         # A copy to a folder of one's choice is a manager's: the front desk sees so up front.
         mark(self.clinic, BACKUP_TO_FOLDER, self.backup_action, _("&Backup Now…"))
+        mark(self.clinic, EXPORT_JOURNAL, self.export_journal_action, _("Export &Journal…"))
         self.idle_lock.rearm()
 
     def lock(self) -> bool:

@@ -317,3 +317,19 @@ def test_r35_a_real_clinics_year_exports_in_all_three_formats(clinic, clock, tmp
     for part in done.files:
         with open(part, encoding="utf-8", newline="") as handle:
             assert len(handle.read().splitlines()) <= 300
+
+
+def test_r35_only_a_manager_exports_the_journal(clinic, desk, tmp_path):
+    """It names patients beside every amount; the command line (no one signed in) may."""
+    from app.services.errors import NotAllowed
+
+    target = tmp_path / "journal.beancount"
+    with pytest.raises(NotAllowed) as refused:
+        clinic.accounting.export(date(2026, 3, 1), date(2026, 3, 31), target,
+                                 format="beancount")
+    assert str(refused.value) == ("Only a manager can export the clinic's journal. Ask a "
+                                  "manager to sign in and do it.")
+    assert not target.exists()
+    clinic.auth.sign_in(desk["ana"], "2468")
+    clinic.accounting.export(date(2026, 3, 1), date(2026, 3, 31), target, format="beancount")
+    assert target.exists()

@@ -85,6 +85,10 @@ def _open(path: Path) -> TextIO:
     return open(path, "w", encoding="utf-8", newline="")
 
 
+#: The manager-only action (app.services.auth.MANAGER_ACTIONS), in its English words.
+EXPORT_JOURNAL = "export the clinic's journal"
+
+
 class ExportMixin:
     """Mixed into AccountingService: uses its `_period`, `iter_journal` and `accounts`."""
 
@@ -97,7 +101,9 @@ class ExportMixin:
                        progress: Progress | None = None,
                        cancelled: Cancelled | None = None) -> JournalExport:
         """`export`, saying also which files were written (several for a long Xero journal);
-        `cancelled()` true stops it with nothing kept."""
+        `cancelled()` true stops it with nothing kept. A manager's (or the system's: the
+        command line), as the journal names patients beside every amount."""
+        self._clinic.auth.require_manager(EXPORT_JOURNAL)
         kind = _format(format)
         start, end = self._period(start, end)
         target = safe_target(self._clinic, path, what=_("the journal"))

@@ -26,6 +26,7 @@ from ..date_fields import DateField
 from ..forms import hidden_progress_bar
 from ..tasks import Running, explain_failure, tasks_for
 from .csv_import import Progress, follow
+from .manager_approval import carried
 
 #: format -> (its name in the list, the file name's ending)
 FORMATS = {"beancount": (N_("Beancount"), ".beancount"),
@@ -160,10 +161,11 @@ class JournalExportDialog(QDialog):
             path = path.with_suffix(FORMATS[kind][1])
         stop, progress = threading.Event(), self._progress
         self._stop = stop
+        # the manager's approval, given before the form opened, goes to the worker with it
         self._task = tasks_for(self.clinic).run(
-            lambda clinic: clinic.accounting.export_journal(
+            carried(self.clinic, lambda clinic: clinic.accounting.export_journal(
                 start, end, path, format=kind, progress=progress.report,
-                cancelled=stop.is_set),
+                cancelled=stop.is_set)),
             self._exported, self._failed)
         self.setProperty("keepsLockAway", True)  # the idle lock waits for the export to end
         self._progress.value = None

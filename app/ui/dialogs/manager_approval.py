@@ -34,6 +34,8 @@ REFUND_PAYMENT = "refund a payment"
 # worker, so their approval goes along with `carried`.
 BACKUP_TO_FOLDER = "back up the clinic to a folder of your choice"
 MOVE_TO_SERVER = "copy the clinic to a server"
+#: ...and the books' journal (R35), which names patients beside every amount.
+EXPORT_JOURNAL = "export the clinic's journal"
 
 
 class ManagerApprovalDialog(FormDialog):

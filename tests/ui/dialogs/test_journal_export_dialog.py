@@ -156,3 +156,39 @@ def test_r35_cancel_stops_the_export_and_keeps_no_file(qtbot, monkeypatch, clini
         click(qtbot, dialog.cancel_button)
     assert over.args[0].cancelled and dialog.result() == QDialog.DialogCode.Rejected
     assert list(target.parent.iterdir()) == [] and shown.boxes == []
+
+
+def test_r35_the_front_desk_exports_the_journal_only_with_a_managers_pin(
+        qtbot, monkeypatch, clinic, desk, sale, tmp_path, drive, shown):
+    """The journal names patients beside every amount: the menu says "(manager)" to Chloe,
+    a manager's PIN opens the form, and the approval goes with the export to the worker."""
+    from app.ui.dialogs.manager_approval import ManagerApprovalDialog
+
+    target = tmp_path / "march.beancount"
+    monkeypatch.setattr(JournalExportDialog, "choose_file",
+                        staticmethod(lambda parent, suggested, kind: str(target)))
+    window = window_for(qtbot, clinic)
+    assert window.export_journal_action.text() == "Export &Journal… (manager)"
+
+    drive(ManagerApprovalDialog, lambda dialog: dialog.reject())
+    window.export_journal_action.trigger()  # cancelled: no form, no file
+    assert not target.exists()
+
+    def approve(dialog: ManagerApprovalDialog) -> None:
+        qtbot.keyClicks(dialog.secret, "2468")
+        click(qtbot, dialog.ok_button)
+
+    def export(dialog):
+        type_over(qtbot, dialog.start_field, "2026-03-01")
+        type_over(qtbot, dialog.end_field, "2026-03-31")
+        dialog.format_box.setCurrentIndex(dialog.format_box.findData("beancount"))
+        with qtbot.waitSignal(dialog.export_over, timeout=20000) as over:
+            click(qtbot, dialog.export_button)
+        assert not isinstance(over.args[0], Exception), over.args[0]
+
+    drive(ManagerApprovalDialog, approve)
+    drive(JournalExportDialog, export)
+    window.export_journal_action.trigger()
+    assert target.exists() and "Patient-Credit  100.00 CAD" in target.read_text()
+    # the approval was for that export: the desk is the front desk's again
+    assert clinic.auth.needs_approval("export the clinic's journal")
