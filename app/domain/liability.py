@@ -71,7 +71,9 @@ class PackageLife:
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One day's movement of one package's liability, in cents (all positive amounts)."""
+    """One day's movement of one package's liability, in cents. Positive, except a use undone
+    (negative redeemed) and what a voided sale had earned, taken back (negative redeemed and
+    expired)."""
 
     on: date
     sold: int = 0
@@ -136,6 +138,10 @@ def steps(life: PackageLife, start: date, end: date) -> Iterator[Step]:
         sold = 0
         if day == life.purchased_on:
             sold, live, left = life.price, True, life.price
+        if day == life.ended_on and life.ended_by == "void":
+            yield _voided(life, day, sold, left if live else 0)
+            live, left = False, 0
+            continue
         now_live = life.live_on(day)
         now_left = value_left(life.price, life.uses, life.redeemed_on(day))
         move: dict[str, int] = {}
@@ -143,15 +149,23 @@ def steps(life: PackageLife, start: date, end: date) -> Iterator[Step]:
             move["redeemed"] = left - now_left
         elif live:
             move["redeemed"] = left - now_left  # uses given that day, before it ended
-            ended_here = life.ended_on == day
-            kind = ("voided" if life.ended_by == "void" else "refunded") if ended_here \
-                else "expired"
-            move[kind] = now_left
+            move["refunded" if life.ended_on == day else "expired"] = now_left
         elif now_live:
             move["reinstated"] = now_left
         if sold or any(move.values()):
             yield Step(day, sold=sold, **move)
         live, left = now_live, (now_left if now_live else 0)
+
+
+def _voided(life: PackageLife, day: date, sold: int, owed: int) -> Step:
+    """A voided sale never happened: its whole price leaves the liability ("voided"; the
+    invoice's void takes the sale back), and what it had earned by then is taken back on the
+    void's day, as an undone use is: its uses given (negative redeemed) and its breakage, if
+    its expiry had passed (negative expired). `owed`: its liability the day before."""
+    if sold:  # sold and voided the same day: nothing was owed or earned overnight
+        return Step(day, sold=sold, voided=life.price)
+    used = life.price - value_left(life.price, life.uses, life.redeemed_on(day - ONE_DAY))
+    return Step(day, redeemed=-used, expired=-(life.price - used - owed), voided=life.price)
 
 
 def movements(life: PackageLife, start: date, end: date) -> Movements:

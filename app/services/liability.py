@@ -31,7 +31,8 @@ def _day(value) -> date | None:
 
 def _packages(s: Session, start: date, end: date) -> list[tuple]:
     """The packages whose liability is not nil at the end of start-1 or may move in the
-    period: sold by its end, not ended before it, not expired before it for good."""
+    period: sold by its end, not ended before it, not expired before it for good (a voided
+    sale may be: its void moves what it had earned)."""
     day_before = start - ONE_DAY
     refunded_at = (select(func.min(PackageRefund.refunded_at))
                    .where(PackageRefund.package_id == Package.id).scalar_subquery())
@@ -47,7 +48,9 @@ def _packages(s: Session, start: date, end: date) -> list[tuple]:
                     ended_at.label("ended_at"))
              .where(Package.purchased_on <= end,
                     or_(Package.expires_on.is_(None), Package.expires_on >= day_before,
-                        changed_late))
+                        changed_late,
+                        # a sale voided after its expiry takes its breakage back (R34)
+                        Package.status == "void"))
              .order_by(Package.id))
     rows = []
     for row in s.execute(query):

@@ -47,6 +47,22 @@ def test_r33_void_is_its_own_movement():
     assert movements(package, D, day(3)) == Movements(sold=10000, voided=10000)
 
 
+def test_r33_a_sale_voided_after_its_expiry_takes_its_breakage_back():
+    """The sale never happened: its breakage is not the clinic's earning (R34), and the
+    invoice's void takes back the whole price (R35), so "voided" is the whole price."""
+    package = life(expiry=day(10), ended=day(20), ended_by="void")
+    assert movements(package, D, day(15)) == Movements(sold=10000, expired=10000)
+    assert movements(package, day(16), day(30)) == Movements(voided=10000, expired=-10000)
+    assert movements(package, D, day(30)) == Movements(sold=10000, voided=10000)
+
+
+def test_r33_a_sale_voided_after_a_use_takes_the_use_back_too():
+    package = life(ended=day(5), ended_by="void", uses_on=[(day(2), None)])
+    assert movements(package, day(3), day(9)) == Movements(
+        opening=6667, redeemed=-3333, voided=10000)
+    assert movements(package, D, day(9)) == Movements(sold=10000, voided=10000)
+
+
 def test_r13_r33_uses_expire_the_day_after_the_expiry_date():
     package = life(expiry=day(30), uses_on=[(day(3), None)])
     assert liability_at(package, day(30)) == 6667  # the expiry day itself is valid

@@ -120,3 +120,23 @@ def test_r30_revenue_refuses_an_end_before_the_start(clinic):
     assert refused.value.field == "end"
     assert str(refused.value) == ("The end date (Mar 1, 2026) must be on or after the start "
                                   "date (Mar 31, 2026).")
+
+
+def test_r34_a_sale_voided_after_its_expiry_earns_nothing(clinic, catalog, clock):
+    """Bought the 2nd, expired the 5th, the sale voided the 9th: the breakage of the 5th is
+    taken back on the 9th, and R33 says the whole price left as "voided"."""
+    clock.set(MAR(2, 9))
+    sale = clinic.billing.sell_package(catalog["patient"], catalog["three_physio"])
+    clinic.packages.set_expiry(sale.package_id, date(2026, 3, 4))
+    clock.set(MAR(9, 12))
+    clinic.billing.void_invoice(sale.invoice_id, "Sold to the wrong patient")
+
+    def revenue(start, end):
+        return clinic.reports.revenue(date(2026, 3, start), date(2026, 3, end)).totals
+
+    assert revenue(1, 8)["breakage"] == 10000
+    assert revenue(9, 31)["breakage"] == -10000
+    assert revenue(1, 31)["total"] == 0
+    liability = clinic.reports.package_liability(*MARCH).totals
+    assert (liability["sold"], liability["voided"], liability["expired"],
+            liability["closing"]) == (10000, 10000, 0, 0)

@@ -28,7 +28,7 @@ class LiabilityRow:
     sold: int
     redeemed: int  # net of uses undone in the period (negative if more were undone)
     refunded: int
-    voided: int  # a package sale voided (R33 does not name it; the full price)
+    voided: int  # a package sale voided (R33 does not name it): its whole price
     expired: int  # breakage
     reinstated: int
     closing: int
@@ -50,9 +50,10 @@ ROLL_FORWARD_NOTE = N_(
     "Closing = opening + sold \u2212 redeemed \u2212 refunded \u2212 voided \u2212 expired "
     "+ reinstated. Each figure is the value of the uses concerned, before tax (the package "
     "price spread over its uses): sold is every use of the packages sold; redeemed the uses "
-    "given, covered no-shows included and undone ones taken back; refunded and voided the "
-    "uses left when a package was refunded or its sale voided; expired the uses left when a "
-    "package's expiry passed; reinstated the uses brought back by an expiry extended or "
+    "given, covered no-shows included and undone ones taken back; refunded the uses left "
+    "when a package was refunded; voided the whole price of a sale voided, whose uses given "
+    "and breakage are then taken back from redeemed and expired; expired the uses left when "
+    "a package's expiry passed; reinstated the uses brought back by an expiry extended or "
     "cleared after it passed. The closing figure is the value of the uses left on every live "
     "package at the end of {end}.")
 
