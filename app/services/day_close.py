@@ -16,6 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..domain.day_close import over_short
 from ..i18n import N_, _
 from ..models import DayClose as DayCloseRow
 from ..models import Staff
@@ -118,8 +119,9 @@ class DayCloseDesk(Service):
                     raise NotAllowed(refusal)
                 figures = day_figures.figures(s, on)
                 expected = figures["expected_cash"]
+                difference = over_short(counted, expected)
                 row = DayCloseRow(on=on, expected_cash=expected, counted_cash=counted,
-                                  over_short=counted - expected,
+                                  over_short=difference,
                                   figures=json.dumps(figures, sort_keys=True), note=note,
                                   closed_at=self._now(), closed_by=self._actor,
                                   reopen_reason="")
@@ -127,7 +129,7 @@ class DayCloseDesk(Service):
                 s.flush()  # the partial unique index refuses a second open close here
                 self._audit(s, "day.close", "day_close", row.id, None,
                             {"on": on.isoformat(), "expected_cash": expected,
-                             "counted_cash": counted, "over_short": counted - expected})
+                             "counted_cash": counted, "over_short": difference})
                 return view_of(s, row)
         except IntegrityError:
             # Another desk closed the day between our look and our write: tell who did.

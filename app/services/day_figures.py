@@ -25,6 +25,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from ..domain.day_close import expected_cash
 from ..models import Invoice, InvoiceLine, Package, Payment, PaymentApplication, PaymentRefund
 from ..models import Redemption
 from .ledger import METHODS
@@ -112,5 +113,5 @@ def figures(s: Session, on: date) -> dict:
         "credit_created": payments - on_receipt + taken_back,
         "credit_used": from_credit + refunds,
         "cash_in": cash["received"], "cash_out": cash["refunded"],
-        "expected_cash": cash["received"] - cash["refunded"],
+        "expected_cash": expected_cash(cash["received"], cash["refunded"]),
     }
