@@ -191,3 +191,36 @@ def test_r32_an_empty_day_closes_with_zeroes(clinic):
     closed = clinic.billing.close_day(MON, 0)
     assert (closed.expected_cash, closed.over_short) == (0, 0)
     assert clinic.reports.day_close(MON).totals["received"] == 0
+
+
+def test_r32_the_days_figures_read_ranges_of_indexes_never_whole_tables(clinic, monday):
+    """Ten years of rows must not be read for one day: every table is searched through an
+    index (SQLite's plan), none scanned. Not a timing: the plan says it."""
+    if clinic.db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    from sqlalchemy import event
+
+    from app.services import day_figures
+
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "day_closes" not in statement:
+            seen.append((statement, parameters))
+
+    event.listen(clinic.db.engine, "before_cursor_execute", record)
+    try:
+        with clinic.db.read() as s:
+            day_figures.figures(s, MON)
+    finally:
+        event.remove(clinic.db.engine, "before_cursor_execute", record)
+    assert len([sql for sql, _ in seen if sql.lstrip().upper().startswith("SELECT")]) == 2
+    raw = clinic.db.engine.raw_connection()
+    try:
+        plans = [row[3] for sql, params in seen if sql.lstrip().upper().startswith("SELECT")
+                 for row in raw.cursor().execute("EXPLAIN QUERY PLAN " + sql, params)]
+    finally:
+        raw.close()
+    assert sum(step.startswith("SEARCH ") for step in plans) >= 17, plans
+    assert not [step for step in plans if step.startswith("SCAN ")
+                and "SUBQUERY" not in step and "CONSTANT" not in step], plans
