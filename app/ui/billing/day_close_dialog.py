@@ -41,7 +41,7 @@ class ReopenDayDialog(FormDialog):
         super().__init__(_("Reopen {day}").format(day=f.date(day)), parent)
         self.clinic, self.day = clinic, day
         self.setMinimumWidth(440)
-        self.ok_button.setText(_("&Reopen Day"))
+        self.ok_button.setText(_("Re&open Day"))
         about = QLabel(_("The close stays on file, marked reopened with your reason; the day "
                          "can then be closed again with a new count."))
         about.setWordWrap(True)
