@@ -36,7 +36,7 @@ def test_menus(qtbot, clinic):
                               "Import Treatment Types from CSV…", "Export a Table to CSV…",
                               "Backup Now…", "Restore from Backup…", "Audit Trail…",
                               "Clinic Database…", "Lock", "Quit"],
-                     "Desk": ["Search Patient", "New Purchase…", "Receive Payment…",
+                     "Desk": ["Search Patient", "New Purchase…", "Receive Payment…", "Day Close…",
                               "Book Appointment…", "Previous Day", "Next Day", "Show Schedule",
                               "Show Patient Billing", "Show Packages"],
                      "Help": ["Keyboard Shortcuts", "About ClinicDesk"]}
