@@ -7,6 +7,7 @@
     clinicdesk backup PATH        copy the clinic file to PATH (safe while the desk is open)
     clinicdesk restore PATH       replace the clinic's data with a backup (a copy is kept)
     clinicdesk verify-audit       check the audit trail's hash chain; exit 1 if broken
+    clinicdesk export-journal     the journal of a period to a file (app/journal_command.py)
     clinicdesk --db-url URL       the clinic on a PostgreSQL server, shared by several desks
     clinicdesk migrate-to URL     copy the clinic file (--db/--demo) into an empty server
                                   database, checked against the file; nothing kept on mismatch
@@ -19,6 +20,8 @@ import sys
 from pathlib import Path
 
 from platformdirs import user_data_path
+
+from app import journal_command
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -37,6 +40,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     commands.add_parser("verify-audit", help="check that the audit trail was not tampered with")
     commands.add_parser("migrate-to", help="copy the clinic file into an empty PostgreSQL "
                         "database").add_argument("url", metavar="URL")
+    journal_command.add_parser(commands)
     return parser.parse_args(argv)
 
 
@@ -46,6 +50,8 @@ def run_command(args: argparse.Namespace) -> int:
     from app.services import transfer
     from app.services.backup import integrity_problems
 
+    if args.db_url and args.command == journal_command.NAME:
+        return journal_command.on_server(args, print, lambda line: print(line, file=sys.stderr))
     if args.db_url:
         return transfer.server_command(args, err=lambda line: print(line, file=sys.stderr))
     path = clinic_path(args)
@@ -65,6 +71,9 @@ def run_command(args: argparse.Namespace) -> int:
             elif args.command == "restore":
                 safety = clinic.backup.restore(args.path)
                 print(f"Restored from {args.path}; the data it replaced is kept in {safety}")
+            elif args.command == journal_command.NAME:
+                return journal_command.run(clinic, args, print,
+                                           lambda line: print(line, file=sys.stderr))
             elif args.command == "migrate-to":
                 return transfer.command_line(clinic, args.url,
                                              err=lambda line: print(line, file=sys.stderr))

@@ -34,6 +34,7 @@ MANAGER_ACTIONS = (
     N_("refund a payment"), N_("void an invoice"), N_("change treatment types"),
     N_("change package templates"), N_("archive package templates"),
     N_("change a package's expiry date"), N_("refund a package"), N_("read the audit trail"),
+    N_("change the chart of accounts"),
     # Copies of the whole clinic out of the desk (issue 15, item 4): backup.COPY_OUT and
     # transfer.MOVE_TO_SERVER; a backup into the clinic's own backups folder is anyone's.
     N_("back up the clinic to a folder of your choice"), N_("copy the clinic to a server"),

@@ -21,6 +21,7 @@ class Clinic:
         self.current_staff_id: int | None = None
         self.backup_taken: Path | None = None
         self._money: dict | None = None
+        from .accounting.service import AccountingService
         from .audit_trail import AuditService
         from .auth import AuthService
         from .backup import BackupService
@@ -45,6 +46,7 @@ class Clinic:
         self.schedule = ScheduleService(self)
         self.packages = PackageService(self)
         self.reports = ReportService(self)
+        self.accounting = AccountingService(self)  # the chart of accounts and journal (R35)
         self.printing = PrintingService(self)
         self.backup = BackupService(self)
         self.auth = AuthService(self)

@@ -9,6 +9,7 @@ from ..i18n import N_, _
 
 #: What a NotFound can be about, in the desk's words (translated when the refusal is made).
 THINGS = {
+    "account": N_("No account with number {number} exists."),
     "appointment": N_("No appointment with number {number} exists."),
     "invoice": N_("No invoice with number {number} exists."),
     "no-show fee": N_("No no-show fee with number {number} exists."),

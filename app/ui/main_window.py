@@ -196,6 +196,10 @@ class MainWindow(QMainWindow):
         from app.ui.dialogs.csv_export import ExportDialog
         ExportDialog.ask(self, self.clinic)
 
+    def export_journal(self) -> None:  # File › Export Journal… (R35)
+        from app.ui.dialogs.journal_export import JournalExportDialog
+        JournalExportDialog.ask(self, self.clinic)
+
     def about(self) -> None:
         text = _("ClinicDesk {version}\n\nThe reception desk of {clinic}: appointments, "
                  "packages, invoices and payments.").format(

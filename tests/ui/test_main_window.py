@@ -34,6 +34,7 @@ def test_menus(qtbot, clinic):
              for action in window.menuBar().actions()}
     assert menus == {"File": ["Settings…", "Import Patients from CSV…",
                               "Import Treatment Types from CSV…", "Export a Table to CSV…",
+                              "Export Journal…",
                               "Backup Now…", "Restore from Backup…", "Audit Trail…",
                               "Clinic Database…", "Lock", "Quit"],
                      "Desk": ["Search Patient", "New Purchase…", "Receive Payment…", "Day Close…",

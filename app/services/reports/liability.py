@@ -38,7 +38,7 @@ LIABILITY_COLUMNS = (
     Column("package_name", N_("Package")),
     Column("opening", N_("Opening"), "money", total=True),
     Column("sold", N_("Sold"), "money", total=True),
-    Column("redeemed", N_("Redeemed"), "money", total=True),
+    Column("redeemed", N_("Uses redeemed"), "money", total=True),
     Column("refunded", N_("Refunded"), "money", total=True),
     Column("voided", N_("Voided"), "money", total=True),
     Column("expired", N_("Expired"), "money", total=True),

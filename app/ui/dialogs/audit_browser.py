@@ -28,6 +28,7 @@ from .backups import explain_failure, run_busy
 
 #: What the desk calls each kind of record (the service's entity names).
 ENTITY_NAMES = {
+    "account": N_("Account"),
     "appointment": N_("Appointment"), "clinic_settings": N_("Clinic settings"),
     "clinic_file": N_("Clinic file"), "day_close": N_("Day close"), "invoice": N_("Invoice"),
     "no_show_fee": N_("No-show fee"), "package": N_("Package"),

@@ -7,7 +7,7 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QBoxLayout, QHeaderView, QLabel,
                                QSizePolicy, QTableView, QVBoxLayout, QWidget)
 
 from app.i18n import _, ngettext
@@ -125,7 +125,7 @@ class SectionView(QWidget):
         self.chart = BarChart(self)
         self.chart.hide()
 
-        below = QHBoxLayout()
+        self._below = below = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         below.addWidget(self.totals, 3)
         below.addWidget(self.chart, 2, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
@@ -181,6 +181,20 @@ class SectionView(QWidget):
             self.chart.show()
         else:
             self.chart.hide()
+        self._arrange()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """The chart beside the totals, or under them when the totals need more than their
+        share of the width: the books' roll-forward has eight figures, and its closing one
+        hid behind a sideways scroll bar."""
+        needed = sum(self._totals_columns.widths) + 2 * self.totals.frameWidth()
+        under = self.chart.isVisibleTo(self) and needed > self.width() * 3 // 5
+        self._below.setDirection(QBoxLayout.Direction.TopToBottom if under
+                                 else QBoxLayout.Direction.LeftToRight)
 
     def _count_text(self, section: Section, words: Words | None) -> str:
         listed = len(section.rows)

@@ -9,6 +9,7 @@ from app.services import Clinic
 from app.services.errors import ClinicError
 
 from ..forms import FormDialog
+from .accounts import accounts_page
 from .clinic_details import ClinicDetailsForm
 from .no_show_fees import no_show_fees_page
 from .staff import staff_page
@@ -24,11 +25,13 @@ class SettingsDialog(FormDialog):
         self.treatment_types = treatment_types_page(clinic)
         self.staff = staff_page(clinic)
         self.no_show_fees = no_show_fees_page(clinic)
+        self.accounts = accounts_page(clinic)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.details, _("Clinic details"))
         self.tabs.addTab(self.treatment_types, _("Treatment types"))
         self.tabs.addTab(self.staff, _("Staff"))
         self.tabs.addTab(self.no_show_fees, _("No-show fees"))
+        self.tabs.addTab(self.accounts, _("Accounts"))
         self.body.addWidget(self.tabs)
         self.fields = self.details.fields
 

@@ -252,7 +252,8 @@ def test_the_report_chooser_and_periods_in_french(qtbot, demo, french):
     controls = view.controls
     assert [controls.kind.itemText(i) for i in range(controls.kind.count())] == [
         "Ventes de forfaits", "Utilisation des forfaits", "Forfaits en cours (passif)",
-        "Rémunération du personnel"]
+        "Rémunération du personnel", "Passif des forfaits (produits reportés)", "Revenus",
+        "Taxe de vente"]
     assert controls.period.itemText(0) == "Ce mois-ci"
     assert controls.template.itemText(0) == "Tous les forfaits"
     assert view.placeholder.text().startswith("Choisissez un rapport")

@@ -1,0 +1,311 @@
+"""The journal (R35): every money event of a period as a balanced entry, in cents.
+
+What each event posts (debits positive, credits negative; accounts by role, see chart.py):
+- Invoice issued, on its issue day: Dr Accounts Receivable its total; Cr per line kind (a
+  package sale to Deferred Revenue – Packages, treatment to Treatments, Patient Pays,
+  no-show fee, membership), net of tax; Cr Sales Tax Payable per rate, the tax stored on each
+  line (the invoice's own totals are the sums of those, so receivables tie to the cent). The
+  "Unused uses cancelled" lines (kind package_refund) are left out: they post on the day of
+  the refund that made them, below.
+- Invoice voided, on the day of the void: the reverse of everything it posted, those lines
+  included.
+- Payment received: Dr the method's clearing account / Cr Patient Credit. Each application of
+  a payment or of credit to an invoice, on the day it was made: Dr Patient Credit / Cr
+  Accounts Receivable; a negative application (taken back by a void or a package refund) the
+  reverse. Money handed back (payment_refunds): Dr Patient Credit / Cr the refund method's
+  clearing account.
+- Packages, from the liability core's day-by-day steps (app/domain/liability.steps over
+  app/services/liability.package_lives), so deferred revenue is R33's closing by
+  construction: uses redeemed Dr Deferred / Cr Revenue – Packages (an undone use the
+  reverse), uses expired Dr Deferred / Cr Breakage, reinstated the reverse; refunded Dr
+  Deferred the unredeemed value / Cr Refund Adjustments, and on the refund's day its
+  "Unused uses cancelled" line: Dr Refund Adjustments its net, Dr Sales Tax Payable its tax,
+  Cr Accounts Receivable (so Refund Adjustments nets to R34's refund adjustment). A sale
+  voided before any use posts nothing more: the void reverses its Deferred credit.
+  One entry per package per day it moved: each stays traceable to one patient's package,
+  and a day's uses of one package (rarely more than one) are one entry, not one per use.
+- Opening balances (a period that starts after the clinic's first day): one entry on the
+  first day, each balance-sheet account's balance at the end of the day before (SQL sums,
+  opening.py; deferred revenue is R33's opening) against Opening Balances. Income accounts
+  open at zero: earlier periods' income is in that equity, as after a year-end close.
+
+Entries come in date order, then by kind of document, then its id: the same period gives
+the same entries. They are read and built a month at a time (the package steps of the period
+are worked out first: small tuples, one per package and day), so a year of a large clinic
+streams to a file without its rows or entries held at once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from itertools import groupby
+from operator import itemgetter
+from typing import Iterable, Iterator
+
+from sqlalchemy import func, select
+
+from ...i18n import _
+from ...models import (Invoice, InvoiceLine, Package, PackageRefund, Patient, Payment,
+                       PaymentApplication, PaymentRefund)
+from ..ledger import METHODS
+from . import chart
+from .entries import JournalEntry
+
+ONE_DAY = timedelta(days=1)
+BATCH = 2000  # rows fetched at a time
+#: the order of the kinds of document within a day
+ORDER = {"opening": 0, "invoice": 1, "payment": 2, "application": 3, "package": 4,
+         "cancelled": 5, "refund": 6, "void": 7}
+#: invoice line kind -> the account it credits (package_refund lines post at the refund)
+LINE_ROLES = {"package": "deferred", "treatment": "revenue:treatment",
+              "patient_pays": "revenue:patient_pays", "no_show_fee": "revenue:no_show_fee",
+              "membership": "revenue:membership", "package_refund": "revenue:refund_adjustment"}
+DASH = " \u2014 "
+
+
+class UnbalancedEntry(AssertionError):
+    """An entry whose postings do not add up to zero: a defect in this module, never the
+    clinic's doing (not a ClinicError)."""
+
+
+#: An entry and where it goes: (day, kind of document, its time, its id, the entry). Each
+#: source yields them in this order, so they are merged as they come (heapq.merge); no two
+#: have the same first four, so entries themselves are never compared.
+Keyed = tuple
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time())
+
+
+def _at(value) -> datetime:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _day(value) -> date:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _name(first: str, last: str) -> str:
+    return f"{first} {last}".strip()
+
+
+def _words(*parts: str) -> str:
+    return DASH.join(parts)
+
+
+def make_entry(names: dict[str, str], on: date, description: str, reference: str,
+               postings: Iterable[tuple[str, int]]) -> JournalEntry | None:
+    """One entry from (role, cents) postings: the same account's postings added, zeros left
+    out; None when nothing is left. Raises UnbalancedEntry unless they add up to zero."""
+    # (plain loops, no generators: a year of a large clinic makes a quarter million)
+    merged: dict[str, int] = {}
+    for role, cents in postings:
+        if cents:
+            merged[role] = merged[role] + cents if role in merged else cents
+    kept = []
+    total = 0
+    for role, cents in merged.items():
+        if cents:
+            if type(cents) is not int:
+                raise UnbalancedEntry(f"{on} {description}: {cents!r} is not whole cents")
+            kept.append((names[role], cents))
+            total += cents
+    if total:
+        raise UnbalancedEntry(f"{on} {description}: postings add up to {total}, not 0: "
+                              f"{kept}")
+    return JournalEntry(on, description, tuple(kept), reference) if kept else None
+
+
+def first_day(s) -> date | None:
+    """The clinic's first day with money: its first invoice, payment or package."""
+    days = [_day(v) for v in (s.scalar(select(func.min(Invoice.issued_on))),
+                              s.scalar(select(func.min(Payment.received_at))),
+                              s.scalar(select(func.min(Package.purchased_on))))
+            if v is not None]
+    return min(days) if days else None
+
+
+def _invoice_postings(lines, sign: int) -> list[tuple[str, int]]:
+    """Dr receivables the lines' totals, Cr each line's account its net and its rate's
+    Sales Tax Payable its tax (`sign` -1: the reverse, for a void)."""
+    postings = [("receivable", sign * sum(line.total for line in lines))]
+    postings += [(LINE_ROLES[line.kind], -sign * line.unit_price * line.quantity)
+                 for line in lines]
+    postings += [(chart.tax_role(line.tax_rate), -sign * line.tax)
+                 for line in lines if line.tax]
+    return postings
+
+
+def _stream(s, query):
+    """Rows a batch at a time (a server-side cursor on PostgreSQL): never the period's rows
+    at once."""
+    # Core rows, not the ORM's: a year is a quarter of a million of them
+    return s.connection().execution_options(yield_per=BATCH).execute(query)
+
+
+def _line_query(invoices):
+    """The lines of the invoices `invoices` (a subquery of ids) with their invoice and
+    patient. The ids are found first, then their lines by ix_invoice_lines_invoice: joined
+    the other way, SQLite reads every line of ten years to look up its invoice."""
+    return (select(Invoice.id, Invoice.number, Invoice.issued_on, Invoice.voided_at,
+                   Invoice.total.label("invoice_total"), Patient.first_name,
+                   Patient.last_name, InvoiceLine.kind, InvoiceLine.quantity,
+                   InvoiceLine.unit_price, InvoiceLine.tax_rate, InvoiceLine.tax,
+                   InvoiceLine.total)
+            .select_from(InvoiceLine)
+            .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+            .join(Patient, Patient.id == Invoice.patient_id)
+            .where(InvoiceLine.invoice_id.in_(invoices)))
+
+
+def _by_invoice(rows) -> Iterator[list]:
+    """The rows of one invoice at a time (they come grouped: ordered by invoice)."""
+    for _invoice, group in groupby(rows, key=itemgetter(0)):
+        lines = list(group)
+        for line in lines:
+            if line.kind not in LINE_ROLES:
+                # a new kind of line must be given its account here, or the books are wrong
+                raise UnbalancedEntry(f"no account for invoice lines of kind {line.kind}")
+        yield lines
+
+
+def invoices(s, names, a: date, b: date) -> Iterator[Keyed]:
+    """Invoices issued in a..b (their lines but the package_refund ones)."""
+    issued = select(Invoice.id).where(Invoice.issued_on.between(a, b))
+    rows = _stream(s, _line_query(issued)
+                   .order_by(Invoice.issued_on, Invoice.id, InvoiceLine.line_no))
+    words, kind = _("Invoice #{number}"), ORDER["invoice"]
+    for lines in _by_invoice(rows):
+        first = lines[0]
+        if (len(lines) == 1 and first.total == 0 and first.tax == 0
+                and first.unit_price * first.quantity == 0):
+            continue  # a visit the package covered in full: nothing to post
+        kept = [line for line in lines if line.kind != "package_refund"]
+        if len(kept) < len(lines):
+            # the invoice's stored total counts its "Unused uses cancelled" lines: they
+            # post at their refund, so receivables are the total less them
+            tied = first.invoice_total - sum(line.total for line in lines
+                                             if line.kind == "package_refund")
+        else:
+            tied = first.invoice_total
+        if tied != sum(line.total for line in kept):
+            raise UnbalancedEntry(f"invoice #{first.number}: lines do not add up to its total")
+        reference = words.format(number=first.number)
+        entry = make_entry(names, first.issued_on,
+                           _words(reference, _name(first.first_name, first.last_name)),
+                           reference, _invoice_postings(kept, 1))
+        if entry is not None:
+            yield (first.issued_on, kind, first.issued_on, first.id, entry)
+
+
+def voids(s, names, a: date, b: date) -> Iterator[Keyed]:
+    """Invoices voided in a..b: every line they posted, taken back."""
+    voided = select(Invoice.id).where(Invoice.voided_at >= _midnight(a),
+                                      Invoice.voided_at < _midnight(b + ONE_DAY))
+    rows = _stream(s, _line_query(voided)
+                   .order_by(Invoice.voided_at, Invoice.id, InvoiceLine.line_no))
+    for lines in _by_invoice(rows):
+        first = lines[0]
+        on = _day(first.voided_at)
+        reference = _("Invoice #{number}").format(number=first.number)
+        entry = make_entry(names, on, _words(_("Invoice #{number} voided").format(
+            number=first.number), _name(first.first_name, first.last_name)),
+            reference, _invoice_postings(lines, -1))
+        if entry is not None:
+            yield (on, ORDER["void"], _at(first.voided_at), first.id, entry)
+
+
+def _method(code: str) -> str:
+    return _(METHODS[code]).lower() if code in METHODS else code
+
+
+def payments(s, names, a: date, b: date) -> Iterator[Keyed]:
+    rows = _stream(s,
+        select(Payment.id, Payment.received_at, Payment.method, Payment.amount,
+               Patient.first_name, Patient.last_name)
+        .join(Patient, Patient.id == Payment.patient_id)
+        .where(Payment.received_at >= _midnight(a), Payment.received_at < _midnight(b + ONE_DAY))
+        .order_by(Payment.received_at, Payment.id))
+    payment, number, kind = _("Payment"), _("Payment #{number}"), ORDER["payment"]
+    method = {code: _method(code) for code in METHODS}
+    for row in rows:
+        on = _day(row.received_at)
+        entry = make_entry(names, on, _words(payment, method.get(row.method, row.method),
+                                             _name(row.first_name, row.last_name)),
+                           number.format(number=row.id),
+                           [(chart.clearing_role(row.method), row.amount),
+                            ("credit", -row.amount)])
+        yield (on, kind, _at(row.received_at), row.id, entry)
+
+
+def applications(s, names, a: date, b: date) -> Iterator[Keyed]:
+    rows = _stream(s,
+        select(PaymentApplication.id, PaymentApplication.created_at, PaymentApplication.amount,
+               PaymentApplication.reason, Invoice.number, Patient.first_name,
+               Patient.last_name)
+        .join(Invoice, Invoice.id == PaymentApplication.invoice_id)
+        .join(Patient, Patient.id == Invoice.patient_id)
+        .where(PaymentApplication.created_at >= _midnight(a),
+               PaymentApplication.created_at < _midnight(b + ONE_DAY))
+        .order_by(PaymentApplication.created_at, PaymentApplication.id))
+    back = _("Payment taken back from invoice #{number}")
+    credit = _("Credit applied to invoice #{number}")
+    paid = _("Payment applied to invoice #{number}")
+    invoice, kind = _("Invoice #{number}"), ORDER["application"]
+    for row in rows:
+        on = _day(row.created_at)
+        words = back if row.amount < 0 else credit if row.reason == "credit" else paid
+        entry = make_entry(names, on, _words(words.format(number=row.number),
+                                             _name(row.first_name, row.last_name)),
+                           invoice.format(number=row.number),
+                           [("credit", row.amount), ("receivable", -row.amount)])
+        if entry is not None:
+            yield (on, kind, _at(row.created_at), row.id, entry)
+
+
+def refunds(s, names, a: date, b: date) -> Iterator[Keyed]:
+    """Money handed back to patients out of their credit."""
+    rows = _stream(s,
+        select(PaymentRefund.id, PaymentRefund.refunded_at, PaymentRefund.method,
+               PaymentRefund.amount, Patient.first_name, Patient.last_name)
+        .join(Patient, Patient.id == PaymentRefund.patient_id)
+        .where(PaymentRefund.refunded_at >= _midnight(a),
+               PaymentRefund.refunded_at < _midnight(b + ONE_DAY))
+        .order_by(PaymentRefund.refunded_at, PaymentRefund.id))
+    for row in rows:
+        on = _day(row.refunded_at)
+        entry = make_entry(names, on, _words(_("Refund"), _method(row.method),
+                                             _name(row.first_name, row.last_name)),
+                           _("Refund #{number}").format(number=row.id),
+                           [("credit", row.amount), (chart.clearing_role(row.method),
+                                                     -row.amount)])
+        yield (on, ORDER["refund"], _at(row.refunded_at), row.id, entry)
+
+
+def cancelled_lines(s, names, a: date, b: date) -> Iterator[Keyed]:
+    """The "Unused uses cancelled" line of each package refund of a..b, on its day."""
+    rows = _stream(s,
+        select(PackageRefund.id, PackageRefund.refunded_at, Package.name, Invoice.number,
+               InvoiceLine.quantity, InvoiceLine.unit_price, InvoiceLine.tax_rate,
+               InvoiceLine.tax, InvoiceLine.total, Patient.first_name, Patient.last_name)
+        .join(InvoiceLine, InvoiceLine.id == PackageRefund.invoice_line_id)
+        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+        .join(Package, Package.id == PackageRefund.package_id)
+        .join(Patient, Patient.id == Invoice.patient_id)
+        .where(PackageRefund.refunded_at >= _midnight(a),
+               PackageRefund.refunded_at < _midnight(b + ONE_DAY))
+        .order_by(PackageRefund.refunded_at, PackageRefund.id))
+    for row in rows:
+        on = _day(row.refunded_at)
+        postings = [("revenue:refund_adjustment", -row.unit_price * row.quantity),
+                    ("receivable", row.total)]
+        if row.tax:
+            postings.append((chart.tax_role(row.tax_rate), -row.tax))
+        entry = make_entry(names, on, _words(_("Unused uses cancelled"), row.name,
+                                             _name(row.first_name, row.last_name)),
+                           _("Invoice #{number}").format(number=row.number), postings)
+        if entry is not None:
+            yield (on, ORDER["cancelled"], _at(row.refunded_at), row.id, entry)

@@ -1,0 +1,76 @@
+"""The balance-sheet accounts at the end of a day, by SQL sums (R35's opening balances).
+
+Each sum is what the journal (journal.py) posts to the account from the clinic's first day
+through that day, added up by the database instead of replayed entry by entry, so a period's
+export opens with the right balances at the cost of a few aggregates. Deferred revenue is not
+here: it is R33's liability at the end of the day, from the packages' lives (stream.py).
+tests/unit/test_journal_r35_balances.py checks these sums against the replayed journal.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from ...models import Invoice, InvoiceLine, PackageRefund, Payment, PaymentApplication
+from ...models import PaymentRefund
+from ..reports.formulas import whole_sum
+from . import chart
+
+ONE_DAY = timedelta(days=1)
+REFUND_LINE = "package_refund"
+
+
+def balance_sheet(s, day: date) -> dict[str, int]:
+    """role -> balance in cents (debits positive) at the end of `day`, for the clearing
+    accounts, receivables, patient credit and sales tax payable."""
+    until = datetime.combine(day + ONE_DAY, time())
+    out: dict[str, int] = defaultdict(int)
+    received = refunded = 0
+    for method, total in s.execute(select(Payment.method, whole_sum(Payment.amount))
+                                   .where(Payment.received_at < until)
+                                   .group_by(Payment.method)):
+        out[chart.clearing_role(method)] += total
+        received += total
+    for method, total in s.execute(select(PaymentRefund.method, whole_sum(PaymentRefund.amount))
+                                   .where(PaymentRefund.refunded_at < until)
+                                   .group_by(PaymentRefund.method)):
+        out[chart.clearing_role(method)] -= total
+        refunded += total
+    applied = s.scalar(select(whole_sum(PaymentApplication.amount))
+                       .where(PaymentApplication.created_at < until))
+    out["credit"] = -(received - applied - refunded)
+
+    issued = s.scalar(select(whole_sum(Invoice.total)).where(Invoice.issued_on <= day))
+    # the "Unused uses cancelled" lines post on their refund's day, not the invoice's
+    cancelled_on_issued = s.scalar(
+        select(whole_sum(InvoiceLine.total)).join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+        .where(InvoiceLine.kind == REFUND_LINE, Invoice.issued_on <= day))
+    cancelled = (select(InvoiceLine.tax_rate, InvoiceLine.tax, InvoiceLine.total)
+                 .join(PackageRefund, PackageRefund.invoice_line_id == InvoiceLine.id)
+                 .where(PackageRefund.refunded_at < until))
+    voided = select(Invoice.id).where(Invoice.voided_at < until)
+    voided_total = s.scalar(select(whole_sum(Invoice.total)).where(Invoice.id.in_(voided)))
+    cancelled_total = 0
+    for rate, tax, total in s.execute(cancelled):
+        cancelled_total += total
+        if tax:
+            out[chart.tax_role(rate)] -= tax
+    out["receivable"] = issued - cancelled_on_issued + cancelled_total - voided_total - applied
+
+    for rate, tax in s.execute(
+            select(InvoiceLine.tax_rate, whole_sum(InvoiceLine.tax))
+            .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+            .where(Invoice.issued_on <= day, InvoiceLine.kind != REFUND_LINE)
+            .group_by(InvoiceLine.tax_rate)):
+        if tax:
+            out[chart.tax_role(rate)] -= tax
+    for rate, tax in s.execute(
+            select(InvoiceLine.tax_rate, whole_sum(InvoiceLine.tax))
+            .where(InvoiceLine.invoice_id.in_(voided))
+            .group_by(InvoiceLine.tax_rate)):
+        if tax:
+            out[chart.tax_role(rate)] += tax
+    return {role: cents for role, cents in out.items() if cents}

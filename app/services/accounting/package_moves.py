@@ -1,0 +1,81 @@
+"""The packages' entries of the journal (R35), from the liability core's steps (R33).
+
+Each step is one package's movement on one day (app/domain/liability.steps): the uses it gave,
+the uses that expired or came back, the value its refund released. One entry per package and
+day: each entry stays one patient's package, and a day's uses of one package (rarely more
+than one) make one entry. What the sale and its void post is the invoice's (journal.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Iterator, NamedTuple
+
+from sqlalchemy import select
+
+from ...domain.liability import Step, liability_at, steps
+from ...i18n import _
+from ...models import Package, Patient
+from ..liability import package_lives
+from .journal import ORDER, Keyed, make_entry
+
+ONE_DAY = timedelta(days=1)
+CHUNK = 900
+
+
+class Move(NamedTuple):
+    on: date
+    package_id: int
+    step: Step
+
+
+def moves(s, start: date, end: date) -> tuple[list[Move], int]:
+    """The period's package steps that post something (a sale posts through its invoice), in
+    date then package order, and R33's liability at the end of the day before the period."""
+    found: list[Move] = []
+    opening = 0
+    for life in package_lives(s, start, end):
+        opening += liability_at(life, start - ONE_DAY)
+        for step in steps(life, start, end):
+            if step.redeemed or step.expired or step.reinstated or step.refunded:
+                found.append(Move(step.on, life.package_id, step))
+    found.sort(key=lambda m: (m.on, m.package_id))
+    return found, opening
+
+
+def _who(s, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """package id -> (its name, its patient's name)."""
+    out = {}
+    for i in range(0, len(ids), CHUNK):
+        for row in s.execute(select(Package.id, Package.name, Patient.first_name,
+                                    Patient.last_name)
+                             .join(Patient, Patient.id == Package.patient_id)
+                             .where(Package.id.in_(ids[i:i + CHUNK]))):
+            out[row.id] = (row.name, f"{row.first_name} {row.last_name}".strip())
+    return out
+
+
+def _description(step: Step) -> str:
+    if step.refunded:
+        return _("Package refunded")
+    if step.expired:
+        return _("Package expired")
+    if step.reinstated:
+        return _("Package reinstated")
+    return _("Package use") if step.redeemed > 0 else _("Package use undone")
+
+
+def entries(s, names: dict[str, str], found: list[Move]) -> Iterator[Keyed]:
+    """The entries of these moves, in their order."""
+    who = _who(s, sorted({m.package_id for m in found}))
+    for on, package_id, step in found:
+        package, patient = who[package_id]
+        entry = make_entry(
+            names, on, " \u2014 ".join((_description(step), package, patient)),
+            _("Package #{number}").format(number=package_id),
+            [("deferred", step.redeemed), ("revenue:package_use", -step.redeemed),
+             ("deferred", step.expired), ("revenue:breakage", -step.expired),
+             ("deferred", -step.reinstated), ("revenue:breakage", step.reinstated),
+             ("deferred", step.refunded), ("revenue:refund_adjustment", -step.refunded)])
+        if entry is not None:
+            yield (on, ORDER["package"], on, package_id, entry)

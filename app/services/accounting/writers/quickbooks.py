@@ -1,0 +1,51 @@
+"""The journal as a QuickBooks Online journal-entry import CSV (R35).
+
+Intuit's page "Import journal entries" (QuickBooks Online, Settings > Import data > Journal
+Entries): https://quickbooks.intuit.com/learn-support/en-au/help-article/import-export-files/import-journal-entries-quickbooks-online/L4tQBwbs7_AU_en_AU
+lists the columns Journal No., Journal Date, Account Name, Description, Debits, Credits, and a
+Name column that QuickBooks asks for on Accounts Receivable / Payable lines; it names the
+account by its name (account numbers turned off during the import, sub-accounts as
+"Parent:Sub"). The page gives no date format; the importers' guides all write MM/DD/YYYY,
+so that is what is written. One row per posting; the rows of one entry share its Journal
+No.; a debit goes in Debits, a credit (as a positive amount) in Credits, the other left
+empty. Name is left empty: the journal's entries do not carry the patient apart from their
+description, and a Name QuickBooks does not know as a customer stops the import.
+
+UTF-8 without a BOM, rows ending "\\r\\n" (RFC 4180, the csv module's own); text cells go
+through `neutralise`, since descriptions carry patients' names (issue 15).
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Iterable, TextIO
+
+from ...spreadsheet_cells import neutralise
+from ..entries import AccountRow, JournalEntry
+from .common import EntryNumbers, account_of, by_name, entry_text, one_line, units
+
+HEADERS = ("Journal No.", "Journal Date", "Account Name", "Description", "Debits", "Credits",
+           "Name")
+
+
+def write_quickbooks(entries: Iterable[JournalEntry], accounts: Iterable[AccountRow],
+                     stream: TextIO, *, digits: int = 2) -> int:
+    """Write `entries` to `stream` (opened with newline=""); return how many were written."""
+    chart = by_name(accounts)
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    numbers = EntryNumbers()
+    written = 0
+    for entry in entries:
+        number = numbers.next(entry.on)
+        description = neutralise(entry_text(entry))
+        for name, cents in entry.postings:
+            if cents == 0:
+                continue  # a line of nothing: QuickBooks wants a debit or a credit
+            account = account_of(chart, name)
+            amount = units(abs(cents), digits)
+            writer.writerow((number, f"{entry.on:%m/%d/%Y}", neutralise(one_line(account.name)),
+                             description, amount if cents > 0 else "",
+                             amount if cents < 0 else "", ""))
+        written += 1
+    return written
