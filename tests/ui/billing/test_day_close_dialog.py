@@ -149,3 +149,18 @@ def test_r32_desk_menu_opens_day_close(qtbot, clinic, day, monkeypatch):
     assert window.day_close_action.text() == "Day &Close…"
     window.day_close_action.trigger()
     assert len(opened) == 1 and opened[0].on() == MON
+
+
+def test_r32_the_dialog_speaks_french(qtbot, clinic, day, shown, french):
+    clinic.auth.sign_out()
+    clinic.settings.update(locale="fr_CA")
+    clinic.auth.sign_in(day["desk"], "1111")
+    dialog = make(qtbot, clinic)
+    assert dialog.windowTitle() == "Fermeture de caisse"
+    assert dialog.close_button.text() == "&Fermer la journée"
+    retype(qtbot, dialog.counted, "99,50")
+    assert dialog.difference.text() == "0,50\u00a0$ de manque"
+    retype(qtbot, dialog.counted, "beaucoup")
+    click(qtbot, dialog.close_button)
+    assert shown.boxes[0][0] == "Non fermée" and "encaisse comptée" in shown.last
+    assert clinic.billing.day_closes() == []
