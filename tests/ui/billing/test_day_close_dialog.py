@@ -164,3 +164,19 @@ def test_r32_the_dialog_speaks_french(qtbot, clinic, day, shown, french):
     click(qtbot, dialog.close_button)
     assert shown.boxes[0][0] == "Non fermée" and "encaisse comptée" in shown.last
     assert clinic.billing.day_closes() == []
+
+
+@pytest.mark.parametrize("typed", ["", " ", "1e5", "NaN", "0x10", "12.505", "$-3", "１２.５０",
+                                   "\u202e12.50", "99999999999999"])
+def test_r30_whatever_is_typed_closes_once_or_is_refused_once(qtbot, clinic, day, shown,
+                                                              typed):
+    dialog = make(qtbot, clinic)
+    dialog.counted.setText(typed)  # (pasted: QTest types ASCII only)
+    entries = audit_count(clinic)
+    click(qtbot, dialog.close_button)
+    closes = clinic.billing.day_closes()
+    if closes:
+        assert shown.boxes == [] and audit_count(clinic) == entries + 1
+    else:
+        assert len(shown.boxes) == 1 and audit_count(clinic) == entries
+        assert "counted cash" in shown.last
