@@ -37,9 +37,9 @@ def test_menus(qtbot, clinic):
                               "Export Journal…",
                               "Backup Now…", "Restore from Backup…", "Audit Trail…",
                               "Clinic Database…", "Lock", "Quit"],
-                     "Desk": ["Search Patient", "New Purchase…", "Receive Payment…", "Day Close…",
-                              "Book Appointment…", "Previous Day", "Next Day", "Show Schedule",
-                              "Show Patient Billing", "Show Packages"],
+                     "Desk": ["Search Patient", "New Purchase…", "Receive Payment…",
+                              "Day Close…", "Book Appointment…", "Previous Day", "Next Day",
+                              "Show Schedule", "Show Patient Billing", "Show Packages"],
                      "Help": ["Keyboard Shortcuts", "About ClinicDesk"]}
 
 

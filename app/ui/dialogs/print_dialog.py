@@ -1,5 +1,6 @@
-"""View / Print an invoice, a refund receipt (R31) or a Day Close (R32): choose the paper, then open the PDF in
-the system's viewer or save it. ReportLab runs on a worker thread so the desk never freezes.
+"""View / Print an invoice, a refund receipt (R31) or a Day Close (R32): choose the paper,
+then open the PDF in the system's viewer or save it. ReportLab runs on a worker thread so the
+desk never freezes.
 """
 
 from __future__ import annotations
