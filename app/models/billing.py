@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Index, String,
-                        Text)
+                        Text, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, DecimalText, Int
@@ -39,6 +39,11 @@ class Invoice(Base):
     __table_args__ = (
         Index("ix_invoices_patient", "patient_id", "issued_on"),
         Index("ix_invoices_issued_on", "issued_on"),
+        # Day Close (R32): invoices made on a day, and voided on a day (few: partial).
+        Index("ix_invoices_created_at", "created_at"),
+        Index("ix_invoices_voided_at", "voided_at",
+              sqlite_where=text("voided_at IS NOT NULL"),
+              postgresql_where=text("voided_at IS NOT NULL")),
     )
 
 
@@ -106,6 +111,7 @@ class PaymentApplication(Base):
     __table_args__ = (
         Index("ix_applications_invoice", "invoice_id"),
         Index("ix_applications_payment", "payment_id"),
+        Index("ix_applications_created_at", "created_at"),  # Day Close (R32): a day's
     )
 
 
@@ -129,4 +135,5 @@ class PaymentRefund(Base):
         CheckConstraint("amount > 0", name="amount_positive"),
         Index("ix_payment_refunds_payment", "payment_id"),
         Index("ix_payment_refunds_patient", "patient_id"),
+        Index("ix_payment_refunds_refunded_at", "refunded_at"),  # Day Close (R32)
     )

@@ -39,6 +39,8 @@ class Package(Base):
         Index("ix_packages_invoice", "invoice_id"),
         # Outstanding report: packages still valid on a date, and those expiring soon.
         Index("ix_packages_expires_on", "expires_on"),
+        # Day Close (R32): packages sold on a day, by when the sale was made.
+        Index("ix_packages_created_at", "created_at"),
     )
 
 
@@ -83,6 +85,11 @@ class Redemption(Base):
         Index("ix_redemptions_live", "package_id", "redeemed_on",
               sqlite_where=text("voided_at IS NULL"),
               postgresql_where=text("voided_at IS NULL")),
+        # Day Close (R32): uses redeemed on a day, and uses undone on a day (few: partial).
+        Index("ix_redemptions_created_at", "created_at"),
+        Index("ix_redemptions_voided_at", "voided_at",
+              sqlite_where=text("voided_at IS NOT NULL"),
+              postgresql_where=text("voided_at IS NOT NULL")),
     )
 
 

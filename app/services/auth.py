@@ -40,6 +40,7 @@ MANAGER_ACTIONS = (
     # Copies of the whole clinic out of the desk (issue 15, item 4): backup.COPY_OUT and
     # transfer.MOVE_TO_SERVER; a backup into the clinic's own backups folder is anyone's.
     N_("back up the clinic to a folder of your choice"), N_("copy the clinic to a server"),
+    N_("reopen a closed day"),  # day_close.REOPEN (R32)
 )
 
 

@@ -15,6 +15,7 @@ from . import validation as v
 from . import why_not
 from .audit import snapshot
 from .base import Service
+from .day_close import DayCloseDesk
 from .billing_views import (Account, InvoiceView, PaymentPreview, PaymentRow, RefundView,
                             SalePreview, SaleResult, account_view, invoice_view, payment_rows,
                             refund_view)
@@ -32,7 +33,7 @@ def method_names() -> str:
     return ", ".join(_(name) for name in METHODS.values())
 
 
-class BillingService(Service):
+class BillingService(DayCloseDesk, Service):
     @property
     def _locale(self) -> str:
         return self._clinic.money_context()["locale"]

@@ -1,4 +1,4 @@
-"""Printing invoices and refund receipts as PDF through ReportLab (SPEC R31).
+"""Printing invoices, refund receipts and the Day Close as PDF through ReportLab (R31, R32).
 
 Letter, A4 or an 80 mm roll, with the clinic's name, address and tax number, the patient,
 lines, tax, total, payments and balance, money and dates formatted by Babel in the clinic's
@@ -87,6 +87,21 @@ class PrintingService(Service):
         data = _pdf().build(sources, kit, title=title, author=kit.clinic_name,
                             subject=_("Invoices"), progress=progress)
         return atomic_write_bytes(target, data)
+
+    def day_close_pdf(self, on, path: str | os.PathLike, *, paper: str | None = None) -> Path:
+        """Write the Day Close sheet of `on` (R32) to `path`: the figures kept at the close,
+        or the open day's as of now, said so on the sheet."""
+        kit, settings = self._kit(paper)
+        target = self._target(path)
+        report = self._clinic.reports.day_close(on)
+        close = self._clinic.billing.day_close_of(on)
+        if close is None:
+            words = _("Open (not closed)")
+        else:
+            words = _("Closed by {name}, {time}").format(
+                name=close.closed_by_name or _("the system"), time=kit.datetime(close.closed_at))
+        section = _pdf().day_close_section(kit, settings, report, words)
+        return _write_section(target, kit, section, _("Day close"))
 
     # helpers
     def _kit(self, paper: str | None) -> tuple:

@@ -34,6 +34,7 @@ FIELD_LABELS = {
     "amount": N_("amount"), "allocation": N_("allocation"), "price": N_("price"),
     "patient_pays": N_("patient pays"), "tax_rate": N_("tax rate"), "limit": N_("limit"),
     "start": N_("start date"), "end": N_("end date"), "on": N_("date"),
+    "counted_cash": N_("counted cash"),  # the Day Close's count (R32), typed in the UI
 }
 #: Labels the services pass in English (so each has its French in the catalogue).
 LABELS = (

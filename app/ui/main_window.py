@@ -128,6 +128,10 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.billing)
         self.billing.receive_payment()
 
+    def day_close(self) -> None:
+        from .billing.day_close_dialog import DayCloseDialog  # (opened rarely: loaded then)
+        DayCloseDialog.ask(self, self.clinic)
+
     def book(self) -> None:
         self.tabs.setCurrentWidget(self.schedule)
         self.schedule.book()

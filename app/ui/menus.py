@@ -57,6 +57,7 @@ def build_menus(window) -> None:
     window.search_action = _action(window, desk, window.search_patient, shortcuts.SEARCH_PATIENT)
     window.new_purchase_action = _action(window, desk, window.new_purchase)
     window.receive_payment_action = _action(window, desk, window.receive_payment)
+    window.day_close_action = _action(window, desk, window.day_close)  # R32
     desk.addSeparator()
     window.book_action = _action(window, desk, window.book)
     window.previous_day_action = _action(window, desk, window.previous_day)
@@ -93,6 +94,7 @@ def translate_menus(window) -> None:
     window.search_action.setText(_("&Search Patient"))
     window.new_purchase_action.setText(_("New &Purchase…"))
     window.receive_payment_action.setText(_("&Receive Payment…"))
+    window.day_close_action.setText(_("Day &Close…"))
     window.book_action.setText(_("&Book Appointment…"))
     window.previous_day_action.setText(_("Pre&vious Day"))
     window.next_day_action.setText(_("&Next Day"))

@@ -38,8 +38,8 @@ def test_menus(qtbot, clinic):
                               "Backup Now…", "Restore from Backup…", "Audit Trail…",
                               "Clinic Database…", "Lock", "Quit"],
                      "Desk": ["Search Patient", "New Purchase…", "Receive Payment…",
-                              "Book Appointment…", "Previous Day", "Next Day", "Show Schedule",
-                              "Show Patient Billing", "Show Packages"],
+                              "Day Close…", "Book Appointment…", "Previous Day", "Next Day",
+                              "Show Schedule", "Show Patient Billing", "Show Packages"],
                      "Help": ["Keyboard Shortcuts", "About ClinicDesk"]}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .compensation import CompensationReport
+from .day_close import DayCloseReport
 from .liability import PackageLiabilityReport
 from .outstanding import OutstandingReport
 from .revenue import RevenueReport
@@ -12,5 +13,6 @@ from .usage import PackageUsageReport
 
 
 class ReportService(PackageSalesReport, PackageUsageReport, OutstandingReport,
-                    CompensationReport, PackageLiabilityReport, RevenueReport, SalesTaxReport):
+                    CompensationReport, PackageLiabilityReport, RevenueReport, SalesTaxReport,
+                    DayCloseReport):
     """`clinic.reports`: every method validates, reads in one transaction, returns a Report."""

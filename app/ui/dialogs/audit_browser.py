@@ -30,7 +30,8 @@ from .backups import explain_failure, run_busy
 ENTITY_NAMES = {
     "account": N_("Account"),
     "appointment": N_("Appointment"), "clinic_settings": N_("Clinic settings"),
-    "clinic_file": N_("Clinic file"), "invoice": N_("Invoice"),
+    "clinic_file": N_("Clinic file"), "day_close": N_("Day close"),
+    "invoice": N_("Invoice"),
     "no_show_fee": N_("No-show fee"), "package": N_("Package"),
     "package_template": N_("Package template"), "patient": N_("Patient"),
     "payment": N_("Payment"), "payment_refund": N_("Payment refund"),

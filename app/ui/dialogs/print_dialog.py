@@ -1,11 +1,13 @@
-"""View / Print an invoice or a refund receipt (R31): choose the paper, then open the PDF in
-the system's viewer or save it. ReportLab runs on a worker thread so the desk never freezes.
+"""View / Print an invoice, a refund receipt (R31) or a Day Close (R32): choose the paper,
+then open the PDF in the system's viewer or save it. ReportLab runs on a worker thread so the
+desk never freezes.
 """
 
 from __future__ import annotations
 
 import html
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal
@@ -46,12 +48,12 @@ class PrintDialog(QDialog):
 
     def __init__(self, clinic: Clinic, *, invoice_id: int | None = None,
                  refund_id: int | None = None, package_refund_id: int | None = None,
-                 parent: QWidget | None = None):
+                 day: date | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        if [invoice_id, refund_id, package_refund_id].count(None) != 2:
-            raise ValueError("print one invoice or one refund receipt")  # i18n: not shown
+        if [invoice_id, refund_id, package_refund_id, day].count(None) != 3:
+            raise ValueError("print one invoice, receipt or day")  # i18n: not shown
         self.clinic, self.invoice_id, self.refund_id = clinic, invoice_id, refund_id
-        self.package_refund_id = package_refund_id
+        self.package_refund_id, self.day = package_refund_id, day
         preload.document_libraries()  # here, not on the worker (app/ui/preload.py)
         self._f = Formats(clinic)
         self._task: Running | None = None
@@ -65,6 +67,11 @@ class PrintDialog(QDialog):
             refund = clinic.billing.payment_refund(refund_id)
             self.document = _("Refund receipt {number}").format(number=refund.id)
             summary = self._refund_summary(refund)
+        elif day is not None:
+            self.document = _("Day close {day}").format(day=self._f.date(day))
+            summary = ("", html.escape(_("The day's figures of {day}, with the cash counted "
+                                         "when the day is closed.").format(
+                day=self._f.date(day))))
         else:
             receipt = clinic.packages.refund_receipt(package_refund_id)
             self.document = _("Package refund receipt {number}").format(
@@ -115,10 +122,10 @@ class PrintDialog(QDialog):
     @classmethod
     def ask(cls, clinic: Clinic, *, invoice_id: int | None = None,
             refund_id: int | None = None, package_refund_id: int | None = None,
-            parent: QWidget | None = None) -> str | None:
+            day: date | None = None, parent: QWidget | None = None) -> str | None:
         """Run modally; the path of the PDF last saved, if any."""
         dialog = cls(clinic, invoice_id=invoice_id, refund_id=refund_id,
-                     package_refund_id=package_refund_id, parent=parent)
+                     package_refund_id=package_refund_id, day=day, parent=parent)
         try:
             dialog.exec()
             return dialog.saved_path
@@ -173,7 +180,8 @@ class PrintDialog(QDialog):
         self._start(folder / f"{self.document}.pdf", then_open=True)
 
     def save_pdf(self) -> None:
-        path = self.choose_file(self, f"{self.document} - {self.patient_name}.pdf")
+        name = f"{self.document} - {self.patient_name}" if self.patient_name else self.document
+        path = self.choose_file(self, f"{name}.pdf")
         if not path:
             return
         if not Path(path).suffix:
@@ -183,9 +191,11 @@ class PrintDialog(QDialog):
     def _start(self, path: Path, *, then_open: bool) -> None:
         paper = self.paper.currentData()
         invoice_id, refund_id = self.invoice_id, self.refund_id
-        package_refund_id = self.package_refund_id
+        package_refund_id, day = self.package_refund_id, self.day
 
         def write(clinic) -> str:  # on the worker: plain ids in, the path out
+            if day is not None:
+                return str(clinic.printing.day_close_pdf(day, path, paper=paper))
             if invoice_id is not None:
                 return str(clinic.printing.invoice_pdf(invoice_id, path, paper=paper))
             if refund_id is not None:
