@@ -105,6 +105,12 @@ class DayCloseDialog(QDialog):
         self.close_button = buttons.addButton(_("&Close Day"), role)
         self.print_button = buttons.addButton(_("&Print…"), role)
         self.reopen_button = buttons.addButton(_("&Reopen…"), role)
+        # Enter in the day field shows that day; only Enter in Counted cash (or a click)
+        # closes it, so no button is the dialog's default (seen in the walk-through: typing
+        # a date and Enter said "Please enter the counted cash").
+        for button in buttons.buttons():
+            button.setAutoDefault(False)
+            button.setDefault(False)
         self.close_button.clicked.connect(self.close_day)
         self.print_button.clicked.connect(self.print_day)
         self.reopen_button.clicked.connect(self.reopen_day)

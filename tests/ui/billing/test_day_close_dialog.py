@@ -68,6 +68,26 @@ def test_r32_typing_the_count_shows_over_short_and_close_records_it(qtbot, clini
     assert dialog.reopen_button.text() == "&Reopen… (manager)"
 
 
+def test_r32_enter_in_the_day_field_shows_that_day_and_closes_nothing(qtbot, clinic, day,
+                                                                      shown):
+    """Walk-through: a date typed and Enter used to press Close Day, which asked for the
+    count. Enter in Counted cash is the one that closes."""
+    from ui.test_date_fields import type_over
+    from PySide6.QtCore import Qt
+
+    dialog = make(qtbot, clinic)
+    type_over(qtbot, dialog.day, "2026-03-01")
+    qtbot.keyClick(dialog.day, Qt.Key.Key_Return)
+    assert dialog.on() == date(2026, 3, 1) and dialog.isVisible()
+    assert shown.boxes == [] and clinic.billing.day_closes() == []
+    type_over(qtbot, dialog.day, "2026-03-02")
+    qtbot.keyClick(dialog.day, Qt.Key.Key_Return)
+    retype(qtbot, dialog.counted, "100")
+    qtbot.keyClick(dialog.counted, Qt.Key.Key_Return)
+    (close,) = clinic.billing.day_closes()
+    assert close.on == MON and close.over_short == 0
+
+
 @pytest.mark.parametrize("typed, words", [
     ("lots", "counted cash \u201clots\u201d is not an amount"), ("-5", "counted cash")])
 def test_r32_a_count_that_is_not_an_amount_is_refused_naming_the_field(
