@@ -25,6 +25,7 @@ from . import validation as v
 from .base import Service
 from .errors import NotAllowed, ValidationError
 from .money import cents as money_cents
+from .validity import show_time
 
 #: The manager-only action, in auth.MANAGER_ACTIONS' words.
 REOPEN = N_("reopen a closed day")
@@ -81,7 +82,10 @@ class DayCloseDesk(Service):
     def _closed_by_words(self, close: DayClose) -> str:
         return _("{day} was already closed by {name} at {time}.").format(
             day=v.message_date(close.on), name=close.closed_by_name or _("the system"),
-            time=close.closed_at.strftime("%H:%M"))
+            time=self._clock_time(close.closed_at))
+
+    def _clock_time(self, moment: datetime) -> str:
+        return show_time(moment, self._clinic.money_context()["locale"])
 
     def _future(self, on: date) -> str | None:
         if on > self._today():
@@ -140,7 +144,7 @@ class DayCloseDesk(Service):
                 raise NotAllowed(_("{day} was closed by {name} at {time} on another desk; "
                                    "nothing was recorded here.").format(
                     day=v.message_date(on), name=view_of(s, existing).closed_by_name
-                    or _("the system"), time=existing.closed_at.strftime("%H:%M"))) from None
+                    or _("the system"), time=self._clock_time(existing.closed_at))) from None
 
     def _why_not_reopen(self, s, on: date) -> str | None:
         if open_close(s, on) is None:

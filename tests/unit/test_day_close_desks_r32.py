@@ -42,7 +42,7 @@ def test_r32_two_desks_closing_the_same_day_close_it_once(clinic, catalog):
         pool.terminate()
     assert sorted(kind for kind, _, _ in outcomes) == ["ok", "refused"]
     (refused,) = [o for o in outcomes if o[0] == "refused"]
-    assert refused[1] == "NotAllowed" and "closed by the system at 18:00" in refused[2]
+    assert refused[1] == "NotAllowed" and "closed by the system at 6:00\u202fp.m." in refused[2]
     (won,) = [o for o in outcomes if o[0] == "ok"]
     closes = clinic.billing.day_closes()
     assert [(c.id, c.counted_cash, c.expected_cash) for c in closes] == [

@@ -95,7 +95,7 @@ def test_r32_close_records_who_when_and_over_short(clinic, monday, desk, clock):
     assert json.loads(entry.after)["over_short"] == -500
     report = clinic.reports.day_close(MON)
     assert (report.totals["counted_cash"], report.totals["over_short"]) == (57000, -500)
-    assert "Closed by Chloe Desk at 18:00" in report.notes[0]
+    assert "Closed by Chloe Desk at 6:00\u202fp.m." in report.notes[0]
 
 
 def test_r32_over_is_positive(clinic, monday):
@@ -118,7 +118,7 @@ def test_r32_a_day_is_closed_once(clinic, monday):
     clinic.billing.close_day(MON, 57500)
     assert "already closed" in clinic.billing.can_close_day(MON)
     entries = audit_count(clinic)
-    with pytest.raises(NotAllowed, match="already closed by the system at 18:00"):
+    with pytest.raises(NotAllowed, match="already closed by the system at 6:00\u202fp.m."):
         clinic.billing.close_day(MON, 57500)
     assert audit_count(clinic) == entries and len(clinic.billing.day_closes()) == 1
 

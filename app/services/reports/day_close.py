@@ -110,12 +110,12 @@ class DayCloseReport(ReportDesk):
         if close is None:
             notes = (_("This day is open: the figures are as of {time} and change with "
                        "anything recorded on this day.").format(
-                time=self._now().strftime("%H:%M")),)
+                time=self._time(self._now())),)
         else:
             notes = (_("Closed by {name} at {time} on {day}; these are the figures kept at "
                        "the close. Anything done since shows on the day it was done.").format(
                 name=close.closed_by_name or _("the system"),
-                time=close.closed_at.strftime("%H:%M"),
+                time=self._time(close.closed_at),
                 day=self._date(close.closed_at.date())),)
         notes += (_("Figures are dated by when each record was made: a payment when "
                     "received, an invoice when issued or voided, a use when redeemed or "

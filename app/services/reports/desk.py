@@ -13,6 +13,7 @@ from ...models import PackageTemplate, Staff
 from .. import validation as v
 from ..base import Service
 from ..errors import ValidationError
+from ..validity import show_time
 from .shape import Report, Section
 
 
@@ -31,6 +32,10 @@ class ReportDesk(Service):
     def _date(self, day: date) -> str:
         """A date in the clinic's locale, Babel's medium format ("Mar 31, 2026")."""
         return format_date(day, "medium", locale=self._clinic.money_context()["locale"])
+
+    def _time(self, moment) -> str:
+        """A time in the clinic's locale, Babel's short format ("7:19 a.m.")."""
+        return show_time(moment, self._clinic.money_context()["locale"])
 
     def _span(self, start: date, end: date) -> str:
         return _("{start} to {end}").format(start=self._date(start), end=self._date(end))

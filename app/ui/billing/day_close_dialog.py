@@ -228,17 +228,14 @@ class DayCloseDialog(QDialog):
         if not self.close_button.isEnabled():
             return
         try:
-            closed = self.clinic.billing.close_day(self.on(), self.typed_count())
+            self.clinic.billing.close_day(self.on(), self.typed_count())
         except ClinicError as error:
             msgbox.refusal(self, error, _("Not closed"))
             focus(self.counted if getattr(error, "field", None) == "counted_cash"
                   else self.day)
             self.refresh()
             return
-        self.refresh()
-        self.status.setText(_("Closed by {name} at {time}.").format(
-            name=closed.closed_by_name or _("the system"), time=self.f.time(closed.closed_at))
-            + " " + self.status.text())
+        self.refresh()  # the status then says who closed it and when, in the close's words
 
     def print_day(self) -> None:
         PrintDialog.ask(self.clinic, day=self.on(), parent=self)
