@@ -54,7 +54,7 @@ def test_r32_the_unique_index_refuses_a_close_made_meanwhile_on_another_desk(
     assert waiting, "the second close did not wait on the unique index"
     error = outcome.get("error")
     assert isinstance(error, NotAllowed), outcome
-    assert "closed by Ana Silva at 17:58 on another desk" in str(error)
+    assert "closed by Ana Silva at 5:58\u202fp.m. on another desk" in str(error)
     assert [(c.counted_cash, c.closed_by) for c in clinic.billing.day_closes()] == [
         (0, catalog["ana"])]
     assert audit_entries(clinic, "day.close") == []
