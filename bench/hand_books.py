@@ -1,0 +1,249 @@
+"""Hand-written sqlite3 code for the books (issue 17): Package Liability (R33), Revenue (R34),
+Sales Tax (R36) over a period, and the cash figures of a Day Close (R32).
+
+The yardstick of bench/run_books.py, in bench/hand.py's manner: plain SQL on a plain sqlite3
+connection, one statement per report, every figure added up by SQLite.
+
+The liability is the hard one. The service (app/services/liability.py) loads each package's
+life and walks its change days in Python (app/domain/liability.py). Here the same walk is
+done by SQLite, for every package at once:
+- `pk`: the packages that matter (the service's own filter), with the day each ended (the
+  first refund, or its sale's void);
+- `hist`: the expiry history of the packages that have one (package_expiry_changes, in the
+  order they were made), each entry in force from the running maximum of the days before
+  it up to the next entry's, which is exactly how PackageLife.expiry_on reads the list;
+- `stream`: one row per package and day on which anything about it may change (sale, end,
+  an expiry changed or passing, a use redeemed or undone), plus the day before the period
+  (opening) and its last day (closing); a use counts +1 on its day and -1 on the day it was
+  undone, so a running sum gives the uses redeemed at the end of each day;
+- `steps`: on each of those days, live or not, the value left (R3: price // uses a use, the
+  remainder cents on the last uses, in closed form), and, from the day before's row (LAG),
+  the movement: redeemed while live, refunded / voided / expired when it stops being live,
+  reinstated when it starts again, sold on its purchase day.
+This is the complete R33 (reinstatement by expiry history included), not an approximation:
+tests/unit/test_bench_hand_books.py checks it against the service on random clinics with
+undone uses, refunds, voids and expiries cut, extended and cleared.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from bench.hand import _dt, _section
+
+LIABILITY = ["opening", "sold", "redeemed", "refunded", "voided", "expired", "reinstated",
+             "closing"]
+REVENUE = ["treatments", "package_uses", "patient_pays", "no_show_fees", "memberships",
+           "breakage", "refund_adjustments"]
+TAX = ["taxable_sales", "tax_charged", "voided_sales", "voided_tax", "refunded_sales",
+       "refunded_tax", "net_sales", "net_tax"]
+
+
+def _period(start: date, end: date) -> dict:
+    midnight = datetime.min.time()
+    return {"start": start.isoformat(), "end": end.isoformat(),
+            "before": (start - timedelta(days=1)).isoformat(),
+            "since": _dt(datetime.combine(start, midnight)),
+            "until": _dt(datetime.combine(end + timedelta(days=1), midnight))}
+
+
+# The day a package stopped being live: its first refund, or its sale's void.
+ENDED = """CASE p.status
+        WHEN 'refunded' THEN (SELECT substr(min(f.refunded_at), 1, 10) FROM package_refunds f
+                              WHERE f.package_id = p.id)
+        WHEN 'void' THEN (SELECT substr(i.voided_at, 1, 10) FROM invoices i
+                          WHERE i.id = p.invoice_id) END"""
+
+# The day-by-day liability of every package that matters, as CTEs ending in `steps`: one row
+# per (package, change day) with the day's movements (R33). Shared by the liability and the
+# revenue statements, as the service shares app/domain/liability.py.
+STEPS = f"""
+pk AS MATERIALIZED (
+  SELECT * FROM (
+    SELECT p.id, p.template_id AS tpl, p.price, p.uses_total AS uses, p.purchased_on AS bought,
+      p.expires_on AS expires, p.status,
+      {ENDED} AS ended
+    FROM packages p
+    WHERE p.purchased_on <= :end
+      AND (p.expires_on IS NULL OR p.expires_on >= :before
+           OR EXISTS (SELECT 1 FROM package_expiry_changes c
+                      WHERE c.package_id = p.id AND c.changed_on > :before)))
+  WHERE ended IS NULL OR ended >= :start),
+chg AS MATERIALIZED (
+  SELECT c.package_id AS pkg, c.changed_on AS since, c.old_expires_on AS old,
+    c.new_expires_on AS exp,
+    row_number() OVER (PARTITION BY c.package_id ORDER BY c.changed_at, c.id) AS seq
+  FROM package_expiry_changes c WHERE c.package_id IN (SELECT id FROM pk)),
+hist AS MATERIALIZED (
+  SELECT pkg, exp, pmax, lead(pmax) OVER (PARTITION BY pkg ORDER BY seq) AS next
+  FROM (SELECT pkg, seq, exp, max(since) OVER (PARTITION BY pkg ORDER BY seq) AS pmax
+        FROM (SELECT k.id AS pkg, 0 AS seq, k.bought AS since, c.old AS exp
+              FROM pk k JOIN chg c ON c.pkg = k.id AND c.seq = 1
+              UNION ALL SELECT pkg, seq, since, exp FROM chg))),
+stream(pkg, day, d) AS (
+  SELECT k.id, :before, (SELECT count(*) FROM redemptions r WHERE r.package_id = k.id
+                         AND r.voided_at IS NULL AND r.redeemed_on <= :before) FROM pk k
+  UNION ALL SELECT r.package_id, r.redeemed_on, 1 FROM pk k JOIN redemptions r
+    ON r.package_id = k.id AND r.voided_at IS NULL AND r.redeemed_on BETWEEN :start AND :end
+  UNION ALL SELECT r.package_id, max(r.redeemed_on, :before), 1 FROM pk k JOIN redemptions r
+    ON r.package_id = k.id AND r.voided_at >= :since AND r.redeemed_on <= :end
+  UNION ALL SELECT r.package_id, max(r.redeemed_on, substr(r.voided_at, 1, 10), :before), -1
+    FROM pk k JOIN redemptions r ON r.package_id = k.id
+    AND r.voided_at >= :since AND r.voided_at < :until AND r.redeemed_on <= :end
+  UNION ALL SELECT id, :end, 0 FROM pk
+  UNION ALL SELECT id, bought, 0 FROM pk WHERE bought >= :start
+  UNION ALL SELECT id, ended, 0 FROM pk WHERE ended <= :end
+  UNION ALL SELECT id, date(expires, '+1 day'), 0 FROM pk
+    WHERE expires >= :before AND expires < :end
+  UNION ALL SELECT pkg, since, 0 FROM chg WHERE since BETWEEN :start AND :end
+  UNION ALL SELECT pkg, date(exp, '+1 day'), 0 FROM hist
+    WHERE exp >= :before AND exp < :end),
+counted AS (
+  SELECT pkg, day, sum(sum(d)) OVER (PARTITION BY pkg ORDER BY day) AS n
+  FROM stream GROUP BY pkg, day),
+valued AS (
+  SELECT pkg, day, tpl, price, bought, ended, status, live,
+    price - (m * (price / uses) + max(0, m - (uses - price % uses))) AS value
+  FROM (SELECT *, bought <= day AND (ended IS NULL OR ended > day)
+                  AND (expiry IS NULL OR day <= expiry) AS live
+        FROM (SELECT s.pkg, s.day, k.tpl, k.price, k.uses, k.bought, k.ended, k.status,
+                min(max(s.n, 0), k.uses) AS m,
+                CASE WHEN h.pkg IS NULL THEN k.expires ELSE h.exp END AS expiry
+              FROM counted s JOIN (SELECT id, template_id AS tpl, price, uses_total AS uses,
+                purchased_on AS bought, expires_on AS expires, status, {ENDED} AS ended
+                FROM packages p) k ON k.id = s.pkg
+              LEFT JOIN hist h ON h.pkg = s.pkg AND h.pmax <= s.day
+                AND (h.next IS NULL OR h.next > s.day)))),
+steps AS (
+  SELECT pkg, day, tpl, status, ended, live, value, left,
+    CASE WHEN day = bought AND day >= :start THEN price ELSE 0 END AS sold,
+    CASE WHEN day = bought AND day >= :start THEN 1 ELSE lag(live) OVER w END AS was_live,
+    CASE WHEN day = bought AND day >= :start THEN price ELSE lag(left) OVER w END AS was_left
+  FROM (SELECT *, CASE WHEN live THEN value ELSE 0 END AS left FROM valued)
+  WINDOW w AS (PARTITION BY pkg ORDER BY day)),
+moves AS (
+  SELECT pkg, day, tpl,
+    CASE WHEN day = :before THEN left ELSE 0 END AS opening, sold,
+    CASE WHEN was_live THEN was_left - value ELSE 0 END AS redeemed,
+    CASE WHEN was_live AND NOT live AND day = ended AND status = 'refunded'
+         THEN value ELSE 0 END AS refunded,
+    CASE WHEN was_live AND NOT live AND day = ended AND status = 'void'
+         THEN value ELSE 0 END AS voided,
+    CASE WHEN was_live AND NOT live AND (ended IS NULL OR day != ended)
+         THEN value ELSE 0 END AS expired,
+    CASE WHEN NOT was_live AND live THEN value ELSE 0 END AS reinstated,
+    CASE WHEN day = :end THEN left ELSE 0 END AS closing
+  FROM steps)"""
+
+
+def _nonzero(columns) -> str:
+    return " OR ".join(f"{c} != 0" for c in columns)
+
+
+def package_liability(con, start: date, end: date):
+    """R33 per template: rows (template, name, the eight figures), sorted as the report."""
+    sums = ", ".join(f"sum({f}) AS {f}" for f in LIABILITY)
+    detail = f"""{STEPS},
+      per_package AS (
+        SELECT tpl, {sums} FROM moves GROUP BY pkg
+        HAVING {_nonzero(f'sum({f})' for f in LIABILITY)}),
+      base(template, name, {', '.join(LIABILITY)}) AS MATERIALIZED (
+        SELECT m.tpl, coalesce(t.name, '#' || m.tpl), {', '.join(f'sum(m.{f})' for f in LIABILITY)}
+        FROM per_package m LEFT JOIN package_templates t ON t.id = m.tpl GROUP BY m.tpl)"""
+    return [_section(con, detail, _period(start, end), ["template", "name", *LIABILITY],
+                     LIABILITY, None, lambda r: (r[1].casefold(), r[0]))]
+
+
+#: invoice line kind -> R34's kind (app/services/reports/revenue.py LINE_KINDS)
+LINE_KINDS = {"treatment": "treatments", "patient_pays": "patient_pays",
+              "no_show_fee": "no_show_fees", "membership": "memberships"}
+
+
+def revenue(con, start: date, end: date):
+    """R34 per day (rows: day, month, the seven kinds, total), with month and period
+    totals: invoice lines on their issue day and taken back on their void day, and the
+    liability's steps (package uses, breakage, what each refund released less its line)."""
+    kinds = ", ".join(f"'{k}'" for k in LINE_KINDS)
+    per_kind = ", ".join(
+        f"sum(CASE kind WHEN '{k}' THEN amount ELSE 0 END)" for k in REVENUE)
+    detail = f"""{STEPS},
+      moved AS MATERIALIZED (
+        SELECT pkg, day, redeemed, expired - reinstated AS breakage, refunded FROM moves
+        WHERE day >= :start AND (redeemed != 0 OR expired != 0 OR reinstated != 0
+                                 OR refunded != 0)),
+      released AS (SELECT pkg, day, sum(refunded) AS amount FROM moved
+                   WHERE refunded != 0 GROUP BY pkg, day),
+      facts(day, kind, amount) AS (
+        SELECT i.issued_on, CASE l.kind {' '.join(f"WHEN '{a}' THEN '{b}'" for a, b in
+                                                 LINE_KINDS.items())} END,
+          l.unit_price * l.quantity
+        FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id
+        WHERE i.issued_on BETWEEN :start AND :end AND l.kind IN ({kinds})
+        UNION ALL
+        SELECT substr(i.voided_at, 1, 10), CASE l.kind {' '.join(
+            f"WHEN '{a}' THEN '{b}'" for a, b in LINE_KINDS.items())} END,
+          -(l.unit_price * l.quantity)
+        FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id
+        WHERE i.id IN (SELECT id FROM invoices WHERE voided_at >= :since AND voided_at < :until)
+          AND l.kind IN ({kinds})
+        UNION ALL SELECT day, 'package_uses', redeemed FROM moved
+        UNION ALL SELECT day, 'breakage', breakage FROM moved
+        UNION ALL
+        SELECT substr(f.refunded_at, 1, 10), 'refund_adjustments',
+          coalesce(r.amount, 0) + coalesce(l.unit_price * l.quantity, 0)
+        FROM package_refunds f LEFT JOIN invoice_lines l ON l.id = f.invoice_line_id
+        LEFT JOIN released r ON r.pkg = f.package_id AND r.day = substr(f.refunded_at, 1, 10)
+        WHERE f.refunded_at >= :since AND f.refunded_at < :until),
+      base(day, month, {', '.join(REVENUE)}, total) AS MATERIALIZED (
+        SELECT day, substr(day, 1, 7), {per_kind}, sum(amount) FROM facts GROUP BY day
+        HAVING {_nonzero(f'sum(CASE kind WHEN {k!r} THEN amount ELSE 0 END)'
+                         for k in REVENUE)})"""
+    return [_section(con, detail, _period(start, end), ["day", "month", *REVENUE, "total"],
+                     [*REVENUE, "total"], "month", lambda r: r[0])]
+
+
+def sales_tax(con, start: date, end: date):
+    """R36 per rate (rows: rate as stored, the six measures, net sales and net tax): lines of
+    the invoices issued in the period (not the refund credit lines added later), lines of
+    the invoices voided in it, and the refund credit lines of the refunds made in it."""
+    detail = """facts(rate, taxable_sales, tax_charged, voided_sales, voided_tax,
+                      refunded_sales, refunded_tax) AS (
+        SELECT l.tax_rate, l.unit_price * l.quantity, l.tax, 0, 0, 0, 0
+        FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id
+        WHERE i.issued_on BETWEEN :start AND :end AND l.kind != 'package_refund'
+        UNION ALL
+        SELECT l.tax_rate, 0, 0, l.unit_price * l.quantity, l.tax, 0, 0 FROM invoice_lines l
+        WHERE l.invoice_id IN (SELECT id FROM invoices
+                               WHERE voided_at >= :since AND voided_at < :until)
+        UNION ALL
+        SELECT l.tax_rate, 0, 0, 0, 0, -(l.unit_price * l.quantity), -l.tax
+        FROM package_refunds f JOIN invoice_lines l ON l.id = f.invoice_line_id
+        WHERE l.kind = 'package_refund' AND f.refunded_at >= :since AND f.refunded_at < :until),
+      base(rate, taxable_sales, tax_charged, voided_sales, voided_tax, refunded_sales,
+           refunded_tax, net_sales, net_tax) AS MATERIALIZED (
+        SELECT rate, sum(taxable_sales), sum(tax_charged), sum(voided_sales), sum(voided_tax),
+          sum(refunded_sales), sum(refunded_tax),
+          sum(taxable_sales) - sum(voided_sales) - sum(refunded_sales),
+          sum(tax_charged) - sum(voided_tax) - sum(refunded_tax)
+        FROM facts GROUP BY rate)"""
+    return [_section(con, detail, _period(start, end), ["rate", *TAX], TAX, None,
+                     lambda r: r[0])]
+
+
+def day_close(con, on: date) -> dict:
+    """R32's cash: per method, what was received (payments by received_at) and paid back
+    (refund payments by refunded_at) that day, counts and amounts, in one statement; and
+    cash_in, cash_out, expected_cash = in - out."""
+    start = datetime.combine(on, datetime.min.time())
+    span = (_dt(start), _dt(start + timedelta(days=1)))
+    methods: dict[str, list[int]] = {}
+    for side, method, count, amount in con.execute(
+            "SELECT 0, method, count(*), sum(amount) FROM payments "
+            "WHERE received_at >= ? AND received_at < ? GROUP BY method "
+            "UNION ALL SELECT 1, method, count(*), sum(amount) FROM payment_refunds "
+            "WHERE refunded_at >= ? AND refunded_at < ? GROUP BY method", span + span):
+        figures = methods.setdefault(method, [0, 0, 0, 0])
+        figures[2 * side], figures[2 * side + 1] = count, amount
+    cash = methods.get("cash", [0, 0, 0, 0])
+    return {"methods": methods, "cash_in": cash[1], "cash_out": cash[3],
+            "expected_cash": cash[1] - cash[3]}
