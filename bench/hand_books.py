@@ -54,46 +54,98 @@ ENDED = """CASE p.status
         WHEN 'void' THEN (SELECT substr(i.voided_at, 1, 10) FROM invoices i
                           WHERE i.id = p.invoice_id) END"""
 
-# The day-by-day liability of every package that matters, as CTEs ending in `steps`: one row
-# per (package, change day) with the day's movements (R33). Shared by the liability and the
-# revenue statements, as the service shares app/domain/liability.py.
-STEPS = f"""
+# The value left of a package (price P over U uses) once `n` uses are redeemed (R3, the
+# remainder cents on the last uses): app/domain/liability.value_left in SQL.
+def _value(price: str, uses: str, n: str) -> str:
+    m = f"min(max({n}, 0), {uses})"
+    return f"({price} - ({m} * ({price} / {uses}) + max(0, {m} - ({uses} - {price} % {uses}))))"
+
+
+def _live_uses(day: str) -> str:
+    """Uses of package k not voided, redeemed by the end of `day` (ix_redemptions_live)."""
+    return (f"(SELECT count(*) FROM redemptions r WHERE r.package_id = k.id "
+            f"AND r.voided_at IS NULL AND r.redeemed_on <= {day})")
+
+
+# Every package that matters (the service's own filter), with the day it ended and whether its
+# liability needs the day-by-day walk: an expiry history, or a use undone at or after the
+# period's start (the others are a closed form, `simple`).
+PACKAGES = f"""
 pk AS MATERIALIZED (
-  SELECT * FROM (
+  SELECT *, CASE WHEN ended IS NULL THEN date(expires, '+1 day')
+                 WHEN expires IS NULL THEN ended
+                 ELSE min(ended, date(expires, '+1 day')) END AS gone
+  FROM (
     SELECT p.id, p.template_id AS tpl, p.price, p.uses_total AS uses, p.purchased_on AS bought,
-      p.expires_on AS expires, p.status,
-      {ENDED} AS ended
-    FROM packages p
-    WHERE p.purchased_on <= :end
-      AND (p.expires_on IS NULL OR p.expires_on >= :before
-           OR EXISTS (SELECT 1 FROM package_expiry_changes c
-                      WHERE c.package_id = p.id AND c.changed_on > :before)))
-  WHERE ended IS NULL OR ended >= :start),
+      p.expires_on AS expires, p.status, {ENDED} AS ended,
+      EXISTS (SELECT 1 FROM package_expiry_changes c WHERE c.package_id = p.id)
+        OR EXISTS (SELECT 1 FROM redemptions r WHERE r.package_id = p.id
+                   AND r.voided_at >= :since AND r.redeemed_on <= :end) AS walk
+    FROM (SELECT id FROM packages WHERE expires_on IS NULL
+          UNION ALL SELECT id FROM packages WHERE expires_on >= :before
+          UNION ALL SELECT DISTINCT c.package_id FROM package_expiry_changes c
+            JOIN packages q ON q.id = c.package_id
+            WHERE c.changed_on > :before AND q.expires_on < :before) chosen
+    JOIN packages p ON p.id = chosen.id
+    WHERE p.purchased_on <= :end)
+  WHERE ended IS NULL OR ended >= :start)"""
+
+# A package with no expiry history and no use undone in the period is live from its purchase
+# to the day before `gone` (its end or the day after its expiry), once: its movements are the
+# value left where it enters the period (the opening, or its price on its purchase day) and
+# where it leaves (`out`: the day it stops being live, or the period's last day).
+SIMPLE = f"""
+edges AS MATERIALIZED (  -- materialised: each count is made once, not once per use of it
+  SELECT *, CASE WHEN live_before THEN {_live_uses(':before')} END AS n_before,
+    {_live_uses('coalesce(died, :end)')} AS n_out
+  FROM (SELECT k.*, bought <= :before AND (gone IS NULL OR gone > :before) AS live_before,
+          CASE WHEN gone IS NOT NULL AND max(gone, bought) <= :end
+               THEN max(gone, bought) END AS died
+        FROM pk k WHERE NOT walk) k),
+simple AS MATERIALIZED (
+  SELECT id AS pkg, tpl, died, entered,
+    CASE WHEN died IS NULL THEN 'open' WHEN died = ended THEN status ELSE 'expired' END AS how,
+    opening, sold, CASE WHEN entered THEN entry - out ELSE 0 END AS redeemed,
+    CASE WHEN entered AND died IS NOT NULL THEN out ELSE 0 END AS gone_value,
+    CASE WHEN entered AND died IS NULL THEN out ELSE 0 END AS closing,
+    CASE WHEN live_before THEN :start ELSE bought END AS from_day,
+    coalesce(died, :end) AS to_day
+  FROM (SELECT *, live_before OR bought >= :start AS entered,
+          CASE WHEN live_before THEN {_value('price', 'uses', 'n_before')} ELSE 0 END AS opening,
+          CASE WHEN bought >= :start THEN price ELSE 0 END AS sold,
+          CASE WHEN live_before THEN {_value('price', 'uses', 'n_before')} ELSE price END
+            AS entry,
+          {_value('price', 'uses', 'n_out')} AS out
+        FROM edges))"""
+
+# The other packages, day by day, as app/domain/liability.steps walks them: one row per
+# (package, day on which anything about it may change) with the day's movements (R33).
+WALK = f"""
+wk AS MATERIALIZED (SELECT * FROM pk WHERE walk),
 chg AS MATERIALIZED (
   SELECT c.package_id AS pkg, c.changed_on AS since, c.old_expires_on AS old,
     c.new_expires_on AS exp,
     row_number() OVER (PARTITION BY c.package_id ORDER BY c.changed_at, c.id) AS seq
-  FROM package_expiry_changes c WHERE c.package_id IN (SELECT id FROM pk)),
+  FROM package_expiry_changes c WHERE c.package_id IN (SELECT id FROM wk)),
 hist AS MATERIALIZED (
   SELECT pkg, exp, pmax, lead(pmax) OVER (PARTITION BY pkg ORDER BY seq) AS next
   FROM (SELECT pkg, seq, exp, max(since) OVER (PARTITION BY pkg ORDER BY seq) AS pmax
         FROM (SELECT k.id AS pkg, 0 AS seq, k.bought AS since, c.old AS exp
-              FROM pk k JOIN chg c ON c.pkg = k.id AND c.seq = 1
+              FROM wk k JOIN chg c ON c.pkg = k.id AND c.seq = 1
               UNION ALL SELECT pkg, seq, since, exp FROM chg))),
 stream(pkg, day, d) AS (
-  SELECT k.id, :before, (SELECT count(*) FROM redemptions r WHERE r.package_id = k.id
-                         AND r.voided_at IS NULL AND r.redeemed_on <= :before) FROM pk k
-  UNION ALL SELECT r.package_id, r.redeemed_on, 1 FROM pk k JOIN redemptions r
+  SELECT k.id, :before, {_live_uses(':before')} FROM wk k
+  UNION ALL SELECT r.package_id, r.redeemed_on, 1 FROM wk k JOIN redemptions r
     ON r.package_id = k.id AND r.voided_at IS NULL AND r.redeemed_on BETWEEN :start AND :end
-  UNION ALL SELECT r.package_id, max(r.redeemed_on, :before), 1 FROM pk k JOIN redemptions r
+  UNION ALL SELECT r.package_id, max(r.redeemed_on, :before), 1 FROM wk k JOIN redemptions r
     ON r.package_id = k.id AND r.voided_at >= :since AND r.redeemed_on <= :end
   UNION ALL SELECT r.package_id, max(r.redeemed_on, substr(r.voided_at, 1, 10), :before), -1
-    FROM pk k JOIN redemptions r ON r.package_id = k.id
+    FROM wk k JOIN redemptions r ON r.package_id = k.id
     AND r.voided_at >= :since AND r.voided_at < :until AND r.redeemed_on <= :end
-  UNION ALL SELECT id, :end, 0 FROM pk
-  UNION ALL SELECT id, bought, 0 FROM pk WHERE bought >= :start
-  UNION ALL SELECT id, ended, 0 FROM pk WHERE ended <= :end
-  UNION ALL SELECT id, date(expires, '+1 day'), 0 FROM pk
+  UNION ALL SELECT id, :end, 0 FROM wk
+  UNION ALL SELECT id, bought, 0 FROM wk WHERE bought >= :start
+  UNION ALL SELECT id, ended, 0 FROM wk WHERE ended <= :end
+  UNION ALL SELECT id, date(expires, '+1 day'), 0 FROM wk
     WHERE expires >= :before AND expires < :end
   UNION ALL SELECT pkg, since, 0 FROM chg WHERE since BETWEEN :start AND :end
   UNION ALL SELECT pkg, date(exp, '+1 day'), 0 FROM hist
@@ -103,11 +155,10 @@ counted AS (
   FROM stream GROUP BY pkg, day),
 valued AS (
   SELECT pkg, day, tpl, price, bought, ended, status, live,
-    price - (m * (price / uses) + max(0, m - (uses - price % uses))) AS value
+    {_value('price', 'uses', 'n')} AS value
   FROM (SELECT *, bought <= day AND (ended IS NULL OR ended > day)
                   AND (expiry IS NULL OR day <= expiry) AS live
-        FROM (SELECT s.pkg, s.day, k.tpl, k.price, k.uses, k.bought, k.ended, k.status,
-                min(max(s.n, 0), k.uses) AS m,
+        FROM (SELECT s.pkg, s.day, s.n, k.tpl, k.price, k.uses, k.bought, k.ended, k.status,
                 CASE WHEN h.pkg IS NULL THEN k.expires ELSE h.exp END AS expiry
               FROM counted s JOIN (SELECT id, template_id AS tpl, price, uses_total AS uses,
                 purchased_on AS bought, expires_on AS expires, status, {ENDED} AS ended
@@ -121,7 +172,7 @@ steps AS (
     CASE WHEN day = bought AND day >= :start THEN price ELSE lag(left) OVER w END AS was_left
   FROM (SELECT *, CASE WHEN live THEN value ELSE 0 END AS left FROM valued)
   WINDOW w AS (PARTITION BY pkg ORDER BY day)),
-moves AS (
+moves AS MATERIALIZED (
   SELECT pkg, day, tpl,
     CASE WHEN day = :before THEN left ELSE 0 END AS opening, sold,
     CASE WHEN was_live THEN was_left - value ELSE 0 END AS redeemed,
@@ -135,6 +186,8 @@ moves AS (
     CASE WHEN day = :end THEN left ELSE 0 END AS closing
   FROM steps)"""
 
+STEPS = f"{PACKAGES},{SIMPLE},{WALK}"
+
 
 def _nonzero(columns) -> str:
     return " OR ".join(f"{c} != 0" for c in columns)
@@ -145,6 +198,14 @@ def package_liability(con, start: date, end: date):
     sums = ", ".join(f"sum({f}) AS {f}" for f in LIABILITY)
     detail = f"""{STEPS},
       per_package AS (
+        SELECT tpl, opening, sold, redeemed,
+          CASE how WHEN 'refunded' THEN gone_value ELSE 0 END AS refunded,
+          CASE how WHEN 'void' THEN gone_value ELSE 0 END AS voided,
+          CASE how WHEN 'expired' THEN gone_value ELSE 0 END AS expired,
+          0 AS reinstated, closing
+        FROM simple
+        WHERE opening != 0 OR sold != 0 OR redeemed != 0 OR gone_value != 0 OR closing != 0
+        UNION ALL
         SELECT tpl, {sums} FROM moves GROUP BY pkg
         HAVING {_nonzero(f'sum({f})' for f in LIABILITY)}),
       base(template, name, {', '.join(LIABILITY)}) AS MATERIALIZED (
@@ -170,7 +231,18 @@ def revenue(con, start: date, end: date):
       moved AS MATERIALIZED (
         SELECT pkg, day, redeemed, expired - reinstated AS breakage, refunded FROM moves
         WHERE day >= :start AND (redeemed != 0 OR expired != 0 OR reinstated != 0
-                                 OR refunded != 0)),
+                                 OR refunded != 0)
+        UNION ALL
+        SELECT pkg, died, 0, CASE how WHEN 'expired' THEN gone_value ELSE 0 END,
+          CASE how WHEN 'refunded' THEN gone_value ELSE 0 END
+        FROM simple WHERE entered AND died IS NOT NULL AND gone_value != 0
+        UNION ALL
+        SELECT x.pkg, r.redeemed_on, sum(CASE WHEN r.use_number <= p.uses_total THEN
+            p.price / p.uses_total + (r.use_number > p.uses_total - p.price % p.uses_total)
+            ELSE 0 END), 0, 0
+        FROM simple x JOIN redemptions r ON r.package_id = x.pkg AND r.voided_at IS NULL
+          AND r.redeemed_on BETWEEN x.from_day AND x.to_day
+        JOIN packages p ON p.id = x.pkg WHERE x.entered GROUP BY x.pkg, r.redeemed_on),
       released AS (SELECT pkg, day, sum(refunded) AS amount FROM moved
                    WHERE refunded != 0 GROUP BY pkg, day),
       facts(day, kind, amount) AS (
