@@ -248,18 +248,20 @@ def revenue(con, start: date, end: date):
       facts(day, kind, amount) AS (
         SELECT i.issued_on, CASE l.kind {' '.join(f"WHEN '{a}' THEN '{b}'" for a, b in
                                                  LINE_KINDS.items())} END,
-          l.unit_price * l.quantity
+          sum(l.unit_price * l.quantity)
         FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id
         WHERE i.issued_on BETWEEN :start AND :end AND l.kind IN ({kinds})
+        GROUP BY i.issued_on, l.kind
         UNION ALL
         SELECT substr(i.voided_at, 1, 10), CASE l.kind {' '.join(
             f"WHEN '{a}' THEN '{b}'" for a, b in LINE_KINDS.items())} END,
-          -(l.unit_price * l.quantity)
+          -sum(l.unit_price * l.quantity)
         FROM invoices i JOIN invoice_lines l ON l.invoice_id = i.id
         WHERE i.id IN (SELECT id FROM invoices WHERE voided_at >= :since AND voided_at < :until)
           AND l.kind IN ({kinds})
-        UNION ALL SELECT day, 'package_uses', redeemed FROM moved
-        UNION ALL SELECT day, 'breakage', breakage FROM moved
+        GROUP BY substr(i.voided_at, 1, 10), l.kind
+        UNION ALL SELECT day, 'package_uses', sum(redeemed) FROM moved GROUP BY day
+        UNION ALL SELECT day, 'breakage', sum(breakage) FROM moved GROUP BY day
         UNION ALL
         SELECT substr(f.refunded_at, 1, 10), 'refund_adjustments',
           coalesce(r.amount, 0) + coalesce(l.unit_price * l.quantity, 0)
