@@ -174,18 +174,14 @@ def measure_books(bench, clinic, con, today: date, args, work_dir: Path) -> None
         try:
             result = bench.measure(name, "books",
                                    lambda i, f=fmt, p=path: export(*year, p, format=f),
-                                   runs=args.long_runs, target_ms=5000)
-            result.note = f"{_size_mb(path):.1f} MB written"
+                                   runs=args.long_runs, target_ms=5000,
+                                   count=lambda n: n if isinstance(n, int) else None)
+            written = sum(p.stat().st_size for p in work_dir.glob(f"journal-{fmt}*"))
+            result.note = f"entries; {written / 1e6:.1f} MB written"
         except Exception as error:  # noqa: BLE001
             bench.skip(name, "books", f"skipped: export failed ({error!r})")
             continue
         measure_export_memory(bench, clinic, fmt, year, work_dir)
-
-
-def _size_mb(path: Path) -> float:
-    if path.is_dir():
-        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
-    return path.stat().st_size / 1e6 if path.exists() else 0.0
 
 
 def measure_export_memory(bench, clinic, fmt: str, period, work_dir: Path) -> None:
