@@ -5,24 +5,28 @@ The yardstick of bench/run_books.py, in bench/hand.py's manner: plain SQL on a p
 connection, one statement per report, every figure added up by SQLite.
 
 The liability is the hard one. The service (app/services/liability.py) loads each package's
-life and walks its change days in Python (app/domain/liability.py). Here the same walk is
-done by SQLite, for every package at once:
-- `pk`: the packages that matter (the service's own filter), with the day each ended (the
-  first refund, or its sale's void);
-- `hist`: the expiry history of the packages that have one (package_expiry_changes, in the
-  order they were made), each entry in force from the running maximum of the days before
-  it up to the next entry's, which is exactly how PackageLife.expiry_on reads the list;
-- `stream`: one row per package and day on which anything about it may change (sale, end,
-  an expiry changed or passing, a use redeemed or undone), plus the day before the period
-  (opening) and its last day (closing); a use counts +1 on its day and -1 on the day it was
-  undone, so a running sum gives the uses redeemed at the end of each day;
-- `steps`: on each of those days, live or not, the value left (R3: price // uses a use, the
-  remainder cents on the last uses, in closed form), and, from the day before's row (LAG),
-  the movement: redeemed while live, refunded / voided / expired when it stops being live,
-  reinstated when it starts again, sold on its purchase day.
-This is the complete R33 (reinstatement by expiry history included), not an approximation:
-tests/unit/test_bench_hand_books.py checks it against the service on random clinics with
-undone uses, refunds, voids and expiries cut, extended and cleared.
+life and walks its change days in Python (app/domain/liability.py). Here SQLite does it, for
+every package at once, in two ways (`PACKAGES` picks, per package, with `walk`):
+- `simple`: a package with no expiry history and no use undone at or after the period's start
+  is live once, from its purchase to the day before `gone` (its end: first refund or sale
+  void; or the day after its expiry). Its movements are a closed form of the value left
+  where it enters the period (the opening, or its price on its purchase day) and where it
+  leaves (the day it stops being live, or the last day): two counts of its live uses
+  (ix_redemptions_live). Revenue takes its uses' values (R3, from `use_number`) day by day.
+- `moves` (the others), walked day by day as `steps` does: `hist` is the expiry history in
+  the order it was made, each entry in force from the running maximum of the days up to it
+  until the next one's (exactly how PackageLife.expiry_on reads the list); `stream` has one
+  row per package and day on which anything may change (sale, end, an expiry changed or
+  passing, a use redeemed or undone), plus the day before the period and its last day; a
+  use counts +1 on its day and -1 on the day it was undone, so a running sum gives the uses
+  at each day's end; LAG over the day before gives the movement: redeemed while live,
+  refunded / voided / expired when it stops being live, reinstated when it starts again.
+The value left is R3's spread in closed form (price // uses a use, the remainder cents on
+the last uses). This is the complete R33, reinstatement included, not an approximation; the
+one assumption is the service's own rule that no use is dated before its package's purchase
+(the closed form's revenue puts such a use on its own day, the walk on the purchase day).
+tests/unit/test_bench_hand_books.py checks both paths against the services on random
+clinics with undone uses, refunds, voids and expiries cut, extended and cleared.
 """
 
 from __future__ import annotations
