@@ -82,14 +82,15 @@ pk AS MATERIALIZED (
   FROM (
     SELECT p.id, p.template_id AS tpl, p.price, p.uses_total AS uses, p.purchased_on AS bought,
       p.expires_on AS expires, p.status, {ENDED} AS ended,
-      EXISTS (SELECT 1 FROM package_expiry_changes c WHERE c.package_id = p.id)
+      p.status = 'void'
+        OR EXISTS (SELECT 1 FROM package_expiry_changes c WHERE c.package_id = p.id)
         OR EXISTS (SELECT 1 FROM redemptions r WHERE r.package_id = p.id
                    AND r.voided_at >= :since AND r.redeemed_on <= :end) AS walk
     FROM (SELECT id FROM packages WHERE expires_on IS NULL
           UNION ALL SELECT id FROM packages WHERE expires_on >= :before
-          UNION ALL SELECT DISTINCT c.package_id FROM package_expiry_changes c
-            JOIN packages q ON q.id = c.package_id
-            WHERE c.changed_on > :before AND q.expires_on < :before) chosen
+          UNION ALL SELECT id FROM packages q WHERE q.expires_on < :before
+            AND (q.status = 'void' OR EXISTS (SELECT 1 FROM package_expiry_changes c
+                 WHERE c.package_id = q.id AND c.changed_on > :before))) chosen
     JOIN packages p ON p.id = chosen.id
     WHERE p.purchased_on <= :end)
   WHERE ended IS NULL OR ended >= :start)"""
@@ -158,7 +159,7 @@ counted AS (
   SELECT pkg, day, sum(sum(d)) OVER (PARTITION BY pkg ORDER BY day) AS n
   FROM stream GROUP BY pkg, day),
 valued AS (
-  SELECT pkg, day, tpl, price, bought, ended, status, live,
+  SELECT pkg, day, n, tpl, price, uses, bought, ended, status, live,
     {_value('price', 'uses', 'n')} AS value
   FROM (SELECT *, bought <= day AND (ended IS NULL OR ended > day)
                   AND (expiry IS NULL OR day <= expiry) AS live
@@ -170,21 +171,24 @@ valued AS (
               LEFT JOIN hist h ON h.pkg = s.pkg AND h.pmax <= s.day
                 AND (h.next IS NULL OR h.next > s.day)))),
 steps AS (
-  SELECT pkg, day, tpl, status, ended, live, value, left,
+  SELECT pkg, day, tpl, price, status, ended, live, value, left,
+    day = ended AND status = 'void' AS void_day,
+    price - {_value('price', 'uses', 'lag(n) OVER w')} AS used_before,
     CASE WHEN day = bought AND day >= :start THEN price ELSE 0 END AS sold,
     CASE WHEN day = bought AND day >= :start THEN 1 ELSE lag(live) OVER w END AS was_live,
     CASE WHEN day = bought AND day >= :start THEN price ELSE lag(left) OVER w END AS was_left
   FROM (SELECT *, CASE WHEN live THEN value ELSE 0 END AS left FROM valued)
   WINDOW w AS (PARTITION BY pkg ORDER BY day)),
-moves AS MATERIALIZED (
+moves AS MATERIALIZED (  -- a voided sale: app/domain/liability._voided
   SELECT pkg, day, tpl,
     CASE WHEN day = :before THEN left ELSE 0 END AS opening, sold,
-    CASE WHEN was_live THEN was_left - value ELSE 0 END AS redeemed,
+    CASE WHEN void_day THEN CASE WHEN sold THEN 0 ELSE -used_before END
+         WHEN was_live THEN was_left - value ELSE 0 END AS redeemed,
     CASE WHEN was_live AND NOT live AND day = ended AND status = 'refunded'
          THEN value ELSE 0 END AS refunded,
-    CASE WHEN was_live AND NOT live AND day = ended AND status = 'void'
-         THEN value ELSE 0 END AS voided,
-    CASE WHEN was_live AND NOT live AND (ended IS NULL OR day != ended)
+    CASE WHEN void_day THEN price ELSE 0 END AS voided,
+    CASE WHEN void_day THEN CASE WHEN sold THEN 0 ELSE -(price - used_before - was_left) END
+         WHEN was_live AND NOT live AND (ended IS NULL OR day != ended)
          THEN value ELSE 0 END AS expired,
     CASE WHEN NOT was_live AND live THEN value ELSE 0 END AS reinstated,
     CASE WHEN day = :end THEN left ELSE 0 END AS closing

@@ -2,7 +2,7 @@
 answers, row by row, on random clinics that go through every movement R33, R34 and R36
 name: sales paid or not, a sale voided, arrivals, covered no-shows, uses undone, package
 refunds, expiries cut short, extended after they passed and cleared, treatments invoiced and
-voided. Periods start before, during and after the activity, so the hand-written closed form
+voided, and package sales voided after their uses or their expiry. Periods start before, during and after the activity, so the hand-written closed form
 (packages with no expiry history and no use undone in the period) and its day-by-day walk
 (the others) are both compared. A yardstick that gave another answer would make the
 benchmark's ratio meaningless."""
@@ -34,7 +34,8 @@ def _try(action) -> None:
 
 def drive(clinic, catalog, clock, seed: int) -> None:
     """Six weeks of a random desk, as tests/unit/test_reports_liability_r33.py drives it, with
-    invoiced treatments (one in five undone, which voids its invoice) besides the packages."""
+    invoiced treatments (one in five undone, which voids its invoice) besides the packages,
+    and package sales voided days later (R33: what they had earned is taken back)."""
     rng = random.Random(seed)
     ana, physio, massage, acu = (catalog[k] for k in ("ana", "physio", "massage", "acu"))
     templates = (catalog["three_physio"], catalog["ten_massages"])
@@ -43,6 +44,7 @@ def drive(clinic, catalog, clock, seed: int) -> None:
         clinic.patients.add(f"Patient{i}", "Random", phone=f"902-555-01{i:02d}")
         for i in range(4)]
     packages: list[tuple[int, int, int]] = []
+    sales: dict[int, int] = {}  # package -> its sale's invoice
     done: list[int] = []
     for offset in range(DAYS):
         day = START + timedelta(days=offset)
@@ -65,6 +67,7 @@ def drive(clinic, catalog, clock, seed: int) -> None:
                     clinic.billing.void_invoice(sale.invoice_id, "sold by mistake")
                 else:
                     packages.append((sale.package_id, patient, template))
+                    sales[sale.package_id] = sale.invoice_id
             elif action < 0.3:
                 visit = clinic.schedule.book(rng.choice(patients), ana, acu, at)
                 clinic.schedule.arrive(visit)
@@ -85,7 +88,10 @@ def drive(clinic, catalog, clock, seed: int) -> None:
                 _try(lambda: clinic.schedule.undo_arrival(visit)
                      if clinic.schedule.appointment(visit).status == "arrived"
                      else clinic.schedule.undo_no_show(visit))
-            elif action < 0.82:
+            elif action < 0.76:  # a sale voided later: after uses, or after its expiry
+                package = rng.choice(packages)[0]
+                _try(lambda: clinic.billing.void_invoice(sales[package], "wrong patient"))
+            elif action < 0.84:
                 package = rng.choice(live)[0]
                 _try(lambda: clinic.packages.refund(
                     package, rng.choice((0, clinic.packages.suggested_refund(package)))))
@@ -127,9 +133,13 @@ def test_r33_r34_r36_hand_written_books_give_the_services_answers(clinic, catalo
                 f"WITH {hand_books.PACKAGES} SELECT count(*) FROM pk WHERE walk",
                 hand_books._period(start, end)).fetchone()[0]
         totals = clinic.reports.package_liability(*PERIODS[0]).totals
+        voided_later = con.execute(
+            "SELECT count(*) FROM packages p JOIN invoices i ON i.id = p.invoice_id "
+            "WHERE p.status = 'void' AND substr(i.voided_at, 1, 10) > p.purchased_on"
+        ).fetchone()[0]
     finally:
         con.close()
     # the run went through every movement, and both hand-written paths were compared
     assert all(totals[f] > 0 for f in ("sold", "redeemed", "refunded", "voided", "expired",
                                        "reinstated")), dict(totals)
-    assert walked > 0
+    assert walked > 0 and voided_later > 0
