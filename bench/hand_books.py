@@ -7,10 +7,10 @@ connection, one statement per report, every figure added up by SQLite.
 The liability is the hard one. The service (app/services/liability.py) loads each package's
 life and walks its change days in Python (app/domain/liability.py). Here SQLite does it, for
 every package at once, in two ways (`PACKAGES` picks, per package, with `walk`):
-- `simple`: a package with no expiry history and no use undone at or after the period's start
-  is live once, from its purchase to the day before `gone` (its end: first refund or sale
-  void; or the day after its expiry). Its movements are a closed form of the value left
-  where it enters the period (the opening, or its price on its purchase day) and where it
+- `simple`: a package with no expiry history, no use undone at or after the period's start
+  and its sale not voided is live once, from its purchase to the day before `gone` (its
+  first refund, or the day after its expiry). Its movements are a closed form of the value
+  left where it enters the period (the opening, or its price on its purchase day) and where it
   leaves (the day it stops being live, or the last day): two counts of its live uses
   (ix_redemptions_live). Revenue takes its uses' values (R3, from `use_number`) day by day.
 - `moves` (the others), walked day by day as `steps` does: `hist` is the expiry history in
@@ -20,7 +20,9 @@ every package at once, in two ways (`PACKAGES` picks, per package, with `walk`):
   passing, a use redeemed or undone), plus the day before the period and its last day; a
   use counts +1 on its day and -1 on the day it was undone, so a running sum gives the uses
   at each day's end; LAG over the day before gives the movement: redeemed while live,
-  refunded / voided / expired when it stops being live, reinstated when it starts again.
+  refunded / expired when it stops being live, reinstated when it starts again; on a voided
+  sale's void day its whole price leaves as voided and what it had earned is taken back
+  (negative redeemed and expired), as app/domain/liability._voided says.
 The value left is R3's spread in closed form (price // uses a use, the remainder cents on
 the last uses). This is the complete R33, reinstatement included, not an approximation; the
 one assumption is the service's own rule that no use is dated before its package's purchase
@@ -72,8 +74,8 @@ def _live_uses(day: str) -> str:
 
 
 # Every package that matters (the service's own filter), with the day it ended and whether its
-# liability needs the day-by-day walk: an expiry history, or a use undone at or after the
-# period's start (the others are a closed form, `simple`).
+# liability needs the day-by-day walk: a voided sale, an expiry history, or a use undone at or
+# after the period's start (the others are a closed form, `simple`).
 PACKAGES = f"""
 pk AS MATERIALIZED (
   SELECT *, CASE WHEN ended IS NULL THEN date(expires, '+1 day')
