@@ -2,10 +2,11 @@
 answers, row by row, on random clinics that go through every movement R33, R34 and R36
 name: sales paid or not, a sale voided, arrivals, covered no-shows, uses undone, package
 refunds, expiries cut short, extended after they passed and cleared, treatments invoiced and
-voided, and package sales voided after their uses or their expiry. Periods start before, during and after the activity, so the hand-written closed form
-(packages with no expiry history and no use undone in the period) and its day-by-day walk
-(the others) are both compared. A yardstick that gave another answer would make the
-benchmark's ratio meaningless."""
+voided, and package sales voided after their uses or their expiry. Periods start before,
+during and after the activity, so the hand-written closed form (packages with no expiry
+history, no use undone in the period and no voided sale) and its day-by-day walk (the
+others) are both compared. A yardstick that gave another answer would make the benchmark's
+ratio meaningless."""
 
 from __future__ import annotations
 
