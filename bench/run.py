@@ -281,6 +281,9 @@ def main(argv=None) -> int:
                       signature=hand.signature, same=hand.same_report,
                       note="one date; every package bought by then is considered")
 
+    from bench.run_books import measure_books  # here: run_books imports this module
+    measure_books(bench, clinic, con, today, args, work_dir)  # issue 17: the books
+
     # ---- invoice PDF
     printing = getattr(clinic, "printing", None)
     if printing is not None and hasattr(printing, "invoice_pdf"):
