@@ -13,7 +13,7 @@ from typing import Iterator, NamedTuple
 
 from sqlalchemy import select
 
-from ...domain.liability import Step, liability_at, steps
+from ...domain.liability import PackageLife, Step, liability_at, steps, value_left
 from ...i18n import _
 from ...models import Package, Patient
 from ..liability import package_lives
@@ -26,7 +26,17 @@ CHUNK = 900
 class Move(NamedTuple):
     on: date
     package_id: int
-    step: Step
+    step: Step | None
+    unsold: tuple[int, int] = (0, 0)  # a voided sale's earnings taken back: (uses, breakage)
+
+
+def _unsold(life: PackageLife, voided: int) -> tuple[int, int]:
+    """What a voided sale had earned before its void (the invoice's void takes back the whole
+    price, R33 only the `voided` value still owed): its uses given, and the rest breakage."""
+    earned = life.price - voided
+    given = life.price - value_left(life.price, life.uses, life.redeemed_on(life.ended_on))
+    used = max(0, min(given, earned))
+    return used, earned - used
 
 
 def moves(s, start: date, end: date) -> tuple[list[Move], int]:
@@ -36,10 +46,16 @@ def moves(s, start: date, end: date) -> tuple[list[Move], int]:
     opening = 0
     for life in package_lives(s, start, end):
         opening += liability_at(life, start - ONE_DAY)
+        voided = 0
         for step in steps(life, start, end):
+            voided += step.voided
             if step.redeemed or step.expired or step.reinstated or step.refunded:
                 found.append(Move(step.on, life.package_id, step))
-    found.sort(key=lambda m: (m.on, m.package_id))
+        if life.ended_by == "void" and start <= life.ended_on <= end:
+            unsold = _unsold(life, voided)
+            if any(unsold):
+                found.append(Move(life.ended_on, life.package_id, None, unsold))
+    found.sort(key=lambda m: (m.on, m.package_id, m.step is None))
     return found, opening
 
 
@@ -68,8 +84,17 @@ def _description(step: Step) -> str:
 def entries(s, names: dict[str, str], found: list[Move]) -> Iterator[Keyed]:
     """The entries of these moves, in their order."""
     who = _who(s, sorted({m.package_id for m in found}))
-    for on, package_id, step in found:
+    for on, package_id, step, (used, broken) in found:
         package, patient = who[package_id]
+        if step is None:
+            entry = make_entry(
+                names, on, " \u2014 ".join((_("Package sale voided"), package, patient)),
+                _("Package #{number}").format(number=package_id),
+                [("revenue:package_use", used), ("revenue:breakage", broken),
+                 ("deferred", -used - broken)])
+            if entry is not None:
+                yield (on, ORDER["unsold"], on, package_id, entry)
+            continue
         entry = make_entry(
             names, on, " \u2014 ".join((_description(step), package, patient)),
             _("Package #{number}").format(number=package_id),
