@@ -123,10 +123,13 @@ def make_entry(names: dict[str, str], on: date, description: str, reference: str
 
 
 def first_day(s) -> date | None:
-    """The clinic's first day with money: its first invoice, payment or package."""
-    days = [_day(v) for v in (s.scalar(select(func.min(Invoice.issued_on))),
-                              s.scalar(select(func.min(Payment.received_at))),
-                              s.scalar(select(func.min(Package.purchased_on))))
+    """The clinic's first day with money: the earliest day any entry can fall on. A visit
+    booked ahead is invoiced on its own day, so its invoice may be voided (and paid) before
+    the day it was issued: every dated source counts."""
+    columns = (Invoice.issued_on, Invoice.voided_at, Payment.received_at,
+               PaymentApplication.created_at, PaymentRefund.refunded_at,
+               PackageRefund.refunded_at, Package.purchased_on)
+    days = [_day(v) for v in (s.scalar(select(func.min(column))) for column in columns)
             if v is not None]
     return min(days) if days else None
 
