@@ -208,3 +208,25 @@ def test_r35_a_bad_day_for_balances_is_refused(clinic):
     with pytest.raises(ValidationError) as refused:
         clinic.accounting.balances("soon")
     assert refused.value.field == "on"
+
+
+def test_r35_a_sale_voided_after_its_uses_expired_takes_its_breakage_back(clinic, catalog,
+                                                                         clock):
+    """R33 keeps the uses as expired and releases nothing at the void; the invoice's void
+    takes the whole price back from Deferred, so the breakage is taken back with it and
+    Deferred ends at R33's closing, 0."""
+    sale = clinic.billing.sell_package(catalog["patient"], catalog["three_physio"])
+    clinic.packages.set_expiry(sale.package_id, date(2026, 3, 3))
+    clock.set(MAR(6, 11))
+    clinic.billing.void_invoice(sale.invoice_id, "sold by mistake")
+    got = [(e.on, e.description, e.postings) for e in clinic.accounting.journal(*MARCH)]
+    assert got == [
+        (date(2026, 3, 2), "Invoice #1 \u2014 Maria Lopez", ((AR, 10000), (DEFERRED, -10000))),
+        (date(2026, 3, 4), "Package expired \u2014 3 Physio \u2014 Maria Lopez",
+         ((DEFERRED, 10000), (BREAKAGE, -10000))),
+        (date(2026, 3, 6), "Invoice #1 voided \u2014 Maria Lopez",
+         ((AR, -10000), (DEFERRED, 10000))),
+        (date(2026, 3, 6), "Package sale voided \u2014 3 Physio \u2014 Maria Lopez",
+         ((BREAKAGE, 10000), (DEFERRED, -10000)))]
+    assert clinic.reports.package_liability(*MARCH).totals["closing"] == 0
+    assert clinic.accounting.balances(date(2026, 3, 31)) == {}

@@ -21,7 +21,10 @@ What each event posts (debits positive, credits negative; accounts by role, see 
   Deferred the unredeemed value / Cr Refund Adjustments, and on the refund's day its
   "Unused uses cancelled" line: Dr Refund Adjustments its net, Dr Sales Tax Payable its tax,
   Cr Accounts Receivable (so Refund Adjustments nets to R34's refund adjustment). A sale
-  voided before any use posts nothing more: the void reverses its Deferred credit.
+  voided while all its uses are left posts nothing more: the void reverses its Deferred
+  credit. One voided after its uses expired (or, were it allowed, after some were given)
+  also takes back, that day, what it had earned: Dr Breakage / Revenue – Packages, Cr
+  Deferred, since the void reverses the whole price while R33 released only what was left.
   One entry per package per day it moved: each stays traceable to one patient's package,
   and a day's uses of one package (rarely more than one) are one entry, not one per use.
 - Opening balances (a period that starts after the clinic's first day): one entry on the
@@ -55,7 +58,7 @@ ONE_DAY = timedelta(days=1)
 BATCH = 2000  # rows fetched at a time
 #: the order of the kinds of document within a day
 ORDER = {"opening": 0, "invoice": 1, "payment": 2, "application": 3, "package": 4,
-         "cancelled": 5, "refund": 6, "void": 7}
+         "cancelled": 5, "refund": 6, "void": 7, "unsold": 8}
 #: invoice line kind -> the account it credits (package_refund lines post at the refund)
 LINE_ROLES = {"package": "deferred", "treatment": "revenue:treatment",
               "patient_pays": "revenue:patient_pays", "no_show_fee": "revenue:no_show_fee",
@@ -120,10 +123,13 @@ def make_entry(names: dict[str, str], on: date, description: str, reference: str
 
 
 def first_day(s) -> date | None:
-    """The clinic's first day with money: its first invoice, payment or package."""
-    days = [_day(v) for v in (s.scalar(select(func.min(Invoice.issued_on))),
-                              s.scalar(select(func.min(Payment.received_at))),
-                              s.scalar(select(func.min(Package.purchased_on))))
+    """The clinic's first day with money: the earliest day any entry can fall on. A visit
+    booked ahead is invoiced on its own day, so its invoice may be voided (and paid) before
+    the day it was issued: every dated source counts."""
+    columns = (Invoice.issued_on, Invoice.voided_at, Payment.received_at,
+               PaymentApplication.created_at, PaymentRefund.refunded_at,
+               PackageRefund.refunded_at, Package.purchased_on)
+    days = [_day(v) for v in (s.scalar(select(func.min(column))) for column in columns)
             if v is not None]
     return min(days) if days else None
 
