@@ -227,6 +227,6 @@ def test_r35_a_sale_voided_after_its_uses_expired_takes_its_breakage_back(clinic
         (date(2026, 3, 6), "Invoice #1 voided \u2014 Maria Lopez",
          ((AR, -10000), (DEFERRED, 10000))),
         (date(2026, 3, 6), "Package sale voided \u2014 3 Physio \u2014 Maria Lopez",
-         ((BREAKAGE, 10000), (DEFERRED, -10000)))]
+         ((DEFERRED, -10000), (BREAKAGE, 10000)))]
     assert clinic.reports.package_liability(*MARCH).totals["closing"] == 0
     assert clinic.accounting.balances(date(2026, 3, 31)) == {}

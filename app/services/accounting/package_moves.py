@@ -8,14 +8,14 @@ than one) make one entry. What the sale and its void post is the invoice's (jour
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Iterator, NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
-from ...domain.liability import PackageLife, Step, liability_at, steps, value_left
+from ...domain.liability import Step, liability_at, steps
 from ...i18n import _
-from ...models import Invoice, Package, Patient, Redemption
+from ...models import Package, Patient
 from ..liability import package_lives
 from .journal import ORDER, Keyed, make_entry
 
@@ -26,65 +26,23 @@ CHUNK = 900
 class Move(NamedTuple):
     on: date
     package_id: int
-    step: Step | None
-    unsold: tuple[int, int] = (0, 0)  # a voided sale's earnings taken back: (uses, breakage)
-
-
-def _unsold(life: PackageLife, voided: int) -> tuple[int, int]:
-    """What a voided sale had earned before its void (the invoice's void takes back the whole
-    price, R33 only the `voided` value still owed): its uses given, and the rest breakage."""
-    earned = life.price - voided
-    given = life.price - value_left(life.price, life.uses, life.redeemed_on(life.ended_on))
-    used = max(0, min(given, earned))
-    return used, earned - used
+    step: Step
 
 
 def moves(s, start: date, end: date) -> tuple[list[Move], int]:
     """The period's package steps that post something (a sale posts through its invoice), in
-    date then package order, and R33's liability at the end of the day before the period."""
+    date then package order, and R33's liability at the end of the day before the period.
+    A sale voided posts what it had earned taken back (its step's negative redeemed and
+    expired, app/domain/liability._voided); the invoice's void takes back its price."""
     found: list[Move] = []
     opening = 0
-    seen: set[int] = set()
     for life in package_lives(s, start, end):
-        seen.add(life.package_id)
         opening += liability_at(life, start - ONE_DAY)
-        voided = 0
         for step in steps(life, start, end):
-            voided += step.voided
             if step.redeemed or step.expired or step.reinstated or step.refunded:
                 found.append(Move(step.on, life.package_id, step))
-        if life.ended_by == "void" and start <= life.ended_on <= end:
-            unsold = _unsold(life, voided)
-            if any(unsold):
-                found.append(Move(life.ended_on, life.package_id, None, unsold))
-    found += _voided_long_expired(s, start, end, seen)
-    found.sort(key=lambda m: (m.on, m.package_id, m.step is None))
+    found.sort(key=lambda m: (m.on, m.package_id))
     return found, opening
-
-
-def _voided_long_expired(s, start: date, end: date, seen: set[int]) -> list[Move]:
-    """Sales voided in the period whose uses had all expired before it: R33 does not load
-    them (nothing of theirs moves), yet the void takes their whole price back from Deferred,
-    so what they had earned is taken back too."""
-    since, until = datetime.combine(start, time()), datetime.combine(end + ONE_DAY, time())
-    found = []
-    for row in s.execute(select(Package.id, Package.price, Package.uses_total,
-                                Invoice.voided_at)
-                         .join(Invoice, Invoice.id == Package.invoice_id)
-                         .where(Package.status == "void", Invoice.voided_at >= since,
-                                Invoice.voided_at < until)):
-        if row.id in seen:
-            continue
-        on = row.voided_at.date() if isinstance(row.voided_at, datetime) else \
-            datetime.fromisoformat(str(row.voided_at)).date()
-        given = s.scalar(select(func.count(Redemption.id)).where(
-            Redemption.package_id == row.id, Redemption.redeemed_on <= on,
-            or_(Redemption.voided_at.is_(None),
-                Redemption.voided_at >= datetime.combine(on + ONE_DAY, time()))))
-        used = row.price - value_left(row.price, row.uses_total, given)
-        if row.price:
-            found.append(Move(on, row.id, None, (used, row.price - used)))
-    return found
 
 
 def _who(s, ids: list[int]) -> dict[int, tuple[str, str]]:
@@ -100,6 +58,8 @@ def _who(s, ids: list[int]) -> dict[int, tuple[str, str]]:
 
 
 def _description(step: Step) -> str:
+    if step.voided:
+        return _("Package sale voided")
     if step.refunded:
         return _("Package refunded")
     if step.expired:
@@ -112,17 +72,8 @@ def _description(step: Step) -> str:
 def entries(s, names: dict[str, str], found: list[Move]) -> Iterator[Keyed]:
     """The entries of these moves, in their order."""
     who = _who(s, sorted({m.package_id for m in found}))
-    for on, package_id, step, (used, broken) in found:
+    for on, package_id, step in found:
         package, patient = who[package_id]
-        if step is None:
-            entry = make_entry(
-                names, on, " \u2014 ".join((_("Package sale voided"), package, patient)),
-                _("Package #{number}").format(number=package_id),
-                [("revenue:package_use", used), ("revenue:breakage", broken),
-                 ("deferred", -used - broken)])
-            if entry is not None:
-                yield (on, ORDER["unsold"], on, package_id, entry)
-            continue
         entry = make_entry(
             names, on, " \u2014 ".join((_description(step), package, patient)),
             _("Package #{number}").format(number=package_id),
@@ -131,4 +82,5 @@ def entries(s, names: dict[str, str], found: list[Move]) -> Iterator[Keyed]:
              ("deferred", -step.reinstated), ("revenue:breakage", step.reinstated),
              ("deferred", step.refunded), ("revenue:refund_adjustment", -step.refunded)])
         if entry is not None:
-            yield (on, ORDER["package"], on, package_id, entry)
+            # what a voided sale had earned goes back after its invoice's void
+            yield (on, ORDER["unsold" if step.voided else "package"], on, package_id, entry)
