@@ -31,6 +31,11 @@ def pages_and_text(path) -> tuple[int, str]:
 def test_r32_the_sheet_is_one_page_with_the_drawer_and_both_signatures(clinic, monday,
                                                                         clock, tmp_path,
                                                                         paper):
+    # a clinic as the demo's: a name on two lines and a full address make the page fullest
+    clinic.settings.update(name="Harbourview Physiotherapy & Massage",
+                           address="1583 Hollis Street, Suite 204\nHalifax NS  B3J 1V4",
+                           phone="902-555-0100", email="frontdesk@harbourview.example",
+                           tax_number="81234 5678 RT0001")
     clinic.billing.close_day(MON, 12000)
     path = clinic.printing.day_close_pdf(MON, tmp_path / f"day.{paper}.pdf", paper=paper)
 
