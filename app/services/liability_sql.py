@@ -14,15 +14,17 @@ package on random clinics and periods.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Iterator
 
-from sqlalchemy import Date, and_, case, exists, func, literal, not_, or_, select
+from sqlalchemy import Date, and_, case, func, literal, not_, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from ..domain.liability import ONE_DAY, Movements
 from ..models import Package, PackageExpiryChange, Redemption
+
+ZERO = timedelta()
 
 
 class next_day(FunctionElement):
@@ -52,12 +54,18 @@ def needs_walk(start: date, end: date):
     or a voided sale (they end it early, and a void takes back what it had earned), an
     expiry history (it may die and come back), a use undone at or after the period's start
     (the count of its uses goes down), or sold already expired."""
+    # IN over the few packages with a history or an undone use: one look-up each
+    # (ix_redemptions_voided_at), not a probe per package; the ids are never NULL, so NOT IN
+    # is the complement.
     return or_(
         Package.status.in_(("refunded", "void")),
         and_(Package.expires_on.is_not(None), Package.expires_on < Package.purchased_on),
-        exists().where(PackageExpiryChange.package_id == Package.id),
-        exists().where(Redemption.package_id == Package.id,
-                       Redemption.voided_at >= _midnight(start), Redemption.redeemed_on <= end))
+        Package.id.in_(select(PackageExpiryChange.package_id)
+                       .where(PackageExpiryChange.package_id.is_not(None))),
+        Package.id.in_(select(Redemption.package_id)
+                       .where(Redemption.package_id.is_not(None),
+                              Redemption.voided_at >= _midnight(start),
+                              Redemption.redeemed_on <= end)))
 
 
 def _live_uses(by):
@@ -157,12 +165,12 @@ def simple_revenue(s, start: date, end: date) -> Iterator[tuple[date, str, int]]
     counted = select(per_day.c.day, per_day.c.price, per_day.c.uses, per_day.c.n,
                      after.label("after")).subquery("counted")
     given = (_value(counted, counted.c.after - counted.c.n) - _value(counted, counted.c.after))
-    uses = select(counted.c.day, whole_sum(given)).group_by(counted.c.day)
-    for day, cents in s.execute(uses):
-        yield _as_date(day), "package_uses", cents
+    uses = (select(counted.c.day, literal("package_uses"), whole_sum(given))
+            .group_by(counted.c.day))
     figures = _figures(edges)
-    expired = (select(figures.c.expires, whole_sum(figures.c.expired))
+    expired = (select(figures.c.expires, literal("breakage"), whole_sum(figures.c.expired))
                .where(figures.c.dies == 1).group_by(figures.c.expires))
-    for expires_on, cents in s.execute(expired):
-        yield _as_date(expires_on) + ONE_DAY, "breakage", cents
-
+    # one statement: the edges (their counts) are made once for both
+    for day, kind, cents in s.execute(union_all(uses, expired)):
+        # breakage is booked on the first expired day
+        yield _as_date(day) + (ONE_DAY if kind == "breakage" else ZERO), kind, cents
