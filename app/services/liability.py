@@ -45,17 +45,17 @@ def _packages(s: Session, start: date, end: date, walked_only: bool) -> list[tup
                            PackageExpiryChange.changed_on > day_before).exists())
     ended_at = case((Package.status == "refunded", refunded_at),
                     (Package.status == "void", voided_at), else_=None)
+    matters = (Package.purchased_on <= end,
+               or_(Package.expires_on.is_(None), Package.expires_on >= day_before,
+                   changed_late,
+                   # a sale voided after its expiry takes its breakage back (R34)
+                   Package.status == "void"))
+    if walked_only:  # first: it leaves few packages, whose changed_late is then looked up
+        matters = (needs_walk(start, end), *matters)
     query = (select(Package.id, Package.template_id, Package.price, Package.uses_total,
                     Package.purchased_on, Package.expires_on, Package.status,
                     ended_at.label("ended_at"))
-             .where(Package.purchased_on <= end,
-                    or_(Package.expires_on.is_(None), Package.expires_on >= day_before,
-                        changed_late,
-                        # a sale voided after its expiry takes its breakage back (R34)
-                        Package.status == "void"))
-             .order_by(Package.id))
-    if walked_only:
-        query = query.where(needs_walk(start, end))
+             .where(*matters).order_by(Package.id))
     rows = []
     for row in s.execute(query):
         ended = _day(row.ended_at)

@@ -145,28 +145,26 @@ def _as_date(value) -> date:
 def simple_revenue(s, start: date, end: date) -> Iterator[tuple[date, str, int]]:
     """(day, "package_uses" | "breakage", cents) of the simple packages: the value of the uses
     given each day, and what expired on each first expired day (expires_on + 1)."""
-    from .reports.formulas import whole_sum  # here: app.services.reports needs us
+    from .reports.formulas import use_value, whole_sum  # here: app.services.reports needs us
     edges = _edges(start, end)
     live_before = edges.c.live_before == 1
     # A use dated before its purchase is given on the purchase day, as the walk has it.
     on = case((Redemption.redeemed_on < edges.c.bought, edges.c.bought),
               else_=Redemption.redeemed_on)
-    per_day = (select(edges.c.id, edges.c.price, edges.c.uses, edges.c.n_before,
-                      on.label("day"), func.count().label("n"))
-               .join_from(edges, Redemption, and_(
-                   Redemption.package_id == edges.c.id, Redemption.voided_at.is_(None),
-                   Redemption.redeemed_on <= edges.c.out_day,
-                   or_(not_(live_before), Redemption.redeemed_on >= start)))
-               .group_by(edges.c.id, edges.c.price, edges.c.uses, edges.c.n_before, on)
-               .subquery("per_day"))
-    # uses by the end of each day: those before the period, and the period's, day by day
-    after = per_day.c.n_before + func.sum(per_day.c.n).over(
-        partition_by=per_day.c.id, order_by=per_day.c.day)
-    counted = select(per_day.c.day, per_day.c.price, per_day.c.uses, per_day.c.n,
-                     after.label("after")).subquery("counted")
-    given = (_value(counted, counted.c.after - counted.c.n) - _value(counted, counted.c.after))
-    uses = (select(counted.c.day, literal("package_uses"), whole_sum(given))
-            .group_by(counted.c.day))
+    # Each use's number among the package's live uses (those before the period first): its
+    # value is R3's for that number, nothing past the last use (value_left caps the count).
+    number = edges.c.n_before + func.row_number().over(
+        partition_by=edges.c.id, order_by=(Redemption.redeemed_on, Redemption.id))
+    numbered = (select(edges.c.price, edges.c.uses, on.label("day"), number.label("number"))
+                .join_from(edges, Redemption, and_(
+                    Redemption.package_id == edges.c.id, Redemption.voided_at.is_(None),
+                    Redemption.redeemed_on <= edges.c.out_day,
+                    or_(not_(live_before), Redemption.redeemed_on >= start)))
+                .subquery("numbered"))
+    given = case((numbered.c.number <= numbered.c.uses,
+                  use_value(numbered.c.price, numbered.c.uses, numbered.c.number)), else_=0)
+    uses = (select(numbered.c.day, literal("package_uses"), whole_sum(given))
+            .group_by(numbered.c.day))
     figures = _figures(edges)
     expired = (select(figures.c.expires, literal("breakage"), whole_sum(figures.c.expired))
                .where(figures.c.dies == 1).group_by(figures.c.expires))
