@@ -1,12 +1,14 @@
 """The package liability (R33) and its revenue (R34) of the simple packages, in SQL aggregates.
 
 Most packages are simple: sold, never refunded nor voided, never given another expiry, no
-use of theirs undone in or after the period, and not sold already expired. Such a package is
-live once, from its purchase to the end of its expiry day, so app/domain/liability.steps
-reduces to a closed form of two counts of its live uses (ix_redemptions_live): where it enters
-the period (the day before, or its purchase) and where it leaves it (the first day it is
-expired, or the period's last day). The value left after n uses is R3's spread
-(formulas.unredeemed_value, app/domain/liability.value_left's twin). Every other package
+use of theirs dated by the period's end undone at or after its start, and not sold already
+expired. Such a package is live once, from its purchase to the end of its expiry day, so
+app/domain/liability.steps reduces to a closed form of two counts of its live uses
+(ix_redemptions_live): where it enters the period (the day before, or its purchase) and where
+it leaves it (the first day it is expired, or the period's last day). The value left after n
+uses is R3's spread (formulas.unredeemed_value, app/domain/liability.value_left's twin); per
+day (R34), each use given is worth R3's value for its number among the live uses
+(formulas.use_value). Every other package
 (`needs_walk`) is walked in Python, app/domain/liability.py being the reference for all:
 tests/unit/test_liability_fast_path_r33.py pits this module against the walk of every
 package on random clinics and periods.
