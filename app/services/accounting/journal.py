@@ -41,11 +41,11 @@ streams to a file without its rows or entries held at once.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from itertools import groupby
+from itertools import chain, groupby
 from operator import itemgetter
 from typing import Iterable, Iterator
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 
 from ...i18n import _
 from ...models import (Invoice, InvoiceLine, Package, PackageRefund, Patient, Payment,
@@ -89,6 +89,21 @@ def _day(value) -> date:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value.date() if isinstance(value, datetime) else value
+
+
+def _raw(column):
+    """`column` as the driver gives it: on SQLite a date or time is ISO text, which
+    SQLAlchemy would parse with a regular expression, row by row; _day and _at read it with
+    fromisoformat (PostgreSQL's driver gives dates and datetimes, which they pass on)."""
+    return type_coerce(column, String)
+
+
+class _Days(dict):
+    """A source's days, each read once (a year's rows fall on a few hundred days)."""
+
+    def __missing__(self, value) -> date:
+        day = self[value] = _day(value)
+        return day
 
 
 def _name(first: str, last: str) -> str:
@@ -173,19 +188,34 @@ def _invoice_postings(lines, sign: int) -> list[tuple[str, int]]:
 def _stream(s, query):
     """Rows a batch at a time (a server-side cursor on PostgreSQL): never the period's rows
     at once."""
-    # Core rows, not the ORM's: a year is a quarter of a million of them
-    return s.connection().execution_options(yield_per=BATCH).execute(query)
+    # Core rows, not the ORM's, a batch at a time (partitions: no per-row fetch call): a year
+    # is a quarter of a million of them
+    result = s.connection().execution_options(yield_per=BATCH).execute(query)
+    return chain.from_iterable(result.partitions())
 
 
-def _line_query(invoices):
-    """The lines of the invoices `invoices` (a subquery of ids) with their invoice and
-    patient. The ids are found first, then their lines by ix_invoice_lines_invoice: joined
-    the other way, SQLite reads every line of ten years to look up its invoice."""
-    return (select(Invoice.id, Invoice.number, Invoice.issued_on, Invoice.voided_at,
-                   Invoice.total.label("invoice_total"), Patient.first_name,
-                   Patient.last_name, InvoiceLine.kind, InvoiceLine.quantity,
-                   InvoiceLine.unit_price, InvoiceLine.tax_rate, InvoiceLine.tax,
-                   InvoiceLine.total)
+def _line_query(invoices=None, *, where=None):
+    """The lines of the invoices `invoices` (a subquery of ids), or of those `where` holds,
+    with their invoice and patient. A subquery's ids are found first, then their lines by
+    ix_invoice_lines_invoice: joined from the lines, SQLite reads every line of ten years to
+    look up its invoice. `where` (on the invoices: their issue days) is read from the
+    invoices, by ix_invoices_issued_on, then their lines: already in the order of the
+    journal (day, invoice, line), so without the sort of a year's lines the subquery needs
+    (a third of the time of reading them)."""
+    columns = (Invoice.id, Invoice.number, _raw(Invoice.issued_on), _raw(Invoice.voided_at),
+               Invoice.total.label("invoice_total"), Patient.first_name,
+               Patient.last_name, InvoiceLine.kind, InvoiceLine.quantity,
+               InvoiceLine.unit_price,
+               # the rate as stored ("0.15"), not as a Decimal: only its role is wanted,
+               # and chart.tax_role spells both alike
+               type_coerce(InvoiceLine.tax_rate, String), InvoiceLine.tax,
+               InvoiceLine.total)
+    if where is not None:
+        return (select(*columns).select_from(Invoice)
+                .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
+                .join(Patient, Patient.id == Invoice.patient_id)
+                .where(where))
+    return (select(*columns)
             .select_from(InvoiceLine)
             .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
             .join(Patient, Patient.id == Invoice.patient_id)
@@ -206,13 +236,13 @@ def _by_invoice(rows) -> Iterator[list]:
 
 def invoices(s, names, a: date, b: date) -> Iterator[Keyed]:
     """Invoices issued in a..b (their lines but the package_refund ones)."""
-    issued = select(Invoice.id).where(Invoice.issued_on.between(a, b))
-    rows = _stream(s, _line_query(issued)
+    rows = _stream(s, _line_query(where=Invoice.issued_on.between(a, b))
                    .order_by(Invoice.issued_on, Invoice.id, InvoiceLine.line_no))
-    words, kind = _("Invoice #{number}").format, ORDER["invoice"]
+    words, kind, days = _("Invoice #{number}").format, ORDER["invoice"], _Days()
     for lines in _by_invoice(rows):
         (invoice_id, number, issued_on, _voided, invoice_total, first_name, last_name,
          _kind, quantity, price, _rate, tax, total) = first = lines[0]
+        issued_on = days[issued_on]
         if len(lines) == 1 and total == 0 and tax == 0 and price * quantity == 0:
             continue  # a visit the package covered in full: nothing to post
         kept = [line for line in lines if line[L_KIND] != "package_refund"]
@@ -258,7 +288,7 @@ def _method(code: str) -> str:
 
 def payments(s, names, a: date, b: date) -> Iterator[Keyed]:
     rows = _stream(s,
-        select(Payment.id, Payment.received_at, Payment.method, Payment.amount,
+        select(Payment.id, _raw(Payment.received_at), Payment.method, Payment.amount,
                Patient.first_name, Patient.last_name)
         .join(Patient, Patient.id == Payment.patient_id)
         .where(Payment.received_at >= _midnight(a), Payment.received_at < _midnight(b + ONE_DAY))
@@ -278,7 +308,8 @@ def payments(s, names, a: date, b: date) -> Iterator[Keyed]:
 
 def applications(s, names, a: date, b: date) -> Iterator[Keyed]:
     rows = _stream(s,
-        select(PaymentApplication.id, PaymentApplication.created_at, PaymentApplication.amount,
+        select(PaymentApplication.id, _raw(PaymentApplication.created_at),
+               PaymentApplication.amount,
                PaymentApplication.reason, Invoice.number, Patient.first_name,
                Patient.last_name)
         .join(Invoice, Invoice.id == PaymentApplication.invoice_id)

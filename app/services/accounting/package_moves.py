@@ -45,15 +45,34 @@ def moves(s, start: date, end: date) -> tuple[list[Move], int]:
     return found, opening
 
 
+def _runs(ids: list[int], gap: int = CHUNK) -> Iterator[tuple[int, int]]:
+    """The sorted `ids` as ranges (first, last) no wider apart inside than `gap`: a year's
+    packages are mostly neighbours, so a few range reads replace lists of thousands of ids
+    (each bound and compiled one by one)."""
+    start = previous = None
+    for one in ids:
+        if start is None:
+            start = previous = one
+        elif one - previous > gap:
+            yield start, previous
+            start = previous = one
+        else:
+            previous = one
+    if start is not None:
+        yield start, previous
+
+
 def _who(s, ids: list[int]) -> dict[int, tuple[str, str]]:
-    """package id -> (its name, its patient's name)."""
+    """package id -> (its name, its patient's name), for the sorted `ids`."""
+    wanted = set(ids)
     out = {}
-    for i in range(0, len(ids), CHUNK):
-        for row in s.execute(select(Package.id, Package.name, Patient.first_name,
-                                    Patient.last_name)
-                             .join(Patient, Patient.id == Package.patient_id)
-                             .where(Package.id.in_(ids[i:i + CHUNK]))):
-            out[row.id] = (row.name, f"{row.first_name} {row.last_name}".strip())
+    for first, last in _runs(ids):
+        for package_id, name, first_name, last_name in s.execute(
+                select(Package.id, Package.name, Patient.first_name, Patient.last_name)
+                .join(Patient, Patient.id == Package.patient_id)
+                .where(Package.id.between(first, last))):
+            if package_id in wanted:
+                out[package_id] = (name, f"{first_name} {last_name}".strip())
     return out
 
 
