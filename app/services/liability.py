@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.liability import ONE_DAY, Movements, PackageLife, movements
 from ..models import Invoice, Package, PackageExpiryChange, PackageRefund, Redemption
+from .liability_sql import needs_walk, simple_roll_forward
 
 CHUNK = 900  # ids per IN (...): under SQLite's old 999-parameter limit
 
@@ -29,10 +30,11 @@ def _day(value) -> date | None:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _packages(s: Session, start: date, end: date) -> list[tuple]:
+def _packages(s: Session, start: date, end: date, walked_only: bool) -> list[tuple]:
     """The packages whose liability is not nil at the end of start-1 or may move in the
     period: sold by its end, not ended before it, not expired before it for good (a voided
-    sale may be: its void moves what it had earned)."""
+    sale may be: its void moves what it had earned). `walked_only`: only those the closed
+    form of app/services/liability_sql.py does not cover."""
     day_before = start - ONE_DAY
     refunded_at = (select(func.min(PackageRefund.refunded_at))
                    .where(PackageRefund.package_id == Package.id).scalar_subquery())
@@ -43,15 +45,17 @@ def _packages(s: Session, start: date, end: date) -> list[tuple]:
                            PackageExpiryChange.changed_on > day_before).exists())
     ended_at = case((Package.status == "refunded", refunded_at),
                     (Package.status == "void", voided_at), else_=None)
+    matters = (Package.purchased_on <= end,
+               or_(Package.expires_on.is_(None), Package.expires_on >= day_before,
+                   changed_late,
+                   # a sale voided after its expiry takes its breakage back (R34)
+                   Package.status == "void"))
+    if walked_only:  # first: it leaves few packages, whose changed_late is then looked up
+        matters = (needs_walk(start, end), *matters)
     query = (select(Package.id, Package.template_id, Package.price, Package.uses_total,
                     Package.purchased_on, Package.expires_on, Package.status,
                     ended_at.label("ended_at"))
-             .where(Package.purchased_on <= end,
-                    or_(Package.expires_on.is_(None), Package.expires_on >= day_before,
-                        changed_late,
-                        # a sale voided after its expiry takes its breakage back (R34)
-                        Package.status == "void"))
-             .order_by(Package.id))
+             .where(*matters).order_by(Package.id))
     rows = []
     for row in s.execute(query):
         ended = _day(row.ended_at)
@@ -99,10 +103,11 @@ def _expiry_changes(s: Session, ids: list[int]) -> dict[int, list]:
     return changes
 
 
-def package_lives(s: Session, start: date, end: date) -> Iterator[PackageLife]:
+def package_lives(s: Session, start: date, end: date, *,
+                  walked_only: bool = False) -> Iterator[PackageLife]:
     """Every package whose liability is not nil at the end of start-1 or moves in the
-    period, in id order."""
-    packages = _packages(s, start, end)
+    period, in id order (`walked_only`: those liability_sql.needs_walk names)."""
+    packages = _packages(s, start, end, walked_only)
     ids = [row.id for row in packages]
     before, others = _uses(s, ids, start, end)
     changes = _expiry_changes(s, ids)
@@ -118,10 +123,13 @@ def package_lives(s: Session, start: date, end: date) -> Iterator[PackageLife]:
                           expiry, before.get(row.id, 0), tuple(others.get(row.id, ())))
 
 
-def roll_forward(s: Session, start: date, end: date) -> dict[int, Movements]:
-    """R33 per template id: every package's movements over the period, added up."""
-    totals: dict[int, Movements] = {}
-    for life in package_lives(s, start, end):
+def roll_forward(s: Session, start: date, end: date, *,
+                 walk_all: bool = False) -> dict[int, Movements]:
+    """R33 per template id: every package's movements over the period, added up. The simple
+    packages are added up in SQL (app/services/liability_sql.py), the others walked;
+    `walk_all` walks every package: the reference the fast path is tested against."""
+    totals = {} if walk_all else simple_roll_forward(s, start, end)
+    for life in package_lives(s, start, end, walked_only=not walk_all):
         moved = movements(life, start, end)
         if moved != Movements.zero():
             totals[life.template_id] = totals.get(life.template_id, Movements.zero()) + moved

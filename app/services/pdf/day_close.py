@@ -76,7 +76,7 @@ def day_close_section(kit: Kit, clinic, report, closed_words: str) -> Section:
     day = report.subtitle
     story = _header(kit, clinic, title, [(_("Day"), day), (_("Status"), closed_words),
                                          (_("Printed"), kit.datetime(report.generated_at))])
-    gap = 4 if kit.paper.roll else 10
+    gap = 4 if kit.paper.roll else 6  # (10 sent the Checked by line onto a page 2 on Letter)
     for index, section in enumerate(report.sections):
         if kit.paper.roll:
             story.append(_rule(kit, 3))
@@ -88,7 +88,7 @@ def day_close_section(kit: Kit, clinic, report, closed_words: str) -> Section:
     story.append(_rule(kit, 4))
     story += [kit.p(note, "small") for note in report.notes]
     if not kit.paper.roll:
-        story += [Spacer(0, 28), _pairs(kit, [(_("Counted by"), "_" * 32),
+        story += [Spacer(0, 18), _pairs(kit, [(_("Counted by"), "_" * 32),
                                               (_("Checked by"), "_" * 32)],
                                         kit.paper.content_width, label_width=90)]
     else:

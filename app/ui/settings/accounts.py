@@ -69,6 +69,7 @@ class AccountsPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setTabKeyNavigation(False)  # arrows move in the table; Tab leaves it
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         for column in (CODE, KIND):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
@@ -103,9 +104,14 @@ class AccountsPage(QWidget):
                                             False),
                                            (PURPOSE, purpose(account.role), False)):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)  # the purpose may be cut on a narrow window
                 if not editable:
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(row, column, item)
+        # the names as wide as the longest (walk-through: "Deferred Revenue – …" was cut and
+        # every name wrapped onto two lines); the purpose takes what is left
+        self.table.resizeColumnToContents(NAME)
+        self.table.resizeRowsToContents()
         self.show_rights()
 
     def show_rights(self) -> None:

@@ -1,0 +1,176 @@
+"""The package liability (R33) and its revenue (R34) of the simple packages, in SQL aggregates.
+
+Most packages are simple: sold, never refunded nor voided, never given another expiry, no
+use of theirs dated by the period's end undone at or after its start, and not sold already
+expired. Such a package is live once, from its purchase to the end of its expiry day, so
+app/domain/liability.steps reduces to a closed form of two counts of its live uses
+(ix_redemptions_live): where it enters the period (the day before, or its purchase) and where
+it leaves it (the first day it is expired, or the period's last day). The value left after n
+uses is R3's spread (formulas.unredeemed_value, app/domain/liability.value_left's twin); per
+day (R34), each use given is worth R3's value for its number among the live uses
+(formulas.use_value). Every other package
+(`needs_walk`) is walked in Python, app/domain/liability.py being the reference for all:
+tests/unit/test_liability_fast_path_r33.py pits this module against the walk of every
+package on random clinics and periods.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Iterator
+
+from sqlalchemy import Date, and_, case, func, literal, not_, or_, select, union_all
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from ..domain.liability import ONE_DAY, Movements
+from ..models import Package, PackageExpiryChange, Redemption
+
+ZERO = timedelta()
+
+
+class next_day(FunctionElement):
+    """The day after a date column, on both engines."""
+
+    type = Date()
+    inherit_cache = True
+    name = "next_day"
+
+
+@compiles(next_day)
+def _next_day(element, compiler, **kw) -> str:  # PostgreSQL: date + integer is a date
+    return f"({compiler.process(element.clauses, **kw)} + 1)"
+
+
+@compiles(next_day, "sqlite")
+def _next_day_sqlite(element, compiler, **kw) -> str:  # dates are ISO text on SQLite
+    return f"date({compiler.process(element.clauses, **kw)}, '+1 day')"
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time())
+
+
+def needs_walk(start: date, end: date):
+    """The packages the closed form does not cover, walked day by day in Python: a refund
+    or a voided sale (they end it early, and a void takes back what it had earned), an
+    expiry history (it may die and come back), a use undone at or after the period's start
+    (the count of its uses goes down), or sold already expired."""
+    # IN over the few packages with a history or an undone use: one look-up each
+    # (ix_redemptions_voided_at), not a probe per package; the ids are never NULL, so NOT IN
+    # is the complement.
+    return or_(
+        Package.status.in_(("refunded", "void")),
+        and_(Package.expires_on.is_not(None), Package.expires_on < Package.purchased_on),
+        Package.id.in_(select(PackageExpiryChange.package_id)
+                       .where(PackageExpiryChange.package_id.is_not(None))),
+        Package.id.in_(select(Redemption.package_id)
+                       .where(Redemption.package_id.is_not(None),
+                              Redemption.voided_at >= _midnight(start),
+                              Redemption.redeemed_on <= end)))
+
+
+def _live_uses(by):
+    """The package's uses not undone, redeemed by the end of the day `by`."""
+    return (select(func.count()).select_from(Redemption)
+            .where(Redemption.package_id == Package.id, Redemption.voided_at.is_(None),
+                   Redemption.redeemed_on <= by)
+            .scalar_subquery())
+
+
+def _edges(start: date, end: date):
+    """One row per simple package that is live at some point of the period: whether it was
+    live the day before (`live_before`) and its uses then (`n_before`), whether it expires
+    in the period (`dies`: the first day it is expired, expires_on + 1, is at most `end`),
+    and its uses at the end of the day it leaves (`out_day`, `n_out`). Materialised: each
+    count is made once, not once per use of it."""
+    before = start - ONE_DAY
+    expires = Package.expires_on
+    live_before = and_(Package.purchased_on <= before,
+                       or_(expires.is_(None), expires >= before))
+    dies = and_(expires.is_not(None), expires < end)
+    out_day = case((dies, next_day(expires)), else_=literal(end, Date))
+    return (select(Package.id, Package.template_id.label("tpl"), Package.price,
+                   Package.uses_total.label("uses"), Package.purchased_on.label("bought"),
+                   expires.label("expires"), case((live_before, 1), else_=0).label("live_before"),
+                   case((dies, 1), else_=0).label("dies"), out_day.label("out_day"),
+                   case((live_before, _live_uses(before)), else_=0).label("n_before"),
+                   _live_uses(out_day).label("n_out"))
+            .where(Package.purchased_on <= end,
+                   or_(live_before, Package.purchased_on >= start),
+                   not_(needs_walk(start, end)))
+            .cte("edges").prefix_with("MATERIALIZED"))
+
+
+def _value(edges, n):
+    """The value left after n uses (R3), n capped at the package's uses as value_left does."""
+    from .reports.formulas import unredeemed_value  # here: app.services.reports needs us
+    return unredeemed_value(edges.c.price, edges.c.uses,
+                            case((n > edges.c.uses, edges.c.uses), else_=n))
+
+
+def _figures(edges):
+    """Each simple package's movements: it enters the period with its value left the day
+    before (the opening) or its price (sold that day), gives uses (redeemed) and leaves with
+    its value left: expired on its first expired day, or the closing."""
+    live_before = edges.c.live_before == 1
+    dies = edges.c.dies == 1
+    opening = case((live_before, _value(edges, edges.c.n_before)), else_=0)
+    entry = case((live_before, opening), else_=edges.c.price)
+    out = _value(edges, edges.c.n_out)
+    return select(
+        edges.c.tpl, edges.c.expires, edges.c.dies, opening.label("opening"),
+        case((live_before, 0), else_=edges.c.price).label("sold"),
+        (entry - out).label("redeemed"), case((dies, out), else_=0).label("expired"),
+        case((dies, 0), else_=out).label("closing")).subquery("figures")
+
+
+SIMPLE_MOVES = ("opening", "sold", "redeemed", "expired", "closing")
+
+
+def simple_roll_forward(s, start: date, end: date) -> dict[int, Movements]:
+    """R33 per template id, over the simple packages whose movements are not all nil (as
+    liability.roll_forward leaves a package out)."""
+    from .reports.formulas import whole_sum  # here: app.services.reports needs us
+    figures = _figures(_edges(start, end))
+    moved = or_(*(figures.c[f] != 0 for f in SIMPLE_MOVES))
+    query = (select(figures.c.tpl, *(whole_sum(figures.c[f]) for f in SIMPLE_MOVES))
+             .where(moved).group_by(figures.c.tpl))
+    return {tpl: Movements(**dict(zip(SIMPLE_MOVES, sums)))
+            for tpl, *sums in s.execute(query)}
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def simple_revenue(s, start: date, end: date) -> Iterator[tuple[date, str, int]]:
+    """(day, "package_uses" | "breakage", cents) of the simple packages: the value of the uses
+    given each day, and what expired on each first expired day (expires_on + 1)."""
+    from .reports.formulas import use_value, whole_sum  # here: app.services.reports needs us
+    edges = _edges(start, end)
+    live_before = edges.c.live_before == 1
+    # A use dated before its purchase is given on the purchase day, as the walk has it.
+    on = case((Redemption.redeemed_on < edges.c.bought, edges.c.bought),
+              else_=Redemption.redeemed_on)
+    # Each use's number among the package's live uses (those before the period first): its
+    # value is R3's for that number, nothing past the last use (value_left caps the count).
+    number = edges.c.n_before + func.row_number().over(
+        partition_by=edges.c.id, order_by=(Redemption.redeemed_on, Redemption.id))
+    numbered = (select(edges.c.price, edges.c.uses, on.label("day"), number.label("number"))
+                .join_from(edges, Redemption, and_(
+                    Redemption.package_id == edges.c.id, Redemption.voided_at.is_(None),
+                    Redemption.redeemed_on <= edges.c.out_day,
+                    or_(not_(live_before), Redemption.redeemed_on >= start)))
+                .subquery("numbered"))
+    given = case((numbered.c.number <= numbered.c.uses,
+                  use_value(numbered.c.price, numbered.c.uses, numbered.c.number)), else_=0)
+    uses = (select(numbered.c.day, literal("package_uses"), whole_sum(given))
+            .group_by(numbered.c.day))
+    figures = _figures(edges)
+    expired = (select(figures.c.expires, literal("breakage"), whole_sum(figures.c.expired))
+               .where(figures.c.dies == 1).group_by(figures.c.expires))
+    # one statement: the edges (their counts) are made once for both
+    for day, kind, cents in s.execute(union_all(uses, expired)):
+        # breakage is booked on the first expired day
+        yield _as_date(day) + (ONE_DAY if kind == "breakage" else ZERO), kind, cents
