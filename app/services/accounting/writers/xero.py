@@ -74,18 +74,19 @@ class XeroWriter:
         An entry longer than a whole file gets a file of its own (Xero will say so)."""
         writer = csv.writer(stream, lineterminator="\r\n")
         writer.writerow(HEADERS)
-        used = 0
+        lines: list[tuple] = []  # the file's rows, written at once (one writerows a file)
         while True:
             if self._pending is None:
                 entry = next(entries, None)
                 if entry is None:
+                    writer.writerows(lines)
                     return False
                 self._pending = self._rows(entry)
             rows = self._pending
-            if used and used + len(rows) > self._room:
+            if lines and len(lines) + len(rows) > self._room:
+                writer.writerows(lines)
                 return True
-            writer.writerows(rows)
-            used += len(rows)
+            lines += rows
             self._pending = None
             self.written += 1
 
