@@ -17,7 +17,7 @@ from ...domain.liability import Step, liability_at, steps
 from ...i18n import _
 from ...models import Package, Patient
 from ..liability import package_lives
-from .journal import ORDER, Keyed, make_entry
+from .journal import DASH, ORDER, Keyed, make_entry
 
 ONE_DAY = timedelta(days=1)
 CHUNK = 900
@@ -45,42 +45,73 @@ def moves(s, start: date, end: date) -> tuple[list[Move], int]:
     return found, opening
 
 
+def _runs(ids: list[int], gap: int = CHUNK) -> Iterator[tuple[int, int]]:
+    """The sorted `ids` as ranges (first, last) no wider apart inside than `gap`: a year's
+    packages are mostly neighbours, so a few range reads replace lists of thousands of ids
+    (each bound and compiled one by one)."""
+    start = previous = None
+    for one in ids:
+        if start is None:
+            start = previous = one
+        elif one - previous > gap:
+            yield start, previous
+            start = previous = one
+        else:
+            previous = one
+    if start is not None:
+        yield start, previous
+
+
 def _who(s, ids: list[int]) -> dict[int, tuple[str, str]]:
-    """package id -> (its name, its patient's name)."""
+    """package id -> (its name, its patient's name), for the sorted `ids`."""
+    wanted = set(ids)
     out = {}
-    for i in range(0, len(ids), CHUNK):
-        for row in s.execute(select(Package.id, Package.name, Patient.first_name,
-                                    Patient.last_name)
-                             .join(Patient, Patient.id == Package.patient_id)
-                             .where(Package.id.in_(ids[i:i + CHUNK]))):
-            out[row.id] = (row.name, f"{row.first_name} {row.last_name}".strip())
+    for first, last in _runs(ids):
+        for package_id, name, first_name, last_name in s.execute(
+                select(Package.id, Package.name, Patient.first_name, Patient.last_name)
+                .join(Patient, Patient.id == Package.patient_id)
+                .where(Package.id.between(first, last))):
+            if package_id in wanted:
+                out[package_id] = (name, f"{first_name} {last_name}".strip())
     return out
 
 
-def _description(step: Step) -> str:
+def _descriptions() -> dict[str, str]:
+    """The words of each kind of package step, translated once an export (not once a step:
+    a year of a large clinic has tens of thousands)."""
+    return {"voided": _("Package sale voided"), "refunded": _("Package refunded"),
+            "expired": _("Package expired"), "reinstated": _("Package reinstated"),
+            "use": _("Package use"), "undone": _("Package use undone")}
+
+
+def _description(step: Step, words: dict[str, str]) -> str:
     if step.voided:
-        return _("Package sale voided")
+        return words["voided"]
     if step.refunded:
-        return _("Package refunded")
+        return words["refunded"]
     if step.expired:
-        return _("Package expired")
+        return words["expired"]
     if step.reinstated:
-        return _("Package reinstated")
-    return _("Package use") if step.redeemed > 0 else _("Package use undone")
+        return words["reinstated"]
+    return words["use"] if step.redeemed > 0 else words["undone"]
 
 
 def entries(s, names: dict[str, str], found: list[Move]) -> Iterator[Keyed]:
     """The entries of these moves, in their order."""
     who = _who(s, sorted({m.package_id for m in found}))
+    words, number = _descriptions(), _("Package #{number}").format
+    package_kind, unsold_kind = ORDER["package"], ORDER["unsold"]
     for on, package_id, step in found:
         package, patient = who[package_id]
+        redeemed, expired, reinstated, refunded = (step.redeemed, step.expired,
+                                                   step.reinstated, step.refunded)
         entry = make_entry(
-            names, on, " \u2014 ".join((_description(step), package, patient)),
-            _("Package #{number}").format(number=package_id),
-            [("deferred", step.redeemed), ("revenue:package_use", -step.redeemed),
-             ("deferred", step.expired), ("revenue:breakage", -step.expired),
-             ("deferred", -step.reinstated), ("revenue:breakage", step.reinstated),
-             ("deferred", step.refunded), ("revenue:refund_adjustment", -step.refunded)])
+            names, on, f"{_description(step, words)}{DASH}{package}{DASH}{patient}",
+            number(number=package_id),
+            [("deferred", redeemed), ("revenue:package_use", -redeemed),
+             ("deferred", expired), ("revenue:breakage", -expired),
+             ("deferred", -reinstated), ("revenue:breakage", reinstated),
+             ("deferred", refunded), ("revenue:refund_adjustment", -refunded)])
         if entry is not None:
             # what a voided sale had earned goes back after its invoice's void
-            yield (on, ORDER["unsold" if step.voided else "package"], on, package_id, entry)
+            yield (on, unsold_kind if step.voided else package_kind, on, package_id, entry)

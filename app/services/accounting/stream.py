@@ -34,7 +34,7 @@ def entries(db, names: dict[str, str], start: date, end: date) -> Iterator[Journ
         found, deferred = package_moves.moves(s, start, end)
         first = first_day(s)
         if first is not None and start > first:
-            sheet = balance_sheet(s, start - ONE_DAY)
+            sheet = balance_sheet(s, start - ONE_DAY, tax_roles=names)
             sheet["deferred"] = -deferred
             postings = sorted((role, cents) for role, cents in sheet.items() if cents)
             opening = make_entry(names, start, _("Opening balances"), "",

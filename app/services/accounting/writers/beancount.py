@@ -19,7 +19,7 @@ from datetime import date
 from typing import Iterable, TextIO
 
 from ..entries import AccountRow, JournalEntry
-from .common import account_of, one_line, units
+from .common import Amounts, account_of, one_line
 
 ROOTS = {"asset": "Assets", "liability": "Liabilities", "equity": "Equity",
          "income": "Income", "expense": "Expenses"}
@@ -76,12 +76,21 @@ def write_beancount(entries: Iterable[JournalEntry], accounts: Iterable[AccountR
     for account in sorted(accounts, key=lambda a: names[a.name]):
         stream.write(f"{start.isoformat()} open {names[account.name]} {currency}\n")
     written = 0
+    # a year is a quarter of a million postings: each account's start of line and each
+    # amount's end of line are made once, and an entry is one write
+    amounts = Amounts(digits)
+    lines: dict[str, str] = {}  # account name -> "  Assets:...  "
+    tail = f" {currency}\n"
+    write = stream.write
     for entry in entries:
-        stream.write(f"\n{entry.on.isoformat()} * {quoted(entry.description)}\n")
+        parts = [f"\n{entry.on.isoformat()} * {quoted(entry.description)}\n"]
         if entry.reference:
-            stream.write(f"  reference: {quoted(entry.reference)}\n")
+            parts.append(f"  reference: {quoted(entry.reference)}\n")
         for name, cents in entry.postings:
-            account = account_of(names, name)
-            stream.write(f"  {account}  {units(cents, digits)} {currency}\n")
+            line = lines.get(name)
+            if line is None:
+                line = lines[name] = f"  {account_of(names, name)}  "
+            parts.append(line + amounts[cents] + tail)
+        write("".join(parts))
         written += 1
     return written

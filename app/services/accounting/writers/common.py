@@ -26,6 +26,37 @@ def units(cents: int, digits: int = 2) -> str:
     return f"{sign}{whole}.{part:0{digits}d}"
 
 
+class Amounts(dict):
+    """`units` of each amount, remembered: a year's journal has a quarter of a million
+    postings but a few thousand different amounts (prices, taxes), so most are looked up
+    instead of formatted again. Bounded, so an odd journal cannot grow it without end."""
+
+    LIMIT = 1 << 16
+
+    def __init__(self, digits: int = 2):
+        super().__init__()
+        self._digits = digits
+
+    def __missing__(self, cents) -> str:
+        text = units(cents, self._digits)  # (raises TypeError unless whole cents)
+        if type(cents) is int and len(self) < self.LIMIT:
+            self[cents] = text
+        return text
+
+
+class Days(dict):
+    """A day's cell in one date format (`format` for str.format: "{:%m/%d/%Y}"), made once
+    a day instead of once a posting (strftime is the dearest part of a CSV row)."""
+
+    def __init__(self, format: str):
+        super().__init__()
+        self._format = format.format
+
+    def __missing__(self, on: date) -> str:
+        text = self[on] = self._format(on)
+        return text
+
+
 def by_name(accounts: Iterable[AccountRow]) -> dict[str, AccountRow]:
     """The chart by account name: postings name their account."""
     return {account.name: account for account in accounts}
@@ -48,6 +79,8 @@ def account_of(chart: dict, name: str):
 def one_line(text: str) -> str:
     """`text` on one line: an importer takes a line break for the next record. Only breaks
     go (a no-break space in "13\u00a0%" stays: QuickBooks matches account names exactly)."""
+    if type(text) is str and text.isprintable():  # (no break in it: nearly every text)
+        return text.strip()
     return _BREAKS.sub(" ", str(text)).strip()
 
 
@@ -71,7 +104,8 @@ class EntryNumbers:
 
     def __init__(self) -> None:
         self._ranks: dict[date, int] = {}  # one number a day: a few thousand at most
+        self._days = Days("{:%Y%m%d}-")
 
     def next(self, on: date) -> str:
         rank = self._ranks[on] = self._ranks.get(on, 0) + 1
-        return f"{on:%Y%m%d}-{rank}"
+        return f"{self._days[on]}{rank}"

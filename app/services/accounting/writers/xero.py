@@ -24,7 +24,8 @@ from typing import Callable, Iterable, Iterator, TextIO
 
 from ...spreadsheet_cells import neutralise
 from ..entries import AccountRow, JournalEntry
-from .common import EntryNumbers, account_of, by_name, entry_text, one_line, units
+from .common import (Amounts, Days, EntryNumbers, account_of, by_name, entry_text,
+                     one_line)
 
 HEADERS = ("Narration", "Date", "Description", "AccountCode", "TaxRate", "Amount")
 #: Lines one Xero import file may hold (help.xero.com/nz/ManualJournalsImport).
@@ -42,6 +43,10 @@ class XeroWriter:
         self._room = max(2, max_lines) - 1  # the header takes one line of each file
         self._tax_rate = tax_rate
         self._numbers = EntryNumbers()
+        # made once, not once a line: a year is a quarter of a million lines
+        self._days = Days("{:%d/%m/%Y}")
+        self._amounts = Amounts(digits)
+        self._codes: dict[str, str] = {}  # account name -> its AccountCode cell
         self._pending: list[tuple] | None = None  # an entry's rows that did not fit
         self.written = 0
 
@@ -50,14 +55,18 @@ class XeroWriter:
         text = entry_text(entry)
         narration = neutralise(f"{number} {text}".strip())
         description = neutralise(text)
+        on = self._days[entry.on]
+        codes, amounts, tax_rate = self._codes, self._amounts, self._tax_rate
         rows = []
         for name, cents in entry.postings:
             if cents == 0:
                 continue  # Xero wants an amount on every line
-            account = account_of(self._chart, name)
-            code = one_line(account.code) or one_line(account.name)  # (Xero needs a code)
-            rows.append((narration, f"{entry.on:%d/%m/%Y}", description, neutralise(code),
-                         self._tax_rate, units(cents, self._digits)))
+            code = codes.get(name)
+            if code is None:
+                account = account_of(self._chart, name)
+                code = codes[name] = neutralise(  # (Xero needs a code)
+                    one_line(account.code) or one_line(account.name))
+            rows.append((narration, on, description, code, tax_rate, amounts[cents]))
         return rows
 
     def write_file(self, entries: Iterator[JournalEntry], stream: TextIO) -> bool:
@@ -65,18 +74,19 @@ class XeroWriter:
         An entry longer than a whole file gets a file of its own (Xero will say so)."""
         writer = csv.writer(stream, lineterminator="\r\n")
         writer.writerow(HEADERS)
-        used = 0
+        lines: list[tuple] = []  # the file's rows, written at once (one writerows a file)
         while True:
             if self._pending is None:
                 entry = next(entries, None)
                 if entry is None:
+                    writer.writerows(lines)
                     return False
                 self._pending = self._rows(entry)
             rows = self._pending
-            if used and used + len(rows) > self._room:
+            if lines and len(lines) + len(rows) > self._room:
+                writer.writerows(lines)
                 return True
-            writer.writerows(rows)
-            used += len(rows)
+            lines += rows
             self._pending = None
             self.written += 1
 
