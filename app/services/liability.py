@@ -5,7 +5,7 @@ app/domain/liability.py does the arithmetic."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time
+from datetime import date
 from typing import Iterator
 
 from sqlalchemy import and_, case, func, or_, select
@@ -13,21 +13,10 @@ from sqlalchemy.orm import Session
 
 from ..domain.liability import ONE_DAY, Movements, PackageLife, movements
 from ..models import Invoice, Package, PackageExpiryChange, PackageRefund, Redemption
+from .day_times import day_of, midnight
 from .liability_sql import needs_walk, simple_roll_forward
 
 CHUNK = 900  # ids per IN (...): under SQLite's old 999-parameter limit
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time())
-
-
-def _day(value) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, str):  # an aggregate over a DateTime column on SQLite
-        value = datetime.fromisoformat(value)
-    return value.date() if isinstance(value, datetime) else value
 
 
 def _packages(s: Session, start: date, end: date, walked_only: bool) -> list[tuple]:
@@ -58,7 +47,7 @@ def _packages(s: Session, start: date, end: date, walked_only: bool) -> list[tup
              .where(*matters).order_by(Package.id))
     rows = []
     for row in s.execute(query):
-        ended = _day(row.ended_at)
+        ended = day_of(row.ended_at)
         if ended is None or ended >= start:
             rows.append(row)
     return rows
@@ -69,7 +58,7 @@ def _uses(s: Session, ids: list[int], start: date, end: date):
     day_before = start - ONE_DAY
     before: dict[int, int] = defaultdict(int)
     others: dict[int, list] = defaultdict(list)
-    after_end = _midnight(end + ONE_DAY)
+    after_end = midnight(end + ONE_DAY)
     for chunk in (ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)):
         steady = and_(Redemption.redeemed_on <= day_before,
                       or_(Redemption.voided_at.is_(None), Redemption.voided_at >= after_end))
@@ -82,11 +71,11 @@ def _uses(s: Session, ids: list[int], start: date, end: date):
             select(Redemption.package_id, Redemption.redeemed_on, Redemption.voided_at)
             .where(Redemption.package_id.in_(chunk), Redemption.redeemed_on <= end,
                    or_(Redemption.voided_at.is_(None),
-                       Redemption.voided_at >= _midnight(start)),
+                       Redemption.voided_at >= midnight(start)),
                    ~steady)
             .order_by(Redemption.package_id, Redemption.redeemed_on, Redemption.id))
         for package_id, on, voided_at in moving:
-            others[package_id].append((on, _day(voided_at)))
+            others[package_id].append((on, day_of(voided_at)))
     return before, others
 
 
@@ -116,7 +105,7 @@ def package_lives(s: Session, start: date, end: date, *,
         initial = history[0].old_expires_on if history else row.expires_on
         expiry = ((row.purchased_on, initial),
                   *((c.changed_on, c.new_expires_on) for c in history))
-        ended = _day(row.ended_at)
+        ended = day_of(row.ended_at)
         yield PackageLife(row.id, row.template_id, row.price, row.uses_total,
                           row.purchased_on, ended,
                           None if ended is None else row.status,

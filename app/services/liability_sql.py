@@ -16,7 +16,7 @@ package on random clinics and periods.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Iterator
 
 from sqlalchemy import Date, and_, case, func, literal, not_, or_, select, union_all
@@ -25,6 +25,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from ..domain.liability import ONE_DAY, Movements
 from ..models import Package, PackageExpiryChange, Redemption
+from .day_times import midnight
 
 ZERO = timedelta()
 
@@ -47,10 +48,6 @@ def _next_day_sqlite(element, compiler, **kw) -> str:  # dates are ISO text on S
     return f"date({compiler.process(element.clauses, **kw)}, '+1 day')"
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time())
-
-
 def needs_walk(start: date, end: date):
     """The packages the closed form does not cover, walked day by day in Python: a refund
     or a voided sale (they end it early, and a void takes back what it had earned), an
@@ -66,7 +63,7 @@ def needs_walk(start: date, end: date):
                        .where(PackageExpiryChange.package_id.is_not(None))),
         Package.id.in_(select(Redemption.package_id)
                        .where(Redemption.package_id.is_not(None),
-                              Redemption.voided_at >= _midnight(start),
+                              Redemption.voided_at >= midnight(start),
                               Redemption.redeemed_on <= end)))
 
 

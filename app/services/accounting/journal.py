@@ -40,7 +40,7 @@ streams to a file without its rows or entries held at once.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from itertools import chain, groupby
 from operator import itemgetter
 from typing import Iterable, Iterator
@@ -50,6 +50,7 @@ from sqlalchemy import String, func, select, type_coerce
 from ...i18n import _
 from ...models import (Invoice, InvoiceLine, Package, PackageRefund, Patient, Payment,
                        PaymentApplication, PaymentRefund)
+from ..day_times import day_of, midnight
 from ..ledger import METHODS
 from . import chart
 from .entries import JournalEntry
@@ -77,23 +78,13 @@ class UnbalancedEntry(AssertionError):
 Keyed = tuple
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time())
-
-
 def _at(value) -> datetime:
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _day(value) -> date:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.date() if isinstance(value, datetime) else value
-
-
 def _raw(column):
     """`column` as the driver gives it: on SQLite a date or time is ISO text, which
-    SQLAlchemy would parse with a regular expression, row by row; _day and _at read it with
+    SQLAlchemy would parse with a regular expression, row by row; day_of and _at read it with
     fromisoformat (PostgreSQL's driver gives dates and datetimes, which they pass on)."""
     return type_coerce(column, String)
 
@@ -102,7 +93,7 @@ class _Days(dict):
     """A source's days, each read once (a year's rows fall on a few hundred days)."""
 
     def __missing__(self, value) -> date:
-        day = self[value] = _day(value)
+        day = self[value] = day_of(value)
         return day
 
 
@@ -158,7 +149,7 @@ def first_day(s) -> date | None:
                PackageRefund.refunded_at, Package.purchased_on)
     # (IS NOT NULL: min() leaves NULLs out anyway, and so the partial index on voided_at
     # serves it instead of a walk of every invoice)
-    days = [_day(v) for v in (s.scalar(select(func.min(column)).where(column.isnot(None)))
+    days = [day_of(v) for v in (s.scalar(select(func.min(column)).where(column.isnot(None)))
                               for column in columns)
             if v is not None]
     return min(days) if days else None
@@ -265,8 +256,8 @@ def invoices(s, names, a: date, b: date) -> Iterator[Keyed]:
 
 def voids(s, names, a: date, b: date) -> Iterator[Keyed]:
     """Invoices voided in a..b: every line they posted, taken back."""
-    voided = select(Invoice.id).where(Invoice.voided_at >= _midnight(a),
-                                      Invoice.voided_at < _midnight(b + ONE_DAY))
+    voided = select(Invoice.id).where(Invoice.voided_at >= midnight(a),
+                                      Invoice.voided_at < midnight(b + ONE_DAY))
     rows = _stream(s, _line_query(voided)
                    .order_by(Invoice.voided_at, Invoice.id, InvoiceLine.line_no))
     invoice, words, kind = (_("Invoice #{number}").format, _("Invoice #{number} voided").format,
@@ -291,7 +282,7 @@ def payments(s, names, a: date, b: date) -> Iterator[Keyed]:
         select(Payment.id, _raw(Payment.received_at), Payment.method, Payment.amount,
                Patient.first_name, Patient.last_name)
         .join(Patient, Patient.id == Payment.patient_id)
-        .where(Payment.received_at >= _midnight(a), Payment.received_at < _midnight(b + ONE_DAY))
+        .where(Payment.received_at >= midnight(a), Payment.received_at < midnight(b + ONE_DAY))
         .order_by(Payment.received_at, Payment.id))
     payment, number, kind = _("Payment"), _("Payment #{number}"), ORDER["payment"]
     number = number.format
@@ -314,8 +305,8 @@ def applications(s, names, a: date, b: date) -> Iterator[Keyed]:
                Patient.last_name)
         .join(Invoice, Invoice.id == PaymentApplication.invoice_id)
         .join(Patient, Patient.id == Invoice.patient_id)
-        .where(PaymentApplication.created_at >= _midnight(a),
-               PaymentApplication.created_at < _midnight(b + ONE_DAY))
+        .where(PaymentApplication.created_at >= midnight(a),
+               PaymentApplication.created_at < midnight(b + ONE_DAY))
         .order_by(PaymentApplication.created_at, PaymentApplication.id))
     back = _("Payment taken back from invoice #{number}")
     credit = _("Credit applied to invoice #{number}")
@@ -339,11 +330,11 @@ def refunds(s, names, a: date, b: date) -> Iterator[Keyed]:
         select(PaymentRefund.id, PaymentRefund.refunded_at, PaymentRefund.method,
                PaymentRefund.amount, Patient.first_name, Patient.last_name)
         .join(Patient, Patient.id == PaymentRefund.patient_id)
-        .where(PaymentRefund.refunded_at >= _midnight(a),
-               PaymentRefund.refunded_at < _midnight(b + ONE_DAY))
+        .where(PaymentRefund.refunded_at >= midnight(a),
+               PaymentRefund.refunded_at < midnight(b + ONE_DAY))
         .order_by(PaymentRefund.refunded_at, PaymentRefund.id))
     for row in rows:
-        on = _day(row.refunded_at)
+        on = day_of(row.refunded_at)
         entry = make_entry(names, on, _words(_("Refund"), _method(row.method),
                                              _name(row.first_name, row.last_name)),
                            _("Refund #{number}").format(number=row.id),
@@ -362,11 +353,11 @@ def cancelled_lines(s, names, a: date, b: date) -> Iterator[Keyed]:
         .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
         .join(Package, Package.id == PackageRefund.package_id)
         .join(Patient, Patient.id == Invoice.patient_id)
-        .where(PackageRefund.refunded_at >= _midnight(a),
-               PackageRefund.refunded_at < _midnight(b + ONE_DAY))
+        .where(PackageRefund.refunded_at >= midnight(a),
+               PackageRefund.refunded_at < midnight(b + ONE_DAY))
         .order_by(PackageRefund.refunded_at, PackageRefund.id))
     for row in rows:
-        on = _day(row.refunded_at)
+        on = day_of(row.refunded_at)
         postings = [("revenue:refund_adjustment", -row.unit_price * row.quantity),
                     ("receivable", row.total)]
         if row.tax:

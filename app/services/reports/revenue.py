@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from babel.dates import format_date
 from sqlalchemy import func, select, union_all
@@ -23,6 +23,7 @@ from sqlalchemy import func, select, union_all
 from ...domain.liability import refund_adjustment, steps
 from ...i18n import N_, _
 from ...models import Invoice, InvoiceLine, PackageRefund
+from ..day_times import midnight
 from ..liability import package_lives
 from ..liability_sql import simple_revenue
 from .desk import ReportDesk
@@ -74,10 +75,6 @@ REVENUE_NOTE = N_(
     "part of the sale it cancelled (as in Package Liability).")
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time())
-
-
 def invoiced(start: date, end: date):
     """(day, line kind, net before tax) per day and kind: lines of the invoices issued in the
     period, and taken back (negative) on the day their invoice was voided."""
@@ -91,7 +88,7 @@ def invoiced(start: date, end: date):
     voided = (select(voided_on, InvoiceLine.kind, -net)
               .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
               .where(InvoiceLine.invoice_id.in_(voided_between(
-                  _midnight(start), _midnight(end + timedelta(days=1)))), kinds)
+                  midnight(start), midnight(end + timedelta(days=1)))), kinds)
               .group_by(voided_on, InvoiceLine.kind))
     return union_all(issued, voided)
 
@@ -102,8 +99,8 @@ def refunds(start: date, end: date):
     return (select(PackageRefund.package_id, PackageRefund.refunded_at,
                    InvoiceLine.unit_price * InvoiceLine.quantity)
             .outerjoin(InvoiceLine, InvoiceLine.id == PackageRefund.invoice_line_id)
-            .where(PackageRefund.refunded_at >= _midnight(start),
-                   PackageRefund.refunded_at < _midnight(end + timedelta(days=1))))
+            .where(PackageRefund.refunded_at >= midnight(start),
+                   PackageRefund.refunded_at < midnight(end + timedelta(days=1))))
 
 
 def revenue_by_day(s, start: date, end: date, *,
