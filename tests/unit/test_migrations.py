@@ -163,12 +163,14 @@ def test_the_head_read_from_the_files_is_alembics_head():
 
 
 def drop_books(con) -> None:
-    """Take a file back before 0007 (the clinic's books), and so before 0008 (its indexes)."""
+    """Take a file back before 0007 (the clinic's books), and so before 0008 and 0009 (their
+    indexes)."""
     for table in ("day_closes", "accounts", "package_expiry_changes"):
         con.execute(f"DROP TABLE {table}")
     for name in ("ix_invoices_created_at", "ix_invoices_voided_at", "ix_applications_created_at",
                  "ix_payment_refunds_refunded_at", "ix_packages_created_at",
-                 "ix_redemptions_created_at", "ix_redemptions_voided_at"):
+                 "ix_redemptions_created_at", "ix_redemptions_voided_at",
+                 "ix_packages_status", "ix_packages_sold_expired"):
         con.execute(f"DROP INDEX {name}")
 
 
