@@ -1,4 +1,4 @@
-"""The package liability (R33) and its revenue (R34) of the simple packages, in SQL aggregates.
+"""The package liability (R33) of the simple packages, in SQL aggregates.
 
 Most packages are simple: sold, never refunded nor voided, never given another expiry, no
 use of theirs dated by the period's end undone at or after its start, and not sold already
@@ -6,9 +6,8 @@ expired. Such a package is live once, from its purchase to the end of its expiry
 app/domain/liability.steps reduces to a closed form of two counts of its live uses
 (ix_redemptions_live): where it enters the period (the day before, or its purchase) and where
 it leaves it (the first day it is expired, or the period's last day). The value left after n
-uses is R3's spread (formulas.unredeemed_value, app/domain/liability.value_left's twin); per
-day (R34), each use given is worth R3's value for its number among the live uses
-(formulas.use_value). Every other package
+uses is R3's spread (formulas.unredeemed_value, app/domain/liability.value_left's twin). What
+they earn day by day (R34) is app/services/package_uses_sql.py. Every other package
 (`needs_walk`) is walked in Python, app/domain/liability.py being the reference for all:
 tests/unit/test_liability_fast_path_r33.py pits this module against the walk of every
 package on random clinics and periods.
@@ -16,18 +15,15 @@ package on random clinics and periods.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Iterator
+from datetime import date
 
-from sqlalchemy import Date, and_, case, func, literal, not_, or_, select, union_all
+from sqlalchemy import Date, and_, case, func, literal, not_, or_, select, union
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from ..domain.liability import ONE_DAY, Movements
 from ..models import Package, PackageExpiryChange, Redemption
 from .day_times import midnight
-
-ZERO = timedelta()
 
 
 class next_day(FunctionElement):
@@ -48,23 +44,26 @@ def _next_day_sqlite(element, compiler, **kw) -> str:  # dates are ISO text on S
     return f"date({compiler.process(element.clauses, **kw)}, '+1 day')"
 
 
+def walked_ids(start: date, end: date):
+    """The ids of the packages the closed form does not cover, walked day by day in Python:
+    a refund or a voided sale (they end it early, and a void takes back what it had earned),
+    sold already expired, an expiry history (it may die and come back), or a use undone at
+    or after the period's start (the count of its uses goes down). Each part is an index
+    read of the few packages concerned (ix_packages_status, ix_packages_sold_expired,
+    ix_redemptions_voided_at: migration 0009), not a test of every package."""
+    return union(
+        select(Package.id).where(Package.status.in_(("refunded", "void"))),
+        select(Package.id).where(Package.expires_on < Package.purchased_on),
+        select(PackageExpiryChange.package_id)
+        .where(PackageExpiryChange.package_id.is_not(None)),
+        select(Redemption.package_id)
+        .where(Redemption.voided_at >= midnight(start), Redemption.redeemed_on <= end))
+
+
 def needs_walk(start: date, end: date):
-    """The packages the closed form does not cover, walked day by day in Python: a refund
-    or a voided sale (they end it early, and a void takes back what it had earned), an
-    expiry history (it may die and come back), a use undone at or after the period's start
-    (the count of its uses goes down), or sold already expired."""
-    # IN over the few packages with a history or an undone use: one look-up each
-    # (ix_redemptions_voided_at), not a probe per package; the ids are never NULL, so NOT IN
-    # is the complement.
-    return or_(
-        Package.status.in_(("refunded", "void")),
-        and_(Package.expires_on.is_not(None), Package.expires_on < Package.purchased_on),
-        Package.id.in_(select(PackageExpiryChange.package_id)
-                       .where(PackageExpiryChange.package_id.is_not(None))),
-        Package.id.in_(select(Redemption.package_id)
-                       .where(Redemption.package_id.is_not(None),
-                              Redemption.voided_at >= midnight(start),
-                              Redemption.redeemed_on <= end)))
+    """Whether a package is one of walked_ids; the ids are never NULL, so NOT IN is the
+    complement."""
+    return Package.id.in_(walked_ids(start, end))
 
 
 def _live_uses(by):
@@ -135,39 +134,3 @@ def simple_roll_forward(s, start: date, end: date) -> dict[int, Movements]:
              .where(moved).group_by(figures.c.tpl))
     return {tpl: Movements(**dict(zip(SIMPLE_MOVES, sums)))
             for tpl, *sums in s.execute(query)}
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
-def simple_revenue(s, start: date, end: date) -> Iterator[tuple[date, str, int]]:
-    """(day, "package_uses" | "breakage", cents) of the simple packages: the value of the uses
-    given each day, and what expired on each first expired day (expires_on + 1)."""
-    from .reports.formulas import use_value, whole_sum  # here: app.services.reports needs us
-    edges = _edges(start, end)
-    live_before = edges.c.live_before == 1
-    # A use dated before its purchase is given on the purchase day, as the walk has it.
-    on = case((Redemption.redeemed_on < edges.c.bought, edges.c.bought),
-              else_=Redemption.redeemed_on)
-    # Each use's number among the package's live uses (those before the period first): its
-    # value is R3's for that number, nothing past the last use (value_left caps the count).
-    number = edges.c.n_before + func.row_number().over(
-        partition_by=edges.c.id, order_by=(Redemption.redeemed_on, Redemption.id))
-    numbered = (select(edges.c.price, edges.c.uses, on.label("day"), number.label("number"))
-                .join_from(edges, Redemption, and_(
-                    Redemption.package_id == edges.c.id, Redemption.voided_at.is_(None),
-                    Redemption.redeemed_on <= edges.c.out_day,
-                    or_(not_(live_before), Redemption.redeemed_on >= start)))
-                .subquery("numbered"))
-    given = case((numbered.c.number <= numbered.c.uses,
-                  use_value(numbered.c.price, numbered.c.uses, numbered.c.number)), else_=0)
-    uses = (select(numbered.c.day, literal("package_uses"), whole_sum(given))
-            .group_by(numbered.c.day))
-    figures = _figures(edges)
-    expired = (select(figures.c.expires, literal("breakage"), whole_sum(figures.c.expired))
-               .where(figures.c.dies == 1).group_by(figures.c.expires))
-    # one statement: the edges (their counts) are made once for both
-    for day, kind, cents in s.execute(union_all(uses, expired)):
-        # breakage is booked on the first expired day
-        yield _as_date(day) + (ONE_DAY if kind == "breakage" else ZERO), kind, cents

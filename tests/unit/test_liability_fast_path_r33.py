@@ -1,4 +1,4 @@
-"""R33 and R34's package figures: the SQL closed form of the simple packages
+"""R33 and R34's package figures, and R35's package entries: the SQL closed form of the simple packages
 (app/services/liability_sql.py) plus the walk of the others gives, template by template and
 day by day, exactly what walking every package through app/domain/liability.py gives, on
 random clinics (test_bench_hand_books.drive: sales, voids, uses given and undone, refunds,
@@ -15,13 +15,22 @@ from sqlalchemy import func, not_, select
 from test_bench_hand_books import DAYS, START, drive
 
 from app.models import Package
+from app.services.accounting.package_moves import moves
 from app.services.liability import roll_forward
-from app.services.liability_sql import needs_walk, simple_revenue, simple_roll_forward
+from app.services.liability_sql import needs_walk, simple_roll_forward
+from app.services.package_uses_sql import simple_revenue
 from app.services.reports.revenue import revenue_by_day
 
 # up to past the six-month expiry of the sales (test_bench_hand_books.drive's templates)
 periods = st.tuples(st.integers(-20, DAYS + 200), st.integers(0, 250)).map(
     lambda p: (START + timedelta(days=p[0]), START + timedelta(days=p[0] + p[1])))
+
+
+def posted(found, opening):
+    """What the journal's package entries post (R35): per day and package, the uses, the
+    breakage, what came back and what a refund released, and the deferred opening."""
+    return [(m.on, m.package_id, m.step.redeemed, m.step.expired, m.step.reinstated,
+             m.step.refunded, bool(m.step.voided)) for m in found], opening
 
 
 @pytest.mark.parametrize("seed", [7, 41])
@@ -38,6 +47,8 @@ def test_r33_r34_the_fast_path_gives_the_walks_figures(clinic, catalog, clock, s
             assert roll_forward(s, start, end) == roll_forward(s, start, end, walk_all=True)
             assert (revenue_by_day(s, start, end)
                     == revenue_by_day(s, start, end, walk_all=True)), period
+            assert posted(*moves(s, start, end)) == posted(
+                *moves(s, start, end, walk_all=True)), period
             seen["fast"] += bool(simple_roll_forward(s, start, end)) + any(
                 cents for _, _, cents in simple_revenue(s, start, end))
             seen["walked"] += s.scalar(select(func.count()).select_from(Package)
@@ -71,6 +82,8 @@ def test_r33_r34_a_simple_package_expiring_in_the_period(clinic, catalog, clock)
             assert roll_forward(s, start, end) == roll_forward(s, start, end, walk_all=True)
             assert revenue_by_day(s, start, end) == revenue_by_day(s, start, end,
                                                                    walk_all=True)
+            assert posted(*moves(s, start, end)) == posted(*moves(s, start, end,
+                                                                  walk_all=True))
     with clinic.db.read() as s:
         days = revenue_by_day(s, date(2026, 3, 1), expires + timedelta(days=3))
     assert days[expires + timedelta(days=1)]["breakage"] > 0

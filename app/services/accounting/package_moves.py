@@ -1,6 +1,7 @@
 """The packages' entries of the journal (R35), from the liability core's steps (R33).
 
-Each step is one package's movement on one day (app/domain/liability.steps): the uses it gave,
+Each step is one package's movement on one day (app/domain/liability.steps; for the simple
+packages, the same figures from SQL, app/services/package_uses_sql.py): the uses it gave,
 the uses that expired or came back, the value its refund released. One entry per package and
 day: each entry stays one patient's package, and a day's uses of one package (rarely more
 than one) make one entry. What the sale and its void post is the invoice's (journal.py).
@@ -8,18 +9,21 @@ than one) make one entry. What the sale and its void post is the invoice's (jour
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import date
 from typing import Iterator, NamedTuple
 
 from sqlalchemy import select
 
-from ...domain.liability import Step, liability_at, steps
+from ...domain.liability import ONE_DAY, Step, liability_at, steps
 from ...i18n import _
 from ...models import Package, Patient
 from ..liability import package_lives
+from ..liability_sql import simple_roll_forward
+from ..package_uses_sql import breakage, uses_given
+from ..reports.engine import as_date
 from .journal import DASH, ORDER, Keyed, make_entry
 
-ONE_DAY = timedelta(days=1)
 CHUNK = 900
 
 
@@ -29,20 +33,45 @@ class Move(NamedTuple):
     step: Step
 
 
-def moves(s, start: date, end: date) -> tuple[list[Move], int]:
+def _merged(found: dict, on: date, package_id: int, **cents) -> None:
+    """Add cents to the package's step of that day: a day's uses and its breakage are one
+    step, as the walk gives them, so one entry."""
+    step = found.get((on, package_id))
+    if step is None:
+        found[on, package_id] = Step(on, **cents)
+    else:
+        found[on, package_id] = replace(
+            step, **{k: getattr(step, k) + v for k, v in cents.items()})
+
+
+def _simple_steps(s, start: date, end: date, found: dict) -> int:
+    """The simple packages' uses and breakage (package_uses_sql), into `found`; their R33
+    opening (liability_sql)."""
+    for day, package_id, cents in s.execute(uses_given(start, end, per_package=True)):
+        if cents:
+            _merged(found, as_date(day), package_id, redeemed=cents)
+    for expires, package_id, cents in s.execute(breakage(start, end, per_package=True)):
+        if cents:
+            _merged(found, as_date(expires) + ONE_DAY, package_id, expired=cents)
+    return sum(m.opening for m in simple_roll_forward(s, start, end).values())
+
+
+def moves(s, start: date, end: date, *, walk_all: bool = False) -> tuple[list[Move], int]:
     """The period's package steps that post something (a sale posts through its invoice), in
     date then package order, and R33's liability at the end of the day before the period.
-    A sale voided posts what it had earned taken back (its step's negative redeemed and
-    expired, app/domain/liability._voided); the invoice's void takes back its price."""
-    found: list[Move] = []
-    opening = 0
-    for life in package_lives(s, start, end):
+    The simple packages come from SQL, use by use, the others from the walk (`walk_all`
+    walks every package: the reference the SQL is tested against). A sale voided posts what
+    it had earned taken back (its step's negative redeemed and expired,
+    app/domain/liability._voided); the invoice's void takes back its price."""
+    found: dict[tuple[date, int], Step] = {}
+    opening = 0 if walk_all else _simple_steps(s, start, end, found)
+    for life in package_lives(s, start, end, walked_only=not walk_all):
         opening += liability_at(life, start - ONE_DAY)
         for step in steps(life, start, end):
             if step.redeemed or step.expired or step.reinstated or step.refunded:
-                found.append(Move(step.on, life.package_id, step))
-    found.sort(key=lambda m: (m.on, m.package_id))
-    return found, opening
+                found[step.on, life.package_id] = step
+    return [Move(on, package_id, found[on, package_id])
+            for on, package_id in sorted(found)], opening
 
 
 def _runs(ids: list[int], gap: int = CHUNK) -> Iterator[tuple[int, int]]:

@@ -25,7 +25,7 @@ from ...i18n import N_, _
 from ...models import Invoice, InvoiceLine, PackageRefund
 from ..day_times import midnight
 from ..liability import package_lives
-from ..liability_sql import simple_revenue
+from ..package_uses_sql import simple_revenue
 from .desk import ReportDesk
 from .engine import as_date
 from .formulas import whole_sum
