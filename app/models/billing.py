@@ -38,7 +38,8 @@ class Invoice(Base):
 
     __table_args__ = (
         Index("ix_invoices_patient", "patient_id", "issued_on"),
-        Index("ix_invoices_issued_on", "issued_on"),
+        # (with the sums the journal's opening balances add up, R35: read from the index)
+        Index("ix_invoices_issued_on", "issued_on", "total", "tax"),
         # Day Close (R32): invoices made on a day, and voided on a day (few: partial).
         Index("ix_invoices_created_at", "created_at"),
         Index("ix_invoices_voided_at", "voided_at",
@@ -73,6 +74,10 @@ class InvoiceLine(Base):
     __table_args__ = (
         Index("ix_invoice_lines_invoice", "invoice_id", "line_no", unique=True),
         Index("ix_invoice_lines_package", "package_id"),
+        # The journal's opening balances (R35): the few "Unused uses cancelled" lines.
+        Index("ix_invoice_lines_cancelled", "invoice_id",
+              sqlite_where=text("kind = 'package_refund'"),
+              postgresql_where=text("kind = 'package_refund'")),
     )
 
 
@@ -91,6 +96,8 @@ class Payment(Base):
         CheckConstraint("amount > 0", name="amount_positive"),
         Index("ix_payments_patient", "patient_id", "received_at"),
         Index("ix_payments_received_at", "received_at"),
+        # The journal's opening balances (R35): received per method, read from the index.
+        Index("ix_payments_method_received", "method", "received_at", "amount"),
     )
 
 
@@ -111,7 +118,8 @@ class PaymentApplication(Base):
     __table_args__ = (
         Index("ix_applications_invoice", "invoice_id"),
         Index("ix_applications_payment", "payment_id"),
-        Index("ix_applications_created_at", "created_at"),  # Day Close (R32): a day's
+        # Day Close (R32): a day's; with the amounts the journal's opening sums (R35)
+        Index("ix_applications_created_at", "created_at", "amount"),
     )
 
 

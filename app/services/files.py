@@ -42,7 +42,7 @@ def atomic_write(target: str | os.PathLike, write: Callable[[Path], None], *,
         temporary.unlink(missing_ok=True)
         raise
     if durable:
-        _sync_folder(target.parent)
+        sync_folder(target.parent)
     return target
 
 
@@ -56,7 +56,7 @@ def _sync(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make the rename itself durable (POSIX); Windows cannot open a folder, and NTFS
     journals the rename."""
     if os.name != "posix":

@@ -86,15 +86,26 @@ def _edges(start: date, end: date):
                        or_(expires.is_(None), expires >= before))
     dies = and_(expires.is_not(None), expires < end)
     out_day = case((dies, next_day(expires)), else_=literal(end, Date))
-    return (select(Package.id, Package.template_id.label("tpl"), Package.price,
-                   Package.uses_total.label("uses"), Package.purchased_on.label("bought"),
-                   expires.label("expires"), case((live_before, 1), else_=0).label("live_before"),
-                   case((dies, 1), else_=0).label("dies"), out_day.label("out_day"),
-                   case((live_before, _live_uses(before)), else_=0).label("n_before"),
-                   _live_uses(out_day).label("n_out"))
-            .where(Package.purchased_on <= end,
-                   or_(live_before, Package.purchased_on >= start),
-                   not_(needs_walk(start, end)))
+    entering = (select(Package.id, Package.template_id.label("tpl"), Package.price,
+                       Package.uses_total.label("uses"), Package.purchased_on.label("bought"),
+                       expires.label("expires"),
+                       case((live_before, 1), else_=0).label("live_before"),
+                       case((dies, 1), else_=0).label("dies"), out_day.label("out_day"),
+                       case((live_before, _live_uses(before)), else_=0).label("n_before"))
+                .where(Package.purchased_on <= end,
+                       or_(live_before, Package.purchased_on >= start),
+                       not_(needs_walk(start, end)))
+                .cte("entering").prefix_with("MATERIALIZED"))
+    # A package used up before the period (most of those that never expire, after ten
+    # years) leaves it as it came: its count is not made a second time. (Undone uses would
+    # lower it, but those packages are walked.)
+    used_up = entering.c.n_before >= entering.c.uses
+    counted = (select(func.count()).select_from(Redemption)
+               .where(Redemption.package_id == entering.c.id, Redemption.voided_at.is_(None),
+                      Redemption.redeemed_on <= entering.c.out_day)
+               .scalar_subquery())
+    return (select(*entering.c, case((used_up, entering.c.n_before),
+                                      else_=counted).label("n_out"))
             .cte("edges").prefix_with("MATERIALIZED"))
 
 
@@ -134,3 +145,18 @@ def simple_roll_forward(s, start: date, end: date) -> dict[int, Movements]:
              .where(moved).group_by(figures.c.tpl))
     return {tpl: Movements(**dict(zip(SIMPLE_MOVES, sums)))
             for tpl, *sums in s.execute(query)}
+
+
+def simple_opening(s, start: date, end: date) -> int:
+    """R33's opening of the period's simple packages: the value left on each one live at the
+    end of the day before `start` (the journal's opening deferred revenue, without the rest
+    of the roll-forward; the walked ones are the walk's)."""
+    from .reports.formulas import unredeemed_value, whole_sum  # app.services.reports needs us
+    before = start - ONE_DAY
+    live = (select(Package.price, Package.uses_total, _live_uses(before).label("n"))
+            .where(Package.purchased_on <= before,
+                   or_(Package.expires_on.is_(None), Package.expires_on >= before),
+                   not_(needs_walk(start, end)))
+            .subquery("live"))
+    used = case((live.c.n > live.c.uses_total, live.c.uses_total), else_=live.c.n)
+    return s.scalar(select(whole_sum(unredeemed_value(live.c.price, live.c.uses_total, used))))

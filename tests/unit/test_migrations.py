@@ -170,8 +170,12 @@ def drop_books(con) -> None:
     for name in ("ix_invoices_created_at", "ix_invoices_voided_at", "ix_applications_created_at",
                  "ix_payment_refunds_refunded_at", "ix_packages_created_at",
                  "ix_redemptions_created_at", "ix_redemptions_voided_at",
-                 "ix_packages_status", "ix_packages_sold_expired"):
+                 "ix_packages_status", "ix_packages_sold_expired",
+                 "ix_payments_method_received", "ix_invoice_lines_cancelled"):
         con.execute(f"DROP INDEX {name}")
+    # 0009 widened it; put it back as 0006 left it
+    con.execute("DROP INDEX ix_invoices_issued_on")
+    con.execute("CREATE INDEX ix_invoices_issued_on ON invoices (issued_on)")
 
 
 def test_0007_copies_expiry_changes_out_of_the_audit_trail(tmp_path, clock):

@@ -19,7 +19,7 @@ from typing import Callable, TextIO
 from ...i18n import _
 from ..errors import Conflict, ValidationError
 from ..file_targets import safe_target
-from ..files import atomic_write
+from ..files import atomic_write, sync_folder
 from ..money import precision
 from ..csv.steps import Cancelled, Stop
 from .writers import XERO_MAX_LINES, XeroWriter, write_beancount, write_quickbooks
@@ -149,14 +149,19 @@ class ExportMixin:
             nonlocal more
             with _open(temporary) as handle:
                 more = writer.write_file(source, handle)
+                handle.flush()
+                os.fsync(handle.fileno())  # on disk before it takes its name
 
         try:
             while more:
                 place = part_path(target, len(written) + 1)
                 if written:  # each part is checked as the first was
                     place = safe_target(self._clinic, os.fspath(place), what=_("the journal"))
-                atomic_write(place, write)
+                # A year is a thousand parts or more: each synced as it is written, the
+                # folder (the renames) once at the end, not once a part.
+                atomic_write(place, write, durable=False)
                 written.append(place)
+            sync_folder(target.parent)
         except BaseException:
             for place in written:
                 place.unlink(missing_ok=True)
