@@ -159,12 +159,15 @@ class BillingService(DayCloseDesk, Service):
             locks.patient(s, patient_id)
             v.get(s, Patient, patient_id, "patient")
             plan = self._allocation_plan(s, patient_id, cents, invoice_id, allocations)
-            payment = Payment(patient_id=patient_id, received_at=self._now(), method=method,
+            # one moment for the payment and what it pays: the journal posts them as one
+            # entry on the payment's day (R35), so they must never fall on two days
+            now = self._now()
+            payment = Payment(patient_id=patient_id, received_at=now, method=method,
                               amount=cents, reference=reference, created_by=self._actor)
             s.add(payment)
             s.flush()
             for target, share in plan:
-                ledger.apply(s, payment.id, target, share, now=self._now(), actor=self._actor)
+                ledger.apply(s, payment.id, target, share, now=now, actor=self._actor)
             self._audit(s, "payment.receive", "payment", payment.id, None,
                         {**snapshot(payment, "patient_id", "method", "amount"),
                          "applied": {str(i): a for i, a in plan}})

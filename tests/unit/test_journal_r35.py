@@ -66,17 +66,14 @@ def test_r35_each_event_posts_its_entry_to_the_cent(clinic, books):
     assert got == [
         (d(2), "Invoice #1 \u2014 Maria Lopez", "Invoice #1",
          ((AR, 10000), (DEFERRED, -10000))),
-        (d(2), "Payment \u2014 cash \u2014 Maria Lopez", "Payment #1",
-         ((CASH, 10000), (CREDIT, -10000))),
-        (d(2), "Payment applied to invoice #1 \u2014 Maria Lopez", "Invoice #1",
-         ((CREDIT, 10000), (AR, -10000))),
+        # a payment with what it paid on invoices as it was received: one entry
+        (d(2), "Payment \u2014 cash \u2014 Maria Lopez \u2014 Invoice #1", "Payment #1",
+         ((CASH, 10000), (AR, -10000))),
         # the covered visit: Patient Pays and its tax, and the use's value leaves Deferred
         (d(3), "Invoice #2 \u2014 Maria Lopez", "Invoice #2",
          ((AR, 1150), ("Patient Pays", -1000), (TAX15, -150))),
-        (d(3), "Payment \u2014 debit \u2014 Maria Lopez", "Payment #2",
-         ((DEBIT, 1150), (CREDIT, -1150))),
-        (d(3), "Payment applied to invoice #2 \u2014 Maria Lopez", "Invoice #2",
-         ((CREDIT, 1150), (AR, -1150))),
+        (d(3), "Payment \u2014 debit \u2014 Maria Lopez \u2014 Invoice #2", "Payment #2",
+         ((DEBIT, 1150), (AR, -1150))),
         (d(3), "Package use \u2014 3 Physio \u2014 Maria Lopez", "Package #1",
          ((DEFERRED, 3333), (PACKAGES, -3333))),
         (d(4), "Invoice #3 \u2014 Joe Bloggs", "Invoice #3",
@@ -85,10 +82,8 @@ def test_r35_each_event_posts_its_entry_to_the_cent(clinic, books):
          ((AR, 4000), ("No-Show Fees", -4000))),
         (d(5), "Invoice #5 \u2014 Joe Bloggs", "Invoice #5",
          ((AR, 11300), (DEFERRED, -10000), (TAX13, -1300))),
-        (d(5), "Payment \u2014 cash \u2014 Joe Bloggs", "Payment #3",
-         ((CASH, 11300), (CREDIT, -11300))),
-        (d(5), "Payment applied to invoice #5 \u2014 Joe Bloggs", "Invoice #5",
-         ((CREDIT, 11300), (AR, -11300))),
+        (d(5), "Payment \u2014 cash \u2014 Joe Bloggs \u2014 Invoice #5", "Payment #3",
+         ((CASH, 11300), (AR, -11300))),
         # Maria's refund: the money back into credit, the two uses left released, the
         # sale cut by its "Unused uses cancelled" line, then the cash handed back
         (d(5), "Payment taken back from invoice #1 \u2014 Maria Lopez", "Invoice #1",
@@ -112,6 +107,34 @@ def test_r35_each_event_posts_its_entry_to_the_cent(clinic, books):
         (d(9), "Invoice #6 voided \u2014 Joe Bloggs", "Invoice #6",
          ((AR, -80000), (DEFERRED, 80000))),
     ]
+
+
+def test_r35_a_payment_is_one_entry_with_what_it_paid_as_it_was_received(clinic, catalog,
+                                                                        clock):
+    """Paying two invoices and leaving credit is one entry (Cr receivables what it paid, Cr
+    credit the rest); the credit applied to a later invoice is an entry of its own."""
+    ana, maria = catalog["ana"], catalog["patient"]
+    clock.set(MAR(2, 11))
+    for hour in (9, 10):
+        clinic.schedule.arrive(clinic.schedule.book(maria, ana, catalog["massage"],
+                                                    MAR(2, hour)))
+    paid = clinic.billing.receive_payment(maria, 20000, "cash")  # two visits of $90.00
+    clock.set(MAR(3, 11))
+    third = clinic.schedule.arrive(clinic.schedule.book(maria, ana, catalog["massage"],
+                                                        MAR(3)))
+    assert clinic.billing.apply_credit(maria, third) == 2000
+    got = [(e.on, e.description, e.reference, e.postings)
+           for e in clinic.accounting.journal(*MARCH) if "Payment" in e.reference
+           or "Credit" in e.description]
+    assert got[0] == (date(2026, 3, 2), "Payment \u2014 cash \u2014 Maria Lopez",
+                      f"Payment #{paid}", ((CASH, 20000), (AR, -18000), (CREDIT, -2000)))
+    assert got[1][0] == date(2026, 3, 3)
+    assert got[1][1].startswith("Credit applied to invoice #3")
+    assert got[1][3] == ((CREDIT, 2000), (AR, -2000))
+    assert len(got) == 2
+    with clinic.db.read() as s:
+        from app.services.accounting.opening import balance_sheet
+        assert balance_sheet(s, date(2026, 3, 3))["receivable"] == 9000 - 2000
 
 
 def test_r35_every_entry_balances_and_the_same_period_gives_the_same_entries(clinic, books):

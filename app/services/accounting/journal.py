@@ -9,11 +9,12 @@ What each event posts (debits positive, credits negative; accounts by role, see 
   the refund that made them, below.
 - Invoice voided, on the day of the void: the reverse of everything it posted, those lines
   included.
-- Payment received: Dr the method's clearing account / Cr Patient Credit. Each application of
-  a payment or of credit to an invoice, on the day it was made: Dr Patient Credit / Cr
-  Accounts Receivable; a negative application (taken back by a void or a package refund) the
-  reverse. Money handed back (payment_refunds): Dr Patient Credit / Cr the refund method's
-  clearing account.
+- Payment received (payment_entries.py): Dr the method's clearing account its amount / Cr
+  Accounts Receivable what it paid on invoices as it was received / Cr Patient Credit the rest.
+  Each later application of credit to an invoice, on the day it was made: Dr Patient Credit /
+  Cr Accounts Receivable; a negative application (taken back by a void or a package refund)
+  the reverse. Money handed back (payment_refunds): Dr Patient Credit / Cr the refund
+  method's clearing account.
 - Packages, from the liability core's day-by-day steps (app/domain/liability.steps over
   app/services/liability.package_lives), so deferred revenue is R33's closing by
   construction: uses redeemed Dr Deferred / Cr Revenue – Packages (an undone use the
@@ -51,7 +52,6 @@ from ...i18n import _
 from ...models import (Invoice, InvoiceLine, Package, PackageRefund, Patient, Payment,
                        PaymentApplication, PaymentRefund)
 from ..day_times import day_of, midnight
-from ..ledger import METHODS
 from . import chart
 from .entries import JournalEntry
 
@@ -271,76 +271,6 @@ def voids(s, names, a: date, b: date) -> Iterator[Keyed]:
                            invoice(number=number), _invoice_postings(lines, -1))
         if entry is not None:
             yield (at.date(), kind, at, first[L_ID], entry)
-
-
-def _method(code: str) -> str:
-    return _(METHODS[code]).lower() if code in METHODS else code
-
-
-def payments(s, names, a: date, b: date) -> Iterator[Keyed]:
-    rows = _stream(s,
-        select(Payment.id, _raw(Payment.received_at), Payment.method, Payment.amount,
-               Patient.first_name, Patient.last_name)
-        .join(Patient, Patient.id == Payment.patient_id)
-        .where(Payment.received_at >= midnight(a), Payment.received_at < midnight(b + ONE_DAY))
-        .order_by(Payment.received_at, Payment.id))
-    payment, number, kind = _("Payment"), _("Payment #{number}"), ORDER["payment"]
-    number = number.format
-    method = {code: _method(code) for code in METHODS}
-    for payment_id, received_at, code, amount, first_name, last_name in rows:
-        at = _at(received_at)
-        on = at.date()
-        entry = pair_entry(names, on, f"{payment}{DASH}{method.get(code, code)}{DASH}"
-                                      f"{_name(first_name, last_name)}",
-                           number(number=payment_id), chart.clearing_role(code), "credit",
-                           amount)
-        yield (on, kind, at, payment_id, entry)
-
-
-def applications(s, names, a: date, b: date) -> Iterator[Keyed]:
-    rows = _stream(s,
-        select(PaymentApplication.id, _raw(PaymentApplication.created_at),
-               PaymentApplication.amount,
-               PaymentApplication.reason, Invoice.number, Patient.first_name,
-               Patient.last_name)
-        .join(Invoice, Invoice.id == PaymentApplication.invoice_id)
-        .join(Patient, Patient.id == Invoice.patient_id)
-        .where(PaymentApplication.created_at >= midnight(a),
-               PaymentApplication.created_at < midnight(b + ONE_DAY))
-        .order_by(PaymentApplication.created_at, PaymentApplication.id))
-    back = _("Payment taken back from invoice #{number}")
-    credit = _("Credit applied to invoice #{number}")
-    paid = _("Payment applied to invoice #{number}")
-    invoice, kind = _("Invoice #{number}"), ORDER["application"]
-    back, credit, paid, invoice = back.format, credit.format, paid.format, invoice.format
-    for application_id, created_at, amount, reason, number, first_name, last_name in rows:
-        at = _at(created_at)
-        on = at.date()
-        words = back if amount < 0 else credit if reason == "credit" else paid
-        entry = pair_entry(names, on, f"{words(number=number)}{DASH}"
-                                      f"{_name(first_name, last_name)}",
-                           invoice(number=number), "credit", "receivable", amount)
-        if entry is not None:
-            yield (on, kind, at, application_id, entry)
-
-
-def refunds(s, names, a: date, b: date) -> Iterator[Keyed]:
-    """Money handed back to patients out of their credit."""
-    rows = _stream(s,
-        select(PaymentRefund.id, PaymentRefund.refunded_at, PaymentRefund.method,
-               PaymentRefund.amount, Patient.first_name, Patient.last_name)
-        .join(Patient, Patient.id == PaymentRefund.patient_id)
-        .where(PaymentRefund.refunded_at >= midnight(a),
-               PaymentRefund.refunded_at < midnight(b + ONE_DAY))
-        .order_by(PaymentRefund.refunded_at, PaymentRefund.id))
-    for row in rows:
-        on = day_of(row.refunded_at)
-        entry = make_entry(names, on, _words(_("Refund"), _method(row.method),
-                                             _name(row.first_name, row.last_name)),
-                           _("Refund #{number}").format(number=row.id),
-                           [("credit", row.amount), (chart.clearing_role(row.method),
-                                                     -row.amount)])
-        yield (on, ORDER["refund"], _at(row.refunded_at), row.id, entry)
 
 
 def cancelled_lines(s, names, a: date, b: date) -> Iterator[Keyed]:

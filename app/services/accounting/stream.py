@@ -15,14 +15,14 @@ from datetime import date, timedelta
 from typing import Iterator
 
 from ...i18n import _
-from . import journal, package_moves
+from . import journal, package_moves, payment_entries
 from .entries import JournalEntry
 from .journal import first_day, make_entry
 from .opening import balance_sheet
 
 ONE_DAY = timedelta(days=1)
-SOURCES = (journal.invoices, journal.payments, journal.applications, journal.cancelled_lines,
-           journal.refunds, journal.voids)
+SOURCES = (journal.invoices, payment_entries.payments, payment_entries.applications,
+           journal.cancelled_lines, payment_entries.refunds, journal.voids)
 
 __all__ = ["entries", "first_day"]
 

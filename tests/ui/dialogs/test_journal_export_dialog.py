@@ -189,6 +189,6 @@ def test_r35_the_front_desk_exports_the_journal_only_with_a_managers_pin(
     drive(ManagerApprovalDialog, approve)
     drive(JournalExportDialog, export)
     window.export_journal_action.trigger()
-    assert target.exists() and "Patient-Credit  100.00 CAD" in target.read_text()
+    assert target.exists() and "Accounts-Receivable  -100.00 CAD" in target.read_text()
     # the approval was for that export: the desk is the front desk's again
     assert clinic.auth.needs_approval("export the clinic's journal")
