@@ -22,6 +22,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.services import Clinic  # noqa: E402
 
+# Hypothesis keeps the examples it found in .hypothesis/ in the working folder, unless
+# CLINICDESK_HYPOTHESIS_DIR names another: .ci/run runs its SQLite and PostgreSQL passes at
+# the same time from one checkout and gives each its own, so they never write the same files.
+# Loaded here, before any test module makes its settings, so theirs inherit it.
+if os.environ.get("CLINICDESK_HYPOTHESIS_DIR"):
+    from hypothesis import settings as _hypothesis_settings
+    from hypothesis.database import DirectoryBasedExampleDatabase
+
+    _hypothesis_settings.register_profile("clinicdesk-own-database", database=(
+        DirectoryBasedExampleDatabase(os.environ["CLINICDESK_HYPOTHESIS_DIR"])))
+    _hypothesis_settings.load_profile("clinicdesk-own-database")
+
 TEST_DATABASE_URL = os.environ.get("CLINICDESK_TEST_DATABASE_URL") or None
 
 # Whole test modules about SQLite files (module name -> why), marked `sqlite_only`.
