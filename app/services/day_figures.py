@@ -21,7 +21,7 @@ The figures are a plain dict of ints and text, so a close can keep them as JSON 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from functools import cache
 
 from sqlalchemy import DateTime, and_, bindparam, case, func, literal, select, union_all
@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from ..domain.day_close import expected_cash
 from ..models import Invoice, InvoiceLine, Package, Payment, PaymentApplication, PaymentRefund
 from ..models import Redemption
+from .day_times import period_bounds
 from .ledger import METHODS
 from .reports.formulas import use_value, whole_sum
 
@@ -39,8 +40,7 @@ VERSION = 1
 
 def day_bounds(on: date) -> tuple[datetime, datetime]:
     """The day as a half-open range of the clinic's clock: [midnight, next midnight)."""
-    start = datetime.combine(on, time())
-    return start, start + timedelta(days=1)
+    return period_bounds(on, on)
 
 
 START, END = bindparam("start", type_=DateTime()), bindparam("end", type_=DateTime())

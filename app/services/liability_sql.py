@@ -66,12 +66,20 @@ def needs_walk(start: date, end: date):
     return Package.id.in_(walked_ids(start, end))
 
 
-def _live_uses(by):
-    """The package's uses not undone, redeemed by the end of the day `by`."""
+def live_uses(by, package_id=Package.id):
+    """The count of a package's uses not undone and redeemed by the end of the day `by`
+    (ix_redemptions_live), correlated to `package_id`."""
     return (select(func.count()).select_from(Redemption)
-            .where(Redemption.package_id == Package.id, Redemption.voided_at.is_(None),
+            .where(Redemption.package_id == package_id, Redemption.voided_at.is_(None),
                    Redemption.redeemed_on <= by)
             .scalar_subquery())
+
+
+def value_after(price, uses, n):
+    """The value left after n uses (R3), n capped at the package's uses as
+    app/domain/liability.value_left caps it."""
+    from .reports.formulas import unredeemed_value  # here: app.services.reports needs us
+    return unredeemed_value(price, uses, case((n > uses, uses), else_=n))
 
 
 def _edges(start: date, end: date):
@@ -91,7 +99,7 @@ def _edges(start: date, end: date):
                        expires.label("expires"),
                        case((live_before, 1), else_=0).label("live_before"),
                        case((dies, 1), else_=0).label("dies"), out_day.label("out_day"),
-                       case((live_before, _live_uses(before)), else_=0).label("n_before"))
+                       case((live_before, live_uses(before)), else_=0).label("n_before"))
                 .where(Package.purchased_on <= end,
                        or_(live_before, Package.purchased_on >= start),
                        not_(needs_walk(start, end)))
@@ -100,20 +108,14 @@ def _edges(start: date, end: date):
     # years) leaves it as it came: its count is not made a second time. (Undone uses would
     # lower it, but those packages are walked.)
     used_up = entering.c.n_before >= entering.c.uses
-    counted = (select(func.count()).select_from(Redemption)
-               .where(Redemption.package_id == entering.c.id, Redemption.voided_at.is_(None),
-                      Redemption.redeemed_on <= entering.c.out_day)
-               .scalar_subquery())
+    counted = live_uses(entering.c.out_day, entering.c.id)
     return (select(*entering.c, case((used_up, entering.c.n_before),
                                       else_=counted).label("n_out"))
             .cte("edges").prefix_with("MATERIALIZED"))
 
 
 def _value(edges, n):
-    """The value left after n uses (R3), n capped at the package's uses as value_left does."""
-    from .reports.formulas import unredeemed_value  # here: app.services.reports needs us
-    return unredeemed_value(edges.c.price, edges.c.uses,
-                            case((n > edges.c.uses, edges.c.uses), else_=n))
+    return value_after(edges.c.price, edges.c.uses, n)
 
 
 def _figures(edges):
@@ -151,12 +153,11 @@ def simple_opening(s, start: date, end: date) -> int:
     """R33's opening of the period's simple packages: the value left on each one live at the
     end of the day before `start` (the journal's opening deferred revenue, without the rest
     of the roll-forward; the walked ones are the walk's)."""
-    from .reports.formulas import unredeemed_value, whole_sum  # app.services.reports needs us
+    from .reports.formulas import whole_sum  # here: app.services.reports needs us
     before = start - ONE_DAY
-    live = (select(Package.price, Package.uses_total, _live_uses(before).label("n"))
+    live = (select(Package.price, Package.uses_total, live_uses(before).label("n"))
             .where(Package.purchased_on <= before,
                    or_(Package.expires_on.is_(None), Package.expires_on >= before),
                    not_(needs_walk(start, end)))
-            .subquery("live"))
-    used = case((live.c.n > live.c.uses_total, live.c.uses_total), else_=live.c.n)
-    return s.scalar(select(whole_sum(unredeemed_value(live.c.price, live.c.uses_total, used))))
+            .cte("live").prefix_with("MATERIALIZED"))  # n is read six times
+    return s.scalar(select(whole_sum(value_after(live.c.price, live.c.uses_total, live.c.n))))

@@ -17,11 +17,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterator
 
-from sqlalchemy import and_, case, func, not_, or_, select, union_all
+from sqlalchemy import and_, case, not_, or_, select, union_all
 
 from ..domain.liability import ONE_DAY
 from ..models import Package, Redemption
-from .liability_sql import needs_walk, next_day
+from .liability_sql import live_uses, needs_walk, next_day, value_after
 
 
 def _formulas():
@@ -75,18 +75,12 @@ def breakage(start: date, end: date, *, per_package: bool = False):
     is left then (the uses given through that day counted) expires. The day is expires_on:
     the caller adds the day, so the statement stays one engine-neutral date column."""
     f = _formulas()
-    first_expired = next_day(Package.expires_on)
-    live = (select(func.count()).select_from(Redemption)
-            .where(Redemption.package_id == Package.id, Redemption.voided_at.is_(None),
-                   Redemption.redeemed_on <= first_expired)
-            .scalar_subquery())
     dying = (select(Package.id, Package.price, Package.uses_total, Package.expires_on,
-                    live.label("n"))
+                    live_uses(next_day(Package.expires_on)).label("n"))
              .where(Package.expires_on >= start - ONE_DAY, Package.expires_on < end,
                     Package.purchased_on <= end, not_(needs_walk(start, end)))
-             .subquery("dying"))
-    used = case((dying.c.n > dying.c.uses_total, dying.c.uses_total), else_=dying.c.n)
-    left = f.unredeemed_value(dying.c.price, dying.c.uses_total, used)
+             .cte("dying").prefix_with("MATERIALIZED"))  # n is read six times
+    left = value_after(dying.c.price, dying.c.uses_total, dying.c.n)
     keys = (dying.c.expires_on, dying.c.id) if per_package else (dying.c.expires_on,)
     return select(*keys, f.whole_sum(left)).group_by(*keys)
 

@@ -41,7 +41,7 @@ streams to a file without its rows or entries held at once.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from itertools import chain, groupby
 from operator import itemgetter
 from typing import Iterable, Iterator
@@ -51,11 +51,10 @@ from sqlalchemy import String, func, select, type_coerce
 from ...i18n import _
 from ...models import (Invoice, InvoiceLine, Package, PackageRefund, Patient, Payment,
                        PaymentApplication, PaymentRefund)
-from ..day_times import day_of, midnight
+from ..day_times import day_of, within
 from . import chart
 from .entries import JournalEntry
 
-ONE_DAY = timedelta(days=1)
 BATCH = 2000  # rows fetched at a time
 #: the order of the kinds of document within a day
 ORDER = {"opening": 0, "invoice": 1, "payment": 2, "application": 3, "package": 4,
@@ -256,8 +255,7 @@ def invoices(s, names, a: date, b: date) -> Iterator[Keyed]:
 
 def voids(s, names, a: date, b: date) -> Iterator[Keyed]:
     """Invoices voided in a..b: every line they posted, taken back."""
-    voided = select(Invoice.id).where(Invoice.voided_at >= midnight(a),
-                                      Invoice.voided_at < midnight(b + ONE_DAY))
+    voided = select(Invoice.id).where(within(Invoice.voided_at, a, b))
     rows = _stream(s, _line_query(voided)
                    .order_by(Invoice.voided_at, Invoice.id, InvoiceLine.line_no))
     invoice, words, kind = (_("Invoice #{number}").format, _("Invoice #{number} voided").format,
@@ -283,8 +281,7 @@ def cancelled_lines(s, names, a: date, b: date) -> Iterator[Keyed]:
         .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
         .join(Package, Package.id == PackageRefund.package_id)
         .join(Patient, Patient.id == Invoice.patient_id)
-        .where(PackageRefund.refunded_at >= midnight(a),
-               PackageRefund.refunded_at < midnight(b + ONE_DAY))
+        .where(within(PackageRefund.refunded_at, a, b))
         .order_by(PackageRefund.refunded_at, PackageRefund.id))
     for row in rows:
         on = day_of(row.refunded_at)

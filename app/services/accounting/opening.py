@@ -10,17 +10,17 @@ tests/unit/test_journal_r35_balances.py checks these sums against the replayed j
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Iterable
 
 from sqlalchemy import select
 
 from ...models import Invoice, InvoiceLine, PackageRefund, Payment, PaymentApplication
 from ...models import PaymentRefund
+from ..day_times import ONE_DAY, midnight
 from ..reports.formulas import whole_sum
 from . import chart
 
-ONE_DAY = timedelta(days=1)
 REFUND_LINE = "package_refund"
 TAX_ROLE = "sales_tax:"
 
@@ -36,7 +36,7 @@ def balance_sheet(s, day: date, tax_roles: Iterable[str] | None = None) -> dict[
     the voided invoices' whole tax: ten years of invoices instead of ten years of lines
     joined to them, a third of the cost. Otherwise, or with several rates, the lines are
     summed per rate (_tax_by_rate)."""
-    until = datetime.combine(day + ONE_DAY, time())
+    until = midnight(day + ONE_DAY)
     out: dict[str, int] = defaultdict(int)
     received = refunded = 0
     for method, total in s.execute(select(Payment.method, whole_sum(Payment.amount))

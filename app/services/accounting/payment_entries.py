@@ -19,11 +19,11 @@ from sqlalchemy import and_, func, select
 
 from ...i18n import _
 from ...models import Invoice, Patient, Payment, PaymentApplication, PaymentRefund
-from ..day_times import day_of, midnight
+from ..day_times import day_of, within
 from ..ledger import METHODS
 from ..reports.formulas import whole_sum
 from . import chart
-from .journal import (DASH, ONE_DAY, ORDER, Keyed, _at, _name, _raw, _stream, _words,
+from .journal import (DASH, ORDER, Keyed, _at, _name, _raw, _stream, _words,
                       make_entry, pair_entry)
 
 
@@ -54,7 +54,7 @@ def payments(s, names, a: date, b: date) -> Iterator[Keyed]:
         select(Payment.id, _raw(Payment.received_at), Payment.method, Payment.amount,
                Patient.first_name, Patient.last_name, *_applied_at_receipt())
         .join(Patient, Patient.id == Payment.patient_id)
-        .where(Payment.received_at >= midnight(a), Payment.received_at < midnight(b + ONE_DAY))
+        .where(within(Payment.received_at, a, b))
         .order_by(Payment.received_at, Payment.id))
     payment, number, kind = _("Payment"), _("Payment #{number}"), ORDER["payment"]
     number, invoice = number.format, _("Invoice #{number}").format
@@ -85,8 +85,7 @@ def applications(s, names, a: date, b: date) -> Iterator[Keyed]:
                Patient.last_name)
         .join(Invoice, Invoice.id == PaymentApplication.invoice_id)
         .join(Patient, Patient.id == Invoice.patient_id)
-        .where(PaymentApplication.created_at >= midnight(a),
-               PaymentApplication.created_at < midnight(b + ONE_DAY),
+        .where(within(PaymentApplication.created_at, a, b),
                PaymentApplication.reason != "payment")  # those are their payment's
         .order_by(PaymentApplication.created_at, PaymentApplication.id))
     back = _("Payment taken back from invoice #{number}")
@@ -111,8 +110,7 @@ def refunds(s, names, a: date, b: date) -> Iterator[Keyed]:
         select(PaymentRefund.id, PaymentRefund.refunded_at, PaymentRefund.method,
                PaymentRefund.amount, Patient.first_name, Patient.last_name)
         .join(Patient, Patient.id == PaymentRefund.patient_id)
-        .where(PaymentRefund.refunded_at >= midnight(a),
-               PaymentRefund.refunded_at < midnight(b + ONE_DAY))
+        .where(within(PaymentRefund.refunded_at, a, b))
         .order_by(PaymentRefund.refunded_at, PaymentRefund.id))
     for row in rows:
         on = day_of(row.refunded_at)

@@ -11,16 +11,16 @@ that moved), as the liability core gives them per package, not per day.
 from __future__ import annotations
 
 import heapq
-from datetime import date, timedelta
+from datetime import date
 from typing import Iterator
 
 from ...i18n import _
+from ..day_times import ONE_DAY
 from . import journal, package_moves, payment_entries
 from .entries import JournalEntry
 from .journal import first_day, make_entry
 from .opening import balance_sheet
 
-ONE_DAY = timedelta(days=1)
 SOURCES = (journal.invoices, payment_entries.payments, payment_entries.applications,
            journal.cancelled_lines, payment_entries.refunds, journal.voids)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from babel.dates import format_date
 from sqlalchemy import func, select, union_all
@@ -23,7 +23,7 @@ from sqlalchemy import func, select, union_all
 from ...domain.liability import refund_adjustment, steps
 from ...i18n import N_, _
 from ...models import Invoice, InvoiceLine, PackageRefund
-from ..day_times import midnight
+from ..day_times import period_bounds, within
 from ..liability import package_lives
 from ..package_uses_sql import simple_revenue
 from .desk import ReportDesk
@@ -88,7 +88,7 @@ def invoiced(start: date, end: date):
     voided = (select(voided_on, InvoiceLine.kind, -net)
               .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
               .where(InvoiceLine.invoice_id.in_(voided_between(
-                  midnight(start), midnight(end + timedelta(days=1)))), kinds)
+                  *period_bounds(start, end))), kinds)
               .group_by(voided_on, InvoiceLine.kind))
     return union_all(issued, voided)
 
@@ -99,8 +99,7 @@ def refunds(start: date, end: date):
     return (select(PackageRefund.package_id, PackageRefund.refunded_at,
                    InvoiceLine.unit_price * InvoiceLine.quantity)
             .outerjoin(InvoiceLine, InvoiceLine.id == PackageRefund.invoice_line_id)
-            .where(PackageRefund.refunded_at >= midnight(start),
-                   PackageRefund.refunded_at < midnight(end + timedelta(days=1))))
+            .where(within(PackageRefund.refunded_at, start, end)))
 
 
 def revenue_by_day(s, start: date, end: date, *,

@@ -15,7 +15,7 @@ glued with UNION ALL and summed per rate; the engine adds the grand total in SQL
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from babel.numbers import format_percent
@@ -23,7 +23,7 @@ from sqlalchemy import literal, select, union_all
 
 from ...i18n import N_, _
 from ...models import Invoice, InvoiceLine, PackageRefund
-from ..day_times import midnight
+from ..day_times import period_bounds
 from .desk import ReportDesk
 from .engine import Spec, run_section
 from .formulas import whole_sum
@@ -77,7 +77,7 @@ def tax_facts(start: date, end: date):
     """(rate, the six measures) per line that counts in the period: the UNION ALL the
     report sums per rate."""
     net = InvoiceLine.unit_price * InvoiceLine.quantity
-    since, until = midnight(start), midnight(end + timedelta(days=1))
+    since, until = period_bounds(start, end)
 
     def facts(**given):  # the rate and the six measures, 0 where not given, labelled
         return select(InvoiceLine.tax_rate.label("rate"),
