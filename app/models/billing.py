@@ -78,6 +78,8 @@ class InvoiceLine(Base):
         Index("ix_invoice_lines_cancelled", "invoice_id",
               sqlite_where=text("kind = 'package_refund'"),
               postgresql_where=text("kind = 'package_refund'")),
+        # The rates ever charged (the chart's Sales Tax accounts), skipped through (0010).
+        Index("ix_invoice_lines_tax_rate", "tax_rate"),
     )
 
 

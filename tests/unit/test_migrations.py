@@ -163,7 +163,7 @@ def test_the_head_read_from_the_files_is_alembics_head():
 
 
 def drop_books(con) -> None:
-    """Take a file back before 0007 (the clinic's books), and so before 0008 and 0009 (their
+    """Take a file back before 0007 (the clinic's books), and so before 0008 to 0010 (their
     indexes)."""
     for table in ("day_closes", "accounts", "package_expiry_changes"):
         con.execute(f"DROP TABLE {table}")
@@ -171,7 +171,8 @@ def drop_books(con) -> None:
                  "ix_payment_refunds_refunded_at", "ix_packages_created_at",
                  "ix_redemptions_created_at", "ix_redemptions_voided_at",
                  "ix_packages_status", "ix_packages_sold_expired",
-                 "ix_payments_method_received", "ix_invoice_lines_cancelled"):
+                 "ix_payments_method_received", "ix_invoice_lines_cancelled",
+                 "ix_invoice_lines_tax_rate"):
         con.execute(f"DROP INDEX {name}")
     # 0009 widened it; put it back as 0006 left it
     con.execute("DROP INDEX ix_invoices_issued_on")

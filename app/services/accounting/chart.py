@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...domain.states import PaymentMethod
@@ -71,13 +71,27 @@ def methods() -> list[str]:
     return [method.value for method in PaymentMethod]
 
 
+def distinct_values(column):
+    """The distinct non-NULL values of an indexed column, by a skip through its index: the
+    smallest, then the smallest above it, ..., one index lookup a value (neither SQLite nor
+    PostgreSQL skips so by itself: SELECT DISTINCT reads every row)."""
+    seen = select(func.min(column).label("value")).cte("seen", recursive=True)
+    above = select(func.min(column)).where(column > seen.c.value).scalar_subquery()
+    seen = seen.union_all(select(above).where(seen.c.value.is_not(None)))
+    return select(seen.c.value).where(seen.c.value.is_not(None))
+
+
 def rates_in_use(s: Session) -> list[str]:
     """Every non-zero tax rate charged on a line or set to be charged (the clinic's default,
-    a treatment type, a package template, a no-show fee), as role keys, smallest first."""
+    a treatment type, a package template, a no-show fee), as role keys, smallest first.
+    The lines' rates are skipped through ix_invoice_lines_tax_rate (a million lines on a
+    ten-year clinic, a handful of rates)."""
     found: set[str] = set()
-    for column in (InvoiceLine.tax_rate, ClinicSettings.default_tax_rate,
-                   TreatmentType.tax_rate, PackageTemplate.tax_rate, NoShowFee.tax_rate):
-        for rate in s.scalars(select(column).distinct()):
+    for query in (distinct_values(InvoiceLine.tax_rate),
+                  *(select(column).distinct() for column in (
+                      ClinicSettings.default_tax_rate, TreatmentType.tax_rate,
+                      PackageTemplate.tax_rate, NoShowFee.tax_rate))):
+        for rate in s.scalars(query):
             if rate is not None and Decimal(str(rate)) != 0:
                 found.add(rate_key(rate))
     return sorted(found, key=Decimal)
