@@ -171,6 +171,25 @@ def clinic_target(request, tmp_path):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def quick_pins():
+    """PINs are hashed with argon2id at its lowest cost in the tests. At the library's
+    recommended cost (the desk's) a hash takes ~0.25 s and a check ~0.3 s on the 2-core CI
+    machine, by design; the `desk` fixture alone does three, and over a thousand tests sign
+    someone in: minutes of each pass, about nothing a test checks. What is stored is still an
+    argon2id hash checked by argon2 (test_auth); the desk's own cost is what this fixture
+    yields, checked by test_auth too."""
+    from argon2 import PasswordHasher
+
+    from app.services import auth
+
+    desks_own = auth._hasher
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8,
+                                                      parallelism=1))
+        yield desks_own
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _session_desk_anchors(tmp_path_factory):
     """Before any module's or session's fixture (a desk process pool, a demo clinic made
     once): this desk's audit anchors never go to the user's config folder."""

@@ -101,3 +101,26 @@ def test_front_desk_sells_and_takes_payments_but_a_manager_refunds_and_voids(cli
             attempt()
     assert clinic.billing.account(catalog["patient"]) == before
     assert clinic.packages.summary(sale.package_id).status == "active"
+
+
+def test_the_desk_hashes_pins_at_argon2s_recommended_cost(quick_pins):
+    """The tests hash PINs cheaply (tests/conftest.py, quick_pins); the desk does not."""
+    from argon2 import PasswordHasher, Type
+
+    recommended = PasswordHasher()
+    assert quick_pins.type is Type.ID
+    assert (quick_pins.time_cost, quick_pins.memory_cost, quick_pins.parallelism) == (
+        recommended.time_cost, recommended.memory_cost, recommended.parallelism)
+
+
+def test_a_pin_hashed_at_another_cost_signs_in_and_is_hashed_again(clinic, quick_pins):
+    manager = clinic.auth.create_first_manager("Ana Silva", "2468")
+    with clinic.db.write() as s:
+        s.get(Staff, manager).secret_hash = quick_pins.hash("2468")  # the desk's own cost
+    clinic.auth.sign_in(manager, "2468")
+    with clinic.db.read() as s:
+        stored = s.get(Staff, manager).secret_hash
+    # hashed again at the cost of the moment (here the tests')
+    assert stored.startswith("$argon2id$") and ",t=1," in stored
+    clinic.auth.sign_out()
+    clinic.auth.sign_in(manager, "2468")
