@@ -47,6 +47,25 @@ def last_month(today: date) -> tuple[date, date]:
     return end.replace(day=1), end
 
 
+#: further Xero files named one by one; beyond, the first and the last (a year: a thousand)
+NAMED_FILES = 3
+
+
+def continued_in(further: tuple[Path, ...]) -> str:
+    """What the message adds for the files after the first ("" when there are none)."""
+    if not further:
+        return ""
+    if len(further) <= NAMED_FILES:
+        return " " + _("Xero takes 300 lines a file: the journal continues in {files}."
+                       ).format(files=", ".join(p.name for p in further))
+    return " " + ngettext(
+        "Xero takes 300 lines a file: the journal continues in {first} to {last}, "
+        "{n} more file in all.",
+        "Xero takes 300 lines a file: the journal continues in {first} to {last}, "
+        "{n} more files in all.", len(further)).format(
+            first=further[0].name, last=further[-1].name, n=len(further))
+
+
 class JournalExportDialog(QDialog):
     #: The export is over: the JournalExport, or the exception that stopped it.
     export_over = Signal(object)
@@ -187,9 +206,7 @@ class JournalExportDialog(QDialog):
             return
         text = ngettext("{n} entry written to {file}.", "{n} entries written to {file}.",
                         result.entries).format(n=result.entries, file=result.files[0])
-        if len(result.files) > 1:
-            text += " " + _("Xero takes 300 lines a file: the journal continues in {files}."
-                            ).format(files=", ".join(p.name for p in result.files[1:]))
+        text += continued_in(result.files[1:])
         msgbox.information(self, _("Export Journal"), text)
         self.accept()
 

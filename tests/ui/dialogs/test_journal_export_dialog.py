@@ -192,3 +192,43 @@ def test_r35_the_front_desk_exports_the_journal_only_with_a_managers_pin(
     assert target.exists() and "Accounts-Receivable  -100.00 CAD" in target.read_text()
     # the approval was for that export: the desk is the front desk's again
     assert clinic.auth.needs_approval("export the clinic's journal")
+
+
+def test_r35_a_xero_journal_in_many_files_names_the_first_and_the_last_further_file(
+        qtbot, monkeypatch, clinic, catalog, sale, tmp_path, drive, shown):
+    """A year for Xero is a thousand files: the message names the range, not each one."""
+    from app.services.accounting import exporting
+
+    for amount in (1000, 2000, 3000, 4000):  # credit: an entry each, beside the sale's two
+        clinic.billing.receive_payment(catalog["patient"], amount, "cash")
+    monkeypatch.setattr(exporting, "XERO_LINES", 2)  # an entry a file (its header, one line)
+    target = tmp_path / "xero.csv"
+    monkeypatch.setattr(JournalExportDialog, "choose_file",
+                        staticmethod(lambda parent, suggested, kind: str(target)))
+
+    def desk(dialog):
+        type_over(qtbot, dialog.start_field, "2026-03-01")
+        type_over(qtbot, dialog.end_field, "2026-03-31")
+        dialog.format_box.setCurrentIndex(dialog.format_box.findData("xero"))
+        with qtbot.waitSignal(dialog.export_over, timeout=20000) as over:
+            click(qtbot, dialog.export_button)
+        files = over.args[0].files
+        assert len(files) == over.args[0].entries == 6
+        assert all(path.is_file() for path in files)
+
+    window = window_for(qtbot, clinic)
+    answers = drive(JournalExportDialog, desk)
+    window.export_journal_action.trigger()
+    assert answers == [QDialog.DialogCode.Accepted]
+    assert shown.last == (f"6 entries written to {target}. Xero takes 300 lines a file: the "
+                          "journal continues in xero-2.csv to xero-6.csv, 5 more files in all.")
+
+
+def test_r35_a_few_further_xero_files_are_each_named():
+    from pathlib import Path
+
+    from app.ui.dialogs.journal_export import continued_in
+
+    assert continued_in(()) == ""
+    assert continued_in((Path("/x/j-2.csv"), Path("/x/j-3.csv"))) == (
+        " Xero takes 300 lines a file: the journal continues in j-2.csv, j-3.csv.")
