@@ -46,7 +46,8 @@ class Progress:
 
 
 def follow(progress: Progress, bar: QProgressBar, parent: QObject) -> QTimer:
-    """A timer (started by the caller while work runs) that moves `bar` to `progress`."""
+    """A timer that moves `bar` to `progress` while work runs: `begin()` as the work starts
+    (the bar shown busy until the first report), `end()` when it is over (the bar hidden)."""
     shown: list = [None, None]   # what the bar shows: touched only when it changes (each
                                  # call into PySide 6.12 that returns nothing drops a
                                  # reference to None, so ten calls a second add up)
@@ -69,8 +70,19 @@ def follow(progress: Progress, bar: QProgressBar, parent: QObject) -> QTimer:
     timer = QTimer(parent)
     timer.setInterval(100)
     timer.timeout.connect(tick)
+    def begin() -> None:
+        progress.value = None
+        restart()
+        timer.start()
+        bar.setRange(0, 0)
+        bar.show()
+
+    def end() -> None:
+        timer.stop()
+        bar.hide()
+
     timer.tick = tick   # for tests
-    timer.restart = restart
+    timer.begin, timer.end = begin, end
     return timer
 
 
@@ -330,19 +342,14 @@ class ImportDialog(QDialog):
         self._task = tasks_for(self.clinic).run(lambda _clinic: work(), done, failed,
                                                 write=self._importing)
         self.setProperty("keepsLockAway", True)  # the idle lock waits for the work to end
-        self._progress.value = None
-        self._ticks.restart()
-        self._ticks.start()
-        self.bar.setRange(0, 0)
-        self.bar.show()
+        self._ticks.begin()
         self._update_import_button()
         self.choose_button.setEnabled(False)
 
     def _over(self) -> None:
         self._task = None
-        self._ticks.stop()
+        self._ticks.end()
         self.setProperty("keepsLockAway", False)
-        self.bar.hide()
         self.cancel_button.setEnabled(True)
         self.choose_button.setEnabled(True)
         self._update_import_button()

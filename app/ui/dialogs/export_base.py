@@ -22,9 +22,9 @@ from .csv_import import Progress, follow
 
 
 class FileExportDialog(QDialog):
-    """A subclass lays out its form (`_build(form, note)`), names its fields (`fields`:
-    disabled while the export runs) and starts its work with `_begin`; it says what was
-    written in `_exported`."""
+    """A subclass builds its form and calls `_lay_out`, names its fields (`fields`: disabled
+    while the export runs), starts its work with `_begin` and says what was written in
+    `_exported`."""
 
     #: The export is over: the service's result, or the exception that stopped it.
     export_over = Signal(object)
@@ -94,11 +94,7 @@ class FileExportDialog(QDialog):
         self._task = tasks_for(self.clinic).run(work(progress.report, stop.is_set),
                                                 self._finished, self._failed)
         self.setProperty("keepsLockAway", True)  # the idle lock waits for the export to end
-        self._progress.value = None
-        self._ticks.restart()
-        self._ticks.start()
-        self.bar.setRange(0, 0)
-        self.bar.show()
+        self._ticks.begin()
         self._editable(False)
         self.status.setText(_("Writing {file}…").format(file=path.name))
         self.cancel_button.setFocus()
@@ -130,9 +126,8 @@ class FileExportDialog(QDialog):
 
     def _over(self) -> None:
         self._task = None
-        self._ticks.stop()
+        self._ticks.end()
         self.setProperty("keepsLockAway", False)
-        self.bar.hide()
         self._editable(True)
         self.cancel_button.setEnabled(True)
 
