@@ -16,7 +16,7 @@ from ..domain import ledger as rules
 from ..domain.states import InvoiceStatus, PaymentMethod, as_state, name_of
 from ..i18n import _
 from ..models import Invoice, Package, PackageRefund, Patient, Payment, PaymentRefund, Staff
-from . import ledger, line_words
+from . import ledger, line_words, use_lines
 from .invoice_payments import AppliedPayment, payments_on
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class LineView:
     total: int
     package_id: int | None
     appointment_id: int | None
+    use_line: str = ""  # R41: "10 Massages: use 4 of 10, 6 left, expires …" (use_lines.py)
 
 
 @dataclass(frozen=True)
@@ -156,12 +157,13 @@ def invoice_view(s, invoice: Invoice) -> InvoiceView:
     staff_names = dict(s.execute(select(Staff.id, Staff.name)).all())
     patient = s.get(Patient, invoice.patient_id)
     words = line_words.for_lines(s, invoice.lines)  # in the desk's language (R4)
+    uses = use_lines.for_lines(s, invoice.lines)  # as of each use (R41)
     lines = tuple(LineView(line.id, line.line_no, line.kind, words[line.id], line.staff_id,
                            # a refund's line is the clinic's, never a staff member's (R6)
                            "" if line.kind == "package_refund" else
                            staff_names.get(line.staff_id) or _("No Staff Member"), line.quantity,
                            line.unit_price, line.tax_rate, line.tax, line.total,
-                           line.package_id, line.appointment_id)
+                           line.package_id, line.appointment_id, uses.get(line.id, ""))
                   for line in invoice.lines)
     payments = payments_on(s, invoice.id)
     paid = ledger.paid_on_invoice(s, invoice.id)
