@@ -62,6 +62,20 @@ class PrintingService(Service):
         section = _pdf().package_refund_section(kit, settings, receipt, patient, METHODS)
         return _write_section(target, kit, section, _("Refund receipt"))
 
+    def package_statement_pdf(self, package_id: int, path: str | os.PathLike, *,
+                              paper: str = "letter") -> Path:
+        """Write package `package_id`'s statement (R41) to `path`: the package, each use,
+        what is left and the expiry. `paper` is "letter", "a4" or "roll80" ("80mm" too)."""
+        from .package_statement import PackageStatements
+        from .pdf.package_statement import package_statement_section
+
+        kit, settings = self._kit({"80mm": "roll80"}.get(paper, paper))
+        target = self._target(path)
+        statement = PackageStatements(self._clinic).statement(package_id)
+        patient = self._clinic.patients.get(statement.summary.patient_id)
+        section = package_statement_section(kit, settings, statement, patient)
+        return _write_section(target, kit, section, _("Package statement"))
+
     def batch_invoices_pdf(self, invoice_ids: Iterable[int], path: str | os.PathLike, *,
                            paper: str | None = None, progress: Progress | None = None) -> Path:
         """Write many invoices into one PDF, each starting on its own page (its own length of
