@@ -72,6 +72,8 @@ class PackagePage(QDialog):
         self.refund_button.clicked.connect(self.refund)
         self.print_button = QPushButton(_("&Print Invoice…"))
         self.print_button.clicked.connect(self.print_invoice)
+        self.statement_button = QPushButton(_("Print &Statement…"))  # R41
+        self.statement_button.clicked.connect(self.print_statement)
         self.close_button = QPushButton(_("&Close"))
         self.close_button.clicked.connect(self.accept)
         self.close_button.setDefault(True)
@@ -83,7 +85,8 @@ class PackagePage(QDialog):
         top.setColumnStretch(0, 1)
         top.setColumnStretch(1, 1)
         bar = QHBoxLayout()
-        for button in (self.expiry_button, self.refund_button, self.print_button):
+        for button in (self.expiry_button, self.refund_button, self.print_button,
+                       self.statement_button):
             bar.addWidget(button)
         bar.addStretch(1)
         bar.addWidget(self.close_button)
@@ -95,7 +98,8 @@ class PackagePage(QDialog):
         layout.addLayout(bar)
         leave_with_tab(self.payments_table, self.redemptions_table, self.held_table)
         tab_order(self.payments_table, self.redemptions_table, self.held_table,
-                  self.expiry_button, self.refund_button, self.print_button, self.close_button)
+                  self.expiry_button, self.refund_button, self.print_button,
+                  self.statement_button, self.close_button)
         self.reload()
 
     def _group(self, title: str, rows) -> QGroupBox:
@@ -186,6 +190,10 @@ class PackagePage(QDialog):
     def print_invoice(self) -> None:
         from ..dialogs.print_dialog import PrintDialog  # Patient Billing's, loaded when used
         PrintDialog.ask(self.clinic, invoice_id=self.detail.invoice.id, parent=self)
+
+    def print_statement(self) -> None:
+        from .statement_dialog import StatementDialog  # loaded when used
+        StatementDialog.ask(self.clinic, self.package_id, parent=self)
 
     @classmethod
     def ask(cls, clinic: Clinic, package_id: int, parent: QWidget | None = None) -> bool:

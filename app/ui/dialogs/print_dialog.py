@@ -135,8 +135,10 @@ class PrintDialog(QDialog):
     # what is printed
     def _invoice_summary(self, invoice) -> tuple[str, str]:
         money, e = self._f.money, html.escape
-        rows = "".join(f"<tr><td>{e(line.description)}</td><td align=right>"
-                       f"{e(money(line.total))}</td></tr>"
+        # under a redeemed use's line, which use it was and what it left (R41)
+        rows = "".join(f"<tr><td>{e(line.description)}"
+                       + (f"<br><small>{e(line.use_line)}</small>" if line.use_line else "")
+                       + f"</td><td align=right>{e(money(line.total))}</td></tr>"
                        for line in invoice.lines)
         status = e(status_name(invoice.status))
         title = e(_("Invoice #{number}").format(number=invoice.number))
