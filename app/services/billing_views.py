@@ -76,6 +76,7 @@ class InvoiceSummary:
     package_id: int | None  # the package sold on it, if any (for Refund Package)
     can_pay: bool = False   # a payment can go on it (not void, something left to pay)
     can_void: bool = False  # Void Invoice is offered (the service may still refuse, saying why)
+    uses: str = ""  # R41: its lines' use lines ("10 Massages: use 4 of 10, 6 left, …")
 
 
 @dataclass(frozen=True)
@@ -179,19 +180,21 @@ def invoice_view(s, invoice: Invoice) -> InvoiceView:
                        can_void=rules.can_void(voided))
 
 
-def invoice_summary(s, invoice: Invoice) -> InvoiceSummary:
+def invoice_summary(s, invoice: Invoice, uses: dict[int, str] | None = None) -> InvoiceSummary:
     paid = ledger.paid_on_invoice(s, invoice.id)
     voided = invoice.voided_at is not None
     lines = [line for line in sorted(invoice.lines, key=lambda line: line.line_no)
              if line.kind != "package_refund"]
     words = line_words.for_lines(s, lines)  # the visit's time too, in the desk's locale
     descriptions = [words[line.id] for line in lines]
+    uses = use_lines.for_lines(s, lines) if uses is None else uses  # (R41)
     package_id = s.scalar(select(Package.id).where(Package.invoice_id == invoice.id))
     return InvoiceSummary(invoice.id, invoice.number, invoice.issued_on, "; ".join(descriptions),
                           invoice.total, paid, rules.invoice_balance(invoice.total, paid, voided),
                           rules.invoice_status(invoice.total, paid, voided), package_id,
                           can_pay=rules.can_pay(invoice.total, paid, voided),
-                          can_void=rules.can_void(voided))
+                          can_void=rules.can_void(voided),
+                          uses="; ".join(uses[line.id] for line in lines if line.id in uses))
 
 
 def payment_rows(s, payments) -> list[PaymentRow]:
@@ -227,7 +230,8 @@ def account_view(s, patient_id: int) -> Account:
     """The patient's invoices, newest first, their payments, and the sums the desk reads."""
     invoices = s.scalars(select(Invoice).where(Invoice.patient_id == patient_id)
                          .order_by(Invoice.issued_on.desc(), Invoice.number.desc())).all()
-    summaries = tuple(invoice_summary(s, i) for i in invoices)
+    uses = use_lines.for_lines(s, [line for i in invoices for line in i.lines])  # at once
+    summaries = tuple(invoice_summary(s, i, uses) for i in invoices)
     payments = tuple(payment_rows(s, s.scalars(
         select(Payment).where(Payment.patient_id == patient_id)
         .order_by(Payment.received_at.desc(), Payment.id.desc())).all()))

@@ -104,3 +104,11 @@ def test_r41_the_expiry_in_force_at_the_use():
     assert expiry_then(current, changes, datetime(2026, 4, 15)) == date(2026, 10, 2)
     assert expiry_then(current, changes, datetime(2026, 6, 1)) == current
     assert expiry_then(None, [], datetime(2026, 6, 1)) is None
+
+
+def test_r41_the_account_lists_each_invoices_uses(clinic, catalog, massages):
+    first, second = arrive(clinic, catalog, 3), arrive(clinic, catalog, 4)
+    uses = {i.id: i.uses for i in clinic.billing.account(catalog["patient"]).invoices}
+    assert uses[first] == "10 Massages: use 1 of 10, 9 left, expires September 2, 2026"
+    assert uses[second] == "10 Massages: use 2 of 10, 8 left, expires September 2, 2026"
+    assert uses[clinic.packages.summary(massages).invoice_id] == ""

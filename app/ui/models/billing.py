@@ -40,8 +40,8 @@ class InvoicesModel(_Translated):
             return f"#{i.number}"
         if column == self.DATE:
             return self._f.date(i.issued_on)
-        if column == self.DESCRIPTION:
-            return i.description
+        if column == self.DESCRIPTION:  # a visit's use under it (R41)
+            return f"{i.description}\n{i.uses}" if i.uses else i.description
         if column == self.TOTAL:
             return self._f.money(i.total)
         if column == self.PAID:

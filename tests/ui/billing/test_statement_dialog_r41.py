@@ -80,3 +80,18 @@ def test_r41_view_print_shows_the_use_of_a_visits_line(qtbot, clinic, massages):
     qtbot.addWidget(dialog)
     assert "10 Massages: use 1 of 10, 9 left, expires September 2, 2026" in \
         dialog.summary.text()
+
+
+def test_r41_the_purchases_list_shows_the_use_under_the_visit(qtbot, clinic, catalog,
+                                                              massages):
+    from app.ui.formats import Formats
+    from app.ui.models.billing import InvoicesModel
+
+    model = InvoicesModel(Formats(clinic))
+    model.set_rows(clinic.billing.account(catalog["patient"]).invoices)
+    texts = [model.index(row, InvoicesModel.DESCRIPTION).data()
+             for row in range(model.rowCount())]
+    visit = [t for t in texts if "covered by" in t]
+    assert [t.split("\n")[1] for t in visit] == [
+        "10 Massages: use 1 of 10, 9 left, expires September 2, 2026"]
+    assert "Package: 10 Massages" in texts  # a sale uses nothing: one line
