@@ -24,7 +24,7 @@ class StatementDialog(PrintDialog):
         super().__init__(clinic, invoice_id=package.invoice_id, parent=parent)
         self.package_id = package_id
         # also the PDF's file name: no characters a file name cannot hold
-        self.document = _("Package statement {package}").format(
+        self.document = _("Package statement \u2013 {package}").format(
             package=re.sub(r'[\\/:*?"<>|]+', "-", package.name).strip())
         self.patient_name = clinic.patients.get(package.patient_id).full_name
         self.setWindowTitle(_("View / Print {document}").format(document=self.document))

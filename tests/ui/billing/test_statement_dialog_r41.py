@@ -52,10 +52,10 @@ def test_r41_print_statement_from_the_show_page(qtbot, clinic, massages, drive, 
     drive(PackagePage, lambda page: (click(qtbot, page.statement_button),
                                      click(qtbot, page.close_button)))
     PackagePage.ask(clinic, massages["package"])
-    assert seen["title"] == "View / Print Package statement 10 Massages"
+    assert seen["title"] == "View / Print Package statement \u2013 10 Massages"
     assert "9 of 10 left" in seen["summary"] and "Maria Lopez" in seen["summary"]
     assert seen["papers"] == ["Letter", "A4", "80 mm roll"]
-    assert suggested == ["Package statement 10 Massages - Maria Lopez.pdf"]
+    assert suggested == ["Package statement \u2013 10 Massages - Maria Lopez.pdf"]
     assert seen["status"] == f"Saved: {target}"
     [box] = media_boxes(target)
     assert same_size(box, size) if size else abs(box[0] - ROLL_WIDTH) < 0.5
