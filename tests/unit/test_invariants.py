@@ -505,6 +505,33 @@ class ClinicMachine(RuleBasedStateMachine):
                 assert after.start >= before.end, \
                     f"appointments {before.id} and {after.id} overlap"
 
+    @rule(k=picks, paper=st.sampled_from(["letter", "a4", "80mm", "legal"]))
+    def print_package_statement(self, k, paper):
+        """R41: the statement lists every live use as numbered, and each visit's invoice line
+        says that use's number; a paper ClinicDesk doesn't print on is refused."""
+        package, _ = self.choose(Package, k, False)
+        if package is None:
+            return
+        path = os.path.join(self.folder, "statement.pdf")
+        if self.attempt(self.clinic.printing.package_statement_pdf, package, path,
+                        paper=paper) is None:
+            return
+        from app.services.package_statement import PackageStatements
+        statement = PackageStatements(self.clinic).statement(package)
+        live = [u.use_number for u in statement.uses if not u.undone]
+        assert live == list(range(1, len(live) + 1)) == \
+            list(range(1, statement.summary.uses_redeemed + 1))
+        total = statement.summary.uses_total
+        for invoice in {u.invoice_number for u in statement.uses}:
+            with self.clinic.db.read() as s:
+                invoice_id = s.scalar(select(Invoice.id).where(Invoice.number == invoice))
+            for line in self.clinic.billing.invoice(invoice_id).lines:
+                if line.package_id == package and line.kind == "patient_pays":
+                    assert line.use_line.startswith(statement.summary.name), line.use_line
+                    number = [u.use_number for u in statement.uses
+                              if u.invoice_number == invoice][0]
+                    assert (f"use {number} of {total}," in line.use_line) != (number is None)
+
 
 def sums(s, key, value) -> dict[int, int]:
     return dict(s.execute(select(key, func.sum(value)).group_by(key)).all())
