@@ -12,6 +12,7 @@ from reportlab.platypus.flowables import HRFlowable
 
 from ...domain.states import InvoiceStatus, as_state, name_of
 from ...i18n import _
+from .invoice_lines import described
 from .invoice_payments import payment_rows
 from .layout import INK, MUTED, RULE, SHADE, VOID_RED, Kit, Section
 
@@ -168,13 +169,6 @@ def _facts(kit: Kit, inv) -> list[tuple[str, str]]:
              else inv.status.capitalize())]
 
 
-def _described(kit: Kit, line, prefix: str = "", style: str = "body"):
-    """The line's description, and under it the package use it billed (R41)."""
-    text = kit.p(prefix + line.description, style)
-    use = getattr(line, "use_line", "")
-    return [text, kit.p(use, "small")] if use else text
-
-
 def _method(method_names: dict[str, str], code: str) -> str:
     """A payment method's name in the desk's language (the names are English msgids)."""
     name = method_names.get(code, code)
@@ -199,7 +193,7 @@ def _page_invoice(kit: Kit, clinic, inv, patient, method_names) -> list:
 
     # lines (#, description, staff, qty, unit price, tax, total)
     size = s["body"].fontSize
-    rows = [[kit.text(line.line_no), _described(kit, line), kit.p(line.staff_name),
+    rows = [[kit.text(line.line_no), described(kit, line), kit.p(line.staff_name),
              kit.number(line.quantity), kit.money(line.unit_price), kit.money(line.tax),
              kit.money(line.total)] for line in inv.lines]
     header = [kit.p("#", "th"), kit.p(_("Description"), "th"), kit.p(_("Staff member"), "th"),
@@ -299,7 +293,7 @@ def _roll_invoice(kit: Kit, clinic, inv, patient, method_names) -> list:
         detail = f"{kit.number(line.quantity)} \u00d7 {kit.money(line.unit_price)}"
         if line.tax:
             detail += f" + {kit.money(line.tax)} {tax}"
-        data += [[_described(kit, line, f"{line.line_no}. ", "bold"), ""],
+        data += [[described(kit, line, f"{line.line_no}. ", "bold"), ""],
                  [kit.p(detail, "body"), total],
                  [kit.p(line.staff_name, "small"), ""]]
         style += [("SPAN", (0, row), (1, row)), ("SPAN", (0, row + 2), (1, row + 2)),
