@@ -4,6 +4,7 @@ service's PackageStatement (package_statement.py); no counting here."""
 
 from __future__ import annotations
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Spacer, Table, TableStyle
 
 from ...domain.states import AppointmentStatus, PackageStatus, name_for
@@ -30,12 +31,15 @@ def package_statement_section(kit: Kit, clinic, st, patient) -> Section:
         story.append(_rule(kit))
         story += _person(kit, _("Patient"), st.patient_name, patient)
         story.append(_rule(kit))
-        story.append(_pairs(kit, facts, width, label_width=width * 0.34))
+        # the uses phrase is too long for a roll's right-aligned column: it goes last
+        story.append(_pairs(kit, [f for f in facts if f[0] != _("Uses")], width,
+                            label_width=width * 0.34))
         story.append(_rule(kit, 4))
         story.append(kit.p(_("USES"), "label"))
         story += _roll_uses(kit, st.uses)
         story.append(_rule(kit, 4))
         story.append(_pairs(kit, [(_("Uses left"), left)], width, strong={0}))
+        story.append(kit.p(uses_phrase(p, kit.locale), "small"))
         return Section(story, label)
     box_w = 170
     story.append(_side_by_side(kit, _person(kit, _("Patient"), st.patient_name, patient),
@@ -72,7 +76,9 @@ def _page_uses(kit: Kit, uses, width: float) -> Table:
              kit.p(f"#{u.invoice_number}", "body")] for u in uses]
     if not rows:
         rows = [["", kit.p(_("No uses yet."), "small"), "", "", "", ""]]
-    widths = [30, 128, width - 30 - 128 - 100 - 112 - 46, 100, 112, 46]
+    # the number column as wide as its heading ("Utilisation" in French)
+    use_w = max(30, stringWidth(_("Use"), kit.fonts.bold, kit.styles["th"].fontSize) + 10)
+    widths = [use_w, 128, width - use_w - 128 - 100 - 112 - 46, 100, 112, 46]
     table = Table([head] + rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
