@@ -47,6 +47,7 @@ class FreezeRow:
     ends_on: date | None  # the first day it can be used again; None: until unfrozen
     reason: str
     days: int | None  # frozen days, when it has ended or has an end
+    expires_before: date | None  # the expiry when frozen (an open freeze moves it on)
     frozen_at: datetime
     unfrozen_at: datetime | None
 
@@ -117,13 +118,17 @@ class FreezeActions:
             return [FreezeRow(f.id, f.starts_on, f.ends_on, f.reason,
                               None if f.ends_on is None
                               else rule.days_frozen(f.starts_on, f.ends_on),
-                              f.frozen_at, f.unfrozen_at)
+                              f.expires_before, f.frozen_at, f.unfrozen_at)
                     for f in freezes_of(s, package_id)]
 
     def freeze_refusal(self, package_id: int) -> str | None:
         """Why Freeze… is not offered now, or None."""
         with self._db.read() as s:
-            return self._not_freezable(s, v.get(s, Package, package_id, "package"))
+            package = v.get(s, Package, package_id, "package")
+            if open_freeze(s, package.id) is not None:  # any new one would overlap it
+                return _("The package \u201c{name}\u201d is frozen until it is unfrozen."
+                         ).format(name=package.name)
+            return self._not_freezable(s, package)
 
     def unfreeze_refusal(self, package_id: int) -> str | None:
         """Why Unfreeze is not offered now: no freeze is in force or to come."""
