@@ -66,6 +66,12 @@ def freeze_on(s: Session, package_id: int, day: date) -> PackageFreeze | None:
     return next((f for f in freezes_of(s, package_id) if _span(f).holds(day)), None)
 
 
+def standing(s: Session, package_id: int, today: date) -> tuple[bool, bool]:
+    """(frozen today, expiry held by an open freeze): what a package's summary says."""
+    rows = freezes_of(s, package_id)
+    return (any(_span(f).holds(today) for f in rows), any(f.ends_on is None for f in rows))
+
+
 def open_freeze(s: Session, package_id: int) -> PackageFreeze | None:
     """A freeze until unfrozen: the expiry is held until then."""
     return s.scalar(select(PackageFreeze).where(PackageFreeze.package_id == package_id,

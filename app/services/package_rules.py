@@ -36,6 +36,7 @@ class PackageSummary:
     status: str  # active | expired | refunded | used up | void | frozen
     price: int
     invoice_id: int
+    expiry_held: bool = False  # R39: frozen until unfrozen; its expiry is set then
 
     @property
     def uses_used(self) -> int:
@@ -89,13 +90,15 @@ def summarise(s: Session, package: Package, today: date) -> PackageSummary:
     redeemed = redeemed_count(s, package.id)
     booked = booked_count(s, package.id)
     status = package_status(package, redeemed, today)
-    if status == PackageStatus.ACTIVE and freezes.freeze_on(s, package.id, today):
-        status = PackageStatus.FROZEN  # R39
+    frozen, held = freezes.standing(s, package.id, today)  # R39
+    if status == PackageStatus.ACTIVE and frozen:
+        status = PackageStatus.FROZEN
     return PackageSummary(package.id, package.patient_id, package.name, package.purchased_on,
                           package.expires_on, package.uses_total, redeemed, booked,
                           domain.uses_available(status, package.uses_total, redeemed, booked),
                           domain.uses_remaining(package.uses_total, redeemed), status,
-                          package.price, package.invoice_id)
+                          package.price, package.invoice_id,
+                          held and package.status == PackageStatus.ACTIVE)
 
 
 def release_booked(s: Session, package_id: int) -> list[int]:

@@ -39,7 +39,8 @@ def changes(clinic, package):
 
 def test_r39_frozen_feb_1_unfrozen_feb_11_moves_the_expiry_ten_days(clinic, package, clock):
     clinic.packages.freeze(package, date(2026, 3, 10), reason="Travelling")
-    assert clinic.packages.summary(package).expires_on is None  # held while it lasts
+    held = clinic.packages.summary(package)
+    assert (held.expires_on, held.expiry_held, held.status) == (None, True, "active")
     clock.set(at("2026-03-12"))
     assert clinic.packages.summary(package).status == "frozen"
     clinic.packages.unfreeze(package, date(2026, 3, 20))  # frozen until then (a late note)

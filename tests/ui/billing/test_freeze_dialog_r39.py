@@ -78,6 +78,7 @@ def test_r39_freeze_until_unfrozen_then_unfreeze(qtbot, clinic, massages, shown,
     assert page.values["expires"].text() == (
         "Held while frozen (was Sep 2, 2026); it moves on by the days frozen")
     assert page.values["status"].text() == "Frozen"
+    assert page.values["uses"].text() == "10 of 10 left · expiry held while frozen"
     assert not page.freeze_button.isEnabled() and not page.expiry_button.isEnabled()
     assert "Unfreeze it first" in page.expiry_button.toolTip()
 
@@ -151,4 +152,5 @@ def test_r39_the_packages_list_says_frozen(qtbot, clinic, catalog, massages):
     model = PackagesModel(Formats(clinic))
     model.set_rows(clinic.packages.for_patient(catalog["patient"]))
     texts = [model.index(0, column).data() for column in range(model.columnCount())]
-    assert "Frozen" in texts
+    assert texts[-2:] == ["Held while frozen", "Frozen"]
+    assert texts[3] == "10 of 10 left · expiry held while frozen"
