@@ -29,11 +29,6 @@ class Span:
                 and (self.ends_on is None or other.starts_on < self.ends_on))
 
 
-def frozen_on(spans: list[Span], day: date) -> Span | None:
-    """The freeze that `day` is inside, if any."""
-    return next((span for span in spans if span.holds(day)), None)
-
-
 def days_frozen(starts_on: date, ends_on: date) -> int:
     """The days from the freeze's first day to the day it ended (R39: Feb 1 to Feb 11: 10)."""
     return max((ends_on - starts_on).days, 0)

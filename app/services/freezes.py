@@ -30,7 +30,7 @@ from ..domain import freezes as rule
 from ..domain.packages import package_status
 from ..domain.states import PackageStatus, name_of
 from ..i18n import N_, _, ngettext
-from ..models import Appointment, Package, PackageExpiryChange, PackageFreeze, Redemption
+from ..models import Package, PackageExpiryChange, PackageFreeze, Redemption
 from . import locks
 from . import validation as v
 from .errors import NotAllowed, ValidationError

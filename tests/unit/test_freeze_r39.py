@@ -236,3 +236,16 @@ def test_r39_the_books_never_count_a_frozen_package_as_expired(clinic, package, 
     assert clinic.packages.summary(package).expires_on == date(2026, 11, 16)
     later = clinic.reports.package_liability(date(2026, 3, 1), date(2026, 11, 30)).totals
     assert (later["expired"], later["reinstated"], later["closing"]) == (80000, 0, 0)
+
+
+def test_r39_the_rule_over_plain_dates():
+    from app.domain.freezes import Span, days_frozen, moved_expiry
+    feb = Span(date(2026, 2, 1), date(2026, 2, 11))
+    assert days_frozen(feb.starts_on, feb.ends_on) == 10  # the SPEC's example
+    assert [feb.holds(date(2026, 2, d)) for d in (1, 10, 11)] == [True, True, False]
+    assert feb.overlaps(Span(date(2026, 2, 10), None))
+    assert not feb.overlaps(Span(date(2026, 2, 11), None))  # usable again that day
+    assert not Span(date(2026, 2, 5), date(2026, 2, 5)).overlaps(feb)  # withdrawn
+    assert Span(date(2026, 1, 1), None).overlaps(Span(date(2027, 1, 1), None))
+    assert moved_expiry(date(2026, 9, 2), 10) == date(2026, 9, 12)
+    assert moved_expiry(None, 10) is None

@@ -122,9 +122,9 @@ def show_on(page) -> None:
     for row in freezes:
         if row.ends_on is None:
             span = _("From {start} until unfrozen").format(start=f.date(row.starts_on))
-            page._set("expires", _("Held while frozen (was {date}); it moves on by the days "
-                                   "frozen").format(date=f.date(row.expires_before))
-                      if row.expires_before else _("No expiry"))
+            if page.detail.summary.expiry_held and row.expires_before:
+                page._set("expires", _("Held while frozen (was {date}); it moves on by the "
+                                       "days frozen").format(date=f.date(row.expires_before)))
         else:
             span = ngettext("{start} to {end} ({n} day)", "{start} to {end} ({n} days)",
                             row.days).format(start=f.date(row.starts_on),

@@ -154,3 +154,19 @@ def test_r39_the_packages_list_says_frozen(qtbot, clinic, catalog, massages):
     texts = [model.index(0, column).data() for column in range(model.columnCount())]
     assert texts[-2:] == ["Held while frozen", "Frozen"]
     assert texts[3] == "10 of 10 left · expiry held while frozen"
+
+
+def test_r39_the_page_and_both_dialogs_in_french(qtbot, clinic, massages, french):
+    from ui.i18n_helpers import untranslated_texts
+    clinic.packages.freeze(massages, date(2026, 3, 2), reason="Voyage")
+    page = open_page(qtbot, clinic, massages)
+    assert untranslated_texts(page) == []
+    assert page.values["status"].text() == "Gelé"
+    # the words in French, the dates in the clinic's locale (en_CA here)
+    assert page.values["frozen"].text() == "Depuis le Mar 2, 2026, jusqu'au dégel\u00a0: Voyage"
+    summary = clinic.packages.summary(massages)
+    for dialog in (FreezeDialog(clinic, summary), UnfreezeDialog(clinic, summary)):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert untranslated_texts(dialog) == []
+    assert dialog.ok_button.text() == "Dégeler"
