@@ -6,6 +6,7 @@ from .base import Base
 from .books import Account, DayClose
 from .billing import Invoice, InvoiceLine, Payment, PaymentApplication, PaymentRefund
 from .catalog import EligibleItem, PackageTemplate, TreatmentType
+from .freezes import PackageFreeze
 from .packages import (Package, PackageCoverage, PackageExpiryChange, PackageRefund,
                        Redemption)
 from .patients import Patient
@@ -16,7 +17,7 @@ __all__ = [
     "Account", "Appointment", "AuditEntry", "Base", "ClinicSettings", "DayClose",
     "EligibleItem", "Invoice",
     "InvoiceLine", "NoShowFee", "Package", "PackageCoverage", "PackageExpiryChange",
-    "PackageRefund",
+    "PackageFreeze", "PackageRefund",
     "PackageTemplate", "Patient", "Payment", "PaymentApplication", "PaymentRefund",
     "Redemption", "Staff", "TreatmentType",
 ]

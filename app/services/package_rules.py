@@ -15,6 +15,7 @@ from ..domain import packages as domain
 from ..domain.states import AppointmentStatus, PackageStatus
 from ..i18n import _, ngettext
 from ..models import Appointment, Package, PackageCoverage, Redemption
+from . import freezes
 from . import validation as v
 from .errors import NotAllowed
 from .validity import show_date
@@ -32,9 +33,10 @@ class PackageSummary:
     uses_booked: int
     uses_available: int
     uses_remaining: int
-    status: str  # active | expired | refunded | used up | void
+    status: str  # active | expired | refunded | used up | void | frozen
     price: int
     invoice_id: int
+    expiry_held: bool = False  # R39: frozen until unfrozen; its expiry is set then
 
     @property
     def uses_used(self) -> int:
@@ -88,11 +90,15 @@ def summarise(s: Session, package: Package, today: date) -> PackageSummary:
     redeemed = redeemed_count(s, package.id)
     booked = booked_count(s, package.id)
     status = package_status(package, redeemed, today)
+    frozen, held = freezes.standing(s, package.id, today)  # R39
+    if status == PackageStatus.ACTIVE and frozen:
+        status = PackageStatus.FROZEN
     return PackageSummary(package.id, package.patient_id, package.name, package.purchased_on,
                           package.expires_on, package.uses_total, redeemed, booked,
                           domain.uses_available(status, package.uses_total, redeemed, booked),
                           domain.uses_remaining(package.uses_total, redeemed), status,
-                          package.price, package.invoice_id)
+                          package.price, package.invoice_id,
+                          held and package.status == PackageStatus.ACTIVE)
 
 
 def release_booked(s: Session, package_id: int) -> list[int]:
@@ -142,6 +148,8 @@ def require_can_cover(s: Session, package: Package, appointment: Appointment, *,
                          .format(name=package.name,
                                  expiry=show_date(package.expires_on, locale),
                                  date=show_date(day, locale)))
+    if refusal := freezes.frozen_refusal(s, package, day, locale):  # R39
+        raise NotAllowed(refusal)
     redeemed = redeemed_count(s, package.id)
     booked = booked_count(s, package.id, excluding=appointment.id)
     if not domain.has_use_for(package.uses_total, redeemed, booked):  # R11
@@ -179,7 +187,7 @@ def _covering(s: Session, patient_id: int, treatment_type_id: int, on: date, tod
                PackageCoverage.treatment_type_id == treatment_type_id)).all()
     result = []
     for package in packages:
-        if is_expired(package, on):
+        if is_expired(package, on) or freezes.freeze_on(s, package.id, on):  # R39
             continue
         redeemed = redeemed_count(s, package.id)
         if domain.uses_remaining(package.uses_total, redeemed) <= 0 and not free:

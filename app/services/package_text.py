@@ -31,6 +31,9 @@ def uses_phrase(package: PackageSummary, locale: str) -> str:
     elif p.uses_booked:
         parts.append(ngettext("{n} booked", "{n} booked", p.uses_booked)
                      .format(n=p.uses_booked))
+    if p.expiry_held:  # R39: set when it is unfrozen
+        parts.append(_("expiry held while frozen"))
+        return " · ".join(parts)
     parts.append(_("expires {date}").format(date=show_date(p.expires_on, locale))
                  if p.expires_on is not None else _("no expiry"))
     return " · ".join(parts)

@@ -20,6 +20,7 @@ from . import why_not
 from .base import Service
 from .billing_views import InvoiceView, invoice_view
 from .errors import NotAllowed, ValidationError
+from .freezes import FreezeActions
 from .money import cents as money_cents, per_use_value
 from .schedule_views import AppointmentRow, appointment_row
 from .validity import show_date, show_when
@@ -81,7 +82,7 @@ class RefundResult:
     warnings: tuple[str, ...]
 
 
-class PackageService(Service):
+class PackageService(FreezeActions, Service):  # freeze, unfreeze: R39
     @property
     def _locale(self) -> str:
         return self._clinic.money_context()["locale"]

@@ -13,7 +13,7 @@ from ..i18n import N_, _
 from ..models import (Appointment, Invoice, NoShowFee, Package, Patient, Redemption, Staff,
                       TreatmentType)
 from . import compensation, final_uses, ledger, locks, package_rules as rules, validation as v
-from . import why_not
+from . import freezes, why_not
 from .appointment_times import appointment_start
 from .audit import snapshot
 from .booking_rules import HOLDS_TIME, BookingAdvice
@@ -134,6 +134,8 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice):
                         .format(name=package.name,
                                 expiry=show_date(package.expires_on, self._locale),
                                 date=show_date(start, self._locale)))
+                if refusal := freezes.frozen_refusal(s, package, start.date(), self._locale):
+                    raise NotAllowed(refusal)  # R39
             before = snapshot(appointment, *_STATE)
             appointment.start, appointment.end, appointment.staff_id = start, end, staff.id
             self._audit(s, "appointment.reschedule", "appointment", appointment.id, before,

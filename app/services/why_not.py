@@ -48,7 +48,9 @@ def change_expiry(package: Package) -> str | None:
     if package.status == "void":
         return _("The package \u201c{name}\u201d was voided; its expiry can no longer be "
                  "changed.").format(name=package.name)
-    return None
+    from sqlalchemy.orm import object_session
+    from .freezes import expiry_refusal
+    return expiry_refusal(object_session(package), package)  # R39: held while frozen
 
 
 def pay_invoice(s, invoice: Invoice, *, balance: int) -> str | None:

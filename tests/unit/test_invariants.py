@@ -532,6 +532,24 @@ class ClinicMachine(RuleBasedStateMachine):
                               if u.invoice_number == invoice][0]
                     assert (f"use {number} of {total}," in line.use_line) != (number is None)
 
+    @rule(k=picks, start=st.integers(-10, 60), length=st.one_of(st.none(), st.integers(-2, 60)),
+          unfreeze=st.booleans(), on=st.integers(-15, 90),
+          reason=st.sampled_from(["Travelling", "Surgery", "", "  "]), aim=aims)
+    def freeze_or_unfreeze(self, k, start, length, unfreeze, on, reason, aim):
+        """R39: freeze from a day (to a day, or until unfrozen), or unfreeze on a day; then
+        no frozen day holds a use or a booked covered visit, and the status says frozen."""
+        package, _ = self.choose(Package, k, aim, Package.status == "active")
+        if package is None:
+            return
+        if unfreeze:
+            self.attempt(self.clinic.packages.unfreeze, package,
+                         self.today() + timedelta(days=on))
+        else:
+            first = self.today() + timedelta(days=start)
+            end = None if length is None else first + timedelta(days=length)
+            self.attempt(self.clinic.packages.freeze, package, first, end, reason=reason)
+        frozen_days_hold_nothing(self.clinic, self.today())
+
 
 def sums(s, key, value) -> dict[int, int]:
     return dict(s.execute(select(key, func.sum(value)).group_by(key)).all())
@@ -539,6 +557,37 @@ def sums(s, key, value) -> dict[int, int]:
 
 def counts_by(s, key, *where) -> dict[int, int]:
     return dict(s.execute(select(key, func.count()).where(*where).group_by(key)).all())
+
+
+def frozen_days_hold_nothing(clinic, today: date) -> None:
+    """R39 across the clinic: no live use and no booked covered visit on a frozen day; an
+    active package frozen until unfrozen has its expiry held; its status says frozen on a
+    frozen day and only then."""
+    from app.models import PackageFreeze
+    with clinic.db.read() as s:
+        freezes = s.scalars(select(PackageFreeze)).all()
+        spans: dict[int, list] = {}
+        for f in freezes:
+            spans.setdefault(f.package_id, []).append(f)
+
+        def frozen(package_id, day):
+            return any(f.starts_on <= day and (f.ends_on is None or day < f.ends_on)
+                       for f in spans.get(package_id, ()))
+        for r in s.scalars(select(Redemption).where(Redemption.voided_at.is_(None),
+                                                    Redemption.package_id.in_(spans))):
+            assert not frozen(r.package_id, r.redeemed_on), ("use on a frozen day", r.id)
+        for a in s.scalars(select(Appointment).where(Appointment.status == "booked",
+                                                     Appointment.package_id.in_(spans))):
+            assert not frozen(a.package_id, a.start.date()), ("visit on a frozen day", a.id)
+        for package in s.scalars(select(Package).where(Package.id.in_(spans))):
+            if package.status == "active" and any(f.ends_on is None
+                                                  for f in spans[package.id]):
+                assert package.expires_on is None, "an open freeze holds the expiry"
+            status = clinic.packages.summary(package.id).status
+            assert (status == "frozen") == (frozen(package.id, today)
+                                            and status not in ("used up", "expired",
+                                                               "refunded", "void")), \
+                (package.id, status)
 
 
 ClinicMachine.TestCase.settings = settings(

@@ -165,8 +165,8 @@ def test_the_head_read_from_the_files_is_alembics_head():
 def drop_books(con) -> None:
     """Take a file back before 0007 (the clinic's books), and so before 0008 to 0010 (their
     indexes)."""
-    for table in ("day_closes", "accounts", "package_expiry_changes"):
-        con.execute(f"DROP TABLE {table}")
+    for table in ("day_closes", "accounts", "package_expiry_changes", "package_freezes"):
+        con.execute(f"DROP TABLE {table}")  # (package_freezes: 0012, R39)
     for name in ("ix_invoices_created_at", "ix_invoices_voided_at", "ix_applications_created_at",
                  "ix_payment_refunds_refunded_at", "ix_packages_created_at",
                  "ix_redemptions_created_at", "ix_redemptions_voided_at",

@@ -18,6 +18,7 @@ from ..models.billing import status_name as invoice_status_name
 from ..models.packages import HeldAppointmentsModel, RedemptionsModel, SalePaymentsModel
 from ..models.packages import status_name as package_status_name
 from ..tables import make_table, wrap_long_text
+from . import freeze_dialog
 from .expiry_dialog import ExpiryDialog
 from .keys import leave_with_tab, tab_order
 from .refund_dialog import RefundPackageDialog
@@ -40,7 +41,8 @@ class PackagePage(QDialog):
             ("status", _("Status:")), ("uses", _("Uses:")), ("expires", _("Expires:")),
             ("purchased", _("Purchased:")), ("price", _("Price:")),
             ("collected", _("Collected:")), ("staff", _("Staff:")),
-            ("coverage", _("Covers:")), ("refund", _("Refunded:"))))
+            ("coverage", _("Covers:")), ("refund", _("Refunded:")),
+            ("frozen", _("Frozen:"))))
         invoice = self._group(_("Sale invoice"), (
             ("invoice", _("Invoice:")), ("lines", _("Lines:")), ("total", _("Total:")),
             ("paid", _("Paid:")), ("balance", _("Balance:")),
@@ -70,6 +72,7 @@ class PackagePage(QDialog):
         self.expiry_button.clicked.connect(self.change_expiry)
         self.refund_button = QPushButton(_("&Refund Package…"))
         self.refund_button.clicked.connect(self.refund)
+        self.freeze_button, self.unfreeze_button = freeze_dialog.buttons(self)  # R39
         self.print_button = QPushButton(_("&Print Invoice…"))
         self.print_button.clicked.connect(self.print_invoice)
         self.statement_button = QPushButton(_("Print &Statement…"))  # R41
@@ -85,8 +88,8 @@ class PackagePage(QDialog):
         top.setColumnStretch(0, 1)
         top.setColumnStretch(1, 1)
         bar = QHBoxLayout()
-        for button in (self.expiry_button, self.refund_button, self.print_button,
-                       self.statement_button):
+        for button in (self.expiry_button, self.freeze_button, self.unfreeze_button,
+                       self.refund_button, self.print_button, self.statement_button):
             bar.addWidget(button)
         bar.addStretch(1)
         bar.addWidget(self.close_button)
@@ -98,8 +101,9 @@ class PackagePage(QDialog):
         layout.addLayout(bar)
         leave_with_tab(self.payments_table, self.redemptions_table, self.held_table)
         tab_order(self.payments_table, self.redemptions_table, self.held_table,
-                  self.expiry_button, self.refund_button, self.print_button,
-                  self.statement_button, self.close_button)
+                  self.expiry_button, self.freeze_button, self.unfreeze_button,
+                  self.refund_button, self.print_button, self.statement_button,
+                  self.close_button)
         self.reload()
 
     def _group(self, title: str, rows) -> QGroupBox:
@@ -165,6 +169,7 @@ class PackagePage(QDialog):
             button.setEnabled(refusal is None)
             if refusal:
                 button.setToolTip(refusal)
+        freeze_dialog.show_on(self)  # R39
 
     def _set(self, key: str, text: str) -> None:
         label = self.values[key]

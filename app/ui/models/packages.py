@@ -42,6 +42,8 @@ class PatientPackagesModel(TranslatedColumns, RowsModel):
         if column == self.USES:
             return uses_phrase(p, self._f.locale)
         if column == self.EXPIRY:
+            if p.expiry_held:  # R39
+                return _("Held while frozen")
             return _("No expiry") if p.expires_on is None else self._f.date(p.expires_on)
         return status_name(p.status)
 
