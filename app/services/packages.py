@@ -14,7 +14,7 @@ from ..models import (Appointment, Invoice, Package, PackageCoverage, PackageExp
 from . import ledger
 from . import locks
 from . import package_rules as rules
-from . import refund_receipts, refund_rules
+from . import refund_policies, refund_receipts, refund_rules
 from . import validation as v
 from . import why_not
 from .base import Service
@@ -193,6 +193,7 @@ class PackageService(Service):
             refund = PackageRefund(package_id=package.id, amount=cents,
                                    suggested=suggested.amount,
                                    uses_remaining=suggested.remaining,
+                                   basis=refund_policies.record(suggested.basis),
                                    invoice_line_id=line.id if line else None,
                                    refunded_at=self._now(), created_by=self._actor)
             s.add(refund)
