@@ -194,3 +194,21 @@ def test_r40_pro_rata_packages_are_suggested_as_before(clinic, catalog):
     suggestion = clinic.packages.refund_suggestion(package)
     assert (suggestion.amount, suggestion.basis.policy) == (56000, "pro_rata")
     assert words(suggestion.basis, money) == "$560.00  (price × 7 remaining ÷ 10 uses)"
+
+
+@pytest.mark.parametrize("paper", ["letter", "roll80"])
+def test_r40_the_package_refund_receipt_prints_the_policy_and_the_calculation(
+        clinic, catalog, tmp_path, paper):
+    from test_printing import pdf_text, plain
+
+    package = paid(clinic, catalog, template(clinic, catalog, "pro_rata_fee:10:5000"))
+    redeem(clinic, catalog, package, days=(3, 4))
+    refund = clinic.packages.refund(package, 59000).package_refund_id
+    # words only: a sentence wraps over lines of its cell
+    text = " ".join(pdf_text(clinic.printing.package_refund_receipt_pdf(
+        refund, tmp_path / "r.pdf", paper=paper)).split())
+    for expected in ("Refund policy", "Pro rata less a cancellation fee of 10 % of the "
+                     "remaining value, at most $50.00", "Suggested refund",
+                     "pro rata $640.00 (price × 8 ÷ 10) − cancellation fee $50.00 = $590.00",
+                     "capped at $50.00", "$590.00"):
+        assert plain(expected) in text, expected
