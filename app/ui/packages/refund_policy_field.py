@@ -37,8 +37,9 @@ class RefundPolicyRows:
         self.cap.setMaximumWidth(120)
         self.cap.setAccessibleName(_("Cancellation fee cap"))
         add_row(form, _("&Refund policy:"), self.policy, packed=True)
-        self.fee_label = add_row(form, _("Cancellation &fee:"), self.percent,
-                                 QLabel(_("of the remaining value, at most")), self.cap)
+        self.fee_words = QLabel(_("of the remaining value, at most"), parent)
+        self.fee_label = add_row(form, _("Cancellation &fee:"), self.percent, self.fee_words,
+                                 self.cap)
         self.fields = {"refund_policy": self.policy, "fee_percent": self.percent,
                        "fee_cap": self.cap}
         self.policy.currentIndexChanged.connect(self._policy_changed)
@@ -54,7 +55,7 @@ class RefundPolicyRows:
 
     def _policy_changed(self) -> None:
         fee = self.policy.currentData() == FEE
-        for widget in (self.percent, self.cap, self.fee_label):
+        for widget in (self.percent, self.cap, self.fee_label, self.fee_words):
             widget.setEnabled(fee)
 
     def code(self) -> str:
