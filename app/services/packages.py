@@ -71,6 +71,7 @@ class PackageDetail:
     redemptions: tuple[RedemptionRow, ...]
     booked: tuple[AppointmentRow, ...]
     refunds: tuple[PackageRefundRow, ...]
+    refund_policy: str = "pro_rata"  # R40: as sold (a code of app.domain.refund_policy)
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ class PackageService(Service):
                 rules.summarise(s, package, self._today()), patient.full_name, package.tax_rate,
                 staff.name if staff else _("No Staff Member"), invoice,
                 invoice.paid + sum(r.amount for r in refunds), coverage,
-                tuple(self._redemptions(s, package)), tuple(self._booked(s, package)), refunds)
+                tuple(self._redemptions(s, package)), tuple(self._booked(s, package)), refunds,
+                package.refund_policy)
 
     def set_expiry(self, package_id: int, expires_on: date | None) -> None:
         """R23: change or clear (None) the expiry; R24: never before a booked covered visit."""

@@ -66,3 +66,13 @@ def test_r40_a_pro_rata_package_says_what_it_always_said(qtbot, clinic, catalog,
     dialog = open_dialog(qtbot, clinic, sale.package_id)
     assert dialog.policy.text() == "Pro rata"
     assert dialog.suggestion.text() == "$800.00  (price × 10 remaining ÷ 10 uses)"
+
+
+def test_r40_the_show_page_says_the_policy_the_package_was_sold_with(qtbot, clinic, standard):
+    from app.ui.billing.package_page import PackagePage
+
+    template, = clinic.catalog.package_templates(text="at standard price")
+    clinic.catalog.update_package_template(template.id, refund_policy="pro_rata")
+    page = PackagePage(clinic, standard)
+    qtbot.addWidget(page)
+    assert page.values["refund_policy"].text() == "Used uses at the standard price"
