@@ -88,6 +88,9 @@ class RefundSuggestion:
     remaining: int   # uses total − redeemed
     uses_total: int
     given_value: int = 0  # the value (R3) of the uses already given
+    #: the package's refund policy's calculation (domain.refund_policy.RefundBasis, R40);
+    #: `amount` is then the policy's suggestion
+    basis: object = None
 
     @property
     def cap(self) -> int:

@@ -37,6 +37,9 @@ class PackageTemplate(Base):
     validity: Mapped[str | None] = mapped_column(String(10), default=None)  # "6m", "90d", "1y"
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # R40: "pro_rata" | "standard_price" | "pro_rata_fee:P:CAP" (app.domain.refund_policy)
+    refund_policy: Mapped[str] = mapped_column(String(40), default="pro_rata",
+                                               server_default="pro_rata")
 
     eligible: Mapped[list[EligibleItem]] = relationship(
         back_populates="template", cascade="all, delete-orphan", order_by="EligibleItem.id")

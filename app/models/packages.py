@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, String, text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, DecimalText, Int
@@ -33,6 +33,9 @@ class Package(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
     status: Mapped[str] = mapped_column(String(12), default="active")  # active | refunded | void
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # R40: the template's refund policy as sold; a later template change does not reach it
+    refund_policy: Mapped[str] = mapped_column(String(40), default="pro_rata",
+                                               server_default="pro_rata")
 
     coverage: Mapped[list[PackageCoverage]] = relationship(order_by="PackageCoverage.id")
 
@@ -114,6 +117,9 @@ class PackageRefund(Base):
                                                         default=None)
     refunded_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+    # R40: the suggestion's calculation as JSON (domain.refund_policy.RefundBasis), so the
+    # receipt printed later words it as the dialog did; None for refunds made before it
+    basis: Mapped[str | None] = mapped_column(Text, default=None)
 
     package: Mapped[Package] = relationship()
 

@@ -68,7 +68,7 @@ class BillingService(DayCloseDesk, Service):
                               tax_rate=template.tax_rate, uses_total=template.uses,
                               purchased_on=today, expires_on=expiry_for(today, template.validity),
                               staff_id=staff.id if staff else None, status="active",
-                              created_at=self._now())
+                              created_at=self._now(), refund_policy=template.refund_policy)
             s.add(package)
             s.flush()
             for item in template.eligible:
@@ -95,7 +95,7 @@ class BillingService(DayCloseDesk, Service):
                     "paying twice.", len(flagged)).format(staff=staff.name, n=len(flagged)))
             self._audit(s, "package.sell", "package", package.id, None,
                         {**snapshot(package, "name", "price", "uses_total", "purchased_on",
-                                    "expires_on", "staff_id"), "invoice": invoice.number})
+                                    "expires_on", "staff_id", "refund_policy"), "invoice": invoice.number})
             return SaleResult(invoice.id, package.id, tuple(warnings), tuple(flagged))
 
     def _apply_to_sale_appointment(self, s, package: Package, appointment: Appointment):

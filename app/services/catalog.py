@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..i18n import N_, _
 from ..models import EligibleItem, PackageTemplate, TreatmentType
+from . import refund_policies
 from . import validation as v
 from .audit import snapshot
 from .base import Service, lighten
@@ -46,6 +47,7 @@ class PackageTemplateRow:
     validity: str | None
     archived: bool
     eligible: tuple[EligibleRow, ...]
+    refund_policy: str = "pro_rata"  # R40: a code of app.domain.refund_policy
 
     @property
     def validity_text(self) -> str:
@@ -137,10 +139,11 @@ class CatalogService(Service):
 
     # package templates
     def add_package_template(self, name: str, *, price, uses, eligible: dict,
-                             validity: str | None = None, tax_rate=Decimal("0")) -> int:
+                             validity: str | None = None, tax_rate=Decimal("0"),
+                             refund_policy: str = "pro_rata") -> int:
         self._clinic.auth.require_manager(_("change package templates"))
         clean = self._template_fields(name=name, price=price, uses=uses, validity=validity,
-                                      tax_rate=tax_rate)
+                                      tax_rate=tax_rate, refund_policy=refund_policy)
         with self._db.write() as s:
             self._unique_name(s, PackageTemplate, clean["name"], None, "package template")
             items = self._eligible(s, eligible)
@@ -156,7 +159,8 @@ class CatalogService(Service):
                                 **changes) -> None:
         """Changes apply to future sales only: sold packages keep their own terms."""
         self._clinic.auth.require_manager(_("change package templates"))
-        v.known_fields(changes, ("name", "price", "uses", "validity", "tax_rate"))
+        v.known_fields(changes, ("name", "price", "uses", "validity", "tax_rate",
+                                 "refund_policy"))
         clean = self._template_fields(**changes)
         with self._db.write() as s:
             row = v.get(s, PackageTemplate, template_id, "package template")
@@ -239,6 +243,8 @@ class CatalogService(Service):
             clean["validity"] = v.validity(fields["validity"])
         if "tax_rate" in fields:
             clean["tax_rate"] = v.tax_rate(fields["tax_rate"])
+        if "refund_policy" in fields:  # R40
+            clean["refund_policy"] = refund_policies.checked(fields["refund_policy"])
         return clean
 
     def _eligible(self, session, eligible: dict) -> list[EligibleItem]:
@@ -308,10 +314,11 @@ def _template_row(t: PackageTemplate, names: dict[int, str]) -> PackageTemplateR
     return PackageTemplateRow(
         t.id, t.name, t.price, t.uses, t.tax_rate, t.validity, t.archived,
         tuple(EligibleRow(e.treatment_type_id, names.get(e.treatment_type_id, "?"),
-                          e.patient_pays) for e in t.eligible))
+                          e.patient_pays) for e in t.eligible), t.refund_policy)
 
 
 def _template_snapshot(t: PackageTemplate) -> dict:
-    data = snapshot(t, "name", "price", "uses", "tax_rate", "validity", "archived")
+    data = snapshot(t, "name", "price", "uses", "tax_rate", "validity", "archived",
+                    "refund_policy")
     data["eligible"] = {str(e.treatment_type_id): e.patient_pays for e in t.eligible}
     return data

@@ -14,7 +14,7 @@ from ..models import (Appointment, Invoice, Package, PackageCoverage, PackageExp
 from . import ledger
 from . import locks
 from . import package_rules as rules
-from . import refund_receipts, refund_rules
+from . import refund_policies, refund_receipts, refund_rules
 from . import validation as v
 from . import why_not
 from .base import Service
@@ -72,6 +72,7 @@ class PackageDetail:
     redemptions: tuple[RedemptionRow, ...]
     booked: tuple[AppointmentRow, ...]
     refunds: tuple[PackageRefundRow, ...]
+    refund_policy: str = "pro_rata"  # R40: as sold (a code of app.domain.refund_policy)
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,8 @@ class PackageService(FreezeActions, Service):  # freeze, unfreeze: R39
                 rules.summarise(s, package, self._today()), patient.full_name, package.tax_rate,
                 staff.name if staff else _("No Staff Member"), invoice,
                 invoice.paid + sum(r.amount for r in refunds), coverage,
-                tuple(self._redemptions(s, package)), tuple(self._booked(s, package)), refunds)
+                tuple(self._redemptions(s, package)), tuple(self._booked(s, package)), refunds,
+                package.refund_policy)
 
     def set_expiry(self, package_id: int, expires_on: date | None) -> None:
         """R23: change or clear (None) the expiry; R24: never before a booked covered visit."""
@@ -194,6 +196,7 @@ class PackageService(FreezeActions, Service):  # freeze, unfreeze: R39
             refund = PackageRefund(package_id=package.id, amount=cents,
                                    suggested=suggested.amount,
                                    uses_remaining=suggested.remaining,
+                                   basis=refund_policies.record(suggested.basis),
                                    invoice_line_id=line.id if line else None,
                                    refunded_at=self._now(), created_by=self._actor)
             s.add(refund)

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import PackageRefund, Patient, Payment, PaymentRefund, Staff
-from . import ledger
+from . import ledger, refund_policies
+from .refund_policies import RefundBasis
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class PackageRefundReceipt:
     handed_back: tuple[HandedBack, ...]  # oldest first
     still_credit: int  # of `amount`, not handed back (and still on the patient's credit)
     staff_name: str | None  # who refunded the package; None when nobody was signed in
+    #: the suggestion's calculation as the refund kept it (R40); None before it was kept
+    basis: RefundBasis | None = None
 
     @property
     def total_handed_back(self) -> int:
@@ -61,4 +64,5 @@ def receipt(s: Session, refund: PackageRefund) -> PackageRefundReceipt:
     return PackageRefundReceipt(refund.id, package.patient_id, patient.full_name,
                                 package.name, refund.refunded_at, refund.amount,
                                 refund.suggested, refund.uses_remaining, package.uses_total,
-                                handed, still, staff.name if staff else None)
+                                handed, still, staff.name if staff else None,
+                                refund_policies.basis_of(refund))

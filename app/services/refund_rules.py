@@ -13,6 +13,7 @@ from ..i18n import _
 from ..models import Invoice, InvoiceLine, Package
 from . import ledger
 from . import package_rules as rules
+from . import refund_policies
 from .money import tax_included_in
 
 RefundSuggestion = domain.RefundSuggestion
@@ -24,10 +25,11 @@ def charged(package: Package) -> int:
 
 
 def suggestion(s: Session, package: Package) -> RefundSuggestion:
-    """R26 for this package (the rule: app.domain.packages.refund_suggestion)."""
-    return domain.refund_suggestion(charged(package), package.uses_total,
-                                    rules.redeemed_count(s, package.id),
-                                    ledger.paid_on_invoice(s, package.invoice_id))
+    """R26 for this package (the rule: app.domain.packages.refund_suggestion), then its
+    refund policy's (R40: app.domain.refund_policy) with the calculation as `.basis`."""
+    return refund_policies.applied(s, package, domain.refund_suggestion(
+        charged(package), package.uses_total, rules.redeemed_count(s, package.id),
+        ledger.paid_on_invoice(s, package.invoice_id)))
 
 
 def redeemed_value(s: Session, package: Package) -> int:

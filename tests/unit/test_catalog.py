@@ -356,7 +356,7 @@ def test_template_add_is_audited(catalog, clinic):
     assert entity_id == catalog["three_physio"]
     assert before is None
     assert after == {"name": "3 Physio", "price": 10000, "uses": 3, "tax_rate": "0",
-                     "validity": None, "archived": False,
+                     "validity": None, "archived": False, "refund_policy": "pro_rata",
                      "eligible": {str(catalog["physio"]): 1000}}
 
 

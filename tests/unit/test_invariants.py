@@ -550,6 +550,26 @@ class ClinicMachine(RuleBasedStateMachine):
             self.attempt(self.clinic.packages.freeze, package, first, end, reason=reason)
         frozen_days_hold_nothing(self.clinic, self.today())
 
+    @rule(t=picks, policy=st.sampled_from(["pro_rata", "standard_price", "pro_rata_fee:10:5000",
+                                           "pro_rata_fee:100:0", "pro_rata_fee:30:999999",
+                                           "pro_rata_fee:101:0", "pro_rata_fee:5:-1", "all"]),
+          sell=st.booleans(), p=picks)
+    def set_refund_policy(self, t, policy, sell, p):
+        """R40: a template's refund policy changes (a bad one refused, nothing written), and
+        perhaps a package is sold under it; the refund rule above then refunds by it."""
+        template = self.pick(self.ids["templates"], t)
+        self.attempt(self.clinic.catalog.update_package_template, template,
+                     refund_policy=policy)
+        if sell:
+            sale = self.attempt(self.clinic.billing.sell_package, self.pick(self.patients, p),
+                                template)
+            if sale is not None:
+                self.invoices.append(sale.invoice_id)
+                self.packages.append(sale.package_id)
+        for package in self.packages[-3:]:  # within R26's 0 ... collected, by any policy
+            suggested = self.clinic.packages.suggested_refund(package)
+            assert 0 <= suggested <= self.clinic.packages.refund_limit(package)
+
 
 def sums(s, key, value) -> dict[int, int]:
     return dict(s.execute(select(key, func.sum(value)).group_by(key)).all())

@@ -177,6 +177,14 @@ def drop_books(con) -> None:
     # 0009 widened it; put it back as 0006 left it
     con.execute("DROP INDEX ix_invoices_issued_on")
     con.execute("CREATE INDEX ix_invoices_issued_on ON invoices (issued_on)")
+    drop_refund_policies(con)
+
+
+def drop_refund_policies(con) -> None:
+    """Take a file back before 0013 (refund policies, R40)."""
+    for table, column in (("package_templates", "refund_policy"),
+                          ("packages", "refund_policy"), ("package_refunds", "basis")):
+        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
 
 
 def test_0007_copies_expiry_changes_out_of_the_audit_trail(tmp_path, clock):
@@ -240,3 +248,29 @@ def test_0006_numbers_the_uses_already_redeemed_by_date(tmp_path, clock):
         uses = [r.use_number for r in clinic.packages.detail(package).redemptions]
     assert [(start[8:10], n) for start, n in numbers] == [("10", None), ("03", 1), ("17", 2)]
     assert uses == [1, 2]
+
+
+def test_0013_makes_templates_and_packages_already_sold_pro_rata(tmp_path, clock):
+    """A file from before refund policies (R40): every template and package it holds is
+    refunded pro rata as before (R26), and its refunds have no kept calculation."""
+    path = tmp_path / "clinic.db"
+    clock.set(datetime(2026, 3, 20, 18, 0))
+    with Clinic.open(path, clock=clock) as clinic:
+        physio = clinic.catalog.add_treatment_type("Physio", duration_min=30, price=8500)
+        three = clinic.catalog.add_package_template("3 Physio", price=10000, uses=3,
+                                                    eligible={physio: 0})
+        maria = clinic.patients.add("Maria", "Lopez", phone="902-555-0101")
+        sold = clinic.billing.sell_package(maria, three)
+        clinic.billing.receive_payment(maria, 10000, "cash", invoice_id=sold.invoice_id)
+        kept = clinic.billing.sell_package(maria, three).package_id
+        refund = clinic.packages.refund(sold.package_id, 10000).package_refund_id
+    con = sqlite3.connect(path)
+    with con:
+        drop_refund_policies(con)
+        con.execute("UPDATE alembic_version SET version_num = '0012'")
+    con.close()
+
+    with Clinic.open(path, clock=clock) as clinic:
+        assert clinic.catalog.package_template(three).refund_policy == "pro_rata"
+        assert clinic.packages.refund_suggestion(kept).basis.policy == "pro_rata"
+        assert clinic.packages.refund_receipt(refund).basis is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from reportlab.platypus import Spacer, Table, TableStyle
 
 from ...i18n import _
+from ..refund_words import policy_name, words
 from .documents import _amount_box, _header, _method, _pairs, _person, _rule, _side_by_side
 from .layout import INK, RULE, Kit, Section
 
@@ -28,6 +29,12 @@ def package_refund_section(kit: Kit, clinic, receipt, patient,
              (_("Uses remaining at the refund"), _("{remaining} of {total}").format(
                  remaining=receipt.uses_remaining, total=receipt.uses_total)),
              (_("Package refund amount"), kit.money(receipt.amount))]
+    # R40: the suggestion as the refund dialog worded it
+    calculation = [] if receipt.basis is None else [
+        (_("Refund policy"), policy_name(receipt.basis.policy, kit.money)),
+        (_("Suggested refund"), words(receipt.basis, kit.money))]
+    if not kit.paper.roll:
+        facts[2:2] = calculation
     if receipt.staff_name:
         facts.append((_("Processed by"), receipt.staff_name))
     if kit.paper.roll:
@@ -35,6 +42,9 @@ def package_refund_section(kit: Kit, clinic, receipt, patient,
         story += _person(kit, _("Refunded to"), receipt.patient_name, patient)
         story.append(_rule(kit))
         story.append(_pairs(kit, facts, width, label_width=width * 0.5))
+        for label, text in calculation:  # sentences: too long for a label / amount row
+            story.append(kit.p(label, "label"))
+            story.append(kit.p(text, "body"))
         story.append(_rule(kit, 4))
         story.append(kit.p(_("WHERE THE MONEY WENT"), "label"))
         story.append(_pairs(kit, lines or [(_("Nothing was handed back."), "")], width,
@@ -50,7 +60,8 @@ def package_refund_section(kit: Kit, clinic, receipt, patient,
                                            kit.money(receipt.total_handed_back), box_w),
                                box_w))
     story.append(Spacer(0, 16))
-    story.append(_table(kit, [[kit.p(a, "body"), kit.p(b, "bold" if i == 2 else "body")]
+    strong = len(facts) - (2 if receipt.staff_name else 1)  # the amount, in bold
+    story.append(_table(kit, [[kit.p(a, "body"), kit.p(b, "bold" if i == strong else "body")]
                               for i, (a, b) in enumerate(facts)], [180, width - 180]))
     story.append(Spacer(0, 12))
     story.append(kit.p(_("WHERE THE MONEY WENT"), "label"))

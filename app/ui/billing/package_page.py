@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QDialog, QFormLayout, QGridLayout, QGroupBox, QHB
 from app.i18n import _
 from app.services import Clinic
 from app.services.package_text import uses_phrase
+from app.services.refund_words import policy_name
 
 from ..dialogs.manager_approval import EXPIRY, REFUND_PACKAGE, approved, mark
 from ..formats import Formats
@@ -42,7 +43,7 @@ class PackagePage(QDialog):
             ("purchased", _("Purchased:")), ("price", _("Price:")),
             ("collected", _("Collected:")), ("staff", _("Staff:")),
             ("coverage", _("Covers:")), ("refund", _("Refunded:")),
-            ("frozen", _("Frozen:"))))
+            ("frozen", _("Frozen:")), ("refund_policy", _("Refund policy:"))))
         invoice = self._group(_("Sale invoice"), (
             ("invoice", _("Invoice:")), ("lines", _("Lines:")), ("total", _("Total:")),
             ("paid", _("Paid:")), ("balance", _("Balance:")),
@@ -141,6 +142,7 @@ class PackagePage(QDialog):
                 amount=f.money(r.amount), date=f.date(r.refunded_at.date()),
                 suggested=f.money(r.suggested))
             for r in d.refunds))
+        self._set("refund_policy", policy_name(d.refund_policy, f.money))  # R40, as sold
         self._set("invoice", _("#{number}, {date}").format(number=inv.number,
                                                            date=f.date(inv.issued_on)))
         # A refund is a negative line: without it a refunded sale's $0.00 total puzzles.

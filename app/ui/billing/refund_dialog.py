@@ -15,6 +15,7 @@ from app.services import Clinic
 from app.services.errors import ClinicError
 from app.domain.states import PaymentMethod, name_for
 from app.services.packages import RefundResult
+from app.services.refund_words import policy_name, suggestion_words
 
 from .. import msgbox
 from ..formats import Formats, typed_money
@@ -84,6 +85,9 @@ class RefundPackageDialog(QDialog):
         form.addRow(_("Uses:"), QLabel(_("{used} of {total} used, {remaining} remaining").format(
             used=s.uses_redeemed, total=s.uses_total, remaining=s.uses_remaining)))
         form.addRow(_("Collected:"), QLabel(f.money(limit)))
+        if suggestion.basis is not None:  # R40: the package's own policy, as sold
+            self.policy = _wrapped(policy_name(suggestion.basis.policy, f.money))
+            form.addRow(_("Refund policy:"), self.policy)
         self.suggestion = _wrapped(_suggestion_text(f, suggestion))
         form.addRow(_("Suggested refund:"), self.suggestion)
         self.amount = QLineEdit(self.clinic.settings.amount_text(suggested))
@@ -254,19 +258,9 @@ class RefundPackageDialog(QDialog):
 
 
 def _suggestion_text(f: Formats, s) -> str:
-    """R26 in words; when what was collected caps the rule, both figures (R28a)."""
-    if s.capped and s.given_value:
-        return _("{amount} by the rule (price × {remaining} ÷ {total}), capped at {cap}: the "
-                 "{collected} collected less the {given} of the uses given").format(
-            amount=f.money(s.by_rule), remaining=s.remaining, total=s.uses_total,
-            cap=f.money(s.cap), collected=f.money(s.collected), given=f.money(s.given_value))
-    if s.capped:
-        return _("{amount} by the rule (price × {remaining} ÷ {total}), capped at the "
-                 "{collected} collected").format(amount=f.money(s.by_rule),
-                                                 remaining=s.remaining, total=s.uses_total,
-                                                 collected=f.money(s.collected))
-    return _("{amount}  (price × {remaining} remaining ÷ {total} uses)").format(
-        amount=f.money(s.amount), remaining=s.remaining, total=s.uses_total)
+    """The suggestion in words by the package's refund policy (R26, R28a, R40), worded as
+    the refund receipt words it."""
+    return suggestion_words(s, f.money)
 
 
 def _wrapped(text: str) -> QLabel:

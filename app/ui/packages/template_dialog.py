@@ -15,6 +15,7 @@ from app.services.errors import ClinicError, ValidationError
 from ..formats import Formats, percent_text, rate_from_percent, typed_money
 from ..forms import FormDialog
 from ..settings.rows import add_row
+from .refund_policy_field import RefundPolicyRows
 
 #: (what the desk reads, English N_(); the validity's unit code)
 UNITS = ((N_("days"), "d"), (N_("months"), "m"), (N_("years"), "y"))
@@ -136,6 +137,8 @@ class PackageTemplateDialog(FormDialog):
         add_row(self.form, _("&Tax rate:"), self.tax, QLabel("%"))
         add_row(self.form, _("Default &validity:"), self.validity_number, self.validity_unit,
                 QLabel(_("after purchase")), self.no_expiry)
+        self.refund_policy = RefundPolicyRows(  # R40
+            clinic, self.form, template.refund_policy if template else "pro_rata", self)
 
         self.eligible = EligibleTable(Formats(clinic))
         self._fill_eligible()
@@ -150,7 +153,8 @@ class PackageTemplateDialog(FormDialog):
                                         "already sold keep the terms they were sold with.")))
 
         self.fields = {"name": self.name, "price": self.price, "uses": self.uses,
-                       "tax_rate": self.tax, "validity": self.validity_number}
+                       "tax_rate": self.tax, "validity": self.validity_number,
+                       **self.refund_policy.fields}
 
     def _fill_eligible(self) -> None:
         amount = self.clinic.settings.amount_text
@@ -184,7 +188,8 @@ class PackageTemplateDialog(FormDialog):
     def save(self) -> None:
         terms = dict(price=typed_money(self.clinic, self.price.text(), "price"),
                      uses=self.uses.value(), tax_rate=rate_from_percent(self.tax.text()),
-                     validity=self.validity(), eligible=self.eligible.eligible(self.clinic))
+                     validity=self.validity(), eligible=self.eligible.eligible(self.clinic),
+                     refund_policy=self.refund_policy.code())
         catalog = self.clinic.catalog
         if self.template is None:
             self.outcome = catalog.add_package_template(self.name.text(), **terms)

@@ -286,6 +286,7 @@ def test_the_template_dialog_tabs_in_visual_order(qtbot, clinic, catalog):
                 dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel), dialog.name]
     dialog.no_expiry.setChecked(False)
     expected.insert(expected.index(dialog.validity_unit) + 1, dialog.no_expiry)
+    expected.insert(expected.index(dialog.no_expiry) + 1, dialog.refund_policy.policy)  # R40
 
     assert tab_chain(qtbot, dialog, dialog.name, 30)[:len(expected)] == expected
     assert unnamed(dialog) == []
@@ -297,8 +298,9 @@ def test_no_expiry_leaves_the_validity_out_of_the_tab_order(qtbot, clinic, catal
     template = next(t for t in clinic.catalog.package_templates() if t.name == "3 Physio")
     dialog = show(qtbot, PackageTemplateDialog(clinic, template), 700, 600)
     assert dialog.no_expiry.isChecked()
-    chain = tab_chain(qtbot, dialog, dialog.tax, 3)
-    assert chain == [dialog.tax, dialog.no_expiry, dialog.eligible.checks[0]]
+    chain = tab_chain(qtbot, dialog, dialog.tax, 4)
+    assert chain == [dialog.tax, dialog.no_expiry, dialog.refund_policy.policy,
+                     dialog.eligible.checks[0]]
 
 
 def test_the_packages_tab_tabs_in_visual_order(qtbot, clinic, catalog):
