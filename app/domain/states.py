@@ -36,6 +36,7 @@ class PackageStatus(StrEnum):
     REFUNDED = "refunded"
     USED_UP = "used up"
     VOID = "void"
+    TRANSFERRED = "transferred"  # R38: its remaining uses moved to another patient
 
 
 class PaymentMethod(StrEnum):
@@ -66,6 +67,7 @@ _NAMES: dict[tuple[type, str], tuple[str, str | None]] = {
     (PackageStatus, PackageStatus.REFUNDED): (N_("Refunded"), N_("refunded")),
     (PackageStatus, PackageStatus.USED_UP): (N_("Used up"), N_("used up")),
     (PackageStatus, PackageStatus.VOID): (N_("Void"), N_("void")),
+    (PackageStatus, PackageStatus.TRANSFERRED): (N_("Transferred"), N_("transferred")),
     (PaymentMethod, PaymentMethod.CASH): (N_("Cash"), None),
     (PaymentMethod, PaymentMethod.DEBIT): (N_("Debit"), None),
     (PaymentMethod, PaymentMethod.CREDIT_CARD): (N_("Credit card"), None),

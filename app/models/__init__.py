@@ -8,6 +8,7 @@ from .billing import Invoice, InvoiceLine, Payment, PaymentApplication, PaymentR
 from .catalog import EligibleItem, PackageTemplate, TreatmentType
 from .packages import (Package, PackageCoverage, PackageExpiryChange, PackageRefund,
                        Redemption)
+from .package_transfers import PackageTransfer
 from .patients import Patient
 from .settings import ClinicSettings, NoShowFee
 from .staff import Staff
@@ -16,7 +17,7 @@ __all__ = [
     "Account", "Appointment", "AuditEntry", "Base", "ClinicSettings", "DayClose",
     "EligibleItem", "Invoice",
     "InvoiceLine", "NoShowFee", "Package", "PackageCoverage", "PackageExpiryChange",
-    "PackageRefund",
+    "PackageRefund", "PackageTransfer",
     "PackageTemplate", "Patient", "Payment", "PaymentApplication", "PaymentRefund",
     "Redemption", "Staff", "TreatmentType",
 ]

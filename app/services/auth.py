@@ -41,6 +41,7 @@ MANAGER_ACTIONS = (
     # transfer.MOVE_TO_SERVER; a backup into the clinic's own backups folder is anyone's.
     N_("back up the clinic to a folder of your choice"), N_("copy the clinic to a server"),
     N_("reopen a closed day"),  # day_close.REOPEN (R32)
+    N_("transfer a package"),  # package_transfer.TRANSFER (R38)
 )
 
 

@@ -164,8 +164,8 @@ def test_the_head_read_from_the_files_is_alembics_head():
 
 def drop_books(con) -> None:
     """Take a file back before 0007 (the clinic's books), and so before 0008 to 0010 (their
-    indexes)."""
-    for table in ("day_closes", "accounts", "package_expiry_changes"):
+    indexes) and 0014 (package transfers, R38)."""
+    for table in ("package_transfers", "day_closes", "accounts", "package_expiry_changes"):
         con.execute(f"DROP TABLE {table}")
     for name in ("ix_invoices_created_at", "ix_invoices_voided_at", "ix_applications_created_at",
                  "ix_payment_refunds_refunded_at", "ix_packages_created_at",

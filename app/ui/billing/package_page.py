@@ -21,6 +21,7 @@ from ..tables import make_table, wrap_long_text
 from .expiry_dialog import ExpiryDialog
 from .keys import leave_with_tab, tab_order
 from .refund_dialog import RefundPackageDialog
+from .transfer_dialog import TransferDialog, show_transfer_done, transfer_text
 
 class PackagePage(QDialog):
     def __init__(self, clinic: Clinic, package_id: int, parent: QWidget | None = None):
@@ -40,7 +41,8 @@ class PackagePage(QDialog):
             ("status", _("Status:")), ("uses", _("Uses:")), ("expires", _("Expires:")),
             ("purchased", _("Purchased:")), ("price", _("Price:")),
             ("collected", _("Collected:")), ("staff", _("Staff:")),
-            ("coverage", _("Covers:")), ("refund", _("Refunded:"))))
+            ("coverage", _("Covers:")), ("refund", _("Refunded:")),
+            ("transfer", _("Transfer:"))))
         invoice = self._group(_("Sale invoice"), (
             ("invoice", _("Invoice:")), ("lines", _("Lines:")), ("total", _("Total:")),
             ("paid", _("Paid:")), ("balance", _("Balance:")),
@@ -70,6 +72,8 @@ class PackagePage(QDialog):
         self.expiry_button.clicked.connect(self.change_expiry)
         self.refund_button = QPushButton(_("&Refund Package…"))
         self.refund_button.clicked.connect(self.refund)
+        self.transfer_button = QPushButton(_("Trans&fer…"))  # R38
+        self.transfer_button.clicked.connect(self.transfer)
         self.print_button = QPushButton(_("&Print Invoice…"))
         self.print_button.clicked.connect(self.print_invoice)
         self.close_button = QPushButton(_("&Close"))
@@ -83,7 +87,8 @@ class PackagePage(QDialog):
         top.setColumnStretch(0, 1)
         top.setColumnStretch(1, 1)
         bar = QHBoxLayout()
-        for button in (self.expiry_button, self.refund_button, self.print_button):
+        for button in (self.expiry_button, self.refund_button, self.transfer_button,
+                       self.print_button):
             bar.addWidget(button)
         bar.addStretch(1)
         bar.addWidget(self.close_button)
@@ -95,7 +100,8 @@ class PackagePage(QDialog):
         layout.addLayout(bar)
         leave_with_tab(self.payments_table, self.redemptions_table, self.held_table)
         tab_order(self.payments_table, self.redemptions_table, self.held_table,
-                  self.expiry_button, self.refund_button, self.print_button, self.close_button)
+                  self.expiry_button, self.refund_button, self.transfer_button,
+                  self.print_button, self.close_button)
         self.reload()
 
     def _group(self, title: str, rows) -> QGroupBox:
@@ -133,6 +139,8 @@ class PackagePage(QDialog):
                 amount=f.money(r.amount), date=f.date(r.refunded_at.date()),
                 suggested=f.money(r.suggested))
             for r in d.refunds))
+        self._set("transfer", transfer_text(self.clinic.packages.transfer_link(self.package_id),
+                                            f))
         self._set("invoice", _("#{number}, {date}").format(number=inv.number,
                                                            date=f.date(inv.issued_on)))
         # A refund is a negative line: without it a refunded sale's $0.00 total puzzles.
@@ -156,7 +164,9 @@ class PackagePage(QDialog):
                 (self.expiry_button, _("Change &Expiry…"), EXPIRY,
                  self.clinic.why_not.change_expiry(self.package_id)),
                 (self.refund_button, _("&Refund Package…"), REFUND_PACKAGE,
-                 self.clinic.why_not.refund_package(self.package_id))):
+                 self.clinic.why_not.refund_package(self.package_id)),
+                (self.transfer_button, _("Trans&fer…"), TransferDialog.ACTION,
+                 self.clinic.packages.can_transfer(self.package_id))):
             mark(self.clinic, action, button, text)
             button.setEnabled(refusal is None)
             if refusal:
@@ -182,6 +192,13 @@ class PackagePage(QDialog):
         if approved(self, self.clinic, REFUND_PACKAGE, lambda: RefundPackageDialog.ask(
                 self.clinic, self.package_id, parent=self)):
             self._changed()
+
+    def transfer(self) -> None:
+        result = approved(self, self.clinic, TransferDialog.ACTION, lambda: TransferDialog.ask(
+            self, self.clinic, self.detail.summary))
+        if result is not None:
+            self._changed()
+            show_transfer_done(self, result)
 
     def print_invoice(self) -> None:
         from ..dialogs.print_dialog import PrintDialog  # Patient Billing's, loaded when used
