@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.liability import value_left
 from ..domain.states import PackageStatus
-from ..i18n import _
+from ..i18n import N_, _
 from ..models import Package, PackageCoverage, PackageTransfer, Patient
 from . import ledger
 from . import locks
@@ -33,6 +33,7 @@ from .schedule_views import AppointmentRow
 #: the desk's words for the action (app.services.auth.MANAGER_ACTIONS)
 TRANSFER = "transfer a package"
 REASON_MAX = 500
+REASON_LABEL = N_("reason for the transfer")
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ class PackageTransfers:
     def transfer_with_warnings(self, package_id: int, to_patient_id: int, *,
                                reason: str) -> TransferResult:
         self._clinic.auth.require_manager(TRANSFER)
-        reason = v.text(reason, "reason", label="reason for the transfer", max_len=REASON_MAX)
+        reason = v.text(reason, "reason", label=REASON_LABEL, max_len=REASON_MAX)
         with self._db.write() as s:
             _lock_both(s, package_id, to_patient_id)
             package = v.get(s, Package, package_id, "package")
