@@ -84,13 +84,23 @@ def can_transfer(s: Session, package: Package, today: date) -> str | None:
     return None
 
 
-def link_of(s: Session, package_id: int) -> TransferLink | None:
-    """The transfer this package was the giver or the receiver of, if any."""
-    row = s.scalar(select(PackageTransfer).where(
+def links_of(s: Session, package_id: int) -> tuple[TransferLink, ...]:
+    """The transfers this package received ("from") then gave ("to"): a package passed on
+    again has both."""
+    rows = s.scalars(select(PackageTransfer).where(
         (PackageTransfer.from_package_id == package_id)
-        | (PackageTransfer.to_package_id == package_id)))
-    if row is None:
-        return None
+        | (PackageTransfer.to_package_id == package_id))
+        .order_by(PackageTransfer.transferred_at, PackageTransfer.id)).all()
+    return tuple(_link(s, row, package_id) for row in rows)
+
+
+def link_of(s: Session, package_id: int) -> TransferLink | None:
+    """The transfer this package gave, else the one it received, if any."""
+    links = links_of(s, package_id)
+    return links[-1] if links else None
+
+
+def _link(s: Session, row: PackageTransfer, package_id: int) -> TransferLink:
     gave = row.from_package_id == package_id
     other_patient = s.get(Patient, row.to_patient_id if gave else row.from_patient_id)
     return TransferLink("to" if gave else "from",
@@ -154,6 +164,12 @@ class PackageTransfers:
         with self._db.read() as s:
             v.get(s, Package, package_id, "package")
             return link_of(s, package_id)
+
+    def transfer_links(self, package_id: int) -> tuple[TransferLink, ...]:
+        """Where the uses came from and went to, oldest first (the show page's lines)."""
+        with self._db.read() as s:
+            v.get(s, Package, package_id, "package")
+            return links_of(s, package_id)
 
     def transfer(self, package_id: int, to_patient_id: int, *, reason: str) -> int:
         """R38; returns the new package's id (transfer_with_warnings for the warnings)."""

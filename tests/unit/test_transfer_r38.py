@@ -13,6 +13,7 @@ import pytest
 
 from app.services import Clinic
 from app.services.errors import NotAllowed, ValidationError
+from app.services.liability import roll_forward
 
 MAR = lambda day, hour=10: datetime(2026, 3, day, hour)  # noqa: E731
 
@@ -32,7 +33,7 @@ def setup_clinic(c: Clinic) -> dict:
     return ids
 
 
-def story(c: Clinic, clock, *, transfer: bool, ending: str) -> dict:
+def story(c: Clinic, clock, *, transfer: bool, ending: str, twice: bool = False) -> dict:
     """Maria buys 3 Physio on Mar 2 and pays; uses 1 on Mar 3; a visit is booked for the
     20th. On Mar 5 (if `transfer`) her package goes to Joe. On Mar 10 the holder uses
     another; then the last use is refunded for $0 on the 12th (`ending` "refund"), or is
@@ -54,6 +55,10 @@ def story(c: Clinic, clock, *, transfer: bool, ending: str) -> dict:
     clock.set(MAR(10, 12))
     c.schedule.arrive(c.schedule.book(holder, ids["ana"], ids["physio"], MAR(10),
                                       package=package))
+    if transfer and twice:  # passed on again: a chain of three is still one package
+        clock.set(MAR(11, 9))
+        holder = c.patients.add("Ann", "Bell")
+        package = c.packages.transfer(package, holder, reason="Joe is injured")
     if ending == "refund":
         clock.set(MAR(12, 12))
         c.packages.refund(package, 0)
@@ -86,15 +91,23 @@ def books(c: Clinic) -> dict:
     return out
 
 
-@pytest.mark.parametrize("ending", ["refund", "use", "expire"])
-def test_r38_the_books_are_the_same_with_and_without_the_transfer(tmp_path, clock, ending):
+@pytest.mark.parametrize("ending, twice", [("refund", False), ("use", False),
+                                           ("expire", False), ("refund", True),
+                                           ("expire", True)])
+def test_r38_the_books_are_the_same_with_and_without_the_transfer(tmp_path, clock, ending,
+                                                                   twice):
     with Clinic.open(tmp_path / "kept.db", clock=clock) as kept:
         story(kept, clock, transfer=False, ending=ending)
         expected = books(kept)
     with Clinic.open(tmp_path / "moved.db", clock=clock) as moved:
-        ids = story(moved, clock, transfer=True, ending=ending)
+        ids = story(moved, clock, transfer=True, ending=ending, twice=twice)
         got = books(moved)
         assert moved.packages.summary(ids["sale"].package_id).status == "transferred"
+        with moved.db.read() as s:  # the SQL fast path leaves the chain to the walk
+            for start, end in ((date(2026, 3, 1), date(2026, 3, 31)),
+                               (date(2026, 3, 6), date(2026, 4, 30))):
+                assert roll_forward(s, start, end) == roll_forward(s, start, end,
+                                                                   walk_all=True)
     assert got == expected
     march = expected["liability", date(2026, 3, 1), date(2026, 3, 31)]
     assert march["sold"] == 10000 and march["redeemed"] >= 3333 + 3333

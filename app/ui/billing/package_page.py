@@ -139,7 +139,7 @@ class PackagePage(QDialog):
                 amount=f.money(r.amount), date=f.date(r.refunded_at.date()),
                 suggested=f.money(r.suggested))
             for r in d.refunds))
-        self._set("transfer", transfer_text(self.clinic.packages.transfer_link(self.package_id),
+        self._set("transfer", transfer_text(self.clinic.packages.transfer_links(self.package_id),
                                             f))
         self._set("invoice", _("#{number}, {date}").format(number=inv.number,
                                                            date=f.date(inv.issued_on)))

@@ -100,10 +100,13 @@ class TransferDialog(FormDialog):
             self.package.id, recipient, reason=self.reason.text())
 
 
-def transfer_text(link: TransferLink | None, formats: Formats) -> str:
-    """The show page's line: "Transferred to X on DATE (reason)" / "Transferred from X"."""
-    if link is None:
-        return ""
+def transfer_text(links: tuple[TransferLink, ...], formats: Formats) -> str:
+    """The show page's lines: "Transferred from X on DATE (reason)", then "Transferred to
+    X on DATE (reason)" when it was passed on again."""
+    return "\n".join(_one_line(link, formats) for link in links)
+
+
+def _one_line(link: TransferLink, formats: Formats) -> str:
     if link.direction == "to":
         return _("Transferred to {patient} on {date} ({reason})").format(
             patient=link.other_patient_name, date=formats.date(link.transferred_on),

@@ -98,6 +98,17 @@ def test_r38_transfer_with_pin_recipient_reason_and_the_warning_first(
     assert other.values["total"].text() == "$0.00"
 
 
+def test_r38_a_package_passed_on_again_says_where_it_came_from_and_went(qtbot, clinic, physio):
+    clinic.auth.sign_in(physio["ana"], "2468")
+    joes = clinic.packages.transfer(physio["package"], physio["joe"], reason="Moved away")
+    ann = clinic.patients.add("Ann", "Bell")
+    clinic.packages.transfer(joes, ann, reason="Joe is injured")
+    page = open_page(qtbot, clinic, joes)
+    assert page.values["transfer"].text() == (
+        "Transferred from Maria Lopez on Mar 2, 2026 (Moved away)\n"
+        "Transferred to Ann Bell on Mar 2, 2026 (Joe is injured)")
+
+
 def test_r38_refusals_keep_the_dialog_open_and_write_nothing(qtbot, clinic, physio, shown):
     clinic.auth.sign_in(physio["ana"], "2468")
     dialog = TransferDialog(clinic, clinic.packages.summary(physio["package"]))
