@@ -85,9 +85,15 @@ def books(c: Clinic) -> dict:
         out["revenue days", start, end] = [(r.day, r.total) for r in revenue.rows]
         out["journal", start, end] = [
             (e.on, tuple(sorted(e.postings))) for e in c.accounting.journal(start, end)]
+        out["sales tax", start, end] = dict(c.reports.sales_tax(start, end).totals)
     for day in range(2, 32):
         close = c.reports.day_close(date(2026, 3, day))
         out["day close", day] = dict(close.totals)
+        outstanding = c.reports.outstanding(date(2026, 3, day))
+        # (each package counts its own uses redeemed: the recipient's starts at 0; the uses
+        # left and their value are the books')
+        out["outstanding", day] = [(s.totals["uses_remaining"], s.totals["unredeemed_value"])
+                                   for s in outstanding.sections]
     return out
 
 

@@ -268,5 +268,5 @@ def test_package_page_tab_order(qtbot, clinic, account):
     d = active(qtbot, PackagePage(clinic, account["physio"].package_id))
     assert_tab_order(qtbot, d, [
         d.payments_table, d.redemptions_table, d.held_table, d.expiry_button,
-        d.refund_button, d.print_button, d.close_button])
+        d.refund_button, d.transfer_button, d.print_button, d.close_button])
     assert unnamed_controls(d) == []
