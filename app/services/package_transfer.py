@@ -221,6 +221,11 @@ class PackageTransfers:
                                   reason=reason, transferred_on=today, transferred_at=now,
                                   created_by=self._actor))
             s.flush()
+            self._audit(s, "package.transfer_in", "package", new.id, None,
+                        {"from_package_id": package.id, "from_patient_id": giver.id,
+                         "patient_id": recipient.id, "uses": uses, "price": value,
+                         "expires_on": new.expires_on, "invoice_id": invoice.id,
+                         "reason": reason})
             self._audit(s, "package.transfer", "package", package.id, {"status": "active"},
                         {"status": "transferred", "to_package_id": new.id,
                          "to_patient_id": recipient.id, "uses": uses, "value": value,

@@ -165,6 +165,11 @@ def test_r38_the_new_package_carries_the_uses_left_at_their_values(clinic, clock
         "from", sale.package_id, "Maria Lopez")
     entry = [e for e in clinic.audit.entries() if e.action == "package.transfer"][-1]
     assert entry.entity_id == sale.package_id
+    received = [e for e in clinic.audit.entries() if e.action == "package.transfer_in"][-1]
+    assert received.entity_id == result.new_package_id
+    from app.services.audit_coverage import unrecorded
+    with clinic.db.read() as s:
+        assert unrecorded(s) == []  # the new package and its zero invoice are accounted for
     # the new package's uses: 33.33 then 33.34, as Maria's 2nd and 3rd would have been
     for day in (10, 11):
         clock.set(MAR(day, 12))
@@ -292,3 +297,13 @@ def test_r38_the_new_package_is_no_sale(clinic, sold, clock):
     assert [r.package_id for r in sales.rows] == [sold["package"]]
     close = clinic.reports.day_close(date(2026, 3, 3)).totals
     assert close.get("packages_sold", 0) == 0 and close.get("invoices_issued", 0) == 0
+
+
+def test_r38_the_recipients_invoice_line_reads_in_french(clinic, sold, clock, french):
+    from app import i18n
+    i18n.set_language(i18n.ENGLISH)
+    new = clinic.packages.transfer(sold["package"], sold["joe"], reason="Gift")
+    invoice_id = clinic.packages.summary(new).invoice_id
+    i18n.set_language(i18n.FRENCH)
+    (line,) = clinic.billing.invoice(invoice_id).lines
+    assert line.description == "3 Physio : 3 utilisations transférées de Maria Lopez"
