@@ -19,7 +19,7 @@ __all__ = ["RefundSuggestion", "charged", "covers_on", "has_use_for", "is_expire
            "uses_available", "uses_remaining", "value_given"]
 
 #: Recorded states that end a package whatever its uses and dates say (R25, R28).
-ENDED = (PackageStatus.REFUNDED, PackageStatus.VOID)
+ENDED = (PackageStatus.REFUNDED, PackageStatus.VOID, PackageStatus.TRANSFERRED)
 
 
 def is_expired(expires_on: date | None, on: date) -> bool:

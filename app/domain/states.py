@@ -37,6 +37,7 @@ class PackageStatus(StrEnum):
     USED_UP = "used up"
     VOID = "void"
     FROZEN = "frozen"  # R39: today is inside a freeze
+    TRANSFERRED = "transferred"  # R38: its remaining uses moved to another patient
 
 
 class PaymentMethod(StrEnum):
@@ -68,6 +69,7 @@ _NAMES: dict[tuple[type, str], tuple[str, str | None]] = {
     (PackageStatus, PackageStatus.USED_UP): (N_("Used up"), N_("used up")),
     (PackageStatus, PackageStatus.VOID): (N_("Void"), N_("void")),
     (PackageStatus, PackageStatus.FROZEN): (N_("Frozen"), N_("frozen")),
+    (PackageStatus, PackageStatus.TRANSFERRED): (N_("Transferred"), N_("transferred")),
     (PaymentMethod, PaymentMethod.CASH): (N_("Cash"), None),
     (PaymentMethod, PaymentMethod.DEBIT): (N_("Debit"), None),
     (PaymentMethod, PaymentMethod.CREDIT_CARD): (N_("Credit card"), None),

@@ -9,6 +9,7 @@ from .catalog import EligibleItem, PackageTemplate, TreatmentType
 from .freezes import PackageFreeze
 from .packages import (Package, PackageCoverage, PackageExpiryChange, PackageRefund,
                        Redemption)
+from .package_transfers import PackageTransfer
 from .patients import Patient
 from .settings import ClinicSettings, NoShowFee
 from .staff import Staff
@@ -17,7 +18,7 @@ __all__ = [
     "Account", "Appointment", "AuditEntry", "Base", "ClinicSettings", "DayClose",
     "EligibleItem", "Invoice",
     "InvoiceLine", "NoShowFee", "Package", "PackageCoverage", "PackageExpiryChange",
-    "PackageFreeze", "PackageRefund",
+    "PackageFreeze", "PackageRefund", "PackageTransfer",
     "PackageTemplate", "Patient", "Payment", "PaymentApplication", "PaymentRefund",
     "Redemption", "Staff", "TreatmentType",
 ]

@@ -55,11 +55,15 @@ def unrecorded(s: Session) -> list[Unrecorded]:
     for kind, number, key, entity, action in (
             ("payment", Payment.id, Payment.id, "payment", "payment.receive"),
             ("refund", PaymentRefund.id, PaymentRefund.id, "payment_refund", "payment.refund"),
-            ("package_sale", Package.id, Package.id, "package", "package.sell"),
+            # (a package received by transfer is recorded on itself, R38)
+            ("package_sale", Package.id, Package.id, "package",
+             ("package.sell", "package.transfer_in")),
             ("package_refund", PackageRefund.id, PackageRefund.package_id, "package",
              "package.refund")):
         found += [Unrecorded(kind, n) for n in s.scalars(
-            select(number).where(~_has_entry(entity, key, (action,))).order_by(number))]
+            select(number).where(~_has_entry(
+                entity, key, action if isinstance(action, tuple) else (action,)))
+            .order_by(number))]
 
     uses = (select(Redemption.appointment_id.label("visit"), func.count().label("n"),
                    func.max(Redemption.id).label("newest"))

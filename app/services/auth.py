@@ -42,6 +42,7 @@ MANAGER_ACTIONS = (
     N_("back up the clinic to a folder of your choice"), N_("copy the clinic to a server"),
     N_("reopen a closed day"),  # day_close.REOPEN (R32)
     N_("freeze or unfreeze a package"),  # freezes.FREEZE: it moves the expiry (R39)
+    N_("transfer a package"),  # package_transfer.TRANSFER (R38)
 )
 
 

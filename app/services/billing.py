@@ -9,6 +9,7 @@ from ..i18n import _, ngettext
 from ..models import (Appointment, Invoice, Package, PackageCoverage, PackageRefund,
                       PackageTemplate, Patient, Payment, PaymentRefund, Staff, TreatmentType)
 from . import compensation, final_uses, ledger
+from . import package_transfer
 from . import locks
 from . import package_rules as rules
 from . import validation as v
@@ -303,6 +304,8 @@ class BillingService(DayCloseDesk, Service):
                                    "the no-show on the schedule instead.")
                                  .format(number=invoice.number))
             for package in s.scalars(select(Package).where(Package.invoice_id == invoice.id)):
+                if refusal := package_transfer.void_refusal(s, package, invoice.number):
+                    raise NotAllowed(refusal)  # R38
                 if package.status != "active" or rules.redeemed_count(s, package.id):
                     raise NotAllowed(_("The package \u201c{name}\u201d on invoice #{number} "
                                        "has been used or refunded; refund the package instead "

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.day_close import expected_cash
 from ..models import Invoice, InvoiceLine, Package, Payment, PaymentApplication, PaymentRefund
-from ..models import Redemption
+from ..models import PackageTransfer, Redemption
 from .day_times import period_bounds
 from .ledger import METHODS
 from .reports.formulas import use_value, whole_sum
@@ -74,15 +74,20 @@ def _statements():
                  .where(_within(Invoice.created_at), InvoiceLine.kind == "no_show_fee")
                  .subquery())
     a = PaymentApplication
+    # R38: a transfer's new package and its zero-total invoice are no sale and no money
+    issued = and_(_within(Invoice.created_at),
+                  Invoice.id.not_in(select(PackageTransfer.invoice_id)))
+    sold = and_(_within(Package.created_at),
+                Package.id.not_in(select(PackageTransfer.to_package_id)))
     totals = select(
-        _one(select(whole_sum(1)).where(_within(Invoice.created_at))),
-        _one(select(whole_sum(Invoice.total)).where(_within(Invoice.created_at))),
-        _one(select(whole_sum(Invoice.tax)).where(_within(Invoice.created_at))),
+        _one(select(whole_sum(1)).where(issued)),
+        _one(select(whole_sum(Invoice.total)).where(issued)),
+        _one(select(whole_sum(Invoice.tax)).where(issued)),
         _one(select(whole_sum(1)).where(voided)),
         _one(select(whole_sum(Invoice.total)).where(voided)),
         _one(select(whole_sum(Invoice.tax)).where(voided)),
-        _one(select(whole_sum(1)).where(_within(Package.created_at))),
-        _one(select(whole_sum(Package.price)).where(_within(Package.created_at))),
+        _one(select(whole_sum(1)).where(sold)),
+        _one(select(whole_sum(Package.price)).where(sold)),
         _one(select(whole_sum(1)).select_from(Redemption).where(made)),
         _one(select(whole_sum(value)).select_from(Redemption)
              .join(Package, Package.id == Redemption.package_id).where(made)),

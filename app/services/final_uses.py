@@ -37,6 +37,12 @@ def undo_refusal(s: Session, appointment: Appointment,
                   "undo."))
     package = refunded_package_of(s, appointment.id)
     if package is None:
+        from .package_transfer import transferred_package_of  # (it imports the schedule's)
+        given = transferred_package_of(s, appointment.id)
+        if given is not None:  # R38: the uses after this one are the recipient's now
+            return _("This visit used one of the uses of \u201c{name}\u201d, which was "
+                     "transferred to another patient afterwards: the transfer counted it, so "
+                     "it is final and cannot be undone.").format(name=given.name)
         return None
     invoice = s.get(Invoice, appointment.invoice_id) if appointment.invoice_id else None
     if appointment.status == "no_show":
@@ -61,7 +67,9 @@ def bills_an_open_visit(s: Session, invoice_id: int) -> bool:
     visits = s.scalars(select(InvoiceLine.appointment_id)
                        .where(InvoiceLine.invoice_id == invoice_id,
                               InvoiceLine.appointment_id.is_not(None))).all()
-    return any(refunded_package_of(s, visit) is None for visit in visits)
+    from .package_transfer import transferred_package_of
+    return any(refunded_package_of(s, visit) is None
+               and transferred_package_of(s, visit) is None for visit in visits)
 
 
 class FinalUses:

@@ -13,13 +13,15 @@ from sqlalchemy.orm import Session
 
 from ..domain.liability import ONE_DAY, Movements, PackageLife, movements
 from ..models import Invoice, Package, PackageExpiryChange, PackageRefund, Redemption
+from . import transfer_chains
 from .day_times import day_of, midnight
 from .liability_sql import needs_walk, simple_roll_forward
 
 CHUNK = 900  # ids per IN (...): under SQLite's old 999-parameter limit
 
 
-def _packages(s: Session, start: date, end: date, walked_only: bool) -> list[tuple]:
+def _packages(s: Session, start: date, end: date, walked_only: bool,
+              ids: list[int] | None = None) -> list[tuple]:
     """The packages whose liability is not nil at the end of start-1 or may move in the
     period: sold by its end, not ended before it, not expired before it for good (a voided
     sale may be: its void moves what it had earned). `walked_only`: only those the closed
@@ -41,6 +43,8 @@ def _packages(s: Session, start: date, end: date, walked_only: bool) -> list[tup
                    Package.status == "void"))
     if walked_only:  # first: it leaves few packages, whose changed_late is then looked up
         matters = (needs_walk(start, end), *matters)
+    if ids is not None:  # the rest of transfer chains (R38), whatever their own dates say
+        matters = (Package.id.in_(ids),)
     query = (select(Package.id, Package.template_id, Package.price, Package.uses_total,
                     Package.purchased_on, Package.expires_on, Package.status,
                     ended_at.label("ended_at"))
@@ -48,7 +52,7 @@ def _packages(s: Session, start: date, end: date, walked_only: bool) -> list[tup
     rows = []
     for row in s.execute(query):
         ended = day_of(row.ended_at)
-        if ended is None or ended >= start:
+        if ended is None or ended >= start or ids is not None:
             rows.append(row)
     return rows
 
@@ -97,19 +101,31 @@ def package_lives(s: Session, start: date, end: date, *,
     """Every package whose liability is not nil at the end of start-1 or moves in the
     period, in id order (`walked_only`: those liability_sql.needs_walk names)."""
     packages = _packages(s, start, end, walked_only)
+    chain_links = transfer_chains.links(s, [row.id for row in packages])
+    if chain_links:  # R38: a chain of transfers is one life; load every link of it
+        missing = ({*chain_links, *chain_links.values()} - {row.id for row in packages})
+        packages += _packages(s, start, end, walked_only, ids=sorted(missing)) if missing else []
     ids = [row.id for row in packages]
     before, others = _uses(s, ids, start, end)
     changes = _expiry_changes(s, ids)
+    lives = {}
     for row in packages:
         history = changes.get(row.id, ())
         initial = history[0].old_expires_on if history else row.expires_on
         expiry = ((row.purchased_on, initial),
                   *((c.changed_on, c.new_expires_on) for c in history))
         ended = day_of(row.ended_at)
-        yield PackageLife(row.id, row.template_id, row.price, row.uses_total,
-                          row.purchased_on, ended,
-                          None if ended is None else row.status,
-                          expiry, before.get(row.id, 0), tuple(others.get(row.id, ())))
+        lives[row.id] = PackageLife(row.id, row.template_id, row.price, row.uses_total,
+                                    row.purchased_on, ended,
+                                    None if ended is None else row.status,
+                                    expiry, before.get(row.id, 0), tuple(others.get(row.id, ())))
+    if not chain_links:
+        yield from lives.values()
+        return
+    for life in sorted(transfer_chains.merge(lives, chain_links, end),
+                       key=lambda life: life.package_id):
+        if life.ended_on is None or life.ended_on >= start:
+            yield life
 
 
 def roll_forward(s: Session, start: date, end: date, *,

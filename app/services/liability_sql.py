@@ -22,7 +22,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from ..domain.liability import ONE_DAY, Movements
-from ..models import Package, PackageExpiryChange, Redemption
+from ..models import Package, PackageExpiryChange, PackageTransfer, Redemption
 from .day_times import midnight
 
 
@@ -52,7 +52,9 @@ def walked_ids(start: date, end: date):
     read of the few packages concerned (ix_packages_status, ix_packages_sold_expired,
     ix_redemptions_voided_at: migration 0009), not a test of every package."""
     return union(
-        select(Package.id).where(Package.status.in_(("refunded", "void"))),
+        select(Package.id).where(Package.status.in_(("refunded", "void", "transferred"))),
+        # R38: a transferred package and its successor are one life, walked as a chain
+        select(PackageTransfer.to_package_id),
         select(Package.id).where(Package.expires_on < Package.purchased_on),
         select(PackageExpiryChange.package_id)
         .where(PackageExpiryChange.package_id.is_not(None)),

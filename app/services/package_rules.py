@@ -137,6 +137,9 @@ def require_can_cover(s: Session, package: Package, appointment: Appointment, *,
     if package.status == PackageStatus.VOID:
         raise NotAllowed(_("The package \u201c{name}\u201d was voided and cannot be used.")
                          .format(name=package.name))
+    if package.status == PackageStatus.TRANSFERRED:  # R38: its uses are the recipient's
+        raise NotAllowed(_("The package \u201c{name}\u201d was transferred to another "
+                           "patient and can no longer be used.").format(name=package.name))
     if patient_pays(s, package.id, appointment.treatment_type_id) is None:
         raise NotAllowed(_("The package \u201c{name}\u201d does not cover {treatment}.")
                          .format(name=package.name, treatment=treatment_name))

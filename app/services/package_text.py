@@ -19,6 +19,8 @@ def uses_phrase(package: PackageSummary, locale: str) -> str:
         return " · ".join((_("refunded"), used))
     if p.status == "void":
         return " · ".join((_("voided"), used))
+    if p.status == "transferred":  # R38
+        return " · ".join((_("transferred"), used))
     if p.status == "used up":
         return " · ".join((_("used up"), used))
     parts = [ngettext("{left} of {total} left", "{left} of {total} left",

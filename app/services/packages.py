@@ -22,6 +22,7 @@ from .billing_views import InvoiceView, invoice_view
 from .errors import NotAllowed, ValidationError
 from .freezes import FreezeActions
 from .money import cents as money_cents, per_use_value
+from .package_transfer import PackageTransfers
 from .schedule_views import AppointmentRow, appointment_row
 from .validity import show_date, show_when
 
@@ -83,7 +84,7 @@ class RefundResult:
     warnings: tuple[str, ...]
 
 
-class PackageService(FreezeActions, Service):  # freeze, unfreeze: R39
+class PackageService(FreezeActions, PackageTransfers, Service):  # R39, R38
     @property
     def _locale(self) -> str:
         return self._clinic.money_context()["locale"]
@@ -205,20 +206,25 @@ class PackageService(FreezeActions, Service):  # freeze, unfreeze: R39
                         {"status": "refunded", "amount": cents, "suggested": suggested.amount,
                          "invoice_total": invoice.total,
                          "released_appointments": [a.id for a in released]})
-            warnings = []
-            if released:  # R28
-                listed = "; ".join(
-                    _("{when} {treatment} with {practitioner}").format(
-                        when=show_when(a.start, self._locale), treatment=a.treatment_name,
-                        practitioner=a.staff_name)
-                    for a in released)
-                warnings.append(ngettext(
-                    "{n} booked appointment lost this package and will be billed at the "
-                    "standard price: {appointments}.",
-                    "{n} booked appointments lost this package and will be billed at the "
-                    "standard price: {appointments}.", len(released))
-                    .format(n=len(released), appointments=listed))
-            return RefundResult(refund.id, cents, tuple(released), tuple(warnings))
+            return RefundResult(refund.id, cents, tuple(released),
+                                tuple(self.released_warnings(released)))
+
+    def released_warnings(self, released: list[AppointmentRow]) -> list[str]:
+        """R28's warning listing the booked appointments a package came off (a refund, a
+        transfer R38): each will be billed at the standard price."""
+        if not released:
+            return []
+        listed = "; ".join(
+            _("{when} {treatment} with {practitioner}").format(
+                when=show_when(a.start, self._locale), treatment=a.treatment_name,
+                practitioner=a.staff_name)
+            for a in released)
+        return [ngettext(
+            "{n} booked appointment lost this package and will be billed at the "
+            "standard price: {appointments}.",
+            "{n} booked appointments lost this package and will be billed at the "
+            "standard price: {appointments}.", len(released))
+            .format(n=len(released), appointments=listed)]
 
     def refund_payments(self, package_id: int) -> list[tuple[int, int]]:
         """Payments the package's refund can go back through: (payment_id, refundable)."""

@@ -37,6 +37,9 @@ def refund_package(package: Package) -> str | None:
             name=package.name)
     if package.status == "void":
         return _("The package \u201c{name}\u201d was already voided.").format(name=package.name)
+    if package.status == "transferred":  # R38: the recipient's new package holds the uses
+        return _("The package \u201c{name}\u201d was transferred; refund the new holder's "
+                 "package instead.").format(name=package.name)
     return None
 
 
@@ -48,6 +51,9 @@ def change_expiry(package: Package) -> str | None:
     if package.status == "void":
         return _("The package \u201c{name}\u201d was voided; its expiry can no longer be "
                  "changed.").format(name=package.name)
+    if package.status == "transferred":  # R38
+        return _("The package \u201c{name}\u201d was transferred; change the expiry of the "
+                 "new holder's package instead.").format(name=package.name)
     from sqlalchemy.orm import object_session
     from .freezes import expiry_refusal
     return expiry_refusal(object_session(package), package)  # R39: held while frozen

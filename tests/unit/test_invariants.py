@@ -485,8 +485,10 @@ class ClinicMachine(RuleBasedStateMachine):
                     assert a.invoice_id is not None
                 if a.invoice_id is not None:
                     invoice = invoices[a.invoice_id]
-                    # R28b: a final use's visit is corrected by voiding its invoice only.
-                    final = bool(mine) and s.get(Package, mine[0].package_id).status == "refunded"
+                    # R28b: a final use's visit is corrected by voiding its invoice only (a
+                    # transferred package's uses are final too, R38).
+                    final = bool(mine) and s.get(Package, mine[0].package_id).status in (
+                        "refunded", "transferred")
                     assert invoice.voided_at is None or final, (a.id, invoice.number)
                     assert invoice.patient_id == a.patient_id
                     assert a.status in ("arrived", "no_show")
@@ -569,6 +571,32 @@ class ClinicMachine(RuleBasedStateMachine):
         for package in self.packages[-3:]:  # within R26's 0 ... collected, by any policy
             suggested = self.clinic.packages.suggested_refund(package)
             assert 0 <= suggested <= self.clinic.packages.refund_limit(package)
+
+    @rule(k=picks, p=picks, reason=st.sampled_from(["Moved away", "Moved away", "", "  "]),
+          aim=aims)
+    def transfer_package(self, k, p, reason, aim):
+        """R38: the remaining uses move to another patient, or it is refused with nothing
+        written; either way the books since the start read the same."""
+        package, owner = self.choose(Package, k, aim, Package.status == "active")
+        if package is None:
+            return
+        to = self.pick(self.patients, p)
+        span = (START.date(), self.today())
+
+        def books():
+            return (dict(self.clinic.reports.package_liability(*span).totals),
+                    dict(self.clinic.reports.revenue(*span).totals))
+        before, summary = books(), self.clinic.packages.summary(package)
+        new = self.attempt(self.clinic.packages.transfer, package, to, reason=reason)
+        if new is None:
+            return
+        assert reason.strip() and to != owner and summary.status == "active"
+        assert books() == before, "a transfer moved the books"
+        moved = self.clinic.packages.summary(new)
+        assert self.clinic.packages.summary(package).status == "transferred"
+        assert (moved.patient_id, moved.uses_total, moved.expires_on, moved.uses_redeemed) == (
+            to, summary.uses_remaining, summary.expires_on, 0)
+        self.packages.append(new)
 
 
 def sums(s, key, value) -> dict[int, int]:

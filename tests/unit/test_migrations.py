@@ -163,10 +163,10 @@ def test_the_head_read_from_the_files_is_alembics_head():
 
 
 def drop_books(con) -> None:
-    """Take a file back before 0007 (the clinic's books), and so before 0008 to 0010 (their
-    indexes)."""
-    for table in ("day_closes", "accounts", "package_expiry_changes", "package_freezes"):
-        con.execute(f"DROP TABLE {table}")  # (package_freezes: 0012, R39)
+    """Take a file back before 0007 (the clinic's books), and so before everything after it:
+    0008 to 0010 (their indexes), 0012 (freezes, R39), 0013 and later (drop_refund_policies)."""
+    for table in ("package_freezes", "day_closes", "accounts", "package_expiry_changes"):
+        con.execute(f"DROP TABLE {table}")
     for name in ("ix_invoices_created_at", "ix_invoices_voided_at", "ix_applications_created_at",
                  "ix_payment_refunds_refunded_at", "ix_packages_created_at",
                  "ix_redemptions_created_at", "ix_redemptions_voided_at",
@@ -180,8 +180,14 @@ def drop_books(con) -> None:
     drop_refund_policies(con)
 
 
+def drop_after_0013(con) -> None:
+    """Take a file back to 0013: before 0014 (package transfers, R38)."""
+    con.execute("DROP TABLE package_transfers")
+
+
 def drop_refund_policies(con) -> None:
-    """Take a file back before 0013 (refund policies, R40)."""
+    """Take a file back before 0013 (refund policies, R40), and so before what follows it."""
+    drop_after_0013(con)
     for table, column in (("package_templates", "refund_policy"),
                           ("packages", "refund_policy"), ("package_refunds", "basis")):
         con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")

@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, literal, select, union_all
 from sqlalchemy.orm import aliased
 
 from ...i18n import N_, _
-from ...models import Appointment, Package, Patient, Redemption, Staff
+from ...models import Appointment, Package, PackageTransfer, Patient, Redemption, Staff
 from .desk import ReportDesk
 from .engine import Spec, as_date, names_of, run_section
 from .formulas import patient_name, redemption_value, whole_sum
@@ -116,7 +116,9 @@ class CompensationReport(ReportDesk):
         sales = (select(Package.staff_id.label("staff_id"), literal(1).label("sales"),
                         Package.price.label("sales_value"),
                         *[literal(0).label(k) for k in measures[2:]])
-                 .where(Package.purchased_on.between(start, end), Package.status != "void"))
+                 .where(Package.purchased_on.between(start, end), Package.status != "void",
+                        # R38: a package received by transfer is no second sale
+                        Package.id.not_in(select(PackageTransfer.to_package_id))))
         # the flagged uses themselves
         r = aliased(Redemption)
         flagged = (

@@ -62,7 +62,7 @@ def package_status(status, redeemed, uses_total, expires_on, today: date):
     """A package's status on `today`, as package_rules.status_of words it: refunded and void
     stay; then used up; then expired (valid through its expiry day, R13); else active."""
     return case(
-        (status.in_(("refunded", "void")), status),
+        (status.in_(("refunded", "void", "transferred")), status),
         (redeemed >= uses_total, "used up"),
         (and_(expires_on.is_not(None), expires_on < today), "expired"),
         else_="active")

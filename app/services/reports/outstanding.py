@@ -10,7 +10,8 @@ from sys import intern
 from sqlalchemy import and_, func, or_, select
 
 from ...i18n import N_, _, ngettext
-from ...models import Invoice, Package, PackageRefund, PackageTemplate, Patient, Redemption
+from ...models import (Invoice, Package, PackageRefund, PackageTemplate, PackageTransfer, Patient,
+                       Redemption)
 from .. import validation as v
 from .desk import ReportDesk
 from .engine import Spec, as_date, names_of, run_section
@@ -71,6 +72,10 @@ class OutstandingReport(ReportDesk):
         voided_later = (select(Invoice.id)
                         .where(Invoice.id == Package.invoice_id, Invoice.voided_at >= after)
                         .exists())
+        # R38: a package transferred after `on` was still its patient's that day
+        transferred_later = (select(PackageTransfer.id)
+                             .where(PackageTransfer.from_package_id == Package.id,
+                                    PackageTransfer.transferred_at >= after).exists())
 
         def detail(expiring: bool):
             live = (select(Package.id, Package.purchased_on, Package.patient_id,
@@ -79,7 +84,8 @@ class OutstandingReport(ReportDesk):
                     .where(Package.purchased_on <= on,
                            or_(Package.status == "active",
                                and_(Package.status == "refunded", refunded_later),
-                               and_(Package.status == "void", voided_later))))
+                               and_(Package.status == "void", voided_later),
+                               and_(Package.status == "transferred", transferred_later))))
             if expiring:
                 live = live.where(Package.expires_on.between(on, soon))
             else:

@@ -9,7 +9,8 @@ from sys import intern
 from sqlalchemy import case, func, select
 
 from ...i18n import N_, _
-from ...models import Invoice, InvoiceLine, Package, PackageTemplate, Patient, Redemption, Staff
+from ...models import (Invoice, InvoiceLine, Package, PackageTemplate, PackageTransfer, Patient,
+                       Redemption, Staff)
 from .desk import ReportDesk
 from .engine import Spec, as_date, names_of, run_section
 from .formulas import collected_on, package_status, patient_name, refunded_of, whole_sum
@@ -84,7 +85,9 @@ class PackageSalesReport(ReportDesk):
                    case((Package.status == "void", 0), else_=1).label("counted"))
             .join(Invoice, Invoice.id == Package.invoice_id)
             .join(Patient, Patient.id == Package.patient_id)
-            .where(Package.purchased_on.between(start, end)))
+            .where(Package.purchased_on.between(start, end),
+                   # R38: a package received by transfer was sold once, to the giver
+                   Package.id.not_in(select(PackageTransfer.to_package_id))))
         with self._db.read() as s:
             detail = self._filters(s, detail, template_id=template_id, staff_id=staff_id,
                                    template_col=Package.template_id, staff_col=Package.staff_id)

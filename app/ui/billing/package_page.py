@@ -23,6 +23,7 @@ from . import freeze_dialog
 from .expiry_dialog import ExpiryDialog
 from .keys import leave_with_tab, tab_order
 from .refund_dialog import RefundPackageDialog
+from .transfer_dialog import TransferDialog, show_transfer_done, transfer_text
 
 class PackagePage(QDialog):
     def __init__(self, clinic: Clinic, package_id: int, parent: QWidget | None = None):
@@ -43,7 +44,8 @@ class PackagePage(QDialog):
             ("purchased", _("Purchased:")), ("price", _("Price:")),
             ("collected", _("Collected:")), ("staff", _("Staff:")),
             ("coverage", _("Covers:")), ("refund", _("Refunded:")),
-            ("frozen", _("Frozen:")), ("refund_policy", _("Refund policy:"))))
+            ("frozen", _("Frozen:")), ("refund_policy", _("Refund policy:")),
+            ("transfer", _("Transfer:"))))
         invoice = self._group(_("Sale invoice"), (
             ("invoice", _("Invoice:")), ("lines", _("Lines:")), ("total", _("Total:")),
             ("paid", _("Paid:")), ("balance", _("Balance:")),
@@ -74,6 +76,8 @@ class PackagePage(QDialog):
         self.refund_button = QPushButton(_("&Refund Package…"))
         self.refund_button.clicked.connect(self.refund)
         self.freeze_button, self.unfreeze_button = freeze_dialog.buttons(self)  # R39
+        self.transfer_button = QPushButton(_("Trans&fer…"))  # R38
+        self.transfer_button.clicked.connect(self.transfer)
         self.print_button = QPushButton(_("&Print Invoice…"))
         self.print_button.clicked.connect(self.print_invoice)
         self.statement_button = QPushButton(_("Print &Statement…"))  # R41
@@ -90,7 +94,8 @@ class PackagePage(QDialog):
         top.setColumnStretch(1, 1)
         bar = QHBoxLayout()
         for button in (self.expiry_button, self.freeze_button, self.unfreeze_button,
-                       self.refund_button, self.print_button, self.statement_button):
+                       self.refund_button, self.transfer_button, self.print_button,
+                       self.statement_button):
             bar.addWidget(button)
         bar.addStretch(1)
         bar.addWidget(self.close_button)
@@ -103,8 +108,8 @@ class PackagePage(QDialog):
         leave_with_tab(self.payments_table, self.redemptions_table, self.held_table)
         tab_order(self.payments_table, self.redemptions_table, self.held_table,
                   self.expiry_button, self.freeze_button, self.unfreeze_button,
-                  self.refund_button, self.print_button, self.statement_button,
-                  self.close_button)
+                  self.refund_button, self.transfer_button, self.print_button,
+                  self.statement_button, self.close_button)
         self.reload()
 
     def _group(self, title: str, rows) -> QGroupBox:
@@ -143,6 +148,8 @@ class PackagePage(QDialog):
                 suggested=f.money(r.suggested))
             for r in d.refunds))
         self._set("refund_policy", policy_name(d.refund_policy, f.money))  # R40, as sold
+        self._set("transfer", transfer_text(self.clinic.packages.transfer_links(self.package_id),
+                                            f))
         self._set("invoice", _("#{number}, {date}").format(number=inv.number,
                                                            date=f.date(inv.issued_on)))
         # A refund is a negative line: without it a refunded sale's $0.00 total puzzles.
@@ -166,7 +173,9 @@ class PackagePage(QDialog):
                 (self.expiry_button, _("Change &Expiry…"), EXPIRY,
                  self.clinic.why_not.change_expiry(self.package_id)),
                 (self.refund_button, _("&Refund Package…"), REFUND_PACKAGE,
-                 self.clinic.why_not.refund_package(self.package_id))):
+                 self.clinic.why_not.refund_package(self.package_id)),
+                (self.transfer_button, _("Trans&fer…"), TransferDialog.ACTION,
+                 self.clinic.packages.can_transfer(self.package_id))):
             mark(self.clinic, action, button, text)
             button.setEnabled(refusal is None)
             if refusal:
@@ -193,6 +202,13 @@ class PackagePage(QDialog):
         if approved(self, self.clinic, REFUND_PACKAGE, lambda: RefundPackageDialog.ask(
                 self.clinic, self.package_id, parent=self)):
             self._changed()
+
+    def transfer(self) -> None:
+        result = approved(self, self.clinic, TransferDialog.ACTION, lambda: TransferDialog.ask(
+            self, self.clinic, self.detail.summary))
+        if result is not None:
+            self._changed()
+            show_transfer_done(self, result)
 
     def print_invoice(self) -> None:
         from ..dialogs.print_dialog import PrintDialog  # Patient Billing's, loaded when used

@@ -269,5 +269,6 @@ def test_package_page_tab_order(qtbot, clinic, account):
     assert_tab_order(qtbot, d, [
         d.payments_table, d.redemptions_table, d.held_table, d.expiry_button,
         d.freeze_button,  # (Unfreeze… is disabled: not frozen, so Tab skips it; R39)
-        d.refund_button, d.print_button, d.statement_button, d.close_button])
+        d.refund_button, d.transfer_button, d.print_button, d.statement_button,
+        d.close_button])
     assert unnamed_controls(d) == []
