@@ -12,6 +12,8 @@ from .base import Base, DecimalText, Int
 
 #: a package sold already expired (imported, or back-dated): walked by the books, not summed
 SOLD_EXPIRED = text("expires_on < purchased_on")
+#: a package sold before ClinicDesk (R42): walked by the books, as an opening balance
+IMPORTED = text("imported_on IS NOT NULL")
 
 
 class Package(Base):
@@ -33,6 +35,10 @@ class Package(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
     status: Mapped[str] = mapped_column(String(12), default="active")  # active | refunded | void
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # Sold before ClinicDesk (R42): the desk's day it was brought in, and the uses already
+    # had then (they count as its first uses: the next is uses_before + 1).
+    imported_on: Mapped[date | None] = mapped_column(Date, default=None)
+    uses_before: Mapped[int] = mapped_column(Int, default=0, server_default="0")
 
     coverage: Mapped[list[PackageCoverage]] = relationship(order_by="PackageCoverage.id")
 
@@ -48,6 +54,7 @@ class Package(Base):
         Index("ix_packages_status", "status"),
         Index("ix_packages_sold_expired", "id", sqlite_where=SOLD_EXPIRED,
               postgresql_where=SOLD_EXPIRED),
+        Index("ix_packages_imported", "id", sqlite_where=IMPORTED, postgresql_where=IMPORTED),
     )
 
 

@@ -70,6 +70,7 @@ def _statements():
     made, undone = _within(Redemption.created_at), and_(Redemption.voided_at.is_not(None),
                                                         _within(Redemption.voided_at))
     voided = and_(Invoice.voided_at.is_not(None), _within(Invoice.voided_at))
+    not_imported = Package.imported_on.is_(None)
     fee_lines = (select(InvoiceLine.total).join(Invoice, Invoice.id == InvoiceLine.invoice_id)
                  .where(_within(Invoice.created_at), InvoiceLine.kind == "no_show_fee")
                  .subquery())
@@ -81,8 +82,10 @@ def _statements():
         _one(select(whole_sum(1)).where(voided)),
         _one(select(whole_sum(Invoice.total)).where(voided)),
         _one(select(whole_sum(Invoice.tax)).where(voided)),
-        _one(select(whole_sum(1)).where(_within(Package.created_at))),
-        _one(select(whole_sum(Package.price)).where(_within(Package.created_at))),
+        # (a package brought in from before ClinicDesk, R42, is not a sale of the day)
+        _one(select(whole_sum(1)).where(_within(Package.created_at), not_imported)),
+        _one(select(whole_sum(Package.price)).where(_within(Package.created_at),
+                                                    not_imported)),
         _one(select(whole_sum(1)).select_from(Redemption).where(made)),
         _one(select(whole_sum(value)).select_from(Redemption)
              .join(Package, Package.id == Redemption.package_id).where(made)),

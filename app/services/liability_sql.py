@@ -54,6 +54,7 @@ def walked_ids(start: date, end: date):
     return union(
         select(Package.id).where(Package.status.in_(("refunded", "void"))),
         select(Package.id).where(Package.expires_on < Package.purchased_on),
+        select(Package.id).where(Package.imported_on.is_not(None)),  # R42: ix_packages_imported
         select(PackageExpiryChange.package_id)
         .where(PackageExpiryChange.package_id.is_not(None)),
         select(Redemption.package_id)

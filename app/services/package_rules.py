@@ -35,6 +35,7 @@ class PackageSummary:
     status: str  # active | expired | refunded | used up | void
     price: int
     invoice_id: int
+    imported_on: date | None = None  # sold before ClinicDesk, brought in that day (R42)
 
     @property
     def uses_used(self) -> int:
@@ -42,8 +43,11 @@ class PackageSummary:
 
 
 def redeemed_count(s: Session, package_id: int) -> int:
-    return s.scalar(select(func.count(Redemption.id))
-                    .where(Redemption.package_id == package_id, Redemption.voided_at.is_(None)))
+    """Its live uses, and those had before ClinicDesk if it was imported (R42)."""
+    live = (select(func.count(Redemption.id))
+            .where(Redemption.package_id == package_id, Redemption.voided_at.is_(None))
+            .scalar_subquery())
+    return s.scalar(select(Package.uses_before + live).where(Package.id == package_id))
 
 
 def renumber_uses(s: Session, package_id: int) -> None:
@@ -54,7 +58,8 @@ def renumber_uses(s: Session, package_id: int) -> None:
     s.flush()
     uses = s.scalars(select(Redemption).where(Redemption.package_id == package_id)
                      .order_by(Redemption.redeemed_on, Redemption.id)).all()
-    number = 0
+    # an imported package's uses go on after those had before ClinicDesk (R42)
+    number = s.scalar(select(Package.uses_before).where(Package.id == package_id)) or 0
     for use in uses:
         if use.voided_at is None:
             number += 1
@@ -92,7 +97,7 @@ def summarise(s: Session, package: Package, today: date) -> PackageSummary:
                           package.expires_on, package.uses_total, redeemed, booked,
                           domain.uses_available(status, package.uses_total, redeemed, booked),
                           domain.uses_remaining(package.uses_total, redeemed), status,
-                          package.price, package.invoice_id)
+                          package.price, package.invoice_id, package.imported_on)
 
 
 def release_booked(s: Session, package_id: int) -> list[int]:

@@ -174,6 +174,10 @@ def drop_books(con) -> None:
                  "ix_payments_method_received", "ix_invoice_lines_cancelled",
                  "ix_invoice_lines_tax_rate"):
         con.execute(f"DROP INDEX {name}")
+    # 0015 (switching in, R42) came after them
+    con.execute("DROP INDEX ix_packages_imported")
+    con.execute("ALTER TABLE packages DROP COLUMN uses_before")
+    con.execute("ALTER TABLE packages DROP COLUMN imported_on")
     # 0009 widened it; put it back as 0006 left it
     con.execute("DROP INDEX ix_invoices_issued_on")
     con.execute("CREATE INDEX ix_invoices_issued_on ON invoices (issued_on)")

@@ -61,10 +61,11 @@ class OutstandingReport(ReportDesk):
         on = v.a_date(on, "on", label=_("report date"))
         after = datetime.combine(on + timedelta(days=1), datetime.min.time())
         soon = on + timedelta(days=EXPIRING_DAYS)
-        redeemed = (select(func.count()).select_from(Redemption)
-                    .where(Redemption.package_id == Package.id, Redemption.voided_at.is_(None),
-                           Redemption.redeemed_on <= on)
-                    .scalar_subquery())
+        redeemed = Package.uses_before + (  # with those had before ClinicDesk (R42)
+            select(func.count()).select_from(Redemption)
+            .where(Redemption.package_id == Package.id, Redemption.voided_at.is_(None),
+                   Redemption.redeemed_on <= on)
+            .scalar_subquery())
         refunded_later = (select(PackageRefund.id)
                           .where(PackageRefund.package_id == Package.id,
                                  PackageRefund.refunded_at >= after).exists())

@@ -61,9 +61,10 @@ class PackageSalesReport(ReportDesk):
         """
         start, end = self._period(start, end)
         today = self._today()
-        redeemed = (select(func.count()).select_from(Redemption)
-                    .where(Redemption.package_id == Package.id, Redemption.voided_at.is_(None))
-                    .scalar_subquery())
+        redeemed = Package.uses_before + (  # with those had before ClinicDesk (R42)
+            select(func.count()).select_from(Redemption)
+            .where(Redemption.package_id == Package.id, Redemption.voided_at.is_(None))
+            .scalar_subquery())
         status = package_status(Package.status, redeemed, Package.uses_total,
                                 Package.expires_on, today)
         collected = collected_on(Package.invoice_id)
