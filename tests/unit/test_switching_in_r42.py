@@ -166,3 +166,18 @@ def test_r42_an_unknown_patient_or_template_is_refused(clinic, catalog):
     with pytest.raises(NotFound):
         clinic.packages.import_existing(catalog["patient"], template_id=999, uses_used=0,
                                         collected=0, purchased_on=BOUGHT, expires_on=None)
+
+
+def test_r42_bought_today_in_the_old_system_is_still_not_todays_money(clinic, catalog):
+    clinic.packages.import_existing(
+        catalog["patient"], template_id=catalog["three_physio"], uses_used=0, collected=5000,
+        purchased_on=TODAY, expires_on=None)
+    sale = clinic.billing.sell_package(catalog["patient"], catalog["ten_massages"])
+    clinic.billing.receive_payment(catalog["patient"], 1000, "cash", invoice_id=sale.invoice_id)
+    t = clinic.reports.day_close(TODAY).totals
+    assert (t["packages_sold"], t["packages_sold_value"]) == (1, 80000)
+    assert (t["invoices_issued"], t["invoices_issued_total"]) == (1, 80000)
+    assert t["received"] == t["cash_in"] == t["expected_cash"] == 1000
+    assert t["credit_created"] == t["credit_used"] == 0
+    liability = clinic.reports.package_liability(TODAY, TODAY).totals
+    assert (liability["opening"], liability["sold"]) == (10000, 80000)
