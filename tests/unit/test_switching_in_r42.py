@@ -181,3 +181,12 @@ def test_r42_bought_today_in_the_old_system_is_still_not_todays_money(clinic, ca
     assert t["credit_created"] == t["credit_used"] == 0
     liability = clinic.reports.package_liability(TODAY, TODAY).totals
     assert (liability["opening"], liability["sold"]) == (10000, 80000)
+
+
+def test_r42_its_opening_invoice_is_never_voided_refund_the_package_instead(
+        clinic, catalog, imported):
+    invoice_id = clinic.packages.summary(imported).invoice_id
+    from app.services.errors import NotAllowed
+    with pytest.raises(NotAllowed, match="was sold before ClinicDesk; refund the package"):
+        clinic.billing.void_invoice(invoice_id, reason="entered twice")
+    assert clinic.packages.summary(imported).status == "active"
