@@ -196,3 +196,12 @@ def import_existing(service, patient_id: int, **given) -> int:
         package = bring_in(s, patient_id, terms, today=service._today(),
                            now=service._now(), actor=service._actor, audit=service._audit)
         return package.id
+
+
+def marked_name(name, imported_on):
+    """A package's name as the reports list it: "10 Massages (imported)" when it was sold
+    before ClinicDesk, in the desk's language (SQL, for the reports' own queries)."""
+    from sqlalchemy import case, literal
+    before, _sep, after = _("{name} (imported)").partition("{name}")
+    return case((imported_on.is_not(None), literal(before) + name + literal(after)),
+                else_=name)

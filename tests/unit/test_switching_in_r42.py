@@ -96,6 +96,10 @@ def test_r42_opening_liability_never_sold(clinic, catalog, imported):
     outstanding = clinic.reports.outstanding(TODAY)
     (row,) = [r for r in outstanding.rows if r.package_id == imported]
     assert (row.uses_redeemed, row.uses_remaining, row.unredeemed_value) == (3, 7, left)
+    assert row.package_name == "10 Massages (imported)"
+    (sale,) = clinic.reports.package_sales(date(2025, 11, 1), TODAY).rows
+    assert (sale.package_name, sale.collected, sale.status) == \
+        ("10 Massages (imported)", 50000, "active")
 
 
 def test_r42_the_journal_balances_and_ties_to_the_balances(clinic, catalog, imported, clock):

@@ -16,6 +16,7 @@ from .desk import ReportDesk
 from .engine import Spec, as_date, names_of, run_section
 from .formulas import patient_name, unredeemed_value
 from .shape import Column, Report
+from ..switching_in import marked_name  # R42: "(imported)"
 
 EXPIRING_DAYS = 30
 
@@ -75,7 +76,9 @@ class OutstandingReport(ReportDesk):
 
         def detail(expiring: bool):
             live = (select(Package.id, Package.purchased_on, Package.patient_id,
-                           Package.template_id, Package.name, Package.expires_on,
+                           Package.template_id,
+                           marked_name(Package.name, Package.imported_on).label("name"),
+                           Package.expires_on,
                            Package.uses_total, Package.price, redeemed.label("redeemed"))
                     .where(Package.purchased_on <= on,
                            or_(Package.status == "active",
