@@ -52,6 +52,9 @@ class PackageLife:
     expiry: tuple[tuple[date, date | None], ...]  # (in force from this day, expiry or None)
     redeemed_before: int  # live uses at the end of the day before the period
     redemptions: tuple[tuple[date, date | None], ...]  # the other uses: (redeemed, undone)
+    # Sold before ClinicDesk (R42): owed since before the books began, so in every period's
+    # opening and never sold in one (redeemed_before counts the uses had before)
+    imported: bool = False
 
     def expiry_on(self, day: date) -> date | None:
         current = self.expiry[0][1] if self.expiry else None
@@ -69,7 +72,7 @@ class PackageLife:
         return count
 
     def live_on(self, day: date) -> bool:
-        return (self.purchased_on <= day
+        return ((self.imported or self.purchased_on <= day)
                 and (self.ended_on is None or self.ended_on > day)
                 and not is_expired(self.expiry_on(day), day))
 
@@ -124,7 +127,7 @@ def liability_at(life: PackageLife, day: date) -> int:
 
 def _change_days(life: PackageLife, start: date, end: date) -> list[date]:
     """The days of start..end on which something about the package may have changed."""
-    days = {life.purchased_on, life.ended_on}
+    days = {None if life.imported else life.purchased_on, life.ended_on}
     for since, expires_on in life.expiry:
         days.add(since)
         if expires_on is not None:
@@ -141,7 +144,7 @@ def steps(life: PackageLife, start: date, end: date) -> Iterator[Step]:
     left = value_left(life.price, life.uses, life.redeemed_on(day_before)) if live else 0
     for day in _change_days(life, start, end):
         sold = 0
-        if day == life.purchased_on:
+        if day == life.purchased_on and not life.imported:
             sold, live, left = life.price, True, life.price
         if day == life.ended_on and life.ended_by == "void":
             yield _voided(life, day, sold, left if live else 0)

@@ -47,6 +47,9 @@ class PaymentMethod(StrEnum):
     CHEQUE = "cheque"
     E_TRANSFER = "e_transfer"
     OTHER = "other"
+    # collected by the old system before the clinic used ClinicDesk (R42): never offered at
+    # the desk, never in a till; the books post it to Opening Balances
+    IMPORTED = "imported"
 
 
 # The one table of what the desk reads for each state: (name, lowercase name or None).
@@ -76,6 +79,7 @@ _NAMES: dict[tuple[type, str], tuple[str, str | None]] = {
     (PaymentMethod, PaymentMethod.CHEQUE): (N_("Cheque"), None),
     (PaymentMethod, PaymentMethod.E_TRANSFER): (N_("E-transfer"), None),
     (PaymentMethod, PaymentMethod.OTHER): (N_("Other"), None),
+    (PaymentMethod, PaymentMethod.IMPORTED): (N_("Collected before ClinicDesk"), None),
 }
 
 

@@ -12,6 +12,8 @@ from .base import Base, DecimalText, Int
 
 #: a package sold already expired (imported, or back-dated): walked by the books, not summed
 SOLD_EXPIRED = text("expires_on < purchased_on")
+#: a package sold before ClinicDesk (R42): walked by the books, as an opening balance
+IMPORTED = text("imported_on IS NOT NULL")
 
 
 class Package(Base):
@@ -36,6 +38,10 @@ class Package(Base):
     # R40: the template's refund policy as sold; a later template change does not reach it
     refund_policy: Mapped[str] = mapped_column(String(40), default="pro_rata",
                                                server_default="pro_rata")
+    # Sold before ClinicDesk (R42): the desk's day it was brought in, and the uses already
+    # had then (they count as its first uses: the next is uses_before + 1).
+    imported_on: Mapped[date | None] = mapped_column(Date, default=None)
+    uses_before: Mapped[int] = mapped_column(Int, default=0, server_default="0")
 
     coverage: Mapped[list[PackageCoverage]] = relationship(order_by="PackageCoverage.id")
 
@@ -51,6 +57,7 @@ class Package(Base):
         Index("ix_packages_status", "status"),
         Index("ix_packages_sold_expired", "id", sqlite_where=SOLD_EXPIRED,
               postgresql_where=SOLD_EXPIRED),
+        Index("ix_packages_imported", "id", sqlite_where=IMPORTED, postgresql_where=IMPORTED),
     )
 
 

@@ -304,6 +304,11 @@ class BillingService(DayCloseDesk, Service):
                                    "the no-show on the schedule instead.")
                                  .format(number=invoice.number))
             for package in s.scalars(select(Package).where(Package.invoice_id == invoice.id)):
+                if package.imported_on is not None:  # R42: its sale was the old system's
+                    raise NotAllowed(_("The package \u201c{name}\u201d on invoice #{number} "
+                                       "was sold before ClinicDesk; refund the package "
+                                       "instead of voiding its invoice.")
+                                     .format(name=package.name, number=invoice.number))
                 if refusal := package_transfer.void_refusal(s, package, invoice.number):
                     raise NotAllowed(refusal)  # R38
                 if package.status != "active" or rules.redeemed_count(s, package.id):

@@ -24,7 +24,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import DateTime, and_, bindparam, case, func, literal, select, union_all
+from sqlalchemy import (DateTime, and_, bindparam, case, exists, func, literal, select,
+                        union_all)
 from sqlalchemy.orm import Session
 
 from ..domain.day_close import expected_cash
@@ -54,6 +55,16 @@ def _one(query):
     return query.scalar_subquery()
 
 
+#: brought in from before ClinicDesk (R42): app/services/switching_in.py
+BROUGHT_IN = "imported"
+BROUGHT_IN_LINES = ("imported_package", "opening_balance")
+
+
+def a_payment_id_not_brought_in():
+    return PaymentApplication.payment_id.not_in(
+        select(Payment.id).where(Payment.method == BROUGHT_IN))
+
+
 @cache
 def _statements():
     """The two statements of a day, built once: building and caching a statement costs more
@@ -62,7 +73,8 @@ def _statements():
     by_method = union_all(
         select(literal("in").label("way"), Payment.method, whole_sum(1),
                whole_sum(Payment.amount))
-        .where(_within(Payment.received_at)).group_by(Payment.method),
+        .where(_within(Payment.received_at), Payment.method != BROUGHT_IN)
+        .group_by(Payment.method),
         select(literal("out"), PaymentRefund.method, whole_sum(1),
                whole_sum(PaymentRefund.amount))
         .where(_within(PaymentRefund.refunded_at)).group_by(PaymentRefund.method))
@@ -70,15 +82,21 @@ def _statements():
     made, undone = _within(Redemption.created_at), and_(Redemption.voided_at.is_not(None),
                                                         _within(Redemption.voided_at))
     voided = and_(Invoice.voided_at.is_not(None), _within(Invoice.voided_at))
+    # What was brought in from before ClinicDesk (R42) is none of the day's money, even
+    # when dated today: its packages, its invoices, what was collected and applied then.
+    not_imported = Package.imported_on.is_(None)
+    made_here = ~exists().where(InvoiceLine.invoice_id == Invoice.id,
+                                InvoiceLine.kind.in_(BROUGHT_IN_LINES))
+    collected_here = a_payment_id_not_brought_in()
     fee_lines = (select(InvoiceLine.total).join(Invoice, Invoice.id == InvoiceLine.invoice_id)
                  .where(_within(Invoice.created_at), InvoiceLine.kind == "no_show_fee")
                  .subquery())
     a = PaymentApplication
     # R38: a transfer's new package and its zero-total invoice are no sale and no money
     issued = and_(_within(Invoice.created_at),
-                  Invoice.id.not_in(select(PackageTransfer.invoice_id)))
+                  Invoice.id.not_in(select(PackageTransfer.invoice_id)), made_here)
     sold = and_(_within(Package.created_at),
-                Package.id.not_in(select(PackageTransfer.to_package_id)))
+                Package.id.not_in(select(PackageTransfer.to_package_id)), not_imported)
     totals = select(
         _one(select(whole_sum(1)).where(issued)),
         _one(select(whole_sum(Invoice.total)).where(issued)),
@@ -97,7 +115,7 @@ def _statements():
         _one(select(whole_sum(1)).select_from(fee_lines)),
         _one(select(whole_sum(fee_lines.c.total))),
         _one(select(whole_sum(case((and_(a.amount > 0, a.reason == "payment"), a.amount),
-                                   else_=0))).where(_within(a.created_at))),
+                                   else_=0))).where(_within(a.created_at), collected_here)),
         _one(select(whole_sum(case((and_(a.amount > 0, a.reason != "payment"), a.amount),
                                    else_=0))).where(_within(a.created_at))),
         _one(select(whole_sum(case((a.amount < 0, -a.amount), else_=0)))

@@ -41,7 +41,8 @@ _CHECKS = {
            OR (r.voided_at IS NULL AND (r.use_number IS NULL OR r.use_number != (
                SELECT COUNT(*) FROM redemptions b
                WHERE b.package_id = r.package_id AND b.voided_at IS NULL
-                 AND (b.redeemed_on, b.id) <= (r.redeemed_on, r.id))))""",
+                 AND (b.redeemed_on, b.id) <= (r.redeemed_on, r.id))
+               + (SELECT k.uses_before FROM packages k WHERE k.id = r.package_id)))""",
     "a redemption belongs to an appointment that was not arrived or a no-show": """
         SELECT r.id FROM redemptions r JOIN appointments a ON a.id = r.appointment_id
         WHERE r.voided_at IS NULL AND a.status NOT IN ('arrived', 'no_show')""",
@@ -51,7 +52,7 @@ _CHECKS = {
         SELECT i.number FROM packages k
         JOIN invoices i ON i.id = k.invoice_id
         JOIN (SELECT invoice_id, CAST(SUM(total) AS BIGINT) p FROM invoice_lines
-              WHERE kind = 'package'
+              WHERE kind IN ('package', 'imported_package')
               GROUP BY invoice_id) c ON c.invoice_id = i.id
         LEFT JOIN (SELECT invoice_id, SUM(amount) paid FROM payment_applications
                    GROUP BY invoice_id) a ON a.invoice_id = i.id
@@ -59,9 +60,11 @@ _CHECKS = {
                    GROUP BY package_id) r ON r.package_id = k.id
         WHERE k.status = 'refunded' AND i.voided_at IS NULL
           AND i.total - COALESCE(a.paid, 0) > 0
-          AND i.total > COALESCE(r.n, 0) * (c.p / k.uses_total)
-              + CASE WHEN COALESCE(r.n, 0) > k.uses_total - c.p % k.uses_total
-                     THEN COALESCE(r.n, 0) - (k.uses_total - c.p % k.uses_total) ELSE 0 END""",
+          AND i.total > (COALESCE(r.n, 0) + k.uses_before) * (c.p / k.uses_total)
+              + CASE WHEN (COALESCE(r.n, 0) + k.uses_before)
+                          > k.uses_total - c.p % k.uses_total
+                     THEN (COALESCE(r.n, 0) + k.uses_before)
+                          - (k.uses_total - c.p % k.uses_total) ELSE 0 END""",
     "an arrived appointment has no invoice": """
         SELECT id FROM appointments WHERE status = 'arrived' AND invoice_id IS NULL""",
     "invoice numbers have a gap or the counter is behind": """

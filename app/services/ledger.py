@@ -23,7 +23,8 @@ from .settings import load_settings
 
 # How the patient paid: code -> name, in the order the desk offers them; the names come
 # from the one table in app/domain/states.py (marked; shown through _()).
-METHODS = {method.value: name_of(method) for method in PaymentMethod}
+METHODS = {method.value: name_of(method) for method in PaymentMethod
+           if method is not PaymentMethod.IMPORTED}  # (R42: only ever brought in)
 
 
 def new_invoice(s: Session, patient_id: int, *, issued_on: date, now: datetime,

@@ -36,7 +36,7 @@ def _packages(s: Session, start: date, end: date, walked_only: bool,
                            PackageExpiryChange.changed_on > day_before).exists())
     ended_at = case((Package.status == "refunded", refunded_at),
                     (Package.status == "void", voided_at), else_=None)
-    matters = (Package.purchased_on <= end,
+    matters = (or_(Package.purchased_on <= end, Package.imported_on.is_not(None)),
                or_(Package.expires_on.is_(None), Package.expires_on >= day_before,
                    changed_late,
                    # a sale voided after its expiry takes its breakage back (R34)
@@ -47,7 +47,7 @@ def _packages(s: Session, start: date, end: date, walked_only: bool,
         matters = (Package.id.in_(ids),)
     query = (select(Package.id, Package.template_id, Package.price, Package.uses_total,
                     Package.purchased_on, Package.expires_on, Package.status,
-                    ended_at.label("ended_at"))
+                    ended_at.label("ended_at"), Package.imported_on, Package.uses_before)
              .where(*matters).order_by(Package.id))
     rows = []
     for row in s.execute(query):
@@ -118,7 +118,8 @@ def package_lives(s: Session, start: date, end: date, *,
         lives[row.id] = PackageLife(row.id, row.template_id, row.price, row.uses_total,
                                     row.purchased_on, ended,
                                     None if ended is None else row.status,
-                                    expiry, before.get(row.id, 0), tuple(others.get(row.id, ())))
+                                    expiry, row.uses_before + before.get(row.id, 0),
+                                    tuple(others.get(row.id, ())), row.imported_on is not None)
     if not chain_links:
         yield from lives.values()
         return

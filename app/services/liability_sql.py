@@ -56,6 +56,7 @@ def walked_ids(start: date, end: date):
         # R38: a transferred package and its successor are one life, walked as a chain
         select(PackageTransfer.to_package_id),
         select(Package.id).where(Package.expires_on < Package.purchased_on),
+        select(Package.id).where(Package.imported_on.is_not(None)),  # R42: ix_packages_imported
         select(PackageExpiryChange.package_id)
         .where(PackageExpiryChange.package_id.is_not(None)),
         select(Redemption.package_id)

@@ -22,6 +22,8 @@ from ..i18n import N_, _
 MESSAGES = {
     "package": (N_("{name}: {uses} uses transferred from {patient}"),  # R38
                 N_("Package: {name}")),
+    "imported_package": (N_("Package sold before ClinicDesk: {name}"),),  # R42
+    "opening_balance": (N_("Balance owing before ClinicDesk"),),
     "package_refund": (N_("Unused uses cancelled: {name}"), N_("Refund of package: {name}")),
     "patient_pays": (
         N_("No show: {treatment} ({when}), covered by {package} (use {use} of {total})"),

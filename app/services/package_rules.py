@@ -37,6 +37,7 @@ class PackageSummary:
     price: int
     invoice_id: int
     expiry_held: bool = False  # R39: frozen until unfrozen; its expiry is set then
+    imported_on: date | None = None  # sold before ClinicDesk, brought in that day (R42)
 
     @property
     def uses_used(self) -> int:
@@ -44,8 +45,11 @@ class PackageSummary:
 
 
 def redeemed_count(s: Session, package_id: int) -> int:
-    return s.scalar(select(func.count(Redemption.id))
-                    .where(Redemption.package_id == package_id, Redemption.voided_at.is_(None)))
+    """Its live uses, and those had before ClinicDesk if it was imported (R42)."""
+    live = (select(func.count(Redemption.id))
+            .where(Redemption.package_id == package_id, Redemption.voided_at.is_(None))
+            .scalar_subquery())
+    return s.scalar(select(Package.uses_before + live).where(Package.id == package_id))
 
 
 def renumber_uses(s: Session, package_id: int) -> None:
@@ -56,7 +60,8 @@ def renumber_uses(s: Session, package_id: int) -> None:
     s.flush()
     uses = s.scalars(select(Redemption).where(Redemption.package_id == package_id)
                      .order_by(Redemption.redeemed_on, Redemption.id)).all()
-    number = 0
+    # an imported package's uses go on after those had before ClinicDesk (R42)
+    number = s.scalar(select(Package.uses_before).where(Package.id == package_id)) or 0
     for use in uses:
         if use.voided_at is None:
             number += 1
@@ -98,7 +103,7 @@ def summarise(s: Session, package: Package, today: date) -> PackageSummary:
                           domain.uses_available(status, package.uses_total, redeemed, booked),
                           domain.uses_remaining(package.uses_total, redeemed), status,
                           package.price, package.invoice_id,
-                          held and package.status == PackageStatus.ACTIVE)
+                          held and package.status == PackageStatus.ACTIVE, package.imported_on)
 
 
 def release_booked(s: Session, package_id: int) -> list[int]:

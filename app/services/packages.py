@@ -294,3 +294,8 @@ class PackageService(FreezeActions, PackageTransfers, Service):  # R39, R38
             .order_by(Appointment.start)).all()
         return [appointment_row(a, f"{first} {last}", staff, treatment, package.name)
                 for a, first, last, staff, treatment in rows]
+
+    def import_existing(self, patient_id: int, **terms) -> int:
+        """A package sold before ClinicDesk, brought in (R42): app/services/switching_in.py."""
+        from .switching_in import import_existing
+        return import_existing(self, patient_id, **terms)

@@ -70,5 +70,5 @@ def merge(lives: dict[int, PackageLife], chain_links: dict[int, int],
             last.ended_on, last.ended_by,
             tuple(entry for link in chain for entry in link.expiry),
             sum(link.redeemed_before for link in chain),
-            tuple(use for link in chain for use in link.redemptions)))
+            tuple(use for link in chain for use in link.redemptions), life.imported))
     return merged

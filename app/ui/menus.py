@@ -37,6 +37,13 @@ def build_menus(window) -> None:
     file_menu.addSeparator()
     window.import_patients_action = _action(window, file_menu, window.import_patients)
     window.import_treatments_action = _action(window, file_menu, window.import_treatment_types)
+    # switching in (R42): what the old system knew, brought in
+    window.import_packages_action = _action(window, file_menu,
+                                            lambda: window._import("packages_before"))
+    window.import_balances_action = _action(window, file_menu,
+                                            lambda: window._import("opening_balances"))
+    window.import_appointments_action = _action(window, file_menu,
+                                                lambda: window._import("upcoming_appointments"))
     window.export_action = _action(window, file_menu, window.export_table)
     window.export_journal_action = _action(window, file_menu, window.export_journal)
     file_menu.addSeparator()
@@ -82,6 +89,9 @@ def translate_menus(window) -> None:
     window.settings_action.setText(_("&Settings…"))
     window.import_patients_action.setText(_("&Import Patients from CSV…"))
     window.import_treatments_action.setText(_("Import &Treatment Types from CSV…"))
+    window.import_packages_action.setText(_("Import &Packages Sold Before ClinicDesk from CSV…"))
+    window.import_balances_action.setText(_("Import &Opening Balances from CSV…"))
+    window.import_appointments_action.setText(_("Import &Upcoming Appointments from CSV…"))
     window.export_action.setText(_("&Export a Table to CSV…"))
     window.export_journal_action.setText(_("Export &Journal…"))
     window.backup_action.setText(_("&Backup Now…"))

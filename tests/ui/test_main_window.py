@@ -33,7 +33,11 @@ def test_menus(qtbot, clinic):
                                               for a in action.menu().actions() if a.text()]
              for action in window.menuBar().actions()}
     assert menus == {"File": ["Settings…", "Import Patients from CSV…",
-                              "Import Treatment Types from CSV…", "Export a Table to CSV…",
+                              "Import Treatment Types from CSV…",
+                              "Import Packages Sold Before ClinicDesk from CSV…",  # R42
+                              "Import Opening Balances from CSV…",
+                              "Import Upcoming Appointments from CSV…",
+                              "Export a Table to CSV…",
                               "Export Journal…",
                               "Backup Now…", "Restore from Backup…", "Audit Trail…",
                               "Clinic Database…", "Lock", "Quit"],

@@ -115,7 +115,7 @@ def test_files_that_are_not_patient_csv_are_refused_in_plain_words(clinic, tmp_p
 def test_a_missing_file_and_an_unknown_kind_are_refused(clinic, tmp_path):
     with pytest.raises(ClinicError, match="not there any more"):
         clinic.csv.preview_import("patients", tmp_path / "gone.csv")
-    with pytest.raises(ClinicError, match="patients or treatment types"):
+    with pytest.raises(ClinicError, match="Choose what to import: patients, treatment types"):
         clinic.csv.preview_import("invoices", write(tmp_path, PATIENTS_CSV))
 
 

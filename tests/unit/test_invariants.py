@@ -409,8 +409,10 @@ class ClinicMachine(RuleBasedStateMachine):
                                                          Appointment.package_id.is_not(None))):
                 booked_of.setdefault(a.package_id, []).append(a)
             packages = s.scalars(select(Package)).all()
+            # (an imported package's uses had before ClinicDesk count as given, R42)
+            before_of = {package.id: package.uses_before for package in packages}
             for package in packages:
-                redeemed = redeemed_of.get(package.id, 0)
+                redeemed = redeemed_of.get(package.id, 0) + package.uses_before
                 booked = booked_of.get(package.id, [])
                 assert redeemed + len(booked) <= package.uses_total, \
                     (package.id, redeemed, len(booked), package.uses_total)
@@ -425,7 +427,7 @@ class ClinicMachine(RuleBasedStateMachine):
             patients = {p.patient_id for p in packages}
         for patient_id in patients:
             for summary in self.clinic.packages.for_patient(patient_id):
-                redeemed = redeemed_of.get(summary.id, 0)
+                redeemed = redeemed_of.get(summary.id, 0) + before_of[summary.id]
                 booked = len(booked_of.get(summary.id, []))
                 assert (summary.uses_redeemed, summary.uses_booked) == (redeemed, booked)
                 assert 0 <= summary.uses_available <= summary.uses_total - redeemed - booked
@@ -451,16 +453,18 @@ class ClinicMachine(RuleBasedStateMachine):
 
     @invariant()
     def uses_are_numbered_by_date_within_their_package(self):
-        """R3's "use n of N" is stored: live uses 1, 2, ... by date then id; voided none."""
+        """R3's "use n of N" is stored: live uses 1, 2, ... by date then id (after those had
+        before ClinicDesk, R42); voided none."""
         with self.clinic.db.read() as s:
             uses = s.execute(select(Redemption.package_id, Redemption.voided_at,
                                     Redemption.use_number)
                              .order_by(Redemption.package_id, Redemption.redeemed_on,
                                        Redemption.id)).all()
+            before_of = dict(s.execute(select(Package.id, Package.uses_before)).all())
         number, package = 0, None
         for package_id, voided_at, use_number in uses:
             if package_id != package:
-                number, package = 0, package_id
+                number, package = before_of[package_id], package_id
             if voided_at is None:
                 number += 1
                 assert use_number == number, (package_id, use_number, number)
@@ -597,6 +601,25 @@ class ClinicMachine(RuleBasedStateMachine):
         assert (moved.patient_id, moved.uses_total, moved.expires_on, moved.uses_redeemed) == (
             to, summary.uses_remaining, summary.expires_on, 0)
         self.packages.append(new)
+
+    @rule(p=picks, t=picks, by_terms=st.booleans(), used=st.integers(-1, 11),
+          collected=st.integers(-1, 81000), days_ago=st.integers(-2, 400),
+          lasts=st.one_of(st.none(), st.integers(-5, 400)))
+    def import_existing(self, p, t, by_terms, used, collected, days_ago, lasts):
+        """R42: a package sold before ClinicDesk, its terms sometimes out of bounds (more uses
+        used than it has, more collected than its price, a future purchase, an expiry
+        before it): refused with nothing written, or a package the other rules then use."""
+        bought = self.today() - timedelta(days=days_ago)
+        terms = dict(name="Old pack", price=60000, uses=6) if by_terms else \
+            dict(template_id=self.pick(self.ids["templates"], t))
+        package = self.attempt(self.clinic.packages.import_existing,
+                               self.pick(self.patients, p), uses_used=used, collected=collected,
+                               purchased_on=bought,
+                               expires_on=None if lasts is None else bought + timedelta(lasts),
+                               **terms)
+        if package is not None:
+            self.packages.append(package)
+            self.invoices.append(self.clinic.packages.summary(package).invoice_id)
 
 
 def sums(s, key, value) -> dict[int, int]:

@@ -181,7 +181,11 @@ def drop_books(con) -> None:
 
 
 def drop_after_0013(con) -> None:
-    """Take a file back to 0013: before 0014 (package transfers, R38)."""
+    """Take a file back to 0013: before 0015 (switching in, R42) and 0014 (package
+    transfers, R38)."""
+    con.execute("DROP INDEX ix_packages_imported")
+    con.execute("ALTER TABLE packages DROP COLUMN uses_before")
+    con.execute("ALTER TABLE packages DROP COLUMN imported_on")
     con.execute("DROP TABLE package_transfers")
 
 

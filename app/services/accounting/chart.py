@@ -53,6 +53,8 @@ def rate_key(rate) -> str:
 
 
 def clearing_role(method: str) -> str:
+    if method == "imported":  # collected before ClinicDesk (R42): in the opening balances
+        return "opening"
     return f"clearing:{method}"
 
 
@@ -68,7 +70,8 @@ def _percent(key: str) -> str:
 
 def methods() -> list[str]:
     """The clinic's payment methods, in the order the desk offers them (app.domain.states)."""
-    return [method.value for method in PaymentMethod]
+    return [method.value for method in PaymentMethod
+            if method is not PaymentMethod.IMPORTED]  # (R42: Opening Balances, no till)
 
 
 def distinct_values(column):

@@ -62,7 +62,9 @@ ORDER = {"opening": 0, "invoice": 1, "payment": 2, "application": 3, "package": 
 #: invoice line kind -> the account it credits (package_refund lines post at the refund)
 LINE_ROLES = {"package": "deferred", "treatment": "revenue:treatment",
               "patient_pays": "revenue:patient_pays", "no_show_fee": "revenue:no_show_fee",
-              "membership": "revenue:membership", "package_refund": "revenue:refund_adjustment"}
+              "membership": "revenue:membership", "package_refund": "revenue:refund_adjustment",
+              # sold before ClinicDesk (R42): its liability is R33's opening, not a sale
+              "imported_package": "opening", "opening_balance": "opening"}
 DASH = " \u2014 "
 
 

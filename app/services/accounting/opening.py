@@ -83,7 +83,9 @@ def balance_sheet(s, day: date, tax_roles: Iterable[str] | None = None) -> dict[
             out[roles[0]] -= tax
     else:
         _tax_by_rate(s, out, day, voided)
-    return {role: cents for role, cents in out.items() if cents}
+    # (what was brought in from before ClinicDesk, R42, is Opening Balances: the opening
+    # entry's own balancing figure, never one of these accounts)
+    return {role: cents for role, cents in out.items() if cents and role != "opening"}
 
 
 def _tax_by_rate(s, out, day: date, voided) -> None:

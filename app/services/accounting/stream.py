@@ -33,7 +33,8 @@ def entries(db, names: dict[str, str], start: date, end: date) -> Iterator[Journ
     with db.read() as s:
         found, deferred = package_moves.moves(s, start, end)
         first = first_day(s)
-        if first is not None and start > first:
+        # (packages sold before ClinicDesk, R42, are owed from before its first day)
+        if first is not None and (start > first or deferred):
             sheet = balance_sheet(s, start - ONE_DAY, tax_roles=names)
             sheet["deferred"] = -deferred
             postings = sorted((role, cents) for role, cents in sheet.items() if cents)

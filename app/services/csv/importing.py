@@ -23,6 +23,7 @@ from ...models import Patient, TreatmentType
 from .. import money
 from ..errors import ClinicError, NotAllowed, ValidationError
 from ..rates import rate_in_file
+from . import switching_in as switching
 from .reading import FIELD_LABELS, PATIENTS
 from .steps import Cancelled, Progress, Stop
 
@@ -153,8 +154,12 @@ def _write(clinic, kind, todo, progress, cancelled) -> list[int]:
             if progress:
                 progress(index, len(todo))
 
-    add = clinic.patients.add_many if kind == PATIENTS else clinic.catalog.add_treatment_types
-    created = add(todo, progress=each)   # in this transaction: db.write joins it
+    if kind in switching.KINDS:  # (R42) row by row through their services
+        created = switching.write(clinic, kind, todo, each)
+    else:
+        add = clinic.patients.add_many if kind == PATIENTS else \
+            clinic.catalog.add_treatment_types
+        created = add(todo, progress=each)   # in this transaction: db.write joins it
     if progress:
         progress(len(todo), len(todo))
     return created
@@ -191,6 +196,8 @@ def _check_row(clinic, kind, number, values, extra, existing, seen) -> PreviewRo
 
 def _clean(clinic, kind: str, values: dict) -> dict:
     """The service's own checks on one row's values (ValidationError if refused)."""
+    if kind in switching.KINDS:
+        return switching.clean(clinic, kind, values)
     if kind == PATIENTS:
         return clinic.patients.validate({
             "first_name": values.get("first_name", ""), "last_name": values.get("last_name", ""),
@@ -222,6 +229,8 @@ def _existing_keys(clinic, kind: str, session=None) -> set:
     """Identity keys of everything already in the clinic (archived included)."""
     def load(s):
         keys: set = set()
+        if kind in switching.KINDS:
+            return switching.existing_keys(kind, s)
         if kind == PATIENTS:
             for first, last, email, digits in s.execute(select(
                     Patient.first_key, Patient.last_key, Patient.email_key,
@@ -275,6 +284,8 @@ def _patient_keys(first, last, email, digits) -> set:
 
 
 def _identity(kind: str, clean: dict) -> set:
+    if kind in switching.KINDS:
+        return switching.identity(kind, clean)
     if kind == PATIENTS:
         return _patient_keys(clean["first_key"], clean["last_key"], clean.get("email_key"),
                              clean.get("phone_digits"))
@@ -282,6 +293,8 @@ def _identity(kind: str, clean: dict) -> set:
 
 
 def _duplicate_message(kind: str, in_clinic: bool) -> str:
+    if kind in switching.KINDS:
+        return switching.duplicate_message(kind, in_clinic)
     if kind == PATIENTS:
         if in_clinic:
             return _("This patient is already in the clinic (same name and email or phone); "

@@ -20,10 +20,11 @@ from babel.numbers import format_decimal
 from ...i18n import FRENCH, N_, _, language
 from ..errors import ClinicError, NotAllowed, ValidationError
 from ..spreadsheet_cells import unescape
+from . import switching_in as switching
 
 PATIENTS = "patients"
 TREATMENT_TYPES = "treatment_types"
-KINDS = (PATIENTS, TREATMENT_TYPES)
+KINDS = (PATIENTS, TREATMENT_TYPES, *switching.KINDS)  # (and switching in, R42)
 
 MAX_ROWS = 50_000
 MAX_BYTES = 40 * 1024 * 1024  # far above 50,000 rows of contact details
@@ -53,7 +54,8 @@ _TREATMENT_HEADERS = {
     "tax_rate": ("taxrate", "tax", "taxpercent", "taxes", "taux", "tauxdetaxe", "taxe",
                  "tauxtaxe"),
 }
-HEADERS = {PATIENTS: _PATIENT_HEADERS, TREATMENT_TYPES: _TREATMENT_HEADERS}
+HEADERS = {PATIENTS: _PATIENT_HEADERS, TREATMENT_TYPES: _TREATMENT_HEADERS,
+           **switching.HEADERS}
 
 #: What each field is called on screen (the preview's column headers), in file order.
 FIELD_LABELS = {
@@ -62,6 +64,7 @@ FIELD_LABELS = {
                ("birth_date", N_("Birth date")), ("notes", N_("Notes"))),
     TREATMENT_TYPES: (("name", N_("Treatment name")), ("duration_min", N_("Minutes")),
                       ("price", N_("Price")), ("tax_rate", N_("Tax rate"))),
+    **switching.FIELD_LABELS,
 }
 
 
@@ -77,7 +80,9 @@ class FileReader:
 
 def check_kind(kind: object) -> None:
     if kind not in KINDS:
-        raise ValidationError("kind", _("Choose what to import: patients or treatment types."))
+        raise ValidationError("kind", _(
+            "Choose what to import: patients, treatment types, packages sold before "
+            "ClinicDesk, opening balances or upcoming appointments."))
 
 
 def open_file(path: Path) -> FileReader:
@@ -201,6 +206,9 @@ def map_headers(kind: str, headers: list[str]):
 
 
 def require_columns(kind: str, fields: set) -> None:
+    if kind in switching.KINDS:
+        switching.require_columns(kind, fields)
+        return
     if kind == PATIENTS:
         if not ({"first_name", "last_name"} <= fields or "full_name" in fields):
             raise NotAllowed(_("The file has no column for the patients' names. Its first row "

@@ -18,6 +18,7 @@ from ..base import Service
 from ..csv_checks import known_table, source_path
 from ..errors import ValidationError
 from . import exporting, importing, reading
+from . import switching_in as switching
 from .exporting import OPEN_TABLES, TABLE_LABELS, ExportResult
 from .importing import ImportPreview, ImportResult
 from .reading import TREATMENT_TYPES
@@ -34,6 +35,8 @@ class CsvService(Service):
         reading.check_kind(kind)
         if kind == TREATMENT_TYPES:
             self._clinic.auth.require_manager(_("change treatment types"))
+        if kind in (switching.PACKAGES, switching.BALANCES):  # money brought in (R42)
+            self._clinic.auth.require_manager(_("bring in money from before ClinicDesk"))
 
     def check_can_export(self, table: str) -> None:
         known_table(table)

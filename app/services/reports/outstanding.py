@@ -17,6 +17,7 @@ from .desk import ReportDesk
 from .engine import Spec, as_date, names_of, run_section
 from .formulas import patient_name, unredeemed_value
 from .shape import Column, Report
+from ..switching_in import marked_name  # R42: "(imported)"
 
 EXPIRING_DAYS = 30
 
@@ -62,10 +63,11 @@ class OutstandingReport(ReportDesk):
         on = v.a_date(on, "on", label=_("report date"))
         after = datetime.combine(on + timedelta(days=1), datetime.min.time())
         soon = on + timedelta(days=EXPIRING_DAYS)
-        redeemed = (select(func.count()).select_from(Redemption)
-                    .where(Redemption.package_id == Package.id, Redemption.voided_at.is_(None),
-                           Redemption.redeemed_on <= on)
-                    .scalar_subquery())
+        redeemed = Package.uses_before + (  # with those had before ClinicDesk (R42)
+            select(func.count()).select_from(Redemption)
+            .where(Redemption.package_id == Package.id, Redemption.voided_at.is_(None),
+                   Redemption.redeemed_on <= on)
+            .scalar_subquery())
         refunded_later = (select(PackageRefund.id)
                           .where(PackageRefund.package_id == Package.id,
                                  PackageRefund.refunded_at >= after).exists())
@@ -79,7 +81,9 @@ class OutstandingReport(ReportDesk):
 
         def detail(expiring: bool):
             live = (select(Package.id, Package.purchased_on, Package.patient_id,
-                           Package.template_id, Package.name, Package.expires_on,
+                           Package.template_id,
+                           marked_name(Package.name, Package.imported_on).label("name"),
+                           Package.expires_on,
                            Package.uses_total, Package.price, redeemed.label("redeemed"))
                     .where(Package.purchased_on <= on,
                            or_(Package.status == "active",

@@ -15,6 +15,7 @@ from .desk import ReportDesk
 from .engine import Spec, as_date, names_of, run_section
 from .formulas import collected_on, package_status, patient_name, refunded_of, whole_sum
 from .shape import NO_STAFF, Column, Report
+from ..switching_in import marked_name  # R42: "(imported)"
 
 
 @dataclass(slots=True)
@@ -62,9 +63,10 @@ class PackageSalesReport(ReportDesk):
         """
         start, end = self._period(start, end)
         today = self._today()
-        redeemed = (select(func.count()).select_from(Redemption)
-                    .where(Redemption.package_id == Package.id, Redemption.voided_at.is_(None))
-                    .scalar_subquery())
+        redeemed = Package.uses_before + (  # with those had before ClinicDesk (R42)
+            select(func.count()).select_from(Redemption)
+            .where(Redemption.package_id == Package.id, Redemption.voided_at.is_(None))
+            .scalar_subquery())
         status = package_status(Package.status, redeemed, Package.uses_total,
                                 Package.expires_on, today)
         collected = collected_on(Package.invoice_id)
@@ -79,7 +81,8 @@ class PackageSalesReport(ReportDesk):
             select(Package.id.label("package_id"), Package.purchased_on,
                    Package.invoice_id, Invoice.number.label("invoice_number"),
                    Package.patient_id, patient_name(), Package.template_id,
-                   Package.name.label("package_name"), Package.staff_id, Package.price,
+                   marked_name(Package.name, Package.imported_on).label("package_name"),
+                   Package.staff_id, Package.price,
                    tax.label("tax"), collected.label("collected"), refunded.label("refunded"),
                    status.label("status"),
                    case((Package.status == "void", 0), else_=1).label("counted"))

@@ -133,7 +133,9 @@ class PackagePage(QDialog):
         self._set("status", package_status_name(s.status))
         self._set("uses", uses_phrase(s, f.locale))
         self._set("expires", _("No expiry") if s.expires_on is None else f.date(s.expires_on))
-        self._set("purchased", f.date(s.purchased_on))
+        self._set("purchased", f.date(s.purchased_on) if s.imported_on is None else
+                  _("{date}, before ClinicDesk (imported {imported})").format(  # R42
+                      date=f.date(s.purchased_on), imported=f.date(s.imported_on)))
         self._set("price", _("{price} before tax").format(price=f.money(s.price)) if inv.tax
                   else f.money(s.price))
         self._set("collected", f.money(d.collected))

@@ -44,8 +44,13 @@ class PatientPackagesView(QWidget):
         self.new_button.clicked.connect(self.new_package)
         self.view_button = QPushButton(_("&View…"))
         self.view_button.clicked.connect(self.view_package)
+        self.import_button = QPushButton(_("&Import Existing Package…"))  # R42
+        self.import_button.setToolTip(_("A package this patient bought before the clinic "
+                                        "used ClinicDesk"))
+        self.import_button.clicked.connect(self.import_package)
 
         bar = QHBoxLayout()
+        bar.addWidget(self.import_button)
         bar.addStretch(1)
         bar.addWidget(self.new_button)
         bar.addWidget(self.view_button)
@@ -81,6 +86,13 @@ class PatientPackagesView(QWidget):
         sold = SaleDialog.ask(self.clinic, self.patient_id, parent=self)
         self._reread(bool(sold), select=sold.package_id if sold else None)
 
+    def import_package(self) -> None:
+        if self.patient_id is None:
+            return
+        from .import_package_dialog import ImportPackageDialog
+        brought_in = ImportPackageDialog.ask(self, self.clinic, self.patient_id)
+        self._reread(bool(brought_in), select=brought_in or None)
+
     def view_package(self) -> None:
         package = self.selected()
         if package is None:
@@ -96,4 +108,5 @@ class PatientPackagesView(QWidget):
 
     def _update_buttons(self) -> None:
         self.new_button.setEnabled(self.patient_id is not None)
+        self.import_button.setEnabled(self.patient_id is not None)
         self.view_button.setEnabled(self.selected() is not None)

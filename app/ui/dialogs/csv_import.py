@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog
 from app.i18n import N_, _, ngettext
 from app.services import Clinic
 from app.services.csv import ERROR, OK, ImportPreview, ImportResult
+from app.services.csv.switching_in import KINDS as SWITCHING_KINDS, TITLES as SWITCHING_TITLES
 from app.services.errors import ClinicError
 
 from .. import file_chooser, msgbox
@@ -28,7 +29,8 @@ from ..models.csv_preview import PreviewModel
 from ..tables import make_table
 from ..tasks import Running, explain_failure, tasks_for
 
-TITLES = {"patients": N_("Import Patients"), "treatment_types": N_("Import Treatment Types")}
+TITLES = {"patients": N_("Import Patients"), "treatment_types": N_("Import Treatment Types"),
+          **SWITCHING_TITLES}  # (switching in, R42)
 
 
 class Progress:
@@ -118,7 +120,8 @@ class ImportDialog(QDialog):
         self.setWindowTitle(_(TITLES[kind]))
         self.setMinimumSize(820, 480)
         # Treatment types are a manager's: closed if someone else signs in after a lock.
-        self.setProperty("managerOnly", kind == "treatment_types")
+        self.setProperty("managerOnly", kind in ("treatment_types", "packages_before",
+                                                 "opening_balances"))
 
         self.file_label = QLabel()
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -312,6 +315,10 @@ class ImportDialog(QDialog):
         show_failure(self, error, _("Not imported"))
 
     def _import_text(self, n: int, *, ongoing: bool) -> str:
+        if self.kind in SWITCHING_KINDS:
+            if ongoing:
+                return ngettext("Importing {n} row…", "Importing {n} rows…", n).format(n=n)
+            return ngettext("{n} row imported.", "{n} rows imported.", n).format(n=n)
         if self.kind == "patients":
             if ongoing:
                 return ngettext("Importing {n} patient…", "Importing {n} patients…", n).format(n=n)
@@ -356,7 +363,9 @@ class ImportDialog(QDialog):
 
     def _update_import_button(self) -> None:
         n = self.preview.ready if self.preview is not None else 0
-        if self.kind == "patients":
+        if self.kind in SWITCHING_KINDS:
+            text = ngettext("&Import {n} Row", "&Import {n} Rows", n)
+        elif self.kind == "patients":
             text = ngettext("&Import {n} Patient", "&Import {n} Patients", n)
         else:
             text = ngettext("&Import {n} Treatment Type", "&Import {n} Treatment Types", n)

@@ -126,7 +126,8 @@ class ReceivePaymentDialog(FormDialog):
         self.amount.setAccessibleName(_("Amount"))
         self.method = QComboBox()
         for method in PaymentMethod:
-            self.method.addItem(_(name_of(method)), method.value)
+            if method is not PaymentMethod.IMPORTED:  # (R42: only ever brought in)
+                self.method.addItem(_(name_of(method)), method.value)
         self.method.setAccessibleName(_("Method"))
         self.reference = QLineEdit()
         self.reference.setPlaceholderText(

@@ -46,7 +46,8 @@ class RefundPaymentDialog(FormDialog):
         self.amount.setAccessibleName(_("Amount to refund"))
         self.method = QComboBox()
         for method in PaymentMethod:
-            self.method.addItem(_(name_of(method)), method.value)
+            if method is not PaymentMethod.IMPORTED:  # (R42: only ever brought in)
+                self.method.addItem(_(name_of(method)), method.value)
         # The money goes back the way it came unless the desk says otherwise.
         self.method.setCurrentIndex(max(0, self.method.findData(payment.method)))
         self.method.setAccessibleName(_("Refund method"))

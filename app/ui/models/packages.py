@@ -33,8 +33,9 @@ class PatientPackagesModel(TranslatedColumns, RowsModel):
         self._translate_columns()
 
     def display(self, p: PackageSummary, column: int) -> str:
-        if column == self.NAME:
-            return p.name
+        if column == self.NAME:  # a package sold before ClinicDesk says so (R42)
+            return p.name if p.imported_on is None else \
+                _("{name} (imported)").format(name=p.name)
         if column == self.PURCHASED:
             return self._f.date(p.purchased_on)
         if column == self.USED:

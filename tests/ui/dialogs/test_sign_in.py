@@ -328,6 +328,8 @@ def test_file_menu_has_the_trust_actions(qtbot, clinic):
     file_menu = window.menuBar().actions()[0].menu()
     names = [a.text().replace("&", "") for a in file_menu.actions() if a.text()]
     assert names == ["Settings…", "Import Patients from CSV…", "Import Treatment Types from CSV…",
+                     "Import Packages Sold Before ClinicDesk from CSV…",  # R42
+                     "Import Opening Balances from CSV…", "Import Upcoming Appointments from CSV…",
                      "Export a Table to CSV…", "Export Journal…", "Backup Now…", "Restore from Backup…",
                      "Audit Trail…", "Clinic Database…", "Lock", "Quit"]
     assert window.lock_action.shortcut().toString() == "Ctrl+L"
