@@ -6,6 +6,7 @@ from .base import Base
 from .books import Account, DayClose
 from .billing import Invoice, InvoiceLine, Payment, PaymentApplication, PaymentRefund
 from .catalog import EligibleItem, PackageTemplate, TreatmentType
+from .households import Household, HouseholdMember, PackageShare
 from .packages import (Package, PackageCoverage, PackageExpiryChange, PackageRefund,
                        Redemption)
 from .patients import Patient
@@ -19,4 +20,5 @@ __all__ = [
     "PackageRefund",
     "PackageTemplate", "Patient", "Payment", "PaymentApplication", "PaymentRefund",
     "Redemption", "Staff", "TreatmentType",
+    "Household", "HouseholdMember", "PackageShare",
 ]

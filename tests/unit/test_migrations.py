@@ -162,9 +162,17 @@ def test_the_head_read_from_the_files_is_alembics_head():
     assert head_from_files() == head_revision()
 
 
+def drop_households(con) -> None:
+    """Take a file back before 0011: no households, shares or redeemed-by patient (R37)."""
+    for table in ("package_shares", "household_members", "households"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("ALTER TABLE redemptions DROP COLUMN patient_id")
+
+
 def drop_books(con) -> None:
     """Take a file back before 0007 (the clinic's books), and so before 0008 to 0010 (their
-    indexes)."""
+    indexes) and 0011 (households, R37)."""
+    drop_households(con)
     for table in ("day_closes", "accounts", "package_expiry_changes"):
         con.execute(f"DROP TABLE {table}")
     for name in ("ix_invoices_created_at", "ix_invoices_voided_at", "ix_applications_created_at",
