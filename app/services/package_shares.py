@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain.states import PackageStatus, name_for
 from ..i18n import _
 from ..models import Appointment, Package, PackageShare, Patient
 from . import household_rules, locks, package_rules as rules
@@ -41,12 +42,20 @@ class ShareChoice:
     shared_at: datetime | None
 
 
+def _ended(package: Package) -> str | None:
+    """A refunded or voided package (or one another rule ended) is shared with nobody new."""
+    if package.status == "active":
+        return None
+    status = _(name_for(PackageStatus, package.status, lower=True))
+    return _("The package \u201c{name}\u201d has ended ({status}) and can no longer be "
+             "shared.").format(name=package.name, status=status)
+
+
 def share_refusal(s: Session, package: Package, patient_id: int) -> str | None:
     """Why `package` cannot be shared with the patient now, or None (R37)."""
     patient = s.get(Patient, patient_id)
-    if package.status != "active":
-        return _("The package \u201c{name}\u201d has ended ({status}) and can no longer be "
-                 "shared.").format(name=package.name, status=_(package.status))
+    if refusal := _ended(package):
+        return refusal
     if patient_id == package.patient_id:
         return _("{patient} bought \u201c{name}\u201d; it is already theirs to use.").format(
             patient=patient.full_name, name=package.name)
@@ -193,10 +202,8 @@ class SharingCalls:
         """Why the package page offers no sharing now (ended, or no household), or None."""
         with self._db.read() as s:
             package = v.get(s, Package, package_id, "package")
-            if package.status != "active":
-                return _("The package \u201c{name}\u201d has ended ({status}) and can no "
-                         "longer be shared.").format(name=package.name,
-                                                     status=_(package.status))
+            if refusal := _ended(package):
+                return refusal
             if household_rules.household_of(s, package.patient_id) is None:
                 owner = s.get(Patient, package.patient_id)
                 return _("{owner} is not in a household. Link household members on the "
