@@ -207,3 +207,16 @@ def test_r37_share_and_unshare_are_audited(clinic, family):
     assert actions == [("package.share", {"shared_with": f["leo"]}),
                        ("package.unshare", {"shared_with": None,
                                             "released_appointments": []})]
+
+
+def test_r37_usage_report_says_who_redeemed_each_use(clinic, family):
+    from datetime import date
+    f = family
+    clinic.packages.share(f["package"], f["leo"])
+    for patient, day in ((f["leo"], "2026-03-03"), (f["maria"], "2026-03-04")):
+        clinic.schedule.arrive(clinic.schedule.book(patient, f["ana"], f["massage"], at(day)))
+    report = clinic.reports.package_usage(date(2026, 3, 1), date(2026, 3, 31))
+    rows = report.sections[0].rows
+    assert [(r.patient_name, r.redeemed_by) for r in rows] == [
+        ("Maria Lopez", "Leo Lopez"), ("Maria Lopez", "Maria Lopez")]
+    assert report.sections[0].columns[-1].heading == "Redeemed by"

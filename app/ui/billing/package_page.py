@@ -21,6 +21,7 @@ from ..tables import make_table, wrap_long_text
 from .expiry_dialog import ExpiryDialog
 from .keys import leave_with_tab, tab_order
 from .refund_dialog import RefundPackageDialog
+from .share_dialog import ShareDialog, shared_with_text
 
 class PackagePage(QDialog):
     def __init__(self, clinic: Clinic, package_id: int, parent: QWidget | None = None):
@@ -30,8 +31,9 @@ class PackagePage(QDialog):
         self._f = Formats(clinic)
         #: Whether anything here changed the package, so the list behind refreshes.
         self.changed = False
-        # Wide enough for the redemptions' nine columns under French headings.
-        self.resize(1120, 720)
+        # Wide enough for the redemptions' ten columns under French headings (R37 added
+        # who redeemed each use).
+        self.resize(1260, 720)
 
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 17px; font-weight: 600;")
@@ -40,7 +42,8 @@ class PackagePage(QDialog):
             ("status", _("Status:")), ("uses", _("Uses:")), ("expires", _("Expires:")),
             ("purchased", _("Purchased:")), ("price", _("Price:")),
             ("collected", _("Collected:")), ("staff", _("Staff:")),
-            ("coverage", _("Covers:")), ("refund", _("Refunded:"))))
+            ("coverage", _("Covers:")), ("refund", _("Refunded:")),
+            ("shared", _("Shared with:"))))
         invoice = self._group(_("Sale invoice"), (
             ("invoice", _("Invoice:")), ("lines", _("Lines:")), ("total", _("Total:")),
             ("paid", _("Paid:")), ("balance", _("Balance:")),
@@ -70,6 +73,8 @@ class PackagePage(QDialog):
         self.expiry_button.clicked.connect(self.change_expiry)
         self.refund_button = QPushButton(_("&Refund Package…"))
         self.refund_button.clicked.connect(self.refund)
+        self.share_button = QPushButton(_("&Share…"))  # R37: household members
+        self.share_button.clicked.connect(self.share)
         self.print_button = QPushButton(_("&Print Invoice…"))
         self.print_button.clicked.connect(self.print_invoice)
         self.close_button = QPushButton(_("&Close"))
@@ -83,7 +88,8 @@ class PackagePage(QDialog):
         top.setColumnStretch(0, 1)
         top.setColumnStretch(1, 1)
         bar = QHBoxLayout()
-        for button in (self.expiry_button, self.refund_button, self.print_button):
+        for button in (self.expiry_button, self.refund_button, self.share_button,
+                       self.print_button):
             bar.addWidget(button)
         bar.addStretch(1)
         bar.addWidget(self.close_button)
@@ -95,7 +101,8 @@ class PackagePage(QDialog):
         layout.addLayout(bar)
         leave_with_tab(self.payments_table, self.redemptions_table, self.held_table)
         tab_order(self.payments_table, self.redemptions_table, self.held_table,
-                  self.expiry_button, self.refund_button, self.print_button, self.close_button)
+                  self.expiry_button, self.refund_button, self.share_button, self.print_button,
+                  self.close_button)
         self.reload()
 
     def _group(self, title: str, rows) -> QGroupBox:
@@ -161,6 +168,11 @@ class PackagePage(QDialog):
             button.setEnabled(refusal is None)
             if refusal:
                 button.setToolTip(refusal)
+        self._set("shared", shared_with_text(self.clinic, self.package_id))
+        refusal = self.clinic.packages.why_not_share(self.package_id)
+        self.share_button.setEnabled(refusal is None)
+        self.share_button.setToolTip(refusal or _("Choose the household members who may use "
+                                                  "this package"))
 
     def _set(self, key: str, text: str) -> None:
         label = self.values[key]
@@ -181,6 +193,10 @@ class PackagePage(QDialog):
     def refund(self) -> None:
         if approved(self, self.clinic, REFUND_PACKAGE, lambda: RefundPackageDialog.ask(
                 self.clinic, self.package_id, parent=self)):
+            self._changed()
+
+    def share(self) -> None:
+        if ShareDialog.ask(self, self.clinic, self.package_id) is not None:
             self._changed()
 
     def print_invoice(self) -> None:
