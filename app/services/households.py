@@ -22,6 +22,10 @@ class HouseholdMemberRow:
     patient_name: str
     phone: str | None
 
+    @property
+    def id(self) -> int:  # (lists keep their selection by a row's id)
+        return self.patient_id
+
 
 class HouseholdCalls:
     """clinic.patients' household calls; mixed into PatientService."""
