@@ -220,3 +220,16 @@ def test_r37_usage_report_says_who_redeemed_each_use(clinic, family):
     assert [(r.patient_name, r.redeemed_by) for r in rows] == [
         ("Maria Lopez", "Leo Lopez"), ("Maria Lopez", "Maria Lopez")]
     assert report.sections[0].columns[-1].heading == "Redeemed by"
+
+
+def test_r37_r7a_a_members_visit_warns_of_double_compensation(clinic, family, catalog):
+    """A package sold with a staff member paid up front warns on a member's covered visit
+    too, as on the purchaser's (R7a)."""
+    f = family
+    package = clinic.billing.sell_package(f["maria"], catalog["three_physio"],
+                                          staff_id=f["ben"]).package_id
+    clinic.packages.share(package, f["leo"])
+    visit = clinic.schedule.book(f["leo"], f["ana"], f["physio"], at("2026-03-05"),
+                                 package=package)
+    (warning,) = clinic.schedule.warnings(visit)
+    assert "Ben Okafor" in warning and "Ana Silva" in warning
