@@ -41,6 +41,8 @@ class PatientProfile(QWidget):
         self.household = HouseholdView(clinic)  # R37: who may share packages
         self.tabs.addTab(self.household, _("Ho&usehold"))
         self.household.changed.connect(self.refresh)
+        # Four tabs: all of them shown, never behind a scroll arrow (nor in Tab's way).
+        self.tabs.setUsesScrollButtons(False)
         # A sale or a void also changes the packages list, so re-read it all.
         self.purchases.changed.connect(self.refresh)
         self.payments.changed.connect(self.refresh)
