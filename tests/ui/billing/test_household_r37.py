@@ -156,3 +156,19 @@ def test_r37_a_refunded_package_offers_no_sharing(qtbot, clinic, family):
     page.show()
     assert not page.share_button.isEnabled()
     assert "can no longer be shared" in page.share_button.toolTip()
+
+
+def test_r37_booking_a_member_offers_the_shared_package_naming_its_purchaser(qtbot, clinic,
+                                                                             family):
+    from app.ui.dialogs.booking_dialog import BookingDialog
+    f = family
+    clinic.patients.link_household(f["maria"], f["leo"])
+    clinic.packages.share(f["package"], f["leo"])
+    dialog = BookingDialog(clinic, start=datetime(2026, 3, 5, 13))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.patient.choose(clinic.patients.get(f["leo"]))
+    dialog.treatment.setCurrentIndex(dialog.treatment.findData(f["massage"]))
+    [radio] = dialog.packages.buttons.values()
+    assert radio.text() == "10 Massages, bought Mar 2, 2026 by Maria Lopez (shared)"
+    assert radio.isChecked() and dialog.packages.chosen_id() == f["package"]
