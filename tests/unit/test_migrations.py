@@ -248,3 +248,31 @@ def test_0006_numbers_the_uses_already_redeemed_by_date(tmp_path, clock):
         uses = [r.use_number for r in clinic.packages.detail(package).redemptions]
     assert [(start[8:10], n) for start, n in numbers] == [("10", None), ("03", 1), ("17", 2)]
     assert uses == [1, 2]
+
+
+def test_0011_records_who_redeemed_the_uses_already_there(tmp_path, clock):
+    """A file from before households: each use was redeemed by its appointment's patient,
+    and that is filled in on opening (R37); households and shares start empty."""
+    path = tmp_path / "clinic.db"
+    clock.set(datetime(2026, 3, 20, 18, 0))
+    with Clinic.open(path, clock=clock) as clinic:
+        ana = clinic.staff.add("Ana Silva", practitioner=True, role="manager")
+        physio = clinic.catalog.add_treatment_type("Physio", duration_min=30, price=8500)
+        three = clinic.catalog.add_package_template("3 Physio", price=10000, uses=3,
+                                                    eligible={physio: 0}, validity=None)
+        clinic.patients.add("Tom", "Reid")
+        maria = clinic.patients.add("Maria", "Lopez")
+        clinic.billing.sell_package(maria, three)
+        clinic.schedule.arrive(clinic.schedule.book(maria, ana, physio,
+                                                    datetime(2026, 3, 3, 10)))
+    con = sqlite3.connect(path)  # as ClinicDesk at 0010 left it
+    with con:
+        drop_households(con)
+        con.execute("UPDATE alembic_version SET version_num = '0010'")
+    con.close()
+
+    with Clinic.open(path, clock=clock) as clinic:
+        with clinic.db.read() as s:
+            assert s.execute(text("SELECT patient_id FROM redemptions")).all() == [(maria,)]
+            assert s.execute(text("SELECT count(*) FROM household_members")).scalar() == 0
+        assert clinic.patients.household_members(maria) == []
