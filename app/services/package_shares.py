@@ -2,7 +2,8 @@
 
 A share lets one member book and redeem with the package; ending it keeps the uses already
 redeemed and releases that member's booked covered appointments, with R28's warning.
-PackageService offers these calls (clinic.packages.share / unshare / shares ...).
+PackageService offers these calls (clinic.packages.share, unshare, set_shares,
+share_choices, why_not_share).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.states import PackageStatus, name_for
 from ..i18n import _
-from ..models import Appointment, Package, PackageShare, Patient
+from ..models import Appointment, Package, PackageShare, Patient, Staff, TreatmentType
 from . import household_rules, locks, package_rules as rules
 from . import validation as v
 from .errors import NotAllowed, ValidationError
@@ -105,7 +106,6 @@ def first_that_covers(s: Session, choices: list[rules.PackageSummary],
 
 
 def _booked_row(s: Session, appointment: Appointment, package_name: str) -> AppointmentRow:
-    from ..models import Staff, TreatmentType
     patient = s.get(Patient, appointment.patient_id)
     return appointment_row(appointment, patient.full_name,
                            s.get(Staff, appointment.staff_id).name,
