@@ -7,6 +7,7 @@ from .books import Account, DayClose
 from .billing import Invoice, InvoiceLine, Payment, PaymentApplication, PaymentRefund
 from .catalog import EligibleItem, PackageTemplate, TreatmentType
 from .freezes import PackageFreeze
+from .households import Household, HouseholdMember, PackageShare
 from .packages import (Package, PackageCoverage, PackageExpiryChange, PackageRefund,
                        Redemption)
 from .package_transfers import PackageTransfer
@@ -21,4 +22,5 @@ __all__ = [
     "PackageFreeze", "PackageRefund", "PackageTransfer",
     "PackageTemplate", "Patient", "Payment", "PaymentApplication", "PaymentRefund",
     "Redemption", "Staff", "TreatmentType",
+    "Household", "HouseholdMember", "PackageShare",
 ]

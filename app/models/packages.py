@@ -92,6 +92,10 @@ class Redemption(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
     voided_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     voided_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
+    # Who redeemed it: the appointment's patient, the purchaser or a household member the
+    # package is shared with (R37). A plain column: added to a table that can hold years of
+    # uses without copying it (SQLite adds no foreign key in place); always the appointment's.
+    patient_id: Mapped[int | None] = mapped_column(Int, default=None)
 
     __table_args__ = (
         Index("ix_redemptions_package", "package_id", "voided_at"),

@@ -16,12 +16,14 @@ from ..i18n import _
 from ..models import Appointment, Package, PackageCoverage, Staff
 
 
-def _would_pay_again(package: Package):
-    """A visit of this patient, still booked and still compensating its practitioner, of a
+def _would_pay_again(package: Package, patient_id: int | None = None):
+    """A visit of this patient (the purchaser, or `patient_id`: a household member the
+    package is shared with, R37), still booked and still compensating its practitioner, of a
     treatment the package covers, and not covered by another package."""
     covered = select(PackageCoverage.treatment_type_id).where(
         PackageCoverage.package_id == package.id)
-    return (Appointment.patient_id == package.patient_id, Appointment.status == "booked",
+    patient_id = package.patient_id if patient_id is None else patient_id
+    return (Appointment.patient_id == patient_id, Appointment.status == "booked",
             Appointment.compensate_staff.is_(True), Appointment.treatment_type_id.in_(covered),
             Appointment.package_id.is_(None) | (Appointment.package_id == package.id))
 
@@ -44,8 +46,8 @@ def seller_of(s: Session, appointment: Appointment) -> Package | None:
     package = s.get(Package, appointment.package_id)
     if package is None or package.staff_id is None:
         return None
-    found = s.scalar(select(Appointment.id).where(*_would_pay_again(package),
-                                                  Appointment.id == appointment.id))
+    found = s.scalar(select(Appointment.id).where(
+        *_would_pay_again(package, appointment.patient_id), Appointment.id == appointment.id))
     return package if found is not None else None
 
 

@@ -88,9 +88,29 @@ def appointments(s: Session, appointment_ids) -> None:
 
 
 def package(s: Session, package_id: object) -> None:
-    """Lock the patient a package belongs to."""
+    """Lock the patient a package belongs to, then the package: household members the
+    package is shared with use it under their own patient's lock (R37)."""
     if _postgresql(s):
         patient(s, _owner(s, Package.patient_id, Package.id, package_id))
+        _lock_rows(s, "packages", [package_id])
+
+
+def patients(s: Session, patient_ids) -> None:
+    """Lock several patients, in id order (linking a household, ending a share, R37)."""
+    if _postgresql(s):
+        _lock_rows(s, "patients", patient_ids)
+
+
+def package_uses(s: Session, packages) -> None:
+    """Before deciding that packages have a use left for one patient's visit: lock them (in
+    id order, after the patient) and read them again. The purchaser's desk and a household
+    member's desk lock different patients, and meet here (R11, R37)."""
+    if not _postgresql(s):
+        return
+    packages = list(packages)
+    _lock_rows(s, "packages", [p.id for p in packages])
+    for row in packages:
+        s.refresh(row)
 
 
 def invoice(s: Session, invoice_id: object) -> None:

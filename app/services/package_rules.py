@@ -11,11 +11,11 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..domain import packages as domain
+from ..domain import households as household_domain, packages as domain
 from ..domain.states import AppointmentStatus, PackageStatus
 from ..i18n import _, ngettext
 from ..models import Appointment, Package, PackageCoverage, Redemption
-from . import freezes
+from . import freezes, household_rules, locks
 from . import validation as v
 from .errors import NotAllowed
 from .validity import show_date
@@ -106,13 +106,16 @@ def summarise(s: Session, package: Package, today: date) -> PackageSummary:
                           held and package.status == PackageStatus.ACTIVE, package.imported_on)
 
 
-def release_booked(s: Session, package_id: int) -> list[int]:
-    """The package no longer covers its booked visits (refunded, R28, or its sale voided):
-    each will be billed at the standard price. Returns their ids."""
+def release_booked(s: Session, package_id: int, *, patient_id: int | None = None) -> list[int]:
+    """The package no longer covers its booked visits (refunded, R28, or its sale voided;
+    or only `patient_id`'s, when a share ends, R37): each will be billed at the standard
+    price. Returns their ids."""
     released = []
-    for appointment in s.scalars(select(Appointment).where(
-            Appointment.package_id == package_id,
-            Appointment.status == AppointmentStatus.BOOKED).order_by(Appointment.id)):
+    query = select(Appointment).where(Appointment.package_id == package_id,
+                                      Appointment.status == AppointmentStatus.BOOKED)
+    if patient_id is not None:
+        query = query.where(Appointment.patient_id == patient_id)
+    for appointment in s.scalars(query.order_by(Appointment.id)):
         appointment.package_id = None  # (its version is counted by the mapper)
         released.append(appointment.id)
     return released
@@ -133,7 +136,9 @@ def require_can_cover(s: Session, package: Package, appointment: Appointment, *,
     arrival, no-show or reschedule) rather than asking for a new one. `locale`: the
     clinic's, for the dates in the sentence.
     """
-    if package.patient_id != appointment.patient_id:
+    locks.package_uses(s, [package])
+    if not household_rules.may_use(s, package.id, package.patient_id,
+                                   appointment.patient_id):  # R37: or shared with them
         raise NotAllowed(_("The package \u201c{name}\u201d belongs to another patient.")
                          .format(name=package.name))
     if package.status == PackageStatus.REFUNDED:  # R28
@@ -176,7 +181,8 @@ def require_can_cover(s: Session, package: Package, appointment: Appointment, *,
 def eligible(s: Session, patient_id: int, treatment_type_id: int, on: date, today: date,
              *, excluding: int | None = None) -> list[PackageSummary]:
     """Packages that could cover a new appointment, the one to pre-select first (R10):
-    the one expiring first, then the oldest; no-expiry packages come last."""
+    the one expiring first, then the oldest; no-expiry packages come last. The patient's
+    own packages come before those shared with them (R37)."""
     v.optional_row(s, Appointment, excluding, "appointment")  # (the one being moved)
     return _covering(s, patient_id, treatment_type_id, on, today, excluding, free=True)
 
@@ -191,7 +197,9 @@ def _covering(s: Session, patient_id: int, treatment_type_id: int, on: date, tod
               excluding: int | None, *, free: bool) -> list[PackageSummary]:
     packages = s.scalars(
         select(Package).join(PackageCoverage, PackageCoverage.package_id == Package.id)
-        .where(Package.patient_id == patient_id, Package.status == "active",
+        .where((Package.patient_id == patient_id)
+               | Package.id.in_(household_rules.shared_package_ids(patient_id)),
+               Package.status == "active",
                PackageCoverage.treatment_type_id == treatment_type_id)).all()
     result = []
     for package in packages:
@@ -203,6 +211,6 @@ def _covering(s: Session, patient_id: int, treatment_type_id: int, on: date, tod
         booked = booked_count(s, package.id, excluding=excluding)
         if domain.has_use_for(package.uses_total, redeemed, booked) is free:
             result.append(summarise(s, package, today))
-    result.sort(key=lambda p: (p.expires_on is None, p.expires_on or date.max, p.purchased_on,
-                               p.id))
+    result.sort(key=lambda p: household_domain.booking_key(  # R37: own first, then R10
+        patient_id, p.patient_id, p.expires_on, p.purchased_on, p.id))
     return result

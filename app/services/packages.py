@@ -23,6 +23,8 @@ from .errors import NotAllowed, ValidationError
 from .freezes import FreezeActions
 from .money import cents as money_cents, per_use_value
 from .package_transfer import PackageTransfers
+from .package_shares import SharingCalls
+from .released_words import released_warnings
 from .schedule_views import AppointmentRow, appointment_row
 from .validity import show_date, show_when
 
@@ -43,6 +45,8 @@ class RedemptionRow:
     patient_pays: int
     per_use_value: int  # R3
     reason: str  # arrived | no_show
+    redeemed_by: str = ""  # the patient who redeemed it: the purchaser or a member (R37)
+    redeemed_by_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ class RefundResult:
     warnings: tuple[str, ...]
 
 
-class PackageService(FreezeActions, PackageTransfers, Service):  # R39, R38
+class PackageService(FreezeActions, PackageTransfers, SharingCalls, Service):  # R39 R38 R37
     @property
     def _locale(self) -> str:
         return self._clinic.money_context()["locale"]
@@ -206,25 +210,13 @@ class PackageService(FreezeActions, PackageTransfers, Service):  # R39, R38
                         {"status": "refunded", "amount": cents, "suggested": suggested.amount,
                          "invoice_total": invoice.total,
                          "released_appointments": [a.id for a in released]})
-            return RefundResult(refund.id, cents, tuple(released),
-                                tuple(self.released_warnings(released)))
+            warnings = released_warnings(released, self._locale)  # R28
+            return RefundResult(refund.id, cents, tuple(released), tuple(warnings))
 
     def released_warnings(self, released: list[AppointmentRow]) -> list[str]:
         """R28's warning listing the booked appointments a package came off (a refund, a
         transfer R38): each will be billed at the standard price."""
-        if not released:
-            return []
-        listed = "; ".join(
-            _("{when} {treatment} with {practitioner}").format(
-                when=show_when(a.start, self._locale), treatment=a.treatment_name,
-                practitioner=a.staff_name)
-            for a in released)
-        return [ngettext(
-            "{n} booked appointment lost this package and will be billed at the "
-            "standard price: {appointments}.",
-            "{n} booked appointments lost this package and will be billed at the "
-            "standard price: {appointments}.", len(released))
-            .format(n=len(released), appointments=listed)]
+        return released_warnings(released, self._locale)
 
     def refund_payments(self, package_id: int) -> list[tuple[int, int]]:
         """Payments the package's refund can go back through: (payment_id, refundable)."""
@@ -270,8 +262,11 @@ class PackageService(FreezeActions, PackageTransfers, Service):  # R39, R38
     # helpers
     def _redemptions(self, s, package: Package) -> list[RedemptionRow]:
         rows = s.execute(
-            select(Redemption, Appointment.start, TreatmentType.name, Staff.name, Invoice.number)
+            select(Redemption, Appointment.start, TreatmentType.name, Staff.name, Invoice.number,
+                   Patient.id, Patient.first_name, Patient.last_name)
             .join(Appointment, Appointment.id == Redemption.appointment_id)
+            .join(Patient, Patient.id == func.coalesce(Redemption.patient_id,
+                                                       Appointment.patient_id))
             .join(TreatmentType, TreatmentType.id == Appointment.treatment_type_id)
             .join(Staff, Staff.id == Appointment.staff_id)
             .join(Invoice, Invoice.id == Redemption.invoice_id)
@@ -280,8 +275,8 @@ class PackageService(FreezeActions, PackageTransfers, Service):  # R39, R38
         return [RedemptionRow(r.id, r.use_number, r.redeemed_on, r.appointment_id, start,
                               treatment, staff, r.invoice_id, number, r.patient_pays,
                               per_use_value(package.price, package.uses_total, r.use_number),
-                              r.reason)
-                for r, start, treatment, staff, number in rows]
+                              r.reason, f"{first} {last}".strip(), who)
+                for r, start, treatment, staff, number, who, first, last in rows]
 
     def _booked(self, s, package: Package) -> list[AppointmentRow]:
         rows = s.execute(

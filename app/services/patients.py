@@ -15,6 +15,7 @@ from ..models import Patient
 from . import validation as v
 from .audit import snapshot
 from .base import Service, lighten
+from .households import HouseholdCalls
 
 _FIELDS = ("first_name", "last_name", "phone", "email", "birth_date", "notes", "active")
 
@@ -44,7 +45,7 @@ class CleanPatient(dict):
     `add_many` takes nothing else, so no row reaches the table unchecked."""
 
 
-class PatientService(Service):
+class PatientService(HouseholdCalls, Service):
     def add(self, first_name: str, last_name: str, *, phone=None, email=None,
             birth_date=None, notes: str = "") -> int:
         clean = self.validate({"first_name": first_name, "last_name": last_name,

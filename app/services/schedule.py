@@ -13,7 +13,7 @@ from ..i18n import N_, _
 from ..models import (Appointment, Invoice, NoShowFee, Package, Patient, Redemption, Staff,
                       TreatmentType)
 from . import compensation, final_uses, ledger, locks, package_rules as rules, validation as v
-from . import freezes, why_not
+from . import freezes, package_shares, why_not
 from .appointment_times import appointment_start
 from .audit import snapshot
 from .booking_rules import HOLDS_TIME, BookingAdvice
@@ -67,7 +67,8 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice):
             if package == "auto":
                 choices = rules.eligible(s, patient.id, treatment.id, start.date(),
                                          self._today(), excluding=appointment.id)
-                appointment.package_id = choices[0].id if choices else None
+                appointment.package_id = package_shares.first_that_covers(
+                    s, choices, appointment, treatment_name=treatment.name, locale=self._locale)
             elif package is not None:
                 chosen = v.get(s, Package, package, "package")
                 rules.require_can_cover(s, chosen, appointment, treatment_name=treatment.name,
@@ -293,7 +294,8 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice):
             redemption = Redemption(package_id=package.id, appointment_id=appointment.id,
                                     redeemed_on=appointment.start.date(), invoice_id=invoice.id,
                                     patient_pays=pays, reason=reason, created_at=self._now(),
-                                    created_by=self._actor)
+                                    created_by=self._actor,
+                                    patient_id=appointment.patient_id)  # who (R37)
             s.add(redemption)
             rules.renumber_uses(s, package.id)
             use = redemption.use_number  # its place by date: a late-entered visit comes first

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from sqlalchemy import func, select
 
-from app.models import (Appointment, ClinicSettings, Invoice, InvoiceLine, Package,
-                        PackageCoverage, PackageRefund, Payment, PaymentApplication,
-                        PaymentRefund, Patient, Redemption)
+from app.models import (Appointment, ClinicSettings, HouseholdMember, Invoice, InvoiceLine,
+                        Package, PackageCoverage, PackageRefund, PackageShare, Payment,
+                        PaymentApplication, PaymentRefund, Patient, Redemption)
 from app.services import Clinic, ClinicError, ValidationError
 from app.services.integrity import ledger_problems
 from app.services.refund_rules import redeemed_value
@@ -420,7 +420,8 @@ class ClinicMachine(RuleBasedStateMachine):
                     assert booked == [], f"{package.status} package still on booked visits"
                 assert refunds_of.get(package.id, 0) == (1 if package.status == "refunded" else 0)
                 for appointment in booked:
-                    assert appointment.patient_id == package.patient_id
+                    assert appointment.patient_id == package.patient_id or \
+                        (package.id, appointment.patient_id) in live_shares(s), "R37"
                     assert package.expires_on is None or \
                         appointment.start.date() <= package.expires_on, "R24"
                     assert (package.id, appointment.treatment_type_id) in covers
@@ -620,6 +621,43 @@ class ClinicMachine(RuleBasedStateMachine):
         if package is not None:
             self.packages.append(package)
             self.invoices.append(self.clinic.packages.summary(package).invoice_id)
+
+    @rule(k=picks, p=picks, how=st.sampled_from(["share", "share", "unshare", "leave"]),
+          aim=aims)
+    def share_package(self, k, p, how, aim):
+        """R37: share a package with a patient (linking them to its purchaser's household
+        first, most of the time), end a share, or a member leaves the household; then every
+        live share is between members of one household, and no member's booked visit holds
+        a package no longer shared with them."""
+        package, owner = self.choose(Package, k, aim, Package.status == "active")
+        if package is None:
+            return
+        others = [x for x in self.patients if x != owner]
+        member = self.pick(others if aim and others else self.patients, p)
+        if how == "share":
+            if aim and member != owner:
+                self.attempt(self.clinic.patients.link_household, owner, member)
+            self.attempt(self.clinic.packages.share, package, member)
+        elif how == "unshare":
+            released = self.attempt(self.clinic.packages.unshare, package, member)
+            if released is not None:
+                assert len(released.warnings) == (1 if released else 0)
+        else:
+            self.attempt(self.clinic.patients.leave_household, member)
+        with self.clinic.db.read() as s:
+            homes = dict(s.execute(select(HouseholdMember.patient_id,
+                                          HouseholdMember.household_id)
+                                   .where(HouseholdMember.left_at.is_(None))).all())
+            for package_id, patient_id in live_shares(s):
+                purchaser = s.get(Package, package_id).patient_id
+                assert homes.get(patient_id) is not None
+                assert homes.get(patient_id) == homes.get(purchaser), (package_id, patient_id)
+            assert all(list(homes.values()).count(h) >= 2 for h in homes.values())
+
+
+def live_shares(s) -> set[tuple[int, int]]:
+    return set(s.execute(select(PackageShare.package_id, PackageShare.patient_id)
+                         .where(PackageShare.ended_at.is_(None))).all())
 
 
 def sums(s, key, value) -> dict[int, int]:

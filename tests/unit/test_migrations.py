@@ -162,10 +162,51 @@ def test_the_head_read_from_the_files_is_alembics_head():
     assert head_from_files() == head_revision()
 
 
+def _undo_0015(con) -> None:  # switching in (R42)
+    con.execute("DROP INDEX ix_packages_imported")
+    con.execute("ALTER TABLE packages DROP COLUMN uses_before")
+    con.execute("ALTER TABLE packages DROP COLUMN imported_on")
+
+
+def _undo_0014(con) -> None:  # package transfers (R38)
+    con.execute("DROP TABLE package_transfers")
+
+
+def _undo_0013(con) -> None:  # refund policies (R40)
+    for table, column in (("package_templates", "refund_policy"),
+                          ("packages", "refund_policy"), ("package_refunds", "basis")):
+        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+
+
+def _undo_0012(con) -> None:  # freezes (R39)
+    con.execute("DROP TABLE package_freezes")
+
+
+def _undo_0011(con) -> None:  # households, shares, who redeemed each use (R37)
+    for table in ("package_shares", "household_members", "households"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("ALTER TABLE redemptions DROP COLUMN patient_id")
+
+
+# Newest first: a file is taken back through each migration after the one it stops at.
+_UNDO = (("0015", _undo_0015), ("0014", _undo_0014), ("0013", _undo_0013),
+         ("0012", _undo_0012), ("0011", _undo_0011))
+
+
+def take_back_to(con, revision: str) -> None:
+    """Make a file as ClinicDesk at `revision` (0010 or later) left it: every later
+    migration's tables, columns and indexes removed, newest first."""
+    for later, undo in _UNDO:
+        if later > revision:
+            undo(con)
+    con.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+
+
 def drop_books(con) -> None:
     """Take a file back before 0007 (the clinic's books), and so before everything after it:
-    0008 to 0010 (their indexes), 0012 (freezes, R39), 0013 and later (drop_refund_policies)."""
-    for table in ("package_freezes", "day_closes", "accounts", "package_expiry_changes"):
+    0008 to 0010 (their indexes) and 0011 onwards (take_back_to)."""
+    take_back_to(con, "0010")
+    for table in ("day_closes", "accounts", "package_expiry_changes"):
         con.execute(f"DROP TABLE {table}")
     for name in ("ix_invoices_created_at", "ix_invoices_voided_at", "ix_applications_created_at",
                  "ix_payment_refunds_refunded_at", "ix_packages_created_at",
@@ -177,24 +218,6 @@ def drop_books(con) -> None:
     # 0009 widened it; put it back as 0006 left it
     con.execute("DROP INDEX ix_invoices_issued_on")
     con.execute("CREATE INDEX ix_invoices_issued_on ON invoices (issued_on)")
-    drop_refund_policies(con)
-
-
-def drop_after_0013(con) -> None:
-    """Take a file back to 0013: before 0015 (switching in, R42) and 0014 (package
-    transfers, R38)."""
-    con.execute("DROP INDEX ix_packages_imported")
-    con.execute("ALTER TABLE packages DROP COLUMN uses_before")
-    con.execute("ALTER TABLE packages DROP COLUMN imported_on")
-    con.execute("DROP TABLE package_transfers")
-
-
-def drop_refund_policies(con) -> None:
-    """Take a file back before 0013 (refund policies, R40), and so before what follows it."""
-    drop_after_0013(con)
-    for table, column in (("package_templates", "refund_policy"),
-                          ("packages", "refund_policy"), ("package_refunds", "basis")):
-        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
 
 
 def test_0007_copies_expiry_changes_out_of_the_audit_trail(tmp_path, clock):
@@ -276,11 +299,37 @@ def test_0013_makes_templates_and_packages_already_sold_pro_rata(tmp_path, clock
         refund = clinic.packages.refund(sold.package_id, 10000).package_refund_id
     con = sqlite3.connect(path)
     with con:
-        drop_refund_policies(con)
-        con.execute("UPDATE alembic_version SET version_num = '0012'")
+        take_back_to(con, "0012")
     con.close()
 
     with Clinic.open(path, clock=clock) as clinic:
         assert clinic.catalog.package_template(three).refund_policy == "pro_rata"
         assert clinic.packages.refund_suggestion(kept).basis.policy == "pro_rata"
         assert clinic.packages.refund_receipt(refund).basis is None
+
+
+def test_0011_records_who_redeemed_the_uses_already_there(tmp_path, clock):
+    """A file from before households: each use was redeemed by its appointment's patient,
+    and that is filled in on opening (R37); households and shares start empty."""
+    path = tmp_path / "clinic.db"
+    clock.set(datetime(2026, 3, 20, 18, 0))
+    with Clinic.open(path, clock=clock) as clinic:
+        ana = clinic.staff.add("Ana Silva", practitioner=True, role="manager")
+        physio = clinic.catalog.add_treatment_type("Physio", duration_min=30, price=8500)
+        three = clinic.catalog.add_package_template("3 Physio", price=10000, uses=3,
+                                                    eligible={physio: 0}, validity=None)
+        clinic.patients.add("Tom", "Reid")
+        maria = clinic.patients.add("Maria", "Lopez")
+        clinic.billing.sell_package(maria, three)
+        clinic.schedule.arrive(clinic.schedule.book(maria, ana, physio,
+                                                    datetime(2026, 3, 3, 10)))
+    con = sqlite3.connect(path)  # as ClinicDesk at 0010 left it
+    with con:
+        take_back_to(con, "0010")
+    con.close()
+
+    with Clinic.open(path, clock=clock) as clinic:
+        with clinic.db.read() as s:
+            assert s.execute(text("SELECT patient_id FROM redemptions")).all() == [(maria,)]
+            assert s.execute(text("SELECT count(*) FROM household_members")).scalar() == 0
+        assert clinic.patients.household_members(maria) == []

@@ -391,7 +391,8 @@ def test_csv_has_currency_headings_exact_decimal_money_and_totals(usage, tmp_pat
         lines = list(csv.reader(handle))
     assert lines[0] == ["Package Usage", "Mar 1, 2026 to Mar 31, 2026"]
     header = lines.index(["Date", "Patient", "Package", "Treatment", "Practitioner", "Use",
-                          "Per-use value (CAD)", "Patient Pays (CAD)", "Uses remaining"])
+                          "Per-use value (CAD)", "Patient Pays (CAD)", "Uses remaining",
+                          "Redeemed by"])
     body = lines[header + 1:]
     assert [r[0] for r in body[:3]] == ["2026-03-03", "2026-03-10", "2026-03-17"]
     assert [r[6] for r in body[:3]] == ["33.33", "33.33", "33.34"]

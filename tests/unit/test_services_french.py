@@ -185,7 +185,8 @@ def test_a_french_csv_export_has_french_headings_and_totals(usage, tmp_path):
     assert lines[0] == ["Utilisation des forfaits", "du 1 mars 2026 au 31 mars 2026"]
     header = lines.index(["Date", "Patient", "Forfait", "Traitement", "Praticien",
                           "Utilisation", "Valeur par utilisation (CAD)",
-                          "À payer par le patient (CAD)", "Utilisations restantes"])
+                          "À payer par le patient (CAD)", "Utilisations restantes",
+                          "Utilisé par"])
     body = lines[header + 1:]
     assert [r[5] for r in body[:2]] == ["1 sur 3", "2 sur 3"]
     assert [r[6] for r in body[:2]] == ["33.33", "33.33"]  # spreadsheet numbers stay plain

@@ -4,7 +4,7 @@ A package can be frozen from a date, to a date or until unfrozen, with a reason.
 is a row, never deleted; unfreezing writes the day it ended.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-04 20:00:00
 """
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -7,6 +7,7 @@ from datetime import date
 from sys import intern
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from ...i18n import N_, _
 from ...models import Appointment, Package, PackageTemplate, Patient, Staff, TreatmentType
@@ -33,6 +34,7 @@ class UsageRow:
     per_use_value: int  # R3
     patient_pays: int
     reason: str  # arrived | no_show
+    redeemed_by: str = ""  # the appointment's patient: the purchaser or a member (R37)
 
     @property
     def uses_remaining(self) -> int:
@@ -54,6 +56,7 @@ USAGE_COLUMNS = (
     Column("per_use_value", N_("Per-use value"), "money", total=True),
     Column("patient_pays", N_("Patient Pays"), "money", total=True),
     Column("uses_remaining", N_("Uses remaining"), "int"),
+    Column("redeemed_by", N_("Redeemed by")),  # R37: the purchaser or a household member
 )
 
 
@@ -68,6 +71,7 @@ class PackageUsageReport(ReportDesk):
         """
         start, end = self._period(start, end)
         n = numbered(start, end)
+        redeemer = aliased(Patient, name="redeemer")  # who redeemed it (R37)
         detail = (
             select(n.c.id.label("redemption_id"), n.c.redeemed_on, Package.patient_id,
                    patient_name(), n.c.package_id, Package.template_id,
@@ -75,11 +79,13 @@ class PackageUsageReport(ReportDesk):
                    Appointment.staff_id.label("practitioner_id"), n.c.use_number,
                    Package.uses_total,
                    use_value(Package.price, Package.uses_total, n.c.use_number)
-                   .label("per_use_value"), n.c.patient_pays, n.c.reason)
+                   .label("per_use_value"), n.c.patient_pays, n.c.reason,
+                   (redeemer.first_name + " " + redeemer.last_name).label("redeemed_by"))
             .select_from(n)
             .join(Package, Package.id == n.c.package_id)
             .join(Patient, Patient.id == Package.patient_id)
-            .join(Appointment, Appointment.id == n.c.appointment_id))
+            .join(Appointment, Appointment.id == n.c.appointment_id)
+            .join(redeemer, redeemer.id == Appointment.patient_id))
         with self._db.read() as s:
             detail = self._filters(s, detail, template_id=template_id, staff_id=staff_id,
                                    template_col=Package.template_id,
@@ -90,19 +96,20 @@ class PackageUsageReport(ReportDesk):
 
             def build(r):
                 (_n, _l, rid, day, patient_id, patient, package_id, template, name, treatment,
-                 practitioner, use, uses, value, pays, reason) = r
+                 practitioner, use, uses, value, pays, reason, by) = r
                 return UsageRow(rid, as_date(day), patient_id, patient, package_id, template, name,
                                 treatments[treatment], practitioner, staff[practitioner], use,
-                                uses, value, pays, reason)
+                                uses, value, pays, reason, by)
 
             def build_shared(r):
                 (_n, _l, rid, day, patient_id, patient, package_id, template, name, treatment,
-                 practitioner, use, uses, value, pays, reason) = r
+                 practitioner, use, uses, value, pays, reason, by) = r
                 # repeated text is shared (intern): 500,000 rows hold a few names, not copies
                 return UsageRow(rid, as_date(day), share(patient_id, patient_id), intern(patient),
                                 share(package_id, package_id), template, intern(name),
                                 treatments[treatment], practitioner, staff[practitioner], use,
-                                uses, share(value, value), share(pays, pays), intern(reason))
+                                uses, share(value, value), share(pays, pays), intern(reason),
+                                intern(by))
 
             section = run_section(
                 s, Spec(detail, build, build_shared=build_shared,

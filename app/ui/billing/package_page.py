@@ -24,6 +24,7 @@ from .expiry_dialog import ExpiryDialog
 from .keys import leave_with_tab, tab_order
 from .refund_dialog import RefundPackageDialog
 from .transfer_dialog import TransferDialog, show_transfer_done, transfer_text
+from .share_dialog import ShareDialog, shared_with_text
 
 class PackagePage(QDialog):
     def __init__(self, clinic: Clinic, package_id: int, parent: QWidget | None = None):
@@ -33,8 +34,9 @@ class PackagePage(QDialog):
         self._f = Formats(clinic)
         #: Whether anything here changed the package, so the list behind refreshes.
         self.changed = False
-        # Wide enough for the redemptions' nine columns under French headings.
-        self.resize(1120, 720)
+        # Wide enough for the redemptions' ten columns under French headings (R37 added
+        # who redeemed each use).
+        self.resize(1260, 720)
 
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 17px; font-weight: 600;")
@@ -45,7 +47,7 @@ class PackagePage(QDialog):
             ("collected", _("Collected:")), ("staff", _("Staff:")),
             ("coverage", _("Covers:")), ("refund", _("Refunded:")),
             ("frozen", _("Frozen:")), ("refund_policy", _("Refund policy:")),
-            ("transfer", _("Transfer:"))))
+            ("transfer", _("Transfer:")), ("shared", _("Shared with:"))))
         invoice = self._group(_("Sale invoice"), (
             ("invoice", _("Invoice:")), ("lines", _("Lines:")), ("total", _("Total:")),
             ("paid", _("Paid:")), ("balance", _("Balance:")),
@@ -78,6 +80,8 @@ class PackagePage(QDialog):
         self.freeze_button, self.unfreeze_button = freeze_dialog.buttons(self)  # R39
         self.transfer_button = QPushButton(_("Trans&fer…"))  # R38
         self.transfer_button.clicked.connect(self.transfer)
+        self.share_button = QPushButton(_("&Share…"))  # R37: household members
+        self.share_button.clicked.connect(self.share)
         self.print_button = QPushButton(_("&Print Invoice…"))
         self.print_button.clicked.connect(self.print_invoice)
         self.statement_button = QPushButton(_("Print &Statement…"))  # R41
@@ -94,8 +98,8 @@ class PackagePage(QDialog):
         top.setColumnStretch(1, 1)
         bar = QHBoxLayout()
         for button in (self.expiry_button, self.freeze_button, self.unfreeze_button,
-                       self.refund_button, self.transfer_button, self.print_button,
-                       self.statement_button):
+                       self.refund_button, self.share_button, self.transfer_button,
+                       self.print_button, self.statement_button):
             bar.addWidget(button)
         bar.addStretch(1)
         bar.addWidget(self.close_button)
@@ -108,8 +112,8 @@ class PackagePage(QDialog):
         leave_with_tab(self.payments_table, self.redemptions_table, self.held_table)
         tab_order(self.payments_table, self.redemptions_table, self.held_table,
                   self.expiry_button, self.freeze_button, self.unfreeze_button,
-                  self.refund_button, self.transfer_button, self.print_button,
-                  self.statement_button, self.close_button)
+                  self.refund_button, self.share_button, self.transfer_button,
+                  self.print_button, self.statement_button, self.close_button)
         self.reload()
 
     def _group(self, title: str, rows) -> QGroupBox:
@@ -183,6 +187,11 @@ class PackagePage(QDialog):
             if refusal:
                 button.setToolTip(refusal)
         freeze_dialog.show_on(self)  # R39
+        self._set("shared", shared_with_text(self.clinic, self.package_id))
+        refusal = self.clinic.packages.why_not_share(self.package_id)
+        self.share_button.setEnabled(refusal is None)
+        self.share_button.setToolTip(refusal or _("Choose the household members who may use "
+                                                  "this package"))
 
     def _set(self, key: str, text: str) -> None:
         label = self.values[key]
@@ -211,6 +220,10 @@ class PackagePage(QDialog):
         if result is not None:
             self._changed()
             show_transfer_done(self, result)
+
+    def share(self) -> None:
+        if ShareDialog.ask(self, self.clinic, self.package_id) is not None:
+            self._changed()
 
     def print_invoice(self) -> None:
         from ..dialogs.print_dialog import PrintDialog  # Patient Billing's, loaded when used

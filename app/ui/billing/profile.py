@@ -10,6 +10,7 @@ from app.i18n import _, N_
 from app.services import Clinic
 
 from ..formats import Formats
+from .household_view import HouseholdView
 from .packages_view import PatientPackagesView
 from .payments import PaymentsView
 from .purchases import PurchasesView
@@ -37,6 +38,11 @@ class PatientProfile(QWidget):
         self.tabs.addTab(self.purchases, _("&Purchases"))
         self.tabs.addTab(self.packages, _("Pac&kages"))
         self.tabs.addTab(self.payments, _("Pa&yments"))
+        self.household = HouseholdView(clinic)  # R37: who may share packages
+        self.tabs.addTab(self.household, _("Ho&usehold"))
+        self.household.changed.connect(self.refresh)
+        # Four tabs: all of them shown, never behind a scroll arrow (nor in Tab's way).
+        self.tabs.setUsesScrollButtons(False)
         # A sale or a void also changes the packages list, so re-read it all.
         self.purchases.changed.connect(self.refresh)
         self.payments.changed.connect(self.refresh)
@@ -68,6 +74,7 @@ class PatientProfile(QWidget):
     def set_patient(self, patient_id: int | None) -> None:
         self.patient_id = patient_id
         self.packages.set_patient(patient_id)
+        self.household.set_patient(patient_id)
         self._refresh_account()
 
     def refresh(self) -> None:

@@ -155,7 +155,9 @@ class BookingDialog(FormDialog):
             except ClinicError:
                 packages = held = []  # Book will show the service's reason
         pays = {p.id: self.clinic.schedule.patient_pays(p.id, treatment) for p in packages}
-        self.packages.set_packages(packages, pays, held)
+        shared_by = {p.id: self.clinic.patients.get(p.patient_id).full_name
+                     for p in packages if p.patient_id != patient}  # R37
+        self.packages.set_packages(packages, pays, held, shared_by=shared_by)
         self.ok_button.setEnabled(patient is not None and treatment is not None
                                   and self.practitioner.count() > 0)
         self.ok_button.setToolTip("" if patient is not None else _("Choose a patient first."))

@@ -76,10 +76,11 @@ VISITS = (AppointmentStatus.ARRIVED, AppointmentStatus.NO_SHOW)
 class RedemptionsModel(TranslatedColumns, RowsModel):
     """Every use of one package: when, for which visit, billed on which invoice (R20)."""
 
-    USE, REDEEMED, APPOINTMENT, TREATMENT, PRACTITIONER, INVOICE, PAYS, VALUE, VISIT = range(9)
+    USE, REDEEMED, APPOINTMENT, TREATMENT, PRACTITIONER, INVOICE, PAYS, VALUE, VISIT, \
+        REDEEMED_BY = range(10)
     COLUMNS = (N_("Use"), N_("Redeemed"), N_("Appointment"), N_("Treatment"),
                N_("Practitioner"), N_("Invoice"), N_("Patient Pays"), N_("Per-use value"),
-               N_("Visit"))
+               N_("Visit"), N_("Redeemed by"))  # R37: the purchaser or a household member
     RIGHT = frozenset({USE, INVOICE, PAYS, VALUE})
 
     def __init__(self, formats: Formats, parent=None):
@@ -104,6 +105,8 @@ class RedemptionsModel(TranslatedColumns, RowsModel):
             return self._f.money(r.patient_pays)
         if column == self.VALUE:
             return self._f.money(r.per_use_value)
+        if column == self.REDEEMED_BY:
+            return r.redeemed_by
         return _(name_for(AppointmentStatus, r.reason)) if r.reason in VISITS else r.reason
 
 

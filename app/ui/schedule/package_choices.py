@@ -44,9 +44,12 @@ class PackageChoices(QGroupBox):
         self.packages: list[PackageSummary] = []
 
     def set_packages(self, packages: list[PackageSummary], pays: dict[int, int | None],
-                     held: list[PackageSummary] = ()) -> None:
+                     held: list[PackageSummary] = (), *,
+                     shared_by: dict[int, str] | None = None) -> None:
         """Show these choices; keep the desk's pick if it is still offered, else the first.
-        `held`: packages that would cover it but have every use booked, told as such."""
+        `held`: packages that would cover it but have every use booked, told as such.
+        `shared_by`: package id -> its purchaser, for packages shared with this patient."""
+        shared_by = shared_by or {}
         kept = self.chosen_id()
         had_none = not self.packages
         for button in self.buttons.values():
@@ -58,7 +61,11 @@ class PackageChoices(QGroupBox):
         for package in packages:
             # Two packages can share a name; the purchase date tells them apart.
             button = QRadioButton(_("{package}, bought {date}").format(
-                package=package.name, date=self._f.date(package.purchased_on)))
+                package=package.name, date=self._f.date(package.purchased_on))
+                if package.id not in shared_by else
+                _("{package}, bought {date} by {purchaser} (shared)").format(  # R37
+                    package=package.name, date=self._f.date(package.purchased_on),
+                    purchaser=shared_by[package.id]))
             button.setAccessibleDescription(details_text(package, pays.get(package.id),
                                                          self._f))
             note = QLabel(details_text(package, pays.get(package.id), self._f))

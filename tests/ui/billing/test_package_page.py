@@ -83,9 +83,9 @@ def test_r20_every_redemption_and_the_invoice_it_was_billed_on(qtbot, clinic, ph
             for r in range(model.rowCount())]
     assert rows == [
         ["1", "Mar 2, 2026", "Mar 2, 2026 10:00\u202fa.m.", "Physio follow-up", "Ana Silva",
-         "#2", "$10.00", "$33.33", "Arrived"],
+         "#2", "$10.00", "$33.33", "Arrived", "Maria Lopez"],
         ["2", "Mar 2, 2026", "Mar 2, 2026 3:00\u202fp.m.", "Physio follow-up", "Ben Okafor",
-         "#3", "$10.00", "$33.33", "No-show"]]
+         "#3", "$10.00", "$33.33", "No-show", "Maria Lopez"]]
     assert page.redemptions_box.title() == "Redemptions (2)"
     assert cell_texts(page.held, HeldAppointmentsModel.APPOINTMENT) == [
         "Mar 16, 2026 10:00\u202fa.m."]
