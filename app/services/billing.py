@@ -10,6 +10,7 @@ from ..models import (Appointment, Invoice, Package, PackageCoverage, PackageRef
                       PackageTemplate, Patient, Payment, PaymentRefund, Staff, TreatmentType)
 from . import compensation, final_uses, ledger
 from . import package_transfer
+from . import package_shares
 from . import locks
 from . import package_rules as rules
 from . import validation as v
@@ -318,6 +319,7 @@ class BillingService(DayCloseDesk, Service):
                                      .format(name=package.name, number=invoice.number))
                 package.status = "void"
                 rules.release_booked(s, package.id)
+                package_shares.end_every_share(s, package, now=self._now(), actor=self._actor)
             credit = ledger.void(s, invoice, reason=reason, now=self._now(), actor=self._actor)
             self._audit(s, "invoice.void", "invoice", invoice.id, {"status": "open"},
                         {"status": "void", "reason": reason, "credit": credit})

@@ -87,6 +87,16 @@ def end_share(s: Session, share: PackageShare, *, now: datetime, actor: int | No
     return Released(released, released_warnings(rows, locale), rows)
 
 
+def end_every_share(s: Session, package: Package, *, now: datetime,
+                    actor: int | None) -> None:
+    """A package that ends (refunded, voided, transferred) is shared with nobody any more:
+    its page would otherwise still say "Shared with". The ending released every booked
+    visit it covered already, the members' with the rest (R28, R38)."""
+    for share in s.scalars(select(PackageShare).where(PackageShare.package_id == package.id,
+                                                      PackageShare.ended_at.is_(None))):
+        share.ended_at, share.ended_by = now, actor
+
+
 def first_that_covers(s: Session, choices: list[rules.PackageSummary],
                       appointment: Appointment, *, treatment_name: str,
                       locale: str) -> int | None:

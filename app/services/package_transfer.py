@@ -26,6 +26,7 @@ from ..models import Package, PackageCoverage, PackageTransfer, Patient
 from . import freezes
 from . import ledger
 from . import locks
+from . import package_shares
 from . import package_rules as rules
 from . import validation as v
 from .errors import NotAllowed, ValidationError
@@ -221,6 +222,7 @@ class PackageTransfers:
                         for a in self._booked(s, package)]
             rules.release_booked(s, package.id)
             package.status = PackageStatus.TRANSFERRED
+            package_shares.end_every_share(s, package, now=now, actor=self._actor)  # R37
             s.add(PackageTransfer(from_package_id=package.id, to_package_id=new.id,
                                   from_patient_id=giver.id, to_patient_id=recipient.id,
                                   invoice_id=invoice.id, uses=uses, value=value,

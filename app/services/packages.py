@@ -15,6 +15,7 @@ from . import ledger
 from . import locks
 from . import package_rules as rules
 from . import refund_policies, refund_receipts, refund_rules
+from . import package_shares
 from . import validation as v
 from . import why_not
 from .base import Service
@@ -198,6 +199,7 @@ class PackageService(FreezeActions, PackageTransfers, SharingCalls, Service):  #
                         for a in self._booked(s, package)]
             rules.release_booked(s, package.id)
             package.status = "refunded"
+            package_shares.end_every_share(s, package, now=self._now(), actor=self._actor)
             refund = PackageRefund(package_id=package.id, amount=cents,
                                    suggested=suggested.amount,
                                    uses_remaining=suggested.remaining,
