@@ -59,7 +59,7 @@ def test_sale_is_audited_with_its_invoice_number(clinic, catalog, p, clock):
         ("package", sale.package_id, catalog["desk"], clock(), None)
     assert after == {"name": "10 Massages", "price": 80000, "uses_total": 10,
                      "purchased_on": "2026-03-02", "expires_on": "2026-09-02",
-                     "staff_id": catalog["ana"], "invoice": 1}
+                     "staff_id": catalog["ana"], "invoice": 1, "refund_policy": "pro_rata"}
 
 
 def test_an_inactive_staff_member_cannot_be_assigned_to_a_sale(clinic, catalog, p):

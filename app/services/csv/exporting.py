@@ -51,6 +51,11 @@ TABLE_LABELS = {
     "day_closes": N_("Day closes"),
     "accounts": N_("Chart of accounts"),
     "package_expiry_changes": N_("Package expiry changes"),
+    "households": N_("Households"),  # R37
+    "household_members": N_("Household members"),
+    "package_shares": N_("Packages shared with household members"),
+    "package_freezes": N_("Package freezes"),  # R39
+    "package_transfers": N_("Package transfers"),  # R38
 }
 #: What the clinic offers, with nothing about a patient or a staff member in it: anyone may
 #: export these. Everything else names patients, money received or staff: managers only.
@@ -62,7 +67,7 @@ SECRET_COLUMNS = {"staff": {"secret_hash"},
 #: Integer columns holding money (cents) by name; exported as "<name>_cents".
 MONEY_COLUMNS = frozenset({"price", "amount", "subtotal", "tax", "total", "unit_price",
                            "patient_pays", "suggested", "expected_cash", "counted_cash",
-                           "over_short"})
+                           "over_short", "value"})  # (value: a transfer's, R38)
 
 
 @dataclass(frozen=True)
