@@ -41,6 +41,7 @@ class PackageStatement:
     patient_name: str
     on: date  # the day the statement was made
     uses: tuple[StatementUse, ...]  # by date, undone ones where they happened
+    uses_before: int = 0  # had before ClinicDesk (R42): uses 1..n, with no visit here
 
 
 class PackageStatements(Service):
@@ -62,4 +63,5 @@ class PackageStatements(Service):
                                       number, r.patient_pays)
                          for r, start, treatment, staff, number in rows)
             return PackageStatement(rules.summarise(s, package, self._today()),
-                                    patient.full_name if patient else "", self._today(), uses)
+                                    patient.full_name if patient else "", self._today(), uses,
+                                    package.uses_before)

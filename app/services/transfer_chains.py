@@ -63,7 +63,9 @@ def merge(lives: dict[int, PackageLife], chain_links: dict[int, int],
         if len(chain) == 1:
             merged.append(life)
             continue
-        holder = [link for link in chain if link.purchased_on <= end][-1]
+        # (an imported package, R42, is in every period, even one before its purchase day:
+        # then its first holder holds it)
+        holder = ([link for link in chain if link.purchased_on <= end] or chain)[-1]
         last = chain[-1]
         merged.append(PackageLife(
             holder.package_id, life.template_id, life.price, life.uses, life.purchased_on,

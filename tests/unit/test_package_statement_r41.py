@@ -93,3 +93,23 @@ def test_r41_the_invoice_pdf_carries_the_use_line(clinic, used, tmp_path, paper)
     path = clinic.printing.invoice_pdf(used["last"], tmp_path / "i.pdf", paper=paper)
     text = " ".join(pdf_text(path).split())
     assert "10 Massages: use 3 of 10, 7 left, expires September 2, 2026" in text, text
+
+
+@pytest.mark.parametrize("paper", ["letter", "80mm"])
+def test_r41_r42_an_imported_packages_statement_starts_with_the_uses_before(
+        clinic, catalog, tmp_path, paper):
+    """3 of 10 used in the old system: they head the list as uses 1 to 3, and the first
+    visit here is use 4."""
+    p = catalog["patient"]
+    package = clinic.packages.import_existing(
+        p, uses_used=3, collected=80000, purchased_on=date(2026, 1, 5),
+        expires_on=date(2026, 7, 5), template_id=catalog["ten_massages"])
+    clinic.schedule.arrive(clinic.schedule.book(p, catalog["ana"], catalog["massage"],
+                                                datetime(2026, 3, 3, 10), package=package))
+    text = pdf_text(clinic.printing.package_statement_pdf(package, tmp_path / "s.pdf",
+                                                          paper=paper))
+    assert "3 uses before ClinicDesk" in text and "6 of 10" in text, text
+    assert text.index("3 uses before ClinicDesk") < text.index("Ana Silva")
+    numbered = [line.split()[0] for line in text.splitlines()
+                if line.strip() and line.split()[0].rstrip(".") in ("1\u20133", "4")]
+    assert numbered in (["1\u20133", "4"], ["1\u20133.", "4."])

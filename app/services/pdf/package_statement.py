@@ -8,7 +8,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Spacer, Table, TableStyle
 
 from ...domain.states import AppointmentStatus, PackageStatus, name_for
-from ...i18n import _
+from ...i18n import _, ngettext
 from ..package_text import uses_phrase
 from .documents import _amount_box, _header, _pairs, _person, _rule, _side_by_side
 from .layout import INK, RULE, SHADE, Kit, Section
@@ -36,7 +36,7 @@ def package_statement_section(kit: Kit, clinic, st, patient) -> Section:
                             label_width=width * 0.34))
         story.append(_rule(kit, 4))
         story.append(kit.p(_("USES"), "label"))
-        story += _roll_uses(kit, st.uses)
+        story += _roll_uses(kit, st.uses, st.uses_before)
         story.append(_rule(kit, 4))
         story.append(_pairs(kit, [(_("Uses left"), left)], width, strong={0}))
         story.append(kit.p(uses_phrase(p, kit.locale), "small"))
@@ -50,7 +50,7 @@ def package_statement_section(kit: Kit, clinic, st, patient) -> Section:
     story.append(Spacer(0, 14))
     story.append(kit.p(_("USES"), "label"))
     story.append(Spacer(0, 3))
-    story.append(_page_uses(kit, st.uses, width))
+    story.append(_page_uses(kit, st.uses, width, st.uses_before))
     return Section(story, label, _("{document} \u00b7 {patient}").format(
         document=label, patient=st.patient_name))
 
@@ -67,13 +67,25 @@ def _number(kit: Kit, use) -> str:
     return "\u2014" if use.undone else kit.number(use.use_number)
 
 
-def _page_uses(kit: Kit, uses, width: float) -> Table:
+def before_words(kit: Kit, uses_before: int) -> tuple[str, str]:
+    """The uses an imported package had in the old system (R42): their numbers, and what
+    they were; they have no date, treatment or visit here."""
+    numbers = (kit.number(1) if uses_before == 1 else
+               f"{kit.number(1)}\u2013{kit.number(uses_before)}")  # "1–3": fits the column
+    return numbers, ngettext("{n} use before ClinicDesk", "{n} uses before ClinicDesk",
+                             uses_before).format(n=kit.number(uses_before))
+
+
+def _page_uses(kit: Kit, uses, width: float, uses_before: int = 0) -> Table:
     head = [kit.p(text, "th") for text in (_("Use"), _("Date"), _("Treatment"),
                                             _("Practitioner"), _("Visit"), _("Invoice"))]
     rows = [[kit.p(_number(kit, u), "body"), kit.p(kit.datetime(u.start), "body"),
              kit.p(u.treatment_name, "body"), kit.p(u.practitioner_name, "body"),
              kit.p(visit_words(u), "small" if u.undone else "body"),
              kit.p(f"#{u.invoice_number}", "body")] for u in uses]
+    if uses_before:
+        numbers, words = before_words(kit, uses_before)
+        rows.insert(0, [kit.p(numbers, "body"), kit.p(words, "body"), "", "", "", ""])
     if not rows:
         rows = [["", kit.p(_("No uses yet."), "small"), "", "", "", ""]]
     # the number column as wide as its heading ("Utilisation" in French)
@@ -91,10 +103,14 @@ def _page_uses(kit: Kit, uses, width: float) -> Table:
     return table
 
 
-def _roll_uses(kit: Kit, uses) -> list:
-    if not uses:
+def _roll_uses(kit: Kit, uses, uses_before: int = 0) -> list:
+    if not uses and not uses_before:
         return [kit.p(_("No uses yet."), "small")]
     out = []
+    if uses_before:
+        numbers, words = before_words(kit, uses_before)
+        out += [kit.p(_("{number}. {when}").format(number=numbers, when=words), "bold"),
+                Spacer(0, 4)]
     for u in uses:
         when = kit.datetime(u.start)
         out.append(kit.p(when if u.undone else _("{number}. {when}").format(

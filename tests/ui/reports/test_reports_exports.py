@@ -74,7 +74,8 @@ def test_csv_holds_the_report_with_exact_money(qtbot, usage_view, chooser, tmp_p
         lines = list(csv.reader(handle))
     assert lines[0] == ["Package Usage", usage_view.report.subtitle]  # the service's words
     header = lines.index(["Date", "Patient", "Package", "Treatment", "Practitioner", "Use",
-                          "Per-use value (CAD)", "Patient Pays (CAD)", "Uses remaining"])
+                          "Per-use value (CAD)", "Patient Pays (CAD)", "Uses remaining",
+                          "Redeemed by"])  # (R37: the purchaser or a household member)
     body = lines[header + 1:]
     assert [r[6] for r in body[:3]] == ["33.33", "33.33", "33.34"]  # R3
     assert body[3][0] == "Total \u2014 Package: 3 Physio (3 rows)" and body[3][6] == "100.00"
