@@ -4,7 +4,7 @@ reloaded, looked up by code; no sales tax on the sale; the unused balances a lia
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -208,3 +208,31 @@ def test_r45_day_close_shows_card_sales_and_card_payments_apart_from_cash(clinic
     assert methods["gift_card"].received == 3000 and methods["gift_card"].method_name == "Gift card"
     cards = next(section for section in report.sections if section.title == "Gift cards")
     assert [(row.count, row.amount) for row in cards.rows] == [(2, 6500)]
+
+
+def test_r45_a_later_period_opens_on_what_the_cards_still_hold(clinic, visit, clock):
+    sale = paid_card(clinic, 5000)
+    clinic.billing.receive_payment(visit["patient"], 1500, "gift_card",
+                                   invoice_id=visit["invoice"], gift_card_code=sale.code)
+    voided = clinic.gift_cards.sell(700)
+    clinic.billing.void_invoice(voided.invoice_id, "Sold by mistake")
+    first = clock().date()
+    clock.advance(days=3)
+    later = clinic.gift_cards.reload(sale.code, 1000)
+    period = clinic.accounting.journal(first + timedelta(days=1), clock().date())
+    names = {a.role: a.name for a in clinic.accounting.accounts()}
+    opening = period[0]
+    assert opening.description == "Opening balances"
+    assert dict(opening.postings)[names["gift_cards"]] == -3500  # 50 − 15; the void: none
+    assert -clinic.accounting.balances(clock().date())["gift_cards"] == 4500 == \
+        clinic.gift_cards.total_balances()
+    assert clinic.billing.invoice(later).tax == 0
+
+
+def test_r45_a_cards_sale_is_no_taxable_sale(clinic, visit, clock):
+    voided = clinic.gift_cards.sell(1000)
+    clinic.billing.void_invoice(voided.invoice_id, "Sold by mistake")
+    clinic.gift_cards.sell(5000)
+    on = clock().date()
+    totals = clinic.reports.sales_tax(on, on).totals
+    assert totals["taxable_sales"] == 9000 and totals["voided_sales"] == 0  # the massage

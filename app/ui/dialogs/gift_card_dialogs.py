@@ -9,7 +9,8 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout,
+                               QHeaderView, QLabel,
                                QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
@@ -138,7 +139,9 @@ class GiftCardBalanceDialog(QDialog):
         self.balance.setAccessibleName(_("Balance"))
         self.history = QTableWidget(0, 3)
         self.history.setHorizontalHeaderLabels([_("Date"), _("What"), _("Amount")])
-        self.history.horizontalHeader().setStretchLastSection(True)
+        header = self.history.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # what happened
         self.history.verticalHeader().setVisible(False)
         self.history.setAccessibleName(_("The card's history"))
         self.reload_button = QPushButton(_("&Reload…"))
