@@ -236,3 +236,27 @@ def test_r45_a_cards_sale_is_no_taxable_sale(clinic, visit, clock):
     on = clock().date()
     totals = clinic.reports.sales_tax(on, on).totals
     assert totals["taxable_sales"] == 9000 and totals["voided_sales"] == 0  # the massage
+
+
+def test_r45_package_liability_shows_the_cards_in_their_own_section(clinic, visit, clock):
+    first = clock().date()
+    before = clinic.reports.package_liability(first, first)
+    assert [s.title for s in before.sections] == ["Liability by package"]
+    sale = paid_card(clinic, 5000)
+    clinic.billing.receive_payment(visit["patient"], 2000, "gift_card",
+                                   invoice_id=visit["invoice"], gift_card_code=sale.code)
+    undone = clinic.gift_cards.sell(800)
+    clinic.billing.void_invoice(undone.invoice_id, "Sold by mistake")
+    clock.advance(days=2)
+    clinic.gift_cards.reload(sale.code, 1000)
+    later = clock().date()
+    whole = clinic.reports.package_liability(first, later)
+    cards = whole.section("Gift cards")
+    assert whole.totals == clinic.reports.package_liability(first, later).sections[0].totals
+    (row,) = cards.rows
+    assert (row.opening, row.loaded, row.paid, row.voided, row.closing) == (
+        0, 6800, 2000, 800, 4000)
+    (row,) = clinic.reports.package_liability(later, later).section("Gift cards").rows
+    assert (row.opening, row.loaded, row.paid, row.closing) == (3000, 1000, 0, 4000)
+    assert row.closing == clinic.gift_cards.total_balances() == \
+        -clinic.accounting.balances(later)["gift_cards"]
