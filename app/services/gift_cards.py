@@ -114,7 +114,10 @@ class GiftCardService(Service):
         if patient_id is not None:
             locks.patient(s, patient_id)
             return v.get(s, Patient, patient_id, "patient").id
-        buyer = s.scalar(select(GiftCardBuyer))
+        # two desks selling a walk-in's card at once make one buyer: the invoice counter's
+        # lock (taken next anyway, for the invoice) is held first
+        locks.invoice_counter(s)
+        buyer = s.scalar(select(GiftCardBuyer).order_by(GiftCardBuyer.id).limit(1))
         if buyer is None:
             walk_in = Patient(first_name=_("Gift card"), last_name=_("buyer"), active=False,
                               first_key="gift card", last_key="buyer", created_at=self._now(),
