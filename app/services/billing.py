@@ -269,7 +269,7 @@ class BillingService(DayCloseDesk, Service):
                     raise NotAllowed(_("That package refund belongs to another patient than "
                                        "this payment."))
             if refusal := gift_card_payments.refund_method(payment, method):
-                raise NotAllowed(refusal)  # R45: a card's money goes back to the card
+                raise ValidationError("method", refusal)  # R45: a card's money goes back to it
             free = ledger.unapplied_of_payment(s, payment)
             credit = ledger.credit_of(s, payment.patient_id)
             limit = ledger_rules.refundable(free, credit)

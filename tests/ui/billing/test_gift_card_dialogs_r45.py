@@ -142,3 +142,27 @@ def test_r45_balance_shows_the_history_and_reloads(qtbot, clinic, visit, drive, 
     click(qtbot, dialog.reload_button)
     assert dialog.balance.text() == f"Card {sale.code}: holds $55.00."
     assert dialog.history.rowCount() == 3
+
+
+def test_r45_refund_payment_sends_a_cards_money_back_to_the_card(qtbot, clinic, catalog,
+                                                                 shown):
+    from app.ui.dialogs.refund_payment_dialog import RefundPaymentDialog
+    clinic.auth.set_secret(catalog["ana"], "2468")
+    clinic.auth.sign_in(catalog["ana"], "2468")
+    sale = clinic.gift_cards.sell(5000)
+    package = clinic.billing.sell_package(catalog["patient"], catalog["ten_massages"])
+    payment = clinic.billing.receive_payment(catalog["patient"], 5000, "gift_card",
+                                             invoice_id=package.invoice_id,
+                                             gift_card_code=sale.code)
+    clinic.billing.void_invoice(package.invoice_id, "Sold by mistake")
+    dialog = RefundPaymentDialog(clinic, payment)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.method.currentData() == "gift_card"  # back the way it came
+    choose_method(dialog, "cash")
+    click(qtbot, dialog.ok_button)
+    assert "goes back to the card" in shown.last and dialog.isVisible()
+    assert dialog.focusWidget() is dialog.method
+    choose_method(dialog, "gift_card")
+    click(qtbot, dialog.ok_button)
+    assert not dialog.isVisible() and clinic.gift_cards.balance(sale.code) == 5000
