@@ -50,6 +50,9 @@ class PaymentMethod(StrEnum):
     # collected by the old system before the clinic used ClinicDesk (R42): never offered at
     # the desk, never in a till; the books post it to Opening Balances
     IMPORTED = "imported"
+    # a gift card's balance (R45): taken with the card's code; its "till" is Gift Card
+    # Liability, and money paid with it goes back to the card, never out as cash
+    GIFT_CARD = "gift_card"
 
 
 # The one table of what the desk reads for each state: (name, lowercase name or None).
@@ -80,6 +83,7 @@ _NAMES: dict[tuple[type, str], tuple[str, str | None]] = {
     (PaymentMethod, PaymentMethod.E_TRANSFER): (N_("E-transfer"), None),
     (PaymentMethod, PaymentMethod.OTHER): (N_("Other"), None),
     (PaymentMethod, PaymentMethod.IMPORTED): (N_("Collected before ClinicDesk"), None),
+    (PaymentMethod, PaymentMethod.GIFT_CARD): (N_("Gift card"), None),
 }
 
 

@@ -7,6 +7,7 @@ from .books import Account, DayClose
 from .billing import Invoice, InvoiceLine, Payment, PaymentApplication, PaymentRefund
 from .catalog import EligibleItem, PackageTemplate, TreatmentType
 from .freezes import PackageFreeze
+from .gift_cards import GiftCard, GiftCardBuyer, GiftCardMove
 from .households import Household, HouseholdMember, PackageShare
 from .packages import (Package, PackageCoverage, PackageExpiryChange, PackageRefund,
                        Redemption)
@@ -23,4 +24,5 @@ __all__ = [
     "PackageTemplate", "Patient", "Payment", "PaymentApplication", "PaymentRefund",
     "Redemption", "Staff", "TreatmentType",
     "Household", "HouseholdMember", "PackageShare",
+    "GiftCard", "GiftCardBuyer", "GiftCardMove",
 ]

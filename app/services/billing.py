@@ -8,7 +8,7 @@ from ..domain import ledger as ledger_rules
 from ..i18n import _, ngettext
 from ..models import (Appointment, Invoice, Package, PackageCoverage, PackageRefund,
                       PackageTemplate, Patient, Payment, PaymentRefund, Staff, TreatmentType)
-from . import compensation, final_uses, ledger
+from . import compensation, final_uses, gift_card_payments, ledger
 from . import package_transfer
 from . import package_shares
 from . import locks
@@ -146,7 +146,7 @@ class BillingService(DayCloseDesk, Service):
     # payments (R8, R27)
     def receive_payment(self, patient_id: int, amount, method: str, *,
                         invoice_id: int | None = None, allocations: dict | None = None,
-                        reference: str = "") -> int:
+                        reference: str = "", gift_card_code: str | None = None) -> int:
         """Take a payment. With `invoice_id`, it is applied to that invoice (up to its balance);
         with `allocations` ({invoice_id: amount}), to those; with neither, to the oldest
         owing invoices. Whatever is left is the patient's credit."""
@@ -157,6 +157,9 @@ class BillingService(DayCloseDesk, Service):
             raise ValidationError("method", _("Choose how the patient paid: {methods}.")
                                   .format(methods=method_names()))
         reference = v.text(reference, "reference", max_len=100, required=False)
+        if method == gift_card_payments.METHOD:  # R45: a card pays one invoice, by its code
+            return gift_card_payments.receive(self, patient_id, cents, invoice_id,
+                                              gift_card_code, reference)
         with self._db.write() as s:
             locks.patient(s, patient_id)
             v.get(s, Patient, patient_id, "patient")
@@ -265,6 +268,8 @@ class BillingService(DayCloseDesk, Service):
                 if package_refund.package.patient_id != payment.patient_id:
                     raise NotAllowed(_("That package refund belongs to another patient than "
                                        "this payment."))
+            if refusal := gift_card_payments.refund_method(payment, method):
+                raise ValidationError("method", refusal)  # R45: a card's money goes back to it
             free = ledger.unapplied_of_payment(s, payment)
             credit = ledger.credit_of(s, payment.patient_id)
             limit = ledger_rules.refundable(free, credit)
@@ -285,6 +290,8 @@ class BillingService(DayCloseDesk, Service):
                                    package_refund_id=package_refund_id, note=note)
             s.add(refund)
             s.flush()
+            gift_card_payments.back_to_card(s, payment, refund.id, cents, at=refund.refunded_at,
+                                            actor=self._actor, money=self._clinic.format_money)
             self._audit(s, "payment.refund", "payment_refund", refund.id, None,
                         snapshot(refund, "payment_id", "amount", "method", "package_refund_id"))
             return refund.id
@@ -320,6 +327,8 @@ class BillingService(DayCloseDesk, Service):
                 package.status = "void"
                 rules.release_booked(s, package.id)
                 package_shares.end_every_share(s, package, now=self._now(), actor=self._actor)
+            gift_card_payments.unload_on_void(s, invoice, at=self._now(), actor=self._actor,
+                                              money=self._clinic.format_money)  # R45
             credit = ledger.void(s, invoice, reason=reason, now=self._now(), actor=self._actor)
             self._audit(s, "invoice.void", "invoice", invoice.id, {"status": "open"},
                         {"status": "void", "reason": reason, "credit": credit})

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.day_close import expected_cash
 from ..models import Invoice, InvoiceLine, Package, Payment, PaymentApplication, PaymentRefund
-from ..models import PackageTransfer, Redemption
+from ..models import GiftCardMove, PackageTransfer, Redemption
 from .day_times import period_bounds
 from .ledger import METHODS
 from .reports.formulas import use_value, whole_sum
@@ -92,6 +92,7 @@ def _statements():
                  .where(_within(Invoice.created_at), InvoiceLine.kind == "no_show_fee")
                  .subquery())
     a = PaymentApplication
+    loaded = and_(GiftCardMove.kind == "load", _within(GiftCardMove.at))
     # R38: a transfer's new package and its zero-total invoice are no sale and no money
     issued = and_(_within(Invoice.created_at),
                   Invoice.id.not_in(select(PackageTransfer.invoice_id)), made_here)
@@ -119,7 +120,10 @@ def _statements():
         _one(select(whole_sum(case((and_(a.amount > 0, a.reason != "payment"), a.amount),
                                    else_=0))).where(_within(a.created_at))),
         _one(select(whole_sum(case((a.amount < 0, -a.amount), else_=0)))
-             .where(_within(a.created_at))))
+             .where(_within(a.created_at))),
+        # R45: cards sold or reloaded (a liability, no sale of treatments)
+        _one(select(whole_sum(1)).select_from(GiftCardMove).where(loaded)),
+        _one(select(whole_sum(GiftCardMove.amount)).where(loaded)))
     return by_method, totals
 
 
@@ -140,7 +144,7 @@ def figures(s: Session, on: date) -> dict:
                         "net": amount_in - amount_out})
     (n_issued, issued_total, issued_tax, n_voided, voided_total, voided_tax, n_sold, sold_value,
      n_redeemed, redeemed_value, n_undone, undone_value, n_fees, fees_total, on_receipt,
-     from_credit, taken_back) = conn.execute(totals, {"start": start, "end": end}).one()
+     from_credit, taken_back, n_cards, cards_total) = conn.execute(totals, {"start": start, "end": end}).one()
     issued = (n_issued, issued_total, issued_tax)
     voided = (n_voided, voided_total, voided_tax)
     sold = (n_sold, sold_value)
@@ -167,4 +171,5 @@ def figures(s: Session, on: date) -> dict:
         "credit_used": from_credit + refunds,
         "cash_in": cash["received"], "cash_out": cash["refunded"],
         "expected_cash": expected_cash(cash["received"], cash["refunded"]),
+        "gift_cards_sold": n_cards, "gift_cards_sold_total": cards_total,  # R45
     }

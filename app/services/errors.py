@@ -11,6 +11,7 @@ from ..i18n import N_, _
 THINGS = {
     "account": N_("No account with number {number} exists."),
     "appointment": N_("No appointment with number {number} exists."),
+    "gift card": N_("No gift card with number {number} exists."),
     "invoice": N_("No invoice with number {number} exists."),
     "no-show fee": N_("No no-show fee with number {number} exists."),
     "package refund": N_("No package refund with number {number} exists."),

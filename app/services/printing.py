@@ -76,6 +76,17 @@ class PrintingService(Service):
         section = package_statement_section(kit, settings, statement, patient)
         return _write_section(target, kit, section, _("Package statement"))
 
+    def gift_card_pdf(self, code: str, path: str | os.PathLike, *,
+                      paper: str = "letter") -> Path:
+        """Write the printable card with this code (R45): the clinic, what it holds, the code
+        as text and as a QR code. `paper` is "letter", "a4" or "roll80" ("80mm" too)."""
+        from .pdf.gift_card import gift_card_section
+
+        kit, settings = self._kit({"80mm": "roll80"}.get(paper, paper))
+        target = self._target(path)
+        section = gift_card_section(kit, settings, self._clinic.gift_cards.card(code))
+        return _write_section(target, kit, section, _("Gift card"))
+
     def batch_invoices_pdf(self, invoice_ids: Iterable[int], path: str | os.PathLike, *,
                            paper: str | None = None, progress: Progress | None = None) -> Path:
         """Write many invoices into one PDF, each starting on its own page (its own length of

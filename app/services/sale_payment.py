@@ -61,7 +61,7 @@ class SalePaymentService(Service):
                                   credit + cents - applied)
 
     def sell_and_pay(self, patient_id: int, sale: PendingSale, amount, method: str, *,
-                     reference: str = "") -> PaidSale:
+                     reference: str = "", gift_card_code: str | None = None) -> PaidSale:
         """Sell the package and receive the payment for its invoice, both or neither: any
         refusal (a bad amount, an archived package) rolls back the sale with it."""
         _require_pending(sale)
@@ -70,7 +70,8 @@ class SalePaymentService(Service):
                 patient_id, sale.package_template_id, staff_id=sale.staff_id,
                 appointment_id=sale.appointment_id)
             payment_id = self._clinic.billing.receive_payment(
-                patient_id, amount, method, invoice_id=sold.invoice_id, reference=reference)
+                patient_id, amount, method, invoice_id=sold.invoice_id, reference=reference,
+                gift_card_code=gift_card_code)  # (R45: a card pays the new invoice too)
         return PaidSale(sold, payment_id)
 
 

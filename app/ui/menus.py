@@ -65,6 +65,10 @@ def build_menus(window) -> None:
     window.new_purchase_action = _action(window, desk, window.new_purchase)
     window.receive_payment_action = _action(window, desk, window.receive_payment)
     window.day_close_action = _action(window, desk, window.day_close)  # R32
+    from .dialogs import gift_card_dialogs as cards  # R45
+    window.sell_gift_card_action = _action(window, desk, lambda: cards.desk_sell(window))
+    window.gift_card_balance_action = _action(window, desk, lambda: cards.desk_balance(window))
+    window.reload_gift_card_action = _action(window, desk, lambda: cards.desk_reload(window))
     desk.addSeparator()
     window.book_action = _action(window, desk, window.book)
     window.previous_day_action = _action(window, desk, window.previous_day)
@@ -105,6 +109,9 @@ def translate_menus(window) -> None:
     window.new_purchase_action.setText(_("New &Purchase…"))
     window.receive_payment_action.setText(_("&Receive Payment…"))
     window.day_close_action.setText(_("Day &Close…"))
+    window.sell_gift_card_action.setText(_("Sell &Gift Card…"))
+    window.gift_card_balance_action.setText(_("Gift Card B&alance…"))
+    window.reload_gift_card_action.setText(_("Reload Gift Car&d…"))
     window.book_action.setText(_("&Book Appointment…"))
     window.previous_day_action.setText(_("Pre&vious Day"))
     window.next_day_action.setText(_("&Next Day"))

@@ -87,7 +87,8 @@ BAD_INPUTS = [
     (B, "receive_payment", lambda w: (w["patient"], "1000000.01", "cash"), {},
      ValidationError, "cannot be more than $1,000,000.00"),
     (B, "receive_payment", lambda w: (w["patient"], 100, "bitcoin"), {}, ValidationError,
-     "Choose how the patient paid: Cash, Debit, Credit card, Cheque, E-transfer, Other."),
+     "Choose how the patient paid: Cash, Debit, Credit card, Cheque, E-transfer, Other, "
+     "Gift card."),
     (B, "receive_payment", lambda w: (w["patient"], 100, ["cash"]), {}, ValidationError,
      "Choose how the patient paid"),
     (B, "receive_payment", lambda w: (w["patient"], 100, None), {}, ValidationError,

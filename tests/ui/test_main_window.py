@@ -42,7 +42,9 @@ def test_menus(qtbot, clinic):
                               "Backup Now…", "Restore from Backup…", "Audit Trail…",
                               "Clinic Database…", "Lock", "Quit"],
                      "Desk": ["Search Patient", "New Purchase…", "Receive Payment…",
-                              "Day Close…", "Book Appointment…", "Previous Day", "Next Day",
+                              "Day Close…", "Sell Gift Card…", "Gift Card Balance…",  # R45
+                              "Reload Gift Card…",
+                              "Book Appointment…", "Previous Day", "Next Day",
                               "Show Schedule", "Show Patient Billing", "Show Packages"],
                      "Help": ["Keyboard Shortcuts", "About ClinicDesk"]}
 

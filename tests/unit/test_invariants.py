@@ -655,6 +655,52 @@ class ClinicMachine(RuleBasedStateMachine):
                 assert homes.get(patient_id) == homes.get(purchaser), (package_id, patient_id)
             assert all(list(homes.values()).count(h) >= 2 for h in homes.values())
 
+    @rule(how=st.sampled_from(["sell", "reload", "pay", "pay"]),
+          amount=st.one_of(st.integers(1, 12000), st.sampled_from([0, -5, "abc", 500_001])),
+          i=picks, c=picks, aim=aims)
+    def gift_card(self, how, amount, i, c, aim):
+        """R45: sell a card (to a patient or a walk-in), reload it, or pay an invoice with it
+        (sometimes with a mistyped code); no money is made or lost: every card's balance is
+        the sum of its moves, never below zero, and Σ balances = what was loaded − paid + back."""
+        from app.domain.gift_cards import normalized
+        from app.models import GiftCard, GiftCardMove
+        from app.services.gift_card_payments import mismatched_cards
+        with self.clinic.db.read() as s:
+            codes = list(s.scalars(select(GiftCard.code).order_by(GiftCard.id)))
+        code = self.pick(codes, c) if codes else "K7QD-9XTF-M3WA-HR2P"
+        if not aim:
+            code = code[:-1] + ("2" if code[-1] != "2" else "3")  # a typo: no card
+        if how == "sell":
+            sale = self.attempt(self.clinic.gift_cards.sell, amount,
+                                patient_id=self.pick(self.patients, i) if i % 2 else None)
+            if sale is not None:
+                self.invoices.append(sale.invoice_id)
+        elif how == "reload":
+            invoice = self.attempt(self.clinic.gift_cards.reload, code, amount)
+            if invoice is not None:
+                self.invoices.append(invoice)
+        else:
+            invoice, owner = self.choose(Invoice, i, aim, Invoice.voided_at.is_(None))
+            if invoice is not None:
+                payment = self.attempt(self.clinic.billing.receive_payment, owner, amount,
+                                       "gift_card", invoice_id=invoice, gift_card_code=code)
+                if payment is not None:
+                    self.payments.append(payment)
+        with self.clinic.db.read() as s:
+            assert mismatched_cards(s) == []
+            assert all(b >= 0 for b in s.scalars(select(GiftCard.balance)))
+            paid = s.scalar(select(func.coalesce(func.sum(Payment.amount), 0))
+                            .where(Payment.method == "gift_card"))
+            back = s.scalar(select(func.coalesce(func.sum(PaymentRefund.amount), 0))
+                            .where(PaymentRefund.method == "gift_card"))
+            moved = dict(s.execute(select(GiftCardMove.kind, func.sum(GiftCardMove.amount))
+                                   .group_by(GiftCardMove.kind)).all())
+            assert -moved.get("pay", 0) == paid and moved.get("back", 0) == back
+            assert all(normalized(code) == code for code in
+                       s.scalars(select(GiftCard.code)))
+            total = s.scalar(select(func.coalesce(func.sum(GiftCard.balance), 0)))
+        assert total == self.clinic.gift_cards.total_balances() == sum(moved.values())
+
 
 def live_shares(s) -> set[tuple[int, int]]:
     return set(s.execute(select(PackageShare.package_id, PackageShare.patient_id)
@@ -704,3 +750,4 @@ ClinicMachine.TestCase.settings = settings(
     max_examples=40, stateful_step_count=30, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 TestClinicInvariants = ClinicMachine.TestCase
+

@@ -67,6 +67,8 @@ class JournalMachine(ClinicMachine):
         assert -balances.get("credit", 0) == sum(a.credit for a in accounts)
         closing = clinic.reports.package_liability(first, today).totals["closing"]
         assert -balances.get("deferred", 0) == closing
+        # R45: Gift Card Liability = Σ card balances
+        assert -balances.get("gift_cards", 0) == clinic.gift_cards.total_balances()
         assert sum(balances.values()) == 0
 
         whole = clinic.accounting.journal(first, today)

@@ -162,6 +162,11 @@ def test_the_head_read_from_the_files_is_alembics_head():
     assert head_from_files() == head_revision()
 
 
+def _undo_0017(con) -> None:  # gift cards (R45)
+    for table in ("gift_card_buyer", "gift_card_moves", "gift_cards"):
+        con.execute(f"DROP TABLE {table}")
+
+
 def _undo_0015(con) -> None:  # switching in (R42)
     con.execute("DROP INDEX ix_packages_imported")
     con.execute("ALTER TABLE packages DROP COLUMN uses_before")
@@ -189,7 +194,7 @@ def _undo_0011(con) -> None:  # households, shares, who redeemed each use (R37)
 
 
 # Newest first: a file is taken back through each migration after the one it stops at.
-_UNDO = (("0015", _undo_0015), ("0014", _undo_0014), ("0013", _undo_0013),
+_UNDO = (("0017", _undo_0017), ("0015", _undo_0015), ("0014", _undo_0014), ("0013", _undo_0013),
          ("0012", _undo_0012), ("0011", _undo_0011))
 
 
@@ -333,3 +338,27 @@ def test_0011_records_who_redeemed_the_uses_already_there(tmp_path, clock):
             assert s.execute(text("SELECT patient_id FROM redemptions")).all() == [(maria,)]
             assert s.execute(text("SELECT count(*) FROM household_members")).scalar() == 0
         assert clinic.patients.household_members(maria) == []
+
+
+def test_0017_a_file_from_before_gift_cards_opens_with_none_and_sells_them(tmp_path, clock):
+    """A file from before R45: its invoices and payments stay as they were; the cards, their
+    moves and the walk-in buyer start empty, and a card can be sold and paid with at once."""
+    path = tmp_path / "clinic.db"
+    clock.set(datetime(2026, 3, 20, 18, 0))
+    with Clinic.open(path, clock=clock) as clinic:
+        maria = clinic.patients.add("Maria", "Lopez")
+        clinic.billing.receive_payment(maria, 2500, "cash", allocations={})
+    con = sqlite3.connect(path)  # as ClinicDesk at 0015 left it
+    with con:
+        take_back_to(con, "0015")
+    con.close()
+
+    with Clinic.open(path, clock=clock) as clinic:
+        assert clinic.billing.account(maria).credit == 2500
+        assert clinic.gift_cards.total_balances() == 0
+        with clinic.db.read() as s:
+            for table in ("gift_cards", "gift_card_moves", "gift_card_buyer"):
+                assert s.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0
+        sale = clinic.gift_cards.sell(4000, patient_id=maria)
+        clinic.billing.apply_credit(maria, sale.invoice_id)
+        assert clinic.gift_cards.balance(sale.code) == 4000

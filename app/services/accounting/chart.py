@@ -55,6 +55,8 @@ def rate_key(rate) -> str:
 def clearing_role(method: str) -> str:
     if method == "imported":  # collected before ClinicDesk (R42): in the opening balances
         return "opening"
+    if method == "gift_card":  # R45: paying with a card spends its liability, no till
+        return "gift_cards"
     return f"clearing:{method}"
 
 
@@ -71,7 +73,8 @@ def _percent(key: str) -> str:
 def methods() -> list[str]:
     """The clinic's payment methods, in the order the desk offers them (app.domain.states)."""
     return [method.value for method in PaymentMethod
-            if method is not PaymentMethod.IMPORTED]  # (R42: Opening Balances, no till)
+            if method not in (PaymentMethod.IMPORTED,  # (R42: Opening Balances, no till)
+                              PaymentMethod.GIFT_CARD)]  # (R45: Gift Card Liability)
 
 
 def distinct_values(column):

@@ -64,7 +64,8 @@ LINE_ROLES = {"package": "deferred", "treatment": "revenue:treatment",
               "patient_pays": "revenue:patient_pays", "no_show_fee": "revenue:no_show_fee",
               "membership": "revenue:membership", "package_refund": "revenue:refund_adjustment",
               # sold before ClinicDesk (R42): its liability is R33's opening, not a sale
-              "imported_package": "opening", "opening_balance": "opening"}
+              "imported_package": "opening", "opening_balance": "opening",
+              "gift_card": "gift_cards"}  # R45: a card's sale or reload is owed, not earned
 DASH = " \u2014 "
 
 

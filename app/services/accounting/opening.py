@@ -74,6 +74,9 @@ def balance_sheet(s, day: date, tax_roles: Iterable[str] | None = None) -> dict[
             out[chart.tax_role(rate)] -= tax
     out["receivable"] = issued - cancelled_on_issued + cancelled_total - voided_total - applied
 
+    # R45: what the cards' sales and reloads owe (their payments and refunds are above)
+    out["gift_cards"] -= _gift_card_lines(s, day, voided)
+
     roles = sorted({role for role in tax_roles or () if role.startswith(TAX_ROLE)})
     if tax_roles is not None and len(roles) <= 1:
         tax = issued_tax - cancelled_tax - voided_tax
@@ -104,3 +107,14 @@ def _tax_by_rate(s, out, day: date, voided) -> None:
             .group_by(InvoiceLine.tax_rate)):
         if tax:
             out[chart.tax_role(rate)] += tax
+
+
+def _gift_card_lines(s, day: date, voided) -> int:
+    """Gift cards sold or reloaded through `day` (their untaxed lines), less those voided."""
+    issued = s.scalar(select(whole_sum(InvoiceLine.total))
+                      .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+                      .where(InvoiceLine.kind == "gift_card", Invoice.issued_on <= day))
+    taken_back = s.scalar(select(whole_sum(InvoiceLine.total))
+                          .where(InvoiceLine.kind == "gift_card",
+                                 InvoiceLine.invoice_id.in_(voided)))
+    return issued - taken_back

@@ -102,6 +102,10 @@ class DayCloseReport(ReportDesk):
             tally(_rows(f, ((N_("No-show fees charged"), "no_show_fees",
                              "no_show_fees_total"),)),
                   title=_("No-show fees"), columns=COUNT_COLUMNS),
+            *((tally(_rows(f, ((N_("Gift cards sold or reloaded (no tax, owed to the "
+                                   "card)"), "gift_cards_sold", "gift_cards_sold_total"),)),
+                     title=_("Gift cards"), columns=COUNT_COLUMNS),)
+              if f.get("gift_cards_sold") else ()),  # R45: on a day cards were sold
             tally(_rows(f, ((N_("Credit created"), None, "credit_created"),
                             (N_("Credit used"), None, "credit_used"))),
                   title=_("Patient credit"), columns=AMOUNT_COLUMNS),

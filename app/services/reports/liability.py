@@ -12,6 +12,7 @@ from ...models import PackageTemplate
 from ..liability import roll_forward
 from .desk import ReportDesk
 from .engine import names_of
+from .gift_card_liability import gift_card_section
 from .shape import Column, Report
 from .tally import tally
 
@@ -68,6 +69,7 @@ class PackageLiabilityReport(ReportDesk):
         with self._db.read() as s:
             moved = roll_forward(s, start, end)
             templates = names_of(s, PackageTemplate)
+            cards = gift_card_section(s, start, end)  # R45: their own section
         rows = sorted(
             (LiabilityRow(template_id, templates.get(template_id, f"#{template_id}"),
                           *(getattr(m, figure) for figure in FIGURES))
@@ -76,7 +78,8 @@ class PackageLiabilityReport(ReportDesk):
         section = tally(rows, title=_("Liability by package"), columns=LIABILITY_COLUMNS,
                         empty_text=_("No package was owed or moved in this period."))
         return self._report(
-            "package_liability", _("Package Liability"), self._span(start, end), (section,),
+            "package_liability", _("Package Liability"), self._span(start, end),
+            (section, *((cards,) if cards is not None else ())),
             {"start": start, "end": end},
             notes=(_(ROLL_FORWARD_NOTE).format(end=self._date(end)),))
 

@@ -73,6 +73,10 @@ def voided_between(since: datetime, until: datetime):
     return select(Invoice.id).where(Invoice.voided_at >= since, Invoice.voided_at < until)
 
 
+#: a gift card's sale or reload (R45) is stored value, no sale: its tax is on what it pays for
+NOT_A_SALE = "gift_card"
+
+
 def tax_facts(start: date, end: date):
     """(rate, the six measures) per line that counts in the period: the UNION ALL the
     report sums per rate."""
@@ -86,9 +90,10 @@ def tax_facts(start: date, end: date):
     issued = (facts(taxable_sales=net, tax_charged=InvoiceLine.tax)
               .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
               .where(Invoice.issued_on.between(start, end),
-                     InvoiceLine.kind != "package_refund"))
+                     InvoiceLine.kind.not_in(("package_refund", NOT_A_SALE))))
     voided = (facts(voided_sales=net, voided_tax=InvoiceLine.tax)
-              .where(InvoiceLine.invoice_id.in_(voided_between(since, until))))
+              .where(InvoiceLine.invoice_id.in_(voided_between(since, until)),
+                     InvoiceLine.kind != NOT_A_SALE))
     refunded = (facts(refunded_sales=-net, refunded_tax=-InvoiceLine.tax)
                 .join(PackageRefund, PackageRefund.invoice_line_id == InvoiceLine.id)
                 .where(InvoiceLine.kind == "package_refund",

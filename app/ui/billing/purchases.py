@@ -76,6 +76,10 @@ class PurchasesView(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.new_button)
         bar.addWidget(self.pay_button)
+        # R45: a gift card for this patient (its invoice lands here, paid next)
+        self.gift_card_button = QPushButton(_("Sell &Gift Card…"))
+        self.gift_card_button.clicked.connect(self.sell_gift_card)
+        bar.addWidget(self.gift_card_button)
         bar.addStretch(1)
         bar.addWidget(self.actions_button)
         layout = QVBoxLayout(self)
@@ -103,6 +107,7 @@ class PurchasesView(QWidget):
         invoice, account = self.selected(), self.account
         self.new_button.setEnabled(self.patient_id is not None)
         self.pay_button.setEnabled(self.patient_id is not None)
+        self.gift_card_button.setEnabled(self.patient_id is not None)
         self.actions_button.setEnabled(invoice is not None)
         self.view_action.setEnabled(invoice is not None)
         self.pay_action.setEnabled(invoice is not None and invoice.can_pay)
@@ -144,6 +149,14 @@ class PurchasesView(QWidget):
             return
         if ReceivePaymentDialog.ask(self.clinic, self.patient_id, parent=self) is not None:
             self._changed()
+
+    def sell_gift_card(self) -> None:
+        from ..dialogs.gift_card_dialogs import sell_gift_card
+        if self.patient_id is None:
+            return
+        sale = sell_gift_card(self.clinic, self.patient_id, self)
+        if sale is not None:
+            self._changed(select=sale.invoice_id)
 
     # the invoice's menu
     def view_print(self) -> None:

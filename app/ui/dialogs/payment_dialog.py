@@ -20,6 +20,7 @@ from app.services.sale_payment import PendingSale
 from ..formats import Formats, typed_money
 from ..billing.keys import buttons_in_order, tab_order
 from ..forms import FormDialog, beside
+from .gift_card_code import GIFT_CARD, GiftCardCode
 
 
 class AllocationTable(QTableWidget):
@@ -136,6 +137,10 @@ class ReceivePaymentDialog(FormDialog):
         self.form.addRow(_("&Amount:"), beside(self.amount))
         self.form.addRow(_("Paid &by:"), beside(self.method))
         self.form.addRow(_("Re&ference:"), self.reference)
+        self.gift_card = GiftCardCode(clinic)  # R45: shown while the method is Gift card
+        self.form.addRow(_("Gift card &code:"), self.gift_card)
+        self.method.currentIndexChanged.connect(self._method_changed)
+        self._method_changed()
 
         self.table: AllocationTable | None = None
         self.oldest_first: QCheckBox | None = None
@@ -162,10 +167,11 @@ class ReceivePaymentDialog(FormDialog):
         self.amount.textChanged.connect(self._update_preview)
 
         self.fields = {"amount": self.amount, "method": self.method,
-                       "reference": self.reference}
+                       "reference": self.reference, "gift_card_code": self.gift_card.code}
         if self.table is not None and self.table.apply:
             self.fields["allocation"] = self.fields["allocations"] = self.table.apply[0]
-        tab_order(self.amount, self.method, self.reference, self.oldest_first,
+        tab_order(self.amount, self.method, self.reference, self.gift_card.code,
+                  self.oldest_first,
                   *(self.table.apply if self.table is not None else ()),
                   *buttons_in_order(self.buttons))
         self.amount.setFocus()
@@ -183,6 +189,13 @@ class ReceivePaymentDialog(FormDialog):
             return None
         return {invoice_id: typed_money(self.clinic, text, "allocation")
                 for invoice_id, text in self.table.typed().items()}
+
+    def _method_changed(self) -> None:
+        self.form.setRowVisible(self.gift_card, self.method.currentData() == GIFT_CARD)
+
+    def _card(self) -> dict:
+        return ({"gift_card_code": self.gift_card.text()}
+                if self.method.currentData() == GIFT_CARD else {})
 
     def typed_amount(self) -> int:
         return typed_money(self.clinic, self.amount.text())
@@ -238,12 +251,12 @@ class ReceivePaymentDialog(FormDialog):
         if self.sale is not None:
             self.outcome = self.clinic.sale_payment.sell_and_pay(
                 self.patient_id, self.sale, self.typed_amount(), self.method.currentData(),
-                reference=self.reference.text())
+                reference=self.reference.text(), **self._card())
             return
         self.outcome = self.clinic.billing.receive_payment(
             self.patient_id, self.typed_amount(), self.method.currentData(),
             invoice_id=self.invoice_id, allocations=self.allocations(),
-            reference=self.reference.text())
+            reference=self.reference.text(), **self._card())
 
     def widget_for(self, error: ClinicError):
         if getattr(error, "field", None) in ("allocation", "allocations") and \

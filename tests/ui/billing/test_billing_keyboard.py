@@ -182,7 +182,7 @@ def test_tab_goes_down_the_tab_and_into_the_patients_account(qtbot, clinic, acco
     tab.search.setFocus()
     assert_tab_order(qtbot, tab, [
         tab.search, tab.table, tab.new_button, tab.edit_button, tab.profile.tabs.tabBar(),
-        p.new_button, p.pay_button, p.actions_button, p.table])
+        p.new_button, p.pay_button, p.gift_card_button, p.actions_button, p.table])
     assert unnamed_controls(tab) == []
 
 
