@@ -382,3 +382,6 @@ def test_every_table_has_a_label_and_no_secret_leaves(clinic):
     names = [name for name, _label in clinic.csv.tables()]
     assert set(names) == set(exporting.TABLE_LABELS)
     assert "secret_hash" not in clinic.csv.export_columns("staff")
+    # a gift card's code spends it like cash (R45): it stays in the clinic file
+    assert "code" not in clinic.csv.export_columns("gift_cards")
+    assert "balance_cents" in clinic.csv.export_columns("gift_cards")

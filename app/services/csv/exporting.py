@@ -56,6 +56,9 @@ TABLE_LABELS = {
     "package_shares": N_("Packages shared with household members"),
     "package_freezes": N_("Package freezes"),  # R39
     "package_transfers": N_("Package transfers"),  # R38
+    "gift_cards": N_("Gift cards"),  # R45
+    "gift_card_moves": N_("Gift card loads, payments and refunds"),
+    "gift_card_buyer": N_("The gift card buyers' patient record"),
 }
 #: What the clinic offers, with nothing about a patient or a staff member in it: anyone may
 #: export these. Everything else names patients, money received or staff: managers only.
@@ -63,11 +66,13 @@ OPEN_TABLES = frozenset({"treatment_types", "package_templates", "package_templa
                          "no_show_fees"})
 #: Never leaves the database: secrets, and keys derived from other columns for searching.
 SECRET_COLUMNS = {"staff": {"secret_hash"},
-                  "patients": {"first_key", "last_key", "email_key", "phone_digits"}}
+                  "patients": {"first_key", "last_key", "email_key", "phone_digits"},
+                  # whoever holds a card's code can spend it, as cash (R45)
+                  "gift_cards": {"code"}}
 #: Integer columns holding money (cents) by name; exported as "<name>_cents".
 MONEY_COLUMNS = frozenset({"price", "amount", "subtotal", "tax", "total", "unit_price",
                            "patient_pays", "suggested", "expected_cash", "counted_cash",
-                           "over_short", "value"})  # (value: a transfer's, R38)
+                           "over_short", "value", "balance"})  # (value: a transfer's, R38)
 
 
 @dataclass(frozen=True)
