@@ -7,6 +7,8 @@ from .books import Account, DayClose
 from .billing import Invoice, InvoiceLine, Payment, PaymentApplication, PaymentRefund
 from .catalog import EligibleItem, PackageTemplate, TreatmentType
 from .freezes import PackageFreeze
+from .memberships import (Membership, MembershipCoverage, MembershipPause,
+                          MembershipPeriod, MembershipPlan, MembershipPlanItem, MembershipUse)
 from .households import Household, HouseholdMember, PackageShare
 from .packages import (Package, PackageCoverage, PackageExpiryChange, PackageRefund,
                        Redemption)
@@ -23,4 +25,6 @@ __all__ = [
     "PackageTemplate", "Patient", "Payment", "PaymentApplication", "PaymentRefund",
     "Redemption", "Staff", "TreatmentType",
     "Household", "HouseholdMember", "PackageShare",
+    "Membership", "MembershipCoverage", "MembershipPause", "MembershipPeriod",
+    "MembershipPlan", "MembershipPlanItem", "MembershipUse",
 ]

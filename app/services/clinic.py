@@ -29,6 +29,7 @@ class Clinic:
         from .catalog import CatalogService
         from .changes import ChangeMarker
         from .csv import CsvService
+        from .memberships import MembershipService
         from .packages import PackageService
         from .patients import PatientService
         from .printing import PrintingService
@@ -45,6 +46,7 @@ class Clinic:
         self.sale_payment = SalePaymentService(self)  # a sale and its payment, together
         self.schedule = ScheduleService(self)
         self.packages = PackageService(self)
+        self.memberships = MembershipService(self)  # R43, R44
         self.reports = ReportService(self)
         self.accounting = AccountingService(self)  # the chart of accounts and journal (R35)
         self.printing = PrintingService(self)

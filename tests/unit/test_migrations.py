@@ -162,6 +162,14 @@ def test_the_head_read_from_the_files_is_alembics_head():
     assert head_from_files() == head_revision()
 
 
+def _undo_0016(con) -> None:  # memberships (R43, R44)
+    for table in ("membership_uses", "membership_periods", "membership_pauses",
+                  "membership_coverage", "memberships", "membership_plan_items",
+                  "membership_plans"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("ALTER TABLE appointments DROP COLUMN membership_id")
+
+
 def _undo_0015(con) -> None:  # switching in (R42)
     con.execute("DROP INDEX ix_packages_imported")
     con.execute("ALTER TABLE packages DROP COLUMN uses_before")
@@ -189,7 +197,7 @@ def _undo_0011(con) -> None:  # households, shares, who redeemed each use (R37)
 
 
 # Newest first: a file is taken back through each migration after the one it stops at.
-_UNDO = (("0015", _undo_0015), ("0014", _undo_0014), ("0013", _undo_0013),
+_UNDO = (("0016", _undo_0016), ("0015", _undo_0015), ("0014", _undo_0014), ("0013", _undo_0013),
          ("0012", _undo_0012), ("0011", _undo_0011))
 
 
