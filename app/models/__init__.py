@@ -8,6 +8,8 @@ from .billing import Invoice, InvoiceLine, Payment, PaymentApplication, PaymentR
 from .catalog import EligibleItem, PackageTemplate, TreatmentType
 from .freezes import PackageFreeze
 from .gift_cards import GiftCard, GiftCardBuyer, GiftCardMove
+from .memberships import (Membership, MembershipCoverage, MembershipPause,
+                          MembershipPeriod, MembershipPlan, MembershipPlanItem, MembershipUse)
 from .households import Household, HouseholdMember, PackageShare
 from .packages import (Package, PackageCoverage, PackageExpiryChange, PackageRefund,
                        Redemption)
@@ -25,4 +27,6 @@ __all__ = [
     "Redemption", "Staff", "TreatmentType",
     "Household", "HouseholdMember", "PackageShare",
     "GiftCard", "GiftCardBuyer", "GiftCardMove",
+    "Membership", "MembershipCoverage", "MembershipPause", "MembershipPeriod",
+    "MembershipPlan", "MembershipPlanItem", "MembershipUse",
 ]

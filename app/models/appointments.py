@@ -26,6 +26,9 @@ class Appointment(Base):
     released_package_id: Mapped[int | None] = mapped_column(ForeignKey("packages.id"),
                                                             default=None)
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), default=None)
+    # The membership covering it (R43), as package_id is a package's. A plain column: added
+    # in place to a table of years of visits (SQLite adds no foreign key without a copy).
+    membership_id: Mapped[int | None] = mapped_column(Int, default=None)
     # False when a package sale was compensated up front (R7): no compensation on redemption.
     compensate_staff: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[str] = mapped_column(Text, default="")

@@ -43,6 +43,7 @@ MANAGER_ACTIONS = (
     N_("reopen a closed day"),  # day_close.REOPEN (R32)
     N_("freeze or unfreeze a package"),  # freezes.FREEZE: it moves the expiry (R39)
     N_("transfer a package"),  # package_transfer.TRANSFER (R38)
+    N_("cancel a membership"),  # memberships.CANCEL: it stops fees, releases visits (R44)
 )
 
 

@@ -155,6 +155,14 @@ class CatalogService(Service):
                         _template_snapshot(row))
             return row.id
 
+    def add_membership_plan(self, name: str, **terms) -> int:  # R43: app.services.membership_plans
+        from .membership_plans import add_plan
+        return add_plan(self, name, **terms)
+
+    def membership_plans(self, *, include_inactive: bool = False) -> list:
+        from .membership_plans import plans
+        return plans(self, include_inactive=include_inactive)
+
     def update_package_template(self, template_id: int, *, eligible: dict | None = None,
                                 **changes) -> None:
         """Changes apply to future sales only: sold packages keep their own terms."""

@@ -30,6 +30,7 @@ class Clinic:
         from .changes import ChangeMarker
         from .csv import CsvService
         from .gift_cards import GiftCardService
+        from .memberships import MembershipService
         from .packages import PackageService
         from .patients import PatientService
         from .printing import PrintingService
@@ -47,6 +48,7 @@ class Clinic:
         self.schedule = ScheduleService(self)
         self.packages = PackageService(self)
         self.gift_cards = GiftCardService(self)  # R45
+        self.memberships = MembershipService(self)  # R43, R44
         self.reports = ReportService(self)
         self.accounting = AccountingService(self)  # the chart of accounts and journal (R35)
         self.printing = PrintingService(self)

@@ -13,6 +13,8 @@ THINGS = {
     "appointment": N_("No appointment with number {number} exists."),
     "gift card": N_("No gift card with number {number} exists."),
     "invoice": N_("No invoice with number {number} exists."),
+    "membership": N_("No membership with number {number} exists."),
+    "membership plan": N_("No membership plan with number {number} exists."),
     "no-show fee": N_("No no-show fee with number {number} exists."),
     "package refund": N_("No package refund with number {number} exists."),
     "package template": N_("No package template with number {number} exists."),

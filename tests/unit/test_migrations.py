@@ -12,6 +12,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from app.models import Base
 from app.services import Clinic
@@ -167,6 +168,14 @@ def _undo_0017(con) -> None:  # gift cards (R45)
         con.execute(f"DROP TABLE {table}")
 
 
+def _undo_0016(con) -> None:  # memberships (R43, R44)
+    for table in ("membership_uses", "membership_periods", "membership_pauses",
+                  "membership_coverage", "memberships", "membership_plan_items",
+                  "membership_plans"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("ALTER TABLE appointments DROP COLUMN membership_id")
+
+
 def _undo_0015(con) -> None:  # switching in (R42)
     con.execute("DROP INDEX ix_packages_imported")
     con.execute("ALTER TABLE packages DROP COLUMN uses_before")
@@ -194,7 +203,8 @@ def _undo_0011(con) -> None:  # households, shares, who redeemed each use (R37)
 
 
 # Newest first: a file is taken back through each migration after the one it stops at.
-_UNDO = (("0017", _undo_0017), ("0015", _undo_0015), ("0014", _undo_0014), ("0013", _undo_0013),
+_UNDO = (("0017", _undo_0017), ("0016", _undo_0016), ("0015", _undo_0015),
+         ("0014", _undo_0014), ("0013", _undo_0013),
          ("0012", _undo_0012), ("0011", _undo_0011))
 
 
@@ -348,9 +358,9 @@ def test_0017_a_file_from_before_gift_cards_opens_with_none_and_sells_them(tmp_p
     with Clinic.open(path, clock=clock) as clinic:
         maria = clinic.patients.add("Maria", "Lopez")
         clinic.billing.receive_payment(maria, 2500, "cash", allocations={})
-    con = sqlite3.connect(path)  # as ClinicDesk at 0015 left it
+    con = sqlite3.connect(path)  # as ClinicDesk at 0016 left it
     with con:
-        take_back_to(con, "0015")
+        take_back_to(con, "0016")
     con.close()
 
     with Clinic.open(path, clock=clock) as clinic:
@@ -362,3 +372,37 @@ def test_0017_a_file_from_before_gift_cards_opens_with_none_and_sells_them(tmp_p
         sale = clinic.gift_cards.sell(4000, patient_id=maria)
         clinic.billing.apply_credit(maria, sale.invoice_id)
         assert clinic.gift_cards.balance(sale.code) == 4000
+
+
+def test_0016_adds_memberships_and_leaves_every_visit_without_one(tmp_path, clock):
+    """A file from before memberships (R43): its appointments are covered by no membership,
+    the membership tables start empty, and a period is refused a second invoice by the
+    database (the unique key the migration makes), so enrolling then works on it."""
+    path = tmp_path / "clinic.db"
+    clock.set(datetime(2026, 3, 20, 18, 0))
+    with Clinic.open(path, clock=clock) as clinic:
+        ana = clinic.staff.add("Ana Silva", practitioner=True, role="manager")
+        physio = clinic.catalog.add_treatment_type("Physio", duration_min=30, price=8500)
+        maria = clinic.patients.add("Maria", "Lopez")
+        visit = clinic.schedule.book(maria, ana, physio, datetime(2026, 3, 23, 10))
+    con = sqlite3.connect(path)
+    with con:
+        take_back_to(con, "0015")
+    con.close()
+
+    with Clinic.open(path, clock=clock) as clinic:
+        with clinic.db.read() as s:
+            assert s.execute(text("SELECT membership_id FROM appointments WHERE id = :id"),
+                             {"id": visit}).scalar() is None
+            assert s.execute(text("SELECT count(*) FROM memberships")).scalar() == 0
+        plan = clinic.catalog.add_membership_plan("Monthly Physio", fee=8000, period="1m",
+                                                  uses_per_period=1, eligible={physio: 0})
+        member = clinic.memberships.enroll(maria, plan, start=date(2026, 3, 20))
+        with clinic.db.read() as s:
+            invoice = s.execute(text("SELECT invoice_id FROM membership_periods")).scalar()
+        with pytest.raises(IntegrityError):
+            with clinic.db.write() as s:
+                s.execute(text(
+                    "INSERT INTO membership_periods (membership_id, starts_on, ends_on, "
+                    "invoice_id, created_at) VALUES (:m, '2026-03-20', '2026-04-19', :i, "
+                    "'2026-03-20 18:00:00')"), {"m": member, "i": invoice})

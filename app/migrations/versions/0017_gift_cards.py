@@ -4,7 +4,7 @@ New tables only; no existing row is touched. payments.method gains the code "gif
 and invoice_lines.kind the code "gift_card" (their String columns already fit them).
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-04 21:00:00
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0017'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

@@ -56,6 +56,13 @@ TABLE_LABELS = {
     "package_shares": N_("Packages shared with household members"),
     "package_freezes": N_("Package freezes"),  # R39
     "package_transfers": N_("Package transfers"),  # R38
+    "membership_plans": N_("Membership plans"),  # R43, R44
+    "membership_plan_items": N_("Treatments covered by membership plans"),
+    "memberships": N_("Memberships"),
+    "membership_coverage": N_("Treatments covered by memberships"),
+    "membership_pauses": N_("Membership pauses"),
+    "membership_periods": N_("Membership periods invoiced"),
+    "membership_uses": N_("Membership uses"),
     "gift_cards": N_("Gift cards"),  # R45
     "gift_card_moves": N_("Gift card loads, payments and refunds"),
     "gift_card_buyer": N_("The gift card buyers' patient record"),
@@ -72,7 +79,7 @@ SECRET_COLUMNS = {"staff": {"secret_hash"},
 #: Integer columns holding money (cents) by name; exported as "<name>_cents".
 MONEY_COLUMNS = frozenset({"price", "amount", "subtotal", "tax", "total", "unit_price",
                            "patient_pays", "suggested", "expected_cash", "counted_cash",
-                           "over_short", "value", "balance"})  # (value: a transfer's, R38)
+                           "over_short", "value", "balance", "fee"})  # (value: a transfer's, R38)
 
 
 @dataclass(frozen=True)

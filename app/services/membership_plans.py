@@ -1,0 +1,144 @@
+"""Membership plans (R43): what the clinic offers by the period, beside package templates.
+
+Reached through `clinic.catalog.add_membership_plan` / `membership_plans`: a plan is part of
+what the clinic offers, like a template, and changing it is a manager's, like a template's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ..domain.memberships import valid_period
+from ..i18n import _, ngettext
+from ..models import MembershipPlan, MembershipPlanItem, TreatmentType
+from . import validation as v
+from .audit import snapshot
+from .errors import NotAllowed, ValidationError
+from .money import cents as money_cents
+
+
+@dataclass(frozen=True)
+class PlanItemRow:
+    treatment_type_id: int
+    treatment_name: str
+    patient_pays: int
+
+
+@dataclass(frozen=True)
+class MembershipPlanRow:
+    id: int
+    name: str
+    fee: int
+    period: str
+    uses_per_period: int | None  # None: unlimited
+    rollover_cap: int
+    tax_rate: Decimal
+    active: bool
+    eligible: tuple[PlanItemRow, ...]
+
+    @property
+    def period_text(self) -> str:
+        return period_words(self.period)
+
+    @property
+    def uses_text(self) -> str:
+        return uses_words(self.uses_per_period)
+
+
+def period_words(code: str) -> str:
+    if code == "1m":
+        return _("monthly")
+    if code == "1y":
+        return _("yearly")
+    weeks = int(code[:-1])
+    return ngettext("every week", "every {n} weeks", weeks).format(n=weeks)
+
+
+def uses_words(uses: int | None) -> str:
+    if uses is None:
+        return _("unlimited")
+    return ngettext("{n} visit a period", "{n} visits a period", uses).format(n=uses)
+
+
+def checked_period(value: object) -> str:
+    code = value.strip().lower() if isinstance(value, str) else value
+    if not valid_period(code):
+        raise ValidationError("period", _(
+            "The period must be monthly (1m), every N weeks (1w to 52w) or yearly (1y)."))
+    return code
+
+
+def add_plan(service, name, *, fee, period, uses_per_period, eligible: dict,
+             rollover_cap=0, tax_rate=Decimal("0")) -> int:
+    clinic = service._clinic
+    clinic.auth.require_manager(_("change package templates"))
+    money = clinic.money_context()
+    clean = {"name": v.name(name, "name", label=_("plan name")),
+             "fee": money_cents(fee, field="fee", **money),
+             "period": checked_period(period),
+             "tax_rate": v.tax_rate(tax_rate)}
+    if clean["fee"] <= 0:
+        raise ValidationError("fee", _("The fee must be more than zero."))
+    if uses_per_period is None or uses_per_period == "":
+        clean["uses_per_period"] = None
+    else:
+        clean["uses_per_period"] = v.whole_number(
+            uses_per_period, "uses_per_period", label=_("uses per period"), minimum=1,
+            maximum=1000)
+    clean["rollover_cap"] = v.whole_number(rollover_cap, "rollover_cap",
+                                           label=_("roll-over cap"), minimum=0, maximum=1000)
+    with service._db.write() as s:
+        folded = clean["name"].casefold()
+        if any(other.casefold() == folded for other in s.scalars(select(MembershipPlan.name))):
+            raise NotAllowed(_("There is already a membership plan called \u201c{name}\u201d; "
+                               "choose another name.").format(name=clean["name"]))
+        items = _eligible(s, eligible, money)
+        row = MembershipPlan(active=True, created_at=service._now(), **clean)
+        row.eligible = items
+        s.add(row)
+        s.flush()
+        service._audit(s, "membership_plan.add", "membership_plan", row.id, None,
+                       {**snapshot(row, "name", "fee", "period", "uses_per_period",
+                                   "rollover_cap", "tax_rate"),
+                        "eligible": {str(i.treatment_type_id): i.patient_pays
+                                     for i in items}})
+        return row.id
+
+
+def _eligible(s, eligible, money) -> list[MembershipPlanItem]:
+    if not isinstance(eligible, dict) or not eligible:
+        raise ValidationError("eligible", _("Choose at least one treatment type the "
+                                            "membership covers."))
+    items = []
+    for treatment_type_id, pays in eligible.items():
+        treatment = v.get(s, TreatmentType, treatment_type_id, "treatment type")
+        try:
+            cents = money_cents(pays, field="patient_pays", **money)
+            if cents > treatment.price:
+                raise ValidationError("patient_pays", _(
+                    "Patient Pays for {treatment} cannot be more than its standard price.")
+                    .format(treatment=treatment.name))
+        except ValidationError as error:
+            error.treatment_type_id = treatment.id  # the row a form points at
+            raise
+        items.append(MembershipPlanItem(treatment_type_id=treatment.id, patient_pays=cents))
+    return items
+
+
+def plans(service, *, include_inactive: bool = False) -> list[MembershipPlanRow]:
+    with service._db.read() as s:
+        names = dict(s.execute(select(TreatmentType.id, TreatmentType.name)).all())
+        query = select(MembershipPlan).order_by(MembershipPlan.name)
+        if not include_inactive:
+            query = query.where(MembershipPlan.active.is_(True))
+        return [plan_row(p, names) for p in s.scalars(query)]
+
+
+def plan_row(p: MembershipPlan, names: dict[int, str]) -> MembershipPlanRow:
+    return MembershipPlanRow(
+        p.id, p.name, p.fee, p.period, p.uses_per_period, p.rollover_cap, p.tax_rate,
+        p.active, tuple(PlanItemRow(i.treatment_type_id, names.get(i.treatment_type_id, ""),
+                                    i.patient_pays) for i in p.eligible))
