@@ -13,24 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain import visits
-from ..i18n import N_, _
+from ..i18n import _
 from ..models import Appointment, Invoice, Membership, MembershipUse, Patient, TreatmentType
 from . import ledger, locks
 from . import membership_cover as cover
 from . import validation as v
 from .errors import NotAllowed, ValidationError
-
-#: The invoice line of a covered visit (kind "patient_pays", as a package's, R14), with and
-#: without a limit on the period's uses.
-COVERED = N_("{treatment} ({when}), covered by Membership: {plan} (use {use} of {total} "
-             "this period)")
-COVERED_NO_SHOW = N_("No show: {treatment} ({when}), covered by Membership: {plan} (use "
-                     "{use} of {total} this period)")
-COVERED_UNLIMITED = N_("{treatment} ({when}), covered by Membership: {plan} (use {use} this "
-                       "period)")
-COVERED_UNLIMITED_NO_SHOW = N_("No show: {treatment} ({when}), covered by Membership: {plan} "
-                               "(use {use} this period)")
-LINE_MESSAGES = (COVERED_NO_SHOW, COVERED_UNLIMITED_NO_SHOW, COVERED, COVERED_UNLIMITED)
+from .membership_words import (COVERED, COVERED_NO_SHOW, COVERED_UNLIMITED,
+                               COVERED_UNLIMITED_NO_SHOW)
 
 
 def at_booking(s: Session, appointment: Appointment, membership_id: int | None, *,
@@ -181,6 +171,11 @@ class MembershipCoverCalls:
             appointment.membership_id = None
             self._audit(s, "appointment.remove_membership", "appointment", appointment.id,
                         before, snapshot(appointment, "membership_id"))
+
+    def remove_membership_refusal(self, appointment_id: int) -> str | None:
+        """Why Remove cannot take the membership off now (R12), or None: the panel asks."""
+        with self._db.read() as s:
+            return remove_refusal(v.get(s, Appointment, appointment_id, "appointment"))
 
     def covered_by(self, appointment_id: int) -> str | None:
         """What covers the visit, in words, for its panel: a membership (with its period's

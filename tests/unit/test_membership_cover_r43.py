@@ -260,3 +260,17 @@ def test_r12_a_package_applied_replaces_the_membership(clinic, catalog, member):
     assert covered(clinic, visit) is None
     assert clinic.schedule.covered_by(visit) is None
     assert clinic.schedule.appointment(visit).package_id == sale.package_id
+
+
+def test_r43_the_covered_line_is_shown_in_the_desks_language(clinic, catalog, member):
+    from app import i18n
+    invoice_id = clinic.schedule.arrive(book(clinic, catalog, 309))
+    i18n.set_language(i18n.FRENCH)
+    clinic.settings.update(locale="fr_CA", language="fr_CA")
+    try:
+        [line] = clinic.billing.invoice(invoice_id).lines
+        assert "couvert par l\u2019abonnement\u00a0: Monthly Massage (utilisation 1 sur 2 " \
+               "cette période)" in line.description, line.description
+        assert "9 mars 2026" in line.description
+    finally:
+        i18n.set_language(i18n.ENGLISH)
