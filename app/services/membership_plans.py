@@ -115,11 +115,15 @@ def _eligible(s, eligible, money) -> list[MembershipPlanItem]:
     items = []
     for treatment_type_id, pays in eligible.items():
         treatment = v.get(s, TreatmentType, treatment_type_id, "treatment type")
-        cents = money_cents(pays, field="patient_pays", **money)
-        if cents > treatment.price:
-            raise ValidationError("patient_pays", _(
-                "Patient Pays for {treatment} cannot be more than its standard price.")
-                .format(treatment=treatment.name))
+        try:
+            cents = money_cents(pays, field="patient_pays", **money)
+            if cents > treatment.price:
+                raise ValidationError("patient_pays", _(
+                    "Patient Pays for {treatment} cannot be more than its standard price.")
+                    .format(treatment=treatment.name))
+        except ValidationError as error:
+            error.treatment_type_id = treatment.id  # the row a form points at
+            raise
         items.append(MembershipPlanItem(treatment_type_id=treatment.id, patient_pays=cents))
     return items
 

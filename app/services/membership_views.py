@@ -56,6 +56,19 @@ class MembershipSummary:
     def unlimited(self) -> bool:
         return self.uses_per_period is None
 
+    # what the desk is offered (the service refuses the rest, saying why)
+    @property
+    def can_pause(self) -> bool:
+        return self.cancelled_on is None
+
+    @property
+    def can_resume(self) -> bool:
+        return self.cancelled_on is None and any(p.ends_on is None for p in self.pauses)
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.cancelled_on is None
+
 
 def uses_by_day(s: Session, membership_id: int) -> list[date]:
     return list(s.scalars(select(MembershipUse.used_on).where(

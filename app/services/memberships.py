@@ -55,8 +55,7 @@ class MembershipService(Service):
                 raise NotAllowed(_("The membership plan \u201c{name}\u201d is no longer "
                                    "offered.").format(name=plan.name))
             for other in s.scalars(select(Membership).where(
-                    Membership.patient_id == patient.id, Membership.plan_id == plan.id,
-                    Membership.status == "active")):
+                    Membership.patient_id == patient.id, Membership.plan_id == plan.id)):
                 if other.cancelled_on is None or other.cancelled_on > start:
                     raise NotAllowed(_(
                         "{patient} is already enrolled in \u201c{plan}\u201d (from {date}); "
@@ -106,13 +105,13 @@ class MembershipService(Service):
                                    "cancelled membership cannot be paused.").format(
                                        name=m.name, date=show_date(m.cancelled_on,
                                                                    self._locale)))
-            self._after_invoiced(s, m, start, "start", _(
-                "The period from {date} is already invoiced; a pause can start the day "
-                "after at the earliest."))
             if start < m.starts_on:
                 raise ValidationError("start", _(
                     "The pause cannot start before the membership does ({date}).").format(
                         date=show_date(m.starts_on, self._locale)))
+            self._after_invoiced(s, m, start, "start", _(
+                "The period from {date} is already invoiced; a pause can start the day "
+                "after at the earliest."))
             new = Span(start, end)
             for other in s.scalars(select(MembershipPause).where(
                     MembershipPause.membership_id == m.id)):

@@ -41,6 +41,10 @@ class PatientProfile(QWidget):
         self.household = HouseholdView(clinic)  # R37: who may share packages
         self.tabs.addTab(self.household, _("Ho&usehold"))
         self.household.changed.connect(self.refresh)
+        from .memberships_view import MembershipsView  # R43, R44
+        self.memberships = MembershipsView(clinic)
+        self.tabs.addTab(self.memberships, _("&Memberships"))
+        self.memberships.changed.connect(self._refresh_account)
         # Four tabs: all of them shown, never behind a scroll arrow (nor in Tab's way).
         self.tabs.setUsesScrollButtons(False)
         # A sale or a void also changes the packages list, so re-read it all.
@@ -75,6 +79,7 @@ class PatientProfile(QWidget):
         self.patient_id = patient_id
         self.packages.set_patient(patient_id)
         self.household.set_patient(patient_id)
+        self.memberships.set_patient(patient_id)
         self._refresh_account()
 
     def refresh(self) -> None:

@@ -61,6 +61,9 @@ class PackagesTab(QWidget):
         self.views.setStyleSheet("QTabBar::tab { padding: 4px 16px; font-weight: normal; }"
                                  " QTabBar::tab:selected { font-weight: 600; }")
         self.views.addTab(templates, _("&Templates"))
+        from .plans_view import MembershipPlansView  # R43: plans beside the templates
+        self.plans = MembershipPlansView(clinic)
+        self.views.addTab(self.plans, _("&Membership Plans"))
         self.views.addTab(self.reports, _("&Reports"))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -72,6 +75,7 @@ class PackagesTab(QWidget):
             include_archived=self.show_archived.isChecked())
         reload(self.table, self.model, rows, select)
         self._update_buttons()
+        self.plans.refresh()
         self.reports.refresh()
 
     def selected(self):

@@ -360,7 +360,7 @@ def test_sub_tabs_are_named_as_the_clinic_says_them(qtbot, clinic, catalog):
     tab = make_tab(qtbot, clinic)
     tabs = tab.profile.tabs
     assert [tabs.tabText(i).replace("&", "") for i in range(tabs.count())] == [
-        "Purchases", "Packages", "Payments", "Household"]
+        "Purchases", "Packages", "Payments", "Household", "Memberships"]
 
 
 def test_offer_only_what_can_be_done_refund_and_apply_credit_say_why_not(qtbot, clinic,

@@ -183,8 +183,8 @@ def test_the_packages_tab_in_french(qtbot, demo, french):
     tab = show(qtbot, PackagesTab(demo))
 
     assert untranslated_texts(tab) == []
-    assert [tab.views.tabText(i) for i in range(tab.views.count())] == ["Modèle&s",
-                                                                        "Ra&pports"]
+    assert [tab.views.tabText(i) for i in range(tab.views.count())] == [
+        "Modèle&s", "A&bonnements", "Ra&pports"]  # R43: the membership plans beside them
     assert headings(tab.model)[:3] == ["Nom", "Prix", "Utilisations"]
     assert tab.new_button.text() == "&Nouveau modèle…"
     assert tab.search.placeholderText() == "Rechercher un modèle de forfait…"
