@@ -163,7 +163,7 @@ def eligible(s: Session, patient_id: int, treatment_type_id: int, on: date, *,
     memberships = s.scalars(
         select(Membership).join(MembershipCoverage,
                                 MembershipCoverage.membership_id == Membership.id)
-        .where(Membership.patient_id == patient_id, Membership.status == "active",
+        .where(Membership.patient_id == patient_id,  # cancelled: until its date (R44)
                MembershipCoverage.treatment_type_id == treatment_type_id)
         .order_by(Membership.starts_on, Membership.id)).all()
     result = []

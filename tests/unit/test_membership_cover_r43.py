@@ -234,6 +234,7 @@ def test_r44_a_cancelled_membership_covers_nothing_after(clinic, catalog, member
     assert covered(clinic, before) == member and covered(clinic, after) is None
     with pytest.raises(NotAllowed, match="cancelled from Mar 15, 2026"):
         book(clinic, catalog, 321, membership=member)
+    assert covered(clinic, book(clinic, catalog, 314)) == member  # before the date
     clinic.schedule.arrive(before)  # a visit before the cancellation is still covered
     assert live_uses(clinic, member) == 1
 
