@@ -17,14 +17,16 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..domain import memberships as rule
 from ..domain.freezes import Span
 from ..i18n import _
-from ..models import Membership, MembershipPause, MembershipPeriod
+from ..models import Invoice, InvoiceLine, Membership, MembershipPause, MembershipPeriod
 from . import audit, ledger, locks
+from .money import tax_on
+from .settings import load_settings
 from .validity import show_date
 
 BATCH = 250
@@ -83,6 +85,46 @@ def invoice_period(s: Session, m: Membership, period: rule.Period, *, today: dat
     return invoice.id
 
 
+def invoice_many(s: Session, due: list[tuple[Membership, rule.Period]], *, today: date,
+                 now: datetime, actor: int | None, locale: str) -> list[int]:
+    """Invoice many periods in one transaction, as `invoice_period` does one at a time but in
+    a few statements: 5,000 memberships' periods are invoiced in seconds (bench/). The invoice
+    numbers are taken together from the counter (consecutive, no gap, as ledger.new_invoice
+    takes one), each invoice holds its one line, and one audit entry names them all."""
+    if not due:
+        return []
+    locks.invoice_counter(s)
+    settings = load_settings(s)
+    first = settings.next_invoice_number
+    settings.next_invoice_number = first + len(due)
+    s.flush()
+    heads = []
+    for n, (m, period) in enumerate(due):
+        tax = tax_on(m.fee, m.tax_rate)
+        heads.append(dict(number=first + n, patient_id=m.patient_id, issued_on=today,
+                          created_at=now, created_by=actor, subtotal=m.fee, tax=tax,
+                          total=m.fee + tax, void_reason=""))
+    ids = list(s.scalars(insert(Invoice).returning(Invoice.id, sort_by_parameter_order=True),
+                         heads))
+    s.execute(insert(InvoiceLine), [
+        dict(invoice_id=invoice_id, line_no=1, kind="membership",
+             description=_("Membership: {plan}, {period}").format(
+                 plan=m.name, period=period_text(period, locale))[:200],
+             staff_id=None, quantity=1, unit_price=m.fee, tax_rate=m.tax_rate,
+             tax=head["tax"], total=head["total"])
+        for invoice_id, head, (m, period) in zip(ids, heads, due)])
+    s.execute(insert(MembershipPeriod), [
+        dict(membership_id=m.id, starts_on=period.starts_on, ends_on=period.ends_on,
+             invoice_id=invoice_id, created_at=now)
+        for invoice_id, (m, period) in zip(ids, due)])
+    audit.record(s, at=now, staff_id=actor, action="membership.invoice_due",
+                 entity="membership", entity_id=None, before=None,
+                 after={"invoices": [[m.id, period.starts_on.isoformat(), head["number"],
+                                      head["total"]]
+                                     for head, (m, period) in zip(heads, due)]})
+    return ids
+
+
 def invoice_due(db, *, today: date, now: datetime, actor: int | None, locale: str) -> list[int]:
     """Invoice every started period of every running membership; the new invoices' ids."""
     with db.read() as s:
@@ -101,16 +143,13 @@ def invoice_due(db, *, today: date, now: datetime, actor: int | None, locale: st
             # Read again after the locks: another desk may have just invoiced some of them.
             pauses = pauses_by_membership(s, ids)
             invoiced = invoiced_starts(s, ids)
-            for m in s.scalars(select(Membership).where(Membership.id.in_(ids))
-                               .order_by(Membership.patient_id, Membership.id)):
-                if m.status != "active":
-                    continue
-                for period in due_periods(m, pauses.get(m.id, []),
-                                          invoiced.get(m.id, set()), today):
-                    made.append(invoice_period(s, m, period, today=today, now=now,
-                                               actor=actor, locale=locale))
-            s.flush()
-            s.expunge_all()
+            due = [(m, period) for m in s.scalars(
+                       select(Membership).where(Membership.id.in_(ids), Membership.status ==
+                                                "active")
+                       .order_by(Membership.patient_id, Membership.id))
+                   for period in due_periods(m, pauses.get(m.id, []),
+                                             invoiced.get(m.id, set()), today)]
+            made += invoice_many(s, due, today=today, now=now, actor=actor, locale=locale)
     return made
 
 

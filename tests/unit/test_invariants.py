@@ -654,6 +654,64 @@ class ClinicMachine(RuleBasedStateMachine):
                 assert homes.get(patient_id) == homes.get(purchaser), (package_id, patient_id)
             assert all(list(homes.values()).count(h) >= 2 for h in homes.values())
 
+    @rule(how=st.sampled_from(["enrol", "enrol", "invoice_due", "pause", "cancel"]), p=picks,
+          m=picks, plan=st.sampled_from(["1m", "2w", "1y"]), start=st.integers(-70, 40),
+          length=st.one_of(st.none(), st.integers(-2, 90)))
+    def membership(self, how, p, m, plan, start, length):
+        """R43/R44: enrol (a plan per period, made on first use), invoice what is due, pause
+        (to a day or until resumed), cancel from a day, some of it refused with nothing
+        written; then every period is invoiced once (one invoice, one line, fee and tax of
+        its membership), none starts in a pause or from the cancellation on, none started is
+        left uninvoiced, and invoicing again finds nothing."""
+        from app.models import Membership, MembershipPeriod, MembershipPlan
+        from app.domain.arithmetic import tax_on
+        day = self.today() + timedelta(days=start)
+        with self.clinic.db.read() as s:
+            plans = dict(s.execute(select(MembershipPlan.period, MembershipPlan.id)).all())
+            members = s.scalars(select(Membership.id).order_by(Membership.id)).all()
+        if plan not in plans:
+            plans[plan] = self.clinic.catalog.add_membership_plan(
+                f"Plan {plan}", fee=4999 if plan != "1y" else 60001, period=plan,
+                uses_per_period=None if plan == "2w" else 2,
+                eligible={self.ids["massage"]: 0}, rollover_cap=1,
+                tax_rate=Decimal("0.15") if plan == "1m" else Decimal("0"))
+        if how == "enrol":
+            self.attempt(self.clinic.memberships.enroll, self.pick(self.patients, p),
+                         plans[plan], start=day)
+        elif how == "invoice_due":
+            self.invoices += self.clinic.memberships.invoice_due()
+        elif members and how == "pause":
+            end = None if length is None else day + timedelta(days=length)
+            self.attempt(self.clinic.memberships.pause, self.pick(members, m), day, end)
+        elif members:
+            self.attempt(self.clinic.memberships.cancel, self.pick(members, m), day)
+        made = self.clinic.memberships.invoice_due()
+        assert self.clinic.memberships.invoice_due() == []  # never twice
+        self.invoices += made
+        with self.clinic.db.read() as s:
+            from app.models import MembershipPause
+            periods = s.scalars(select(MembershipPeriod)).all()
+            lines = counts_by(s, InvoiceLine.invoice_id, InvoiceLine.kind == "membership")
+            assert sorted(lines) == sorted(p.invoice_id for p in periods)
+            assert set(lines.values()) <= {1}, "a membership invoice with two periods"
+            for period in periods:
+                member = s.get(Membership, period.membership_id)
+                invoice = s.get(Invoice, period.invoice_id)
+                assert invoice.patient_id == member.patient_id
+                assert invoice.subtotal == member.fee
+                assert invoice.tax == tax_on(member.fee, member.tax_rate)
+                assert member.cancelled_on is None or period.starts_on < member.cancelled_on
+                for pause in s.scalars(select(MembershipPause).where(
+                        MembershipPause.membership_id == member.id)):
+                    assert not (pause.starts_on <= period.starts_on
+                                and (pause.ends_on is None
+                                     or period.starts_on < pause.ends_on)), "paused period"
+            for member in s.scalars(select(Membership)):
+                summary = [x for x in self.clinic.memberships.for_patient(member.patient_id)
+                           if x.id == member.id][0]
+                assert all(x.invoice_id is not None for x in summary.periods
+                           if x.starts_on <= self.today()), "a started period not invoiced"
+
 
     @rule(p=picks, terms=st.sampled_from([(1, 0), (2, 1), (None, 0)]),
           days=st.integers(-3, 75), visits=st.integers(1, 3), chosen=st.booleans(),

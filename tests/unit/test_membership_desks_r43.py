@@ -4,6 +4,7 @@ CLINICDESK_TEST_DATABASE_URL): every started period is invoiced exactly once."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
 from collections import Counter
 from datetime import date, datetime
@@ -54,4 +55,12 @@ def test_r43_two_processes_invoice_each_period_once(clinic, catalog, clock):
     assert set(per_period.values()) == {1} and len(per_period) == 6 * 5
     assert membership_lines == 6 * 5
     assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))  # no gaps
-    assert len(audit_entries(clinic, "membership.invoice")) == 6 * 5
+    assert len(audit_entries(clinic, "membership.invoice")) == 6  # the first, at enrolment
+    [batch] = audit_entries(clinic, "membership.invoice_due")  # one desk wrote them, once
+    assert sorted(number for _m, _start, number, _total in json.loads(batch.after)["invoices"]
+                  ) == sorted(s_number for s_number in _numbers(clinic, made))
+
+
+def _numbers(clinic, invoice_ids):
+    with clinic.db.read() as s:
+        return list(s.scalars(select(Invoice.number).where(Invoice.id.in_(invoice_ids))))

@@ -12,6 +12,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from app.models import Base
 from app.services import Clinic
@@ -341,3 +342,37 @@ def test_0011_records_who_redeemed_the_uses_already_there(tmp_path, clock):
             assert s.execute(text("SELECT patient_id FROM redemptions")).all() == [(maria,)]
             assert s.execute(text("SELECT count(*) FROM household_members")).scalar() == 0
         assert clinic.patients.household_members(maria) == []
+
+
+def test_0016_adds_memberships_and_leaves_every_visit_without_one(tmp_path, clock):
+    """A file from before memberships (R43): its appointments are covered by no membership,
+    the membership tables start empty, and a period is refused a second invoice by the
+    database (the unique key the migration makes), so enrolling then works on it."""
+    path = tmp_path / "clinic.db"
+    clock.set(datetime(2026, 3, 20, 18, 0))
+    with Clinic.open(path, clock=clock) as clinic:
+        ana = clinic.staff.add("Ana Silva", practitioner=True, role="manager")
+        physio = clinic.catalog.add_treatment_type("Physio", duration_min=30, price=8500)
+        maria = clinic.patients.add("Maria", "Lopez")
+        visit = clinic.schedule.book(maria, ana, physio, datetime(2026, 3, 23, 10))
+    con = sqlite3.connect(path)
+    with con:
+        take_back_to(con, "0015")
+    con.close()
+
+    with Clinic.open(path, clock=clock) as clinic:
+        with clinic.db.read() as s:
+            assert s.execute(text("SELECT membership_id FROM appointments WHERE id = :id"),
+                             {"id": visit}).scalar() is None
+            assert s.execute(text("SELECT count(*) FROM memberships")).scalar() == 0
+        plan = clinic.catalog.add_membership_plan("Monthly Physio", fee=8000, period="1m",
+                                                  uses_per_period=1, eligible={physio: 0})
+        member = clinic.memberships.enroll(maria, plan, start=date(2026, 3, 20))
+        with clinic.db.read() as s:
+            invoice = s.execute(text("SELECT invoice_id FROM membership_periods")).scalar()
+        with pytest.raises(IntegrityError):
+            with clinic.db.write() as s:
+                s.execute(text(
+                    "INSERT INTO membership_periods (membership_id, starts_on, ends_on, "
+                    "invoice_id, created_at) VALUES (:m, '2026-03-20', '2026-04-19', :i, "
+                    "'2026-03-20 18:00:00')"), {"m": member, "i": invoice})

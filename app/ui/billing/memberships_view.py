@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout, QWidget)
 
@@ -76,6 +76,7 @@ class MembershipsView(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.history = QLabel()
         self.history.setWordWrap(True)
+        self.history.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.history.setAccessibleName(_("Periods and pauses"))
         self.enrol_button = QPushButton(_("&Enrol…"))
         self.enrol_button.clicked.connect(self.enrol)
@@ -115,7 +116,10 @@ class MembershipsView(QWidget):
 
     def _selected(self, *_args) -> None:
         m = self.selected()
-        self.history.setText(self._history(m) if m else "")
+        empty = self.patient_id is not None and not self.model.rowCount()
+        self.history.setText(self._history(m) if m else _(
+            "No memberships. Enrol… signs the patient up for a plan: a fee every period "
+            "for a number of visits.") if empty else "")
         self.enrol_button.setEnabled(self.patient_id is not None
                                      and bool(self.clinic.catalog.membership_plans()))
         self.pause_button.setEnabled(m is not None and m.can_pause)

@@ -75,6 +75,7 @@ def test_r43_enrol_then_pause_and_resume_from_the_sub_tab(qtbot, clinic, catalog
                                                           drive, clock):
     view = _view(qtbot, clinic, catalog["patient"])
     assert view.enrol_button.isEnabled() and not view.pause_button.isEnabled()
+    assert view.history.text().startswith("No memberships. Enrol… signs the patient up")
 
     def enrol(d: EnrolDialog) -> None:
         d.start.setDate(QDate(2026, 3, 2))
