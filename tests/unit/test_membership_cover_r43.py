@@ -275,3 +275,15 @@ def test_r43_the_covered_line_is_shown_in_the_desks_language(clinic, catalog, me
         assert "9 mars 2026" in line.description
     finally:
         i18n.set_language(i18n.ENGLISH)
+
+
+def test_r7_a_staff_assigned_sale_leaves_the_members_visits_alone(clinic, catalog, member):
+    # R7: the double compensation warning names the visits the new package will cover; a
+    # visit the membership covers is not one of them.
+    covered_visit = book(clinic, catalog, 305)
+    plain = clinic.schedule.book(catalog["patient"], catalog["ben"], catalog["massage"],
+                                 datetime(2026, 3, 6, 10), package=None)
+    sale = clinic.billing.sell_package(catalog["patient"], catalog["ten_massages"],
+                                       staff_id=catalog["ana"])
+    assert sale.double_compensation == (plain,)
+    assert covered(clinic, covered_visit) == member and covered(clinic, plain) is None
