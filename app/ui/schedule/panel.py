@@ -231,6 +231,8 @@ class AppointmentPanel(QFrame):
         covered = a.package_id is not None or membership is not None
         self.add_package_button.setVisible(billable and not covered)
         self.remove_package_button.setVisible(billable and covered)
+        self.remove_package_button.setText(_("Re&move Membership") if membership is not None
+                                           else _("Re&move Package"))
         if covered:  # after arrival: shown, disabled, saying why (R12)
             refusal = (a.remove_package_refusal if a.package_id is not None
                        else self.clinic.schedule.remove_membership_refusal(a.id))

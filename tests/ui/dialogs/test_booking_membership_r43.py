@@ -117,6 +117,7 @@ def test_r43_the_panel_says_the_membership_covers_the_visit(qtbot, clinic, catal
                                         "uses taken this period")
     remove = tab.panel.remove_package_button
     assert remove.isVisible() and remove.isEnabled()
+    assert remove.text() == "Re&move Membership"
     assert not tab.panel.add_package_button.isVisible()
     clinic.schedule.arrive(booked)
     tab.panel.show_appointment(booked)
