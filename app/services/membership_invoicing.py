@@ -15,9 +15,9 @@ on each other in a circle.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from ..domain import memberships as rule
@@ -30,6 +30,7 @@ from .settings import load_settings
 from .validity import show_date
 
 BATCH = 250
+CANCELLED_LATELY = timedelta(days=400)
 
 
 def pauses_by_membership(s: Session, ids) -> dict[int, list[Span]]:
@@ -144,8 +145,7 @@ def invoice_due(db, *, today: date, now: datetime, actor: int | None, locale: st
             pauses = pauses_by_membership(s, ids)
             invoiced = invoiced_starts(s, ids)
             due = [(m, period) for m in s.scalars(
-                       select(Membership).where(Membership.id.in_(ids), Membership.status ==
-                                                "active")
+                       select(Membership).where(Membership.id.in_(ids))
                        .order_by(Membership.patient_id, Membership.id))
                    for period in due_periods(m, pauses.get(m.id, []),
                                              invoiced.get(m.id, set()), today)]
@@ -154,8 +154,14 @@ def invoice_due(db, *, today: date, now: datetime, actor: int | None, locale: st
 
 
 def _all_running(s: Session, today: date):
-    return s.scalars(select(Membership).where(Membership.status == "active",
-                                              Membership.starts_on <= today))
+    """Memberships that may have a started period not invoiced: not cancelled, or cancelled
+    from a day still to come or lately past (a period between the cancellation and the day
+    it takes effect is still invoiced). Cancelling invoices what had started by then, so an
+    older cancellation has nothing left, and years of them are not read every day."""
+    recent = today - CANCELLED_LATELY
+    return s.scalars(select(Membership).where(
+        or_(Membership.cancelled_on.is_(None), Membership.cancelled_on > recent),
+        Membership.starts_on <= today))
 
 
 def _chunks(items, size: int = 500):

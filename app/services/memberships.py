@@ -167,6 +167,13 @@ class MembershipService(Service):
                 "void that invoice."), strictly=False)
             m.status, m.cancelled_on = "cancelled", on
             m.cancelled_at, m.cancelled_by = self._now(), self._actor
+            # What had started before `on` and is not invoiced yet is invoiced now: from here
+            # on only the days to come until `on` can start a period (membership_invoicing).
+            for period in invoicing.due_periods(m, invoicing.pauses_by_membership(
+                    s, [m.id]).get(m.id, []), invoicing.invoiced_starts(s, [m.id]).get(
+                        m.id, set()), self._today()):
+                invoicing.invoice_period(s, m, period, today=self._today(), now=self._now(),
+                                         actor=self._actor, locale=self._locale)
             released = _release(s, m.id, on, None)
             self._audit(s, "membership.cancel", "membership", m.id, {"status": "active"},
                         {"status": "cancelled", "cancelled_on": on.isoformat(),

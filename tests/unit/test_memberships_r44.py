@@ -124,3 +124,20 @@ def test_r44_a_cancelled_plan_can_be_joined_again_after_it(clinic, desk, member,
         clinic.memberships.enroll(desk["patient"], plan, start=date(2026, 3, 15))
     again = clinic.memberships.enroll(desk["patient"], plan, start=date(2026, 4, 1))
     assert again != member
+
+
+def test_r44_cancelled_from_a_later_day_its_periods_until_then_are_invoiced(clinic, desk,
+                                                                            clock):
+    clock.set(datetime(2026, 3, 2, 9))
+    clinic.auth.sign_in(desk["ana"], "2468")
+    plan = clinic.catalog.add_membership_plan("Fortnightly", fee=4000, period="2w",
+                                              uses_per_period=1,
+                                              eligible={desk["massage"]: 0})
+    mid = clinic.memberships.enroll(desk["patient"], plan, start=date(2026, 3, 2))
+    clock.set(datetime(2026, 3, 20, 9))  # Mar 16 started; the desk had not run since
+    clinic.memberships.cancel(mid, date(2026, 4, 6))  # Mar 16 invoiced by the cancel
+    assert _starts(clinic, mid) == [date(2026, 3, 2), date(2026, 3, 16)]
+    clock.set(datetime(2026, 4, 20, 9))
+    assert len(clinic.memberships.invoice_due()) == 1  # Mar 30; Apr 13 is after Apr 6
+    assert _starts(clinic, mid)[-1] == date(2026, 3, 30)
+    assert clinic.memberships.invoice_due() == []
