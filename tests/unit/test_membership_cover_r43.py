@@ -9,7 +9,7 @@ import pytest
 
 from app.domain import membership_allowance as allowance
 from app.models import Appointment, MembershipUse
-from app.services.errors import NotAllowed, ValidationError
+from app.services.errors import ClinicError, NotAllowed, ValidationError
 
 
 @pytest.fixture
@@ -298,3 +298,13 @@ def test_r44_a_move_onto_a_paused_day_is_refused_saying_what_to_do(clinic, catal
     clinic.schedule.remove_membership(visit)
     clinic.schedule.reschedule(visit, datetime(2026, 3, 18, 10))  # then at the standard price
     assert clinic.schedule.appointment(visit).start == datetime(2026, 3, 18, 10)
+
+
+@pytest.mark.parametrize("wrong", ["abc", True, -1, 10**30, 2.5, 999])
+def test_r30_a_membership_that_cannot_exist_is_refused_and_nothing_is_booked(
+        clinic, catalog, member, wrong):
+    with pytest.raises(ClinicError) as refused:
+        book(clinic, catalog, 305, membership=wrong)
+    assert "membership" in str(refused.value)
+    with clinic.db.read() as s:
+        assert s.query(Appointment).count() == 0
