@@ -25,7 +25,9 @@ def _would_pay_again(package: Package, patient_id: int | None = None):
     patient_id = package.patient_id if patient_id is None else patient_id
     return (Appointment.patient_id == patient_id, Appointment.status == "booked",
             Appointment.compensate_staff.is_(True), Appointment.treatment_type_id.in_(covered),
-            Appointment.package_id.is_(None) | (Appointment.package_id == package.id))
+            # a visit a membership covers is not this package's to cover (R43)
+            (Appointment.package_id.is_(None) & Appointment.membership_id.is_(None))
+            | (Appointment.package_id == package.id))
 
 
 def at_sale(s: Session, package: Package, *, now: datetime) -> list[int]:

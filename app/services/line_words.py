@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from .. import i18n
 from ..i18n import N_, _
+from .membership_words import LINE_MESSAGES as MEMBERSHIP_LINES
 
 #: The messages each kind of line is written with, the most particular first.
 MESSAGES = {
@@ -26,6 +27,7 @@ MESSAGES = {
     "opening_balance": (N_("Balance owing before ClinicDesk"),),
     "package_refund": (N_("Unused uses cancelled: {name}"), N_("Refund of package: {name}")),
     "patient_pays": (
+        *MEMBERSHIP_LINES,  # R43: covered by a membership
         N_("No show: {treatment} ({when}), covered by {package} (use {use} of {total})"),
         N_("{treatment} ({when}), covered by {package} (use {use} of {total})")),
     "treatment": (N_("No show: {treatment} ({when})"), N_("{treatment} ({when})")),

@@ -26,7 +26,7 @@ from __future__ import annotations
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from ..models import Appointment, ClinicSettings, Invoice, Package, Payment
+from ..models import Appointment, ClinicSettings, Invoice, Membership, Package, Payment
 
 # The audit trail is one hash chain: each entry covers the one before it, so entries are
 # appended one desk at a time (any constant, the same for every desk).
@@ -93,6 +93,14 @@ def package(s: Session, package_id: object) -> None:
     if _postgresql(s):
         patient(s, _owner(s, Package.patient_id, Package.id, package_id))
         _lock_rows(s, "packages", [package_id])
+
+
+def membership(s: Session, membership_id: object) -> None:
+    """Lock a membership's patient, then the membership, and read it again: two desks taking
+    the last use of one of its periods take turns (R43, as package_uses does for R11)."""
+    if _postgresql(s):
+        patient(s, _owner(s, Membership.patient_id, Membership.id, membership_id))
+        _lock_rows(s, "memberships", [membership_id])
 
 
 def patients(s: Session, patient_ids) -> None:

@@ -13,7 +13,7 @@ from ..i18n import N_, _
 from ..models import (Appointment, Invoice, NoShowFee, Package, Patient, Redemption, Staff,
                       TreatmentType)
 from . import compensation, final_uses, ledger, locks, package_rules as rules, validation as v
-from . import freezes, package_shares, why_not
+from . import freezes, membership_visits, package_shares, why_not
 from .appointment_times import appointment_start
 from .audit import snapshot
 from .booking_rules import HOLDS_TIME, BookingAdvice
@@ -22,7 +22,7 @@ from .schedule_views import AppointmentDetail, AppointmentRow, ScheduleViews  # 
 from .validity import show_date, show_time, show_when
 
 _STATE = ("status", "package_id", "released_package_id", "invoice_id", "start", "end",
-          "staff_id")
+          "staff_id", "membership_id")
 # code -> name (marked; shown through _()), read from the one table in app/domain/states.py.
 STATUS_NAMES = {status.value: name_of(status) for status in AppointmentStatus}
 # How a refusal names an appointment's state: "... this one is {state}." (through _()).
@@ -35,7 +35,8 @@ def state_phrase(status: str) -> str:
     return _(STATUS_PHRASES[status])
 
 
-class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice):
+class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice,
+                      membership_visits.MembershipCoverCalls):
     """The changes to the schedule; the reads are ScheduleViews (schedule_views.py), the
     advice BookingAdvice (warnings, first_free_slot…)."""
 
@@ -44,7 +45,7 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice):
         return self._clinic.money_context()["locale"]
 
     def book(self, patient_id: int, staff_id: int, treatment_type_id: int, start: datetime,
-             *, package="auto", notes: str = "") -> int:
+             *, package="auto", notes: str = "", membership: int | None = None) -> int:
         start = self._start(start)
         notes = v.text(notes, "notes", max_len=2000, required=False)
         with self._db.write() as s:
@@ -64,12 +65,17 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice):
                                       compensate_staff=True)
             s.add(appointment)
             s.flush()
-            if package == "auto":
+            # R43: a membership covers it before any package ("auto"), or the one chosen.
+            appointment.membership_id = membership_visits.at_booking(
+                s, appointment, membership, auto=package == "auto",
+                package_chosen=package not in ("auto", None), treatment_name=treatment.name,
+                locale=self._locale)
+            if package == "auto" and appointment.membership_id is None:
                 choices = rules.eligible(s, patient.id, treatment.id, start.date(),
                                          self._today(), excluding=appointment.id)
                 appointment.package_id = package_shares.first_that_covers(
                     s, choices, appointment, treatment_name=treatment.name, locale=self._locale)
-            elif package is not None:
+            elif package not in ("auto", None):
                 chosen = v.get(s, Package, package, "package")
                 rules.require_can_cover(s, chosen, appointment, treatment_name=treatment.name,
                                         holding=False, locale=self._locale)
@@ -95,7 +101,7 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice):
             s.flush()
             rules.require_can_cover(s, package, appointment, treatment_name=treatment.name,
                                     holding=False, locale=self._locale)
-            appointment.package_id = package.id
+            appointment.package_id, appointment.membership_id = package.id, None
             self._audit(s, "appointment.apply_package", "appointment", appointment.id, before,
                         snapshot(appointment, *_STATE))
             return compensation.warnings(s, appointment)
@@ -139,6 +145,7 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice):
                     raise NotAllowed(refusal)  # R39
             before = snapshot(appointment, *_STATE)
             appointment.start, appointment.end, appointment.staff_id = start, end, staff.id
+            membership_visits.recheck_move(s, appointment, locale=self._locale)  # R43
             self._audit(s, "appointment.reschedule", "appointment", appointment.id, before,
                         snapshot(appointment, *_STATE))
 
@@ -187,7 +194,7 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice):
             before = snapshot(appointment, *_STATE)
             invoice = None
             if use_package:
-                if appointment.package_id is None:
+                if appointment.package_id is None and appointment.membership_id is None:
                     raise NotAllowed(_("This appointment has no package to cover the "
                                        "no-show; choose a no-show fee or no fee."))
                 if fee_id is not None:
@@ -254,7 +261,8 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice):
                 rules.renumber_uses(s, redemption.package_id)
             appointment.invoice_id = None
             appointment.status = AppointmentStatus.BOOKED
-            warnings = []
+            warnings = membership_visits.give_back(s, appointment, now=now, actor=self._actor,
+                                                   locale=self._locale)  # R43, R18
             # The package it had goes back on only if it may still cover it: since then it may
             # have been refunded (R28, after a fee no-show), its expiry moved before this
             # visit (R24) or its last use taken (R11); then the desk is told.
@@ -286,7 +294,11 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice):
                                      now=self._now(), actor=self._actor)
         when = show_when(appointment.start, self._locale)
         no_show = reason == "no_show"
-        if appointment.package_id is not None:
+        if appointment.membership_id is not None:  # R43: its Patient Pays, a period's use
+            membership_visits.bill(s, invoice, appointment, treatment=treatment,
+                                   staff_id=staff_id, when=when, no_show=no_show,
+                                   now=self._now(), actor=self._actor, locale=self._locale)
+        elif appointment.package_id is not None:
             package = s.get(Package, appointment.package_id)
             rules.require_can_cover(s, package, appointment, treatment_name=treatment.name,
                                     holding=True, locale=self._locale)

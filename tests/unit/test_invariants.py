@@ -760,6 +760,42 @@ class ClinicMachine(RuleBasedStateMachine):
                            if x.starts_on <= self.today()), "a started period not invoiced"
 
 
+    @rule(p=picks, terms=st.sampled_from([(1, 0), (2, 1), (None, 0)]),
+          days=st.integers(-3, 75), visits=st.integers(1, 3), chosen=st.booleans(),
+          arrive=st.sampled_from([None, "arrive", "no_show"]), m=picks)
+    def book_with_membership(self, p, terms, days, visits, chosen, arrive, m):
+        """R43: enrol a patient in a massage plan (once), book a massage covered by a
+        membership ("auto", or the one chosen) and maybe arrive it or cover its no-show;
+        whatever else the desk did before, no membership's period ever holds more uses
+        (live uses and booked covered visits) than its allowance, and every live use is its
+        arrived or no-show visit's."""
+        uses, cap = terms
+        patient = self.pick(self.patients, p)
+        plans = getattr(self, "membership_plans", None)
+        if plans is None:
+            plans = self.membership_plans = {}
+        if terms not in plans:
+            plans[terms] = self.clinic.catalog.add_membership_plan(
+                f"Massage plan {uses}/{cap}", fee=5000, period="1m", uses_per_period=uses,
+                rollover_cap=cap, eligible={self.ids["massage"]: 500})
+        self.attempt(self.clinic.memberships.enroll, patient, plans[terms], start=self.today())
+        mine = self.clinic.memberships.for_patient(patient)
+        membership = self.pick(mine, m).id if chosen and mine else None
+        for visit in range(visits):  # a few at once, so that periods fill up
+            start = datetime.combine(self.today() + timedelta(days=days + visit),
+                                     datetime.min.time()).replace(hour=8 + 3 * visit)
+            appointment = self.attempt(self.clinic.schedule.book, patient, self.ids["ben"],
+                                       self.ids["massage"], start, membership=membership)
+            if appointment is None:
+                continue
+            self.appointments.append(appointment)
+            if arrive == "arrive":
+                self.attempt(self.clinic.schedule.arrive, appointment)
+            elif arrive == "no_show":
+                self.attempt(self.clinic.schedule.no_show, appointment, use_package=True)
+        memberships_within_their_allowance(self.clinic)
+
+
 def live_shares(s) -> set[tuple[int, int]]:
     return set(s.execute(select(PackageShare.package_id, PackageShare.patient_id)
                          .where(PackageShare.ended_at.is_(None))).all())
@@ -771,6 +807,39 @@ def sums(s, key, value) -> dict[int, int]:
 
 def counts_by(s, key, *where) -> dict[int, int]:
     return dict(s.execute(select(key, func.count()).where(*where).group_by(key)).all())
+
+
+def memberships_within_their_allowance(clinic) -> None:
+    """R43: each period of each membership holds no more uses than its allowance (the plan's
+    uses, plus what the periods before left, up to the cap); a live use is an arrived or
+    no-show visit's that the membership covers, billed on that visit's invoice."""
+    from app.domain import memberships as rule
+    from app.domain.freezes import Span
+    from app.models import Membership, MembershipPause, MembershipUse
+    with clinic.db.read() as s:
+        for m in s.scalars(select(Membership)):
+            pauses = [Span(a, b) for a, b in s.execute(
+                select(MembershipPause.starts_on, MembershipPause.ends_on)
+                .where(MembershipPause.membership_id == m.id))]
+            uses = s.scalars(select(MembershipUse).where(
+                MembershipUse.membership_id == m.id, MembershipUse.voided_at.is_(None))).all()
+            days = [u.used_on for u in uses] + [a.start.date() for a in s.scalars(
+                select(Appointment).where(Appointment.membership_id == m.id,
+                                          Appointment.status == "booked"))]
+            for use in uses:
+                visit = s.get(Appointment, use.appointment_id)
+                assert visit.membership_id == m.id and visit.status in ("arrived", "no_show")
+                assert use.invoice_id == visit.invoice_id and use.used_on == visit.start.date()
+            if not days:
+                continue
+            periods = list(rule.periods(m.starts_on, m.period, pauses,
+                                        cancelled_on=m.cancelled_on, until=max(days)))
+            for day in days:  # every use and covered visit is inside a period
+                assert any(p.holds(day) for p in periods), (m.id, day)
+            used = [sum(1 for d in days if p.holds(d)) for p in periods]
+            for period, count, allowed in zip(periods, used, rule.allowances(
+                    m.uses_per_period, m.rollover_cap, used)):
+                assert allowed is None or count <= allowed, (m.id, period, count, allowed)
 
 
 def frozen_days_hold_nothing(clinic, today: date) -> None:

@@ -109,7 +109,8 @@ class BookingDialog(FormDialog):
         self.outcome = self.clinic.schedule.book(
             self.patient.patient_id, self.practitioner.currentData(),
             self.treatment.currentData(), self.start(), package=self.packages.chosen_id(),
-            notes=self.notes.toPlainText())
+            notes=self.notes.toPlainText(),
+            membership=self.packages.chosen_membership_id())  # R43
 
     def accept(self) -> None:
         super().accept()  # books; or shows the refusal and stays open
@@ -146,18 +147,20 @@ class BookingDialog(FormDialog):
 
     def _offer_packages(self, *_args) -> None:
         patient, treatment = self.patient.patient_id, self.treatment.currentData()
-        packages, held = [], []
+        packages, held, memberships = [], [], []
         if patient is not None and treatment is not None:
             on = self.date.date().toPython()
             try:
                 packages = self.clinic.schedule.eligible_packages(patient, treatment, on)
                 held = self.clinic.schedule.held_in_full(patient, treatment, on)
+                memberships = self.clinic.schedule.eligible_memberships(patient, treatment, on)
             except ClinicError:
-                packages = held = []  # Book will show the service's reason
+                packages = held = memberships = []  # Book will show the service's reason
         pays = {p.id: self.clinic.schedule.patient_pays(p.id, treatment) for p in packages}
         shared_by = {p.id: self.clinic.patients.get(p.patient_id).full_name
                      for p in packages if p.patient_id != patient}  # R37
-        self.packages.set_packages(packages, pays, held, shared_by=shared_by)
+        self.packages.set_packages(packages, pays, held, shared_by=shared_by,
+                                   memberships=memberships)
         self.ok_button.setEnabled(patient is not None and treatment is not None
                                   and self.practitioner.count() > 0)
         self.ok_button.setToolTip("" if patient is not None else _("Choose a patient first."))
@@ -166,8 +169,13 @@ class BookingDialog(FormDialog):
     def _show_price(self) -> None:
         treatment = self.treatments.get(self.treatment.currentData())
         package = self.packages.chosen()
+        membership = self.packages.chosen_membership()
         if treatment is None:
             self.price.setText("")
+        elif membership is not None:  # R43
+            self.price.setText(_("Covered by Membership: “{plan}”: the patient pays "
+                                 "{amount} at arrival.").format(
+                plan=membership.name, amount=self._f.money(membership.patient_pays)))
         elif package is not None:
             pays = self.clinic.schedule.patient_pays(package.id, treatment.id)
             self.price.setText(_("Covered by \u201c{package}\u201d: the patient pays {amount} "

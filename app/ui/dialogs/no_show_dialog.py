@@ -45,7 +45,10 @@ class NoShowDialog(FormDialog):
         # Nothing is pre-chosen: which fee, if any, is the desk's decision, made on purpose.
         self.fees.idToggled.connect(self._allow_ok)
 
-        if a.package_id is not None:
+        membership = clinic.schedule.covered_by(a.id) if a.package_id is None else None
+        if membership is not None:  # R43 with R16: a membership covers it as a package does
+            self._offer_membership(membership, fee_box)
+        elif a.package_id is not None:
             pays = clinic.schedule.patient_pays(a.package_id, a.treatment_type_id)
             if pays is not None:
                 cover = _("&Cover with the package \u201c{package}\u201d (patient pays "
@@ -78,6 +81,23 @@ class NoShowDialog(FormDialog):
             QWidget.setTabOrder(first, second)
         name_buttons(self, _("&Mark No Show"))
         self._allow_ok()
+
+    def _offer_membership(self, covered_by: str, fee_box) -> None:
+        self.cover = QRadioButton(_("&Cover with the membership ({covered_by})").format(
+            covered_by=covered_by))
+        self.cover.setToolTip(_("Uses one of this period's uses, exactly as if the patient "
+                                "had arrived."))
+        self.release = QRadioButton(_("&Don't use the membership; charge instead:"))
+        choice = QButtonGroup(self)
+        choice.addButton(self.cover)
+        choice.addButton(self.release)
+        self.cover.setChecked(True)
+        self.body.addWidget(self.cover)
+        self.body.addWidget(self.release)
+        fee_box.setContentsMargins(24, 0, 0, 0)
+        self.release.toggled.connect(self._fees_enabled)
+        self.release.toggled.connect(self._allow_ok)
+        self._fees_enabled(False)
 
     @classmethod
     def ask(cls, clinic: Clinic, appointment_id: int, parent: QWidget | None = None) -> bool:

@@ -13,6 +13,7 @@ from app.services.packages import PackageSummary
 from app.services.package_text import uses_phrase
 
 from ..formats import Formats
+from .membership_choices import membership_label, membership_note
 
 
 def details_text(package: PackageSummary, pays: int | None, f: Formats) -> str:
@@ -20,6 +21,12 @@ def details_text(package: PackageSummary, pays: int | None, f: Formats) -> str:
     if pays is not None:
         parts.append(_("patient pays {amount}").format(amount=f.money(pays)))
     return " · ".join(parts)
+
+
+def _membership_button(number: int) -> int:
+    """A membership's button id from its id, and back: below -1, which Qt keeps for "give
+    this button an id of your own"."""
+    return -number - 1
 
 
 class PackageChoices(QGroupBox):
@@ -42,15 +49,18 @@ class PackageChoices(QGroupBox):
         self._box = QVBoxLayout(self)
         self._box.addWidget(self.use)
         self.packages: list[PackageSummary] = []
+        self.memberships: list = []  # MembershipChoice (app.services.membership_cover)
 
     def set_packages(self, packages: list[PackageSummary], pays: dict[int, int | None],
                      held: list[PackageSummary] = (), *,
-                     shared_by: dict[int, str] | None = None) -> None:
+                     shared_by: dict[int, str] | None = None, memberships=()) -> None:
         """Show these choices; keep the desk's pick if it is still offered, else the first.
         `held`: packages that would cover it but have every use booked, told as such.
-        `shared_by`: package id -> its purchaser, for packages shared with this patient."""
+        `shared_by`: package id -> its purchaser, for packages shared with this patient.
+        `memberships`: the patient's memberships that can cover it, shown first and picked
+        first (R43); their buttons' ids are negative (_membership_button)."""
         shared_by = shared_by or {}
-        kept = self.chosen_id()
+        kept = self._checked()
         had_none = not self.packages
         for button in self.buttons.values():
             self.group.removeButton(button)
@@ -58,6 +68,10 @@ class PackageChoices(QGroupBox):
             self._box.removeWidget(widget)
             widget.deleteLater()
         self.buttons, self._notes, self._held, self.packages = {}, [], [], list(packages)
+        self.memberships = list(memberships)
+        for membership in self.memberships:
+            self._add_choice(_membership_button(membership.id), membership_label(membership, self._f),
+                             membership_note(membership, self._f))
         for package in packages:
             # Two packages can share a name; the purchase date tells them apart.
             button = QRadioButton(_("{package}, bought {date}").format(
@@ -84,22 +98,48 @@ class PackageChoices(QGroupBox):
             note.setWordWrap(True)
             self._box.addWidget(note)
             self._held.append(note)
-        if packages:
-            pick = kept if kept in self.buttons else packages[0].id
+        if packages or self.memberships:
+            first = (_membership_button(self.memberships[0].id) if self.memberships
+                     else packages[0].id)
+            pick = kept if kept in self.buttons else first
             self.buttons[pick].setChecked(True)
             if had_none:
                 self.use.setChecked(True)
         self._use_toggled(self.use.isChecked())
-        self.use.setVisible(self._optional and bool(packages))
-        self.setVisible(bool(packages) or bool(held))
+        self.use.setVisible(self._optional and bool(packages or self.memberships))
+        self.setVisible(bool(packages) or bool(held) or bool(self.memberships))
         self.changed.emit()
 
     def chosen_id(self) -> int | None:
-        """The package to apply, or None for the standard price."""
-        if not self.packages or not self.use.isChecked():
+        """The package to apply, or None (a membership, or the standard price)."""
+        checked = self._checked()
+        return checked if checked is not None and checked > 0 else None
+
+    def chosen_membership_id(self) -> int | None:
+        """The membership to cover it (R43), or None."""
+        checked = self._checked()
+        return _membership_button(checked) if checked is not None and checked < 0 else None
+
+    def chosen_membership(self):
+        return next((m for m in self.memberships if m.id == self.chosen_membership_id()), None)
+
+    def _checked(self) -> int | None:
+        if not (self.packages or self.memberships) or not self.use.isChecked():
             return None
         checked = self.group.checkedId()
         return checked if checked in self.buttons else None
+
+    def _add_choice(self, button_id: int, label: str, details: str) -> None:
+        button = QRadioButton(label)
+        button.setAccessibleDescription(details)
+        note = QLabel(details)
+        note.setObjectName("note")
+        note.setIndent(22)
+        self.group.addButton(button, button_id)
+        self._box.addWidget(button)
+        self._box.addWidget(note)
+        self.buttons[button_id] = button
+        self._notes.append(note)
 
     def chosen(self) -> PackageSummary | None:
         return next((p for p in self.packages if p.id == self.chosen_id()), None)

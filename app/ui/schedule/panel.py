@@ -209,9 +209,12 @@ class AppointmentPanel(QFrame):
     def _show_billing(self, a: AppointmentDetail) -> None:
         f = self._f
         billable = a.is_billable
+        membership = self.clinic.schedule.covered_by(a.id)  # R43: what covers the visit
         if a.status == AppointmentStatus.CANCELLED:
             # A cancelled visit holds no use, whatever package it had (R11).
             self.package.setText(_("Cancelled: nothing to bill."))
+        elif membership is not None:
+            self.package.setText(membership)
         elif a.package_id is not None:
             p = self.clinic.packages.summary(a.package_id)
             pays = self.clinic.schedule.patient_pays(a.package_id, a.treatment_type_id)
@@ -225,12 +228,16 @@ class AppointmentPanel(QFrame):
         else:
             price = self.clinic.catalog.treatment_type(a.treatment_type_id).price
             self.package.setText(_("Standard price: {amount}").format(amount=f.money(price)))
-        self.add_package_button.setVisible(billable and a.package_id is None)
-        self.remove_package_button.setVisible(billable and a.package_id is not None)
-        if a.package_id is not None:  # after arrival: shown, disabled, saying why (R12)
-            self.remove_package_button.setEnabled(a.can_remove_package)
-            self.remove_package_button.setToolTip(a.remove_package_refusal
-                                                  or self._remove_package_tip)
+        covered = a.package_id is not None or membership is not None
+        self.add_package_button.setVisible(billable and not covered)
+        self.remove_package_button.setVisible(billable and covered)
+        self.remove_package_button.setText(_("Re&move Membership") if membership is not None
+                                           else _("Re&move Package"))
+        if covered:  # after arrival: shown, disabled, saying why (R12)
+            refusal = (a.remove_package_refusal if a.package_id is not None
+                       else self.clinic.schedule.remove_membership_refusal(a.id))
+            self.remove_package_button.setEnabled(refusal is None)
+            self.remove_package_button.setToolTip(refusal or self._remove_package_tip)
         owing = False
         if a.invoice_id is not None:
             invoice = self.clinic.billing.invoice(a.invoice_id)
@@ -344,7 +351,10 @@ class AppointmentPanel(QFrame):
 
     def remove_package(self) -> None:
         try:
-            self.clinic.schedule.remove_package(self.appointment.id)
+            if self.appointment.package_id is None:  # a membership covers it (R43)
+                self.clinic.schedule.remove_membership(self.appointment.id)
+            else:
+                self.clinic.schedule.remove_package(self.appointment.id)
         except ClinicError as error:
             msgbox.refusal(self, error, _("Package not removed"))
             return
