@@ -63,7 +63,7 @@ class PackagesTab(QWidget):
         self.views.addTab(templates, _("&Templates"))
         from .plans_view import MembershipPlansView  # R43: plans beside the templates
         self.plans = MembershipPlansView(clinic)
-        self.views.addTab(self.plans, _("&Membership Plans"))
+        self.views.addTab(self.plans, _("Mem&bership Plans"))
         self.views.addTab(self.reports, _("&Reports"))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
