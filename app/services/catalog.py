@@ -163,6 +163,18 @@ class CatalogService(Service):
         from .membership_plans import plans
         return plans(self, include_inactive=include_inactive)
 
+    def update_membership_plan(self, plan_id: int, **changes) -> None:  # R43: new enrolments
+        from .membership_plan_edits import update_plan
+        update_plan(self, plan_id, **changes)
+
+    def archive_membership_plan(self, plan_id: int, archived: bool = True) -> None:
+        from .membership_plan_edits import archive_plan
+        archive_plan(self, plan_id, archived)
+
+    def membership_plan(self, plan_id: int):
+        from .membership_plan_edits import plan
+        return plan(self, plan_id)
+
     def update_package_template(self, template_id: int, *, eligible: dict | None = None,
                                 **changes) -> None:
         """Changes apply to future sales only: sold packages keep their own terms."""

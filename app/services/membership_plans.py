@@ -75,21 +75,9 @@ def add_plan(service, name, *, fee, period, uses_per_period, eligible: dict,
              rollover_cap=0, tax_rate=Decimal("0")) -> int:
     clinic = service._clinic
     clinic.auth.require_manager(_("change package templates"))
+    clean = clean_terms(clinic, name=name, fee=fee, period=period, tax_rate=tax_rate,
+                        uses_per_period=uses_per_period, rollover_cap=rollover_cap)
     money = clinic.money_context()
-    clean = {"name": v.name(name, "name", label=_("plan name")),
-             "fee": money_cents(fee, field="fee", **money),
-             "period": checked_period(period),
-             "tax_rate": v.tax_rate(tax_rate)}
-    if clean["fee"] <= 0:
-        raise ValidationError("fee", _("The fee must be more than zero."))
-    if uses_per_period is None or uses_per_period == "":
-        clean["uses_per_period"] = None
-    else:
-        clean["uses_per_period"] = v.whole_number(
-            uses_per_period, "uses_per_period", label=_("uses per period"), minimum=1,
-            maximum=1000)
-    clean["rollover_cap"] = v.whole_number(rollover_cap, "rollover_cap",
-                                           label=_("roll-over cap"), minimum=0, maximum=1000)
     with service._db.write() as s:
         folded = clean["name"].casefold()
         if any(other.casefold() == folded for other in s.scalars(select(MembershipPlan.name))):
@@ -106,6 +94,32 @@ def add_plan(service, name, *, fee, period, uses_per_period, eligible: dict,
                         "eligible": {str(i.treatment_type_id): i.patient_pays
                                      for i in items}})
         return row.id
+
+
+def clean_terms(clinic, **fields) -> dict:
+    """The plan's terms as typed, checked (R30); only the fields given: adding gives them
+    all, an edit (app.services.membership_plan_edits) the ones it changes."""
+    money = clinic.money_context()
+    clean = {}
+    if "name" in fields:
+        clean["name"] = v.name(fields["name"], "name", label=_("plan name"))
+    if "fee" in fields:
+        clean["fee"] = money_cents(fields["fee"], field="fee", **money)
+        if clean["fee"] <= 0:
+            raise ValidationError("fee", _("The fee must be more than zero."))
+    if "period" in fields:
+        clean["period"] = checked_period(fields["period"])
+    if "tax_rate" in fields:
+        clean["tax_rate"] = v.tax_rate(fields["tax_rate"])
+    if "uses_per_period" in fields:
+        uses = fields["uses_per_period"]
+        clean["uses_per_period"] = None if uses is None or uses == "" else v.whole_number(
+            uses, "uses_per_period", label=_("uses per period"), minimum=1, maximum=1000)
+    if "rollover_cap" in fields:
+        clean["rollover_cap"] = v.whole_number(fields["rollover_cap"], "rollover_cap",
+                                               label=_("roll-over cap"), minimum=0,
+                                               maximum=1000)
+    return clean
 
 
 def _eligible(s, eligible, money) -> list[MembershipPlanItem]:

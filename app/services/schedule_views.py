@@ -10,17 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
 from ..domain import visits
 from ..domain.states import AppointmentStatus
-from ..models import Appointment, Package, Patient, Staff, TreatmentType
+from ..models import (Appointment, Membership, MembershipUse, Package, Patient, Staff,
+                      TreatmentType)
 from . import final_uses, why_not
 from . import package_rules as rules
 from . import validation as v
 from .appointment_times import window
 from .base import Service
+from .membership_visits import holds_use
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class AppointmentRow:
     invoice_id: int | None
     compensate_staff: bool = True
     notes: str = ""
+    membership_id: int | None = None  # R43: a membership covers it (the grid's badge)
+    membership_name: str | None = None
 
     # What the panel may offer; the schedule refuses by the same rules (app.domain.visits).
     @property
@@ -103,12 +107,18 @@ class ScheduleViews(Service):
                 patient_id: int | None = None) -> list[AppointmentRow]:
         start, end = window(start, end)  # datetimes (or dates), never text or numbers (R30)
         covering = aliased(Package)
+        # A membership covers a booked visit, or one whose use is live (as covered_by says);
+        # asked in the same query, so a day's grid stays one query however many visits.
+        used = exists().where(MembershipUse.appointment_id == Appointment.id,
+                              MembershipUse.voided_at.is_(None))
         query = (select(Appointment, Patient.first_name, Patient.last_name, Staff.name,
-                        TreatmentType.name, covering.name)
+                        TreatmentType.name, covering.name, Membership.name,
+                        (Appointment.status == AppointmentStatus.BOOKED) | used)
                  .join(Patient, Patient.id == Appointment.patient_id)
                  .join(Staff, Staff.id == Appointment.staff_id)
                  .join(TreatmentType, TreatmentType.id == Appointment.treatment_type_id)
                  .outerjoin(covering, covering.id == Appointment.package_id)
+                 .outerjoin(Membership, Membership.id == Appointment.membership_id)
                  .where(Appointment.start >= start, Appointment.start < end)
                  .order_by(Appointment.start, Staff.name))
         with self._db.read() as s:
@@ -116,17 +126,21 @@ class ScheduleViews(Service):
                 query = query.where(Appointment.staff_id == staff_id)
             if v.optional_row(s, Patient, patient_id, "patient") is not None:
                 query = query.where(Appointment.patient_id == patient_id)
-            return [appointment_row(a, f"{first} {last}", staff, treatment, package)
-                    for a, first, last, staff, treatment, package in s.execute(query)]
+            return [appointment_row(a, f"{first} {last}", staff, treatment, package,
+                                    member if covers else None)
+                    for a, first, last, staff, treatment, package, member, covers
+                    in s.execute(query)]
 
     def appointment(self, appointment_id: int) -> AppointmentDetail:
         with self._db.read() as s:
             a = self._appointment(s, appointment_id)
             patient = s.get(Patient, a.patient_id)
             package = s.get(Package, a.package_id) if a.package_id else None
+            member = s.get(Membership, a.membership_id) if holds_use(s, a) else None
             row = appointment_row(a, patient.full_name, s.get(Staff, a.staff_id).name,
                                   s.get(TreatmentType, a.treatment_type_id).name,
-                                  package.name if package else None)
+                                  package.name if package else None,
+                                  member.name if member else None)
             return AppointmentDetail(
                 **vars(row),
                 undo_refusal=(final_uses.undo_refusal(s, a) if visits.has_undo(a.status)
@@ -150,7 +164,8 @@ class ScheduleViews(Service):
 
 
 def appointment_row(a: Appointment, patient: str, staff: str, treatment: str,
-                    package: str | None) -> AppointmentRow:
+                    package: str | None, membership: str | None = None) -> AppointmentRow:
     return AppointmentRow(a.id, a.start, a.end, a.patient_id, patient, a.staff_id, staff,
                           a.treatment_type_id, treatment, a.status, a.package_id, package,
-                          a.invoice_id, a.compensate_staff, a.notes)
+                          a.invoice_id, a.compensate_staff, a.notes,
+                          a.membership_id if membership is not None else None, membership)

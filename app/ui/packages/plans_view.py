@@ -1,6 +1,7 @@
 """Packages › Membership Plans (R43): the plans the clinic offers beside its package
 templates, and New Plan… (fee, period, uses per period or unlimited, eligible treatment types
-with Patient Pays, roll-over cap, tax). Changing plans is a manager's, as templates are."""
+with Patient Pays, roll-over cap, tax), Edit… and Archive. Changing plans is a manager's, as
+templates are; patients already enrolled keep the terms copied when they enrolled."""
 
 from __future__ import annotations
 
@@ -13,16 +14,18 @@ from app.services import Clinic
 from app.services.errors import ClinicError
 from app.services.membership_plans import MembershipPlanRow
 
+from .. import msgbox
 from ..dialogs.manager_approval import approved, mark
 from ..formats import Formats, percent_text, rate_from_percent, typed_money
 from ..forms import FormDialog
 from ..models.base import RowsModel
 from ..settings.rows import add_row
-from ..tables import make_table, reload
+from ..tables import make_table, reload, selected_row
 from .template_dialog import EligibleTable
 
 #: The services' words for the manager-only action (plans are changed as templates are).
 CHANGE = "change package templates"
+ARCHIVE = "archive package templates"
 #: (what the desk reads, the period's code; "w": every N weeks, N typed beside it)
 PERIODS = ((N_("Monthly"), "1m"), (N_("Every N weeks"), "w"), (N_("Yearly"), "1y"))
 
@@ -50,6 +53,9 @@ class MembershipPlansModel(RowsModel):
             return str(p.rollover_cap) if p.uses_per_period is not None else ""
         return ", ".join(e.treatment_name for e in p.eligible)
 
+    def dimmed(self, p: MembershipPlanRow) -> bool:
+        return not p.active  # archived: still listed under Show archived, greyed as templates
+
 
 class MembershipPlansView(QWidget):
     def __init__(self, clinic: Clinic, parent: QWidget | None = None):
@@ -61,18 +67,64 @@ class MembershipPlansView(QWidget):
         self.table.setTabKeyNavigation(False)
         self.new_button = QPushButton(_("&New Plan…"))
         self.new_button.clicked.connect(self.new_plan)
+        self.edit_button = QPushButton(_("&Edit…"))
+        self.edit_button.clicked.connect(self.edit_plan)
+        self.archive_button = QPushButton(_("&Archive"))
+        self.archive_button.clicked.connect(self.toggle_archived)
+        self.show_archived = QCheckBox(_("Sho&w archived"))
+        self.show_archived.toggled.connect(lambda _checked: self.refresh())
+        self.table.doubleClicked.connect(self.edit_plan)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(_("A fee every period for a number of visits, invoiced on "
                                "each period's first day.")), 1)
-        bar.addWidget(self.new_button)
+        bar.addWidget(self.show_archived)
+        for button in (self.new_button, self.edit_button, self.archive_button):
+            bar.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table)
         self.refresh()
 
     def refresh(self, select: int | None = None) -> None:
-        reload(self.table, self.model, self.clinic.catalog.membership_plans(), select)
+        reload(self.table, self.model, self.clinic.catalog.membership_plans(
+            include_inactive=self.show_archived.isChecked()), select)
         mark(self.clinic, CHANGE, self.new_button, _("&New Plan…"))
+        self._update_buttons()
+
+    def selected(self) -> MembershipPlanRow | None:
+        return selected_row(self.table)
+
+    def edit_plan(self) -> None:
+        plan = self.selected()
+        if plan is None:
+            return
+        saved = approved(self, self.clinic, CHANGE,
+                         lambda: MembershipPlanDialog.ask(self, self.clinic, plan))
+        if saved is not None:
+            self.refresh(select=saved)
+
+    def toggle_archived(self) -> None:
+        plan = self.selected()
+        if plan is None:
+            return
+
+        def toggle() -> bool:
+            try:
+                self.clinic.catalog.archive_membership_plan(plan.id, plan.active)
+            except ClinicError as error:
+                msgbox.refusal(self, error)
+            return True
+        approved(self, self.clinic, ARCHIVE, toggle)
+        self.refresh(select=plan.id)
+
+    def _update_buttons(self) -> None:
+        plan = self.selected()
+        self.edit_button.setEnabled(plan is not None)
+        self.archive_button.setEnabled(plan is not None)
+        mark(self.clinic, CHANGE, self.edit_button, _("&Edit…"))
+        mark(self.clinic, ARCHIVE, self.archive_button,
+             _("Un&archive") if plan is not None and not plan.active else _("&Archive"))
 
     def new_plan(self) -> None:
         saved = approved(self, self.clinic, CHANGE,
@@ -82,14 +134,17 @@ class MembershipPlansView(QWidget):
 
 
 class MembershipPlanDialog(FormDialog):
-    def __init__(self, clinic: Clinic, parent: QWidget | None = None):
-        super().__init__(_("New Membership Plan"), parent)
+    def __init__(self, clinic: Clinic, plan: MembershipPlanRow | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(_("Edit Membership Plan") if plan else _("New Membership Plan"),
+                         parent)
         self.clinic = clinic
+        self.plan = plan
         amount = clinic.settings.amount_text
         self.resize(640, 560)
-        self.name = QLineEdit()
+        self.name = QLineEdit(plan.name if plan else "")
         self.name.setPlaceholderText(_("e.g. Monthly Massage"))
-        self.fee = QLineEdit()
+        self.fee = QLineEdit(amount(plan.fee) if plan else "")
         self.fee.setPlaceholderText(amount(0))
         self.fee.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.period = QComboBox()
@@ -110,7 +165,8 @@ class MembershipPlanDialog(FormDialog):
         self.rollover = QSpinBox()
         self.rollover.setRange(-1, 99_999)
         self.rollover.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.tax = QLineEdit(percent_text(clinic.settings.get().default_tax_rate))
+        self.tax = QLineEdit(percent_text(plan.tax_rate if plan
+                                          else clinic.settings.get().default_tax_rate))
         self.tax.setAlignment(Qt.AlignmentFlag.AlignRight)
         add_row(self.form, _("&Name:"), self.name)
         add_row(self.form, _("&Fee:"), self.fee, QLabel(_("each period, before tax")))
@@ -120,15 +176,33 @@ class MembershipPlanDialog(FormDialog):
                 QLabel(_("unused uses into the next period (0: none)")))
         add_row(self.form, _("&Tax rate:"), self.tax, QLabel("%"))
         self.eligible = EligibleTable(Formats(clinic))
-        for treatment in clinic.catalog.treatment_types():
-            self.eligible.add(treatment, None, amount(0))
+        pays = {e.treatment_type_id: amount(e.patient_pays) for e in plan.eligible} if plan else {}
+        for treatment in clinic.catalog.treatment_types(include_inactive=bool(pays)):
+            if treatment.active or treatment.id in pays:  # (an inactive one it still covers)
+                self.eligible.add(treatment, pays.get(treatment.id), amount(0))
         self.body.addWidget(QLabel(_("Treatments this membership covers, and what the "
                                      "member still pays for each (usually 0):")))
         self.body.addWidget(self.eligible, 1)
         self.fields = {"name": self.name, "fee": self.fee, "period": self.period,
                        "uses_per_period": self.uses, "rollover_cap": self.rollover,
                        "tax_rate": self.tax}
+        if plan is not None:
+            self._show(plan)
         self._period_changed()
+
+    def _show(self, plan: MembershipPlanRow) -> None:
+        weekly = plan.period.endswith("w")
+        self.period.setCurrentIndex(self.period.findData("w" if weekly else plan.period))
+        if weekly:
+            self.weeks.setValue(int(plan.period[:-1]))
+        self.unlimited.setChecked(plan.uses_per_period is None)
+        if plan.uses_per_period is not None:
+            self.uses.setValue(plan.uses_per_period)
+        self.rollover.setValue(plan.rollover_cap)
+        note = QLabel(_("Patients already enrolled keep their terms; new enrolments take "
+                        "these."))
+        note.setWordWrap(True)
+        self.body.insertWidget(0, note)
 
     def _period_changed(self, _index: int = 0) -> None:
         self.weeks.setEnabled(self.period.currentData() == "w")
@@ -143,13 +217,18 @@ class MembershipPlanDialog(FormDialog):
 
     def save(self) -> None:
         unlimited = self.unlimited.isChecked()
-        self.outcome = self.clinic.catalog.add_membership_plan(
-            self.name.text(), fee=typed_money(self.clinic, self.fee.text(), "fee"),
-            period=self.period_code(),
-            uses_per_period=None if unlimited else self.uses.value(),
-            rollover_cap=0 if unlimited else self.rollover.value(),
-            tax_rate=rate_from_percent(self.tax.text()),
-            eligible=self.eligible.eligible(self.clinic))
+        terms = dict(fee=typed_money(self.clinic, self.fee.text(), "fee"),
+                     period=self.period_code(),
+                     uses_per_period=None if unlimited else self.uses.value(),
+                     rollover_cap=0 if unlimited else self.rollover.value(),
+                     tax_rate=rate_from_percent(self.tax.text()),
+                     eligible=self.eligible.eligible(self.clinic))
+        if self.plan is None:
+            self.outcome = self.clinic.catalog.add_membership_plan(self.name.text(), **terms)
+        else:
+            self.clinic.catalog.update_membership_plan(self.plan.id, name=self.name.text(),
+                                                       **terms)
+            self.outcome = self.plan.id
 
     def widget_for(self, error: ClinicError) -> QWidget | None:
         field = getattr(error, "field", None)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from app.domain.states import AppointmentStatus
 from app.i18n import _
 
-from .painting import legend_text, paint_swatch
+from .painting import MEMBERSHIP, legend_text, paint_swatch
 
 STATUSES = tuple(AppointmentStatus)  # booked, arrived, no-show, cancelled
 
@@ -22,6 +22,7 @@ class Legend(QWidget):
         row.setSpacing(6)
         entries = [(status, legend_text(status)) for status in STATUSES]
         entries.append((None, _("Covered by a package")))
+        entries.append((MEMBERSHIP, _("Covered by a membership")))  # R43
         for status, text in entries:
             swatch = QLabel()
             swatch.setPixmap(_swatch(status))
@@ -35,7 +36,7 @@ class Legend(QWidget):
 
 
 def _swatch(status: str | None) -> QPixmap:
-    size = 16 if status is None else 22
+    size = 16 if status in (None, MEMBERSHIP) else 22
     pixmap = QPixmap(size * 2, 16 * 2)
     pixmap.setDevicePixelRatio(2)
     pixmap.fill(Qt.GlobalColor.transparent)

@@ -36,6 +36,8 @@ LOOKS = {
 PACKAGE_COLOUR = "#7353ba"
 NOW_LINE = "#e0452b"
 BADGE = 16
+#: paint_swatch's key for the membership badge (None is the package's), R43
+MEMBERSHIP = "membership"
 
 
 @dataclass(frozen=True)
@@ -140,8 +142,9 @@ def paint_block(p: QPainter, block: Block, f: Formats, *, selected: bool = False
     p.drawRoundedRect(QRectF(rect.left() + (1 if selected else 0.5), rect.top() + 1, 4,
                              rect.height() - 2), 2, 2)
     text_rect = rect.adjusted(9, 3, -5, -2)
-    if row.package_id is not None and not cancelled:
-        _badge(p, QRectF(rect.right() - BADGE - 4, rect.top() + 4, BADGE, BADGE))
+    if (row.package_id is not None or row.membership_id is not None) and not cancelled:
+        _badge(p, QRectF(rect.right() - BADGE - 4, rect.top() + 4, BADGE, BADGE),
+               membership=row.package_id is None)
         text_rect.setRight(text_rect.right() - BADGE - 3)
     _text(p, row, text_rect, look, f, strike=cancelled)
     p.restore()
@@ -175,7 +178,7 @@ def _text(p: QPainter, row: AppointmentRow, rect: QRectF, look: Look, f: Formats
         y += metrics.height()
 
 
-def _badge(p: QPainter, rect: QRectF) -> None:
+def _badge(p: QPainter, rect: QRectF, *, membership: bool = False) -> None:
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(QColor(PACKAGE_COLOUR))
     p.drawRoundedRect(rect, 4, 4)
@@ -183,8 +186,9 @@ def _badge(p: QPainter, rect: QRectF) -> None:
     font.setStrikeOut(False)
     p.setFont(font)
     p.setPen(QColor("white"))
-    # The package badge's letter: P for Package (F for Forfait).
-    p.drawText(rect, Qt.AlignmentFlag.AlignCenter, _("P"))
+    # The package badge's letter: P for Package (F for Forfait); a membership's, M for
+    # Membership (A for Abonnement), in the same place and colour: both mean "prepaid".
+    p.drawText(rect, Qt.AlignmentFlag.AlignCenter, _("M") if membership else _("P"))
 
 
 def _softer(colour: str) -> QColor:
@@ -194,10 +198,11 @@ def _softer(colour: str) -> QColor:
 
 
 def paint_swatch(p: QPainter, rect: QRectF, status: str | None) -> None:
-    """The legend's sample of one status, or (None) of the package badge."""
+    """The legend's sample of one status, or (None) of the package badge, or (MEMBERSHIP)
+    of the membership's."""
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    if status is None:
-        _badge(p, rect)
+    if status in (None, MEMBERSHIP):
+        _badge(p, rect, membership=status == MEMBERSHIP)
         return
     look = LOOKS[status]
     pen = QPen(QColor(look.edge), 1)
@@ -223,6 +228,9 @@ def tooltip(row: AppointmentRow, f: Formats) -> str:
     if row.package_id is not None and row.status != AppointmentStatus.CANCELLED:
         lines.append(_("Covered by the package \u201c{package}\u201d").format(
             package=row.package_name))
+    elif row.membership_id is not None and row.status != AppointmentStatus.CANCELLED:
+        lines.append(_("Covered by the membership \u201c{membership}\u201d").format(
+            membership=row.membership_name))
     if row.can_reschedule:
         lines.append(_("Drag to move it; click to see its details."))
     # Rich text on purpose, with everything the desk typed escaped: a name is never markup.
