@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ..domain import gift_cards as rules
 from ..i18n import _
 from ..models import GiftCard, GiftCardMove, Invoice, InvoiceLine, Patient, Payment
-from . import gift_cards, ledger, locks
+from . import gift_card_expiry, gift_cards, ledger, locks
 from . import validation as v
 from . import why_not
 from .audit import snapshot
@@ -45,6 +45,8 @@ def receive(billing, patient_id, cents: int, invoice_id, code, reference: str) -
         invoice = billing._open_invoice(s, invoice_id, patient_id)
         card = gift_cards.find(s, code)
         gift_cards.lock(s, card)
+        gift_card_expiry.refuse_if_expired(card, billing._now().date(),
+                                           billing._clinic.money_context()["locale"])
         balance = ledger.balance_of(s, invoice)
         if refusal := why_not.pay_invoice(s, invoice, balance=balance):
             raise NotAllowed(refusal)
