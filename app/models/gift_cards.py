@@ -7,9 +7,9 @@ card's moves: app/services/gift_card_checks.py compares the two.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, Int
@@ -25,6 +25,8 @@ class GiftCard(Base):
     sold_at: Mapped[datetime] = mapped_column(DateTime)
     sold_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), default=None)
     balance: Mapped[int] = mapped_column(Int, default=0)
+    # its last day of use, fixed when money is put on it (R45); None: it never expires
+    expires_on: Mapped[date | None] = mapped_column(Date, default=None)
 
     __table_args__ = (CheckConstraint("balance >= 0", name="balance_not_negative"),)
 

@@ -31,6 +31,8 @@ class ClinicSettings(Base):
     # Gapless invoice numbering: taken and incremented inside the sale's own transaction.
     next_invoice_number: Mapped[int] = mapped_column(Int, default=1)
     setup_complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    # R45: gift cards expire this many months after they are loaded; None: never
+    gift_card_expiry_months: Mapped[int | None] = mapped_column(Int, default=None)
 
 
 class NoShowFee(Base):

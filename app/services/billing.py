@@ -355,6 +355,12 @@ class BillingService(DayCloseDesk, Service):
             return PaymentPreview(cents, tuple(plan), left,
                                   ledger.credit_of(s, patient_id) + left)
 
+    def gift_card_preview(self, patient_id: int, amount, *, invoice_id, gift_card_code):
+        """R45: what a gift card payment would pay (a GiftCardPaymentPreview), refused as
+        the payment would be; `amount` None asks only for the most the card can pay."""
+        from .gift_card_preview import preview
+        return preview(self, patient_id, amount, invoice_id, gift_card_code)
+
     def invoice(self, invoice_id: int) -> InvoiceView:
         with self._db.read() as s:
             return invoice_view(s, v.get(s, Invoice, invoice_id, "invoice"))

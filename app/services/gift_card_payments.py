@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ..domain import gift_cards as rules
 from ..i18n import _
 from ..models import GiftCard, GiftCardMove, Invoice, InvoiceLine, Patient, Payment
-from . import gift_cards, ledger, locks
+from . import gift_card_expiry, gift_cards, ledger, locks
 from . import validation as v
 from . import why_not
 from .audit import snapshot
@@ -33,24 +33,36 @@ def _sells_a_card(s, invoice_id: int) -> bool:
                     .limit(1)) is not None
 
 
-def receive(billing, patient_id, cents: int, invoice_id, code, reference: str) -> int:
-    """billing.receive_payment(..., "gift_card", invoice_id=, gift_card_code=)."""
-    money = billing._clinic.format_money
+def checked(s, billing, patient_id, invoice_id, code, *, lock: bool):
+    """The invoice, the card and the invoice's balance, or the refusal of a card payment
+    (the same for the payment and its preview)."""
     if invoice_id is None:
         raise ValidationError("invoice_id", _("Choose the invoice the gift card pays: a card "
                                               "pays invoices, it does not become credit."))
+    v.get(s, Patient, patient_id, "patient")
+    invoice = billing._open_invoice(s, invoice_id, patient_id)
+    card = gift_cards.find(s, code)
+    if lock:
+        gift_cards.lock(s, card)
+    gift_card_expiry.refuse_if_expired(card, billing._now().date(),
+                                       billing._clinic.money_context()["locale"])
+    balance = ledger.balance_of(s, invoice)
+    if refusal := why_not.pay_invoice(s, invoice, balance=balance):
+        raise NotAllowed(refusal)
+    if _sells_a_card(s, invoice.id):
+        raise NotAllowed(_("Invoice #{number} sells a gift card; pay it another way "
+                           "than with a gift card.").format(number=invoice.number))
+    return invoice, card, balance
+
+
+def receive(billing, patient_id, cents: int, invoice_id, code, reference: str) -> int:
+    """billing.receive_payment(..., "gift_card", invoice_id=, gift_card_code=)."""
+    money = billing._clinic.format_money
+    if invoice_id is None:  # (before the patient's lock: nothing to wait for)
+        checked(None, billing, patient_id, invoice_id, code, lock=False)
     with billing._db.write() as s:
         locks.patient(s, patient_id)
-        v.get(s, Patient, patient_id, "patient")
-        invoice = billing._open_invoice(s, invoice_id, patient_id)
-        card = gift_cards.find(s, code)
-        gift_cards.lock(s, card)
-        balance = ledger.balance_of(s, invoice)
-        if refusal := why_not.pay_invoice(s, invoice, balance=balance):
-            raise NotAllowed(refusal)
-        if _sells_a_card(s, invoice.id):
-            raise NotAllowed(_("Invoice #{number} sells a gift card; pay it another way "
-                               "than with a gift card.").format(number=invoice.number))
+        invoice, card, balance = checked(s, billing, patient_id, invoice_id, code, lock=True)
         if cents > balance:
             raise ValidationError("amount", _("Invoice #{number} has only {amount} left to "
                                               "pay.").format(number=invoice.number,

@@ -10,13 +10,14 @@ in the same transaction as the conditional UPDATE of its balance.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 
 from ..domain import gift_cards as rules
 from ..i18n import _
 from ..models import GiftCard, GiftCardBuyer, GiftCardMove, Invoice, Patient
+from . import gift_card_expiry as expiry
 from . import ledger, locks
 from . import validation as v
 from .base import Service
@@ -49,6 +50,7 @@ class GiftCardView:
     patient_id: int | None
     patient_name: str | None
     moves: list[GiftCardMoveRow]
+    expires_on: date | None = None  # its last day of use (R45); None: never expires
 
 
 def no_card() -> ValidationError:
@@ -149,6 +151,7 @@ class GiftCardService(Service):
             now = self._now()
             card = GiftCard(code=code, patient_id=patient_id, sold_at=now,
                             sold_by=self._actor, balance=0)
+            expiry.fix_last_day(s, card, now.date(), first_load=True)
             s.add(card)
             s.flush()
             invoice = self._load_invoice(s, card, buyer, cents)
@@ -174,6 +177,8 @@ class GiftCardService(Service):
                         most=self._clinic.format_money(rules.MAXIMUM),
                         left=self._clinic.format_money(rules.MAXIMUM - card.balance)))
             invoice = self._load_invoice(s, card, buyer, cents)
+            expiry.fix_last_day(s, card, self._now().date(), first_load=False)
+            s.flush()
             if not change_balance(s, card, cents, at=self._now(), actor=self._actor,
                                   kind="load", invoice_id=invoice.id):
                 raise NotAllowed(_("Another desk changed this card just now; try again."))
@@ -198,7 +203,7 @@ class GiftCardService(Service):
                              .order_by(GiftCardMove.id)).all()
             return GiftCardView(card.id, rules.shown(card.code), card.balance,
                                 card.patient_id, patient.full_name if patient else None,
-                                [GiftCardMoveRow(*row) for row in rows])
+                                [GiftCardMoveRow(*row) for row in rows], card.expires_on)
 
     def code_of(self, card_id: int) -> str:
         """A card's code as printed (for its printable card)."""

@@ -159,6 +159,12 @@ class MembershipCoverCalls:
             self._audit(s, "appointment.apply_membership", "appointment", appointment.id,
                         before, snapshot(appointment, "membership_id", "package_id"))
 
+    def membership_offer(self, appointment_id: int):
+        """Add Membership…'s answer (membership_offer.MembershipOffer), or None: no button."""
+        from .membership_offer import offer
+        with self._db.read() as s:
+            return offer(s, v.get(s, Appointment, appointment_id, "appointment"), self._locale)
+
     def remove_membership(self, appointment_id: int) -> None:
         """Billing Info: the standard price instead (R12's rule: until arrival)."""
         from .audit import snapshot

@@ -33,6 +33,7 @@ class SettingsView:
     default_tax_rate: Decimal
     setup_complete: bool
     language: str = "en"
+    gift_card_expiry_months: int | None = None  # R45: None, never
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,9 @@ class SettingsService(Service):
                 clean[key] = value
             elif key == "default_tax_rate":
                 clean[key] = v.tax_rate(value, key)
+            elif key == "gift_card_expiry_months":
+                from .gift_card_expiry import clean_months
+                clean[key] = clean_months(value)
             elif key == "setup_complete":
                 if not isinstance(value, bool):
                     raise ValidationError(key, _("Setup complete must be yes (True) or no "
@@ -165,7 +169,8 @@ class SettingsService(Service):
 def _view(row: ClinicSettings) -> SettingsView:
     return SettingsView(row.name, row.address, row.phone, row.email, row.tax_number,
                         row.tax_name, row.currency, row.locale, row.paper,
-                        row.default_tax_rate, row.setup_complete, row.language or "en")
+                        row.default_tax_rate, row.setup_complete, row.language or "en",
+                        row.gift_card_expiry_months)
 
 
 def _currency(value: object) -> str:

@@ -795,6 +795,30 @@ class ClinicMachine(RuleBasedStateMachine):
                 self.attempt(self.clinic.schedule.no_show, appointment, use_package=True)
         memberships_within_their_allowance(self.clinic)
 
+    @rule(months=st.sampled_from([None, 0, 1, 12, -1, 121, "6"]), c=picks, i=picks)
+    def gift_card_expiry(self, months, c, i):
+        """R45: the clinic sets gift cards to expire after N months, or never (bad values
+        refused), then a card pays; a card's last day is none or after its sale, a card past
+        it pays nothing (refused, nothing changed), and its balance stays owed."""
+        from app.domain.gift_card_expiry import MOST_MONTHS
+        from app.models import GiftCard
+        self.attempt(self.clinic.settings.update, gift_card_expiry_months=months)
+        assert self.clinic.settings.get().gift_card_expiry_months in (
+            None, *range(1, MOST_MONTHS + 1))
+        with self.clinic.db.read() as s:
+            cards = s.execute(select(GiftCard.code, GiftCard.sold_at, GiftCard.expires_on,
+                                     GiftCard.balance).order_by(GiftCard.id)).all()
+        for code, sold_at, expires_on, _balance in cards:
+            assert expires_on is None or expires_on > sold_at.date(), code
+        if cards:
+            code, _sold_at, expires_on, balance = self.pick(cards, c)
+            invoice, owner = self.choose(Invoice, i, True, Invoice.voided_at.is_(None))
+            if invoice is not None and expires_on is not None and self.today() > expires_on:
+                assert self.attempt(self.clinic.billing.receive_payment, owner, 1,
+                                    "gift_card", invoice_id=invoice,
+                                    gift_card_code=code) is None
+                assert self.clinic.gift_cards.balance(code) == balance
+
 
 def live_shares(s) -> set[tuple[int, int]]:
     return set(s.execute(select(PackageShare.package_id, PackageShare.patient_id)

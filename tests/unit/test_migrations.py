@@ -163,6 +163,11 @@ def test_the_head_read_from_the_files_is_alembics_head():
     assert head_from_files() == head_revision()
 
 
+def _undo_0019(con) -> None:  # gift card expiry (R45)
+    con.execute("ALTER TABLE clinic_settings DROP COLUMN gift_card_expiry_months")
+    con.execute("ALTER TABLE gift_cards DROP COLUMN expires_on")
+
+
 def _undo_0017(con) -> None:  # gift cards (R45)
     for table in ("gift_card_buyer", "gift_card_moves", "gift_cards"):
         con.execute(f"DROP TABLE {table}")
@@ -203,7 +208,7 @@ def _undo_0011(con) -> None:  # households, shares, who redeemed each use (R37)
 
 
 # Newest first: a file is taken back through each migration after the one it stops at.
-_UNDO = (("0017", _undo_0017), ("0016", _undo_0016), ("0015", _undo_0015),
+_UNDO = (("0019", _undo_0019), ("0017", _undo_0017), ("0016", _undo_0016), ("0015", _undo_0015),
          ("0014", _undo_0014), ("0013", _undo_0013),
          ("0012", _undo_0012), ("0011", _undo_0011))
 
@@ -406,3 +411,22 @@ def test_0016_adds_memberships_and_leaves_every_visit_without_one(tmp_path, cloc
                     "INSERT INTO membership_periods (membership_id, starts_on, ends_on, "
                     "invoice_id, created_at) VALUES (:m, '2026-03-20', '2026-04-19', :i, "
                     "'2026-03-20 18:00:00')"), {"m": member, "i": invoice})
+
+
+def test_0019_cards_sold_before_expiry_never_expire_and_the_setting_starts_never(tmp_path,
+                                                                                  clock):
+    """A file from before gift card expiry: its cards keep paying whatever the date, the
+    clinic's setting reads "never", and a card sold once it is set has its last day."""
+    path = tmp_path / "clinic.db"
+    clock.set(datetime(2026, 3, 20, 18, 0))
+    with Clinic.open(path, clock=clock) as clinic:
+        sale = clinic.gift_cards.sell(4000)
+    con = sqlite3.connect(path)  # as ClinicDesk at 0017 left it
+    with con:
+        take_back_to(con, "0017")
+    con.close()
+
+    with Clinic.open(path, clock=clock) as clinic:
+        assert clinic.settings.get().gift_card_expiry_months is None
+        assert clinic.gift_cards.card(sale.code).expires_on is None
+        assert clinic.gift_cards.balance(sale.code) == 4000

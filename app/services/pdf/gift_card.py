@@ -38,13 +38,13 @@ def gift_card_section(kit: Kit, clinic, card) -> Section:
             Spacer(0, 4), kit.p(_("GIFT CARD"), "title"), Spacer(0, 8),
             kit.p(_("Value"), "label"), kit.p(kit.money(card.balance), "strong"),
             Spacer(0, 8), kit.p(_("Code"), "label"), kit.p(card.code, "bold"),
-            Spacer(0, 8),
+            Spacer(0, 8), *_expiry(kit, card, "small"),
             kit.p(keep_it_safe(), "small")]
     if roll:
         story = [kit.p(clinic.name, "clinic"), _rule(kit, 5), kit.p(_("GIFT CARD"), "title"),
                  Spacer(0, 6), kit.p(kit.money(card.balance), "bold_center"), Spacer(0, 6),
                  _qr(card.code, qr_size), Spacer(0, 4), kit.p(card.code, "bold_center"),
-                 _rule(kit, 5),
+                 _rule(kit, 5), *_expiry(kit, card, "small_center"),
                  kit.p(keep_it_safe(), "small_center")]
         return Section(story, label)
     # a card-sized panel with a cutting line: the code on the left, its QR on the right
@@ -60,3 +60,11 @@ def gift_card_section(kit: Kit, clinic, card) -> Section:
                                ("TEXTCOLOR", (0, 0), (-1, -1), INK)]))
     table.hAlign = "LEFT"
     return Section([table], label)
+
+
+def _expiry(kit: Kit, card, style: str) -> list:
+    """R45: the card's last day when the clinic sets one (none printed: it never expires)."""
+    if getattr(card, "expires_on", None) is None:
+        return []
+    return [kit.p(_("Valid through {date}").format(date=kit.date(card.expires_on)), style),
+            Spacer(0, 4)]

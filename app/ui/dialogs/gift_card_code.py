@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QEvent, Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from app.domain.gift_card_expiry import expired
 from app.i18n import _
 from app.services import Clinic
 from app.services.errors import ClinicError
@@ -14,6 +15,17 @@ from app.services.errors import ClinicError
 from ..formats import Formats
 
 GIFT_CARD = "gift_card"
+
+
+def expiry_words(formats: Formats, expires_on, today) -> str:
+    """R45: the card's last day as the desk reads it (nothing for a card that never
+    expires: the clinic's default, where a word of it would be noise on every card)."""
+    if expires_on is None:
+        return ""
+    if expired(expires_on, today):
+        return _("It expired on {date}: it can no longer pay.").format(
+            date=formats.date(expires_on))
+    return _("It can pay through {date}.").format(date=formats.date(expires_on))
 
 
 def code_field(parent=None) -> QLineEdit:

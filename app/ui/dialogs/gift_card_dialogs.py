@@ -22,7 +22,7 @@ from ..billing.keys import buttons_in_order, tab_order
 from ..formats import Formats, typed_money
 from ..forms import FormDialog, beside
 from ..tasks import tasks_for
-from .gift_card_code import code_field
+from .gift_card_code import code_field, expiry_words
 from .payment_dialog import ReceivePaymentDialog
 from .print_dialog import PrintDialog
 
@@ -178,7 +178,8 @@ class GiftCardBalanceDialog(QDialog):
         whose = _(" \u00b7 {patient}").format(patient=card.patient_name) \
             if card.patient_name else ""
         self.balance.setText(_("Card {code}{whose}: holds {balance}.").format(
-            code=card.code, whose=whose, balance=self._f.money(card.balance)))
+            code=card.code, whose=whose, balance=self._f.money(card.balance))
+            + (" " + expiry_words(self._f, card.expires_on, self.clinic.today())).rstrip())
         for move in card.moves:
             i = self.history.rowCount()
             self.history.insertRow(i)

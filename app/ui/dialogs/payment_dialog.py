@@ -21,6 +21,7 @@ from ..formats import Formats, typed_money
 from ..billing.keys import buttons_in_order, tab_order
 from ..forms import FormDialog, beside
 from .gift_card_code import GIFT_CARD, GiftCardCode
+from .gift_card_preview import card_preview_text
 
 
 class AllocationTable(QTableWidget):
@@ -165,6 +166,7 @@ class ReceivePaymentDialog(FormDialog):
         self.preview.setAccessibleName(_("Where the payment goes"))
         self.body.addWidget(self.preview)
         self.amount.textChanged.connect(self._update_preview)
+        self.gift_card.code.textChanged.connect(self._update_preview)
 
         self.fields = {"amount": self.amount, "method": self.method,
                        "reference": self.reference, "gift_card_code": self.gift_card.code}
@@ -192,6 +194,8 @@ class ReceivePaymentDialog(FormDialog):
 
     def _method_changed(self) -> None:
         self.form.setRowVisible(self.gift_card, self.method.currentData() == GIFT_CARD)
+        if hasattr(self, "preview"):
+            self._update_preview()
 
     def _card(self) -> dict:
         return ({"gift_card_code": self.gift_card.text()}
@@ -212,6 +216,9 @@ class ReceivePaymentDialog(FormDialog):
             return
         if self.sale is not None:
             self._update_sale_preview()
+            return
+        if self.method.currentData() == GIFT_CARD and self.gift_card.text().strip():
+            self.preview.setText(card_preview_text(self))
             return
         try:
             preview = self.clinic.billing.payment_preview(

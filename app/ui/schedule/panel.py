@@ -24,6 +24,7 @@ from ..formats import Formats
 from ..models.appointments import status_name
 from ..models.billing import STATUS_NAMES as INVOICE_STATUS_NAMES
 from ..shortcuts import ARRIVE
+from .add_membership import add_membership_button, show_offer
 from .add_package_dialog import AddPackageDialog
 from .compensation_dialog import UnassignCompensationDialog
 from .painting import LOOKS
@@ -152,6 +153,8 @@ class AppointmentPanel(QFrame):
         layout = QGridLayout(box)
         layout.addWidget(self.package, 0, 0, 1, 2)
         layout.addWidget(self.add_package_button, 1, 0)
+        self.add_membership_button = add_membership_button(self)  # R43
+        layout.addWidget(self.add_membership_button, 1, 1)
         layout.addWidget(self.remove_package_button, 1, 0)
         layout.addWidget(self.invoice, 2, 0, 1, 2)
         layout.addWidget(self.payment_button, 3, 0)
@@ -231,6 +234,7 @@ class AppointmentPanel(QFrame):
         covered = a.package_id is not None or membership is not None
         self.add_package_button.setVisible(billable and not covered)
         self.remove_package_button.setVisible(billable and covered)
+        show_offer(self.add_membership_button, self.clinic, a.id, billable and not covered)
         self.remove_package_button.setText(_("Re&move Membership") if membership is not None
                                            else _("Re&move Package"))
         if covered:  # after arrival: shown, disabled, saying why (R12)
