@@ -18,9 +18,9 @@ from datetime import date
 from sqlalchemy import select
 
 from ..domain.freezes import Span
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..models import (Appointment, Membership, MembershipCoverage, MembershipPause,
-                      MembershipPeriod, MembershipPlan, Patient)
+                      MembershipPeriod, MembershipPlan, MembershipUse, Patient)
 from . import locks
 from . import membership_invoicing as invoicing
 from . import validation as v
@@ -165,6 +165,7 @@ class MembershipService(Service):
             self._after_invoiced(s, m, on, "on", _(
                 "The period from {date} is already invoiced; cancel from then or later, or "
                 "void that invoice."), strictly=False)
+            self._no_use_from(s, m, on)
             m.status, m.cancelled_on = "cancelled", on
             m.cancelled_at, m.cancelled_by = self._now(), self._actor
             # What had started before `on` and is not invoiced yet is invoiced now: from here
@@ -198,6 +199,20 @@ class MembershipService(Service):
         if row is not None:
             locks.patient(s, row[0])
         return v.get(s, Membership, membership_id, "membership")
+
+    def _no_use_from(self, s, m: Membership, on: date) -> None:
+        """A visit on or after `on` already arrived (or was a covered no-show) with the
+        membership: it would keep a use in a period the cancellation ends."""
+        used = s.scalars(select(MembershipUse.used_on).where(
+            MembershipUse.membership_id == m.id, MembershipUse.voided_at.is_(None),
+            MembershipUse.used_on >= on).order_by(MembershipUse.used_on)).all()
+        if used:
+            raise ValidationError("on", ngettext(
+                "A visit on {dates} already used this membership; undo that arrival first, "
+                "or cancel from a later day.",
+                "Visits on {dates} already used this membership; undo those arrivals first, "
+                "or cancel from a later day.", len(used)).format(
+                    dates=", ".join(show_date(d, self._locale) for d in used[:5])))
 
     def _after_invoiced(self, s, m: Membership, day: date, field: str, words: str, *,
                         strictly: bool = True) -> None:

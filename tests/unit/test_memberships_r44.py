@@ -141,3 +141,23 @@ def test_r44_cancelled_from_a_later_day_its_periods_until_then_are_invoiced(clin
     assert len(clinic.memberships.invoice_due()) == 1  # Mar 30; Apr 13 is after Apr 6
     assert _starts(clinic, mid)[-1] == date(2026, 3, 30)
     assert clinic.memberships.invoice_due() == []
+
+
+def test_r44_cancel_refused_before_a_use_already_taken_after_that_day(clinic, catalog,
+                                                                       clock):
+    """A visit arrived (early, on Apr 29's booking) with the membership: cancelling from
+    before it would leave its use in a period that no longer exists."""
+    clinic.auth.set_secret(catalog["ana"], "2468")
+    clinic.auth.sign_in(catalog["ana"], "2468")
+    plan = clinic.catalog.add_membership_plan("Monthly Massage", fee=5000, period="1m",
+                                              uses_per_period=1,
+                                              eligible={catalog["massage"]: 500})
+    member = clinic.memberships.enroll(catalog["patient"], plan, start=date(2026, 3, 2))
+    visit = clinic.schedule.book(catalog["patient"], catalog["ben"], catalog["massage"],
+                                 datetime(2026, 4, 29, 8))
+    clinic.schedule.arrive(visit)
+    with pytest.raises(ValidationError, match="Apr 29, 2026 already used this membership"):
+        clinic.memberships.cancel(member, date(2026, 3, 9))
+    assert [m.status for m in clinic.memberships.for_patient(catalog["patient"])] != [
+        "cancelled"]
+    clinic.memberships.cancel(member, date(2026, 4, 30))  # the day after it: allowed

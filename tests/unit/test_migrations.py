@@ -163,7 +163,7 @@ def test_the_head_read_from_the_files_is_alembics_head():
     assert head_from_files() == head_revision()
 
 
-def _undo_0019(con) -> None:  # gift card expiry (R45)
+def _undo_0018(con) -> None:  # gift card expiry (R45)
     con.execute("ALTER TABLE clinic_settings DROP COLUMN gift_card_expiry_months")
     con.execute("ALTER TABLE gift_cards DROP COLUMN expires_on")
 
@@ -208,7 +208,8 @@ def _undo_0011(con) -> None:  # households, shares, who redeemed each use (R37)
 
 
 # Newest first: a file is taken back through each migration after the one it stops at.
-_UNDO = (("0019", _undo_0019), ("0017", _undo_0017), ("0016", _undo_0016), ("0015", _undo_0015),
+_UNDO = (("0018", _undo_0018), ("0017", _undo_0017), ("0016", _undo_0016),
+         ("0015", _undo_0015),
          ("0014", _undo_0014), ("0013", _undo_0013),
          ("0012", _undo_0012), ("0011", _undo_0011))
 
@@ -413,7 +414,7 @@ def test_0016_adds_memberships_and_leaves_every_visit_without_one(tmp_path, cloc
                     "'2026-03-20 18:00:00')"), {"m": member, "i": invoice})
 
 
-def test_0019_cards_sold_before_expiry_never_expire_and_the_setting_starts_never(tmp_path,
+def test_0018_cards_sold_before_expiry_never_expire_and_the_setting_starts_never(tmp_path,
                                                                                   clock):
     """A file from before gift card expiry: its cards keep paying whatever the date, the
     clinic's setting reads "never", and a card sold once it is set has its last day."""

@@ -3,7 +3,7 @@
 Both columns are nullable and start empty: no expiry unless the clinic sets one, and every
 card sold before this never expires (it was sold without one).
 
-Revision ID: 0019
+Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-04 21:50:00
 """
@@ -11,7 +11,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0019'
+revision = '0018'
 down_revision = '0017'
 branch_labels = None
 depends_on = None
