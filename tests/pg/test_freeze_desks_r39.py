@@ -5,19 +5,17 @@ visit on a frozen day. (On SQLite BEGIN IMMEDIATE serialises every write.)"""
 from __future__ import annotations
 
 import os
-import threading
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from app.models import Appointment, PackageFreeze
 from app.services import ClinicError
+from tests.helpers.held_row import while_held
 
 pytestmark = pytest.mark.skipif(not os.environ.get("CLINICDESK_TEST_DATABASE_URL"),
                                 reason="needs a PostgreSQL server (CLINICDESK_TEST_DATABASE_URL)")
-
-WAIT = 0.4
 
 
 @pytest.fixture
@@ -25,38 +23,9 @@ def package(clinic, catalog):
     return clinic.billing.sell_package(catalog["patient"], catalog["ten_massages"]).package_id
 
 
-def hold_patient(clinic, patient_id):
-    conn = clinic.db.engine.connect()
-    conn.execute(text("SELECT id FROM patients WHERE id = :id FOR NO KEY UPDATE"),
-                 {"id": patient_id})
-    return conn
-
-
 def side_by_side(clinic, patient_id, *calls) -> list:
-    """Start every call while another desk holds the patient; each must wait; then let go.
-    Returns each call's result or the ClinicError it raised."""
-    holder = hold_patient(clinic, patient_id)
-    outcomes: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            outcomes[i] = call()
-        except ClinicError as error:
-            outcomes[i] = error
-
-    threads = [threading.Thread(target=run, args=(i, c), daemon=True)
-               for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(WAIT)
-    assert all(t.is_alive() for t in threads), "a call did not wait for the patient's lock"
-    holder.rollback()
-    holder.close()
-    for thread in threads:
-        thread.join(30)
-        assert not thread.is_alive()
-    return outcomes
+    """Start every call while another desk holds the patient; each must wait."""
+    return while_held(clinic, "patients", patient_id, *calls, what="the patient's lock")
 
 
 def test_r39_two_overlapping_freezes_at_once_one_lands(clinic, catalog, package):

@@ -6,18 +6,15 @@ two-process test is tests/unit/test_gift_card_desks_r45.py.)"""
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
-from sqlalchemy import text
 
 from app.services import ClinicError
 from app.services.gift_card_payments import mismatched_cards
+from tests.helpers.held_row import while_held
 
 pytestmark = pytest.mark.skipif(not os.environ.get("CLINICDESK_TEST_DATABASE_URL"),
                                 reason="needs a PostgreSQL server (CLINICDESK_TEST_DATABASE_URL)")
-
-WAIT = 0.4
 
 
 def test_r45_payments_with_one_card_wait_for_it_and_never_overspend(clinic, catalog):
@@ -28,29 +25,9 @@ def test_r45_payments_with_one_card_wait_for_it_and_never_overspend(clinic, cata
         invoice = clinic.billing.sell_package(patient, catalog["three_physio"]).invoice_id
         calls.append(lambda p=patient, i=invoice: clinic.billing.receive_payment(
             p, 4000, "gift_card", invoice_id=i, gift_card_code=sale.code))
-    holder = clinic.db.engine.connect()  # another desk, in the middle of paying with it
-    holder.execute(text("SELECT id FROM gift_cards WHERE id = :id FOR UPDATE"),
-                   {"id": sale.card_id})
-    outcomes: list = [None, None]
-
-    def run(i, call):
-        try:
-            outcomes[i] = call()
-        except ClinicError as error:
-            outcomes[i] = error
-
-    threads = [threading.Thread(target=run, args=(i, c), daemon=True)
-               for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(WAIT)
-    assert all(t.is_alive() for t in threads), "a payment did not wait for the card's row"
-    holder.rollback()
-    holder.close()
-    for thread in threads:
-        thread.join(30)
-        assert not thread.is_alive()
+    # another desk, in the middle of paying with it
+    outcomes = while_held(clinic, "gift_cards", sale.card_id, *calls, lock="FOR UPDATE",
+                          what="the card's row")
     refusals = [o for o in outcomes if isinstance(o, ClinicError)]
     assert len(refusals) == 1 and "holds $10.00" in str(refusals[0])
     assert clinic.gift_cards.balance(sale.code) == 1000

@@ -6,19 +6,16 @@ tests/unit/test_membership_cover_processes_r43.py, which also runs here.)"""
 from __future__ import annotations
 
 import os
-import threading
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import text
 
 from app.models import Appointment, MembershipUse
 from app.services import ClinicError
+from tests.helpers.held_row import while_held
 
 pytestmark = pytest.mark.skipif(not os.environ.get("CLINICDESK_TEST_DATABASE_URL"),
                                 reason="needs a PostgreSQL server (CLINICDESK_TEST_DATABASE_URL)")
-
-WAIT = 0.4
 
 
 @pytest.fixture
@@ -31,32 +28,8 @@ def member(clinic, catalog, clock):
 
 
 def side_by_side(clinic, table, row_id, *calls) -> list:
-    """Start every call while another desk holds a row of `table`; each must wait; then
-    let go. Returns each call's result or the ClinicError it raised."""
-    holder = clinic.db.engine.connect()
-    holder.execute(text(f"SELECT id FROM {table} WHERE id = :id FOR NO KEY UPDATE"),
-                   {"id": row_id})
-    outcomes: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            outcomes[i] = call()
-        except ClinicError as error:
-            outcomes[i] = error
-
-    threads = [threading.Thread(target=run, args=(i, c), daemon=True)
-               for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(WAIT)
-    assert all(t.is_alive() for t in threads), "a call did not wait for the lock"
-    holder.rollback()
-    holder.close()
-    for thread in threads:
-        thread.join(30)
-        assert not thread.is_alive()
-    return outcomes
+    """Start every call while another desk holds a row of `table`; each must wait."""
+    return while_held(clinic, table, row_id, *calls)
 
 
 def _book(clinic, catalog, staff, hour, **kwargs):
