@@ -179,14 +179,18 @@ def test_r16_a_fee_no_show_keeps_the_use_and_undo_covers_it_again(clinic, catalo
     assert covered(clinic, visit) is None
 
 
-def test_r18_undo_arrival_when_the_membership_was_cancelled_meanwhile(clinic, catalog,
-                                                                      member, desk):
+def test_r18_r44_a_cancellation_before_a_visit_that_used_it_waits_for_its_undo(
+        clinic, catalog, member, desk):
+    """Arrived on Mar 5 with the membership: cancelling it from Mar 4 would leave that use in
+    a period the cancellation ends, so it is refused naming the visit's day; once the
+    arrival is undone, the cancellation releases the visit (R28's warning)."""
     visit = book(clinic, catalog, 305)
     clinic.schedule.arrive(visit)
     clinic.auth.sign_in(catalog["ana"], "2468")
-    clinic.memberships.cancel(member, date(2026, 3, 4))
-    [warning] = clinic.schedule.undo_arrival(visit)
-    assert "cancelled from Mar 4, 2026" in warning
+    with pytest.raises(ValidationError, match="Mar 5, 2026 already used this membership"):
+        clinic.memberships.cancel(member, date(2026, 3, 4))
+    clinic.schedule.undo_arrival(visit)
+    assert clinic.memberships.cancel(member, date(2026, 3, 4)) == [visit]
     assert covered(clinic, visit) is None and live_uses(clinic, member) == 0
 
 
