@@ -14,12 +14,12 @@ def card_preview_text(dialog) -> str:
     ask = dialog.clinic.billing.gift_card_preview
     try:
         if not dialog.amount.isModified():  # the suggestion, not what the desk typed
-            most = ask(dialog.patient_id, None, invoice_id=dialog.invoice_id,
+            most = ask(dialog.patient_id, None, invoice_id=dialog.card_invoice_id(),
                        gift_card_code=dialog.gift_card.text()).most
             if most != dialog.typed_amount():
                 dialog.amount.setText(clinic.settings.amount_text(most))  # (comes back here)
                 return dialog.preview.text()
-        seen = ask(dialog.patient_id, dialog.typed_amount(), invoice_id=dialog.invoice_id,
+        seen = ask(dialog.patient_id, dialog.typed_amount(), invoice_id=dialog.card_invoice_id(),
                    gift_card_code=dialog.gift_card.text())
     except ClinicError as error:
         return str(error)

@@ -146,6 +146,7 @@ class ReceivePaymentDialog(FormDialog):
         self.table: AllocationTable | None = None
         self.oldest_first: QCheckBox | None = None
         owing = [i for i in account.invoices if i.balance > 0]
+        self.oldest_owing = owing[-1].id if owing else None  # (account: newest first)
         if invoice_id is None and sale is None and owing:
             # Oldest first is what the service does with no allocations; the desk can untick
             # it to say which invoices this payment is for.
@@ -196,6 +197,18 @@ class ReceivePaymentDialog(FormDialog):
         self.form.setRowVisible(self.gift_card, self.method.currentData() == GIFT_CARD)
         if hasattr(self, "preview"):
             self._update_preview()
+
+    def card_invoice_id(self) -> int | None:
+        """The one invoice a gift card pays (R45: a card pays an invoice, never credit): the
+        dialog's own; else the one invoice given an amount; else, oldest first, the oldest
+        owing. None when several are given amounts (the service then says to choose)."""
+        if self.invoice_id is not None:
+            return self.invoice_id
+        allocations = self.allocations()
+        if allocations is None:
+            return self.oldest_owing
+        paid = [i for i, cents in allocations.items() if cents > 0]
+        return paid[0] if len(paid) == 1 else None
 
     def _card(self) -> dict:
         return ({"gift_card_code": self.gift_card.text()}
@@ -259,6 +272,12 @@ class ReceivePaymentDialog(FormDialog):
             self.outcome = self.clinic.sale_payment.sell_and_pay(
                 self.patient_id, self.sale, self.typed_amount(), self.method.currentData(),
                 reference=self.reference.text(), **self._card())
+            return
+        if self.method.currentData() == GIFT_CARD:
+            self.outcome = self.clinic.billing.receive_payment(
+                self.patient_id, self.typed_amount(), GIFT_CARD,
+                invoice_id=self.card_invoice_id(), reference=self.reference.text(),
+                **self._card())
             return
         self.outcome = self.clinic.billing.receive_payment(
             self.patient_id, self.typed_amount(), self.method.currentData(),

@@ -93,3 +93,50 @@ def test_r45_the_preview_goes_back_to_the_usual_line_for_other_methods(qtbot, cl
     qtbot.keyClicks(dialog.gift_card.code, card.code)
     dialog.method.setCurrentIndex(dialog.method.findData("cash"))
     assert dialog.preview.text().startswith("Applied to invoices:")
+
+
+def test_r45_from_the_account_a_card_pays_the_oldest_owing_invoice(qtbot, clinic, visit,
+                                                                  shown):
+    """Receive Payment from the patient's account (no invoice chosen), oldest first: the
+    card pays the oldest invoice that owes, up to what it holds; a later visit still owes."""
+    later = clinic.schedule.book(visit["patient"], visit["ana"], visit["massage"],
+                                 datetime(2026, 3, 3, 11))
+    clinic.schedule.arrive(later)
+    card = clinic.gift_cards.sell(5000)
+    dialog = ReceivePaymentDialog(clinic, visit["patient"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.oldest_first.isChecked()
+    dialog.method.setCurrentIndex(dialog.method.findData("gift_card"))
+    qtbot.keyClicks(dialog.gift_card.code, card.code)
+    assert dialog.amount.text() == "50.00"
+    assert dialog.preview.text().startswith("The card pays $50.00 on invoice #")
+    click(qtbot, dialog.ok_button)
+    assert not dialog.isVisible()
+    assert clinic.gift_cards.balance(card.code) == 0
+    assert clinic.billing.invoice(visit["invoice"]).balance == 4000
+    assert clinic.billing.invoice(clinic.schedule.appointment(later).invoice_id).balance == 9000
+
+
+def test_r45_from_the_account_a_card_pays_the_one_invoice_given_an_amount(qtbot, clinic,
+                                                                         visit, shown):
+    later = clinic.schedule.book(visit["patient"], visit["ana"], visit["massage"],
+                                 datetime(2026, 3, 3, 11))
+    clinic.schedule.arrive(later)
+    later_invoice = clinic.schedule.appointment(later).invoice_id
+    card = clinic.gift_cards.sell(10000)
+    dialog = ReceivePaymentDialog(clinic, visit["patient"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.oldest_first.click()  # the desk says which invoice
+    assert not dialog.oldest_first.isChecked()
+    dialog.method.setCurrentIndex(dialog.method.findData("gift_card"))
+    for invoice_id, field in zip(dialog.table.invoice_ids, dialog.table.apply):
+        retype(qtbot, field, "90.00" if invoice_id == later_invoice else "0.00")
+    assert dialog.card_invoice_id() == later_invoice
+    qtbot.keyClicks(dialog.gift_card.code, card.code)
+    click(qtbot, dialog.ok_button)
+    assert not dialog.isVisible()
+    assert clinic.billing.invoice(later_invoice).balance == 0
+    assert clinic.billing.invoice(visit["invoice"]).balance == 9000
+    assert clinic.gift_cards.balance(card.code) == 1000
