@@ -13,6 +13,7 @@ from .memberships import (Membership, MembershipCoverage, MembershipPause,
 from .households import Household, HouseholdMember, PackageShare
 from .packages import (Package, PackageCoverage, PackageExpiryChange, PackageRefund,
                        Redemption)
+from .outbox import OutboxMessage
 from .package_transfers import PackageTransfer
 from .patients import Patient
 from .settings import ClinicSettings, NoShowFee
@@ -26,7 +27,7 @@ __all__ = [
     "PackageTemplate", "Patient", "Payment", "PaymentApplication", "PaymentRefund",
     "Redemption", "Staff", "TreatmentType",
     "Household", "HouseholdMember", "PackageShare",
-    "GiftCard", "GiftCardBuyer", "GiftCardMove",
+    "GiftCard", "GiftCardBuyer", "GiftCardMove", "OutboxMessage",
     "Membership", "MembershipCoverage", "MembershipPause", "MembershipPeriod",
     "MembershipPlan", "MembershipPlanItem", "MembershipUse",
 ]

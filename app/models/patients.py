@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Index, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -33,6 +33,12 @@ class Patient(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # R47: the patient agreed to reminders by email, and the day the box was ticked
+    email_reminders: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                  server_default=false())
+    email_reminders_since: Mapped[date | None] = mapped_column(Date, default=None)
+    # the language their messages are written in; None: the clinic's (R46)
+    language: Mapped[str | None] = mapped_column(String(10), default=None)
 
     __table_args__ = (
         Index("ix_patients_last_first", "last_name", "first_name"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import Boolean, String, Text
+from sqlalchemy import Boolean, String, Text, false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, DecimalText, Int
@@ -33,6 +33,19 @@ class ClinicSettings(Base):
     setup_complete: Mapped[bool] = mapped_column(Boolean, default=False)
     # R45: gift cards expire this many months after they are loaded; None: never
     gift_card_expiry_months: Mapped[int | None] = mapped_column(Int, default=None)
+    # R46: the clinic's SMTP account; its password is in the desk's credential store, never here
+    smtp_host: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    smtp_port: Mapped[int] = mapped_column(Int, default=587, server_default="587")
+    smtp_security: Mapped[str] = mapped_column(String(10), default="starttls",
+                                               server_default="starttls")
+    smtp_user: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    sender_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    sender_email: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # R47: off until the clinic turns them on
+    reminders_enabled: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=sa_false())
+    reminder_days_before_expiry: Mapped[int] = mapped_column(Int, default=30,
+                                                             server_default="30")
 
 
 class NoShowFee(Base):

@@ -30,6 +30,7 @@ class Clinic:
         from .changes import ChangeMarker
         from .csv import CsvService
         from .gift_cards import GiftCardService
+        from .mail.service import MailService
         from .memberships import MembershipService
         from .packages import PackageService
         from .patients import PatientService
@@ -52,6 +53,7 @@ class Clinic:
         self.reports = ReportService(self)
         self.accounting = AccountingService(self)  # the chart of accounts and journal (R35)
         self.printing = PrintingService(self)
+        self.mail = MailService(self)  # the outbox (R46, R47)
         self.backup = BackupService(self)
         self.auth = AuthService(self)
         self.audit = AuditService(self)

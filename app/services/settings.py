@@ -15,6 +15,7 @@ from . import validation as v
 from .audit import snapshot
 from .base import Service
 from .errors import ValidationError
+from .mail import account as mail_account
 from .money import format_money, plain_amount, cents as money_cents
 from .papers import PAPERS
 
@@ -34,6 +35,15 @@ class SettingsView:
     setup_complete: bool
     language: str = "en"
     gift_card_expiry_months: int | None = None  # R45: None, never
+    # R46: the clinic's SMTP account (the password is in the desk's credential store)
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_user: str = ""
+    sender_name: str = ""
+    sender_email: str = ""
+    reminders_enabled: bool = False  # R47
+    reminder_days_before_expiry: int = 30
 
 
 @dataclass(frozen=True)
@@ -95,6 +105,8 @@ class SettingsService(Service):
             elif key == "gift_card_expiry_months":
                 from .gift_card_expiry import clean_months
                 clean[key] = clean_months(value)
+            elif key in mail_account.SMTP_KEYS:
+                clean[key] = mail_account.clean(key, value)
             elif key == "setup_complete":
                 if not isinstance(value, bool):
                     raise ValidationError(key, _("Setup complete must be yes (True) or no "
@@ -170,7 +182,9 @@ def _view(row: ClinicSettings) -> SettingsView:
     return SettingsView(row.name, row.address, row.phone, row.email, row.tax_number,
                         row.tax_name, row.currency, row.locale, row.paper,
                         row.default_tax_rate, row.setup_complete, row.language or "en",
-                        row.gift_card_expiry_months)
+                        row.gift_card_expiry_months,
+                        **{key: getattr(row, key) for key in mail_account.SMTP_KEYS
+                           if getattr(row, key) is not None})  # (an unsaved row: defaults)
 
 
 def _currency(value: object) -> str:

@@ -163,6 +163,15 @@ def test_the_head_read_from_the_files_is_alembics_head():
     assert head_from_files() == head_revision()
 
 
+def _undo_0019(con) -> None:  # email outbox, SMTP account, reminders' consent (R46, R47)
+    con.execute("DROP TABLE outbox_messages")
+    for column in ("language", "email_reminders_since", "email_reminders"):
+        con.execute(f"ALTER TABLE patients DROP COLUMN {column}")
+    for column in ("reminder_days_before_expiry", "reminders_enabled", "sender_email",
+                   "sender_name", "smtp_user", "smtp_security", "smtp_port", "smtp_host"):
+        con.execute(f"ALTER TABLE clinic_settings DROP COLUMN {column}")
+
+
 def _undo_0018(con) -> None:  # gift card expiry (R45)
     con.execute("ALTER TABLE clinic_settings DROP COLUMN gift_card_expiry_months")
     con.execute("ALTER TABLE gift_cards DROP COLUMN expires_on")
@@ -208,7 +217,7 @@ def _undo_0011(con) -> None:  # households, shares, who redeemed each use (R37)
 
 
 # Newest first: a file is taken back through each migration after the one it stops at.
-_UNDO = (("0018", _undo_0018), ("0017", _undo_0017), ("0016", _undo_0016),
+_UNDO = (("0019", _undo_0019), ("0018", _undo_0018), ("0017", _undo_0017), ("0016", _undo_0016),
          ("0015", _undo_0015),
          ("0014", _undo_0014), ("0013", _undo_0013),
          ("0012", _undo_0012), ("0011", _undo_0011))
@@ -431,3 +440,31 @@ def test_0018_cards_sold_before_expiry_never_expire_and_the_setting_starts_never
         assert clinic.settings.get().gift_card_expiry_months is None
         assert clinic.gift_cards.card(sale.code).expires_on is None
         assert clinic.gift_cards.balance(sale.code) == 4000
+
+
+def test_0019_a_file_from_before_email_has_no_account_no_consent_and_an_empty_outbox(tmp_path,
+                                                                                     clock):
+    """A file from before the outbox (R46, R47): no mail server set, reminders off for the
+    clinic and for every patient (nobody agreed before the box existed), their messages in
+    the clinic's language, and nothing in the outbox."""
+    path = tmp_path / "clinic.db"
+    clock.set(datetime(2026, 3, 20, 18, 0))
+    with Clinic.open(path, clock=clock) as clinic:
+        patient_id = clinic.patients.add("Maria", "Lopez", email="maria@example.com")
+    con = sqlite3.connect(path)  # as ClinicDesk at 0018 left it
+    with con:
+        take_back_to(con, "0018")
+    con.close()
+
+    with Clinic.open(path, clock=clock) as clinic:
+        settings = clinic.settings.get()
+        assert (settings.smtp_host, settings.smtp_port, settings.smtp_security) == \
+            ("", 587, "starttls")
+        assert settings.reminders_enabled is False
+        assert settings.reminder_days_before_expiry == 30
+        assert clinic.mail.outbox() == []
+        with clinic.db.read() as s:
+            from app.models import Patient
+            patient = s.get(Patient, patient_id)
+            assert (patient.email_reminders, patient.email_reminders_since,
+                    patient.language) == (False, None, None)

@@ -66,6 +66,7 @@ TABLE_LABELS = {
     "gift_cards": N_("Gift cards"),  # R45
     "gift_card_moves": N_("Gift card loads, payments and refunds"),
     "gift_card_buyer": N_("The gift card buyers' patient record"),
+    "outbox_messages": N_("Email outbox"),  # R46
 }
 #: What the clinic offers, with nothing about a patient or a staff member in it: anyone may
 #: export these. Everything else names patients, money received or staff: managers only.
@@ -75,7 +76,9 @@ OPEN_TABLES = frozenset({"treatment_types", "package_templates", "package_templa
 SECRET_COLUMNS = {"staff": {"secret_hash"},
                   "patients": {"first_key", "last_key", "email_key", "phone_digits"},
                   # whoever holds a card's code can spend it, as cash (R45)
-                  "gift_cards": {"code"}}
+                  "gift_cards": {"code"},
+                  # the whole message as sent (its PDF too): bytes, not a spreadsheet cell
+                  "outbox_messages": {"raw"}}
 #: Integer columns holding money (cents) by name; exported as "<name>_cents".
 MONEY_COLUMNS = frozenset({"price", "amount", "subtotal", "tax", "total", "unit_price",
                            "patient_pays", "suggested", "expected_cash", "counted_cash",
