@@ -69,6 +69,8 @@ def build_menus(window) -> None:
     window.sell_gift_card_action = _action(window, desk, lambda: cards.desk_sell(window))
     window.gift_card_balance_action = _action(window, desk, lambda: cards.desk_balance(window))
     window.reload_gift_card_action = _action(window, desk, lambda: cards.desk_reload(window))
+    from .dialogs.outbox_window import open_outbox  # R46
+    window.outbox_action = _action(window, desk, lambda: open_outbox(window))
     desk.addSeparator()
     window.book_action = _action(window, desk, window.book)
     window.previous_day_action = _action(window, desk, window.previous_day)
@@ -112,6 +114,7 @@ def translate_menus(window) -> None:
     window.sell_gift_card_action.setText(_("Sell &Gift Card…"))
     window.gift_card_balance_action.setText(_("Gift Card B&alance…"))
     window.reload_gift_card_action.setText(_("Reload Gift Car&d…"))
+    window.outbox_action.setText(_("&Outbox"))
     window.book_action.setText(_("&Book Appointment…"))
     window.previous_day_action.setText(_("Pre&vious Day"))
     window.next_day_action.setText(_("&Next Day"))

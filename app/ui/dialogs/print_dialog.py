@@ -103,6 +103,8 @@ class PrintDialog(QDialog):
         self.open_button.setToolTip(_("Show the PDF in the computer's PDF viewer, to print it"))
         self.save_button = self.buttons.addButton(_("Save as &PDF…"),
                                                   QDialogButtonBox.ButtonRole.ActionRole)
+        from .email_offer import add_to  # R46: Email… beside them (its own module)
+        self.email_button = add_to(self, self.buttons)
         self.open_button.setDefault(True)
         self.open_button.clicked.connect(self.open_pdf)
         self.save_button.clicked.connect(self.save_pdf)

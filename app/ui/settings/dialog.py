@@ -11,6 +11,7 @@ from app.services.errors import ClinicError
 from ..forms import FormDialog
 from .accounts import accounts_page
 from .clinic_details import ClinicDetailsForm
+from .email import EmailSettings
 from .gift_cards import GiftCardSettings
 from .no_show_fees import no_show_fees_page
 from .staff import staff_page
@@ -28,6 +29,7 @@ class SettingsDialog(FormDialog):
         self.no_show_fees = no_show_fees_page(clinic)
         self.accounts = accounts_page(clinic)
         self.gift_cards = GiftCardSettings(clinic.settings.get())  # R45
+        self.email = EmailSettings(clinic)  # R46
         self.tabs = QTabWidget()
         self.tabs.addTab(self.details, _("Clinic details"))
         self.tabs.addTab(self.treatment_types, _("Treatment types"))
@@ -35,14 +37,18 @@ class SettingsDialog(FormDialog):
         self.tabs.addTab(self.no_show_fees, _("No-show fees"))
         self.tabs.addTab(self.accounts, _("Accounts"))
         self.tabs.addTab(self.gift_cards, _("Gift cards"))
+        self.tabs.addTab(self.email, _("Email"))
         self.body.addWidget(self.tabs)
-        self.fields = self.details.fields
+        self.fields = {**self.details.fields, **self.email.fields}
 
     def save(self) -> None:
-        self.clinic.settings.update(**self.details.values(), **self.gift_cards.values())
+        self.clinic.settings.update(**self.details.values(), **self.gift_cards.values(),
+                                    **self.email.values())
+        self.email.keep_password()
 
     def widget_for(self, error: ClinicError) -> QWidget | None:
         widget = super().widget_for(error)
         if widget is not None:
-            self.tabs.setCurrentWidget(self.details)
+            self.tabs.setCurrentWidget(self.email if self.email.isAncestorOf(widget)
+                                       else self.details)
         return widget
