@@ -1,0 +1,188 @@
+"""R46 at the desk: Email… beside Open and Save as PDF in the print dialog of an invoice, a
+refund receipt, a package refund receipt, a package statement and a gift card. The Email
+dialog fills in the patient's address (editable), shows the subject, and Queue only queues:
+it says so and never waits for the server. Then Desk › Outbox shows the message, sends it
+to a real SMTP server on the loopback, and Retry and Resend… work on it."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.ui.billing.statement_dialog import StatementDialog
+from app.ui.dialogs.email_dialog import EmailDialog
+from app.ui.dialogs.gift_card_dialogs import GiftCardPrintDialog
+from app.ui.dialogs.outbox_window import OutboxModel, OutboxWindow
+from app.ui.dialogs.print_dialog import PrintDialog
+from app.ui.tasks import worker_idle
+
+from helpers.smtp_server import smtp_server
+from ui.helpers import cell_texts, click, retype
+
+
+@pytest.fixture
+def server():
+    with smtp_server() as running:
+        yield running
+
+
+@pytest.fixture
+def mail(clinic, catalog, server):
+    clinic.settings.update(smtp_host=server.host, smtp_port=server.port, smtp_security="none",
+                           sender_name="Harbour Physio", sender_email="desk@harbour.test")
+    return server
+
+
+@pytest.fixture
+def invoice(clinic, catalog):
+    return clinic.billing.sell_package(catalog["patient"], catalog["ten_massages"])
+
+
+@pytest.fixture(autouse=True)
+def idle_worker():
+    yield
+    assert worker_idle(20)
+
+
+def print_dialog(qtbot, dialog):
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def queue_through(qtbot, drive, print_dlg, *, to: str | None = None):
+    """Press Email… in the print dialog, (retype To), press Queue; what the dialog showed."""
+    seen = {}
+
+    def act(dialog: EmailDialog):
+        seen["to"], seen["subject"] = dialog.to.text(), dialog.subject.text()
+        if to is not None:
+            retype(qtbot, dialog.to, to)
+        click(qtbot, dialog.queue_button)
+        qtbot.waitUntil(lambda: dialog._task is None, timeout=20000)
+        seen["status"] = dialog.status.text()
+        seen["queued"] = dialog.queued_id
+        seen["queue_enabled"] = dialog.queue_button.isEnabled()
+        dialog.reject()
+
+    drive(EmailDialog, act)
+    assert print_dlg.email_button.isEnabled()
+    click(qtbot, print_dlg.email_button)
+    return seen
+
+
+def test_r46_email_is_disabled_with_the_reason_until_it_is_set_up(qtbot, clinic, invoice):
+    dialog = print_dialog(qtbot, PrintDialog(clinic, invoice_id=invoice.invoice_id))
+    assert not dialog.email_button.isEnabled()
+    assert dialog.email_button.toolTip() == (
+        "Email is not set up: a manager fills in Settings \u203a Email.")
+
+
+def test_r46_a_day_close_offers_no_email(qtbot, clinic, catalog, clock):
+    dialog = print_dialog(qtbot, PrintDialog(clinic, day=clock.now().date()))
+    assert dialog.email_button is None
+
+
+def test_r46_queue_an_invoice_then_see_it_sent_from_the_outbox(qtbot, clinic, mail, invoice,
+                                                              drive, shown):
+    printed = print_dialog(qtbot, PrintDialog(clinic, invoice_id=invoice.invoice_id))
+    seen = queue_through(qtbot, drive, printed)
+    assert seen["to"] == "maria@example.com"  # the patient's, filled in
+    number = clinic.billing.invoice(invoice.invoice_id).number
+    assert str(number) in seen["subject"]
+    assert seen["status"] == "Queued; it will be sent in the background."
+    assert not seen["queue_enabled"]  # queued once; the outbox resends
+    assert mail.messages == []  # queueing never talked to the server
+    assert shown.boxes == []
+
+    outbox = OutboxWindow(clinic)
+    qtbot.addWidget(outbox)
+    outbox.show()
+    model = outbox.model
+    assert cell_texts(model, OutboxModel.TO) == ["Maria Lopez <maria@example.com>"]
+    assert cell_texts(model, OutboxModel.SUBJECT) == [seen["subject"]]
+    assert cell_texts(model, OutboxModel.STATE) == ["Waiting to be sent"]
+    click(qtbot, outbox.send_now_button)
+    qtbot.waitUntil(lambda: cell_texts(model, OutboxModel.STATE)[0].startswith("Sent "),
+                    timeout=20000)
+    assert len(mail.messages) == 1
+    arrived = mail.messages[0]
+    assert arrived["To"].addresses[0].addr_spec == "maria@example.com"
+    assert arrived["Subject"] == seen["subject"]
+    assert any(part.get_content_type() == "application/pdf" for part in arrived.iter_parts())
+    outbox.close()
+
+
+def test_r46_a_typed_address_is_used_and_a_wrong_one_refused(qtbot, clinic, mail, invoice,
+                                                            drive, shown):
+    printed = print_dialog(qtbot, PrintDialog(clinic, invoice_id=invoice.invoice_id))
+    seen = queue_through(qtbot, drive, printed, to="maria at example")
+    assert seen["queued"] is None and seen["queue_enabled"]
+    assert shown.boxes[-1][0] == "Not queued" and "email" in shown.last.lower()
+    assert clinic.mail.outbox() == []
+
+    seen = queue_through(qtbot, drive, printed, to="m.lopez@work.example")
+    assert seen["queued"] is not None
+    assert [row.to for row in clinic.mail.outbox()] == ["m.lopez@work.example"]
+
+
+def test_r46_a_failed_email_is_retried_and_a_sent_one_resent(qtbot, clinic, mail, invoice,
+                                                            shown):
+    first = clinic.mail.queue_invoice(invoice.invoice_id)
+    mail.refuse("550 5.1.1 <maria@example.com>: no such mailbox here")
+    outbox = OutboxWindow(clinic)
+    qtbot.addWidget(outbox)
+    outbox.show()
+    model = outbox.model
+    click(qtbot, outbox.send_now_button)
+    qtbot.waitUntil(lambda: cell_texts(model, OutboxModel.STATE) == ["Failed"], timeout=20000)
+    assert "no such mailbox here" in cell_texts(model, OutboxModel.ERROR)[0]  # its words
+    outbox.table.selectRow(0)
+    assert outbox.retry_button.isEnabled() and outbox.resend_button.isEnabled()
+
+    mail.refuse(None)
+    click(qtbot, outbox.retry_button)
+    assert clinic.mail.message(first).state == "queued"
+    click(qtbot, outbox.send_now_button)
+    qtbot.waitUntil(lambda: cell_texts(model, OutboxModel.STATE)[0].startswith("Sent "),
+                    timeout=20000)
+    assert len(mail.messages) == 1
+    outbox.table.selectRow(0)
+    assert not outbox.retry_button.isEnabled()  # sent: nothing to retry
+
+    shown.answer = shown.answer.No
+    click(qtbot, outbox.resend_button)
+    assert "The patient may then have it twice." in shown.last
+    assert len(clinic.mail.outbox()) == 1  # asked first; No kept it at one
+
+    shown.answer = shown.answer.Yes
+    click(qtbot, outbox.resend_button)
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=20000)
+    click(qtbot, outbox.send_now_button)
+    qtbot.waitUntil(lambda: all(s.startswith("Sent ") for s in
+                                cell_texts(model, OutboxModel.STATE)), timeout=20000)
+    assert len(mail.messages) == 2
+    ids = {m["Message-ID"] for m in mail.messages}
+    assert len(ids) == 2  # a copy with its own Message-ID, not the same message twice
+    outbox.close()
+
+
+def test_r46_a_statement_and_a_gift_card_are_emailed_from_their_print_dialogs(
+        qtbot, clinic, mail, invoice, catalog, drive, shown):
+    statement = print_dialog(qtbot, StatementDialog(clinic, invoice.package_id))
+    seen = queue_through(qtbot, drive, statement)
+    assert seen["to"] == "maria@example.com" and seen["queued"] is not None
+    assert clinic.mail.message(seen["queued"]).kind == "package_statement"
+
+    sale = clinic.gift_cards.sell(5000, patient_id=catalog["patient"])
+    card = print_dialog(qtbot, GiftCardPrintDialog(clinic, sale.code, sale.invoice_id))
+    seen = queue_through(qtbot, drive, card)
+    assert seen["queued"] is not None
+    assert clinic.mail.message(seen["queued"]).kind == "gift_card"
+
+    walk_in = clinic.gift_cards.sell(2500)  # sold to no patient: no address to fill in
+    card = print_dialog(qtbot, GiftCardPrintDialog(clinic, walk_in.code, walk_in.invoice_id))
+    seen = queue_through(qtbot, drive, card)
+    assert seen["to"] == "" and seen["queued"] is None
+    assert "type the address" in shown.last
+    seen = queue_through(qtbot, drive, card, to="friend@example.com")
+    assert clinic.mail.message(seen["queued"]).to == "friend@example.com"
