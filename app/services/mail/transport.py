@@ -8,8 +8,8 @@ refuses the login or the recipient (5xx) is not.
 
 from __future__ import annotations
 
+import base64
 import smtplib
-
 import ssl
 
 from ...i18n import _
@@ -38,7 +38,7 @@ def send(account: SmtpAccount, password: str | None, raw: bytes, *, sender: str,
             if account.security == "starttls":
                 server.starttls(context=context)
             if account.user:
-                server.login(account.user, password or "")
+                _login(server, account.user, password or "")
             refused = server.sendmail(sender, recipients, raw)
             if refused:  # some recipients refused, others taken
                 words = "; ".join(f"{who}: {code} {_text(msg)}" for who, (code, msg) in
@@ -80,6 +80,23 @@ def _connect(account: SmtpAccount, timeout: float, context: ssl.SSLContext) -> s
     if account.security == "tls":
         return smtplib.SMTP_SSL(account.host, account.port, timeout=timeout, context=context)
     return smtplib.SMTP(account.host, account.port, timeout=timeout)
+
+
+def _login(server: smtplib.SMTP, user: str, password: str) -> None:
+    """smtplib's login encodes the user and password as ASCII (a password with an accent
+    raised UnicodeEncodeError, escaping every refusal above); RFC 4616 PLAIN is UTF-8."""
+    if (user + password).isascii():
+        server.login(user, password)
+        return
+    server.ehlo_or_helo_if_needed()
+    if "plain" not in server.esmtp_features.get("auth", "").lower().split():
+        raise MailError(_("The mail server cannot take a password with accents or other "
+                          "letters beyond A to Z; change the password at the mail provider."),
+                        server_says=server.esmtp_features.get("auth", ""), retry=False)
+    token = base64.b64encode(b"\0" + user.encode() + b"\0" + password.encode()).decode()
+    code, reply = server.docmd("AUTH", "PLAIN " + token)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 def _reply(error: smtplib.SMTPResponseException) -> str:
