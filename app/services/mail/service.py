@@ -222,6 +222,11 @@ class MailService(Service):
         transport.send(account, password, raw, sender=account.sender_email,
                        recipients=[address], timeout=self.timeout, context=self.ssl_context)
 
+    def preview(self, kind: str, document_id: int):
+        """The Email dialog's To and subject, before queueing (app/services/mail/preview.py)."""
+        from .preview import preview
+        return preview(self._clinic, kind, document_id)
+
 
 def _facts(row: OutboxMessage) -> dict:
     # What the audit trail keeps of a message: never its body, the PDF or the password.

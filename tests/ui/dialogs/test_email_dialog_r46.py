@@ -15,21 +15,17 @@ from app.ui.dialogs.outbox_window import OutboxModel, OutboxWindow
 from app.ui.dialogs.print_dialog import PrintDialog
 from app.ui.tasks import worker_idle
 
-from helpers.smtp_server import smtp_server
+from helpers.mail_server import REFUSED, MailServer, use
 from ui.helpers import cell_texts, click, retype
 
 
 @pytest.fixture
-def server():
-    with smtp_server() as running:
-        yield running
-
-
-@pytest.fixture
-def mail(clinic, catalog, server):
-    clinic.settings.update(smtp_host=server.host, smtp_port=server.port, smtp_security="none",
-                           sender_name="Harbour Physio", sender_email="desk@harbour.test")
-    return server
+def mail(clinic, catalog):
+    """The clinic's account pointed at a real SMTP server on the loopback (engineer A's)."""
+    server = MailServer("none").start()
+    use(clinic, server)
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -78,7 +74,7 @@ def test_r46_email_is_disabled_with_the_reason_until_it_is_set_up(qtbot, clinic,
 
 
 def test_r46_a_day_close_offers_no_email(qtbot, clinic, catalog, clock):
-    dialog = print_dialog(qtbot, PrintDialog(clinic, day=clock.now().date()))
+    dialog = print_dialog(qtbot, PrintDialog(clinic, day=clinic.today()))
     assert dialog.email_button is None
 
 
@@ -91,7 +87,7 @@ def test_r46_queue_an_invoice_then_see_it_sent_from_the_outbox(qtbot, clinic, ma
     assert str(number) in seen["subject"]
     assert seen["status"] == "Queued; it will be sent in the background."
     assert not seen["queue_enabled"]  # queued once; the outbox resends
-    assert mail.messages == []  # queueing never talked to the server
+    assert mail.inbox.received == []  # queueing never talked to the server
     assert shown.boxes == []
 
     outbox = OutboxWindow(clinic)
@@ -104,8 +100,8 @@ def test_r46_queue_an_invoice_then_see_it_sent_from_the_outbox(qtbot, clinic, ma
     click(qtbot, outbox.send_now_button)
     qtbot.waitUntil(lambda: cell_texts(model, OutboxModel.STATE)[0].startswith("Sent "),
                     timeout=20000)
-    assert len(mail.messages) == 1
-    arrived = mail.messages[0]
+    assert len(mail.inbox.received) == 1
+    arrived = mail.inbox.messages()[0]
     assert arrived["To"].addresses[0].addr_spec == "maria@example.com"
     assert arrived["Subject"] == seen["subject"]
     assert any(part.get_content_type() == "application/pdf" for part in arrived.iter_parts())
@@ -127,41 +123,50 @@ def test_r46_a_typed_address_is_used_and_a_wrong_one_refused(qtbot, clinic, mail
 
 def test_r46_a_failed_email_is_retried_and_a_sent_one_resent(qtbot, clinic, mail, invoice,
                                                             shown):
-    first = clinic.mail.queue_invoice(invoice.invoice_id)
-    mail.refuse("550 5.1.1 <maria@example.com>: no such mailbox here")
+    refused = clinic.mail.queue_invoice(invoice.invoice_id, to=REFUSED)  # no such mailbox
+    taken = clinic.mail.queue_invoice(invoice.invoice_id)
     outbox = OutboxWindow(clinic)
     qtbot.addWidget(outbox)
     outbox.show()
     model = outbox.model
-    click(qtbot, outbox.send_now_button)
-    qtbot.waitUntil(lambda: cell_texts(model, OutboxModel.STATE) == ["Failed"], timeout=20000)
-    assert "no such mailbox here" in cell_texts(model, OutboxModel.ERROR)[0]  # its words
-    outbox.table.selectRow(0)
-    assert outbox.retry_button.isEnabled() and outbox.resend_button.isEnabled()
 
-    mail.refuse(None)
-    click(qtbot, outbox.retry_button)
-    assert clinic.mail.message(first).state == "queued"
+    def state(row_id):
+        return next(model.display(r, OutboxModel.STATE) for r in model.rows() if r.id == row_id)
+
+    def pick(row_id):
+        rows = [outbox.table.model().mapToSource(outbox.table.model().index(i, 0)).row()
+                for i in range(model.rowCount())]
+        outbox.table.selectRow(next(i for i, source in enumerate(rows)
+                                    if model.row_at(source).id == row_id))
+
     click(qtbot, outbox.send_now_button)
-    qtbot.waitUntil(lambda: cell_texts(model, OutboxModel.STATE)[0].startswith("Sent "),
+    qtbot.waitUntil(lambda: state(refused) == "Failed" and state(taken).startswith("Sent "),
                     timeout=20000)
-    assert len(mail.messages) == 1
-    outbox.table.selectRow(0)
-    assert not outbox.retry_button.isEnabled()  # sent: nothing to retry
+    error = next(r.last_error for r in model.rows() if r.id == refused)
+    assert "550" in error and "no such mailbox here" in error  # the server's own words
+    pick(refused)
+    assert outbox.retry_button.isEnabled() and outbox.resend_button.isEnabled()
+    click(qtbot, outbox.retry_button)
+    assert clinic.mail.message(refused).state == "queued"
+    qtbot.waitUntil(lambda: state(refused) == "Waiting to be sent", timeout=20000)
+    click(qtbot, outbox.send_now_button)
+    qtbot.waitUntil(lambda: state(refused) == "Failed", timeout=20000)
+    assert clinic.mail.message(refused).attempts == 1  # tried again, refused again
 
+    pick(taken)
+    assert not outbox.retry_button.isEnabled()  # sent: nothing to retry
+    assert outbox.resend_button.isEnabled()
     shown.answer = shown.answer.No
     click(qtbot, outbox.resend_button)
     assert "The patient may then have it twice." in shown.last
-    assert len(clinic.mail.outbox()) == 1  # asked first; No kept it at one
-
+    assert len(clinic.mail.outbox()) == 2  # asked first; No sent nothing more
     shown.answer = shown.answer.Yes
     click(qtbot, outbox.resend_button)
-    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=20000)
+    qtbot.waitUntil(lambda: model.rowCount() == 3, timeout=20000)
     click(qtbot, outbox.send_now_button)
-    qtbot.waitUntil(lambda: all(s.startswith("Sent ") for s in
-                                cell_texts(model, OutboxModel.STATE)), timeout=20000)
-    assert len(mail.messages) == 2
-    ids = {m["Message-ID"] for m in mail.messages}
+    mail.wait_for(2)
+    assert len(mail.inbox.received) == 2
+    ids = {m["Message-ID"] for m in mail.inbox.messages()}
     assert len(ids) == 2  # a copy with its own Message-ID, not the same message twice
     outbox.close()
 
