@@ -133,3 +133,92 @@ def test_r46_the_front_desk_cannot_change_the_mail_server(qtbot, clinic, desk, s
     assert clinic.settings.get().smtp_host == ""
     notes = [label.text() for label in dialog.email.findChildren(QLabel)]
     assert any("credential store" in text for text in notes)
+
+
+# ------------------------------------------------------------------ Send Test Email (worker)
+
+@pytest.fixture
+def login_server(clinic):
+    from helpers.mail_server import MailServer
+    server = MailServer("starttls", login=True).start()
+    clinic.mail.ssl_context = server.client_context()  # trust the test's own certificate
+    clinic.mail.timeout = 5.0
+    yield server
+    server.stop()
+
+
+def send_test(qtbot, page, to):
+    retype(qtbot, page.test_to, to)
+    click(qtbot, page.test_button)
+    assert not page.test_button.isEnabled()  # one test at a time; the window is free
+    qtbot.waitUntil(page.test_button.isEnabled, timeout=20000)
+    return page.test_status.text()
+
+
+def test_r46_send_test_email_reaches_the_server_with_what_is_on_screen(
+        qtbot, clinic, manager, login_server, shown):
+    from helpers.mail_server import PASSWORD, USER
+    dialog = open_email(qtbot, clinic)
+    page = dialog.email
+    assert page.test_to.text() == clinic.settings.get().email  # the clinic's, by default
+    fill(qtbot, page, host="127.0.0.1", port=str(login_server.port), user=USER,
+         password=PASSWORD, address="front@harbour.example")
+    choose(qtbot, page.security, "starttls")
+    assert page.port.text() == str(login_server.port)  # typed: kept
+    status = send_test(qtbot, page, "maria@example.com")
+    assert status == "Sent to maria@example.com. Check that it arrived."
+    login_server.wait_for(1)
+    arrived = login_server.inbox.messages()[0]
+    assert arrived["To"].addresses[0].addr_spec == "maria@example.com"
+    assert "Test email from Harbour Physio" == arrived["Subject"]
+    assert clinic.settings.get().smtp_port == login_server.port  # saved to be tested
+
+
+def test_r46_send_test_email_shows_the_servers_words_when_it_refuses(
+        qtbot, clinic, manager, login_server, shown):
+    from helpers.mail_server import REFUSED, USER
+    page = open_email(qtbot, clinic).email
+    fill(qtbot, page, host="127.0.0.1", port=str(login_server.port), user=USER,
+         password="wrong", address="front@harbour.example")
+    status = send_test(qtbot, page, "maria@example.com")
+    assert status.startswith("Not sent: The mail server refused the user name or password.")
+    assert "The mail server said: 535" in status  # its own words
+    assert login_server.inbox.received == []
+
+    from helpers.mail_server import PASSWORD
+    retype(qtbot, page.password, PASSWORD)
+    status = send_test(qtbot, page, REFUSED)
+    assert "The mail server refused the address nobody@harbour.example." in status
+    assert "no such mailbox here" in status
+
+
+def test_r46_send_test_email_when_nothing_answers_and_a_wrong_address(
+        qtbot, clinic, manager, shown):
+    from helpers.mail_server import free_port
+    page = open_email(qtbot, clinic).email
+    clinic.mail.timeout = 3.0
+    fill(qtbot, page, host="127.0.0.1", port=str(free_port()), user="", password="",
+         address="front@harbour.example")
+    choose(qtbot, page.security, "none")
+    status = send_test(qtbot, page, "maria@example.com")
+    assert "did not answer" in status and "The mail server said:" in status
+
+    retype(qtbot, page.test_to, "maria at example")
+    click(qtbot, page.test_button)
+    qtbot.waitUntil(page.test_button.isEnabled, timeout=20000)
+    assert "email" in page.test_status.text().lower()
+    assert dialog_focus(page) is page.test_to
+
+
+def test_r46_send_test_email_refuses_a_bad_port_before_anything_is_sent(
+        qtbot, clinic, manager, shown):
+    page = open_email(qtbot, clinic).email
+    fill(qtbot, page, port="0")
+    click(qtbot, page.test_button)
+    assert "The port must be a whole number from 1 to 65535" in shown.last
+    assert page.test_button.isEnabled() and page.test_status.text() == ""
+    assert dialog_focus(page) is page.port
+
+
+def dialog_focus(page):
+    return page.window().focusWidget()
