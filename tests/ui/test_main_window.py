@@ -43,7 +43,7 @@ def test_menus(qtbot, clinic):
                               "Clinic Database…", "Lock", "Quit"],
                      "Desk": ["Search Patient", "New Purchase…", "Receive Payment…",
                               "Day Close…", "Sell Gift Card…", "Gift Card Balance…",  # R45
-                              "Reload Gift Card…",
+                              "Reload Gift Card…", "Outbox",  # R46
                               "Book Appointment…", "Previous Day", "Next Day",
                               "Show Schedule", "Show Patient Billing", "Show Packages"],
                      "Help": ["Keyboard Shortcuts", "About ClinicDesk"]}
