@@ -6,9 +6,9 @@ is written on the desk's one worker, and the background sender delivers it
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QVBoxLayout, QWidget)
 
@@ -47,13 +47,13 @@ class EmailDialog(QDialog):
         self.queued_id: int | None = None
         self._task: Running | None = None
         self.setWindowTitle(_("Email {document}").format(document=document.title))
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(520)
         preview = clinic.mail.preview(document.kind, document.document_id)
         self.to = QLineEdit(preview.to)
         self.to.setPlaceholderText(_("the patient's email address"))
         self.to.setAccessibleName(_("To"))
-        self.subject = QLabel(html.escape(preview.subject))
-        self.subject.setWordWrap(True)
+        self.subject = QLabel(preview.subject)
+        self.subject.setTextFormat(Qt.TextFormat.PlainText)  # "&" in a clinic's name
         self.subject.setAccessibleName(_("Subject"))
         attached = QLabel(_("{document} is attached as a PDF.").format(
             document=document.title))

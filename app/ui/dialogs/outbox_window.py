@@ -73,7 +73,7 @@ class OutboxWindow(QDialog):
         super().__init__(parent)
         self.clinic = clinic
         self.setWindowTitle(_("Outbox"))
-        self.resize(1000, 460)
+        self.resize(1300, 480)
         self.model = OutboxModel(Formats(clinic), self)
         self.table = make_table(make_proxy(self.model, self), stretch=OutboxModel.ERROR)
         self.table.sortByColumn(OutboxModel.WHEN, Qt.SortOrder.DescendingOrder)

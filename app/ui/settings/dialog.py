@@ -22,7 +22,7 @@ class SettingsDialog(FormDialog):
     def __init__(self, clinic: Clinic, parent: QWidget | None = None):
         super().__init__(_("Settings"), parent)
         self.clinic = clinic
-        self.resize(760, 520)
+        self.resize(900, 560)  # (R46: room for the Email tab beside the others)
         self.details = ClinicDetailsForm(clinic.settings.get())
         self.treatment_types = treatment_types_page(clinic)
         self.staff = staff_page(clinic)

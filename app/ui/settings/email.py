@@ -69,6 +69,7 @@ class EmailSettings(QWidget):
 
         self.test_to = QLineEdit(current.email)
         self.test_to.setAccessibleName(_("Send a test to"))
+        self.test_to.setMinimumWidth(300)
         self.test_button = QPushButton(_("Send Test &Email"))
         self.test_button.setToolTip(_("Saves these email settings, then sends a short "
                                       "message to the address beside it"))
@@ -90,7 +91,7 @@ class EmailSettings(QWidget):
         add_row(form, _("Sender na&me:"), self.sender_name)
         add_row(form, _("Sender &address:"), self.sender_email)
         add_row(form, _("Send a test &to:"), self.test_to, self.test_button)
-        form.addRow("", self.test_status)
+        form.addRow(self.test_status)  # the whole width: the server's words can be long
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addStretch(1)
