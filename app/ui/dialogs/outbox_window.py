@@ -7,8 +7,8 @@ live: re-read on the worker every few seconds and after every round of the sende
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from app.i18n import N_, _
 from app.services import Clinic
@@ -78,6 +78,10 @@ class OutboxWindow(QDialog):
         self.table = make_table(make_proxy(self.model, self), stretch=OutboxModel.ERROR)
         self.table.sortByColumn(OutboxModel.WHEN, Qt.SortOrder.DescendingOrder)
         self.table.setAccessibleName(_("Emails"))
+        # A long subject is cut, not the server's words beside it (the last, stretching).
+        self.table.horizontalHeader().setSectionResizeMode(
+            OutboxModel.SUBJECT, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(OutboxModel.SUBJECT, 360)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.retry_button = QPushButton(_("&Retry"))
         self.retry_button.setToolTip(_("Try a failed email again now"))
@@ -86,7 +90,7 @@ class OutboxWindow(QDialog):
         self.resend_button.setToolTip(_("Send a new copy of this email"))
         self.resend_button.clicked.connect(self.resend)
         self.send_now_button = QPushButton(_("Send &Now"))
-        self.send_now_button.setToolTip(_("Send what is waiting without waiting for the next "
+        self.send_now_button.setToolTip(_("Send what is due now without waiting for the next "
                                           "round (asks the mail password if it is needed)"))
         self.send_now_button.clicked.connect(self.send_now)
         self.summary = QLabel()

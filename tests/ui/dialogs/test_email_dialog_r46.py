@@ -191,3 +191,20 @@ def test_r46_a_statement_and_a_gift_card_are_emailed_from_their_print_dialogs(
     assert "type the address" in shown.last
     seen = queue_through(qtbot, drive, card, to="friend@example.com")
     assert clinic.mail.message(seen["queued"]).to == "friend@example.com"
+
+
+def test_r46_desk_outbox_opens_one_window_beside_the_desk(qtbot, clinic, mail, invoice):
+    from app.ui.main_window import MainWindow
+    window = MainWindow(clinic)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.outbox_action.text() == "&Outbox"
+    clinic.mail.queue_invoice(invoice.invoice_id)
+    window.outbox_action.trigger()
+    outbox = window.outbox_window
+    assert outbox.isVisible() and not outbox.isModal()  # the desk goes on working
+    assert cell_texts(outbox.model, OutboxModel.STATE) == ["Waiting to be sent"]
+    window.outbox_action.trigger()
+    assert window.outbox_window is outbox  # raised again, not a second one
+    outbox.close()
+    assert not outbox.timer.isActive()  # a closed window reads nothing
