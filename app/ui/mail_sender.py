@@ -41,21 +41,27 @@ class Round:
     waiting_reason: str  # the server's words on a message tried and still waiting
     failed: int          # failed and not yet retried or resent
     failed_reason: str
+    needs_password: bool = False  # something waits, and no password is known to send it
 
 
-def deliver(clinic, password: str | None) -> Round:
-    """On the worker: send what is due, then read what is left."""
-    sent = clinic.mail.deliver_pending(password=password)
-    return look(clinic, sent)
+def deliver(clinic, password: str | None, *, may_ask: bool = True) -> Round:
+    """On the worker: send what is due, then read what is left. The credential store is read
+    here too (a keyring may take its time to answer), never on the window's thread."""
+    mail = clinic.mail
+    if mail.can_email() is not None:
+        return look(clinic)
+    if password is None and mail.needs_password():
+        return look(clinic, needs_password=may_ask and mail.pending_count() > 0)
+    return look(clinic, mail.deliver_pending(password=password))
 
 
-def look(clinic, sent: int = 0) -> Round:
+def look(clinic, sent: int = 0, *, needs_password: bool = False) -> Round:
     rows = clinic.mail.outbox(limit=LOOK_BACK)
     resent = {row.resent_from_id for row in rows if row.resent_from_id is not None}
     tried = [r for r in rows if r.state in ("queued", "sending") and r.attempts > 0]
     failed = [r for r in rows if r.state == "failed" and r.id not in resent]
     return Round(sent, clinic.mail.pending_count(), tried[0].last_error if tried else "",
-                 len(failed), failed[0].last_error if failed else "")
+                 len(failed), failed[0].last_error if failed else "", needs_password)
 
 
 def note_of(result: Round) -> tuple[str, str]:
@@ -105,36 +111,30 @@ class MailSender(QObject):
         QTimer.singleShot(self.soon_ms, self.tick)
 
     def send_now(self) -> None:
-        """Desk › Outbox › Send Now: the password is asked again (declined, or refused by the
-        server), and what is due is sent."""
-        self.declined = False
-        if self.clinic.mail.needs_password():
-            self.password = None
+        """Desk › Outbox › Send Now: a password declined earlier is asked again, and what is
+        due is sent."""
+        if self.declined:
+            self.declined, self.password = False, None
         self.tick()
 
     def tick(self) -> None:
         if self.running is not None and self.running.running:
             self.again = True
             return
-        if self.clinic.mail.can_email() is not None:
-            self._look()
-            return
-        if (self.password is None and not self.declined and self.clinic.mail.needs_password()
-                and self.clinic.mail.pending_count()):
-            self.password = ask_password(self.window, self.clinic)
-            self.declined = self.password is None
-        password = self.password
-        if self.declined and self.clinic.mail.needs_password():
-            self._look()
-            return
+        password, may_ask = self.password, not self.declined
         self.running = tasks_for(self.clinic).run(
-            lambda clinic: deliver(clinic, password), self._done, self._failed, write=False)
-
-    def _look(self) -> None:
-        """Nothing can be sent now: only say what waits."""
-        self.running = tasks_for(self.clinic).run(look, self._done, self._failed)
+            lambda clinic: deliver(clinic, password, may_ask=may_ask), self._done,
+            self._failed)
 
     def _done(self, result: Round) -> None:
+        if result.needs_password and not self.declined:
+            # Asked here, on the window's thread, once this start; then this round again.
+            self.password = ask_password(self.window, self.clinic)
+            self.declined = self.password is None
+            self.again = True
+        if self.password is not None and result.failed_reason.startswith("535"):
+            # RFC 4954's "authentication credentials invalid": the typed one was wrong.
+            self.password = None
         text, tip = note_of(result)
         if self.declined and result.waiting:
             text = _("{note} (the mail password was not given; Desk \u203a Outbox \u203a Send "
