@@ -208,3 +208,26 @@ def test_r46_desk_outbox_opens_one_window_beside_the_desk(qtbot, clinic, mail, i
     assert window.outbox_window is outbox  # raised again, not a second one
     outbox.close()
     assert not outbox.timer.isActive()  # a closed window reads nothing
+
+
+def test_r46_refund_receipts_are_emailed_from_their_print_dialogs(qtbot, clinic, mail, invoice,
+                                                                  catalog, drive, shown):
+    patient = catalog["patient"]
+    clinic.billing.receive_payment(patient, 80000, "cash", invoice_id=invoice.invoice_id)
+    package_refund = clinic.packages.refund(invoice.package_id, 30000).package_refund_id
+    printed = print_dialog(qtbot, PrintDialog(clinic, package_refund_id=package_refund))
+    seen = queue_through(qtbot, drive, printed)
+    assert seen["to"] == "maria@example.com"
+    row = clinic.mail.message(seen["queued"])
+    assert (row.kind, row.document_id) == ("package_refund_receipt", package_refund)
+    assert "10 Massages" in seen["subject"]
+
+    payment = clinic.billing.receive_payment(patient, 10000, "cash")
+    refund = clinic.billing.refund_payment(payment, 4000)
+    printed = print_dialog(qtbot, PrintDialog(clinic, refund_id=refund))
+    seen = queue_through(qtbot, drive, printed)
+    row = clinic.mail.message(seen["queued"])
+    assert (row.kind, row.document_id, row.to) == ("refund_receipt", refund,
+                                                   "maria@example.com")
+    assert row.subject == seen["subject"] == "Your refund receipt from Harbour Physio"
+    assert shown.boxes == []
