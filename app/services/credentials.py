@@ -10,7 +10,7 @@ file, a backup, a CSV, QSettings or the audit trail.
 from __future__ import annotations
 
 import keyring
-from keyring.backends import fail
+from keyring.backends import fail, null
 from keyring.errors import KeyringError
 
 
@@ -20,7 +20,8 @@ def has_keyring() -> bool:
         backend = keyring.get_keyring()
     except KeyringError:
         return False
-    return not isinstance(backend, fail.Keyring) and backend.priority > 0
+    # (the "fail" and "null" backends are keyring's way of saying there is none)
+    return not isinstance(backend, (fail.Keyring, null.Keyring))
 
 
 class CredentialStore:
