@@ -123,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
             break
         except Exception as error:  # noqa: BLE001 - any failure here is "cannot open it"
             if server:
+                from app.ui import server_password_prompt as prompt
+                if prompt.asks_for_password(error) and (typed := prompt.ask(server)):
+                    server = typed
+                    continue
                 if _retry_server(hidden(server), error):
                     continue
                 return 1

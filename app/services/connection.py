@@ -18,6 +18,7 @@ from ..i18n import _
 from .errors import ClinicError, ValidationError
 
 DEFAULT_PORT = 5432
+TLS_MODES = ("prefer", "require")
 CONNECT_SECONDS = 5
 
 # What a server database holds, as far as this desk is concerned.
@@ -38,6 +39,9 @@ class ServerFields:
     database: str = ""
     user: str = ""
     password: str = ""
+    # issue 23: "prefer" encrypts when the server offers TLS; "require" refuses a server
+    # that does not (libpq's sslmode)
+    tls: str = "prefer"
 
 
 @dataclass(frozen=True)
@@ -92,8 +96,12 @@ def server_url(fields: ServerFields) -> str:
     if not user:
         raise ValidationError("user", _("Type the user name this desk signs in to the "
                                         "server with."))
+    if fields.tls not in TLS_MODES:
+        raise ValidationError("tls", _("The connection's encryption must be \u201cwhen the "
+                                       "server offers it\u201d or \u201crequired\u201d."))
     address = URL.create("postgresql+psycopg", username=user, password=fields.password or None,
-                         host=host, port=port, database=database)
+                         host=host, port=port, database=database,
+                         query={"sslmode": fields.tls})
     return address.render_as_string(hide_password=False)
 
 
@@ -105,8 +113,10 @@ def server_fields(url: str | None) -> ServerFields:
         parsed = make_url(url)
     except (ArgumentError, ValueError):
         return ServerFields()
+    tls = parsed.query.get("sslmode", "prefer")
     return ServerFields(parsed.host or "", parsed.port or DEFAULT_PORT, parsed.database or "",
-                        parsed.username or "", parsed.password or "")
+                        parsed.username or "", parsed.password or "",
+                        tls if tls in TLS_MODES else "prefer")
 
 
 def shown(url: str) -> str:
@@ -149,6 +159,10 @@ def _explain(error: DBAPIError, url: URL) -> str:
     if "password" in detail and ("authentication" in detail or "supplied" in detail):
         return _("The server refused the user name or password for {user}. Check them with "
                  "whoever runs the server.").format(user=url.username or "")
+    if "ssl" in detail and ("not support" in detail or "required" in detail):
+        return _("The server {server} does not offer an encrypted connection (TLS), and this "
+                 "desk requires one. Ask whoever runs the server to turn TLS on.").format(
+                     server=where)
     if "does not exist" in detail and "database" in detail:
         return _("The server {server} has no database called \u201c{database}\u201d. Check "
                  "the name, or ask for it to be created.").format(server=where,

@@ -70,3 +70,25 @@ def test_the_check_changes_nothing_on_the_server(empty_database):
                                    "WHERE table_schema = 'public'")).scalar()
     engine.dispose()
     assert tables == 0
+
+
+def test_a_desk_prefers_tls_and_one_that_requires_it_is_told_the_server_has_none(
+        empty_database):
+    """Issue 23: the address says sslmode=prefer (encrypted whenever the server offers it);
+    the test server here offers no TLS, so "prefer" connects and "require" is refused in
+    the desk's words, naming the server."""
+    from app.services.connection import server_fields, server_url
+    url = make_url(empty_database)
+    fields = server_fields(empty_database)
+    prefer = server_url(fields.__class__(url.host, url.port, url.database, url.username,
+                                         url.password or "", "prefer"))
+    assert "sslmode=prefer" in prefer
+    assert check_server(prefer).state == EMPTY
+    with Clinic.open(prefer) as clinic:  # the clinic opens on that address too
+        assert clinic.settings.get().name == ""
+    require = server_url(fields.__class__(url.host, url.port, url.database, url.username,
+                                          url.password or "", "require"))
+    with pytest.raises(ServerUnreachable) as refusal:
+        check_server(require)
+    assert "does not offer an encrypted connection (TLS)" in str(refusal.value)
+    assert f"{url.host}:{url.port}" in str(refusal.value)

@@ -27,7 +27,7 @@ def test_an_address_is_built_from_the_form_and_read_back_the_same():
 
 def test_the_password_may_be_left_out():
     url = server_url(fields(password=""))
-    assert url == "postgresql+psycopg://desk1@clinic-server:5432/harbour"
+    assert url == "postgresql+psycopg://desk1@clinic-server:5432/harbour?sslmode=prefer"
     assert server_fields(url).password == ""
 
 

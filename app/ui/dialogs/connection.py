@@ -14,13 +14,14 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QProcess, Qt
-from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFormLayout,
-                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QDialog, QDialogButtonBox,
+                               QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
                                QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
 from app.i18n import _
 from app.services import Clinic
 from app.services import connection as server
+from app.services import server_password
 from app.services.errors import ClinicError
 
 from .. import msgbox
@@ -33,15 +34,23 @@ SETTINGS_KEY = "database/server_url"
 
 
 def saved_server_url() -> str | None:
-    """The server this desk was pointed at, if any (None: its own clinic file)."""
-    value = desk_settings().value(SETTINGS_KEY, "")
-    return str(value) if value and server.is_server(str(value)) else None
+    """The server this desk was pointed at, if any (None: its own clinic file), with its
+    password from the credential store when the store has it."""
+    value = str(desk_settings().value(SETTINGS_KEY, "") or "")
+    if not value or not server.is_server(value):
+        return None
+    if server_password.password_in(value) and server_password.has_store():
+        save_server_url(value)  # saved by an older ClinicDesk: the password moves to the store
+    return server_password.filled(server_password.without_password(value))
 
 
 def save_server_url(url: str | None) -> None:
+    """Keep the address in the desk's settings and its password in the credential store
+    (only in memory for this start where there is no store): never in QSettings."""
     settings = desk_settings()
     if url:
-        settings.setValue(SETTINGS_KEY, url)
+        bare, _kept = server_password.keep(url)
+        settings.setValue(SETTINGS_KEY, bare)
     else:
         settings.remove(SETTINGS_KEY)
     settings.sync()
@@ -83,6 +92,18 @@ class ConnectionDialog(QDialog):
         form.addRow(_("&Database:"), self.database)
         form.addRow(_("&User name:"), self.user)
         form.addRow(_("Pass&word:"), self.password)
+        self.require_tls = QCheckBox(_("&Require an encrypted connection (TLS)"))
+        self.require_tls.setChecked(fields.tls == "require")
+        self.require_tls.setToolTip(_("Without this, the connection is encrypted whenever the "
+                                      "server offers it. With it, a server without TLS is "
+                                      "refused."))
+        form.addRow("", self.require_tls)
+        self.password_note = QLabel(_("The password is kept in this computer's credential "
+                                      "store.") if server_password.has_store() else
+                                    _("This computer has no credential store: the password "
+                                      "is asked each time ClinicDesk starts."))
+        self.password_note.setWordWrap(True)
+        form.addRow("", self.password_note)
 
         self.test_button = QPushButton(_("&Test Connection"))
         self.test_button.clicked.connect(lambda: self.test())
@@ -124,6 +145,7 @@ class ConnectionDialog(QDialog):
         for field in (self.host, self.database, self.user, self.password):
             field.textEdited.connect(self._form_changed)
         self.port.valueChanged.connect(self._form_changed)
+        self.require_tls.toggled.connect(self._form_changed)
         self.server_choice.toggled.connect(self._show_choice)
         (self.server_choice if saved else self.file_choice).setChecked(True)
         self._show_choice()
@@ -161,7 +183,8 @@ class ConnectionDialog(QDialog):
 
     def fields(self) -> server.ServerFields:
         return server.ServerFields(self.host.text(), self.port.value(), self.database.text(),
-                                   self.user.text(), self.password.text())
+                                   self.user.text(), self.password.text(),
+                                   "require" if self.require_tls.isChecked() else "prefer")
 
     def _address(self) -> str | None:
         try:

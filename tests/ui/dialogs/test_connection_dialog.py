@@ -4,6 +4,8 @@ result; the checks against a real server are in tests/pg/test_server_check.py.""
 
 from __future__ import annotations
 
+import keyring
+import keyring.backend
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
@@ -99,7 +101,7 @@ def test_save_tests_first_when_the_address_changed_since(qtbot, dialog, shown, m
     fill(qtbot, dialog)
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     qtbot.waitUntil(lambda: saved_server_url() is not None, timeout=5000)
-    assert saved_server_url().endswith("@clinic-server:5432/harbour")
+    assert saved_server_url().endswith("@clinic-server:5432/harbour?sslmode=prefer")
 
 
 def test_a_database_from_a_newer_clinicdesk_is_not_saved(qtbot, dialog, shown, monkeypatch):
@@ -272,3 +274,112 @@ def test_a_file_named_on_the_command_line_wins_over_the_saved_server(tmp_path):
     assert entry._saved_server(entry.parse_args(["--db", str(tmp_path / "c.db")])) is None
     assert entry._saved_server(entry.parse_args(["--demo"])) is None
     assert entry._saved_server(entry.parse_args([])).endswith("/harbour")
+
+
+class _DeskKeyring(keyring.backend.KeyringBackend):
+    """A credential store of this process (a real keyring backend, held in a dict): the
+    desks here have no Secret Service, which CI cannot run either. Below zero, so keyring
+    never picks it by itself: only the fixture puts it in place."""
+    priority = -1
+
+    def __init__(self):
+        super().__init__()
+        self.secrets = {}
+
+    def get_password(self, service, username):
+        return self.secrets.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.secrets.pop((service, username), None)
+
+
+@pytest.fixture
+def store():
+    before = keyring.get_keyring()
+    desk = _DeskKeyring()
+    keyring.set_keyring(desk)
+    yield desk
+    keyring.set_keyring(before)
+
+
+def _raw_saved() -> str:
+    from app.ui.desk_settings import desk_settings
+    return str(desk_settings().value(connection.SETTINGS_KEY, ""))
+
+
+def test_the_server_password_goes_to_the_credential_store_never_the_desk_settings(store):
+    """Issue 23: the desk's settings keep the address; the password is in the store, and
+    the address comes back whole for the next start."""
+    url = server.server_url(server.ServerFields("clinic-server", 5432, "harbour", "desk1",
+                                                "s3cret"))
+    connection.save_server_url(url)
+    assert "s3cret" not in _raw_saved() and _raw_saved().startswith("postgresql")
+    assert "s3cret" in store.secrets.values()
+    assert saved_server_url() == url
+
+
+def test_a_password_an_older_clinicdesk_saved_moves_to_the_store_when_read(store):
+    from app.ui.desk_settings import desk_settings
+    url = server.server_url(server.ServerFields("clinic-server", 5432, "harbour", "desk1",
+                                                "old-pass"))
+    desk_settings().setValue(connection.SETTINGS_KEY, url)  # as an older desk left it
+    assert saved_server_url() == url
+    assert "old-pass" not in _raw_saved()
+    assert "old-pass" in store.secrets.values()
+
+
+def test_without_a_credential_store_the_password_lives_only_in_this_start(qtbot, clinic,
+                                                                           staffed):
+    url = server.server_url(server.ServerFields("clinic-server", 5432, "harbour", "desk2",
+                                                "only-now"))
+    connection.save_server_url(url)
+    assert "only-now" not in _raw_saved()
+    d = ConnectionDialog(clinic)
+    qtbot.addWidget(d)
+    assert "asked each time ClinicDesk starts" in d.password_note.text()
+
+
+def test_require_tls_is_a_box_on_the_form_and_goes_in_the_address(qtbot, dialog,
+                                                                     monkeypatch):
+    answering(monkeypatch, server.CLINIC)
+    fill(qtbot, dialog)
+    assert not dialog.require_tls.isChecked()
+    assert dialog.fields().tls == "prefer"
+    click(qtbot, dialog.require_tls)
+    assert dialog.fields().tls == "require"
+    assert "sslmode=require" in server.server_url(dialog.fields())
+
+
+def test_a_server_asking_for_the_password_at_start_gets_it_typed_once(monkeypatch,
+                                                                        tmp_path):
+    """A desk whose store lacks the password (or has none): the server's refusal asks for
+    it, and the clinic opens with it."""
+    import app.__main__ as entry
+    import app.services as services
+    from app.ui import server_password_prompt
+
+    url = server.server_url(server.ServerFields("127.0.0.1", 1, "harbour", "desk3", ""))
+    connection.save_server_url(url)
+    opened = []
+
+    class Opened(Exception):
+        pass
+
+    def opening(target, clock=None):
+        opened.append(target)
+        if len(opened) == 1:
+            raise OSError('connection failed: fe_sendauth: no password supplied')
+        raise Opened()  # (the second try carries the password: stop here)
+
+    monkeypatch.setattr(services.Clinic, "open", staticmethod(opening))
+    monkeypatch.setattr(server_password_prompt.QInputDialog, "getText",
+                        staticmethod(lambda *a, **k: ("typed-pass", True)))
+    monkeypatch.setattr(entry, "user_data_path", lambda name: tmp_path / name)
+    from app.ui import msgbox
+    monkeypatch.setattr(msgbox, "show", lambda *a, **k: msgbox.Button.Close)
+    entry.main([])
+    assert opened[0] == url and "typed-pass" in opened[1]
+    assert "typed-pass" not in _raw_saved()
