@@ -1,0 +1,46 @@
+"""R46 on PostgreSQL: a desk delivering the outbox skips a message another desk is claiming
+(FOR UPDATE SKIP LOCKED) instead of waiting for it, and never takes it too. (The two-process
+delivery of one outbox runs on the server as well: tests/unit/test_outbox_desks_r46.py.)"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+from sqlalchemy import text
+
+from tests.helpers.mail_server import MailServer, use
+
+pytestmark = pytest.mark.skipif(not os.environ.get("CLINICDESK_TEST_DATABASE_URL"),
+                                reason="needs a PostgreSQL server (CLINICDESK_TEST_DATABASE_URL)")
+
+
+def test_r46_a_message_another_desk_is_claiming_is_skipped_not_waited_for(clinic, catalog):
+    server = MailServer("none").start()
+    try:
+        use(clinic, server)
+        invoice = clinic.billing.sell_package(catalog["patient"],
+                                              catalog["ten_massages"]).invoice_id
+        first, *others = [clinic.mail.queue_invoice(invoice) for _ in range(3)]
+        holder = clinic.db.engine.connect()  # another desk, in the middle of claiming `first`
+        holder.execute(text("SELECT id FROM outbox_messages WHERE id = :id FOR UPDATE"),
+                       {"id": first})
+        outcome = []
+        started = time.monotonic()
+        desk = threading.Thread(target=lambda: outcome.append(clinic.mail.deliver_pending()),
+                                daemon=True)
+        desk.start()
+        desk.join(8)  # (under the 10 s lock_timeout: a desk that waited would still be here)
+        assert not desk.is_alive(), "the desk waited for the row another desk holds"
+        assert outcome == [2] and time.monotonic() - started < 8
+        rows = {r.id: r.state for r in clinic.mail.outbox()}
+        assert rows == {first: "queued", **{i: "sent" for i in others}}
+        holder.rollback()
+        holder.close()
+        assert clinic.mail.deliver_pending() == 1
+        assert len(server.inbox.received) == 3
+        assert len({m["Message-ID"] for m in server.inbox.messages()}) == 3
+    finally:
+        server.stop()
