@@ -300,6 +300,12 @@ def test_r46_bad_input_is_refused_and_nothing_is_queued(clinic, catalog, sale, s
     with pytest.raises(ValidationError) as test_to:
         clinic.mail.send_test("not-an-address")
     assert test_to.value.field == "to"
+    for typed, words in ((5, "The email address must be text."),
+                         ("a@b.example\nBcc: all@b.example", "is not an email address"),
+                         ("x" * 190 + "@example.com", "at most 200")):
+        with pytest.raises(ValidationError, match=words) as wrong:
+            clinic.mail.queue_invoice(sale.invoice_id, to=typed)
+        assert wrong.value.field == "to"
     assert clinic.mail.outbox() == [] and audit_actions(clinic) == []
     assert isinstance(bad.value, ClinicError)
 

@@ -13,7 +13,7 @@ from email.utils import format_datetime
 
 from sqlalchemy import func, select
 
-from ...i18n import _
+from ...i18n import N_, _
 from ...models import OutboxMessage
 from .. import validation as v
 from ..base import Service
@@ -118,7 +118,7 @@ class MailService(Service):
                                               "the address to send it to.").format(
                                                   name=patient.full_name))
             return patient.email
-        return v.email(to, "to")
+        return _typed_address(to)
 
     # the sender (the worker calls it; safe from several desks at once)
     def deliver_pending(self, *, password: str | None = None, limit: int | None = None) -> int:
@@ -130,6 +130,9 @@ class MailService(Service):
         if account.user and password is None:
             password = self.passwords.get(account.user, account.host)
             if password is None:
+                return 0
+        with self._db.read() as s:
+            if not sender.anything_due(s, self._now()):
                 return 0
         with self._db.write() as s:
             for row_id in sender.give_up_stopped(s, self._now()):
@@ -207,7 +210,7 @@ class MailService(Service):
     def send_test(self, to: str, *, password: str | None = None) -> None:
         """Send a short test message at once (not through the outbox); MailError with the
         server's words when it is not taken."""
-        address = v.email(to, "to")
+        address = _typed_address(to) if isinstance(to, str) and to.strip() else None
         if not address:
             raise ValidationError("to", _("Type the address to send the test email to."))
         account = self._account_or_refuse()
@@ -221,6 +224,12 @@ class MailService(Service):
                           when=self._now()))
         transport.send(account, password, raw, sender=account.sender_email,
                        recipients=[address], timeout=self.timeout, context=self.ssl_context)
+
+
+def _typed_address(to: object) -> str:
+    """An address typed in To: one line, at most 200 characters, name@domain.tld."""
+    typed = v.text(to, "to", label=N_("email address"), max_len=200, single_line=True)
+    return v.email(typed, "to")
 
 
 def _facts(row: OutboxMessage) -> dict:
