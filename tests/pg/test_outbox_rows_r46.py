@@ -44,3 +44,36 @@ def test_r46_a_message_another_desk_is_claiming_is_skipped_not_waited_for(clinic
         assert len({m["Message-ID"] for m in server.inbox.messages()}) == 3
     finally:
         server.stop()
+
+
+def test_r46_two_desks_finding_a_stopped_send_fail_it_once(clinic, catalog, clock):
+    from sqlalchemy import func, select
+
+    from app.models import AuditEntry
+    from app.services.mail import sender
+
+    server = MailServer("none").start()
+    try:
+        use(clinic, server)
+        invoice = clinic.billing.sell_package(catalog["patient"],
+                                              catalog["ten_massages"]).invoice_id
+        row_id = clinic.mail.queue_invoice(invoice)
+        with clinic.db.write() as s:  # a desk claimed it and stopped
+            sender.claim_next(s, "gone:1:x", clock())
+        clock.advance(minutes=11)
+        outcomes = []
+        desks = [threading.Thread(target=lambda: outcomes.append(clinic.mail.deliver_pending()))
+                 for _ in range(2)]
+        for desk in desks:
+            desk.start()
+        for desk in desks:
+            desk.join(30)
+        assert outcomes == [0, 0]
+        (row,) = clinic.mail.outbox()
+        assert row.state == "failed" and "may have arrived" in row.last_error
+        with clinic.db.read() as s:
+            assert s.scalar(select(func.count()).select_from(AuditEntry).where(
+                AuditEntry.action == "mail.failed", AuditEntry.entity_id == row_id)) == 1
+        assert server.inbox.received == []
+    finally:
+        server.stop()

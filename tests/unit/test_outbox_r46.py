@@ -343,3 +343,56 @@ def test_r46_a_row_left_sending_past_its_lease_is_failed_and_never_sent_again(
 def test_r46_french_words_for_the_desk(clinic, sale, french):
     with pytest.raises(NotAllowed, match="Le courriel n'est pas configuré"):
         clinic.mail.queue_invoice(sale.invoice_id)
+
+
+def test_r46_the_letters_language_is_the_patients_else_the_clinics(clinic, catalog, sale,
+                                                                  servers):
+    server = servers("none")
+    use(clinic, server)
+    clinic.settings.update(language="fr_CA")
+    english = clinic.patients.add("Joe", "English", email="joe@example.com")
+    with clinic.db.write() as s:
+        s.get(Patient, english).language = "en"
+    joes = clinic.billing.sell_package(english, catalog["three_physio"]).invoice_id
+    clinic.mail.queue_invoice(sale.invoice_id)  # Maria: no language of her own
+    clinic.mail.queue_invoice(joes)
+    clinic.mail.deliver_pending()
+    maria, joe = server.inbox.messages()
+    assert maria["Subject"].startswith("Facture 1 de")
+    assert "Bonjour Maria," in maria.get_body(("plain",)).get_content()
+    assert joe["Subject"].startswith("Invoice 2 from")
+    assert "Hello Joe," in joe.get_body(("plain",)).get_content()
+
+
+def test_r46_the_row_and_its_audit_entry_are_one_transaction(clinic, sale, servers,
+                                                            monkeypatch):
+    from app.services import audit
+
+    use(clinic, servers("none"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(audit, "record", broken)
+    with pytest.raises(RuntimeError):
+        clinic.mail.queue_invoice(sale.invoice_id)
+    monkeypatch.undo()
+    assert clinic.mail.outbox() == [] and clinic.mail.pending_count() == 0
+
+
+def test_r46_a_slow_desk_whose_lease_lapsed_still_marks_what_it_sent(clinic, clock, sale,
+                                                                    servers):
+    from app.services.mail import sender
+
+    use(clinic, servers("none"))
+    row_id = clinic.mail.queue_invoice(sale.invoice_id)
+    with clinic.db.write() as s:
+        claimed = sender.claim_next(s, "slow-desk:7:a1", clock())
+    clock.advance(minutes=11)
+    with clinic.db.write() as s:  # another desk gives up on it meanwhile
+        assert sender.give_up_stopped(s, clock()) == [row_id]
+    with clinic.db.write() as s:  # the slow desk's server did take it, in the end
+        assert sender.mark_sent(s, claimed, "slow-desk:7:a1", clock())
+        assert not sender.mark_sent(s, claimed, "another-desk:8:b2", clock())
+    row = the_row(clinic, row_id)
+    assert (row.state, row.last_error, row.sent_at) == ("sent", "", clock())
