@@ -229,7 +229,11 @@ class MailService(Service):
 def _typed_address(to: object) -> str:
     """An address typed in To: one line, at most 200 characters, name@domain.tld."""
     typed = v.text(to, "to", label=N_("email address"), max_len=200, single_line=True)
-    return v.email(typed, "to")
+    try:
+        return v.email(typed, "to")
+    except ValidationError:
+        raise ValidationError("to", _("The email address \u201c{value}\u201d is not one; type "
+                                      "it as name@example.com.").format(value=typed)) from None
 
 
 def _facts(row: OutboxMessage) -> dict:
