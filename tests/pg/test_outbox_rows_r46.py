@@ -77,3 +77,31 @@ def test_r46_two_desks_finding_a_stopped_send_fail_it_once(clinic, catalog, cloc
         assert server.inbox.received == []
     finally:
         server.stop()
+
+
+def test_r46_two_desks_pressing_retry_at_once_retry_once(clinic, catalog):
+    from sqlalchemy import func, select
+
+    from app.models import AuditEntry
+    from app.services import ClinicError
+    from tests.helpers.held_row import while_held
+    from tests.helpers.mail_server import REFUSED
+
+    server = MailServer("none").start()
+    try:
+        use(clinic, server)
+        invoice = clinic.billing.sell_package(catalog["patient"],
+                                              catalog["ten_massages"]).invoice_id
+        row_id = clinic.mail.queue_invoice(invoice, to=REFUSED)
+        clinic.mail.deliver_pending()
+        outcomes = while_held(clinic, "outbox_messages", row_id,
+                              lambda: clinic.mail.retry(row_id),
+                              lambda: clinic.mail.retry(row_id), lock="FOR UPDATE",
+                              what="the message's row")
+        refusals = [o for o in outcomes if isinstance(o, ClinicError)]
+        assert len(refusals) == 1 and "waiting in the outbox" in str(refusals[0])
+        with clinic.db.read() as s:
+            assert s.scalar(select(func.count()).select_from(AuditEntry).where(
+                AuditEntry.action == "mail.retry")) == 1
+    finally:
+        server.stop()
