@@ -63,7 +63,7 @@ def test_r46_a_french_patients_invoice_arrives_whole_in_french(clinic, catalog, 
                                                               servers, tmp_path):
     server = servers("none")
     use(clinic, server, sender_name="Physio du Havre — Réception")
-    clinic.settings.update(phone="902-555-0100")
+    clinic.settings.update(name="Clinique Sainte-Thérèse", phone="902-555-0100")
     speaks_french(clinic, catalog["patient"])
     row_id = clinic.mail.queue_invoice(sale.invoice_id)
     row = the_row(clinic, row_id)
@@ -76,8 +76,10 @@ def test_r46_a_french_patients_invoice_arrives_whole_in_french(clinic, catalog, 
     assert envelope_from == "front@harbour.example" and envelope_to == ["maria@example.com"]
     assert mail["From"].addresses[0].display_name == "Physio du Havre — Réception"
     assert mail["To"].addresses[0].display_name == "Maria Lopez"
-    assert mail["Subject"] == "Facture 1 de Harbour Physio"
-    assert b"=?utf-8?" in raw.split(b"\r\n\r\n")[0]  # the non-ASCII name is encoded
+    assert mail["Subject"] == "Facture 1 de Clinique Sainte-Thérèse"
+    headers = raw.split(b"\r\n\r\n")[0].decode("ascii")  # on the wire: ASCII, encoded
+    assert "Th=C3=A9r=C3=A8se" in headers and "R=C3=A9ception" in headers
+    assert "=?utf-8?" in headers.split("Subject:")[1].split("\r\nDate:")[0]
     assert parsedate_to_datetime(mail["Date"]) == clinic.now().astimezone()
     assert mail["Message-ID"] == row.message_id_header
     text = mail.get_body(("plain",)).get_content()
