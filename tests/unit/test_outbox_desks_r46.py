@@ -1,7 +1,9 @@
 """R46 never sends twice: a desk killed between the server taking a message and the outbox
 saying so, and two desks delivering one outbox at once, in separate OS processes on one
 clinic (the same SQLite file, or the same PostgreSQL database with
-CLINICDESK_TEST_DATABASE_URL), against one SMTP server on the loopback."""
+CLINICDESK_TEST_DATABASE_URL), against one SMTP server on the loopback; and what a desk
+finds of another's claim: still running (left alone), lapsed (failed, never resent), or
+lapsed and then marked sent by the slow desk after all."""
 
 from __future__ import annotations
 
@@ -98,3 +100,50 @@ def test_r46_two_desks_delivering_one_outbox_send_each_message_once(clinic, serv
     assert set(rows) == set(ids) and all(r.state == "sent" for r in rows.values())
     assert arrived == Counter(r.message_id_header for r in rows.values())
     assert max(arrived.values()) == 1 and len(server.inbox.received) == 30
+
+
+def mail_actions(clinic):
+    from sqlalchemy import select
+
+    from app.models import AuditEntry
+    with clinic.db.read() as s:
+        return list(s.scalars(select(AuditEntry.action).where(AuditEntry.action.like("mail.%"))
+                              .order_by(AuditEntry.id)))
+
+
+def test_r46_a_row_left_sending_past_its_lease_is_failed_and_never_sent_again(
+        clinic, clock, invoice, server):
+    from app.services.mail import sender
+
+    use(clinic, server)
+    row_id = clinic.mail.queue_invoice(invoice)
+    with clinic.db.write() as s:  # a desk claimed it, and then stopped
+        assert sender.claim_next(s, "front-desk:1:gone", clock()).id == row_id
+    assert clinic.mail.deliver_pending() == 0, "another desk is sending it"
+    assert clinic.mail.message(row_id).state == "sending"
+    clock.advance(minutes=11)
+    assert clinic.mail.deliver_pending() == 0
+    row = clinic.mail.message(row_id)
+    assert row.state == "failed" and row.last_error == (
+        "The desk stopped while sending this; it may have arrived. Resend if the patient did "
+        "not get it.")
+    assert clinic.mail.deliver_pending() == 0 and server.inbox.received == []
+    assert mail_actions(clinic) == ["mail.queue", "mail.failed"]
+
+
+def test_r46_a_slow_desk_whose_lease_lapsed_still_marks_what_it_sent(clinic, clock, invoice,
+                                                                    server):
+    from app.services.mail import sender
+
+    use(clinic, server)
+    row_id = clinic.mail.queue_invoice(invoice)
+    with clinic.db.write() as s:
+        claimed = sender.claim_next(s, "slow-desk:7:a1", clock())
+    clock.advance(minutes=11)
+    with clinic.db.write() as s:  # another desk gives up on it meanwhile
+        assert sender.give_up_stopped(s, clock()) == [row_id]
+    with clinic.db.write() as s:  # the slow desk's server did take it, in the end
+        assert sender.mark_sent(s, claimed, "slow-desk:7:a1", clock())
+        assert not sender.mark_sent(s, claimed, "another-desk:8:b2", clock())
+    row = clinic.mail.message(row_id)
+    assert (row.state, row.last_error, row.sent_at) == ("sent", "", clock())
