@@ -81,12 +81,13 @@ class MailServer:
     """`MailServer(security, login=)`; `.start()`, `.stop()`, `.port`, `.inbox`."""
 
     def __init__(self, security: str = "none", *, login: bool = False,
-                 authority: Authority | None = None, delay: float = 0.0) -> None:
+                 authority: Authority | None = None, delay: float = 0.0,
+                 smtputf8: bool = True) -> None:
         self.security, self.login = security, login
         self.authority = authority or (Authority() if security != "none" else None)
         self.inbox = Inbox(delay=delay)
         self.port = free_port()
-        kwargs: dict = {}
+        kwargs: dict = {"enable_SMTPUTF8": smtputf8}  # (RFC 6531 addresses; most servers do)
         if security == "starttls":
             kwargs.update(tls_context=self.authority.server_context(), require_starttls=True)
         elif security == "tls":
