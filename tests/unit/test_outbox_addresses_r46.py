@@ -61,3 +61,16 @@ def test_r46_a_server_without_smtputf8_fails_it_at_once_and_sends_the_rest(
     assert row.last_error == "The server does not offer SMTPUTF8."
     assert clinic.mail.message(plain).state == "sent"
     assert [r for _s, r, _raw in server.inbox.received] == [["elodie@exemple.ca"]]
+
+
+def test_r46_a_resent_copy_keeps_the_accents(clinic, server, invoice_for):
+    use(clinic, server)
+    first = clinic.mail.queue_invoice(invoice_for("élodie@exemple.ca"))
+    clinic.mail.deliver_pending()
+    copy = clinic.mail.resend(first)
+    assert clinic.mail.deliver_pending() == 1
+    a, b = (message_from_string(raw.decode("utf-8"), policy=default)
+            for _s, _r, raw in server.inbox.received)
+    assert str(a["To"]) == str(b["To"]) == "Élodie Tremblay <élodie@exemple.ca>"
+    assert b["Message-ID"] == clinic.mail.message(copy).message_id_header != a["Message-ID"]
+    assert b.get_body(("plain",)).get_content() == a.get_body(("plain",)).get_content()
