@@ -7,6 +7,7 @@ refuse with its own words, as a real server would.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import time
@@ -31,6 +32,7 @@ def free_port() -> int:
 class Inbox:
     """What the server took: (envelope sender, recipients, the bytes), in order."""
     received: list = field(default_factory=list)
+    delay: float = 0.0  # seconds the server takes over each message (desks overlap)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address == REFUSED:
@@ -39,6 +41,8 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 2.0.0 Message accepted for delivery"
 
@@ -77,12 +81,13 @@ class MailServer:
     """`MailServer(security, login=)`; `.start()`, `.stop()`, `.port`, `.inbox`."""
 
     def __init__(self, security: str = "none", *, login: bool = False,
-                 authority: Authority | None = None) -> None:
+                 authority: Authority | None = None, delay: float = 0.0,
+                 smtputf8: bool = True) -> None:
         self.security, self.login = security, login
         self.authority = authority or (Authority() if security != "none" else None)
-        self.inbox = Inbox()
+        self.inbox = Inbox(delay=delay)
         self.port = free_port()
-        kwargs: dict = {}
+        kwargs: dict = {"enable_SMTPUTF8": smtputf8}  # (RFC 6531 addresses; most servers do)
         if security == "starttls":
             kwargs.update(tls_context=self.authority.server_context(), require_starttls=True)
         elif security == "tls":

@@ -63,7 +63,7 @@ def test_r46_a_french_patients_invoice_arrives_whole_in_french(clinic, catalog, 
                                                               servers, tmp_path):
     server = servers("none")
     use(clinic, server, sender_name="Physio du Havre — Réception")
-    clinic.settings.update(phone="902-555-0100")
+    clinic.settings.update(name="Clinique Sainte-Thérèse", phone="902-555-0100")
     speaks_french(clinic, catalog["patient"])
     row_id = clinic.mail.queue_invoice(sale.invoice_id)
     row = the_row(clinic, row_id)
@@ -76,8 +76,10 @@ def test_r46_a_french_patients_invoice_arrives_whole_in_french(clinic, catalog, 
     assert envelope_from == "front@harbour.example" and envelope_to == ["maria@example.com"]
     assert mail["From"].addresses[0].display_name == "Physio du Havre — Réception"
     assert mail["To"].addresses[0].display_name == "Maria Lopez"
-    assert mail["Subject"] == "Facture 1 de Harbour Physio"
-    assert b"=?utf-8?" in raw.split(b"\r\n\r\n")[0]  # the non-ASCII name is encoded
+    assert mail["Subject"] == "Facture 1 de Clinique Sainte-Thérèse"
+    headers = raw.split(b"\r\n\r\n")[0].decode("ascii")  # on the wire: ASCII, encoded
+    assert "Th=C3=A9r=C3=A8se" in headers and "R=C3=A9ception" in headers
+    assert "=?utf-8?" in headers.split("Subject:")[1].split("\r\nDate:")[0]
     assert parsedate_to_datetime(mail["Date"]) == clinic.now().astimezone()
     assert mail["Message-ID"] == row.message_id_header
     text = mail.get_body(("plain",)).get_content()
@@ -115,7 +117,12 @@ def test_r46_the_desk_language_is_kept_while_the_letter_is_french(clinic, catalo
 
 
 @pytest.mark.parametrize("security", ["starttls", "tls"])
-def test_r46_delivered_over_starttls_and_tls_with_a_login(clinic, sale, servers, security):
+def test_r46_delivered_over_starttls_and_tls_with_a_login(clinic, sale, servers, security,
+                                                          monkeypatch):
+    import keyring
+    from keyring.backends import fail
+
+    monkeypatch.setattr(keyring, "get_keyring", fail.Keyring)  # never the tester's own store
     server = servers(security, login=True)
     use(clinic, server, user=USER)
     assert clinic.mail.needs_password()
@@ -282,7 +289,8 @@ def test_r46_bad_input_is_refused_and_nothing_is_queued(clinic, catalog, sale, s
     assert clinic.mail.can_email().startswith("Email is not set up")
     use(clinic, servers("none"))
     assert clinic.mail.can_email() is None
-    with pytest.raises(ValidationError, match="is not an email address") as bad:
+    with pytest.raises(ValidationError,
+                       match="The email address .maria at example. is not one") as bad:
         clinic.mail.queue_invoice(sale.invoice_id, to="maria at example")
     assert bad.value.field == "to"
     nobody = clinic.patients.add("Joe", "Noemail")
@@ -300,6 +308,12 @@ def test_r46_bad_input_is_refused_and_nothing_is_queued(clinic, catalog, sale, s
     with pytest.raises(ValidationError) as test_to:
         clinic.mail.send_test("not-an-address")
     assert test_to.value.field == "to"
+    for typed, words in ((5, "The email address must be text."),
+                         ("a@b.example\nBcc: all@b.example", "is not one"),
+                         ("x" * 190 + "@example.com", "at most 200")):
+        with pytest.raises(ValidationError, match=words) as wrong:
+            clinic.mail.queue_invoice(sale.invoice_id, to=typed)
+        assert wrong.value.field == "to"
     assert clinic.mail.outbox() == [] and audit_actions(clinic) == []
     assert isinstance(bad.value, ClinicError)
 
@@ -313,27 +327,41 @@ def test_r46_send_test_goes_at_once_and_not_through_the_outbox(clinic, servers):
     assert clinic.mail.outbox() == []
 
 
-def test_r46_a_row_left_sending_past_its_lease_is_failed_and_never_sent_again(
-        clinic, clock, sale, servers):
-    from app.services.mail import sender
-
-    server = servers("none")
-    use(clinic, server)
-    row_id = clinic.mail.queue_invoice(sale.invoice_id)
-    with clinic.db.write() as s:  # a desk claimed it, and then stopped
-        assert sender.claim_next(s, "front-desk:1:gone", clock()).id == row_id
-    assert clinic.mail.deliver_pending() == 0, "another desk is sending it"
-    assert the_row(clinic, row_id).state == "sending"
-    clock.advance(minutes=11)
-    assert clinic.mail.deliver_pending() == 0
-    row = the_row(clinic, row_id)
-    assert row.state == "failed" and row.last_error == (
-        "The desk stopped while sending this; it may have arrived. Resend if the patient did "
-        "not get it.")
-    assert clinic.mail.deliver_pending() == 0 and server.inbox.received == []
-    assert audit_actions(clinic) == ["mail.queue", "mail.failed"]
-
-
 def test_r46_french_words_for_the_desk(clinic, sale, french):
     with pytest.raises(NotAllowed, match="Le courriel n'est pas configuré"):
         clinic.mail.queue_invoice(sale.invoice_id)
+
+
+def test_r46_the_letters_language_is_the_patients_else_the_clinics(clinic, catalog, sale,
+                                                                  servers):
+    server = servers("none")
+    use(clinic, server)
+    clinic.settings.update(language="fr_CA")
+    english = clinic.patients.add("Joe", "English", email="joe@example.com")
+    with clinic.db.write() as s:
+        s.get(Patient, english).language = "en"
+    joes = clinic.billing.sell_package(english, catalog["three_physio"]).invoice_id
+    clinic.mail.queue_invoice(sale.invoice_id)  # Maria: no language of her own
+    clinic.mail.queue_invoice(joes)
+    clinic.mail.deliver_pending()
+    maria, joe = server.inbox.messages()
+    assert maria["Subject"].startswith("Facture 1 de")
+    assert "Bonjour Maria," in maria.get_body(("plain",)).get_content()
+    assert joe["Subject"].startswith("Invoice 2 from")
+    assert "Hello Joe," in joe.get_body(("plain",)).get_content()
+
+
+def test_r46_the_row_and_its_audit_entry_are_one_transaction(clinic, sale, servers,
+                                                            monkeypatch):
+    from app.services import audit
+
+    use(clinic, servers("none"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(audit, "record", broken)
+    with pytest.raises(RuntimeError):
+        clinic.mail.queue_invoice(sale.invoice_id)
+    monkeypatch.undo()
+    assert clinic.mail.outbox() == [] and clinic.mail.pending_count() == 0

@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, exists, or_, select, update
 
 from ...i18n import _
 from ...models import OutboxMessage as M
@@ -59,6 +59,14 @@ def wait_after(attempts: int) -> timedelta:
 def may_have_arrived() -> str:
     return _("The desk stopped while sending this; it may have arrived. Resend if the "
              "patient did not get it.")
+
+
+def anything_due(s, now: datetime) -> bool:
+    """A read first: the worker asks every minute or so, and on SQLite a write would take
+    the clinic's write lock from every other desk each time, for nothing."""
+    due = or_(and_(M.state == "queued", M.next_attempt_at <= now),
+              and_(M.state == "sending", M.claimed_until < now))
+    return s.scalar(select(exists().where(due)))
 
 
 def give_up_stopped(s, now: datetime) -> list[int]:

@@ -13,7 +13,7 @@ from email.utils import format_datetime
 
 from sqlalchemy import func, select
 
-from ...i18n import _
+from ...i18n import N_, _
 from ...models import OutboxMessage
 from .. import validation as v
 from ..base import Service
@@ -118,7 +118,7 @@ class MailService(Service):
                                               "the address to send it to.").format(
                                                   name=patient.full_name))
             return patient.email
-        return v.email(to, "to")
+        return _typed_address(to)
 
     # the sender (the worker calls it; safe from several desks at once)
     def deliver_pending(self, *, password: str | None = None, limit: int | None = None) -> int:
@@ -130,6 +130,9 @@ class MailService(Service):
         if account.user and password is None:
             password = self.passwords.get(account.user, account.host)
             if password is None:
+                return 0
+        with self._db.read() as s:
+            if not sender.anything_due(s, self._now()):
                 return 0
         with self._db.write() as s:
             for row_id in sender.give_up_stopped(s, self._now()):
@@ -166,7 +169,7 @@ class MailService(Service):
     def retry(self, row_id: int) -> None:
         """A failed message, due again now, its attempts counted from nought."""
         with self._db.write() as s:
-            row = v.get(s, OutboxMessage, row_id, WHAT)
+            row = _locked(s, row_id)
             if row.state != "failed":
                 raise NotAllowed(_("Only a failed email can be retried; this one is "
                                    "{state}.").format(state=_state_words(row.state)))
@@ -207,7 +210,7 @@ class MailService(Service):
     def send_test(self, to: str, *, password: str | None = None) -> None:
         """Send a short test message at once (not through the outbox); MailError with the
         server's words when it is not taken."""
-        address = v.email(to, "to")
+        address = _typed_address(to) if isinstance(to, str) and to.strip() else None
         if not address:
             raise ValidationError("to", _("Type the address to send the test email to."))
         account = self._account_or_refuse()
@@ -226,6 +229,25 @@ class MailService(Service):
         """The Email dialog's To and subject, before queueing (app/services/mail/preview.py)."""
         from .preview import preview
         return preview(self._clinic, kind, document_id)
+
+
+def _locked(s, row_id) -> OutboxMessage:
+    """The row, held until commit (PostgreSQL; SQLite's write lock holds everything): two
+    desks pressing Retry at once retry it once, the second told it is waiting already."""
+    if isinstance(row_id, int) and not isinstance(row_id, bool) and -2**63 <= row_id < 2**63:
+        s.execute(select(OutboxMessage.id).where(OutboxMessage.id == row_id)
+                  .with_for_update())
+    return v.get(s, OutboxMessage, row_id, WHAT)
+
+
+def _typed_address(to: object) -> str:
+    """An address typed in To: one line, at most 200 characters, name@domain.tld."""
+    typed = v.text(to, "to", label=N_("email address"), max_len=200, single_line=True)
+    try:
+        return v.email(typed, "to")
+    except ValidationError:
+        raise ValidationError("to", _("The email address \u201c{value}\u201d is not one; type "
+                                      "it as name@example.com.").format(value=typed)) from None
 
 
 def _facts(row: OutboxMessage) -> dict:

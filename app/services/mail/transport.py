@@ -15,6 +15,7 @@ import ssl
 from ...i18n import _
 from ..errors import ClinicError
 from .account import SmtpAccount
+from .message import envelope
 
 
 class MailError(ClinicError):
@@ -39,7 +40,9 @@ def send(account: SmtpAccount, password: str | None, raw: bytes, *, sender: str,
                 server.starttls(context=context)
             if account.user:
                 _login(server, account.user, password or "")
-            refused = server.sendmail(sender, recipients, raw)
+            sender, recipients = envelope(sender), [envelope(r) for r in recipients]
+            refused = server.sendmail(sender, recipients, raw,
+                                      mail_options=_utf8_options(server, [sender, *recipients]))
             if refused:  # some recipients refused, others taken
                 words = "; ".join(f"{who}: {code} {_text(msg)}" for who, (code, msg) in
                                   refused.items())
@@ -65,6 +68,9 @@ def send(account: SmtpAccount, password: str | None, raw: bytes, *, sender: str,
     except smtplib.SMTPResponseException as error:
         raise MailError(_("The mail server did not take the message."),
                         server_says=_reply(error), retry=error.smtp_code < 500) from None
+    except UnicodeError as error:  # (a last net: smtplib speaks ASCII unless told SMTPUTF8)
+        raise MailError(_("The mail server could not take this message's addresses."),
+                        server_says=str(error), retry=False) from None
     except ssl.SSLError as error:
         raise MailError(_("A secure connection to the mail server failed; check the security "
                           "setting and the port."), server_says=str(error), retry=False) from None
@@ -80,6 +86,20 @@ def _connect(account: SmtpAccount, timeout: float, context: ssl.SSLContext) -> s
     if account.security == "tls":
         return smtplib.SMTP_SSL(account.host, account.port, timeout=timeout, context=context)
     return smtplib.SMTP(account.host, account.port, timeout=timeout)
+
+
+def _utf8_options(server: smtplib.SMTP, addresses: list[str]) -> list[str]:
+    """SMTPUTF8 when an address has letters beyond ASCII before the @, if the server
+    offers it; otherwise it cannot be sent at all, and trying later will not help."""
+    if all(a.isascii() for a in addresses):
+        return []
+    server.ehlo_or_helo_if_needed()
+    if not server.has_extn("smtputf8"):
+        odd = ", ".join(a for a in addresses if not a.isascii())
+        raise MailError(_("The mail server cannot send to {address}: it takes only the "
+                          "letters A to Z before the @.").format(address=odd),
+                        server_says=_("The server does not offer SMTPUTF8."), retry=False)
+    return ["SMTPUTF8"]
 
 
 def _login(server: smtplib.SMTP, user: str, password: str) -> None:
