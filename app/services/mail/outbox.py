@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from ...models import OutboxMessage
 from .account import SmtpAccount
@@ -67,10 +67,12 @@ def row_of(message: OutboxMessage) -> MessageRow:
 
 def newest_first(session: Session, *, limit: int | None = None,
                  patient_id: int | None = None) -> list[MessageRow]:
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    # The list never shows the bytes (each carries its PDF): the Outbox window re-reads it
+    # every few seconds and the status bar's note every round.
+    query = (select(OutboxMessage).options(defer(OutboxMessage.raw))
+             .order_by(OutboxMessage.id.desc()))
     if patient_id is not None:
         query = query.where(OutboxMessage.patient_id == patient_id)
     if limit is not None:
         query = query.limit(limit)
-    # (raw is loaded too; a desk's outbox is hundreds of rows, and the view pages by limit)
     return [row_of(m) for m in session.scalars(query)]
