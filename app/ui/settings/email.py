@@ -154,7 +154,13 @@ class EmailSettings(QWidget):
             self.test_status.setText("")
             return
         words = getattr(error, "server_says", "")
-        text = _("Not sent: {reason}").format(reason=error)
+        reason = str(error)
+        if getattr(error, "retry", False) and words:
+            # The transport's sentence says the message waits in the outbox; a test does not.
+            reason = _("the mail server {host}:{port} did not take it (no answer, or “try "
+                       "later”).").format(host=self.host.text().strip(),
+                                               port=self.port.text().strip())
+        text = _("Not sent: {reason}").format(reason=reason)
         if words:
             text += "\n" + _("The mail server said: {words}").format(words=words)
         self.test_status.setText(text)
