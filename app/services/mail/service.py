@@ -6,9 +6,10 @@ from ..base import Service
 from .account import SmtpAccount, account_of
 from .outbox import MessageRow, newest_first
 from .passwords import PasswordStore
+from .reminders import ReminderCalls
 
 
-class MailService(Service):
+class MailService(ReminderCalls, Service):
     def __init__(self, clinic) -> None:
         super().__init__(clinic)
         self.passwords = PasswordStore()  # this desk's, for this start
