@@ -13,6 +13,7 @@ from .accounts import accounts_page
 from .clinic_details import ClinicDetailsForm
 from .gift_cards import GiftCardSettings
 from .no_show_fees import no_show_fees_page
+from .reminders import ReminderSettings
 from .staff import staff_page
 from .treatment_types import treatment_types_page
 
@@ -28,6 +29,7 @@ class SettingsDialog(FormDialog):
         self.no_show_fees = no_show_fees_page(clinic)
         self.accounts = accounts_page(clinic)
         self.gift_cards = GiftCardSettings(clinic.settings.get())  # R45
+        self.reminders = ReminderSettings(clinic.settings.get())  # R47
         self.tabs = QTabWidget()
         self.tabs.addTab(self.details, _("Clinic details"))
         self.tabs.addTab(self.treatment_types, _("Treatment types"))
@@ -35,11 +37,13 @@ class SettingsDialog(FormDialog):
         self.tabs.addTab(self.no_show_fees, _("No-show fees"))
         self.tabs.addTab(self.accounts, _("Accounts"))
         self.tabs.addTab(self.gift_cards, _("Gift cards"))
+        self.tabs.addTab(self.reminders, _("Reminders"))
         self.body.addWidget(self.tabs)
         self.fields = self.details.fields
 
     def save(self) -> None:
-        self.clinic.settings.update(**self.details.values(), **self.gift_cards.values())
+        self.clinic.settings.update(**self.details.values(), **self.gift_cards.values(),
+                                    **self.reminders.values())
 
     def widget_for(self, error: ClinicError) -> QWidget | None:
         widget = super().widget_for(error)
