@@ -58,6 +58,14 @@ def N_(message: str) -> str:
     return message
 
 
+def translate(message: str, language: str) -> str:
+    """`message` (marked with N_) in `language`, whatever the desk speaks: a letter goes out
+    in the patient's language (R46) while the desk stays in its own. Unknown: English."""
+    if language not in LANGUAGES or language == ENGLISH or not message:
+        return message
+    return catalogue(language).get(message) or message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     if _current == ENGLISH:
         return singular if n == 1 else plural

@@ -823,6 +823,47 @@ class ClinicMachine(RuleBasedStateMachine):
                                     gift_card_code=code) is None
                 assert self.clinic.gift_cards.balance(code) == balance
 
+    @rule(i=picks, to=st.sampled_from(["maria@example.com", "maria@example.com", None,
+                                       "maria at example", ""]),
+          deliver=st.booleans(), aim=aims)
+    def email_invoice(self, i, to, deliver, aim):
+        """R46: queue an invoice's email (a bad or missing To refused, nothing written) and
+        deliver to a mail server that is not there; nothing is lost: one row per message
+        queued, each with its own Message-ID, waiting (queued, attempts growing by one a
+        round, at most 10) or failed after the tenth, never sent, and counted as pending."""
+        from app.models import OutboxMessage
+        if not self.clinic.settings.get().smtp_host:
+            self.clinic.settings.update(smtp_host="127.0.0.1", smtp_port=_refusing_port(),
+                                        smtp_security="none", sender_email="f@harbour.example")
+            self.clinic.mail.timeout = 2.0
+        invoice, _owner = self.choose(Invoice, i, aim)
+        if invoice is not None:
+            before = len(self.clinic.mail.outbox())
+            queued = self.attempt(self.clinic.mail.queue_invoice, invoice, to=to)
+            assert len(self.clinic.mail.outbox()) == before + (queued is not None)
+        if deliver:
+            assert self.clinic.mail.deliver_pending() == 0
+        with self.clinic.db.read() as s:
+            rows = s.execute(select(OutboxMessage.state, OutboxMessage.attempts,
+                                    OutboxMessage.message_id_header)).all()
+        assert {state for state, _a, _m in rows} <= {"queued", "failed"}
+        assert all(a <= 10 and (state == "queued") == (a < 10) for state, a, _m in rows)
+        assert len({m for _s, _a, m in rows}) == len(rows)
+        assert self.clinic.mail.pending_count() == sum(st == "queued" for st, _a, _m in rows)
+
+
+_REFUSING: list = []
+
+
+def _refusing_port() -> int:
+    """A loopback port bound and never listened on: every connection is refused at once."""
+    import socket
+    if not _REFUSING:
+        held = socket.socket()
+        held.bind(("127.0.0.1", 0))
+        _REFUSING.append(held)
+    return _REFUSING[0].getsockname()[1]
+
 
 def live_shares(s) -> set[tuple[int, int]]:
     return set(s.execute(select(PackageShare.package_id, PackageShare.patient_id)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, SMTPUTF8
 from email.utils import format_datetime, make_msgid
 
 from .account import SmtpAccount
@@ -46,7 +46,11 @@ def new_message_id(account: SmtpAccount) -> str:
 
 def build(account: SmtpAccount, letter: Letter, *, message_id: str,
           when: datetime) -> EmailMessage:
-    message = EmailMessage(policy=SMTP)
+    # An address with letters beyond ASCII before the @ (RFC 6531) cannot be written in
+    # ASCII headers at all: such a message is written in UTF-8 and sent with SMTPUTF8.
+    utf8 = not all(a.rpartition("@")[0].isascii()
+                   for a in (account.sender_email, letter.to_address))
+    message = EmailMessage(policy=SMTPUTF8 if utf8 else SMTP)
     message["From"] = _address(account.sender_name, account.sender_email)
     message["To"] = _address(letter.to_name, letter.to_address)
     message["Subject"] = letter.subject
@@ -64,7 +68,21 @@ def build(account: SmtpAccount, letter: Letter, *, message_id: str,
 
 def _address(name: str, address: str) -> Address:
     user, _at, domain = address.rpartition("@")
-    return Address(display_name=name or "", username=user, domain=domain)
+    return Address(display_name=name or "", username=user, domain=ascii_domain(domain))
+
+
+def ascii_domain(domain: str) -> str:
+    """An international domain (exémple.ca) as the DNS and every server know it
+    (xn--exmple-cva.ca); one that IDNA cannot spell is left for the server to refuse."""
+    try:
+        return domain if domain.isascii() else domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return domain
+
+
+def envelope(address: str) -> str:
+    user, at, domain = address.rpartition("@")
+    return f"{user}{at}{ascii_domain(domain)}"
 
 
 def _aware(when: datetime) -> datetime:

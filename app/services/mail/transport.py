@@ -8,13 +8,14 @@ refuses the login or the recipient (5xx) is not.
 
 from __future__ import annotations
 
+import base64
 import smtplib
-
 import ssl
 
 from ...i18n import _
 from ..errors import ClinicError
 from .account import SmtpAccount
+from .message import envelope
 
 
 class MailError(ClinicError):
@@ -38,8 +39,10 @@ def send(account: SmtpAccount, password: str | None, raw: bytes, *, sender: str,
             if account.security == "starttls":
                 server.starttls(context=context)
             if account.user:
-                server.login(account.user, password or "")
-            refused = server.sendmail(sender, recipients, raw)
+                _login(server, account.user, password or "")
+            sender, recipients = envelope(sender), [envelope(r) for r in recipients]
+            refused = server.sendmail(sender, recipients, raw,
+                                      mail_options=_utf8_options(server, [sender, *recipients]))
             if refused:  # some recipients refused, others taken
                 words = "; ".join(f"{who}: {code} {_text(msg)}" for who, (code, msg) in
                                   refused.items())
@@ -65,6 +68,9 @@ def send(account: SmtpAccount, password: str | None, raw: bytes, *, sender: str,
     except smtplib.SMTPResponseException as error:
         raise MailError(_("The mail server did not take the message."),
                         server_says=_reply(error), retry=error.smtp_code < 500) from None
+    except UnicodeError as error:  # (a last net: smtplib speaks ASCII unless told SMTPUTF8)
+        raise MailError(_("The mail server could not take this message's addresses."),
+                        server_says=str(error), retry=False) from None
     except ssl.SSLError as error:
         raise MailError(_("A secure connection to the mail server failed; check the security "
                           "setting and the port."), server_says=str(error), retry=False) from None
@@ -80,6 +86,37 @@ def _connect(account: SmtpAccount, timeout: float, context: ssl.SSLContext) -> s
     if account.security == "tls":
         return smtplib.SMTP_SSL(account.host, account.port, timeout=timeout, context=context)
     return smtplib.SMTP(account.host, account.port, timeout=timeout)
+
+
+def _utf8_options(server: smtplib.SMTP, addresses: list[str]) -> list[str]:
+    """SMTPUTF8 when an address has letters beyond ASCII before the @, if the server
+    offers it; otherwise it cannot be sent at all, and trying later will not help."""
+    if all(a.isascii() for a in addresses):
+        return []
+    server.ehlo_or_helo_if_needed()
+    if not server.has_extn("smtputf8"):
+        odd = ", ".join(a for a in addresses if not a.isascii())
+        raise MailError(_("The mail server cannot send to {address}: it takes only the "
+                          "letters A to Z before the @.").format(address=odd),
+                        server_says=_("The server does not offer SMTPUTF8."), retry=False)
+    return ["SMTPUTF8"]
+
+
+def _login(server: smtplib.SMTP, user: str, password: str) -> None:
+    """smtplib's login encodes the user and password as ASCII (a password with an accent
+    raised UnicodeEncodeError, escaping every refusal above); RFC 4616 PLAIN is UTF-8."""
+    if (user + password).isascii():
+        server.login(user, password)
+        return
+    server.ehlo_or_helo_if_needed()
+    if "plain" not in server.esmtp_features.get("auth", "").lower().split():
+        raise MailError(_("The mail server cannot take a password with accents or other "
+                          "letters beyond A to Z; change the password at the mail provider."),
+                        server_says=server.esmtp_features.get("auth", ""), retry=False)
+    token = base64.b64encode(b"\0" + user.encode() + b"\0" + password.encode()).decode()
+    code, reply = server.docmd("AUTH", "PLAIN " + token)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 def _reply(error: smtplib.SMTPResponseException) -> str:
