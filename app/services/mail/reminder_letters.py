@@ -12,10 +12,10 @@ from datetime import date, datetime
 
 from babel.dates import format_date, format_time
 
-from ...i18n import ENGLISH, FRENCH, N_, catalogue
+from ...i18n import ENGLISH, FRENCH, N_, translate
+from .letters import HELLO, THANKS
 from .message import Letter
 
-HELLO = N_("Hello {name},")
 EXPIRY_SUBJECT = N_("Your package expires on {date}")
 EXPIRY_ONE = N_("Your package \u201c{package}\u201d expires on {date} with {n} use left.")
 EXPIRY_MANY = N_("Your package \u201c{package}\u201d expires on {date} with {n} uses left.")
@@ -55,14 +55,13 @@ class Words:
 
     def __init__(self, language: str, clinic_locale: str):
         self.language = language if language in (ENGLISH, FRENCH) else ENGLISH
-        self._found = {} if self.language == ENGLISH else catalogue(self.language)
         if self.language == FRENCH:
             self.locale = "fr_CA"
         else:
             self.locale = clinic_locale if clinic_locale.lower().startswith("en") else "en_CA"
 
     def __call__(self, message: str) -> str:
-        return self._found.get(message) or message
+        return translate(message, self.language)
 
     def count(self, one: str, many: str, n: int) -> str:
         # French takes the singular for 0 and 1, English for 1 only.
@@ -83,7 +82,7 @@ def words_for(reader: Reader, clinic: LetterHead) -> Words:
 def _letter(reader: Reader, clinic: LetterHead, w: Words, subject: str,
             body: list[str]) -> Letter:
     paragraphs = [w(HELLO).format(name=reader.first_name), *body,
-                  w(WHY).format(clinic=clinic.name), clinic.name]
+                  w(WHY).format(clinic=clinic.name), w(THANKS).format(clinic=clinic.name)]
     return Letter(reader.address, reader.full_name, subject, tuple(paragraphs),
                   language=w.language)
 

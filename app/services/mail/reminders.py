@@ -44,7 +44,7 @@ class ReminderCalls:
     def queue_reminders(self) -> int:
         """Queue today's reminders not queued before; how many were queued now."""
         settings = self._clinic.settings.get()
-        if not settings.reminders_enabled or self._reminders_blocked():
+        if not settings.reminders_enabled or self.can_email() is not None:
             return 0
         today, now = self._today(), self._now()
         head = LetterHead(settings.name, settings.phone, settings.locale,
@@ -66,12 +66,6 @@ class ReminderCalls:
                                 {"queued": [[row_id, key] for key, row_id in written]})
             made += len(written)
         return made
-
-    def _reminders_blocked(self) -> bool:
-        can_email = getattr(self, "can_email", None)  # (the outbox's own answer, when known)
-        if can_email is not None:
-            return can_email() is not None
-        return not self.account().configured
 
 
 def _queue_once(s, account, due: Due, head: LetterHead, now: datetime,
