@@ -162,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
             window.membership_invoicing = membership_invoicing.start(window, clinic)
             from app.ui import mail_sender  # R46: the outbox sent while the program runs
             window.mail_sender = mail_sender.start(window, clinic)
+            from app.ui import reminder_runs  # R47: at start-up, then daily
+            window.reminder_runs = reminder_runs.start(window, clinic)
             # ReportLab and openpyxl, once the window is up: ready before anyone prints,
             # and loaded on this thread rather than the worker's (app/ui/preload.py).
             from PySide6.QtCore import QTimer

@@ -16,8 +16,10 @@ from . import validation as v
 from .audit import snapshot
 from .base import Service, lighten
 from .households import HouseholdCalls
+from .reminder_consent import CONSENT_FIELDS, STORED, apply_consent, new_consent, take_consent
 
 _FIELDS = ("first_name", "last_name", "phone", "email", "birth_date", "notes", "active")
+_AUDITED = _FIELDS + STORED  # R47: the reminder consent and language are audited with them
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,9 @@ class PatientRow:
     birth_date: date | None
     notes: str = ""
     active: bool = True
+    email_reminders: bool = False  # R47: the patient agreed, on `email_reminders_since`
+    email_reminders_since: date | None = None
+    language: str | None = None  # their letters' language; None: the clinic's
 
     @property
     def full_name(self) -> str:
@@ -47,10 +52,13 @@ class CleanPatient(dict):
 
 class PatientService(HouseholdCalls, Service):
     def add(self, first_name: str, last_name: str, *, phone=None, email=None,
-            birth_date=None, notes: str = "") -> int:
+            birth_date=None, notes: str = "", email_reminders: bool = False,
+            language: str | None = None) -> int:
+        consent = take_consent({"email_reminders": email_reminders, "language": language})
         clean = self.validate({"first_name": first_name, "last_name": last_name,
                                "phone": phone, "email": email, "birth_date": birth_date,
                                "notes": notes})
+        clean.update(new_consent(consent, clean["email"], self._today()))
         return self.add_many([clean])[0]
 
     def add_many(self, rows: list[CleanPatient], *,
@@ -74,24 +82,26 @@ class PatientService(HouseholdCalls, Service):
             row = Patient(created_at=now, active=True, **clean)
             s.add(row)
             s.flush()
-            self._audit(s, "patient.add", "patient", row.id, None, snapshot(row, *_FIELDS))
+            self._audit(s, "patient.add", "patient", row.id, None, snapshot(row, *_AUDITED))
             ids.append(row.id)
             lighten(s, index)
         return ids
 
     def update(self, patient_id: int, **changes) -> None:
-        v.known_fields(changes, _FIELDS)
+        v.known_fields(changes, _FIELDS + CONSENT_FIELDS)
+        consent = take_consent(changes)
         active = changes.pop("active", None)
         active = None if active is None else v.yes_no(active, "active")
         clean = self.validate(changes)
         with self._db.write() as s:
             row = v.get(s, Patient, patient_id, "patient")
-            before = snapshot(row, *_FIELDS)
+            before = snapshot(row, *_AUDITED)
             for key, value in clean.items():
                 setattr(row, key, value)
             if active is not None:
                 row.active = active
-            after = snapshot(row, *_FIELDS)
+            apply_consent(row, consent, self._today())
+            after = snapshot(row, *_AUDITED)
             if after != before:  # (an edit that changes nothing is no event to audit)
                 self._audit(s, "patient.update", "patient", row.id, before, after)
 
@@ -199,4 +209,5 @@ def _matching(text: str, *, ranges: bool):
 
 def _row(p: Patient) -> PatientRow:
     return PatientRow(p.id, p.first_name, p.last_name, p.phone, p.email, p.birth_date,
-                      p.notes, p.active)
+                      p.notes, p.active, bool(p.email_reminders), p.email_reminders_since,
+                      p.language)

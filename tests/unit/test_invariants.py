@@ -851,6 +851,40 @@ class ClinicMachine(RuleBasedStateMachine):
         assert len({m for _s, _a, m in rows}) == len(rows)
         assert self.clinic.mail.pending_count() == sum(st == "queued" for st, _a, _m in rows)
 
+    @rule(p=picks, email=st.sampled_from(["p@example.com", "p@example.com", None, "p at x"]),
+          agree=st.booleans(), language=st.sampled_from([None, "fr_CA", "en", "de"]),
+          on=st.booleans(), days=st.sampled_from([30, 30, 7, 0, 400]))
+    def reminders(self, p, email, agree, language, on, days):
+        """R47: a patient agrees or not (no address, a bad one or a bad language refused,
+        nothing changed), the clinic turns reminders on or off (bad days refused), and the
+        day's reminders are queued: none while off, none twice (a second run queues
+        nothing), each to the patient it concerns (the visit's, the package's purchaser),
+        and consent always has its day, and an address, or neither."""
+        from app.models import OutboxMessage
+        if not self.clinic.settings.get().smtp_host:
+            self.clinic.settings.update(smtp_host="127.0.0.1", smtp_port=_refusing_port(),
+                                        smtp_security="none", sender_email="f@harbour.example")
+        patient = self.pick(self.patients, p)
+        self.attempt(self.clinic.patients.update, patient, email=email,
+                     email_reminders=agree, language=language)
+        self.attempt(self.clinic.settings.update, reminders_enabled=on,
+                     reminder_days_before_expiry=days)
+        queued = self.clinic.mail.queue_reminders()
+        assert queued == 0 or self.clinic.settings.get().reminders_enabled
+        assert self.clinic.mail.queue_reminders() == 0
+        with self.clinic.db.read() as s:
+            for agreed, since, address in s.execute(select(
+                    Patient.email_reminders, Patient.email_reminders_since, Patient.email)):
+                assert (agreed, since is not None) in ((True, True), (False, False))
+                assert not agreed or (address and since <= self.today())
+            for key, owner in s.execute(select(OutboxMessage.reminder_key,
+                                               OutboxMessage.patient_id)
+                                        .where(OutboxMessage.kind == "reminder")):
+                kind, ident = key.split(":")[:2]
+                model = Appointment if kind == "appointment" else Package
+                assert kind in ("appointment", "expiry", "last_use"), key
+                assert s.get(model, int(ident)).patient_id == owner, key
+
 
 _REFUSING: list = []
 

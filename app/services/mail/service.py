@@ -23,12 +23,13 @@ from .account import SmtpAccount, account_of
 from .message import Letter, build, new_message_id
 from .outbox import MessageRow, newest_first, queue_letter, row_of
 from .passwords import PasswordStore
+from .reminders import ReminderCalls
 
 ENTITY = "outbox_message"
 WHAT = "email message"  # (NotFound's words: "No email message with number 5 exists.")
 
 
-class MailService(Service):
+class MailService(ReminderCalls, Service):
     def __init__(self, clinic) -> None:
         super().__init__(clinic)
         self.passwords = PasswordStore()  # this desk's, for this start

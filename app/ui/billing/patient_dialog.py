@@ -10,6 +10,7 @@ from app.services.patients import PatientRow
 
 from ..forms import FormDialog
 from .keys import buttons_in_order, tab_order
+from .reminder_fields import ReminderFields
 
 
 class PatientDialog(FormDialog):
@@ -29,6 +30,7 @@ class PatientDialog(FormDialog):
         self.notes = QPlainTextEdit(patient.notes if patient else "")
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(80)
+        self.reminders = ReminderFields(clinic, patient)  # R47
         for label, field, name in (
                 (_("&First name:"), self.first_name, _("First name")),
                 (_("&Last name:"), self.last_name, _("Last name")),
@@ -38,17 +40,23 @@ class PatientDialog(FormDialog):
                 (_("&Notes:"), self.notes, _("Notes"))):
             field.setAccessibleName(name)
             self.form.addRow(label, field)
+        self.form.addRow(_("Reminders:"), self.reminders.box)
+        self.form.addRow(_("Lan&guage of emails:"), self.reminders.language)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         tab_order(self.first_name, self.last_name, self.phone, self.email, self.birth_date,
-                  self.notes, *buttons_in_order(self.buttons))
+                  self.notes, self.reminders.agreed, self.reminders.language,
+                  *buttons_in_order(self.buttons))
         self.first_name.setFocus()
         self.fields = {"first_name": self.first_name, "last_name": self.last_name,
                        "phone": self.phone, "email": self.email,
-                       "birth_date": self.birth_date, "notes": self.notes}
+                       "birth_date": self.birth_date, "notes": self.notes,
+                       "email_reminders": self.reminders.agreed,
+                       "language": self.reminders.language}
 
     def save(self) -> None:
         details = dict(phone=self.phone.text(), email=self.email.text(),
-                       birth_date=self.birth_date.text(), notes=self.notes.toPlainText())
+                       birth_date=self.birth_date.text(), notes=self.notes.toPlainText(),
+                       **self.reminders.values())
         patients = self.clinic.patients
         if self.patient is None:
             self.outcome = patients.add(self.first_name.text(), self.last_name.text(),

@@ -14,6 +14,7 @@ from .clinic_details import ClinicDetailsForm
 from .email import EmailSettings
 from .gift_cards import GiftCardSettings
 from .no_show_fees import no_show_fees_page
+from .reminders import ReminderSettings
 from .staff import staff_page
 from .treatment_types import treatment_types_page
 
@@ -30,6 +31,7 @@ class SettingsDialog(FormDialog):
         self.accounts = accounts_page(clinic)
         self.gift_cards = GiftCardSettings(clinic.settings.get())  # R45
         self.email = EmailSettings(clinic)  # R46
+        self.reminders = ReminderSettings(clinic.settings.get())  # R47
         self.tabs = QTabWidget()
         self.tabs.addTab(self.details, _("Clinic details"))
         self.tabs.addTab(self.treatment_types, _("Treatment types"))
@@ -38,17 +40,19 @@ class SettingsDialog(FormDialog):
         self.tabs.addTab(self.accounts, _("Accounts"))
         self.tabs.addTab(self.gift_cards, _("Gift cards"))
         self.tabs.addTab(self.email, _("Email"))
+        self.tabs.addTab(self.reminders, _("Reminders"))
         self.body.addWidget(self.tabs)
-        self.fields = {**self.details.fields, **self.email.fields}
+        self.fields = {**self.details.fields, **self.email.fields, **self.reminders.fields}
 
     def save(self) -> None:
         self.clinic.settings.update(**self.details.values(), **self.gift_cards.values(),
-                                    **self.email.values())
+                                    **self.email.values(), **self.reminders.values())
         self.email.keep_password()
 
     def widget_for(self, error: ClinicError) -> QWidget | None:
         widget = super().widget_for(error)
         if widget is not None:
-            self.tabs.setCurrentWidget(self.email if self.email.isAncestorOf(widget)
-                                       else self.details)
+            self.tabs.setCurrentWidget(next(
+                (tab for tab in (self.email, self.reminders) if tab.isAncestorOf(widget)),
+                self.details))
         return widget

@@ -190,7 +190,7 @@ def test_patient_dialog_tab_order(qtbot, clinic):
     d = active(qtbot, PatientDialog(clinic))
     assert_tab_order(qtbot, d, [
         d.first_name, d.last_name, d.phone, d.email, d.birth_date, d.notes,
-        *buttons_left_to_right(d)])
+        d.reminders.agreed, d.reminders.language, *buttons_left_to_right(d)])
     assert unnamed_controls(d) == []
 
 
