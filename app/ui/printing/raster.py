@@ -35,7 +35,8 @@ def printer_named(name: str):
     return QPrinter(info, QPrinter.PrinterMode.HighResolution)
 
 
-def paint(pdf: Path, printer, *, title: str = "", copies: int = 1) -> str:
+def paint(pdf: Path, printer, *, title: str = "", copies: int = 1,
+          most_dpi: int = MAX_DPI) -> str:
     """Paint every page of `pdf` onto `printer` (a QPrinter); returns the printer's name.
     Raises PrintFailed, keeping `pdf`, when the printer will not start or take a page."""
     import pypdfium2 as pdfium
@@ -46,7 +47,7 @@ def paint(pdf: Path, printer, *, title: str = "", copies: int = 1) -> str:
     printer.setDocName(title or Path(pdf).stem)
     printer.setFullPage(True)
     printer.setCopyCount(copies)
-    printer.setResolution(min(printer.resolution(), MAX_DPI))
+    printer.setResolution(min(printer.resolution(), most_dpi))
     document = pdfium.PdfDocument(str(pdf))
     painter = QPainter()
     try:

@@ -14,6 +14,7 @@ from .clinic_details import ClinicDetailsForm
 from .gift_cards import GiftCardSettings
 from .no_show_fees import no_show_fees_page
 from .staff import staff_page
+from .this_desk import ThisDeskSettings
 from .treatment_types import treatment_types_page
 
 
@@ -35,10 +36,13 @@ class SettingsDialog(FormDialog):
         self.tabs.addTab(self.no_show_fees, _("No-show fees"))
         self.tabs.addTab(self.accounts, _("Accounts"))
         self.tabs.addTab(self.gift_cards, _("Gift cards"))
+        self.this_desk = ThisDeskSettings()  # R48: this computer's printers
+        self.tabs.addTab(self.this_desk, _("This Desk"))
         self.body.addWidget(self.tabs)
         self.fields = self.details.fields
 
     def save(self) -> None:
+        self.this_desk.save()  # the desk's own (QSettings), whoever may change the clinic's
         self.clinic.settings.update(**self.details.values(), **self.gift_cards.values())
 
     def widget_for(self, error: ClinicError) -> QWidget | None:
