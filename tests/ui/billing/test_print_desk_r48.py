@@ -193,3 +193,56 @@ def test_settings_has_this_desk_and_ok_saves_it(qtbot, clinic, cups, drive):
     drive(SettingsDialog, choose)
     SettingsDialog.ask(None, clinic)
     assert desk_printers.chosen(desk_printers.RECEIPT_KEY) == "ClinicPDF"
+
+
+def test_the_preview_paints_the_pages_in_qts_preview(qtbot, clinic, invoice, monkeypatch,
+                                                     tmp_path):
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    from app.ui.printing import qt_dialogs
+
+    pdf = clinic.printing.invoice_pdf(invoice.invoice_id, tmp_path / "i.pdf", paper="roll80")
+    painted = []
+    real_paint = qt_dialogs.raster.paint
+    monkeypatch.setattr(qt_dialogs.raster, "paint", lambda *a, **kw: painted.append(
+        real_paint(*a, **kw)))
+
+    def look(preview):
+        qtbot.addWidget(preview)
+        preview.show()  # Qt's preview asks for the pages when it is shown
+        qtbot.waitUntil(lambda: bool(painted), timeout=20000)
+        preview.reject()
+        return 0
+
+    monkeypatch.setattr(QPrintPreviewDialog, "exec", look)
+    qt_dialogs.show_preview(None, pdf, "")
+    assert len(painted) >= 1
+
+
+def test_a_report_prints_from_the_reports_tab(qtbot, cups, clinic, catalog, shown, drive):
+    from datetime import datetime
+
+    from app.ui.reports import ReportsView
+
+    clinic.billing.sell_package(catalog["patient"], catalog["three_physio"])
+    clinic.schedule.arrive(clinic.schedule.book(catalog["patient"], catalog["ana"],
+                                                catalog["physio"], datetime(2026, 3, 3, 10)))
+    desk_printers.remember(desk_printers.DOCUMENT_KEY, "ClinicPDF")
+    view = ReportsView(clinic)
+    qtbot.addWidget(view)
+    view.show()
+    assert not view.print_button.isEnabled(), "nothing to print before a report is run"
+    view.controls.kind.setCurrentIndex(view.controls.kind.findText("Package Usage"))
+    with qtbot.waitSignal(view.report_shown, timeout=20000):
+        click(qtbot, view.controls.run_button)
+    jobs = []
+
+    def print_it(dialog: PrintDialog) -> None:
+        assert [dialog.paper.itemText(i) for i in range(dialog.paper.count())] == ["Letter"]
+        jobs.append(printed_by(qtbot, dialog, dialog.print_button).job)
+        dialog.reject()
+
+    drive(PrintDialog, print_it)
+    click(qtbot, view.print_button)
+    words = text_of(cups.printed(jobs[0]))
+    assert "Package Usage" in words and "Maria Lopez" in words
