@@ -94,6 +94,19 @@ class PrivateCups:
         log = (self.root / "log" / "error_log").read_text(errors="replace")[-3000:]
         raise AssertionError(f"cups-pdf wrote nothing for {job}; cupsd's log ends:\n{log}")
 
+    def new_since(self, before: set[Path], timeout_s: float = 60) -> Path:
+        """The one PDF cups-pdf wrote after `before` (the out folder's files then), once no
+        job is left to print: for a job whose number the program was not told (Qt's)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            waiting = self.run("lpstat", "-o").stdout.strip()
+            new = set(self.out.iterdir()) - before
+            if new and not waiting:
+                (path,) = new
+                return path
+            time.sleep(0.2)
+        raise AssertionError("cups-pdf wrote nothing new")
+
     def stop(self) -> None:
         self.process.terminate()
         try:

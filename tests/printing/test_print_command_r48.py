@@ -14,6 +14,7 @@ from app.__main__ import main
 from app.ui.printing import desk_printers
 
 MM = 72 / 25.4
+pytestmark = pytest.mark.sqlite_only(reason="the command line opens a clinic file")
 
 
 def page_size(pdf) -> tuple[float, float]:

@@ -150,3 +150,16 @@ def test_without_cups_no_such_printer_is_refused_and_the_pdf_kept(qapp, pdfs, mo
         route.print_pdf(pdfs["letter"], "letter", printer="Nowhere 9000")
     assert str(failed.value).startswith("There is no printer called \u201cNowhere 9000\u201d")
     assert failed.value.pdf == pdfs["letter"] and failed.value.pdf.exists()
+
+
+def test_without_cups_taking_the_pdf_qt_paints_it_onto_a_real_queue(qapp, cups, pdfs,
+                                                                    monkeypatch):
+    """The way for a spooler that does not take PDF (Windows), tried on the private CUPS
+    through Qt's own printer support: the receipt comes out 80 mm wide, as a picture."""
+    monkeypatch.setattr(spool, "available", lambda: False)
+    before = set(cups.out.iterdir())
+    done = route.print_pdf(pdfs["roll80"], "roll80", printer="ClinicPDF", title="Receipt")
+    assert (done.printer, done.how) == ("ClinicPDF", "qt")
+    out = cups.new_since(before)
+    width, _height = page_sizes(out)[0]
+    assert abs(width - 80 * MM) <= 1.5
