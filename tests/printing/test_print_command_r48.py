@@ -121,6 +121,24 @@ def test_a_stopped_printer_says_why_and_keeps_the_pdf(cups, clinic, sold, capsys
     assert err.rsplit("the PDF is kept at ", 1)[1].strip().endswith(".pdf")
 
 
+def test_an_unreachable_printer_fails_the_print_cancels_the_job_and_keeps_the_pdf(
+        cups, clinic, sold, capsys):
+    """A network receipt printer that is switched off: CUPS's socket backend cannot reach
+    it. The desk is told so (not "sent"), and the job does not wait to come out later."""
+    from tests.helpers.cups import free_port
+    port = free_port()  # nothing listens there
+    done = cups.run("lpadmin", "-p", "Unplugged", "-E", "-v", f"socket://127.0.0.1:{port}",
+                    "-P", "/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd")
+    assert done.returncode == 0, done.stderr
+    code, out, err = command(clinic, "invoice", str(sold["invoice"]), "--printer", "Unplugged",
+                             "--paper", "roll80", capsys=capsys)
+    assert code == 1 and out == ""
+    assert "The printer \u201cUnplugged\u201d did not print it: " in err
+    assert "Check it is on, has paper and is connected" in err
+    assert err.rsplit("the PDF is kept at ", 1)[1].strip().endswith(".pdf")
+    assert cups.run("lpstat", "-o", "Unplugged").stdout.strip() == "", "the job was cancelled"
+
+
 def test_bad_input_is_refused_naming_what_to_give(cups, clinic, sold, capsys):
     code, _out, err = command(clinic, "invoice", "12a", capsys=capsys)
     assert code == 2 and "\u201c12a\u201d is not a number" in err

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from app.i18n import _
@@ -21,6 +22,13 @@ from .failure import PrintFailed
 
 #: lp answers at once, even for a big file (CUPS spools it); longer means CUPS is stuck
 WAIT_S = 30
+#: how long a job is watched once sent: CUPS's backends say an offline printer is so within
+#: a few seconds (the socket and ipp backends after about 4), a local one prints in about 1
+SETTLE_S = 8
+#: what CUPS's backends say of a printer that is off, unplugged, unreachable or out of paper
+#: (the backends' own English: lp asks in LC_ALL=C)
+TROUBLE = ("unavailable", "not responding", "unable to", "offline", "off-line", "paper",
+           "busy, down", "unreachable", "will retry", "not connected", "jam", "cover open")
 MEDIA = {"letter": "Letter", "a4": "A4"}
 _JOB = re.compile(r"request id is (\S+)")
 
@@ -103,6 +111,7 @@ def send(pdf: Path, printer: str, paper: str, *, title: str = "", copies: int = 
     done = _run(*command, "--", str(pdf))
     job = _JOB.search(done.stdout)
     if done.returncode == 0 and job:
+        settle(job.group(1), chosen, pdf)
         return job.group(1)
     said = (done.stderr or done.stdout).strip().removeprefix("lp:").strip()
     if "not accepting jobs" in said:
@@ -114,3 +123,31 @@ def send(pdf: Path, printer: str, paper: str, *, title: str = "", copies: int = 
                                        "document: {reason}").format(printer=chosen,
                                                                      reason=said)
     raise PrintFailed(message, pdf)
+
+
+def _state(printer: str) -> tuple[bool, str]:
+    """Whether CUPS stopped the queue, and what the printer last said ("" if nothing)."""
+    lines = _run("lpstat", "-p", printer).stdout.strip().splitlines()
+    said = " ".join(line.strip() for line in lines[1:]).strip()
+    return bool(lines) and " disabled since " in lines[0], said
+
+
+def settle(job: str, printer: str, pdf: Path, wait_s: float = SETTLE_S) -> None:
+    """Watch the job just sent until it is printed, for at most `wait_s`. A printer that CUPS
+    stopped, or that says it is offline, unreachable or out of paper, fails the print: the
+    job is cancelled (else it would come out later, unasked, once the printer is back) and
+    PrintFailed says why, the PDF kept. A slow printer that says nothing is left printing."""
+    deadline = time.monotonic() + wait_s
+    said = ""
+    while time.monotonic() < deadline:
+        if job in _run("lpstat", "-W", "completed", "-o", printer).stdout.split():
+            return
+        stopped, said = _state(printer)
+        if stopped or any(word in said.lower() for word in TROUBLE):
+            _run("cancel", job)
+            raise PrintFailed(_("The printer \u201c{printer}\u201d did not print it: {reason}. "
+                                "Check it is on, has paper and is connected, then print "
+                                "again.").format(printer=printer,
+                                                 reason=said.rstrip(".") or _(
+                                                     "it stopped")), pdf)
+        time.sleep(0.25)
