@@ -54,6 +54,8 @@ def run_command(args: argparse.Namespace) -> int:
 
     if args.db_url and args.command == journal_command.NAME:
         return journal_command.on_server(args, print, lambda line: print(line, file=sys.stderr))
+    if args.db_url and args.command == print_command.NAME:
+        return print_command.on_server(args, print, lambda line: print(line, file=sys.stderr))
     if args.db_url:
         return transfer.server_command(args, err=lambda line: print(line, file=sys.stderr))
     path = clinic_path(args)

@@ -9,6 +9,7 @@ is now, as Desk › Day Close prints it. Without --printer the document goes whe
 sends it at this desk (its receipt printer for a roll, its document printer otherwise);
 without --paper on the clinic's paper. A refusal is exit code 2 and a failed print exit
 code 1, both with their sentence on stderr; a failed print keeps its PDF and names it.
+With --db-url the document is the clinic's on that server (`on_server`).
 """
 
 from __future__ import annotations
@@ -90,3 +91,12 @@ def run(clinic, args: argparse.Namespace, out: Callable[[str], None],
         document=title, printer=done.printer or _("the default printer"),
         job=_(" (job {job})").format(job=done.job) if done.job else ""))
     return 0
+
+
+def on_server(args: argparse.Namespace, out: Callable[[str], None],
+              err: Callable[[str], None]) -> int:
+    """`--db-url URL print ...`: a document of the clinic on a server, opened as the journal
+    export opens it."""
+    from . import journal_command
+
+    return journal_command.on_server(args, out, err, command=run)

@@ -8,6 +8,7 @@ desk never freezes; a print that fails says why and keeps the PDF to save.
 from __future__ import annotations
 
 import html
+import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -268,8 +269,11 @@ class PrintDialog(QDialog):
             written = str(writer(clinic, path, paper))
             if printing is None:
                 return written, None
-            return written, route.print_pdf(written, paper, printer=printing[0],
-                                            copies=printing[1], title=title, source=source)
+            printed = route.print_pdf(written, paper, printer=printing[0],
+                                      copies=printing[1], title=title, source=source)
+            # printed: the spooler has its own copy; only a PDF that did not print is kept
+            shutil.rmtree(path.parent, ignore_errors=True)
+            return written, printed
 
         self._task = tasks_for(self.clinic).run(
             write, lambda done: self._done(done[0], then_open, done[1], previewing),
