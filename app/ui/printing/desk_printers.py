@@ -31,7 +31,16 @@ def for_paper(paper: str) -> str:
 
 
 def available() -> list[str]:
-    """The printers this computer knows (as the print dialog lists them)."""
+    """The printers this computer knows: CUPS's queues where Print sends files with lp (so
+    the list is lp's own), else those Qt's print dialog lists."""
+    from . import spool
+    from .failure import PrintFailed
+
+    if spool.available():
+        try:
+            return spool.printers()
+        except PrintFailed:  # CUPS did not answer: none to offer, Settings still opens
+            return []
     from PySide6.QtPrintSupport import QPrinterInfo
 
     return list(QPrinterInfo.availablePrinterNames())

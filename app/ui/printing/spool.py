@@ -66,6 +66,11 @@ def _run(*command: str) -> subprocess.CompletedProcess:
                             "then print again.").format(seconds=WAIT_S)) from None
 
 
+def printers() -> list[str]:
+    """CUPS's queues, as lp knows them (none when CUPS is not running)."""
+    return [line.strip() for line in _run("lpstat", "-e").stdout.splitlines() if line.strip()]
+
+
 def default_printer() -> str:
     """The computer's default printer, or "" when it has none."""
     found = re.search(r"system default destination: (\S+)", _run("lpstat", "-d").stdout)
