@@ -8,6 +8,7 @@
     clinicdesk restore PATH       replace the clinic's data with a backup (a copy is kept)
     clinicdesk verify-audit       check the audit trail's hash chain; exit 1 if broken
     clinicdesk export-journal     the journal of a period to a file (app/journal_command.py)
+    clinicdesk print KIND ID      a document to this desk's printer (app/print_command.py)
     clinicdesk --db-url URL       the clinic on a PostgreSQL server, shared by several desks
     clinicdesk migrate-to URL     copy the clinic file (--db/--demo) into an empty server
                                   database, checked against the file; nothing kept on mismatch
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
-from app import journal_command
+from app import journal_command, print_command
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -41,6 +42,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     commands.add_parser("migrate-to", help="copy the clinic file into an empty PostgreSQL "
                         "database").add_argument("url", metavar="URL")
     journal_command.add_parser(commands)
+    print_command.add_parser(commands)
     return parser.parse_args(argv)
 
 
@@ -52,6 +54,8 @@ def run_command(args: argparse.Namespace) -> int:
 
     if args.db_url and args.command == journal_command.NAME:
         return journal_command.on_server(args, print, lambda line: print(line, file=sys.stderr))
+    if args.db_url and args.command == print_command.NAME:
+        return print_command.on_server(args, print, lambda line: print(line, file=sys.stderr))
     if args.db_url:
         return transfer.server_command(args, err=lambda line: print(line, file=sys.stderr))
     path = clinic_path(args)
@@ -74,6 +78,9 @@ def run_command(args: argparse.Namespace) -> int:
             elif args.command == journal_command.NAME:
                 return journal_command.run(clinic, args, print,
                                            lambda line: print(line, file=sys.stderr))
+            elif args.command == print_command.NAME:
+                return print_command.run(clinic, args, print,
+                                         lambda line: print(line, file=sys.stderr))
             elif args.command == "migrate-to":
                 return transfer.command_line(clinic, args.url,
                                              err=lambda line: print(line, file=sys.stderr))

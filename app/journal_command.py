@@ -51,9 +51,10 @@ def run(clinic, args: argparse.Namespace, out: Callable[[str], None],
 
 
 def on_server(args: argparse.Namespace, out: Callable[[str], None],
-              err: Callable[[str], None]) -> int:
+              err: Callable[[str], None], command: Callable | None = None) -> int:
     """`--db-url URL export-journal ...`: the journal of the clinic on a server. A server
-    that cannot be reached is exit code 1, as the other server commands say it."""
+    that cannot be reached is exit code 1, as the other server commands say it. `command`
+    is another such command's run(clinic, args, out, err) (`print`, app/print_command.py)."""
     from sqlalchemy.exc import DBAPIError
 
     from .services import Clinic
@@ -67,4 +68,4 @@ def on_server(args: argparse.Namespace, out: Callable[[str], None],
         err(f"ClinicDesk could not open {hidden(args.db_url)}: {first}")
         return 1
     with clinic:
-        return run(clinic, args, out, err)
+        return (command or run)(clinic, args, out, err)

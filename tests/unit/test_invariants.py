@@ -886,6 +886,36 @@ class ClinicMachine(RuleBasedStateMachine):
                 assert s.get(model, int(ident)).patient_id == owner, key
 
 
+    @rule(i=picks, paper=st.sampled_from(["letter", "a4", "roll80", "roll80", "legal"]),
+          named=st.booleans())
+    def print_invoice(self, i, paper, named):
+        """R48: any invoice on any paper through the one route of Print: a roll to this desk's
+        receipt printer, other paper to its document printer, a printer named to that one; a
+        paper ClinicDesk doesn't print on is refused; printing changes nothing."""
+        from unittest import mock
+
+        from app.ui.printing import desk_printers, route, spool
+        invoice, _ = self.choose(Invoice, i, False)
+        if invoice is None:
+            return
+        path = os.path.join(self.folder, "printed.pdf")
+        before = dump(self.clinic)
+        if self.attempt(self.clinic.printing.invoice_pdf, invoice, path, paper=paper) is None:
+            assert paper == "legal"
+            return
+        sent = []
+        desk = {desk_printers.DOCUMENT_KEY: "Laser", desk_printers.RECEIPT_KEY: "Thermal"}
+        with mock.patch.object(spool, "available", lambda: True), \
+                mock.patch.object(spool, "send", lambda pdf, printer, paper_, **kw:
+                                  sent.append((printer, paper_, open(pdf, "rb").read(4)))
+                                  or "Q-1"), \
+                mock.patch.object(desk_printers, "chosen", desk.get):
+            done = route.print_pdf(path, paper, printer="Named" if named else None)
+        wanted = "Named" if named else ("Thermal" if paper == "roll80" else "Laser")
+        assert done.printer == wanted and sent == [(wanted, paper, b"%PDF")]
+        assert dump(self.clinic) == before, "printing changed the clinic"
+
+
 _REFUSING: list = []
 
 

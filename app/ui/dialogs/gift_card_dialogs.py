@@ -6,7 +6,6 @@ answers; a card's sale or reload is then paid as any invoice, in Receive Payment
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout,
@@ -21,7 +20,6 @@ from app.services.errors import ClinicError
 from ..billing.keys import buttons_in_order, tab_order
 from ..formats import Formats, typed_money
 from ..forms import FormDialog, beside
-from ..tasks import tasks_for
 from .gift_card_code import code_field, expiry_words
 from .payment_dialog import ReceivePaymentDialog
 from .print_dialog import PrintDialog
@@ -85,42 +83,23 @@ class ReloadGiftCardDialog(FormDialog):
 
 
 class GiftCardPrintDialog(PrintDialog):
-    """View / Print the card: the print dialog of invoices (paper, Open, Save as PDF, the
-    worker), writing the card instead."""
+    """View / Print the card: the print dialog of invoices (paper, Print, Open, Save as PDF,
+    the worker), writing the card. (`invoice_id`, the card's sale, is not needed to print
+    it; it stays for the callers.)"""
 
-    def __init__(self, clinic: Clinic, code: str, invoice_id: int,
+    def __init__(self, clinic: Clinic, code: str, invoice_id: int | None = None,
                  parent: QWidget | None = None):
-        super().__init__(clinic, invoice_id=invoice_id, parent=parent)
         card = clinic.gift_cards.card(code)
+        document = _("Gift card {code}").format(code=card.code)
+        summary = _("<b>{document}</b> · holds {balance}").format(
+            document=html.escape(document),
+            balance=html.escape(Formats(clinic).money(card.balance)))
+        super().__init__(
+            clinic, writer=lambda c, path, paper: c.printing.gift_card_pdf(card.code, path,
+                                                                           paper=paper),
+            document=document, patient_name=card.patient_name or "", summary=summary,
+            source=("gift-card", card.code), parent=parent)
         self.code = card.code
-        self.document = _("Gift card {code}").format(code=card.code)
-        self.patient_name = card.patient_name or ""
-        self.setWindowTitle(_("View / Print {document}").format(document=self.document))
-        self.summary.setText(_("<b>{document}</b> · holds {balance}").format(
-            document=html.escape(self.document),
-            balance=html.escape(self._f.money(card.balance))))
-
-    @classmethod
-    def ask(cls, clinic: Clinic, code: str, invoice_id: int,
-            parent: QWidget | None = None) -> str | None:
-        dialog = cls(clinic, code, invoice_id, parent=parent)
-        try:
-            dialog.exec()
-            return dialog.saved_path
-        finally:
-            dialog.deleteLater()
-
-    def _start(self, path: Path, *, then_open: bool) -> None:
-        paper, code = self.paper.currentData(), self.code
-
-        def write(clinic) -> str:  # on the worker: plain values in, the path out
-            return str(clinic.printing.gift_card_pdf(code, path, paper=paper))
-
-        self._task = tasks_for(self.clinic).run(
-            write, lambda written: self._done(written, then_open), self._failed)
-        self._set_busy(True)
-        self.status.setText(_("Writing {document} on {paper}…").format(
-            document=self.document, paper=self.paper.currentText()))
 
 
 class GiftCardBalanceDialog(QDialog):

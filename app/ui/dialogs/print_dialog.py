@@ -1,14 +1,18 @@
-"""View / Print an invoice, a refund receipt (R31) or a Day Close (R32): choose the paper,
-then open the PDF in the system's viewer or save it. ReportLab runs on a worker thread so the
-desk never freezes.
+"""View / Print an invoice, a refund receipt (R31), a Day Close (R32), or any document given
+its writer (the package statement, the gift card, a report): choose the paper, then Print it
+on this desk's printer for that paper, Print… on another, Preview… it, open the PDF in the
+system's viewer or save it (R48). ReportLab and the printing run on the worker thread so the
+desk never freezes; a print that fails says why and keeps the PDF to save.
 """
 
 from __future__ import annotations
 
 import html
+import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -18,9 +22,13 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 from app.i18n import _
 from app.services import Clinic
 from app.domain.states import PaymentMethod, name_for
+from app.services.file_targets import safe_target
+from app.services.files import atomic_write_bytes
 from app.services.papers import PAPER_NAMES, PAPERS
 
 from .. import file_chooser, msgbox, preload
+from ..printing import desk_printers, qt_dialogs, route
+from ..printing.failure import PrintFailed
 from ..tasks import Running, explain_failure, tasks_for  # the one worker (ARCHITECTURE 4)
 from ..formats import Formats
 from ..billing.keys import buttons_in_order, tab_order
@@ -36,54 +44,86 @@ def open_file(path: str) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
 
+#: what writes a document's PDF, on the worker: (clinic, path, paper) -> the path written
+Writer = Callable[[Clinic, Path, str], object]
+
+
 class PrintDialog(QDialog):
     #: A PDF was written (its path), by Open or by Save as PDF.
     pdf_ready = Signal(str)
     #: Writing failed (the message shown); nothing was written.
     pdf_failed = Signal(str)
+    #: The document reached the spooler or printer (a route.Printed) / did not (why; the
+    #: PDF is kept in `kept`).
+    printed = Signal(object)
+    print_failed = Signal(str)
 
-    # Replaceable in tests: the file chooser and the system viewer.
+    # Replaceable in tests: the file chooser, the system viewer, Qt's print dialog and
+    # preview (app/ui/printing/qt_dialogs.py).
     choose_file = staticmethod(choose_file)
     open_file = staticmethod(open_file)
+    ask_printer = staticmethod(qt_dialogs.ask_printer)
+    show_preview = staticmethod(qt_dialogs.show_preview)
 
     def __init__(self, clinic: Clinic, *, invoice_id: int | None = None,
                  refund_id: int | None = None, package_refund_id: int | None = None,
-                 day: date | None = None, parent: QWidget | None = None):
+                 day: date | None = None, writer: Writer | None = None, document: str = "",
+                 patient_name: str = "", summary: str = "",
+                 source: tuple[str, object] | None = None, papers: tuple[str, ...] = PAPERS,
+                 parent: QWidget | None = None):
+        """One invoice, receipt or day by its id; or any document by its `writer` (called on
+        the worker with the clinic, the path and the paper), its `document` title (also its
+        file name), the `patient_name` and the rich-text `summary` shown."""
         super().__init__(parent)
-        if [invoice_id, refund_id, package_refund_id, day].count(None) != 3:
-            raise ValueError("print one invoice, receipt or day")  # i18n: not shown
+        if [invoice_id, refund_id, package_refund_id, day, writer].count(None) != 4:
+            raise ValueError("print one invoice, receipt, day or writer")  # i18n: not shown
         self.clinic, self.invoice_id, self.refund_id = clinic, invoice_id, refund_id
         self.package_refund_id, self.day = package_refund_id, day
         preload.document_libraries()  # here, not on the worker (app/ui/preload.py)
         self._f = Formats(clinic)
         self._task: Running | None = None
         self.saved_path: str | None = None
-        self.setMinimumWidth(480)
-        if invoice_id is not None:
+        self.kept: tuple[str, str] | None = None  # a PDF not printed, and its paper
+        self.setMinimumWidth(520)
+        if writer is not None:
+            self.writer, self.document, self.source = writer, document, source
+            summary = (patient_name, summary)
+        elif invoice_id is not None:
             invoice = clinic.billing.invoice(invoice_id)
             self.document = _("Invoice {number}").format(number=invoice.number)
             summary = self._invoice_summary(invoice)
+            self.source = ("invoice", invoice_id)
+            self.writer = lambda c, path, paper: c.printing.invoice_pdf(invoice_id, path,
+                                                                        paper=paper)
         elif refund_id is not None:
             refund = clinic.billing.payment_refund(refund_id)
             self.document = _("Refund receipt {number}").format(number=refund.id)
             summary = self._refund_summary(refund)
+            self.source = ("refund-receipt", refund_id)
+            self.writer = lambda c, path, paper: c.printing.refund_receipt_pdf(refund_id, path,
+                                                                               paper=paper)
         elif day is not None:
             self.document = _("Day close {day}").format(day=self._f.date(day))
             summary = ("", html.escape(_("The day's figures of {day}, with the cash counted "
                                          "when the day is closed.").format(
                 day=self._f.date(day))))
+            self.source = ("day-close", day)
+            self.writer = lambda c, path, paper: c.printing.day_close_pdf(day, path, paper=paper)
         else:
             receipt = clinic.packages.refund_receipt(package_refund_id)
             self.document = _("Package refund receipt {number}").format(
                 number=receipt.package_refund_id)
             summary = self._package_refund_summary(receipt)
+            self.source = ("package-refund-receipt", package_refund_id)
+            self.writer = lambda c, path, paper: c.printing.package_refund_receipt_pdf(
+                package_refund_id, path, paper=paper)
         self.patient_name = summary[0]
         self.setWindowTitle(_("View / Print {document}").format(document=self.document))
 
         self.summary = QLabel(summary[1])
         self.summary.setWordWrap(True)
         self.paper = QComboBox()
-        for code in PAPERS:
+        for code in papers:
             self.paper.addItem(_(PAPER_NAMES[code]), code)  # the services mark paper names
         self.paper.setCurrentIndex(max(0, self.paper.findData(clinic.settings.get().paper)))
         self.paper.setAccessibleName(_("Paper"))
@@ -103,11 +143,24 @@ class PrintDialog(QDialog):
         self.open_button.setToolTip(_("Show the PDF in the computer's PDF viewer, to print it"))
         self.save_button = self.buttons.addButton(_("Save as &PDF…"),
                                                   QDialogButtonBox.ButtonRole.ActionRole)
+        # R48: Print goes straight to this desk's printer for the paper; Print… asks which
+        # printer and how many copies; Preview… shows the pages first
+        self.print_button = self.buttons.addButton(_("P&rint"),
+                                                   QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button.setToolTip(_("Print on this desk's printer for the paper chosen "
+                                       "(File \u203a Settings \u203a This Desk)"))
+        self.print_as_button = self.buttons.addButton(_("Pr&int…"),
+                                                      QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_as_button.setToolTip(_("Choose the printer and the copies first"))
+        self.preview_button = self.buttons.addButton(_("Pre&view…"),
+                                                     QDialogButtonBox.ButtonRole.ActionRole)
         from .email_offer import add_to  # R46: Email… beside them (its own module)
         self.email_button = add_to(self, self.buttons)
-        self.open_button.setDefault(True)
         self.open_button.clicked.connect(self.open_pdf)
         self.save_button.clicked.connect(self.save_pdf)
+        self.print_button.clicked.connect(self.print_now)
+        self.print_as_button.clicked.connect(self.print_with_dialog)
+        self.preview_button.clicked.connect(self.preview)
         self.buttons.rejected.connect(self.reject)
 
         form = QFormLayout()
@@ -118,16 +171,15 @@ class PrintDialog(QDialog):
         layout.addWidget(self.busy)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
+        self.print_button.setDefault(True)  # once in the dialog, else Qt picks the first
         tab_order(self.paper, *buttons_in_order(self.buttons))
         self.paper.setFocus()
 
     @classmethod
-    def ask(cls, clinic: Clinic, *, invoice_id: int | None = None,
-            refund_id: int | None = None, package_refund_id: int | None = None,
-            day: date | None = None, parent: QWidget | None = None) -> str | None:
+    def ask(cls, clinic: Clinic, *args, parent: QWidget | None = None,
+            **kwargs) -> str | None:
         """Run modally; the path of the PDF last saved, if any."""
-        dialog = cls(clinic, invoice_id=invoice_id, refund_id=refund_id,
-                     package_refund_id=package_refund_id, day=day, parent=parent)
+        dialog = cls(clinic, *args, parent=parent, **kwargs)
         try:
             dialog.exec()
             return dialog.saved_path
@@ -179,9 +231,11 @@ class PrintDialog(QDialog):
         return receipt.patient_name, f"{text}<table width=100% cellpadding=2>{rows}</table>"
 
     # writing
+    def _temporary(self) -> Path:
+        return Path(tempfile.mkdtemp(prefix="clinicdesk-")) / f"{self.document}.pdf"
+
     def open_pdf(self) -> None:
-        folder = Path(tempfile.mkdtemp(prefix="clinicdesk-"))
-        self._start(folder / f"{self.document}.pdf", then_open=True)
+        self._start(self._temporary(), then_open=True)
 
     def save_pdf(self) -> None:
         name = f"{self.document} - {self.patient_name}" if self.patient_name else self.document
@@ -190,32 +244,61 @@ class PrintDialog(QDialog):
             return
         if not Path(path).suffix:
             path += ".pdf"
-        self._start(Path(path), then_open=False)
+        kept = self.kept if self.kept and self.kept[1] == self.paper.currentData() else None
+        self._start(Path(path), then_open=False, copy_of=kept[0] if kept else None)
 
-    def _start(self, path: Path, *, then_open: bool) -> None:
-        paper = self.paper.currentData()
-        invoice_id, refund_id = self.invoice_id, self.refund_id
-        package_refund_id, day = self.package_refund_id, self.day
+    def print_now(self) -> None:
+        self._start(self._temporary(), printing=(None, 1))
 
-        def write(clinic) -> str:  # on the worker: plain ids in, the path out
-            if day is not None:
-                return str(clinic.printing.day_close_pdf(day, path, paper=paper))
-            if invoice_id is not None:
-                return str(clinic.printing.invoice_pdf(invoice_id, path, paper=paper))
-            if refund_id is not None:
-                return str(clinic.printing.refund_receipt_pdf(refund_id, path, paper=paper))
-            return str(clinic.printing.package_refund_receipt_pdf(package_refund_id, path,
-                                                                  paper=paper))
+    def print_with_dialog(self) -> None:
+        chosen = self.ask_printer(self, desk_printers.for_paper(self.paper.currentData()))
+        if chosen is not None:
+            self._start(self._temporary(), printing=chosen)
+
+    def preview(self) -> None:
+        self._start(self._temporary(), previewing=True)
+
+    def _start(self, path: Path, *, then_open: bool = False, copy_of: str | None = None,
+               printing: tuple[str | None, int] | None = None,
+               previewing: bool = False) -> None:
+        paper, writer, title, source = (self.paper.currentData(), self.writer,
+                                        self.document, self.source)
+
+        def write(clinic):  # on the worker: plain values in, the path (and print) out
+            if copy_of is not None:  # the PDF that did not print, saved as it is
+                target = safe_target(clinic, path, what=_("the PDF"))
+                return str(atomic_write_bytes(target, Path(copy_of).read_bytes())), None
+            written = str(writer(clinic, path, paper))
+            if printing is None:
+                return written, None
+            printed = route.print_pdf(written, paper, printer=printing[0],
+                                      copies=printing[1], title=title, source=source)
+            # printed: the spooler has its own copy; only a PDF that did not print is kept
+            shutil.rmtree(path.parent, ignore_errors=True)
+            return written, printed
 
         self._task = tasks_for(self.clinic).run(
-            write, lambda written: self._done(written, then_open), self._failed)
+            write, lambda done: self._done(done[0], then_open, done[1], previewing),
+            self._failed)
         self._set_busy(True)
-        self.status.setText(_("Writing {document} on {paper}…").format(
+        self.status.setText((_("Printing {document} on {paper}…") if printing else
+                             _("Writing {document} on {paper}…")).format(
             document=self.document, paper=self.paper.currentText()))
 
-    def _done(self, path: str, then_open: bool) -> None:
+    def _done(self, path: str, then_open: bool, printed=None, previewing=False) -> None:
         self._task = None
         self._set_busy(False)
+        if printed is not None:
+            self.kept = None
+            job = _(" (job {job})").format(job=printed.job) if printed.job else ""
+            self.status.setText(_("Sent to {printer}{job}.").format(
+                printer=printed.printer or _("the default printer"), job=job))
+            self.printed.emit(printed)
+            return
+        if previewing:
+            self.status.setText("")
+            self.show_preview(self, path, desk_printers.for_paper(self.paper.currentData()))
+            return
         if then_open:
             self.status.setText(_("Opened in the PDF viewer; print from there."))
             if not self.open_file(path):
@@ -230,13 +313,27 @@ class PrintDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self._task = None
         self._set_busy(False)
+        if isinstance(error, PrintFailed) and error.pdf is not None:
+            # R48: the PDF was written and is kept; Save as PDF… saves that very file
+            self.kept = (str(error.pdf), self.paper.currentData())
+            self.status.setText(_("Not printed: {reason} The PDF is kept: Save as PDF… "
+                                  "keeps a copy.").format(reason=error))
+            answer = msgbox.show(self, _("Not printed"), _(
+                "{reason}\n\nThe PDF is kept. Save it, to print it later or from another "
+                "computer?").format(reason=error), icon=msgbox.Icon.Warning,
+                buttons=msgbox.Button.Save | msgbox.Button.Close, default=msgbox.Button.Save)
+            self.print_failed.emit(str(error))
+            if answer == msgbox.Button.Save:
+                self.save_pdf()
+            return
         self.status.setText(_("Nothing was written."))
         explain_failure(self, error, _("Not printed"))
         self.pdf_failed.emit(str(error))
 
     def _set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
-        for widget in (self.paper, self.open_button, self.save_button):
+        for widget in (self.paper, self.open_button, self.save_button, self.print_button,
+                       self.print_as_button, self.preview_button):
             widget.setEnabled(not busy)
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setEnabled(not busy)
 

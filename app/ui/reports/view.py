@@ -8,6 +8,7 @@ it never adds up.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -124,6 +125,8 @@ class ReportsView(QWidget):
         self.pdf_button = QPushButton(_("Pr&int to PDF…"))
         self.pdf_button.setToolTip(_("A PDF to print; at most {rows} rows").format(
             rows=count_text(report_export.PDF_MAX_ROWS, self._f)))
+        self.print_button = QPushButton(_("Print Repor&t…"))  # R48: on this desk's printer
+        self.print_button.clicked.connect(self.print_report)
         self.status = QLabel()
         self.status.setObjectName("note")
         self.status.setAccessibleName(_("Report status"))
@@ -134,6 +137,7 @@ class ReportsView(QWidget):
                              ("pdf", self.pdf_button)):
             button.clicked.connect(lambda _checked=False, kind=kind: self.export(kind))
             self._export_bar.addWidget(button)
+        self._export_bar.addWidget(self.print_button)
 
     def refresh(self) -> None:
         self.controls.refresh()
@@ -289,6 +293,17 @@ class ReportsView(QWidget):
         self._update_exports()
         self.status.setText(_("Writing {file}…").format(file=path.name))
 
+    def print_report(self) -> None:
+        """The report's PDF (landscape Letter) in the print dialog: Print, Preview… (R48)."""
+        report = self.report
+        if report is None:
+            return
+        from ..dialogs.print_dialog import PrintDialog  # loaded when used
+
+        PrintDialog.ask(self.clinic, writer=lambda clinic, path, _paper: report_export.to_pdf(
+            report, path, clinic=clinic), document=self._file_name(report).replace("/", "-"),
+            summary=html.escape(self._heading(report)), papers=("letter",), parent=self)
+
     def _exported(self, path: Path) -> None:
         self._export = None
         self._update_exports()
@@ -304,7 +319,7 @@ class ReportsView(QWidget):
 
     def _update_exports(self) -> None:
         ready = self.report is not None and self._export is None and self._run is None
-        for button in (self.csv_button, self.xlsx_button, self.pdf_button):
+        for button in (self.csv_button, self.xlsx_button, self.pdf_button, self.print_button):
             button.setEnabled(ready)
         # a year to Excel takes a few seconds: the bar moves for exports too
         self.controls.busy.setVisible(self._run is not None or self._export is not None)

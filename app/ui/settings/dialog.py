@@ -16,6 +16,7 @@ from .gift_cards import GiftCardSettings
 from .no_show_fees import no_show_fees_page
 from .reminders import ReminderSettings
 from .staff import staff_page
+from .this_desk import ThisDeskSettings
 from .treatment_types import treatment_types_page
 
 
@@ -41,10 +42,13 @@ class SettingsDialog(FormDialog):
         self.tabs.addTab(self.gift_cards, _("Gift cards"))
         self.tabs.addTab(self.email, _("Email"))
         self.tabs.addTab(self.reminders, _("Reminders"))
+        self.this_desk = ThisDeskSettings()  # R48: this computer's printers
+        self.tabs.addTab(self.this_desk, _("This Desk"))
         self.body.addWidget(self.tabs)
         self.fields = {**self.details.fields, **self.email.fields, **self.reminders.fields}
 
     def save(self) -> None:
+        self.this_desk.save()  # the desk's own (QSettings), whoever may change the clinic's
         self.clinic.settings.update(**self.details.values(), **self.gift_cards.values(),
                                     **self.email.values(), **self.reminders.values())
         self.email.keep_password()
