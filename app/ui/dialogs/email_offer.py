@@ -13,10 +13,17 @@ from app.i18n import _
 from .email_dialog import EmailDialog, Emailed
 
 
+# what Print calls each document (PrintDialog.source) -> what the outbox calls it
+KINDS = {"invoice": "invoice", "refund-receipt": "refund_receipt",
+         "package-refund-receipt": "package_refund_receipt",
+         "statement": "package_statement", "gift-card": "gift_card"}
+
+
 def add_to(dialog, buttons: QDialogButtonBox) -> QPushButton | None:
     """Add Email… to a print dialog's buttons; disabled, with the reason as its tooltip, when
-    the clinic's email is not set up. None for a document no patient receives."""
-    if getattr(dialog, "day", None) is not None:
+    the clinic's email is not set up. None for a document no patient receives (a day close,
+    a report)."""
+    if (dialog.source or ("", None))[0] not in KINDS:
         return None
     button = buttons.addButton(_("&Email…"), QDialogButtonBox.ButtonRole.ActionRole)
     why_not = dialog.clinic.mail.can_email()
@@ -28,15 +35,8 @@ def add_to(dialog, buttons: QDialogButtonBox) -> QPushButton | None:
 
 
 def emailed_from(dialog) -> Emailed:
-    """What the print dialog shows, as the outbox names it. Read when Email… is pressed: the
-    statement and gift card dialogs say what they print after the print dialog is built."""
-    title = dialog.document
-    if getattr(dialog, "package_id", None) is not None:  # Print Statement… (R41)
-        return Emailed("package_statement", dialog.package_id, title)
-    if getattr(dialog, "code", None):  # a gift card (R45)
-        return Emailed("gift_card", dialog.clinic.gift_cards.card(dialog.code).card_id, title)
-    if dialog.refund_id is not None:
-        return Emailed("refund_receipt", dialog.refund_id, title)
-    if dialog.package_refund_id is not None:
-        return Emailed("package_refund_receipt", dialog.package_refund_id, title)
-    return Emailed("invoice", dialog.invoice_id, title)
+    """The document the print dialog shows, as the outbox names it (from its `source`)."""
+    kind, ident = dialog.source
+    if kind == "gift-card":  # (printed by its code; the outbox keeps the card's id)
+        ident = dialog.clinic.gift_cards.card(ident).card_id
+    return Emailed(KINDS[kind], ident, dialog.document)
