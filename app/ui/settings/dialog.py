@@ -13,6 +13,7 @@ from .accounts import accounts_page
 from .clinic_details import ClinicDetailsForm
 from .gift_cards import GiftCardSettings
 from .no_show_fees import no_show_fees_page
+from .receipt_printer import ReceiptPrinterPage
 from .staff import staff_page
 from .treatment_types import treatment_types_page
 
@@ -35,6 +36,7 @@ class SettingsDialog(FormDialog):
         self.tabs.addTab(self.no_show_fees, _("No-show fees"))
         self.tabs.addTab(self.accounts, _("Accounts"))
         self.tabs.addTab(self.gift_cards, _("Gift cards"))
+        self.tabs.addTab(ReceiptPrinterPage(clinic), _("Receipt printer"))  # R48: this desk's
         self.body.addWidget(self.tabs)
         self.fields = self.details.fields
 
