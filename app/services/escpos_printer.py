@@ -1,7 +1,7 @@
 """An ESC/POS receipt printer reached directly (R48): on the network (port 9100), by USB or
 on a serial port, through python-escpos; and the cash drawer wired to it.
 
-The desk's choices arrive as text (from Settings › Receipt Printer, or this desk's settings
+The desk's choices arrive as text (from Settings › Receipt printer, or this desk's settings
 file) and are checked by `read_config` before anything is sent, each refusal naming its
 field and its limit. A printer that cannot be reached is a `PrinterUnavailable` saying why in
 the desk's words; nothing in the clinic's file is ever touched from here.
@@ -157,7 +157,7 @@ def connect(config: ReceiptPrinterConfig):
     """An open python-escpos printer for `config`, or PrinterUnavailable saying why."""
     if not config.configured:
         raise PrinterUnavailable(_("No receipt printer is set up at this desk: choose one in "
-                                   "Settings \u203a Receipt Printer."))
+                                   "Settings \u203a Receipt printer."))
     from escpos import printer  # (loaded at the first receipt, not at start-up)
 
     try:

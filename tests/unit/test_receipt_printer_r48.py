@@ -5,6 +5,7 @@ that name the field and its limit."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -86,6 +87,15 @@ def test_r48_in_french_the_amounts_stay_whole(clinic, sold, french):
     assert any(line.endswith(" 800,00 $") for line in lines)
     assert any(line.endswith(" 700,00 $") for line in lines)
     assert all(len(line) <= 32 for line in lines) and "\u00a0" not in "".join(lines)
+    assert any(line.startswith("SOLDE DÛ") and line.endswith(" 0,00 $") for line in lines)
+    assert "FACTURER À" in lines
+    # the stream carries the accents in a code page the printer has
+    printer = Dummy()
+    escpos.send(ReceiptPrinterConfig(connection="network", host="p", columns=32), lines,
+                device=printer)
+    assert b"Clinique H\x82l\x8ane C\x93t\x82" in printer.output
+    # code page 437 has no Û: python-escpos switches (ESC t n) to one that has it
+    assert re.search(rb"SOLDE D\x1bt.[^?]", printer.output)
 
 
 def test_r48_the_refund_receipts(clinic, two_payments):

@@ -1,4 +1,4 @@
-"""Settings › Receipt Printer (R48): this desk's ESC/POS receipt printer, its connection
+"""Settings › Receipt printer (R48): this desk's ESC/POS receipt printer, its connection
 (network, USB or serial port), the characters a line, a logo, and whether a cash payment
 opens the cash drawer wired to it.
 
