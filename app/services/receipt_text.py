@@ -59,8 +59,9 @@ def header(clinic, title: str, facts: list[tuple[str, str]], width: int) -> list
     for line in (clinic.address or "").splitlines():
         out += centred(line, width)
     contact = [part for part in (clinic.phone, clinic.email) if part]
-    if contact:
-        out += centred("  \u00b7  ".join(contact), width)
+    together = "  \u00b7  ".join(contact)
+    for line in [together] if len(together) <= width else contact:
+        out += centred(line, width)  # (an address split at its hyphen reads as two)
     if clinic.tax_number:
         out += centred(_("{tax} no. {number}").format(tax=_tax_name(clinic),
                                                       number=clinic.tax_number), width)
