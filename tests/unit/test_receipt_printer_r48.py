@@ -5,6 +5,7 @@ that name the field and its limit."""
 
 from __future__ import annotations
 
+import socket
 from datetime import datetime
 
 import pytest
@@ -234,3 +235,19 @@ def test_r48_words_format_as_the_pdf_does():
     words = Words("CAD", "fr_CA")
     assert words.money(123450) == "1 234,50 $"
     assert words.datetime(datetime(2026, 3, 2, 9, 5)).startswith("2 mars 2026")
+
+
+def test_r48_a_silent_printer_and_an_unknown_name_are_said_in_words():
+    config = read_config({"connection": "network", "host": "front-printer", "port": "9100"})
+    try:
+        raise socket.timeout("timed out")
+    except OSError as error:
+        assert escpos.why(config, error) == (
+            "The receipt printer at front-printer port 9100 did not answer within 5 seconds: "
+            "check that it is switched on and connected.")
+    try:
+        raise socket.gaierror(-2, "Name or service not known")
+    except OSError as error:
+        assert escpos.why(config, error) == (
+            "No computer named \u201cfront-printer\u201d was found on the network: check the "
+            "printer address.")
