@@ -77,7 +77,8 @@ def run(clinic, args: argparse.Namespace, out: Callable[[str], None],
     paper = args.paper or clinic.settings.get().paper
     try:
         title, source = _write(clinic, args.kind, args.ident, path, paper)
-        done = route.print_pdf(path, paper, printer=args.printer, title=title, source=source)
+        done = route.print_pdf(path, paper, printer=args.printer, title=title, source=source,
+                               clinic=clinic)
     except PrintFailed as failed:
         err(str(failed))
         err(_("Not printed; the PDF is kept at {path}").format(path=failed.pdf or path))

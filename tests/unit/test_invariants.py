@@ -916,6 +916,35 @@ class ClinicMachine(RuleBasedStateMachine):
         assert dump(self.clinic) == before, "printing changed the clinic"
 
 
+    @rule(i=picks, columns=st.sampled_from([32, 42, 48, 40]))
+    def print_receipt_escpos(self, i, columns):
+        """R48: any invoice, as it stands, laid out for an ESC/POS printer's columns (40 is
+        refused): no line wider than the paper, the total and balance whole on their lines as
+        the screen says them, one cut; printing writes nothing."""
+        from escpos.printer import Dummy
+
+        from app.services import escpos_printer
+        from app.services.money import format_money
+        from app.services.receipt_text import ReceiptTexts
+        invoice, _ = self.choose(Invoice, i, False)
+        if invoice is None:
+            return
+        before = dump(self.clinic)
+        lines = self.attempt(ReceiptTexts(self.clinic).lines, "invoice", invoice, columns)
+        if lines is None:
+            assert columns == 40
+            return
+        assert all(len(line) <= columns for line in lines)
+        view = self.clinic.billing.invoice(invoice)
+        for label, cents in (("TOTAL", view.total), ("BALANCE DUE", view.balance)):
+            assert any(line.startswith(label) and line.endswith(" " + format_money(cents))
+                       for line in lines), (label, cents)
+        printer = Dummy()
+        escpos_printer.send(escpos_printer.ReceiptPrinterConfig(columns=columns), lines,
+                            device=printer)
+        assert printer.output.count(b"\x1dV") == 1 and dump(self.clinic) == before
+
+
 _REFUSING: list = []
 
 

@@ -289,3 +289,9 @@ class ReceivePaymentDialog(FormDialog):
                 self.oldest_first is not None and self.oldest_first.isChecked():
             return self.oldest_first
         return super().widget_for(error)
+
+    def accept(self) -> None:
+        super().accept()
+        if self.result() == self.DialogCode.Accepted:  # R48: after the payment, never before
+            from ..receipt_printing import cash_taken
+            cash_taken(self.clinic, self.method.currentData(), parent=self.parentWidget())

@@ -272,7 +272,8 @@ class PrintDialog(QDialog):
             if printing is None:
                 return written, None
             printed = route.print_pdf(written, paper, printer=printing[0],
-                                      copies=printing[1], title=title, source=source)
+                                      copies=printing[1], title=title, source=source,
+                                      clinic=clinic)
             # printed: the spooler has its own copy; only a PDF that did not print is kept
             shutil.rmtree(path.parent, ignore_errors=True)
             return written, printed

@@ -35,6 +35,7 @@ class PrintJob:
     #: ("statement", package id), ("gift-card", code), ("day-close", date); None for others
     source: tuple[str, object] | None = None
     copies: int = 1
+    clinic: object = None  # for a driver that reads the document itself (ESC/POS)
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ RECEIPT_DRIVERS: list[Callable[[PrintJob], Printed | None]] = []
 
 
 def print_pdf(pdf: str | Path, paper: str, *, printer: str | None = None, title: str = "",
-              source: tuple[str, object] | None = None, copies: int = 1) -> Printed:
+              source: tuple[str, object] | None = None, copies: int = 1,
+              clinic=None) -> Printed:
     """Print `pdf` (written on `paper`) on this desk's printer for that paper, or on
     `printer` when named. Raises PrintFailed (the PDF kept) or ValidationError."""
     if paper not in PAPERS:
@@ -64,7 +66,7 @@ def print_pdf(pdf: str | Path, paper: str, *, printer: str | None = None, title:
     if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= MOST_COPIES:
         raise ValidationError("copies", _("Copies must be a whole number from 1 to {most}.")
                               .format(most=MOST_COPIES))
-    job = PrintJob(Path(pdf), paper, title or Path(pdf).stem, source, copies)
+    job = PrintJob(Path(pdf), paper, title or Path(pdf).stem, source, copies, clinic)
     if printer is None:
         if paper == "roll80":
             for driver in RECEIPT_DRIVERS:
@@ -82,3 +84,7 @@ def print_pdf(pdf: str | Path, paper: str, *, printer: str | None = None, title:
     except PrintFailed as failed:
         failed.pdf = failed.pdf or job.pdf  # whatever refused it, the PDF is kept
         raise
+
+
+from . import escpos_driver  # noqa: E402 - registers this desk's ESC/POS receipt printer
+RECEIPT_DRIVERS.append(escpos_driver.escpos_receipt)

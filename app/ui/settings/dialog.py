@@ -15,6 +15,7 @@ from .email import EmailSettings
 from .gift_cards import GiftCardSettings
 from .no_show_fees import no_show_fees_page
 from .reminders import ReminderSettings
+from .receipt_printer import ReceiptPrinterPage
 from .staff import staff_page
 from .this_desk import ThisDeskSettings
 from .treatment_types import treatment_types_page
@@ -44,6 +45,7 @@ class SettingsDialog(FormDialog):
         self.tabs.addTab(self.reminders, _("Reminders"))
         self.this_desk = ThisDeskSettings()  # R48: this computer's printers
         self.tabs.addTab(self.this_desk, _("This Desk"))
+        self.tabs.addTab(ReceiptPrinterPage(clinic), _("Receipt printer"))  # R48: this desk's
         self.body.addWidget(self.tabs)
         self.fields = {**self.details.fields, **self.email.fields, **self.reminders.fields}
 

@@ -51,7 +51,7 @@ def test_the_settings_dialog_in_french(qtbot, clinic, catalog, french):
     assert dialog.windowTitle() == "Paramètres"
     assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == [
         "Clinique", "Types de traitement", "Personnel", "Frais d’absence", "Comptes",
-        "Cartes-cadeaux", "Courriel", "Rappels", "Ce poste"]
+        "Cartes-cadeaux", "Courriel", "Rappels", "Ce poste", "Imprimante de reçus"]
     for index in range(dialog.tabs.count()):
         dialog.tabs.setCurrentIndex(index)
         assert untranslated_texts(dialog) == [], dialog.tabs.tabText(index)
