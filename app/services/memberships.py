@@ -112,7 +112,7 @@ class MembershipService(Service):
             self._after_invoiced(s, m, start, "start", _(
                 "The period from {date} is already invoiced; a pause can start the day "
                 "after at the earliest."))
-            self._no_use_inside(s, m, start, end)
+            self._no_use_from(s, m, start, end, pausing=True)
             new = Span(start, end)
             for other in s.scalars(select(MembershipPause).where(
                     MembershipPause.membership_id == m.id)):
@@ -201,29 +201,28 @@ class MembershipService(Service):
             locks.patient(s, row[0])
         return v.get(s, Membership, membership_id, "membership")
 
-    def _no_use_from(self, s, m: Membership, on: date) -> None:
-        """A visit on or after `on` already arrived (or was a covered no-show) with the
-        membership: it would keep a use in a period the cancellation ends."""
-        used = _used_days(s, m.id, on, None)
-        if used:
-            raise ValidationError("on", ngettext(
-                "A visit on {dates} already used this membership; undo that arrival first, "
-                "or cancel from a later day.",
-                "Visits on {dates} already used this membership; undo those arrivals first, "
-                "or cancel from a later day.", len(used)).format(
-                    dates=", ".join(show_date(d, self._locale) for d in used[:5])))
-
-    def _no_use_inside(self, s, m: Membership, start: date, end: date | None) -> None:
-        """As _no_use_from, for a pause: a use already taken on a day the pause covers would
-        sit where the membership covers nothing."""
-        used = _used_days(s, m.id, start, end)
-        if used:
-            raise ValidationError("start", ngettext(
+    def _no_use_from(self, s, m: Membership, on: date, end: date | None = None, *,
+                     pausing: bool = False) -> None:
+        """A visit on [on, end) already arrived (or was a covered no-show) with the
+        membership: it would keep a use in a period a cancellation ends, or on a day a pause
+        says the membership covers nothing."""
+        used = _used_days(s, m.id, on, end)
+        if not used:
+            return
+        if pausing:
+            field, words = "start", ngettext(
                 "A visit on {dates} already used this membership inside this pause; undo "
                 "that arrival first, or pause on other days.",
                 "Visits on {dates} already used this membership inside this pause; undo "
-                "those arrivals first, or pause on other days.", len(used)).format(
-                    dates=", ".join(show_date(d, self._locale) for d in used[:5])))
+                "those arrivals first, or pause on other days.", len(used))
+        else:
+            field, words = "on", ngettext(
+                "A visit on {dates} already used this membership; undo that arrival first, "
+                "or cancel from a later day.",
+                "Visits on {dates} already used this membership; undo those arrivals first, "
+                "or cancel from a later day.", len(used))
+        raise ValidationError(field, words.format(
+            dates=", ".join(show_date(d, self._locale) for d in used[:5])))
 
     def _after_invoiced(self, s, m: Membership, day: date, field: str, words: str, *,
                         strictly: bool = True) -> None:
