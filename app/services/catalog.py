@@ -15,6 +15,7 @@ from . import refund_policies
 from . import validation as v
 from .audit import snapshot
 from .base import Service, lighten
+from .eligibility import checked_eligible
 from .errors import NotAllowed, ValidationError
 from .money import split_evenly, cents as money_cents
 from .validity import describe
@@ -268,25 +269,10 @@ class CatalogService(Service):
         return clean
 
     def _eligible(self, session, eligible: dict) -> list[EligibleItem]:
-        if not isinstance(eligible, dict) or not eligible:
-            raise ValidationError("eligible", _("Choose at least one treatment type the "
-                                                "package covers."))
-        money = self._clinic.money_context()
-        items = []
-        for treatment_type_id, pays in eligible.items():
-            treatment = v.get(session, TreatmentType, treatment_type_id, "treatment type")
-            try:
-                cents = money_cents(pays, field="patient_pays", **money)
-                if cents > treatment.price:
-                    raise ValidationError("patient_pays", _(
-                        "Patient Pays for {treatment} cannot be more than its standard price.")
-                        .format(treatment=treatment.name))
-            except ValidationError as error:
-                # Names the row, so a form can point at the one amount to correct.
-                error.treatment_type_id = treatment.id
-                raise
-            items.append(EligibleItem(treatment_type_id=treatment.id, patient_pays=cents))
-        return items
+        return [EligibleItem(treatment_type_id=tid, patient_pays=cents)
+                for tid, cents in checked_eligible(
+                    session, eligible, self._clinic.money_context(), none_chosen=_(
+                        "Choose at least one treatment type the package covers."))]
 
     def _price_covers_patient_pays(self, session, treatment: TreatmentType, price: int) -> None:
         """Patient Pays never exceeds the standard price (same rule as in a template)."""
