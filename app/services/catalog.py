@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..i18n import N_, _
 from ..models import EligibleItem, PackageTemplate, TreatmentType
-from . import refund_policies
+from . import locks, refund_policies
 from . import validation as v
 from .audit import snapshot
 from .base import Service, lighten
@@ -184,6 +184,7 @@ class CatalogService(Service):
                                  "refund_policy"))
         clean = self._template_fields(**changes)
         with self._db.write() as s:
+            locks.terms(s, "package_templates", template_id, editing=True)  # sales wait (R40)
             row = v.get(s, PackageTemplate, template_id, "package template")
             if "name" in clean:
                 self._unique_name(s, PackageTemplate, clean["name"], row.id, "package template")
@@ -202,6 +203,7 @@ class CatalogService(Service):
         self._clinic.auth.require_manager(_("archive package templates"))
         archived = v.yes_no(archived, "archived")
         with self._db.write() as s:
+            locks.terms(s, "package_templates", template_id, editing=True)
             row = v.get(s, PackageTemplate, template_id, "package template")
             before = {"archived": row.archived}
             row.archived = archived

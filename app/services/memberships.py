@@ -49,6 +49,7 @@ class MembershipService(Service):
         start = self._day(start, "start", _("start date"))
         with self._db.write() as s:
             locks.patient(s, patient_id)
+            locks.terms(s, "membership_plans", plan_id)  # the terms copied whole (R43)
             patient = v.get(s, Patient, patient_id, "patient")
             plan = v.get(s, MembershipPlan, plan_id, "membership plan")
             if not plan.active:
