@@ -360,6 +360,15 @@ def test_r45_gift_cards_sold_one_partly_spent(clinic, demo):
     assert not any("Gift card buyer" == p.full_name for p in patients(clinic))
 
 
+def test_r37_r40_a_shared_package_and_a_fee_refund_policy(clinic, demo):
+    [shared] = clinic.packages.shared_with(demo.patients[35])
+    assert (shared.id, shared.shared_by) == (demo.packages["maria_10"], "Maria Lopez")
+    policies = {t.name: t.refund_policy for t in clinic.catalog.package_templates()}
+    assert policies["Acupuncture 6-pack"] == "pro_rata_fee:10:5000"
+    assert clinic.packages.detail(demo.packages["ethan_acu"]).refund_policy == \
+        "pro_rata_fee:10:5000"
+
+
 # the replay left no trace of itself
 
 def test_the_clock_and_sign_in_are_restored(seeded):

@@ -2,7 +2,8 @@
 Plans, a member's Memberships tab, the schedule's M badge, Day Close and the liability
 report shows them: two plans, a few regulars enrolled months ago with every period invoiced
 (all paid but the latest of one member), and a few gift cards sold at the desk, one of them
-partly spent on a patient's unpaid visit.
+partly spent on a patient's unpaid visit; and a household sharing a package (R37) and a
+template refunded less a cancellation fee (R40).
 
 The members are the first regulars the plan brings in for what the plan covers, so their
 visits are covered as the desk would see them. Cards are sold to walk-in buyers (the hidden
@@ -31,7 +32,15 @@ SPENT = 6000
 SPENT_ON = 9
 
 
+#: a household (R37): Maria Lopez shares her 10 Massages with her partner Nathan Publicover
+HOUSEHOLD = (0, 35)
+#: a template refunded less a cancellation fee (R40): 10 % of what is left, at most $50
+FEE_POLICY = ("acu6", "pro_rata_fee:10:5000")
+
+
 def set_up_plans(clinic, demo: DemoClinic) -> None:
+    key, policy = FEE_POLICY
+    clinic.catalog.update_package_template(demo.templates[key], refund_policy=policy)
     for key, name, fee, period, uses, eligible, _members in PLANS:
         demo.plans[key] = clinic.catalog.add_membership_plan(
             name, fee=fee, period=period, uses_per_period=uses,
@@ -56,6 +65,7 @@ def extra_events(clinic, demo: DemoClinic, visits: list[Visit], week_start: date
             _enrol_and_bill(clinic, demo, key, patient, start, real_now, add,
                             leave_last_owing=(n, m) == (0, 1))
     window = datetime.combine(week_start, time(0))
+    add(window - timedelta(days=20, hours=-14), lambda: _share(clinic, demo))
     for i, (amount, days, method) in enumerate(GIFT_CARDS):
         when = window - timedelta(days=days) + timedelta(hours=11 + i, minutes=15)
         add(when, lambda i=i, amount=amount, method=method: _sell_card(clinic, demo, i,
@@ -92,6 +102,12 @@ def _pay(clinic, invoice_ids, *, but: int | None = None) -> None:
         if invoice.patient_id != but and invoice.balance > 0:
             clinic.billing.receive_payment(invoice.patient_id, invoice.balance, "credit_card",
                                            invoice_id=invoice.id)
+
+
+def _share(clinic, demo) -> None:
+    owner, member = (demo.patients[i] for i in HOUSEHOLD)
+    clinic.patients.link_household(owner, member)
+    clinic.packages.share(demo.packages["maria_10"], member)
 
 
 def _sell_card(clinic, demo, i: int, amount: int, method: str) -> None:
