@@ -4,8 +4,6 @@ names its package, and a visit nothing covers (or cancelled) says nothing."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-
 import pytest
 from PySide6.QtCore import Qt
 
@@ -13,22 +11,11 @@ from app.ui.models.appointments import AppointmentsModel as Cols
 from app.ui.schedule import ScheduleTab
 
 from ui.helpers import cell_texts, click
-
-MONDAY = date(2026, 3, 2)
-
-
-def at(hour: int) -> datetime:
-    return datetime.combine(MONDAY, time(hour))
+from ui.schedule.test_schedule_membership_badge_r43 import at, member  # noqa: F401
 
 
 @pytest.fixture
-def day(clinic, catalog, clock):
-    plan = clinic.catalog.add_membership_plan("Monthly Massage", fee=9000, period="1m",
-                                              uses_per_period=3,
-                                              eligible={catalog["massage"]: 0})
-    clock.set(datetime(2026, 3, 1, 8))
-    clinic.memberships.enroll(catalog["patient"], plan, start=date(2026, 3, 1))
-    clock.set(at(8))
+def day(clinic, catalog, member):
     s = clinic.schedule
     booked = s.book(catalog["patient"], catalog["ana"], catalog["massage"], at(9))
     arrived = s.book(catalog["patient"], catalog["ana"], catalog["massage"], at(10))
