@@ -25,7 +25,7 @@ from sqlalchemy import distinct, exists, func, select
 from sqlalchemy.orm import Session
 
 from ..models import AuditEntry, Invoice, InvoiceLine, Package, PackageRefund, Payment
-from ..models import PaymentRefund, Redemption
+from ..models import GiftCardMove, MembershipPeriod, PaymentRefund, Redemption
 
 A = AuditEntry
 VISIT_ACTIONS = ("appointment.arrive", "appointment.no_show")
@@ -82,10 +82,39 @@ def unrecorded(s: Session) -> list[Unrecorded]:
         select(Invoice.number).join(bills, bills.c.newest == Invoice.id)
         .where(bills.c.n > _visit_entries(bills.c.visit)).order_by(Invoice.number))]
 
-    # An invoice neither a sale's nor a visit's was made by no action that ClinicDesk has.
+    # An invoice neither a sale's nor a visit's was made by no action that ClinicDesk has,
+    # but a membership's period (R43) or a gift card's sale or reload (R45): each counted
+    # only with its own entry.
     made_by = (exists().where(Package.invoice_id == Invoice.id)
                | exists().where(InvoiceLine.invoice_id == Invoice.id,
-                                InvoiceLine.appointment_id.is_not(None)))
+                                InvoiceLine.appointment_id.is_not(None))
+               | _membership_fee_recorded() | _gift_card_load_recorded())
     found += [Unrecorded("invoice", n) for n in s.scalars(
         select(Invoice.number).where(~made_by).order_by(Invoice.number))]
     return found
+
+
+def _membership_fee_recorded():
+    """A period's invoice, with its membership.invoice entry (one at a time: enrolling,
+    cancelling) or the membership.invoice_due entry of its batch, written at the same moment
+    (app.services.membership_invoicing)."""
+    entry = (select(A.id).where(
+        A.entity == "membership", A.at == Invoice.created_at,
+        ((A.action == "membership.invoice") & (A.entity_id == MembershipPeriod.membership_id))
+        | (A.action == "membership.invoice_due"))
+        .correlate(Invoice, MembershipPeriod).exists())
+    return (select(MembershipPeriod.id)
+            .where(MembershipPeriod.invoice_id == Invoice.id, entry)
+            .correlate(Invoice).exists())
+
+
+def _gift_card_load_recorded():
+    """A card's sale or reload invoice, with the card's gift_card.sell or reload entry of
+    the same moment."""
+    entry = (select(A.id).where(
+        A.entity == "gift_card", A.entity_id == GiftCardMove.card_id,
+        A.action.in_(("gift_card.sell", "gift_card.reload")), A.at == Invoice.created_at)
+        .correlate(Invoice, GiftCardMove).exists())
+    return (select(GiftCardMove.id)
+            .where(GiftCardMove.invoice_id == Invoice.id, GiftCardMove.kind == "load", entry)
+            .correlate(Invoice).exists())

@@ -45,6 +45,7 @@ class BillingService(DayCloseDesk, Service):
                      appointment_id: int | None = None) -> SaleResult:
         with self._db.write() as s:
             locks.patient(s, patient_id)
+            locks.terms(s, "package_templates", package_template_id)  # R40: copied whole
             patient = v.get(s, Patient, patient_id, "patient")
             template = v.get(s, PackageTemplate, package_template_id, "package template")
             if template.archived:

@@ -157,8 +157,8 @@ class SaleResult:
 def invoice_view(s, invoice: Invoice) -> InvoiceView:
     staff_names = dict(s.execute(select(Staff.id, Staff.name)).all())
     patient = s.get(Patient, invoice.patient_id)
-    words = line_words.for_lines(s, invoice.lines)  # in the desk's language (R4)
     uses = use_lines.for_lines(s, invoice.lines)  # as of each use (R41)
+    words = line_words.for_lines(s, invoice.lines, uses)  # in the desk's language (R4)
     lines = tuple(LineView(line.id, line.line_no, line.kind, words[line.id], line.staff_id,
                            # a refund's line is the clinic's, never a staff member's (R6)
                            "" if line.kind == "package_refund" else
@@ -185,9 +185,9 @@ def invoice_summary(s, invoice: Invoice, uses: dict[int, str] | None = None) -> 
     voided = invoice.voided_at is not None
     lines = [line for line in sorted(invoice.lines, key=lambda line: line.line_no)
              if line.kind != "package_refund"]
-    words = line_words.for_lines(s, lines)  # the visit's time too, in the desk's locale
-    descriptions = [words[line.id] for line in lines]
     uses = use_lines.for_lines(s, lines) if uses is None else uses  # (R41)
+    words = line_words.for_lines(s, lines, uses)  # the visit's time too, in the desk's locale
+    descriptions = [words[line.id] for line in lines]
     package_id = s.scalar(select(Package.id).where(Package.invoice_id == invoice.id))
     return InvoiceSummary(invoice.id, invoice.number, invoice.issued_on, "; ".join(descriptions),
                           invoice.total, paid, rules.invoice_balance(invoice.total, paid, voided),

@@ -11,10 +11,11 @@ from sqlalchemy.orm import selectinload
 
 from ..i18n import N_, _
 from ..models import EligibleItem, PackageTemplate, TreatmentType
-from . import refund_policies
+from . import locks, refund_policies
 from . import validation as v
 from .audit import snapshot
 from .base import Service, lighten
+from .eligibility import checked_eligible
 from .errors import NotAllowed, ValidationError
 from .money import split_evenly, cents as money_cents
 from .validity import describe
@@ -183,6 +184,7 @@ class CatalogService(Service):
                                  "refund_policy"))
         clean = self._template_fields(**changes)
         with self._db.write() as s:
+            locks.terms(s, "package_templates", template_id, editing=True)  # sales wait (R40)
             row = v.get(s, PackageTemplate, template_id, "package template")
             if "name" in clean:
                 self._unique_name(s, PackageTemplate, clean["name"], row.id, "package template")
@@ -201,6 +203,7 @@ class CatalogService(Service):
         self._clinic.auth.require_manager(_("archive package templates"))
         archived = v.yes_no(archived, "archived")
         with self._db.write() as s:
+            locks.terms(s, "package_templates", template_id, editing=True)
             row = v.get(s, PackageTemplate, template_id, "package template")
             before = {"archived": row.archived}
             row.archived = archived
@@ -268,25 +271,10 @@ class CatalogService(Service):
         return clean
 
     def _eligible(self, session, eligible: dict) -> list[EligibleItem]:
-        if not isinstance(eligible, dict) or not eligible:
-            raise ValidationError("eligible", _("Choose at least one treatment type the "
-                                                "package covers."))
-        money = self._clinic.money_context()
-        items = []
-        for treatment_type_id, pays in eligible.items():
-            treatment = v.get(session, TreatmentType, treatment_type_id, "treatment type")
-            try:
-                cents = money_cents(pays, field="patient_pays", **money)
-                if cents > treatment.price:
-                    raise ValidationError("patient_pays", _(
-                        "Patient Pays for {treatment} cannot be more than its standard price.")
-                        .format(treatment=treatment.name))
-            except ValidationError as error:
-                # Names the row, so a form can point at the one amount to correct.
-                error.treatment_type_id = treatment.id
-                raise
-            items.append(EligibleItem(treatment_type_id=treatment.id, patient_pays=cents))
-        return items
+        return [EligibleItem(treatment_type_id=tid, patient_pays=cents)
+                for tid, cents in checked_eligible(
+                    session, eligible, self._clinic.money_context(), none_chosen=_(
+                        "Choose at least one treatment type the package covers."))]
 
     def _price_covers_patient_pays(self, session, treatment: TreatmentType, price: int) -> None:
         """Patient Pays never exceeds the standard price (same rule as in a template)."""

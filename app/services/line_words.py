@@ -33,6 +33,14 @@ MESSAGES = {
     "treatment": (N_("No show: {treatment} ({when})"), N_("{treatment} ({when})")),
     "no_show_fee": (N_("{fee} ({when})"),),
 }
+#: A package use's line as shown above its R41 use line ("10 Massages: use 1 of 10, 9 left,
+#: …"), which says the number already: the stored words less their "(use n of N)".
+BESIDE_USE = {
+    N_("No show: {treatment} ({when}), covered by {package} (use {use} of {total})"):
+        N_("No show: {treatment} ({when}), covered by {package}"),
+    N_("{treatment} ({when}), covered by {package} (use {use} of {total})"):
+        N_("{treatment} ({when}), covered by {package}"),
+}
 #: A time holds a digit and no parenthesis: "Massage (60 min) (Mar 2, …)" ends at its last.
 _PARTS = {"when": r"[^()]*?\d[^()]*?", "use": r"\d+", "total": r"\d+"}
 
@@ -61,9 +69,11 @@ def _read(kind: str, stored: str) -> tuple[str, dict[str, str]] | None:
 
 
 def describe(kind: str, stored: str, *, start: datetime | None = None,
-             locale: str | None = None, use: int | None = None) -> str:
+             locale: str | None = None, use: int | None = None,
+             beside_use: bool = False) -> str:
     """The line's description in the desk's language. `start` (the visit's) and `locale`
-    write its time again; `use` is the redemption's number now."""
+    write its time again; `use` is the redemption's number now. `beside_use`: its use line
+    is shown with it, so the number is said there and not twice."""
     read = _read(kind, stored or "")
     if read is None:
         return stored
@@ -74,11 +84,14 @@ def describe(kind: str, stored: str, *, start: datetime | None = None,
         values["when"] = show_when(start, locale)
     if use is not None and "use" in values:
         values["use"] = str(use)
+    if beside_use and message in BESIDE_USE:
+        message = BESIDE_USE[message]
     return _(message).format(**values)
 
 
-def for_lines(s, lines) -> dict[int, str]:
-    """Each invoice line's description (by line id), as `describe` writes it."""
+def for_lines(s, lines, beside_use=frozenset()) -> dict[int, str]:
+    """Each invoice line's description (by line id), as `describe` writes it; `beside_use`:
+    the ids of the lines shown with their R41 use line."""
     from sqlalchemy import select
 
     from ..models import Appointment, ClinicSettings, Redemption
@@ -94,5 +107,6 @@ def for_lines(s, lines) -> dict[int, str]:
             .where(Redemption.appointment_id.in_(visits)))}
     return {line.id: describe(line.kind, line.description, locale=locale,
                               start=starts.get(line.appointment_id),
-                              use=uses.get((line.appointment_id, line.package_id)))
+                              use=uses.get((line.appointment_id, line.package_id)),
+                              beside_use=line.id in beside_use)
             for line in lines}

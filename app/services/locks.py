@@ -121,6 +121,18 @@ def package_uses(s: Session, packages) -> None:
         s.refresh(row)
 
 
+def terms(s: Session, table: str, row_id: object, *, editing: bool = False) -> None:
+    """A package template's or a membership plan's terms ("package_templates",
+    "membership_plans"), before they are copied into a sale or an enrolment (shared: such
+    copies do not wait for each other) or changed (`editing`). A copy waits for an edit or
+    archive under way and then reads the terms once it is committed, so it copies one version
+    whole: never the old refund policy and price with the new Patient Pays (R40, R43). Taken
+    after the patient's lock."""
+    if _postgresql(s) and _an_id(row_id):
+        lock = "FOR NO KEY UPDATE" if editing else "FOR SHARE"
+        s.execute(text(f"SELECT id FROM {table} WHERE id = :id {lock}"), {"id": row_id})
+
+
 def invoice(s: Session, invoice_id: object) -> None:
     """Lock the patient an invoice is for."""
     if _postgresql(s):

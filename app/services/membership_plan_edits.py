@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..i18n import _
 from ..models import MembershipPlan
+from . import locks
 from . import validation as v
 from .audit import snapshot
 from .errors import NotAllowed
@@ -33,6 +34,7 @@ def update_plan(service, plan_id: int, *, eligible: dict | None = None, **change
     if clean.get("uses_per_period", 0) is None:
         clean["rollover_cap"] = 0  # nothing is left over to roll when visits are unlimited
     with service._db.write() as s:
+        locks.terms(s, "membership_plans", plan_id, editing=True)  # enrolments wait (R43)
         plan = v.get(s, MembershipPlan, plan_id, "membership plan")
         if "name" in clean:
             folded = clean["name"].casefold()
@@ -58,6 +60,7 @@ def archive_plan(service, plan_id: int, archived: bool = True) -> None:
     service._clinic.auth.require_manager(_("archive package templates"))
     archived = v.yes_no(archived, "archived")
     with service._db.write() as s:
+        locks.terms(s, "membership_plans", plan_id, editing=True)
         plan = v.get(s, MembershipPlan, plan_id, "membership plan")
         before = {"active": plan.active}
         plan.active = not archived

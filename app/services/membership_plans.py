@@ -16,6 +16,7 @@ from ..i18n import _, ngettext
 from ..models import MembershipPlan, MembershipPlanItem, TreatmentType
 from . import validation as v
 from .audit import snapshot
+from .eligibility import checked_eligible
 from .errors import NotAllowed, ValidationError
 from .money import cents as money_cents
 
@@ -123,23 +124,9 @@ def clean_terms(clinic, **fields) -> dict:
 
 
 def _eligible(s, eligible, money) -> list[MembershipPlanItem]:
-    if not isinstance(eligible, dict) or not eligible:
-        raise ValidationError("eligible", _("Choose at least one treatment type the "
-                                            "membership covers."))
-    items = []
-    for treatment_type_id, pays in eligible.items():
-        treatment = v.get(s, TreatmentType, treatment_type_id, "treatment type")
-        try:
-            cents = money_cents(pays, field="patient_pays", **money)
-            if cents > treatment.price:
-                raise ValidationError("patient_pays", _(
-                    "Patient Pays for {treatment} cannot be more than its standard price.")
-                    .format(treatment=treatment.name))
-        except ValidationError as error:
-            error.treatment_type_id = treatment.id  # the row a form points at
-            raise
-        items.append(MembershipPlanItem(treatment_type_id=treatment.id, patient_pays=cents))
-    return items
+    return [MembershipPlanItem(treatment_type_id=tid, patient_pays=cents)
+            for tid, cents in checked_eligible(s, eligible, money, none_chosen=_(
+                "Choose at least one treatment type the membership covers."))]
 
 
 def plans(service, *, include_inactive: bool = False) -> list[MembershipPlanRow]:

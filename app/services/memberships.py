@@ -49,6 +49,7 @@ class MembershipService(Service):
         start = self._day(start, "start", _("start date"))
         with self._db.write() as s:
             locks.patient(s, patient_id)
+            locks.terms(s, "membership_plans", plan_id)  # the terms copied whole (R43)
             patient = v.get(s, Patient, patient_id, "patient")
             plan = v.get(s, MembershipPlan, plan_id, "membership plan")
             if not plan.active:
@@ -112,6 +113,7 @@ class MembershipService(Service):
             self._after_invoiced(s, m, start, "start", _(
                 "The period from {date} is already invoiced; a pause can start the day "
                 "after at the earliest."))
+            self._no_use_from(s, m, start, end, pausing=True)
             new = Span(start, end)
             for other in s.scalars(select(MembershipPause).where(
                     MembershipPause.membership_id == m.id)):
@@ -200,19 +202,28 @@ class MembershipService(Service):
             locks.patient(s, row[0])
         return v.get(s, Membership, membership_id, "membership")
 
-    def _no_use_from(self, s, m: Membership, on: date) -> None:
-        """A visit on or after `on` already arrived (or was a covered no-show) with the
-        membership: it would keep a use in a period the cancellation ends."""
-        used = s.scalars(select(MembershipUse.used_on).where(
-            MembershipUse.membership_id == m.id, MembershipUse.voided_at.is_(None),
-            MembershipUse.used_on >= on).order_by(MembershipUse.used_on)).all()
-        if used:
-            raise ValidationError("on", ngettext(
+    def _no_use_from(self, s, m: Membership, on: date, end: date | None = None, *,
+                     pausing: bool = False) -> None:
+        """A visit on [on, end) already arrived (or was a covered no-show) with the
+        membership: it would keep a use in a period a cancellation ends, or on a day a pause
+        says the membership covers nothing."""
+        used = _used_days(s, m.id, on, end)
+        if not used:
+            return
+        if pausing:
+            field, words = "start", ngettext(
+                "A visit on {dates} already used this membership inside this pause; undo "
+                "that arrival first, or pause on other days.",
+                "Visits on {dates} already used this membership inside this pause; undo "
+                "those arrivals first, or pause on other days.", len(used))
+        else:
+            field, words = "on", ngettext(
                 "A visit on {dates} already used this membership; undo that arrival first, "
                 "or cancel from a later day.",
                 "Visits on {dates} already used this membership; undo those arrivals first, "
-                "or cancel from a later day.", len(used)).format(
-                    dates=", ".join(show_date(d, self._locale) for d in used[:5])))
+                "or cancel from a later day.", len(used))
+        raise ValidationError(field, words.format(
+            dates=", ".join(show_date(d, self._locale) for d in used[:5])))
 
     def _after_invoiced(self, s, m: Membership, day: date, field: str, words: str, *,
                         strictly: bool = True) -> None:
@@ -221,6 +232,16 @@ class MembershipService(Service):
             .order_by(MembershipPeriod.starts_on.desc()).limit(1))
         if last is not None and (day <= last if strictly else day < last):
             raise ValidationError(field, words.format(date=show_date(last, self._locale)))
+
+
+def _used_days(s, membership_id: int, start: date, end: date | None) -> list[date]:
+    """The days on [start, end) of the membership's uses still standing."""
+    query = select(MembershipUse.used_on).where(
+        MembershipUse.membership_id == membership_id, MembershipUse.voided_at.is_(None),
+        MembershipUse.used_on >= start)
+    if end is not None:
+        query = query.where(MembershipUse.used_on < end)
+    return list(s.scalars(query.order_by(MembershipUse.used_on)))
 
 
 def _release(s, membership_id: int, start: date, end: date | None) -> list[int]:

@@ -38,6 +38,7 @@ class PackageSummary:
     invoice_id: int
     expiry_held: bool = False  # R39: frozen until unfrozen; its expiry is set then
     imported_on: date | None = None  # sold before ClinicDesk, brought in that day (R42)
+    shared_by: str = ""  # R37: in a member's list, the purchaser who shares it with them
 
     @property
     def uses_used(self) -> int:

@@ -3,12 +3,12 @@
 A share lets one member book and redeem with the package; ending it keeps the uses already
 redeemed and releases that member's booked covered appointments, with R28's warning.
 PackageService offers these calls (clinic.packages.share, unshare, set_shares,
-share_choices, why_not_share).
+share_choices, why_not_share, and shared_with: the member's side, for their own list).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -189,6 +189,20 @@ class SharingCalls:
             for patient_id in sorted(wanted - current, key=str):
                 self.share(package_id, patient_id)
         return released
+
+    def shared_with(self, patient_id: int) -> list[rules.PackageSummary]:
+        """The packages others bought that are shared with this patient now (R37), newest
+        purchase first, each naming its purchaser in `shared_by`."""
+        with self._db.read() as s:
+            v.get(s, Patient, patient_id, "patient")
+            rows = s.execute(
+                select(Package, Patient.first_name, Patient.last_name)
+                .join(PackageShare, PackageShare.package_id == Package.id)
+                .join(Patient, Patient.id == Package.patient_id)
+                .where(PackageShare.patient_id == patient_id, PackageShare.ended_at.is_(None))
+                .order_by(Package.purchased_on.desc(), Package.id.desc())).all()
+            return [replace(rules.summarise(s, package, self._today()),
+                            shared_by=f"{first} {last}".strip()) for package, first, last in rows]
 
     def share_choices(self, package_id: int) -> list[ShareChoice]:
         """The purchaser's household members (but the purchaser), each ticked if shared."""

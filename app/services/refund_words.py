@@ -32,6 +32,15 @@ def policy_name(code: str, money: Money) -> str:
     return _(dict(POLICY_NAMES)[policy.kind])
 
 
+def policy_brief(code: str, money: Money) -> str:
+    """The policy as a column of the templates list says it: policy_name, the fee shorter."""
+    policy = domain.parse_policy(code)
+    if policy.kind == domain.PRO_RATA_FEE:
+        return _("Pro rata less a {percent} % fee, at most {cap}").format(
+            percent=policy.percent, cap=money(policy.cap))
+    return _(dict(POLICY_NAMES)[policy.kind])
+
+
 def suggestion_words(suggestion, money: Money) -> str:
     """The dialog's line: a RefundSuggestion with its basis (R40), in words."""
     basis = suggestion.basis

@@ -14,10 +14,14 @@ WAIT = 0.4  # long enough for a call that does not wait to have finished
 
 
 def while_held(clinic, table: str, row_id: int, *calls, lock: str = "FOR NO KEY UPDATE",
-               what: str = "the lock") -> list:
-    """Each call's result, or the ClinicError it raised, in order."""
+               what: str = "the lock", edits=(), commit: bool = False) -> list:
+    """Each call's result, or the ClinicError it raised, in order. `edits` ((sql, params),
+    …) are the other desk's changes under its lock, committed when it lets go if `commit`
+    (else rolled back)."""
     holder = clinic.db.engine.connect()
     holder.execute(text(f"SELECT id FROM {table} WHERE id = :id {lock}"), {"id": row_id})
+    for sql, params in edits:
+        holder.execute(text(sql), params)
     outcomes: list = [None] * len(calls)
 
     def run(i, call):
@@ -33,7 +37,7 @@ def while_held(clinic, table: str, row_id: int, *calls, lock: str = "FOR NO KEY 
     for thread in threads:
         thread.join(WAIT)
     assert all(t.is_alive() for t in threads), f"a call did not wait for {what}"
-    holder.rollback()
+    holder.commit() if commit else holder.rollback()
     holder.close()
     for thread in threads:
         thread.join(30)

@@ -333,6 +333,42 @@ def test_hst_on_physio_and_none_on_massage(clinic):
     assert taxed["physio"] > 0
 
 
+# memberships and gift cards (R43-R45), so a first look shows them
+
+def test_r43_plans_with_members_each_period_invoiced_once(clinic, demo):
+    plans = {p.name: p for p in clinic.catalog.membership_plans()}
+    monthly = plans["Monthly Massage Membership"]
+    assert (monthly.fee, monthly.period, monthly.uses_per_period) == (8900, "1m", 1)
+    assert len(plans) == 2 and len(demo.memberships) == 3
+    owing = 0
+    for index, membership_id in demo.memberships.items():
+        [m] = clinic.memberships.for_patient(demo.patients[index])
+        assert m.id == membership_id and m.status == "active"
+        assert m.starts_on < demo.week_start - timedelta(days=30)
+        started = [p for p in m.periods if p.starts_on <= NOW.date()]
+        assert len(started) >= 2 and all(p.invoice_id for p in started)  # each invoiced
+        assert len({p.invoice_id for p in started}) == len(started)      # once
+        owing += sum(clinic.billing.invoice(p.invoice_id).balance > 0 for p in started)
+    assert owing == 1  # the latest fee of one member is not paid yet
+    covered = [r for r in appointments(clinic) if r.membership_id is not None]
+    assert covered and {r.membership_name for r in covered} <= set(plans)
+
+
+def test_r45_gift_cards_sold_one_partly_spent(clinic, demo):
+    assert [clinic.gift_cards.balance(code) for code in demo.gift_cards] == [5000, 4000, 7500]
+    assert clinic.gift_cards.total_balances() == 16500
+    assert not any("Gift card buyer" == p.full_name for p in patients(clinic))
+
+
+def test_r37_r40_a_shared_package_and_a_fee_refund_policy(clinic, demo):
+    [shared] = clinic.packages.shared_with(demo.patients[35])
+    assert (shared.id, shared.shared_by) == (demo.packages["maria_10"], "Maria Lopez")
+    policies = {t.name: t.refund_policy for t in clinic.catalog.package_templates()}
+    assert policies["Acupuncture 6-pack"] == "pro_rata_fee:10:5000"
+    assert clinic.packages.detail(demo.packages["ethan_acu"]).refund_policy == \
+        "pro_rata_fee:10:5000"
+
+
 # the replay left no trace of itself
 
 def test_the_clock_and_sign_in_are_restored(seeded):

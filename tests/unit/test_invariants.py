@@ -945,6 +945,26 @@ class ClinicMachine(RuleBasedStateMachine):
         assert printer.output.count(b"\x1dV") == 1 and dump(self.clinic) == before
 
 
+    @rule(u=picks, before=st.integers(0, 20), length=st.one_of(st.none(),
+                                                                st.integers(1, 60)))
+    def pause_over_a_use(self, u, before, length):
+        """R44 with R43: a pause whose days hold a use already taken (an arrival or a covered
+        no-show) is refused naming the visit's day, with nothing written; every use stays
+        inside a period the membership is running (the allowance check)."""
+        from app.models import MembershipUse
+        with self.clinic.db.read() as s:
+            uses = s.execute(select(MembershipUse.membership_id, MembershipUse.used_on)
+                             .where(MembershipUse.voided_at.is_(None))
+                             .order_by(MembershipUse.id)).all()
+        if not uses:
+            return
+        membership_id, used_on = self.pick(uses, u)
+        start = used_on - timedelta(days=before)
+        end = None if length is None else used_on + timedelta(days=length)
+        assert self.attempt(self.clinic.memberships.pause, membership_id, start, end) is None
+        memberships_within_their_allowance(self.clinic)
+
+
 _REFUSING: list = []
 
 

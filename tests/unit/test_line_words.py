@@ -36,8 +36,10 @@ def test_r4_lines_sold_in_english_are_shown_in_french(clinic, catalog, sold_in_e
     try:
         assert descriptions(clinic, sale) == ["Forfait\u00a0: 10 Massages"]
         [line] = descriptions(clinic, visit)
-        assert line.startswith("Massage") and "couvert par 10 Massages (utilisation 1 sur 10)" \
-            in line, line
+        # the use's number is said once, on its R41 use line under it
+        assert line.startswith("Massage") and line.endswith("couvert par 10 Massages"), line
+        [use] = [u.use_line for u in clinic.billing.invoice(visit).lines]
+        assert use.startswith("10 Massages\u00a0: utilisation 1 sur 10"), use
         assert "9 mars 2026" in line  # the visit's time in the clinic's locale now
         summary = clinic.billing.account(catalog["patient"]).invoices
         assert any(i.description == "Forfait\u00a0: 10 Massages" for i in summary)
@@ -80,8 +82,11 @@ def test_r19_the_use_number_is_the_redemptions_own_now(clinic, catalog):
                                    datetime(2026, 3, 2, 9))
     clinic.schedule.arrive(earlier)
     assert sale.package_id
-    [line] = descriptions(clinic, clinic.schedule.appointment(later).invoice_id)
-    assert line.endswith("(use 2 of 10)"), line
+    [line] = clinic.billing.invoice(clinic.schedule.appointment(later).invoice_id).lines
+    assert line.use_line.startswith("10 Massages: use 2 of 10,"), line
+    assert describe("patient_pays", "Massage (Mar 9, 2026, 10:00\u202fa.m.), covered by "
+                    "10 Massages (use 1 of 10)", use=2) == \
+        "Massage (Mar 9, 2026, 10:00\u202fa.m.), covered by 10 Massages (use 2 of 10)"
 
 
 def test_r4_a_line_no_message_made_is_shown_as_stored():

@@ -143,10 +143,9 @@ def test_r44_cancelled_from_a_later_day_its_periods_until_then_are_invoiced(clin
     assert clinic.memberships.invoice_due() == []
 
 
-def test_r44_cancel_refused_before_a_use_already_taken_after_that_day(clinic, catalog,
-                                                                       clock):
-    """A visit arrived (early, on Apr 29's booking) with the membership: cancelling from
-    before it would leave its use in a period that no longer exists."""
+@pytest.fixture
+def used_on_apr_29(clinic, catalog):
+    """A monthly membership from Mar 2 whose Apr 29 visit has already arrived (early)."""
     clinic.auth.set_secret(catalog["ana"], "2468")
     clinic.auth.sign_in(catalog["ana"], "2468")
     plan = clinic.catalog.add_membership_plan("Monthly Massage", fee=5000, period="1m",
@@ -156,8 +155,49 @@ def test_r44_cancel_refused_before_a_use_already_taken_after_that_day(clinic, ca
     visit = clinic.schedule.book(catalog["patient"], catalog["ben"], catalog["massage"],
                                  datetime(2026, 4, 29, 8))
     clinic.schedule.arrive(visit)
+    return member, visit
+
+
+def test_r44_cancel_refused_before_a_use_already_taken_after_that_day(clinic, catalog,
+                                                                       used_on_apr_29):
+    """A visit arrived (early, on Apr 29's booking) with the membership: cancelling from
+    before it would leave its use in a period that no longer exists."""
+    member, _visit = used_on_apr_29
     with pytest.raises(ValidationError, match="Apr 29, 2026 already used this membership"):
         clinic.memberships.cancel(member, date(2026, 3, 9))
     assert [m.status for m in clinic.memberships.for_patient(catalog["patient"])] != [
         "cancelled"]
     clinic.memberships.cancel(member, date(2026, 4, 30))  # the day after it: allowed
+
+
+# a pause over a use already taken (R44 with R43): refused as the cancellation above is,
+# since that use would sit on days the pause says the membership covers nothing
+
+
+def _pauses(clinic, member):
+    with clinic.db.read() as s:
+        return [(p.starts_on, p.ends_on) for p in
+                s.query(MembershipPause).filter_by(membership_id=member)]
+
+
+@pytest.mark.parametrize("end", [date(2026, 5, 10), date(2026, 4, 30), None])
+def test_r44_a_pause_over_a_used_visit_is_refused_naming_its_day(clinic, used_on_apr_29, end):
+    member, _visit = used_on_apr_29
+    with pytest.raises(ValidationError, match="Apr 29, 2026 already used this membership") \
+            as refused:
+        clinic.memberships.pause(member, date(2026, 3, 20), end)
+    assert refused.value.field == "start"
+    assert "pause" in str(refused.value)
+    assert _pauses(clinic, member) == []  # nothing written
+
+
+def test_r44_a_pause_ending_before_the_used_visit_or_after_its_undo_is_allowed(
+        clinic, used_on_apr_29):
+    member, visit = used_on_apr_29
+    clinic.memberships.pause(member, date(2026, 3, 20), date(2026, 4, 29))  # back on Apr 29
+    assert _pauses(clinic, member) == [(date(2026, 3, 20), date(2026, 4, 29))]
+    with pytest.raises(ValidationError, match="Apr 29, 2026 already used"):
+        clinic.memberships.pause(member, date(2026, 4, 29), date(2026, 5, 2))
+    clinic.schedule.undo_arrival(visit)
+    clinic.memberships.pause(member, date(2026, 4, 29), date(2026, 5, 2))
+    assert len(_pauses(clinic, member)) == 2

@@ -113,7 +113,7 @@ def test_a_visit_arrived_late_takes_its_place_by_date_everywhere(clinic, catalog
         (3, "1 of 3", 3333), (10, "2 of 3", 3333)]
     assert [(r.redeemed_on.day, r.use_number, r.per_use_value)
             for r in shown.redemptions] == [(3, 1, 3333), (10, 2, 3333)]
-    assert "(use 1 of 3)" in clinic.billing.invoice(invoice).lines[0].description
+    assert clinic.billing.invoice(invoice).lines[0].use_line.startswith("3 Physio: use 1 of 3,")
 
     clinic.schedule.undo_arrival(first)  # and back: the 10th is use 1 again
     report = clinic.reports.package_usage(date(2026, 3, 1), date(2026, 3, 31))

@@ -148,7 +148,8 @@ def test_covered_arrival_names_the_use(clinic, catalog, p):
     clinic.schedule.arrive(a)
     (line,) = clinic.billing.invoice(clinic.schedule.arrive(b)).lines
     assert line.description == "Physio follow-up (Mar 5, 2026, 10:00\u202fa.m.), covered by " \
-                               "3 Physio (use 2 of 3)"
+                               "3 Physio"
+    assert line.use_line == "3 Physio: use 2 of 3, 1 left"  # the number, said once (R41)
 
 
 def test_no_show_use_package_must_be_yes_or_no(clinic, catalog, p):

@@ -1,7 +1,8 @@
 """The demo clinic: Harbourview Physiotherapy & Massage, Halifax NS (`clinicdesk --demo`).
 
 `seed_demo(clinic)` fills an empty clinic file with a realistic, deterministic clinic: staff, a
-catalogue, 40 patients, packages sold (paid in full, in part, or not yet) and two weeks of
+catalogue, 40 patients, packages sold (paid in full, in part, or not yet), membership plans
+with a few members and gift cards sold (extras.py), and two weeks of
 appointments around `clinic.today()` (last week and this week). The past is replayed day by day
 through the Clinic facade with the clock moved back, so every invoice, payment, redemption and
 audit entry carries the time it would have happened at, and every rule (R9-R18) is applied by
@@ -21,6 +22,7 @@ from ...i18n import _
 from ..errors import NotAllowed
 from .harbourview import (CLINIC, HOURS, OLIVIA, PACKAGES, PATIENTS, SEED, STAFF, TEMPLATES,
                           TREATMENTS, DemoClinic, pin_of, set_up)
+from .extras import extra_events, set_up_plans
 from .plan import plan_visits
 from .replay import replay_events
 
@@ -49,8 +51,11 @@ def seed_demo(clinic) -> DemoClinic:
     clinic._clock = lambda: moment["now"]
     try:
         set_up(clinic, demo)
+        set_up_plans(clinic, demo)
         visits = plan_visits(rng, week_start, today)
         events = replay_events(clinic, demo, rng, visits, week_start, real_now)
+        extra_events(clinic, demo, visits, week_start, real_now,
+                     lambda when, action: events.append((when, len(events), action)))
         clinic.auth.sign_in(demo.staff[OLIVIA], pin_of(OLIVIA))
         for when, _order, action in sorted(events, key=lambda e: (e[0], e[1])):
             if when > real_now:

@@ -113,6 +113,9 @@ class DemoClinic:
     patients: list[int] = field(default_factory=list)
     packages: dict[str, int] = field(default_factory=dict)
     appointments: list[int] = field(default_factory=list)
+    plans: dict[str, int] = field(default_factory=dict)        # R43 (extras.py)
+    memberships: dict[int, int] = field(default_factory=dict)  # patient index -> membership
+    gift_cards: list[str] = field(default_factory=list)        # R45: the codes, as printed
 
 
 def pin_of(name: str) -> str:

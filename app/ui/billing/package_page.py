@@ -25,12 +25,17 @@ from .keys import leave_with_tab, tab_order
 from .refund_dialog import RefundPackageDialog
 from .transfer_dialog import TransferDialog, show_transfer_done, transfer_text
 from .share_dialog import ShareDialog, shared_with_text
+from . import shared_package_page as member_view
 
 class PackagePage(QDialog):
-    def __init__(self, clinic: Clinic, package_id: int, parent: QWidget | None = None):
+    def __init__(self, clinic: Clinic, package_id: int, parent: QWidget | None = None, *,
+                 member: bool = False):
         super().__init__(parent)
         self.clinic = clinic
         self.package_id = package_id
+        #: Opened from the list of a member it is shared with (R37): what changes the package
+        #: is its purchaser's, so only reading and printing its statement are offered.
+        self.member = member
         self._f = Formats(clinic)
         #: Whether anything here changed the package, so the list behind refreshes.
         self.changed = False
@@ -192,6 +197,8 @@ class PackagePage(QDialog):
         self.share_button.setEnabled(refusal is None)
         self.share_button.setToolTip(refusal or _("Choose the household members who may use "
                                                   "this package"))
+        if self.member:
+            member_view.purchaser_only(self)
 
     def _set(self, key: str, text: str) -> None:
         label = self.values[key]
@@ -234,9 +241,10 @@ class PackagePage(QDialog):
         StatementDialog.ask(self.clinic, self.package_id, parent=self)
 
     @classmethod
-    def ask(cls, clinic: Clinic, package_id: int, parent: QWidget | None = None) -> bool:
+    def ask(cls, clinic: Clinic, package_id: int, parent: QWidget | None = None, *,
+            member: bool = False) -> bool:
         """Show the package; True if anything on it was changed."""
-        page = cls(clinic, package_id, parent=parent)
+        page = cls(clinic, package_id, parent=parent, member=member)
         try:
             page.exec()
             return page.changed

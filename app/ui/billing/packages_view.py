@@ -8,7 +8,9 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QStackedLayout,
 
 from app.i18n import _
 from app.services import Clinic
+from app.services.errors import ClinicError
 
+from .. import msgbox
 from ..formats import Formats
 from ..models.packages import PatientPackagesModel
 from ..shortcuts import NEW_PURCHASE
@@ -48,11 +50,14 @@ class PatientPackagesView(QWidget):
         self.import_button.setToolTip(_("A package this patient bought before the clinic "
                                         "used ClinicDesk"))
         self.import_button.clicked.connect(self.import_package)
+        self.stop_sharing_button = QPushButton(_("S&top Sharing"))  # R37: a member's own
+        self.stop_sharing_button.clicked.connect(self.stop_sharing)
 
         bar = QHBoxLayout()
         bar.addWidget(self.import_button)
         bar.addStretch(1)
         bar.addWidget(self.new_button)
+        bar.addWidget(self.stop_sharing_button)
         bar.addWidget(self.view_button)
         layout = QVBoxLayout(self)
         layout.addLayout(self.stack)
@@ -68,7 +73,10 @@ class PatientPackagesView(QWidget):
             self.table.selectRow(0)
 
     def refresh(self, select: int | None = None) -> None:
-        rows = [] if self.patient_id is None else self.clinic.packages.for_patient(self.patient_id)
+        # Their own packages, then those a household member shares with them (R37).
+        rows = [] if self.patient_id is None else [
+            *self.clinic.packages.for_patient(self.patient_id),
+            *self.clinic.packages.shared_with(self.patient_id)]
         reload(self.table, self.model, rows, select)
         self.empty.setText(_("Choose a patient to see their packages.") if self.patient_id is None
                            else _("No packages yet. New Package… sells one."))
@@ -98,7 +106,30 @@ class PatientPackagesView(QWidget):
         if package is None:
             return
         from .package_page import PackagePage
-        self._reread(PackagePage.ask(self.clinic, package.id, parent=self))
+        self._reread(PackagePage.ask(self.clinic, package.id, parent=self,
+                                     member=bool(package.shared_by)))
+
+    def stop_sharing(self) -> None:
+        """A member's own choice to stop using a package shared with them (R37): its booked
+        visits are released, with R28's warning."""
+        package = self.selected()
+        if package is None or not package.shared_by or self.patient_id is None:
+            return
+        if not msgbox.confirm(self, _("Stop Sharing"), _(
+                "Stop sharing \u201c{name}\u201d with this patient? {purchaser} keeps the "
+                "package; uses already redeemed stay on it, and this patient's booked visits "
+                "it covers are released.").format(name=package.name,
+                                                  purchaser=package.shared_by)):
+            return
+        try:
+            released = self.clinic.packages.unshare(package.id, self.patient_id)
+        except ClinicError as error:
+            msgbox.refusal(self, error)
+            self.refresh()
+            return
+        for warning in released.warnings:
+            msgbox.information(self, _("Booked appointments released"), warning)
+        self._reread(True)
 
     def _reread(self, changed: bool, select: int | None = None) -> None:
         # Even when nothing was done here, another desk may have changed the list meanwhile.
@@ -109,4 +140,10 @@ class PatientPackagesView(QWidget):
     def _update_buttons(self) -> None:
         self.new_button.setEnabled(self.patient_id is not None)
         self.import_button.setEnabled(self.patient_id is not None)
-        self.view_button.setEnabled(self.selected() is not None)
+        selected = self.selected()
+        self.view_button.setEnabled(selected is not None)
+        shared = selected is not None and bool(selected.shared_by)
+        self.stop_sharing_button.setVisible(shared)  # only a shared row has it
+        self.stop_sharing_button.setToolTip(_(
+            "This patient stops using {purchaser}'s package; {purchaser} keeps it").format(
+                purchaser=selected.shared_by) if shared else "")

@@ -12,8 +12,10 @@ from .base import RowsModel
 
 class AppointmentsModel(RowsModel):
     TIME, PATIENT, PRACTITIONER, TREATMENT, STATUS, PACKAGE, BILLING = range(7)
+    #: PACKAGE says what covers the visit: a package, or a membership (R43), as the grid's
+    #: P and M badges do.
     COLUMNS = (N_("Time"), N_("Patient"), N_("Practitioner"), N_("Treatment"), N_("Status"),
-               N_("Package"), N_("Billing"))
+               N_("Covered by"), N_("Billing"))
 
     def __init__(self, formats: Formats, parent=None):
         super().__init__(parent)
@@ -31,6 +33,8 @@ class AppointmentsModel(RowsModel):
         if column == self.STATUS:
             return status_name(a.status)
         if column == self.PACKAGE:
+            if a.membership_name is not None:
+                return _("Membership: {plan}").format(plan=a.membership_name)
             return a.package_name or ""
         # The invoice's own number is not on the row; the richer schedule view will show it.
         return _("Invoiced") if a.invoice_id is not None else ""

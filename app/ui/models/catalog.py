@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.i18n import N_, _
 from app.services.catalog import PackageTemplateRow, TreatmentTypeRow
+from app.services.refund_words import policy_brief
 from app.services.settings import NoShowFeeRow
 from app.services.staff import StaffRow
 
@@ -29,9 +30,9 @@ def rate_key(rate) -> int:
 
 
 class PackageTemplatesModel(TranslatedColumns, RowsModel):
-    NAME, PRICE, USES, PER_USE, VALIDITY, ELIGIBLE, TAX, STATUS = range(8)
+    NAME, PRICE, USES, PER_USE, VALIDITY, REFUND, ELIGIBLE, TAX, STATUS = range(9)
     COLUMNS = (N_("Name"), N_("Price"), N_("Uses"), N_("Per use"), N_("Validity"),
-               N_("Eligible treatments"), N_("Tax"), N_("Status"))
+               N_("Refund policy"), N_("Eligible treatments"), N_("Tax"), N_("Status"))
     RIGHT = frozenset({PRICE, USES, PER_USE, TAX})
 
     def __init__(self, formats: Formats, parent=None):
@@ -50,6 +51,8 @@ class PackageTemplatesModel(TranslatedColumns, RowsModel):
             return self._f.money_range(*t.per_use_range)
         if column == self.VALIDITY:
             return t.validity_text
+        if column == self.REFUND:  # R40: what a refund of a package sold now follows
+            return policy_brief(t.refund_policy, self._f.money)
         if column == self.ELIGIBLE:
             return ", ".join(self._eligible_text(e) for e in t.eligible)
         if column == self.TAX:

@@ -34,8 +34,12 @@ class PatientPackagesModel(TranslatedColumns, RowsModel):
 
     def display(self, p: PackageSummary, column: int) -> str:
         if column == self.NAME:  # a package sold before ClinicDesk says so (R42)
-            return p.name if p.imported_on is None else \
+            name = p.name if p.imported_on is None else \
                 _("{name} (imported)").format(name=p.name)
+            if p.shared_by:  # R37: someone else's, that this patient may use
+                return _("{name} — Shared by {purchaser}").format(name=name,
+                                                                    purchaser=p.shared_by)
+            return name
         if column == self.PURCHASED:
             return self._f.date(p.purchased_on)
         if column == self.USED:

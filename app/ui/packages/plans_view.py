@@ -16,12 +16,11 @@ from app.services.membership_plans import MembershipPlanRow
 
 from .. import msgbox
 from ..dialogs.manager_approval import approved, mark
-from ..formats import Formats, percent_text, rate_from_percent, typed_money
-from ..forms import FormDialog
+from ..formats import Formats, rate_from_percent, typed_money
 from ..models.base import RowsModel
 from ..settings.rows import add_row
 from ..tables import make_table, reload, selected_row
-from .template_dialog import EligibleTable
+from .eligible_terms import EligibleTermsDialog
 
 #: The services' words for the manager-only action (plans are changed as templates are).
 CHANGE = "change package templates"
@@ -133,20 +132,14 @@ class MembershipPlansView(QWidget):
             self.refresh(select=saved)
 
 
-class MembershipPlanDialog(FormDialog):
+class MembershipPlanDialog(EligibleTermsDialog):
     def __init__(self, clinic: Clinic, plan: MembershipPlanRow | None = None,
                  parent: QWidget | None = None):
         super().__init__(_("Edit Membership Plan") if plan else _("New Membership Plan"),
-                         parent)
-        self.clinic = clinic
+                         clinic, plan, parent)
         self.plan = plan
-        amount = clinic.settings.amount_text
-        self.resize(640, 560)
-        self.name = QLineEdit(plan.name if plan else "")
         self.name.setPlaceholderText(_("e.g. Monthly Massage"))
-        self.fee = QLineEdit(amount(plan.fee) if plan else "")
-        self.fee.setPlaceholderText(amount(0))
-        self.fee.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.fee = self.money_field(plan.fee if plan else None)
         self.period = QComboBox()
         self.period.setAccessibleName(_("Period"))
         for label, code in PERIODS:
@@ -165,9 +158,6 @@ class MembershipPlanDialog(FormDialog):
         self.rollover = QSpinBox()
         self.rollover.setRange(-1, 99_999)
         self.rollover.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.tax = QLineEdit(percent_text(plan.tax_rate if plan
-                                          else clinic.settings.get().default_tax_rate))
-        self.tax.setAlignment(Qt.AlignmentFlag.AlignRight)
         add_row(self.form, _("&Name:"), self.name)
         add_row(self.form, _("&Fee:"), self.fee, QLabel(_("each period, before tax")))
         add_row(self.form, _("&Period:"), self.period, self.weeks, QLabel(_("weeks")))
@@ -175,14 +165,8 @@ class MembershipPlanDialog(FormDialog):
         add_row(self.form, _("&Roll over up to:"), self.rollover,
                 QLabel(_("unused uses into the next period (0: none)")))
         add_row(self.form, _("&Tax rate:"), self.tax, QLabel("%"))
-        self.eligible = EligibleTable(Formats(clinic))
-        pays = {e.treatment_type_id: amount(e.patient_pays) for e in plan.eligible} if plan else {}
-        for treatment in clinic.catalog.treatment_types(include_inactive=bool(pays)):
-            if treatment.active or treatment.id in pays:  # (an inactive one it still covers)
-                self.eligible.add(treatment, pays.get(treatment.id), amount(0))
-        self.body.addWidget(QLabel(_("Treatments this membership covers, and what the "
-                                     "member still pays for each (usually 0):")))
-        self.body.addWidget(self.eligible, 1)
+        self.add_eligible(_("Treatments this membership covers, and what the "
+                            "member still pays for each (usually 0):"))
         self.fields = {"name": self.name, "fee": self.fee, "period": self.period,
                        "uses_per_period": self.uses, "rollover_cap": self.rollover,
                        "tax_rate": self.tax}
@@ -231,12 +215,6 @@ class MembershipPlanDialog(FormDialog):
             self.outcome = self.plan.id
 
     def widget_for(self, error: ClinicError) -> QWidget | None:
-        field = getattr(error, "field", None)
-        row_id = getattr(error, "treatment_type_id", None)
-        if field == "patient_pays" and row_id in self.eligible.treatment_ids:
-            return self.eligible.pays[self.eligible.row_of(row_id)]
-        if field == "eligible" and self.eligible.checks:
-            return self.eligible.checks[0]
-        if field == "period" and self.period.currentData() == "w":
+        if getattr(error, "field", None) == "period" and self.period.currentData() == "w":
             return self.weeks
         return super().widget_for(error)
