@@ -119,7 +119,9 @@ class BillingService(DayCloseDesk, Service):
         except NotAllowed as refusal:
             return [_("The new package was not applied to the appointment: {reason}")
                     .format(reason=refusal)]
-        appointment.package_id = package.id
+        # R12: a package applied replaces a membership covering the visit (as apply_package
+        # does); a visit covered by both would arrive redeeming one and showing the other
+        appointment.package_id, appointment.membership_id = package.id, None
         return []
 
     def unassign_compensation(self, appointment_ids: list[int]) -> None:

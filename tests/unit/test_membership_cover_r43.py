@@ -312,3 +312,19 @@ def test_r30_a_membership_that_cannot_exist_is_refused_and_nothing_is_booked(
     assert "membership" in str(refused.value)
     with clinic.db.read() as s:
         assert s.query(Appointment).count() == 0
+
+
+def test_r12_a_package_sold_from_a_members_visit_replaces_the_membership(clinic, catalog,
+                                                                        member):
+    """Found by the invariant machine: a package sold from the Add Items of a visit the
+    membership covered was set on the visit beside the membership; the arrival then took the
+    membership's use and left the package's visit without a redemption."""
+    visit = book(clinic, catalog, 305)
+    assert covered(clinic, visit) == member
+    sale = clinic.billing.sell_package(catalog["patient"], catalog["ten_massages"],
+                                       appointment_id=visit)
+    assert clinic.schedule.appointment(visit).package_id == sale.package_id
+    assert covered(clinic, visit) is None
+    clinic.schedule.arrive(visit)
+    assert clinic.packages.summary(sale.package_id).uses_used == 1
+    assert live_uses(clinic, member) == 0
