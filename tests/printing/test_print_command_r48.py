@@ -4,30 +4,18 @@ size and the words of the document."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from datetime import date
 
 import pytest
+
+from tests.helpers.pdf_pages import page_size, text_of
 
 from app.__main__ import main
 from app.ui.printing import desk_printers
 
 MM = 72 / 25.4
 pytestmark = pytest.mark.sqlite_only(reason="the command line opens a clinic file")
-
-
-def page_size(pdf) -> tuple[float, float]:
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
-                          check=True).stdout
-    line = next(line for line in info.splitlines() if line.startswith("Page size:"))
-    width, _x, height = line.split(":", 1)[1].split()[:3]
-    return float(width), float(height)
-
-
-def text_of(pdf) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
 
 
 @pytest.fixture

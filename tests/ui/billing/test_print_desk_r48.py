@@ -5,9 +5,10 @@ and keeps the PDF to save; Settings › This Desk remembers the two printers."""
 
 from __future__ import annotations
 
-import subprocess
 
 import pytest
+
+from tests.helpers.pdf_pages import page_size, text_of
 
 from app.ui import msgbox
 from app.ui.billing.statement_dialog import StatementDialog
@@ -21,19 +22,6 @@ from tests.helpers.cups import cups  # noqa: F401 - the session's private CUPS
 from ui.helpers import click
 
 MM = 72 / 25.4
-
-
-def page_size(pdf) -> tuple[float, float]:
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
-                          check=True).stdout
-    line = next(line for line in info.splitlines() if line.startswith("Page size:"))
-    width, _x, height = line.split(":", 1)[1].split()[:3]
-    return float(width), float(height)
-
-
-def text_of(pdf) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
 
 
 @pytest.fixture
