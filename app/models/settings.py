@@ -33,6 +33,9 @@ class ClinicSettings(Base):
     setup_complete: Mapped[bool] = mapped_column(Boolean, default=False)
     # R45: gift cards expire this many months after they are loaded; None: never
     gift_card_expiry_months: Mapped[int | None] = mapped_column(Int, default=None)
+    # R50: the fewest characters a manager's PIN may have: 6 for a new clinic; a file from
+    # before R50 gets 4 from its migration, so no one's PIN stops being allowed by an upgrade.
+    manager_pin_min_digits: Mapped[int] = mapped_column(Int, default=6, server_default="4")
 
 
 class NoShowFee(Base):

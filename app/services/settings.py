@@ -34,6 +34,7 @@ class SettingsView:
     setup_complete: bool
     language: str = "en"
     gift_card_expiry_months: int | None = None  # R45: None, never
+    manager_pin_min_digits: int = 6  # R50: the fewest characters of a manager's PIN
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,9 @@ class SettingsService(Service):
             elif key == "gift_card_expiry_months":
                 from .gift_card_expiry import clean_months
                 clean[key] = clean_months(value)
+            elif key == "manager_pin_min_digits":  # R50
+                from .manager_pins import clean_min_digits
+                clean[key] = clean_min_digits(value)
             elif key == "setup_complete":
                 if not isinstance(value, bool):
                     raise ValidationError(key, _("Setup complete must be yes (True) or no "
@@ -170,7 +174,7 @@ def _view(row: ClinicSettings) -> SettingsView:
     return SettingsView(row.name, row.address, row.phone, row.email, row.tax_number,
                         row.tax_name, row.currency, row.locale, row.paper,
                         row.default_tax_rate, row.setup_complete, row.language or "en",
-                        row.gift_card_expiry_months)
+                        row.gift_card_expiry_months, row.manager_pin_min_digits or 6)
 
 
 def _currency(value: object) -> str:
