@@ -6,7 +6,8 @@ that first locks the staff row (PostgreSQL; SQLite's BEGIN IMMEDIATE already ser
 writes). The count read, the PIN checked and the count written are thus one step: two desks
 guessing at once take turns, and between them get five guesses, not five each.
 
-While a wait runs, a PIN is refused without being checked and nothing is counted or written:
+What can never be a PIN (empty: Enter pressed by mistake; under 4 characters) is refused
+uncounted: it tells a guesser nothing. While a wait runs, a PIN is refused without being checked and nothing is counted or written:
 guessing then neither tells right from wrong nor makes the wait longer (a receptionist
 retyping at another desk is not punished twice). Each miss is an audit entry
 (`staff.pin_miss`), a miss that starts a wait or the manager's lock another
@@ -93,6 +94,8 @@ def check_pin(service, s: Session, row: Staff, secret: object, *, where: str,
     lock = lockout_of(row, now)
     if lock.locked:
         return NotAllowed(locked_words(lock))  # unchecked, uncounted, unwritten
+    if not isinstance(secret, str) or not 4 <= len(secret) <= 128:
+        return NotAllowed(wrong)  # never anyone's PIN (auth.check_secret): a slip, uncounted
     if matches(row, secret):
         if row.pin_misses:
             row.pin_misses, row.pin_locked_until = 0, None
