@@ -46,6 +46,9 @@ class ClinicSettings(Base):
                                                     server_default=sa_false())
     reminder_days_before_expiry: Mapped[int] = mapped_column(Int, default=30,
                                                              server_default="30")
+    # R50: the fewest characters a manager's PIN may have: 6 for a new clinic; a file from
+    # before R50 gets 4 from its migration, so no one's PIN stops being allowed by an upgrade.
+    manager_pin_min_digits: Mapped[int] = mapped_column(Int, default=6, server_default="4")
 
 
 class NoShowFee(Base):

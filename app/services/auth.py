@@ -22,6 +22,8 @@ from ..models import Staff
 from . import validation as v
 from .base import Service
 from .errors import NotAllowed, NotFound, ValidationError
+from .manager_pins import require_manager_length
+from .pin_lockout import PinLockouts, check_pin, staff_row_for_pin
 from .staff import StaffRow, _row
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -105,7 +107,7 @@ def _staff_id(value: object) -> int:
     return value
 
 
-class AuthService(Service):
+class AuthService(PinLockouts, Service):
     def __init__(self, clinic):
         super().__init__(clinic)
         # Per thread: a worker thread's writes never borrow the desk's approval.
@@ -125,6 +127,8 @@ class AuthService(Service):
             raise NotAllowed(_("This clinic already has a manager; ask them to add you in "
                                "Settings > Staff."))
         check_secret(secret, confirmation)
+        with self._db.read() as s:
+            require_manager_length(s, secret, None)  # R50: before anyone is added
         v.name(name, "name", label="staff member's name")
         staff_id = self._clinic.staff.add(name, practitioner=practitioner, role="manager")
         self._store_secret(staff_id, secret)
@@ -152,20 +156,29 @@ class AuthService(Service):
         _staff_id(staff_id)
         with self._db.write() as s:
             row = v.get(s, Staff, staff_id, "staff member")
-            row.secret_hash = digest
+            if row.role == "manager":
+                require_manager_length(s, secret, row.name)  # R50
+            row.secret_hash, row.pin_length = digest, len(secret)
             self._audit(s, "staff.set_secret", "staff", row.id, None, {"secret": "changed"})
 
     def sign_in(self, staff_id: int, secret: str) -> StaffRow:
+        """Refused while `staff_id` is locked out (R50), saying for how long; a wrong PIN
+        is counted (and committed) before it is refused."""
+        wrong = _("That name and PIN do not match. Try again.")
         with self._db.write() as s:
-            row = s.get(Staff, staff_id) if _is_staff_id(staff_id) else None
-            if not _pin_matches(row, secret):
-                raise NotAllowed(_("That name and PIN do not match. Try again."))
-            if _hasher.check_needs_rehash(row.secret_hash):
-                row.secret_hash = _hasher.hash(secret)
-            self._clinic.current_staff_id = row.id
-            self._local.approval = None
-            self._audit(s, "staff.sign_in", "staff", row.id)
-            return _row(row)
+            row = staff_row_for_pin(s, staff_id) if _is_staff_id(staff_id) else None
+            if row is None or not row.active or not row.secret_hash:
+                raise NotAllowed(wrong)  # no one's PIN to count a miss against
+            refusal = check_pin(self, s, row, secret, where="sign_in", wrong=wrong,
+                                matches=_pin_matches)
+            if refusal is None:
+                if _hasher.check_needs_rehash(row.secret_hash):
+                    row.secret_hash = _hasher.hash(secret)
+                self._clinic.current_staff_id = row.id
+                self._local.approval = None
+                self._audit(s, "staff.sign_in", "staff", row.id)
+                return _row(row)
+        raise refusal  # after the commit: the miss is kept
 
     def sign_out(self) -> None:
         if self._clinic.current_staff_id is not None:
@@ -216,22 +229,26 @@ class AuthService(Service):
     def approve(self, manager_staff_id: int, pin: str, actions: str | tuple[str, ...]
                 ) -> Approval:
         """A manager's yes to `actions` (one action, or the steps of one): their PIN checked
-        as at sign-in. Nothing is written: the approved action's audit entry names them."""
+        as at sign-in, a wrong one counted against the manager (R50). Nothing else is
+        written: the approved action's audit entry names them."""
         actions = (actions,) if isinstance(actions, str) else actions
         if not isinstance(actions, tuple) or not all(isinstance(a, str) for a in actions):
             # Only code names actions (MANAGER_ACTIONS): a wrong one is a bug, not a refusal.
             raise TypeError("actions: an action's name or a tuple of them")  # i18n: not shown
-        with self._db.read() as s:
-            row = s.get(Staff, manager_staff_id) if _is_staff_id(manager_staff_id) else None
+        with self._db.write() as s:
+            row = (staff_row_for_pin(s, manager_staff_id) if _is_staff_id(manager_staff_id)
+                   else None)
             if row is None or not row.active:
                 raise NotAllowed(_("Choose the manager who approves."))
             if row.role != "manager":
                 raise NotAllowed(_("{name} is not a manager, so they cannot approve this. Ask "
                                    "a manager.").format(name=row.name))
-            if not _pin_matches(row, pin):
-                raise NotAllowed(_("Wrong PIN for {name}: nothing was approved. Try again.")
-                                 .format(name=row.name))
-            return Approval(row.id, row.name, self._clinic.current_staff_id, actions)
+            refusal = check_pin(self, s, row, pin, where="approval", matches=_pin_matches,
+                                wrong=_("Wrong PIN for {name}: nothing was approved. Try "
+                                        "again.").format(name=row.name))
+            if refusal is None:
+                return Approval(row.id, row.name, self._clinic.current_staff_id, actions)
+        raise refusal  # after the commit: the manager's miss is kept
 
     @contextmanager
     def approved(self, approval: Approval) -> Iterator[Approval]:

@@ -44,6 +44,7 @@ class SettingsView:
     sender_email: str = ""
     reminders_enabled: bool = False  # R47
     reminder_days_before_expiry: int = 30
+    manager_pin_min_digits: int = 6  # R50: the fewest characters of a manager's PIN
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,9 @@ class SettingsService(Service):
                 clean[key] = clean_months(value)
             elif key in mail_account.SMTP_KEYS:
                 clean[key] = mail_account.clean(key, value)
+            elif key == "manager_pin_min_digits":  # R50
+                from .manager_pins import clean_min_digits
+                clean[key] = clean_min_digits(value)
             elif key == "setup_complete":
                 if not isinstance(value, bool):
                     raise ValidationError(key, _("Setup complete must be yes (True) or no "
@@ -183,6 +187,7 @@ def _view(row: ClinicSettings) -> SettingsView:
                         row.tax_name, row.currency, row.locale, row.paper,
                         row.default_tax_rate, row.setup_complete, row.language or "en",
                         row.gift_card_expiry_months,
+                        manager_pin_min_digits=row.manager_pin_min_digits or 6,
                         **{key: getattr(row, key) for key in mail_account.SMTP_KEYS
                            if getattr(row, key) is not None})  # (an unsaved row: defaults)
 

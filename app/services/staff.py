@@ -13,6 +13,7 @@ from . import validation as v
 from .audit import snapshot
 from .base import Service
 from .errors import NotAllowed, ValidationError
+from .manager_pins import require_can_become_manager
 
 ROLES = ("front_desk", "manager")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -61,6 +62,8 @@ class StaffService(Service):
                     and not _other_manager_exists(s, row):
                 raise NotAllowed(_("{name} is the clinic's only manager; make someone else "
                                    "a manager first.").format(name=row.name))
+            if new_role == "manager" and row.role != "manager":
+                require_can_become_manager(s, row)  # R50: managers' longer PINs
             before = snapshot(row, *fields)
             if name is not None:
                 row.name = v.name(name, "name", label=_("staff member's name"))

@@ -363,7 +363,18 @@ def test_auth_set_secret(world, clinic, data, secret):
 def test_auth_sign_in(world, clinic, data, secret):
     staff = data.draw(one_of_ids([world["ana"], world["desk"]]))
     try:
-        outcome = call(clinic, world["patient"], clinic.auth.sign_in, staff, secret)
+        # R50: a wrong PIN is counted, so its refusal writes the miss (audit entries and the
+        # staff row's count) and nothing else
+        account, counts, settings = state(clinic, world["patient"])
+        try:
+            outcome = clinic.auth.sign_in(staff, secret)
+        except ClinicError as refusal:
+            outcome = refusal
+            assert str(refusal).strip()
+            after = state(clinic, world["patient"])
+            assert (after[0], after[2]) == (account, settings)
+            assert {t: n for t, n in after[1].items() if t != "audit_entries"} == \
+                {t: n for t, n in counts.items() if t != "audit_entries"}
         if not isinstance(outcome, ClinicError):
             assert (staff, secret) == (world["desk"], "1111")
         else:

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from app.models import Base
-from app.services import Clinic
+from app.services import Clinic, ClinicError
 from app.services.db import (_alembic_config, current_revision, database_url, head_revision,
                              make_engine)
 
@@ -163,6 +163,12 @@ def test_the_head_read_from_the_files_is_alembics_head():
     assert head_from_files() == head_revision()
 
 
+def _undo_0020(con) -> None:  # PIN lockout, managers' longer PINs (R50)
+    con.execute("ALTER TABLE clinic_settings DROP COLUMN manager_pin_min_digits")
+    for column in ("pin_length", "pin_locked_until", "pin_misses"):
+        con.execute(f"ALTER TABLE staff DROP COLUMN {column}")
+
+
 def _undo_0019(con) -> None:  # email outbox, SMTP account, reminders' consent (R46, R47)
     con.execute("DROP TABLE outbox_messages")
     for column in ("language", "email_reminders_since", "email_reminders"):
@@ -217,7 +223,7 @@ def _undo_0011(con) -> None:  # households, shares, who redeemed each use (R37)
 
 
 # Newest first: a file is taken back through each migration after the one it stops at.
-_UNDO = (("0019", _undo_0019), ("0018", _undo_0018), ("0017", _undo_0017), ("0016", _undo_0016),
+_UNDO = (("0020", _undo_0020), ("0019", _undo_0019), ("0018", _undo_0018), ("0017", _undo_0017), ("0016", _undo_0016),
          ("0015", _undo_0015),
          ("0014", _undo_0014), ("0013", _undo_0013),
          ("0012", _undo_0012), ("0011", _undo_0011))
@@ -468,3 +474,38 @@ def test_0019_a_file_from_before_email_has_no_account_no_consent_and_an_empty_ou
             patient = s.get(Patient, patient_id)
             assert (patient.email_reminders, patient.email_reminders_since,
                     patient.language) == (False, None, None)
+
+
+def test_0020_staff_start_unlocked_and_an_existing_clinic_keeps_4_digit_managers(tmp_path,
+                                                                                 clock):
+    """A file from before R50: everyone starts with no wrong PINs, the manager's 4-digit PIN
+    still signs in and may be set again at 4 (the file keeps 4 as managers' fewest), a new
+    file asks 6 of its managers, and wrong PINs are counted on the upgraded staff rows."""
+    path = tmp_path / "clinic.db"
+    with Clinic.open(path, clock=clock) as clinic:
+        assert clinic.settings.get().manager_pin_min_digits == 6  # a new clinic
+        clinic.settings.update(manager_pin_min_digits=4)
+        ana = clinic.auth.create_first_manager("Ana Silva", "2468")
+    con = sqlite3.connect(path)  # as ClinicDesk at 0018 left it
+    with con:
+        take_back_to(con, "0018")
+    con.close()
+
+    with Clinic.open(path, clock=clock) as clinic:
+        assert clinic.settings.get().manager_pin_min_digits == 4
+        lock = clinic.auth.lockout(ana)
+        assert (lock.misses, lock.locked) == (0, False)
+        with clinic.db.read() as s:
+            assert s.execute(text("SELECT pin_length FROM staff WHERE id = :id"),
+                             {"id": ana}).scalar() is None
+        for _ in range(5):
+            with pytest.raises(ClinicError):
+                clinic.auth.sign_in(ana, "0000")
+        assert clinic.auth.lockout(ana).seconds_left == 30
+        clock.advance(seconds=30)
+        assert clinic.auth.sign_in(ana, "2468").id == ana
+        assert clinic.auth.lockout(ana).misses == 0
+        with clinic.db.read() as s:  # learnt at the right PIN, for the manager length rule
+            assert s.execute(text("SELECT pin_length FROM staff WHERE id = :id"),
+                             {"id": ana}).scalar() == 4
+        clinic.auth.set_secret(ana, "1357")

@@ -23,6 +23,8 @@ CLINIC = dict(
     locale="en_CA",
     paper="letter",
     default_tax_rate=Decimal("0.15"),
+    # R50: the demo's PINs are public and short (README); its manager keeps 2468.
+    manager_pin_min_digits=4,
 )
 
 HST = Decimal("0.15")

@@ -36,7 +36,8 @@ class FirstManagerDialog(FormDialog):
         for field, label in ((self.secret, _("PIN")), (self.confirmation, _("PIN again"))):
             field.setEchoMode(QLineEdit.EchoMode.Password)
             field.setAccessibleName(label)
-        self.secret.setPlaceholderText(_("at least 4 characters"))
+        self.secret.setPlaceholderText(_("at least {least} characters").format(  # R50
+            least=clinic.settings.get().manager_pin_min_digits))
         self.practitioner = QCheckBox(_("Also sees patients (can be booked)"))
         self.form.addRow(_("Your &name:"), self.name)
         self.form.addRow(_("&PIN:"), self.secret)

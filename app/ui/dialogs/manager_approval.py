@@ -20,6 +20,7 @@ from app.services.auth import Approval
 from app.services.errors import ClinicError
 
 from ..forms import FormDialog
+from .pin_lock_note import PinLockNote
 
 T = TypeVar("T")
 
@@ -71,8 +72,22 @@ class ManagerApprovalDialog(FormDialog):
         self.ok_button.setText(_("&Approve"))
         self.ok_button.setEnabled(bool(managers))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        self.manager.currentIndexChanged.connect(lambda _i: self.secret.setFocus())
+        # R50: the chosen manager's lockout, as at the sign-in (their misses are theirs)
+        self.lock_note = PinLockNote(clinic)
+        self.form.addRow(self.lock_note)
+        self.lock_note.locked.connect(self._locked)
+        self.manager.currentIndexChanged.connect(self._manager_changed)
+        self._manager_changed()
+
+    def _manager_changed(self, _index: int = 0) -> None:
+        self.lock_note.watch(self.manager.currentData())
         self.secret.setFocus()
+
+    def _locked(self, locked: bool) -> None:
+        self.secret.setEnabled(not locked)
+        self.ok_button.setEnabled(not locked and self.manager.count() > 0)
+        if not locked:
+            self.secret.setFocus()
 
     def select(self, staff_id: int) -> None:
         index = self.manager.findData(staff_id)
@@ -85,6 +100,7 @@ class ManagerApprovalDialog(FormDialog):
                 self.manager.currentData(), self.secret.text(), self.actions)
         except ClinicError:
             self.secret.clear()  # typing again starts from nothing
+            self.lock_note.refresh()  # that miss may have started the manager's wait
             raise
 
     def widget_for(self, error: ClinicError) -> QWidget | None:

@@ -18,6 +18,7 @@ from app.services.errors import ClinicError
 from app.services.staff import StaffRow
 
 from ..forms import FormDialog
+from .pin_lock_note import PinLockNote
 
 ROLE_NAMES = {"front_desk": N_("front desk"), "manager": N_("manager")}
 
@@ -69,6 +70,9 @@ class SignInDialog(FormDialog):
         self.form.addRow(_("&Name:"), self.staff)
         self.form.addRow(_("&PIN:"), self.secret)
         self.fields = {"secret": self.secret}
+        self.lock_note = PinLockNote(clinic)  # R50: a countdown, or Unlock…, while locked out
+        self.form.addRow(self.lock_note)
+        self.lock_note.locked.connect(self._locked)
 
         self.ok_button.setText(_("Sign In"))
         self.quit_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
@@ -88,7 +92,14 @@ class SignInDialog(FormDialog):
 
     def _staff_changed(self) -> None:
         self.secret.setText(self._prefill.get(self.staff.currentData(), ""))
+        self.lock_note.watch(self.staff.currentData())
         self.secret.setFocus()
+
+    def _locked(self, locked: bool) -> None:
+        self.secret.setEnabled(not locked)
+        self.ok_button.setEnabled(not locked)
+        if not locked:
+            self.secret.setFocus()
 
     def save(self) -> None:
         try:
@@ -96,6 +107,7 @@ class SignInDialog(FormDialog):
                                                               self.secret.text())
         except ClinicError:
             self.secret.clear()  # typing again starts from nothing, not after a wrong PIN
+            self.lock_note.refresh()  # that miss may have started a wait
             raise
 
     def widget_for(self, error: ClinicError) -> QWidget | None:

@@ -13,6 +13,7 @@ from .. import msgbox
 from ..forms import FormDialog
 from ..models.catalog import ROLE_NAMES, StaffModel
 from .record_list import RecordListPage
+from .staff_lockouts import StaffLockouts
 from .rows import add_row
 
 
@@ -78,6 +79,7 @@ class StaffPage(RecordListPage):
     def __init__(self, clinic: Clinic, parent: QWidget | None = None):
         self.clinic = clinic
         self.pin_button = QPushButton(_("Set &PIN…"))
+        self.lockouts = StaffLockouts(clinic, self)  # R50
         super().__init__(
             StaffModel(),
             load=lambda: clinic.staff.list(include_inactive=True),
@@ -87,9 +89,12 @@ class StaffPage(RecordListPage):
         self.pin_button.clicked.connect(self.set_pin)
         buttons = self.layout().itemAt(1).layout()  # the row of buttons under the table
         buttons.insertWidget(buttons.indexOf(self.active_button), self.pin_button)
-        # Tab follows the row as it reads: ... Edit…, Set PIN…, Deactivate.
+        buttons.insertWidget(buttons.indexOf(self.active_button), self.lockouts.unlock_button)
+        self.layout().insertWidget(1, self.lockouts.text)
+        # Tab follows the row as it reads: ... Edit…, Set PIN…, Unlock…, Deactivate.
         QWidget.setTabOrder(self.edit_button, self.pin_button)
-        QWidget.setTabOrder(self.pin_button, self.active_button)
+        QWidget.setTabOrder(self.pin_button, self.lockouts.unlock_button)
+        QWidget.setTabOrder(self.lockouts.unlock_button, self.active_button)
 
     def set_pin(self) -> None:
         member = self.selected()
@@ -107,6 +112,7 @@ class StaffPage(RecordListPage):
     def _update_buttons(self) -> None:
         super()._update_buttons()
         self.pin_button.setEnabled(self.selected() is not None)
+        self.lockouts.show_for(self.selected())
 
 
 def staff_page(clinic: Clinic, parent: QWidget | None = None) -> RecordListPage:

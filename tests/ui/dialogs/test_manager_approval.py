@@ -110,7 +110,9 @@ def test_wrong_pin_says_so_and_opens_no_form(qtbot, clinic, desk, shown, drive):
     assert shown.boxes == [("Not approved", "Wrong PIN for Ana Silva: nothing was approved. "
                                             "Try again.")]
     assert clinic.packages.summary(desk["package"]).status == "active"
-    assert entries(clinic) == before and not page.changed
+    # R50: the miss is counted against Ana, and that is all that is written
+    assert [e[0] for e in entries(clinic)[len(before):]] == ["staff.pin_miss"]
+    assert entries(clinic)[:len(before)] == before and not page.changed
 
 
 def test_cancel_on_the_approval_opens_nothing(qtbot, clinic, desk, shown, drive):

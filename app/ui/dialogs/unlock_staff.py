@@ -1,0 +1,76 @@
+"""Unlock…: a manager ends a staff member's PIN lockout with their own PIN (R50).
+
+Offered by the sign-in (and the idle lock and manager approval, which show the same note)
+when someone is locked out, and by Settings › Staff. The manager's PIN is asked even of a
+manager signed in at this desk, and a wrong one counts against that manager, as anywhere a
+PIN is typed; the auth service decides all of it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QWidget
+
+from app.i18n import _
+from app.services import Clinic
+from app.services.errors import ClinicError
+from app.services.pin_lockout import Lockout, locked_words
+from app.services.staff import StaffRow
+
+from ..forms import FormDialog
+
+
+def unlockers(clinic: Clinic, staff_id: int) -> list[StaffRow]:
+    """The managers who could unlock `staff_id` here: anyone with a PIN but themselves."""
+    return [m for m in clinic.auth.can_approve() if m.id != staff_id]
+
+
+class UnlockDialog(FormDialog):
+    """`ask(parent, clinic, lockout)`: the Lockout after the unlock, or None."""
+
+    def __init__(self, clinic: Clinic, lockout: Lockout, parent: QWidget | None = None):
+        super().__init__(_("Unlock {name}").format(name=lockout.name), parent)
+        self.clinic, self.lockout = clinic, lockout
+        self.setMinimumWidth(420)
+        managers = unlockers(clinic, lockout.staff_id)
+        if managers:
+            text = _("{why}\n\nA manager types their PIN to let {name} try again.").format(
+                why=locked_words(lockout), name=lockout.name)
+        else:
+            text = _("{why}\n\nNo other manager has a PIN at this desk.").format(
+                why=locked_words(lockout))
+        self.intro = QLabel(text)
+        self.intro.setWordWrap(True)
+        self.body.insertWidget(0, self.intro)
+        self.manager = QComboBox()
+        self.manager.setAccessibleName(_("Manager"))
+        for member in managers:
+            self.manager.addItem(member.name, member.id)
+        me = self.manager.findData(clinic.current_staff_id)
+        if me >= 0:
+            self.manager.setCurrentIndex(me)
+        self.secret = QLineEdit()
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret.setPlaceholderText(_("Manager's PIN"))
+        self.secret.setAccessibleName(_("Manager's PIN"))
+        self.form.addRow(_("&Manager:"), self.manager)
+        self.form.addRow(_("&PIN:"), self.secret)
+        self.fields = {"secret": self.secret}
+        self.ok_button.setText(_("&Unlock"))
+        self.ok_button.setEnabled(bool(managers))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        self.secret.setFocus()
+
+    def save(self) -> None:
+        try:
+            self.outcome: Lockout = self.clinic.auth.unlock(
+                self.lockout.staff_id, manager_id=self.manager.currentData(),
+                manager_pin=self.secret.text())
+        except ClinicError:
+            self.secret.clear()  # typing again starts from nothing
+            raise
+
+    def widget_for(self, error: ClinicError) -> QWidget | None:
+        return self.secret
+
+    def refusal_title(self, error: ClinicError) -> str | None:
+        return _("Not unlocked")
