@@ -336,7 +336,7 @@ def test_the_reports_view_tabs_in_visual_order(qtbot, clinic, catalog):
 
     run(qtbot, view, "package_sales")
     after = [*before, view.sections[0].table, view.csv_button, view.xlsx_button,
-             view.pdf_button, c.kind]
+             view.pdf_button, view.print_button, c.kind]
     assert tab_chain(qtbot, view, c.kind, 20)[:len(after)] == after
     assert unnamed(view) == []
     assert missing_mnemonics(view) == []
