@@ -454,8 +454,11 @@ def test_text_with_a_lone_surrogate_is_refused_not_crashed_on(world, clinic, whe
 def test_a_pin_with_a_lone_surrogate_is_refused(world, clinic, secret):
     assert isinstance(call(clinic, world["patient"], clinic.auth.set_secret, world["desk"],
                            secret), ClinicError)
-    assert isinstance(call(clinic, world["patient"], clinic.auth.sign_in, world["desk"],
-                           secret), ClinicError)
+    # a PIN no keyboard types is still a wrong guess: refused, and counted as one miss (R50)
+    misses = clinic.auth.lockout(world["desk"]).misses
+    with pytest.raises(ClinicError):
+        clinic.auth.sign_in(world["desk"], secret)
+    assert clinic.auth.lockout(world["desk"]).misses == misses + 1
 
 
 def test_receive_payment_for_an_invoice_id_that_is_no_number_is_refused(world, clinic):

@@ -43,9 +43,9 @@ def test_r42_an_imported_package_goes_on_after_its_earlier_uses(clinic, catalog,
     (use,) = detail.redemptions
     assert use.use_number == 4 and use.per_use_value == 8000
     assert clinic.packages.summary(imported).uses_redeemed == 4
-    words = " ".join(line.description for line in
+    words = " ".join(line.use_line or "" for line in
                      clinic.billing.invoice(clinic.schedule.appointment(visit).invoice_id).lines)
-    assert "use 4 of 10" in words
+    assert "use 4 of 10" in words  # (said once, on the use line: R41)
 
 
 def test_r42_what_was_not_collected_is_owed_on_its_opening_invoice(clinic, catalog, imported):
