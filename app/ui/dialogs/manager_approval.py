@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Callable, TypeVar
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.i18n import _
 from app.services import Clinic
@@ -20,6 +20,7 @@ from app.services.auth import Approval
 from app.services.errors import ClinicError
 
 from ..forms import FormDialog
+from .manager_pin_form import add_manager_pin
 from .pin_lock_note import PinLockNote
 
 T = TypeVar("T")
@@ -55,23 +56,7 @@ class ManagerApprovalDialog(FormDialog):
         else:
             text = _("Only a manager can {action}, and no manager has a PIN at this desk yet. "
                      "Ask a manager to sign in and do it.").format(action=_(self.actions[0]))
-        self.intro = QLabel(text)
-        self.intro.setWordWrap(True)
-        self.body.insertWidget(0, self.intro)
-        self.manager = QComboBox()
-        self.manager.setAccessibleName(_("Manager"))
-        for member in managers:
-            self.manager.addItem(member.name, member.id)
-        self.secret = QLineEdit()
-        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret.setPlaceholderText(_("Manager's PIN"))
-        self.secret.setAccessibleName(_("Manager's PIN"))
-        self.form.addRow(_("&Manager:"), self.manager)
-        self.form.addRow(_("&PIN:"), self.secret)
-        self.fields = {"secret": self.secret}
-        self.ok_button.setText(_("&Approve"))
-        self.ok_button.setEnabled(bool(managers))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        add_manager_pin(self, text, managers, _("&Approve"))
         # R50: the chosen manager's lockout, as at the sign-in (their misses are theirs)
         self.lock_note = PinLockNote(clinic)
         self.form.addRow(self.lock_note)

@@ -8,7 +8,7 @@ PIN is typed; the auth service decides all of it.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.i18n import _
 from app.services import Clinic
@@ -17,6 +17,7 @@ from app.services.pin_lockout import Lockout, locked_words
 from app.services.staff import StaffRow
 
 from ..forms import FormDialog
+from .manager_pin_form import add_manager_pin
 
 
 def unlockers(clinic: Clinic, staff_id: int) -> list[StaffRow]:
@@ -38,26 +39,10 @@ class UnlockDialog(FormDialog):
         else:
             text = _("{why}\n\nNo other manager has a PIN at this desk.").format(
                 why=locked_words(lockout))
-        self.intro = QLabel(text)
-        self.intro.setWordWrap(True)
-        self.body.insertWidget(0, self.intro)
-        self.manager = QComboBox()
-        self.manager.setAccessibleName(_("Manager"))
-        for member in managers:
-            self.manager.addItem(member.name, member.id)
+        add_manager_pin(self, text, managers, _("&Unlock"))
         me = self.manager.findData(clinic.current_staff_id)
         if me >= 0:
             self.manager.setCurrentIndex(me)
-        self.secret = QLineEdit()
-        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret.setPlaceholderText(_("Manager's PIN"))
-        self.secret.setAccessibleName(_("Manager's PIN"))
-        self.form.addRow(_("&Manager:"), self.manager)
-        self.form.addRow(_("&PIN:"), self.secret)
-        self.fields = {"secret": self.secret}
-        self.ok_button.setText(_("&Unlock"))
-        self.ok_button.setEnabled(bool(managers))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         self.secret.setFocus()
 
     def save(self) -> None:
