@@ -96,6 +96,7 @@ class MailSender(QObject):
         self.again = False  # a send was asked for while a round ran: one more right after
         self.password: str | None = None  # typed this start; memory only
         self.declined = False
+        self.stopped = False
         self.note = QLabel()
         self.note.setAccessibleName(_("Email"))
         window.statusBar().addPermanentWidget(self.note)
@@ -118,6 +119,8 @@ class MailSender(QObject):
         self.tick()
 
     def tick(self) -> None:
+        if self.stopped:  # a singleShot from before stop() (soon(), the first tick)
+            return
         if self.running is not None and self.running.running:
             self.again = True
             return
@@ -155,6 +158,7 @@ class MailSender(QObject):
         self.note.show()
 
     def stop(self) -> None:
+        self.stopped = True
         self.timer.stop()
         if self.running is not None:
             self.running.cancel()

@@ -31,7 +31,7 @@ from .packages import PackagesTab
 from .qt_language import apply_qt_language
 from .schedule import ScheduleTab
 from .settings import SettingsDialog
-from .tasks import tasks_for
+from .tasks import Running, tasks_for
 
 #: Where this desk remembers its window (QSettings keys).
 GEOMETRY_KEY = "window/geometry"
@@ -296,8 +296,16 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.live_refresh is not None:
-            self.live_refresh.stop()
+        # Nothing of this window runs on after it: a round of mail, reminders or invoices
+        # finishing later would write to its status bar once that is gone.
+        for part in (self.live_refresh, getattr(self, "mail_sender", None),
+                     getattr(self, "reminder_runs", None),
+                     getattr(self, "membership_invoicing", None),
+                     getattr(self, "startup_checks", None)):
+            if isinstance(part, Running):  # the start-up check: its answer is dropped
+                part.cancel()
+            elif part is not None:
+                part.stop()
         if self.remember_window:
             self.save_window_state()
         super().closeEvent(event)

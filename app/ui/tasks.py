@@ -87,6 +87,7 @@ class TaskManager(QObject):
         self._clinic = weakref.ref(clinic)
         self._jobs: dict[int, Running] = {}
         self._futures: set[Future] = set()
+        self._closed = False
         relay = _relay()
         relay.arrived.connect(self._arrived)
         relay.reported.connect(self._reported)
@@ -102,6 +103,9 @@ class TaskManager(QObject):
             on_failed = lambda error: explain_failure(  # noqa: E731
                 parent if parent is not None else QApplication.activeWindow(), error, title)
         running = Running(job, on_done, on_failed, progress, write)
+        if self._closed:  # the desk is closing: a timer's late round never starts
+            running.running, running.cancelled, running.job = False, True, None
+            return running
         number = next(_numbers)
         with _lock:
             self._jobs[number] = running
@@ -129,7 +133,8 @@ class TaskManager(QObject):
 
     def close(self) -> None:
         """The desk is closing: drop every result still to come and wait for the worker, so
-        that nothing still reads the clinic when it is closed."""
+        that nothing still reads the clinic when it is closed. Nothing new starts after."""
+        self._closed = True
         for running in list(self._jobs.values()):
             running.cancel()
         self.wait()

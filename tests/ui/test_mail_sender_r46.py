@@ -65,6 +65,20 @@ def test_r46_a_queued_email_is_sent_soon_in_the_background(qtbot, clinic, invoic
         server.stop()
 
 
+def test_r46_a_stopped_sender_starts_no_round_its_timers_still_ask_for(qtbot, clinic, invoice,
+                                                                      window):
+    """The desk closed (MainWindow.closeEvent stops it) while a round was asked for soon: that
+    round never runs, so it cannot write into a status bar that is gone (it once opened a bug
+    report as ClinicDesk closed)."""
+    sender = start(window, clinic)  # its first round is 10 ms away
+    sender.stop()
+    mail_sender.soon(clinic)  # a message queued as it closed: no sender to ask any more
+    sender.soon()  # and the singleShot already asked for, arriving late
+    with qtbot.assertNotEmitted(sender.delivered, wait=200):
+        pass
+    assert sender.running is None
+
+
 def test_r46_waiting_and_failing_emails_are_said_in_the_status_bar(qtbot, clinic, invoice,
                                                                   window):
     clinic.settings.update(smtp_host="127.0.0.1", smtp_port=free_port(), smtp_security="none",

@@ -174,6 +174,17 @@ def test_close_drops_what_is_still_to_come_and_waits(qtbot, clinic, manager):
     assert got == []
 
 
+def test_nothing_starts_after_close(qtbot, clinic, manager):
+    """A timer of a closing window (the mail sender's next round) must not read the clinic
+    after the desk closed it, nor answer into widgets already gone (a bug report at exit)."""
+    ran: list = []
+    manager.close()
+    late = manager.run(lambda _clinic: ran.append("ran"), ran.append, ran.append)
+    assert tasks.worker_idle(5)
+    qtbot.wait(50)
+    assert ran == [] and late.cancelled and not late.running
+
+
 def test_progress_reaches_the_gui_thread_and_the_last_report_is_kept(qtbot, manager):
     reports: list = []
     done: list = []
