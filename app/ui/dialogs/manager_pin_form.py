@@ -9,6 +9,15 @@ from app.i18n import _
 from app.services.staff import StaffRow
 
 
+def secret_field(words: str) -> QLineEdit:
+    """A field that hides what is typed, named `words` for the eye and the screen reader."""
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setPlaceholderText(words)
+    field.setAccessibleName(words)
+    return field
+
+
 def add_manager_pin(dialog, intro: str, managers: list[StaffRow], ok_text: str) -> None:
     """Give the FormDialog `dialog` its intro, `.manager` (a choice of `managers`) and
     `.secret`; its OK button says `ok_text` and is enabled only when someone can answer."""
@@ -19,10 +28,7 @@ def add_manager_pin(dialog, intro: str, managers: list[StaffRow], ok_text: str) 
     dialog.manager.setAccessibleName(_("Manager"))
     for member in managers:
         dialog.manager.addItem(member.name, member.id)
-    dialog.secret = QLineEdit()
-    dialog.secret.setEchoMode(QLineEdit.EchoMode.Password)
-    dialog.secret.setPlaceholderText(_("Manager's PIN"))
-    dialog.secret.setAccessibleName(_("Manager's PIN"))
+    dialog.secret = secret_field(_("Manager's PIN"))
     dialog.form.addRow(_("&Manager:"), dialog.manager)
     dialog.form.addRow(_("&PIN:"), dialog.secret)
     dialog.fields = {"secret": dialog.secret}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QWidget
 
 from app.i18n import N_, _
 from app.services import Clinic
@@ -18,6 +18,7 @@ from app.services.errors import ClinicError
 from app.services.staff import StaffRow
 
 from ..forms import FormDialog
+from .manager_pin_form import secret_field
 from .pin_lock_note import PinLockNote
 
 ROLE_NAMES = {"front_desk": N_("front desk"), "manager": N_("manager")}
@@ -63,10 +64,7 @@ class SignInDialog(FormDialog):
             self.staff.addItem(_("{name} ({role})").format(name=member.name,
                                                            role=role_name(member.role)),
                                member.id)
-        self.secret = QLineEdit()
-        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret.setPlaceholderText(_("PIN or password"))
-        self.secret.setAccessibleName(_("PIN or password"))
+        self.secret = secret_field(_("PIN or password"))
         self.form.addRow(_("&Name:"), self.staff)
         self.form.addRow(_("&PIN:"), self.secret)
         self.fields = {"secret": self.secret}
