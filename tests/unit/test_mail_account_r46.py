@@ -5,6 +5,8 @@ credential store or only in memory, never in the clinic's settings."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from sqlalchemy import select
 
@@ -48,3 +50,42 @@ def test_r46_a_good_account_is_kept_and_the_password_is_not(clinic, monkeypatch)
         row = s.scalars(select(ClinicSettings)).one()
         assert "pw-Ünïcode" not in repr({c.name: getattr(row, c.name)
                                           for c in ClinicSettings.__table__.columns})
+
+
+def test_r46_the_password_is_in_no_file_the_desk_writes(tmp_path, monkeypatch):
+    """Kept in memory (no credential store), used for a login the server accepts and for a
+    queued invoice delivered: not a byte of it in the clinic file, its WAL or a backup."""
+    import keyring
+    from keyring.backends import fail
+
+    from app.services import Clinic
+    from tests.helpers.mail_server import PASSWORD, USER, MailServer, use
+
+    monkeypatch.setattr(keyring, "get_keyring", fail.Keyring)  # never the tester's own store
+    clinic = Clinic.open(tmp_path / "clinic.db", clock=lambda: datetime(2026, 12, 4, 10, 0))
+    server = MailServer("starttls", login=True).start()
+    try:
+        clinic.settings.update(name="Harbour Physio", setup_complete=True)
+        use(clinic, server, user=USER)
+        clinic.mail.passwords.put(USER, "127.0.0.1", PASSWORD)
+        clinic.mail.send_test("ana@harbour.example")
+        massage = clinic.catalog.add_treatment_type("Massage 60 min", duration_min=60,
+                                                    price=9000)
+        patient = clinic.patients.add("Maria", "Lopez", phone="902-555-0101",
+                                      email="maria@example.com")
+        package = clinic.catalog.add_package_template("5 Massages", price=40000, uses=5,
+                                                      eligible={massage: 0}, validity="6m")
+        clinic.mail.queue_invoice(clinic.billing.sell_package(patient, package).invoice_id)
+        assert clinic.mail.deliver_pending() == 1
+        server.wait_for(2)
+        assert len(server.inbox.received) == 2
+        backup = clinic.backup.create()
+        written = [p for p in tmp_path.rglob("*") if p.is_file()]
+        assert backup in written and tmp_path / "clinic.db" in written
+        secret = PASSWORD.encode()
+        for path in written:
+            data = path.read_bytes()
+            assert secret not in data and PASSWORD.encode("utf-16-le") not in data, path
+    finally:
+        clinic.close()
+        server.stop()
