@@ -7,13 +7,27 @@ a timezone-aware time into that local time. Kept out of schedule.py, which is lo
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_
 
 from ..i18n import _
+from ..models import Appointment
 from . import validation as v
 from .errors import ValidationError
 
 EARLIEST_APPOINTMENT, LATEST_APPOINTMENT = date(2000, 1, 1), date(2100, 12, 31)
+#: No treatment lasts longer (the catalogue refuses more), and a visit keeps its length when
+#: it is moved, so no visit is longer either.
+LONGEST_VISIT_MIN = 600
+
+
+def overlapping(start: datetime, end: datetime):
+    """The visits that share some of [start, end). The third bound follows from the first
+    two and LONGEST_VISIT_MIN: with it the start index reads that day's visits, not every
+    visit since the clinic opened (300 ms a booking on the ten-year file, bench/desks.py)."""
+    return and_(Appointment.start < end, Appointment.end > start,
+                Appointment.start > start - timedelta(minutes=LONGEST_VISIT_MIN))
 
 
 def appointment_start(start: object) -> datetime:

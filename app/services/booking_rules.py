@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..models import Appointment, Patient, Staff, TreatmentType
 from . import compensation
+from .appointment_times import overlapping
 from . import package_rules as rules
 from . import validation as v
 from .base import Service
@@ -44,7 +45,7 @@ class BookingAdvice(Service):
             v.get(s, Staff, staff_id, "staff member")
             busy = s.execute(select(Appointment.start, Appointment.end).where(
                 Appointment.staff_id == staff_id, Appointment.status.in_(HOLDS_TIME),
-                Appointment.start < closes, Appointment.end > opens)
+                overlapping(opens, closes))
                 .order_by(Appointment.start)).all()
         start = opens
         if day == now.date() and now > opens:

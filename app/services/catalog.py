@@ -13,6 +13,7 @@ from ..i18n import N_, _
 from ..models import EligibleItem, PackageTemplate, TreatmentType
 from . import locks, refund_policies
 from . import validation as v
+from .appointment_times import LONGEST_VISIT_MIN
 from .audit import snapshot
 from .base import Service, lighten
 from .eligibility import checked_eligible
@@ -245,7 +246,7 @@ class CatalogService(Service):
         if "duration_min" in fields:
             clean["duration_min"] = v.whole_number(fields["duration_min"], "duration_min",
                                                    label=_("duration in minutes"), minimum=5,
-                                                   maximum=600)
+                                                   maximum=LONGEST_VISIT_MIN)
         if "price" in fields:
             clean["price"] = money_cents(fields["price"], field="price", **money)
         if "tax_rate" in fields:

@@ -14,7 +14,7 @@ from ..models import (Appointment, Invoice, NoShowFee, Package, Patient, Redempt
                       TreatmentType)
 from . import compensation, final_uses, ledger, locks, package_rules as rules, validation as v
 from . import freezes, membership_visits, package_shares, why_not
-from .appointment_times import appointment_start
+from .appointment_times import appointment_start, overlapping
 from .audit import snapshot
 from .booking_rules import HOLDS_TIME, BookingAdvice
 from .errors import NotAllowed, ValidationError
@@ -354,8 +354,7 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice,
         appointment back to booked rather than booking or moving one."""
         clash = s.scalars(select(Appointment).where(
             Appointment.staff_id == staff.id, Appointment.status.in_(HOLDS_TIME),
-            Appointment.start < end, Appointment.end > start,
-            Appointment.id != (own_id or 0)).limit(1)).first()
+            overlapping(start, end), Appointment.id != (own_id or 0)).limit(1)).first()
         if clash is not None:
             if undoing == "arrived":
                 refusal = _("{staff} already has an appointment from {start} to {end} on "

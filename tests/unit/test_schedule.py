@@ -50,6 +50,22 @@ def test_book_refuses_a_clash_with_the_same_practitioner_only(clinic, catalog, p
     clinic.schedule.book(p, catalog["ben"], catalog["acu"], at("2026-03-04", 10, 30))
 
 
+def test_the_longest_visit_still_clashes_at_its_last_minutes(clinic, catalog, p):
+    """The clash query reads only visits that began within the longest visit's length
+    (appointment_times.overlapping); a visit as long as a treatment may be still holds
+    its practitioner's time until its end, and lets go at the end."""
+    day_long = clinic.catalog.add_treatment_type("Intensive day", duration_min=600, price=9000)
+    refused(clinic, ValidationError, clinic.catalog.add_treatment_type, "Longer",
+            duration_min=605, price=9000)
+    clinic.schedule.book(p, catalog["ana"], day_long, at("2026-03-04", 8))
+    error = refused(clinic, NotAllowed, clinic.schedule.book, p, catalog["ana"],
+                    catalog["physio"], at("2026-03-04", 17, 55))
+    assert "from 8:00\u202fa.m. to 6:00\u202fp.m." in str(error)
+    assert clinic.schedule.first_free_slot(catalog["ana"], date(2026, 3, 4), 30) == \
+        at("2026-03-04", 18)
+    clinic.schedule.book(p, catalog["ana"], catalog["physio"], at("2026-03-04", 18))
+
+
 def test_a_cancelled_or_no_show_slot_can_be_booked_again(clinic, catalog, p):
     cancelled = clinic.schedule.book(p, catalog["ana"], catalog["massage"], at("2026-03-04"))
     clinic.schedule.cancel(cancelled)
