@@ -39,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app.domain.packages import value_given  # noqa: E402
 from app.services import Clinic  # noqa: E402
 from app.services.money import prorate, tax_included_in, tax_on  # noqa: E402
 from app.services.validity import expiry_for  # noqa: E402
@@ -471,16 +472,23 @@ class Gen:
             suggested = min(prorate(price + tax_on(price, rate), remaining, uses), collected)
             amount = suggested
             line_ref = None
-            if amount:
-                tax = tax_included_in(amount, rate) if rate else 0
+            # R28a (refund_rules.settle_invoice): the invoice then asks for no more than the
+            # larger of what the clinic keeps and the value of the uses given; the rest of it
+            # is cancelled by one line, which is the refund itself when all was paid.
+            given = value_given(price + tax_on(price, rate), uses, self.wanted[i])
+            cancelled = invoice[8] - max(collected - amount, given)
+            if cancelled > 0:
+                tax = tax_included_in(cancelled, rate) if rate else 0
                 line_id += 1
                 line_ref = line_id
                 lines.append((line_id, inv, 2, "package_refund", f"Refund of package: {name}",
-                              None, 1, -(amount - tax), str(rate.normalize()) if rate else "0",
-                              -tax, -amount, pkg_ids[i], None, None))
-                invoice[6] -= amount - tax
+                              None, 1, -(cancelled - tax),
+                              str(rate.normalize()) if rate else "0", -tax, -cancelled,
+                              pkg_ids[i], None, None))
+                invoice[6] -= cancelled - tax
                 invoice[7] -= tax
-                invoice[8] -= amount
+                invoice[8] -= cancelled
+            if amount:
                 left = amount
                 for p in reversed(paid):  # newest payment first, as ledger.unapply does
                     take = min(left, pay_amount[p])
@@ -625,7 +633,19 @@ def verify(path: Path) -> bool:
         print(f"  {'ok ' if not bad else 'BAD'} {what}" + (f": {bad}" if bad else ""))
         ok = ok and not bad
     con.close()
-    return ok
+    # and the program's own invariants, as its tests hold every clinic to them
+    from app.services.integrity import ledger_problems
+
+    clinic = Clinic.open(path)
+    try:
+        problems = ledger_problems(clinic)
+    finally:
+        clinic.close()
+    for problem in problems:
+        print(f"  BAD {problem}")
+    print(f"  {'ok ' if not problems else 'BAD'} the program's ledger invariants "
+          "(app.services.integrity)")
+    return ok and not problems
 
 
 def main(argv=None) -> int:
