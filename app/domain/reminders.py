@@ -9,6 +9,7 @@ expiry or a moved visit is news the patient has not been told yet.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 EXPIRY = "expiry"
@@ -73,3 +74,31 @@ def tomorrow_span(today: date) -> tuple[datetime, datetime]:
     """The visits a reminder goes out for today: those starting tomorrow."""
     start = datetime.combine(today + timedelta(days=1), datetime.min.time())
     return start, start + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class AsItStands:
+    """What a queued reminder is about, read when the sender comes to it."""
+    agreed: bool  # the patient still agrees to reminders, at an address
+    live: bool  # the visit is still booked; the package still active
+    when: date | datetime | None  # the visit's start; the package's expiry
+    uses_left: int = 0
+
+
+def still_true(key: str, facts: AsItStands | None, now: datetime) -> bool:
+    """Whether a reminder queued earlier still tells the truth: its visit not moved,
+    cancelled or past, its package not ended, its expiry not moved, still one use left,
+    and the patient not changed their mind. One that no longer does is withdrawn, not sent
+    (the letter was written when it was queued)."""
+    kind, _, told = (key.split(":", 2) + ["", ""])[:3]
+    if facts is None or not facts.agreed or not facts.live:
+        return False
+    if kind == APPOINTMENT:
+        return (isinstance(facts.when, datetime) and facts.when > now
+                and told == facts.when.isoformat(timespec="minutes"))
+    if kind == EXPIRY:
+        return (facts.when is not None and facts.when >= now.date() and facts.uses_left > 0
+                and told == facts.when.isoformat())
+    if kind == LAST_USE:
+        return facts.uses_left == 1
+    return True

@@ -20,7 +20,8 @@ class OutboxMessage(Base):
     """kind: invoice, refund_receipt, package_refund_receipt, package_statement, gift_card,
     reminder_expiry, reminder_last_use, reminder_appointment, test.
     state: queued (waiting or between retries), sending (claimed by a desk), sent, failed
-    (given up on, or the desk stopped while sending: it may have arrived)."""
+    (given up on, or the desk stopped while sending: it may have arrived), withdrawn (a
+    reminder no longer true when its turn came, R47: never sent)."""
 
     __tablename__ = "outbox_messages"
 

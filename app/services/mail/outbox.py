@@ -29,7 +29,7 @@ class MessageRow:
     to: str
     to_name: str
     subject: str
-    state: str  # "queued" | "sending" | "sent" | "failed"
+    state: str  # "queued" | "sending" | "sent" | "failed" | "withdrawn" (R47)
     attempts: int
     last_error: str
     message_id_header: str

@@ -43,6 +43,7 @@ class Claimed:
     to_address: str
     raw: bytes
     attempts: int
+    reminder_key: str | None = None
 
 
 def desk_name() -> str:
@@ -88,9 +89,17 @@ def claim_next(s, me: str, now: datetime) -> Claimed | None:
         due = due.with_for_update(skip_locked=True)
     row = s.execute(update(M).where(M.id == due.scalar_subquery())
                     .values(state="sending", claimed_by=me, claimed_until=now + LEASE)
-                    .returning(M.id, M.to_address, M.raw, M.attempts)
+                    .returning(M.id, M.to_address, M.raw, M.attempts, M.reminder_key)
                     .execution_options(synchronize_session=False)).first()
     return Claimed(*row) if row is not None else None
+
+
+def withdraw(s, claimed: Claimed, me: str) -> None:
+    """A reminder no longer true (R47): never sent, kept with why (R29)."""
+    s.execute(update(M).where(M.id == claimed.id, M.claimed_by == me)
+              .values(state="withdrawn", claimed_until=None,
+                      last_error="no longer true when its turn came")
+              .execution_options(synchronize_session=False))
 
 
 def after_send() -> None:

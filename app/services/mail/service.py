@@ -13,12 +13,13 @@ from email.utils import format_datetime
 
 from sqlalchemy import func, select
 
+from ...domain import reminders as reminder_rule
 from ...i18n import N_, _
 from ...models import OutboxMessage
 from .. import validation as v
 from ..base import Service
 from ..errors import NotAllowed, ValidationError
-from . import letters, sender, transport
+from . import letters, reminders, sender, transport
 from .account import SmtpAccount, account_of
 from .message import Letter, build, new_message_id
 from .outbox import MessageRow, newest_first, queue_letter, row_of
@@ -143,8 +144,11 @@ class MailService(ReminderCalls, Service):
         while limit is None or sent < limit:
             with self._db.write() as s:  # committed before the server hears of it
                 claimed = sender.claim_next(s, me, self._now())
+                withdrawn = claimed is not None and self._withdrawn(s, claimed, me)
             if claimed is None:
                 break
+            if withdrawn:
+                continue
             try:
                 transport.send(account, password, claimed.raw, sender=account.sender_email,
                                recipients=[claimed.to_address], timeout=self.timeout,
@@ -166,6 +170,18 @@ class MailService(ReminderCalls, Service):
                                 {"state": "sent", "attempts": claimed.attempts + 1})
             sent += 1
         return sent
+
+    def _withdrawn(self, s, claimed, me: str) -> bool:
+        """R47: a reminder whose visit moved or was cancelled, whose package ended, or whose
+        patient no longer agrees is withdrawn in the claim's own transaction."""
+        if claimed.reminder_key is None or reminder_rule.still_true(
+                claimed.reminder_key, reminders.as_it_stands(s, claimed.reminder_key),
+                self._now()):
+            return False
+        sender.withdraw(s, claimed, me)
+        self._audit(s, "mail.withdrawn", ENTITY, claimed.id, {"state": "queued"},
+                    {"state": "withdrawn", "reminder": claimed.reminder_key})
+        return True
 
     def retry(self, row_id: int) -> None:
         """A failed message, due again now, its attempts counted from nought."""
@@ -259,4 +275,5 @@ def _facts(row: OutboxMessage) -> dict:
 
 def _state_words(state: str) -> str:
     return {"queued": _("waiting in the outbox"), "sending": _("being sent"),
-            "sent": _("sent"), "failed": _("failed")}.get(state, state)
+            "sent": _("sent"), "failed": _("failed"),
+            "withdrawn": _("withdrawn, no longer true")}.get(state, state)

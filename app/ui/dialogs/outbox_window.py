@@ -25,7 +25,8 @@ EVERY_MS = 3000
 SHOWN = 500  # the newest; older ones stay in the clinic's file (R29)
 
 STATE_WORDS = {"queued": N_("Waiting to be sent"), "sending": N_("Sending"),
-               "sent": N_("Sent"), "failed": N_("Failed")}
+               "sent": N_("Sent"), "failed": N_("Failed"),
+               "withdrawn": N_("Withdrawn: no longer true")}
 
 
 class OutboxModel(RowsModel):
