@@ -85,20 +85,33 @@ class AsItStands:
     uses_left: int = 0
 
 
-def still_true(key: str, facts: AsItStands | None, now: datetime) -> bool:
-    """Whether a reminder queued earlier still tells the truth: its visit not moved,
-    cancelled or past, its package not ended, its expiry not moved, still one use left,
-    and the patient not changed their mind. One that no longer does is withdrawn, not sent
-    (the letter was written when it was queued)."""
+def why_not_true(key: str, facts: AsItStands | None, now: datetime) -> str | None:
+    """Why a reminder queued earlier no longer tells the truth (one of WITHDRAWN's keys), or
+    None when it still does. The letter was written when it was queued, so one that no
+    longer does is withdrawn, not sent."""
     kind, _, told = (key.split(":", 2) + ["", ""])[:3]
-    if facts is None or not facts.agreed or not facts.live:
-        return False
+    if facts is None:
+        return "gone"
+    if not facts.agreed:
+        return "no_consent"
     if kind == APPOINTMENT:
-        return (isinstance(facts.when, datetime) and facts.when > now
-                and told == facts.when.isoformat(timespec="minutes"))
+        if not facts.live:
+            return "visit_ended"
+        if not isinstance(facts.when, datetime) or facts.when <= now:
+            return "visit_past"
+        return None if told == facts.when.isoformat(timespec="minutes") else "visit_moved"
+    if not facts.live:
+        return "package_ended"
     if kind == EXPIRY:
-        return (facts.when is not None and facts.when >= now.date() and facts.uses_left > 0
-                and told == facts.when.isoformat())
-    if kind == LAST_USE:
-        return facts.uses_left == 1
-    return True
+        if facts.when is None or told != facts.when.isoformat():
+            return "expiry_moved"
+        if facts.when < now.date():
+            return "expired"
+        return None if facts.uses_left > 0 else "no_uses_left"
+    if kind == LAST_USE and facts.uses_left != 1:
+        return "not_one_left"
+    return None
+
+
+def still_true(key: str, facts: AsItStands | None, now: datetime) -> bool:
+    return why_not_true(key, facts, now) is None

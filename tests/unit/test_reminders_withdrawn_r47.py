@@ -59,9 +59,13 @@ def test_r47_a_visit_moved_or_cancelled_before_its_turn_is_withdrawn(clinic, mai
     assert arrived_subjects(mail["server"]) == ["Your appointment tomorrow at 9:00 a.m."]
     found = states(clinic)
     assert found[rule.appointment_key(book[kept], datetime(2026, 3, 3, 9))][0] == "sent"
-    for gone in (rule.appointment_key(book[moved], datetime(2026, 3, 3, 11)),
-                 rule.appointment_key(book[cancelled], datetime(2026, 3, 3, 14))):
-        assert found[gone] == ("withdrawn", "no longer true when its turn came")
+    assert found[rule.appointment_key(book[moved], datetime(2026, 3, 3, 11))] == \
+        ("withdrawn", "visit_moved")
+    assert found[rule.appointment_key(book[cancelled], datetime(2026, 3, 3, 14))] == \
+        ("withdrawn", "visit_ended")
+    said = {r.last_error for r in clinic.mail.outbox() if r.state == "withdrawn"}
+    assert said == {"Not sent: the appointment was moved (its new time gets its own "
+                    "reminder).", "Not sent: the appointment was cancelled, arrived or missed."}
     # the moved visit's own reminder, for its new time, goes the next run
     assert clinic.mail.queue_reminders() == 1 and clinic.mail.deliver_pending() == 1
     assert "Your appointment tomorrow at 4:00 p.m." in arrived_subjects(mail["server"])
@@ -84,7 +88,7 @@ def test_r47_a_visit_past_by_the_time_the_server_is_back_is_withdrawn(clinic, ma
     use(clinic, mail["server"])
     clock.set(datetime(2026, 3, 3, 9, 30))
     assert clinic.mail.deliver_pending() == 0
-    assert [state for state, _ in states(clinic).values()] == ["withdrawn"]
+    assert list(states(clinic).values()) == [("withdrawn", "visit_past")]
     assert mail["server"].inbox.messages() == []
 
 
@@ -101,8 +105,8 @@ def test_r47_package_reminders_no_longer_true_are_withdrawn(clinic, mail, clock)
     assert clinic.mail.deliver_pending() == 1
     found = states(clinic)
     assert found[rule.expiry_key(expiring, date(2026, 9, 2))][0] == "sent"
-    assert found[rule.expiry_key(refunded, date(2026, 9, 2))][0] == "withdrawn"
-    assert found[rule.expiry_key(moved, date(2026, 9, 2))][0] == "withdrawn"
+    assert found[rule.expiry_key(refunded, date(2026, 9, 2))] == ("withdrawn", "package_ended")
+    assert found[rule.expiry_key(moved, date(2026, 9, 2))] == ("withdrawn", "expiry_moved")
 
 
 def test_r47_one_use_left_no_longer_or_consent_withdrawn(clinic, mail):
@@ -119,12 +123,17 @@ def test_r47_one_use_left_no_longer_or_consent_withdrawn(clinic, mail):
                                                 datetime(2026, 3, 2, 12)))  # none left
     clinic.patients.update(changed_mind, email_reminders=False)
     assert clinic.mail.deliver_pending() == 0
-    assert {k: st for k, (st, _why) in states(clinic).items()} == {
-        rule.last_use_key(sales[patient]): "withdrawn",
-        rule.last_use_key(sales[changed_mind]): "withdrawn"}
+    assert states(clinic) == {
+        rule.last_use_key(sales[patient]): ("withdrawn", "not_one_left"),
+        rule.last_use_key(sales[changed_mind]): ("withdrawn", "no_consent")}
 
 
 def test_r47_the_rule_of_a_reminder_still_true():
+    """Each reason has the Outbox's sentence, in English and French."""
+    from app import i18n
+    from app.services.mail.outbox import WITHDRAWN
+
+    assert all(i18n.translate(words, i18n.FRENCH) != words for words in WITHDRAWN.values())
     now = datetime(2026, 3, 2, 18)
     visit = rule.appointment_key(5, datetime(2026, 3, 3, 9))
     stands = rule.AsItStands

@@ -13,11 +13,27 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
+from ...i18n import N_, _
 from ...models import OutboxMessage
 from .account import SmtpAccount
 from .message import Letter, build, new_message_id
 
-STATES = ("queued", "sending", "sent", "failed")
+STATES = ("queued", "sending", "sent", "failed", "withdrawn")
+#: Why a reminder was withdrawn (app.domain.reminders.why_not_true): the row keeps the key,
+#: and the list says it in the language of the desk that reads it.
+WITHDRAWN = {
+    "gone": N_("Not sent: its appointment or package is no longer in the clinic."),
+    "no_consent": N_("Not sent: the patient no longer agrees to email reminders."),
+    "visit_ended": N_("Not sent: the appointment was cancelled, arrived or missed."),
+    "visit_past": N_("Not sent: the appointment's time had come."),
+    "visit_moved": N_("Not sent: the appointment was moved (its new time gets its own "
+                      "reminder)."),
+    "package_ended": N_("Not sent: the package was refunded, transferred or voided."),
+    "expiry_moved": N_("Not sent: the package's expiry date was changed."),
+    "expired": N_("Not sent: the package expired before the reminder could go."),
+    "no_uses_left": N_("Not sent: the package has no uses left."),
+    "not_one_left": N_("Not sent: the package no longer has just one use left."),
+}
 
 
 @dataclass(frozen=True)
@@ -58,9 +74,12 @@ def queue_letter(session: Session, account: SmtpAccount, letter: Letter, *, kind
 
 
 def row_of(message: OutboxMessage) -> MessageRow:
+    said = message.last_error
+    if message.state == "withdrawn" and said in WITHDRAWN:
+        said = _(WITHDRAWN[said])
     return MessageRow(message.id, message.kind, message.document_id, message.patient_id,
                       message.to_address, message.to_name, message.subject, message.state,
-                      message.attempts, message.last_error, message.message_id_header,
+                      message.attempts, said, message.message_id_header,
                       message.queued_at, message.next_attempt_at, message.sent_at,
                       message.resent_from_id)
 

@@ -94,11 +94,10 @@ def claim_next(s, me: str, now: datetime) -> Claimed | None:
     return Claimed(*row) if row is not None else None
 
 
-def withdraw(s, claimed: Claimed, me: str) -> None:
+def withdraw(s, claimed: Claimed, me: str, why: str) -> None:
     """A reminder no longer true (R47): never sent, kept with why (R29)."""
     s.execute(update(M).where(M.id == claimed.id, M.claimed_by == me)
-              .values(state="withdrawn", claimed_until=None,
-                      last_error="no longer true when its turn came")
+              .values(state="withdrawn", claimed_until=None, last_error=why)
               .execution_options(synchronize_session=False))
 
 

@@ -174,13 +174,16 @@ class MailService(ReminderCalls, Service):
     def _withdrawn(self, s, claimed, me: str) -> bool:
         """R47: a reminder whose visit moved or was cancelled, whose package ended, or whose
         patient no longer agrees is withdrawn in the claim's own transaction."""
-        if claimed.reminder_key is None or reminder_rule.still_true(
-                claimed.reminder_key, reminders.as_it_stands(s, claimed.reminder_key),
-                self._now()):
+        if claimed.reminder_key is None:
             return False
-        sender.withdraw(s, claimed, me)
+        why = reminder_rule.why_not_true(claimed.reminder_key,
+                                         reminders.as_it_stands(s, claimed.reminder_key),
+                                         self._now())
+        if why is None:
+            return False
+        sender.withdraw(s, claimed, me, why)
         self._audit(s, "mail.withdrawn", ENTITY, claimed.id, {"state": "queued"},
-                    {"state": "withdrawn", "reminder": claimed.reminder_key})
+                    {"state": "withdrawn", "reminder": claimed.reminder_key, "why": why})
         return True
 
     def retry(self, row_id: int) -> None:

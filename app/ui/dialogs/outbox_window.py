@@ -52,6 +52,14 @@ class OutboxModel(RowsModel):
             return str(r.attempts)
         return r.last_error
 
+    def tooltip(self, r: MessageRow, column: int) -> str | None:
+        if column in (self.SUBJECT, self.ERROR):
+            return self.display(r, column) or None
+        return None
+
+    def dimmed(self, r: MessageRow) -> bool:
+        return r.state == "withdrawn"  # R47: never sent, kept for the record
+
     def sort_key(self, r: MessageRow, column: int):
         if column == self.WHEN:
             return r.queued_at.isoformat()

@@ -50,6 +50,10 @@ class RowsModel(QAbstractTableModel):
     def sort_key(self, row, column: int) -> Any:
         return self.display(row, column).casefold()
 
+    def tooltip(self, row, column: int) -> str | None:
+        """The whole of a cell a narrow column cuts short (None: no tooltip)."""
+        return None
+
     def dimmed(self, row) -> bool:
         """Archived or inactive rows are shown greyed, not hidden, when the desk asks for them."""
         return False
@@ -82,4 +86,6 @@ class RowsModel(QAbstractTableModel):
             return _RIGHT if column in self.RIGHT else _LEFT
         if role == Qt.ItemDataRole.ForegroundRole and self.dimmed(row):
             return _DIMMED
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(row, column)
         return None

@@ -7,6 +7,7 @@ to a real SMTP server on the loopback, and Retry and Resend… work on it."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.ui.billing.statement_dialog import StatementDialog
 from app.ui.dialogs.email_dialog import EmailDialog
@@ -231,3 +232,33 @@ def test_r46_refund_receipts_are_emailed_from_their_print_dialogs(qtbot, clinic,
                                                    "maria@example.com")
     assert row.subject == seen["subject"] == "Your refund receipt from Harbour Physio"
     assert shown.boxes == []
+
+
+def test_r47_a_withdrawn_reminder_is_shown_and_offers_no_retry_or_resend(qtbot, clinic, mail,
+                                                                         catalog, tmp_path):
+    from datetime import datetime
+
+    clinic.settings.update(reminders_enabled=True)
+    patient = catalog["patient"]
+    clinic.patients.update(patient, email_reminders=True)
+    visit = clinic.schedule.book(patient, catalog["ana"], catalog["massage"],
+                                 datetime(2026, 3, 3, 10))
+    assert clinic.mail.queue_reminders() == 1
+    clinic.schedule.cancel(visit)
+    outbox = OutboxWindow(clinic)
+    qtbot.addWidget(outbox)
+    outbox.show()
+    model = outbox.model
+    click(qtbot, outbox.send_now_button)
+    qtbot.waitUntil(lambda: model.rowCount() == 1 and model.display(
+        model.rows()[0], OutboxModel.STATE) == "Withdrawn: no longer true", timeout=20000)
+    assert cell_texts(outbox.table.model(), OutboxModel.ERROR) == [
+        "Not sent: the appointment was cancelled, arrived or missed."]
+    cell = outbox.table.model().index(0, OutboxModel.ERROR)
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == cell.data()  # all of it, when cut short
+    assert cell.data(Qt.ItemDataRole.ForegroundRole) is not None  # dimmed: never sent
+    outbox.table.selectRow(0)
+    assert not outbox.retry_button.isEnabled() and not outbox.resend_button.isEnabled()
+    assert mail.inbox.received == []
+    outbox.grab().save(str(tmp_path / "outbox-withdrawn.png"))
+    outbox.close()
