@@ -32,7 +32,7 @@ STATE_WORDS = {"queued": N_("Waiting to be sent"), "sending": N_("Sending"),
 class OutboxModel(RowsModel):
     WHEN, TO, SUBJECT, STATE, ATTEMPTS, ERROR = range(6)
     COLUMNS = (N_("Queued"), N_("To"), N_("Subject"), N_("State"), N_("Attempts"),
-               N_("Last error (the mail server's words)"))
+               N_("Why not sent"))
     RIGHT = frozenset({ATTEMPTS})
 
     def __init__(self, formats: Formats, parent=None):
