@@ -147,3 +147,36 @@ def test_r46_a_slow_desk_whose_lease_lapsed_still_marks_what_it_sent(clinic, clo
         assert not sender.mark_sent(s, claimed, "another-desk:8:b2", clock())
     row = clinic.mail.message(row_id)
     assert (row.state, row.last_error, row.sent_at) == ("sent", "", clock())
+
+
+def test_r47_two_desks_delivering_withdraw_each_stale_reminder_once(clinic, catalog, desk,
+                                                                   server, invoice):
+    """Reminders among the invoices, some of their visits cancelled meanwhile: the two
+    desks send each true one once and withdraw each stale one once (one audit entry)."""
+    clinic.auth.sign_in(desk["ana"], "2468")
+    use(clinic, server)
+    clinic.settings.update(reminders_enabled=True)
+    visits = []
+    for n in range(10):
+        patient = clinic.patients.add(f"Pat{n}", "Lee", email=f"pat{n}@example.com")
+        clinic.patients.update(patient, email_reminders=True)
+        visits.append(clinic.schedule.book(patient, catalog["ana" if n % 2 else "ben"],
+                                           catalog["physio"], datetime(2026, 3, 3, 9 + n // 2)))
+    invoices = [clinic.mail.queue_invoice(invoice) for _ in range(10)]
+    assert clinic.mail.queue_reminders() == 10
+    for visit in visits[::2]:
+        clinic.schedule.cancel(visit)
+    ctx = mp.get_context("spawn")
+    with ctx.Manager() as manager, ctx.Pool(2) as pool:
+        barrier = manager.Barrier(2)
+        running = [pool.apply_async(_deliver, (clinic.db.url, barrier)) for _ in range(2)]
+        counts = [job.get(timeout=300) for job in running]
+        pool.terminate()
+    assert sum(counts) == 15, counts
+    server.wait_for(15)
+    assert len(server.inbox.received) == 15
+    rows = clinic.mail.outbox()
+    assert Counter(r.state for r in rows) == {"sent": 15, "withdrawn": 5}
+    assert {r.id for r in rows if r.kind == "invoice"} == set(invoices)
+    assert max(Counter(m["Message-ID"] for m in server.inbox.messages()).values()) == 1
+    assert Counter(mail_actions(clinic))["mail.withdrawn"] == 5
