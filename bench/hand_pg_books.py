@@ -71,3 +71,6 @@ def day_close(con, on: date) -> dict:
     cash = methods.get("cash", [0, 0, 0, 0])
     return {"methods": methods, "cash_in": cash[1], "cash_out": cash[3],
             "expected_cash": cash[1] - cash[3]}
+
+
+from bench.hand_pg_liability import package_liability, revenue  # noqa: E402,F401 (R33, R34)
