@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.generate            # once: bench/data/large.db (~1.5 min)
     .venv/bin/python -m bench.run [--runs 7]      # results -> bench/results/<date>-<host>.json
+    .venv/bin/python -m bench.run --postgresql    # the same on a server (bench/run_pg.py)
 
 Each measured service call is timed (median of N runs, time.perf_counter) next to the best
 hand-written sqlite3 code for the same answer, run in the same loop so both see the same
@@ -189,6 +190,8 @@ def main(argv=None) -> int:
                         "--db-url` (the run writes into a copy of it, made and dropped)")
     parser.add_argument("--postgresql", action="store_true",
                         help="start a PostgreSQL server, load --db into it, run, stop it")
+    parser.add_argument("--pg-setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="a server setting for the run's database (ALTER DATABASE ... SET)")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--long-runs", type=int, default=3, help="runs of ten-year reports")
     parser.add_argument("--out", type=Path, default=None)

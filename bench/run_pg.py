@@ -33,7 +33,8 @@ from bench.run import ROOT, Bench, bench_today, measure_all, rss_mb, write_resul
 
 RUN_DATABASE = "clinicdesk_bench_run"
 SETTINGS = ("server_version", "shared_buffers", "work_mem", "effective_cache_size",
-            "random_page_cost", "fsync", "synchronous_commit", "max_parallel_workers_per_gather")
+            "random_page_cost", "jit", "fsync", "synchronous_commit",
+            "max_parallel_workers_per_gather")
 
 
 def main(args) -> int:
@@ -63,6 +64,22 @@ def _about(url: str) -> tuple[dict, dict]:
     return settings, database
 
 
+def _configure(url: str, settings: list[str]) -> None:
+    """--pg-setting NAME=VALUE: set for every session on the run's copy (the program's and
+    the hand-written side's alike), as a clinic's administrator would set it on the server."""
+    from psycopg import sql
+
+    con = hand_pg.connect(url)
+    try:
+        for setting in settings:
+            name, _, value = setting.partition("=")
+            con.execute(sql.SQL("ALTER DATABASE {} SET {} = {}").format(
+                sql.Identifier(RUN_DATABASE), sql.Identifier(name.strip()),
+                sql.Literal(value.strip())))
+    finally:
+        con.close()
+
+
 def run(args, loaded: str, server: dict) -> int:
     import psycopg
 
@@ -72,6 +89,7 @@ def run(args, loaded: str, server: dict) -> int:
     work = generate_pg.template(loaded, RUN_DATABASE)
     copy_s = time.perf_counter() - started
     try:
+        _configure(work, args.pg_setting)
         settings, database = _about(work)
         database["copied_for_the_run_s"] = round(copy_s, 1)
         today = bench_today(work)
