@@ -29,7 +29,8 @@ from pathlib import Path
 
 from app.services import Clinic
 from bench import generate_pg, hand_pg, pg_server
-from bench.run import ROOT, Bench, bench_today, measure_all, rss_mb, write_results
+from bench.run import ROOT, Bench, bench_today, measure_all, rss_mb
+from bench.run_results import write_results
 
 RUN_DATABASE = "clinicdesk_bench_run"
 SETTINGS = ("server_version", "shared_buffers", "work_mem", "effective_cache_size",
