@@ -668,7 +668,11 @@ def _load(args) -> int:
     from bench import generate_pg, pg_server
 
     if args.db_url:
-        generate_pg.load(args.out, args.db_url)
+        try:
+            generate_pg.load(args.out, args.db_url)
+        except RuntimeError as refused:  # a database in use, or a copy that differs
+            print(refused, file=sys.stderr)
+            return 2
         return 0
     with pg_server.running() as server:
         generate_pg.load(args.out, pg_server.database(server, "clinicdesk_bench"))
