@@ -1,6 +1,7 @@
 """Build a large clinic file for the benchmarks: ten years of a busy clinic.
 
     .venv/bin/python -m bench.generate [--out bench/data/large.db] [--scale 1.0] [--seed 7]
+    .venv/bin/python -m bench.generate --db-url URL     # and load it into a server (issue 22)
 
 At scale 1: 100,000 patients, 1,000,000 appointments over ten years (plus four weeks booked
 ahead), 100,000 packages, 500,000 redemptions, and the invoices, lines, payments,
@@ -655,8 +656,14 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--today", type=date.fromisoformat, default=date.today())
     parser.add_argument("--verify", action="store_true")
+    parser.add_argument("--db-url", help="also load the clinic into this empty PostgreSQL "
+                        "database (bench/generate_pg.py); an existing --out file is reused")
+    parser.add_argument("--postgresql", action="store_true", help="load it into a server "
+                        "started for the purpose and stopped after (times the load)")
     args = parser.parse_args(argv)
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    if (args.db_url or args.postgresql) and args.out.exists():
+        return _load(args)
     gen = Gen(args.out.resolve(), args.scale, args.seed, args.today)
     t0 = time.perf_counter()
     gen.create()
@@ -674,6 +681,21 @@ def main(argv=None) -> int:
         print("verifying ledger invariants:")
         if not verify(args.out):
             return 1
+    return _load(args) if args.db_url or args.postgresql else 0
+
+
+def _load(args) -> int:
+    from bench import generate_pg, pg_server
+
+    if args.db_url:
+        try:
+            generate_pg.load(args.out, args.db_url)
+        except RuntimeError as refused:  # a database in use, or a copy that differs
+            print(refused, file=sys.stderr)
+            return 2
+        return 0
+    with pg_server.running() as server:
+        generate_pg.load(args.out, pg_server.database(server, "clinicdesk_bench"))
     return 0
 
 

@@ -40,7 +40,7 @@ def rss_mb() -> float:
 
 def main(path: str) -> dict:
     steps = {"interpreter": rss_mb()}
-    today = bench_today(Path(path))
+    today = bench_today(path if "://" in path else Path(path))
     clinic = Clinic.open(path)
     steps["open"] = rss_mb()
     for text in ("m", "ma", "mar", "mart", "xq"):
@@ -50,7 +50,8 @@ def main(path: str) -> dict:
     with clinic.db.read() as s:
         first = s.connection().exec_driver_sql("SELECT min(purchased_on) FROM packages").scalar()
     year = (today - timedelta(days=365), today - timedelta(days=1))
-    decade = (date.fromisoformat(first), today - timedelta(days=1))
+    first = first if isinstance(first, date) else date.fromisoformat(first)  # (a server's date)
+    decade = (first, today - timedelta(days=1))
     for label, period in (("1 year", year), ("10 years", decade)):
         for name in ("package_sales", "package_usage", "compensation"):
             report = getattr(clinic.reports, name)(*period)

@@ -34,8 +34,14 @@ def running():
         try:
             process.wait(timeout=60)
         except subprocess.TimeoutExpired:
+            pass
+        # what the script left in its session: its idle `sleep 3600`, which would hold this
+        # process's stderr open (a caller reading it through a pipe would wait an hour)
+        try:
             os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        except ProcessLookupError:
+            pass
+        process.wait()
 
 
 def database(url: str, name: str) -> str:

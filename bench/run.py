@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.generate            # once: bench/data/large.db (~1.5 min)
     .venv/bin/python -m bench.run [--runs 7]      # results -> bench/results/<date>-<host>.json
+    .venv/bin/python -m bench.run --postgresql    # the same on a server (bench/run_pg.py)
 
 Each measured service call is timed (median of N runs, time.perf_counter) next to the best
 hand-written sqlite3 code for the same answer, run in the same loop so both see the same
@@ -19,10 +20,8 @@ import argparse
 import gc
 import json
 import os
-import platform
 import resource
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -40,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from app.services import Clinic  # noqa: E402
 from app.services.reports import REPORT_CACHE_KIB  # noqa: E402
 from bench import hand  # noqa: E402
+from bench.run_results import write_results  # noqa: E402
 
 DEFAULT_DB = ROOT / "bench" / "data" / "large.db"
 RESULTS = ROOT / "bench" / "results"
@@ -164,8 +164,15 @@ HEADER = (f"{'measure':44} {'median ms':>9} {'hand ms':>9} {'ratio':>6} {'target
 # ------------------------------------------------------------------------------------------
 
 
-def bench_today(path: Path) -> date:
+def bench_today(path: Path | str) -> date:
     """The generator's "today": the first day with booked (not yet seen) appointments."""
+    if isinstance(path, str):  # a server's URL
+        from bench import hand_pg
+        con = hand_pg.connect(path)
+        try:
+            return hand_pg.today(con)
+        finally:
+            con.close()
     con = sqlite3.connect(path)
     try:
         first = con.execute("SELECT min(start) FROM appointments WHERE status = 'booked'"
@@ -178,12 +185,21 @@ def bench_today(path: Path) -> date:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=DEFAULT_DB)
+    parser.add_argument("--db-url", help="a PostgreSQL database loaded by `bench.generate "
+                        "--db-url` (the run writes into a copy of it, made and dropped)")
+    parser.add_argument("--postgresql", action="store_true",
+                        help="start a PostgreSQL server, load --db into it, run, stop it")
+    parser.add_argument("--pg-setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="a server setting for the run's database (ALTER DATABASE ... SET)")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--long-runs", type=int, default=3, help="runs of ten-year reports")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--skip-startup", action="store_true")
     parser.add_argument("--startup-runs", type=int, default=7)
     args = parser.parse_args(argv)
+    if args.db_url or args.postgresql:
+        from bench.run_pg import main as on_postgresql
+        return on_postgresql(args)
     if not args.db.exists():
         print(f"{args.db} not found: run `python -m bench.generate` first", file=sys.stderr)
         return 2
@@ -210,8 +226,22 @@ def main(argv=None) -> int:
     bench = Bench(args.runs)
     print(f"clinic file {args.db} ({args.db.stat().st_size / 1e6:.0f} MB), today {today}, "
           f"opened in {open_ms:.0f} ms; load average {load_before[0]:.2f}")
-    print(HEADER)
+    measure_all(bench, clinic, con, hand, today, now, args, work_dir, ["--db", str(work)])
+    clinic.close()
+    con.close()
+    write_results(args, bench, memory, load_before, start_rss, open_ms, engine="sqlite",
+                  database={"path": str(args.db), "mb": round(args.db.stat().st_size / 1e6),
+                            "rows": hand.counts(args.db), "today": today.isoformat()})
+    shutil.rmtree(work_dir, ignore_errors=True)
+    return 0
 
+
+def measure_all(bench: Bench, clinic, con, hand, today: date, now: datetime, args,
+                work_dir: Path, where: list[str]) -> None:
+    """Every measure, the service next to `hand` (bench.hand on a file, bench.hand_pg on a
+    server: the same functions by the same names) on `con`; `where` is how `python -m app`
+    is told to open this clinic (--db FILE or --db-url URL)."""
+    print(HEADER)
     # ---- patient search, one keystroke at a time
     for text in ("m", "ma", "mar", "mart", "xq"):
         note = "a prefix no patient has" if text == "xq" else ""
@@ -257,7 +287,8 @@ def main(argv=None) -> int:
                   note="suggested amount (R26)")
 
     # ---- reports (the hand-written side gets the page cache the report service asks for)
-    con.execute(f"PRAGMA cache_size = -{REPORT_CACHE_KIB}")
+    if hand.__name__ == "bench.hand":
+        con.execute(f"PRAGMA cache_size = -{REPORT_CACHE_KIB}")
     year = (today - timedelta(days=365), today - timedelta(days=1))
     first_day = hand.first_day(con)
     decade = (first_day, today - timedelta(days=1))
@@ -282,7 +313,8 @@ def main(argv=None) -> int:
                       note="one date; every package bought by then is considered")
 
     from bench.run_books import measure_books  # here: run_books imports this module
-    measure_books(bench, clinic, con, today, args, work_dir)  # issue 17: the books
+    measure_books(bench, clinic, con, today, args, work_dir,  # issue 17: the books
+                  books=getattr(hand, "BOOKS", None))
 
     # ---- invoice PDF
     printing = getattr(clinic, "printing", None)
@@ -314,7 +346,7 @@ def main(argv=None) -> int:
         def start(i):
             shot.unlink(missing_ok=True)
             completed = subprocess.run(
-                [sys.executable, "-m", "app", "--db", str(work), "--screenshot", str(shot)],
+                [sys.executable, "-m", "app", *where, "--screenshot", str(shot)],
                 cwd=ROOT, env=env, capture_output=True, timeout=300)
             if not shot.exists():
                 raise RuntimeError(completed.stderr.decode(errors="replace")[-300:])
@@ -324,7 +356,7 @@ def main(argv=None) -> int:
         try:
             result = bench.measure(
                 "start-up to window shown", "start-up", start, runs=args.startup_runs,
-                target_ms=1500, note="python -m app --db FILE --screenshot, offscreen, "
+                target_ms=1500, note=f"python -m app {where[0]} ... --screenshot, offscreen, "
                                      "until the process ends")
             if any(exits):
                 result.note += (f"; exit codes {sorted(set(exits))} after the screenshot was "
@@ -332,50 +364,6 @@ def main(argv=None) -> int:
         except Exception as error:  # noqa: BLE001
             bench.skip("start-up to window shown", "start-up", f"skipped: failed ({error})")
 
-    clinic.close()
-    con.close()
-    for step, mb in memory["steps"].items():
-        print(f"  program memory after {step:48} {mb:7.0f} MB")
-    peak = rss_mb()
-    load_after = os.getloadavg()
-    print(f"peak memory of the program (bench/memory.py, ru_maxrss) {memory['peak_rss_mb']:.0f}"
-          f" MB (target 300 MB); of this bench process, holding hand-written answers too, "
-          f"{peak:.0f} MB; load average {load_after[0]:.2f}")
-
-    host = socket.gethostname()
-    out = args.out or RESULTS / f"{date.today().isoformat()}-{host}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    payload = {
-        "date": datetime.now().isoformat(timespec="seconds"),
-        "host": host,
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                    "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-                    "load_average_before": load_before, "load_average_after": load_after},
-        "commit": _git_commit(),
-        "file": {"path": str(args.db), "mb": round(args.db.stat().st_size / 1e6),
-                 "rows": hand.counts(args.db), "today": today.isoformat()},
-        "runs": args.runs,
-        "open_ms": round(open_ms, 1),
-        "memory": {"program_peak_rss_mb": memory["peak_rss_mb"], "target_mb": 300,
-                   "ok": memory["peak_rss_mb"] <= 300, "steps": memory["steps"],
-                   "bench_process_peak_rss_mb": round(peak, 1),
-                   "bench_process_rss_before_open_mb": round(start_rss, 1)},
-        "results": [{**{k: (None if isinstance(v, float) and v != v else
-                            round(v, 2) if isinstance(v, float) else v)
-                        for k, v in r.__dict__.items()}, "ok": r.ok} for r in bench.results],
-    }
-    out.write_text(json.dumps(payload, indent=2) + "\n")
-    print(f"results written to {out}")
-    shutil.rmtree(work_dir, ignore_errors=True)
-    return 0
-
-
-def _git_commit() -> str | None:
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                              capture_output=True, text=True).stdout.strip() or None
-    except OSError:
-        return None
 
 
 if __name__ == "__main__":

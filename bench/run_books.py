@@ -116,26 +116,30 @@ def busiest_payment_day(con, start: date, end: date) -> date:
     return date.fromisoformat(day)
 
 
-def measure_books(bench, clinic, con, today: date, args, work_dir: Path) -> None:
+def measure_books(bench, clinic, con, today: date, args, work_dir: Path, books=None) -> None:
     """Add the books' measures to `bench` (a bench.run.Bench); `con` is the hand-written
-    side's connection (with the report page cache), `work_dir` a scratch folder."""
+    side's connection (with the report page cache), `books` its module (bench.hand_books on
+    a file, bench.hand_pg_books on a server), `work_dir` a scratch folder."""
+    books = books or hand_books
     year = (today - timedelta(days=365), today - timedelta(days=1))
-    for name, hand_fn, signature, same in (
-            ("package_liability", hand_books.package_liability, liability_signature,
-             same_liability),
-            ("revenue", hand_books.revenue, revenue_signature, same_revenue),
-            ("sales_tax", hand_books.sales_tax, tax_signature, same_tax)):
+    for name, signature, same in (
+            ("package_liability", liability_signature, same_liability),
+            ("revenue", revenue_signature, same_revenue),
+            ("sales_tax", tax_signature, same_tax)):
         service = getattr(clinic.reports, name, None)
+        hand_fn = getattr(books, name, None)
         if service is None:
             bench.skip(f"report {name} 1 year", "books",
                        f"skipped: clinic.reports.{name} not there")
             continue
         bench.measure(f"report {name} 1 year", "books", lambda i, f=service: f(*year),
-                      hand_fn=lambda i, f=hand_fn: f(con, *year), runs=args.runs,
-                      target_ms=300, ratio_target=1.5, count=_rows, signature=signature,
-                      same=same)
+                      hand_fn=hand_fn and (lambda i, f=hand_fn: f(con, *year)),
+                      runs=args.runs, target_ms=300, ratio_target=1.5, count=_rows,
+                      signature=signature, same=same,
+                      note="" if hand_fn else f"no hand-written {name} in {books.__name__}")
 
-    busy = busiest_payment_day(con, today - timedelta(days=365), today)
+    busy = getattr(books, "busiest_payment_day", busiest_payment_day)(
+        con, today - timedelta(days=365), today)
     day_close = getattr(clinic.reports, "day_close", None)
     if day_close is None:
         bench.skip(f"day close {busy}", "books", "skipped: clinic.reports.day_close not there yet")
@@ -143,7 +147,7 @@ def measure_books(bench, clinic, con, today: date, args, work_dir: Path) -> None
         try:
             day_close(busy)
             bench.measure(f"day close {busy} (most payments)", "books",
-                          lambda i: day_close(busy), hand_fn=lambda i: hand_books.day_close(
+                          lambda i: day_close(busy), hand_fn=lambda i: books.day_close(
                               con, busy), target_ms=50, count=_rows,
                           signature=cash_signature, same=same_cash,
                           note="hand-written: cash figures and by-method received/refunded "
@@ -188,7 +192,7 @@ def measure_export_memory(bench, clinic, fmt: str, period, work_dir: Path) -> No
     """One export in a fresh process on the same file: its peak resident memory."""
     name = f"journal export {fmt}, fresh process"
     completed = subprocess.run(
-        [sys.executable, "-m", "bench.memory_journal", str(clinic.path),
+        [sys.executable, "-m", "bench.memory_journal", str(clinic.path or clinic.db.url),
          *(d.isoformat() for d in period), fmt, str(work_dir / f"memory-{fmt}")],
         cwd=ROOT, capture_output=True, text=True)
     if completed.returncode != 0:

@@ -45,8 +45,11 @@ def table(results: dict) -> str:
 if __name__ == "__main__":
     data = json.loads(Path(sys.argv[1]).read_text())
     machine = data["machine"]
+    engine = (f"SQLite {machine['sqlite']}" if "sqlite" in machine else  # (before issue 22)
+              f"PostgreSQL {machine['postgresql']['server_version'].split()[0]}, "
+              f"psycopg {machine['psycopg']}")
     print(f"{data['date']} on {data['host']}: {machine['cpus']} CPUs, Python {machine['python']}, "
-          f"SQLite {machine['sqlite']}, load average {machine['load_average_before'][0]:.1f} "
+          f"{engine}, load average {machine['load_average_before'][0]:.1f} "
           f"before / {machine['load_average_after'][0]:.1f} after; commit {data['commit']}; "
           f"{data['runs']} runs per measure.\n")
     print(table(data))
