@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from bench import desk_checks, desks, generate
 
-pytestmark = pytest.mark.sqlite_only(reason="the desks share a generated clinic file")
+ON_A_FILE = pytest.mark.sqlite_only(reason="the desks share a copy of the generated file")
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +24,7 @@ def small_clinic(tmp_path_factory):
     return path
 
 
+@ON_A_FILE
 def test_two_desks_at_once_lose_nothing_and_see_no_error(small_clinic, tmp_path):
     args = argparse.Namespace(desks=2, minutes=0.2, pace=0.02, year_reports=True,
                               db=small_clinic)
@@ -39,6 +40,7 @@ def test_two_desks_at_once_lose_nothing_and_see_no_error(small_clinic, tmp_path)
     assert result["writes_acknowledged"] >= 20
 
 
+@ON_A_FILE
 def test_the_checks_find_what_went_missing_twice_or_unasked(small_clinic, tmp_path):
     from app.services import Clinic
 
@@ -66,3 +68,24 @@ def test_the_checks_find_what_went_missing_twice_or_unasked(small_clinic, tmp_pa
         f"package sales: made and never acknowledged [{untold.package_id}] (1)",
         "audit trail: 2 entries for 3 acknowledged writes",
     ]
+
+
+def test_two_desks_on_postgresql_lose_nothing_and_see_no_error(small_clinic,
+                                                               postgres_databases):
+    """The same on a server: the clinic loaded with COPY (bench/generate_pg.py) into a
+    database of the tests' PostgreSQL, two desk processes and the back office on it."""
+    from bench import generate_pg
+
+    name = postgres_databases.create(empty=True)
+    try:
+        url = postgres_databases.url(name)
+        generate_pg.load(small_clinic, url, out=lambda line: None)
+        args = argparse.Namespace(desks=2, minutes=0.2, pace=0.02, year_reports=True,
+                                  db=small_clinic)
+        result = desks.run(args, url, "postgresql")
+    finally:
+        postgres_databases.drop(name)
+    assert result["errors"] == 0, result["error_samples"]
+    assert result["lost"] == 0, result["lost_sentences"]
+    assert result["refused"] == {}, result["refused_samples"]
+    assert result["writes_acknowledged"] >= 20
