@@ -97,6 +97,19 @@ def fetch_rows(s, statement) -> Iterator[list[tuple]]:
         # this connection instead of SQLite's 2 MB default halves the cost of those lookups.
         # (A PostgreSQL server has its own shared cache.)
         connection.exec_driver_sql(f"PRAGMA cache_size = -{REPORT_CACHE_KIB}")
+    else:
+        # A server's rows stay on the server until asked for (a named cursor): psycopg's
+        # plain cursor holds the whole result first, 500,000 rows for a ten-year usage
+        # report beside the rows the report builds (442 MB at its peak, bench/RESULTS.md).
+        # Read through SQLAlchemy, which buffers ahead of the cursor, so no row is skipped.
+        result = connection.execution_options(
+            stream_results=True, max_row_buffer=FETCH_ROWS).execute(statement)
+        try:
+            for part in result.partitions(FETCH_ROWS):
+                yield [tuple(row) for row in part]
+        finally:
+            result.close()
+        return
     result = connection.execute(statement)
     try:
         cursor = result.cursor
