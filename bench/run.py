@@ -270,10 +270,11 @@ def measure_all(bench: Bench, clinic, con, hand, today: date, now: datetime, arg
                                                       picks.template_id, now),
                   target_ms=20)
     hand_sold = hand.SOLD
+    # The patient is known, as at the desk (the invoice is on their page): until issue 22
+    # the timed call also read the invoice's whole view, which the hand-written side skips.
     bench.measure("write: receive_payment", "write",
                   lambda i: clinic.billing.receive_payment(
-                      clinic.billing.invoice(sold[i]).patient_id, 1000, "cash",
-                      invoice_id=sold[i]),
+                      picks.patients[2 * i], 1000, "cash", invoice_id=sold[i]),
                   hand_fn=lambda i: hand.receive_payment(con, hand_sold[i], 1000, "cash", now),
                   target_ms=20, note="$10.00 on a new package's invoice")
     bench.measure("write: arrive (covered by a package)", "write",

@@ -166,7 +166,8 @@ class BillingService(DayCloseDesk, Service):
         with self._db.write() as s:
             locks.patient(s, patient_id)
             v.get(s, Patient, patient_id, "patient")
-            plan = self._allocation_plan(s, patient_id, cents, invoice_id, allocations)
+            balances: dict[int, int] = {}
+            plan = self._allocation_plan(s, patient_id, cents, invoice_id, allocations, balances)
             # one moment for the payment and what it pays: the journal posts them as one
             # entry on the payment's day (R35), so they must never fall on two days
             now = self._now()
@@ -175,30 +176,38 @@ class BillingService(DayCloseDesk, Service):
             s.add(payment)
             s.flush()
             for target, share in plan:
-                ledger.apply(s, payment.id, target, share, now=now, actor=self._actor)
+                ledger.apply(s, payment.id, target, share, now=now, actor=self._actor,
+                             balance=balances[target])
             self._audit(s, "payment.receive", "payment", payment.id, None,
                         {**snapshot(payment, "patient_id", "method", "amount"),
                          "applied": {str(i): a for i, a in plan}})
             return payment.id
 
-    def _allocation_plan(self, s, patient_id: int, cents: int, invoice_id, allocations):
+    def _allocation_plan(self, s, patient_id: int, cents: int, invoice_id, allocations,
+                         balances: dict[int, int]):
+        """[(invoice id, share)], filling `balances` with each invoice's balance, read once."""
+        def balance_of(invoice):
+            if invoice.id not in balances:
+                balances[invoice.id] = ledger.balance_of(s, invoice)
+            return balances[invoice.id]
+
         if allocations is not None and not isinstance(allocations, dict):
             raise ValidationError("allocations", _("Give the amount to apply to each "
                                                    "invoice."))
         if invoice_id is not None:
             named = self._open_invoice(s, invoice_id, patient_id)
-            if refusal := why_not.pay_invoice(s, named, balance=ledger.balance_of(s, named)):
+            if refusal := why_not.pay_invoice(s, named, balance=balance_of(named)):
                 raise NotAllowed(refusal)  # R28a: not silently turned into credit
             allocations = {named.id: None}
         if allocations is None:
             owing = s.scalars(select(Invoice).where(Invoice.patient_id == patient_id,
                                                     Invoice.voided_at.is_(None))
                               .order_by(Invoice.issued_on, Invoice.number)).all()
-            allocations = {i.id: None for i in owing if ledger.balance_of(s, i) > 0}
+            allocations = {i.id: None for i in owing if balance_of(i) > 0}
         plan, left = [], cents
         for target_id, share in allocations.items():
             invoice = self._open_invoice(s, target_id, patient_id)
-            balance = ledger.balance_of(s, invoice)
+            balance = balance_of(invoice)
             if share is None:
                 share = ledger_rules.payable(balance, left)
             else:
@@ -353,7 +362,7 @@ class BillingService(DayCloseDesk, Service):
         cents = money_cents(amount, field="amount", **self._clinic.money_context())
         with self._db.read() as s:
             v.get(s, Patient, patient_id, "patient")
-            plan = self._allocation_plan(s, patient_id, cents, invoice_id, allocations)
+            plan = self._allocation_plan(s, patient_id, cents, invoice_id, allocations, {})
             left = cents - sum(share for _, share in plan)
             return PaymentPreview(cents, tuple(plan), left,
                                   ledger.credit_of(s, patient_id) + left)

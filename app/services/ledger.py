@@ -27,6 +27,9 @@ METHODS = {method.value: name_of(method) for method in PaymentMethod
            if method is not PaymentMethod.IMPORTED}  # (R42: only ever brought in)
 
 
+_NEW_INVOICE_LINES = "ledger.new_invoice_lines"  # session.info: invoice id -> lines added
+
+
 def new_invoice(s: Session, patient_id: int, *, issued_on: date, now: datetime,
                 actor: int | None) -> Invoice:
     """Take the next invoice number in this transaction: numbers have no gaps (the counter
@@ -39,6 +42,9 @@ def new_invoice(s: Session, patient_id: int, *, issued_on: date, now: datetime,
                       created_by=actor, subtotal=0, tax=0, total=0, void_reason="")
     s.add(invoice)
     s.flush()
+    # Lines numbered so far on invoices made in this transaction: add_line numbers theirs
+    # without asking the database for a max(line_no) it knows is none yet (issue 22).
+    s.info.setdefault(_NEW_INVOICE_LINES, {})[invoice.id] = 0
     return invoice
 
 
@@ -48,8 +54,12 @@ def add_line(s: Session, invoice: Invoice, *, kind: str, description: str, unit_
              treatment_type_id: int | None = None, tax: int | None = None) -> InvoiceLine:
     net = unit_price * quantity
     line_tax = tax_on(net, tax_rate) if tax is None else tax
-    line_no = (s.scalar(select(func.max(InvoiceLine.line_no))
-                        .where(InvoiceLine.invoice_id == invoice.id)) or 0) + 1
+    numbered = s.info.get(_NEW_INVOICE_LINES, {})
+    if invoice.id in numbered:
+        line_no = numbered[invoice.id] = numbered[invoice.id] + 1
+    else:
+        line_no = (s.scalar(select(func.max(InvoiceLine.line_no))
+                            .where(InvoiceLine.invoice_id == invoice.id)) or 0) + 1
     line = InvoiceLine(invoice_id=invoice.id, line_no=line_no, kind=kind,
                        description=description[:200], staff_id=staff_id, quantity=quantity,
                        unit_price=unit_price, tax_rate=tax_rate, tax=line_tax,
@@ -106,13 +116,15 @@ def credit_of(s: Session, patient_id: int) -> int:
 
 
 def apply(s: Session, payment_id: int, invoice_id: int, amount: int, *, now: datetime,
-          actor: int | None, reason: str = "payment") -> None:
+          actor: int | None, reason: str = "payment", balance: int | None = None) -> None:
     """Put `amount` of a payment on an invoice (negative: take it back). Money never goes
     past what the invoice still asks for: a void invoice, or one a package refund settled
-    (R28a), receives nothing, whichever service asks."""
+    (R28a), receives nothing, whichever service asks. `balance`: the invoice's balance as
+    the caller read it in this transaction, with nothing applied to it since (a payment's
+    own plan), so the same sum is not asked for again."""
     if amount > 0:
         invoice = s.get(Invoice, invoice_id)
-        if amount > balance_of(s, invoice):
+        if amount > (balance_of(s, invoice) if balance is None else balance):
             raise NotAllowed(_overpaid(s, invoice))
     if amount:
         s.add(PaymentApplication(payment_id=payment_id, invoice_id=invoice_id, amount=amount,

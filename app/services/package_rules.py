@@ -62,7 +62,7 @@ def renumber_uses(s: Session, package_id: int) -> None:
     uses = s.scalars(select(Redemption).where(Redemption.package_id == package_id)
                      .order_by(Redemption.redeemed_on, Redemption.id)).all()
     # an imported package's uses go on after those had before ClinicDesk (R42)
-    number = s.scalar(select(Package.uses_before).where(Package.id == package_id)) or 0
+    number = s.get(Package, package_id).uses_before or 0  # (in the session: no query)
     for use in uses:
         if use.voided_at is None:
             number += 1
@@ -130,8 +130,9 @@ def patient_pays(s: Session, package_id: int, treatment_type_id: int) -> int | N
 
 
 def require_can_cover(s: Session, package: Package, appointment: Appointment, *,
-                      treatment_name: str, holding: bool, locale: str) -> None:
-    """Refuse, with the rule's sentence, unless `package` may cover `appointment`.
+                      treatment_name: str, holding: bool, locale: str) -> int:
+    """Refuse, with the rule's sentence, unless `package` may cover `appointment`; else
+    return what the patient pays for it (R14), read for the check (arrival bills it).
 
     `holding`: the appointment already holds one of the package's uses (re-checking at
     arrival, no-show or reschedule) rather than asking for a new one. `locale`: the
@@ -151,7 +152,8 @@ def require_can_cover(s: Session, package: Package, appointment: Appointment, *,
     if package.status == PackageStatus.TRANSFERRED:  # R38: its uses are the recipient's
         raise NotAllowed(_("The package \u201c{name}\u201d was transferred to another "
                            "patient and can no longer be used.").format(name=package.name))
-    if patient_pays(s, package.id, appointment.treatment_type_id) is None:
+    pays = patient_pays(s, package.id, appointment.treatment_type_id)
+    if pays is None:
         raise NotAllowed(_("The package \u201c{name}\u201d does not cover {treatment}.")
                          .format(name=package.name, treatment=treatment_name))
     day = appointment.start.date()
@@ -177,6 +179,7 @@ def require_can_cover(s: Session, package: Package, appointment: Appointment, *,
                            "{booked}).")
                          .format(name=package.name, total=package.uses_total,
                                  redeemed=redeemed, booked=booked))
+    return pays
 
 
 def eligible(s: Session, patient_id: int, treatment_type_id: int, on: date, today: date,

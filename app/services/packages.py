@@ -189,12 +189,13 @@ class PackageService(FreezeActions, PackageTransfers, SharingCalls, Service):  #
                 raise ValidationError("amount", _("The refund can be at most {amount}, the "
                                                   "total collected for this package.")
                                       .format(amount=self._clinic.format_money(collected)))
-            suggested = refund_rules.suggestion(s, package)
+            suggested = refund_rules.suggestion(s, package, collected=collected)
             invoice = s.get(Invoice, package.invoice_id)
             if cents:
                 ledger.unapply(s, invoice, cents, now=self._now(), actor=self._actor,
                                reason="package_refund")
-            line = refund_rules.settle_invoice(s, package, invoice, kept=collected - cents)
+            line = refund_rules.settle_invoice(s, package, invoice, kept=collected - cents,
+                                               given=suggested.given_value)
             released = [replace(a, package_id=None, package_name=None)
                         for a in self._booked(s, package)]
             rules.release_booked(s, package.id)

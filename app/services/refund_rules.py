@@ -24,12 +24,15 @@ def charged(package: Package) -> int:
     return domain.charged(package.price, package.tax_rate)
 
 
-def suggestion(s: Session, package: Package) -> RefundSuggestion:
+def suggestion(s: Session, package: Package, *, collected: int | None = None
+               ) -> RefundSuggestion:
     """R26 for this package (the rule: app.domain.packages.refund_suggestion), then its
-    refund policy's (R40: app.domain.refund_policy) with the calculation as `.basis`."""
+    refund policy's (R40: app.domain.refund_policy) with the calculation as `.basis`.
+    `collected`: what was paid on its sale invoice, when the caller has just read it."""
+    if collected is None:
+        collected = ledger.paid_on_invoice(s, package.invoice_id)
     return refund_policies.applied(s, package, domain.refund_suggestion(
-        charged(package), package.uses_total, rules.redeemed_count(s, package.id),
-        ledger.paid_on_invoice(s, package.invoice_id)))
+        charged(package), package.uses_total, rules.redeemed_count(s, package.id), collected))
 
 
 def redeemed_value(s: Session, package: Package) -> int:
@@ -39,13 +42,14 @@ def redeemed_value(s: Session, package: Package) -> int:
                               rules.redeemed_count(s, package.id))
 
 
-def settle_invoice(s: Session, package: Package, invoice: Invoice,
-                   kept: int) -> InvoiceLine | None:
+def settle_invoice(s: Session, package: Package, invoice: Invoice, kept: int, *,
+                   given: int | None = None) -> InvoiceLine | None:
     """R28a: after a refund the sale invoice asks for no more than the larger of what the
     clinic keeps and the value of the uses given; the uses that can no longer be given are
     cancelled by one credit line. Returns that line (None when nothing is cancelled: a full
-    payment refunded for 0, or every use given)."""
-    target = max(kept, redeemed_value(s, package))
+    payment refunded for 0, or every use given). `given`: redeemed_value, when the caller
+    has it already (a refund's suggestion carries it as `given_value`)."""
+    target = max(kept, redeemed_value(s, package) if given is None else given)
     cancelled = invoice.total - target
     if cancelled <= 0:
         return None

@@ -300,9 +300,8 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice,
                                    now=self._now(), actor=self._actor, locale=self._locale)
         elif appointment.package_id is not None:
             package = s.get(Package, appointment.package_id)
-            rules.require_can_cover(s, package, appointment, treatment_name=treatment.name,
-                                    holding=True, locale=self._locale)
-            pays = rules.patient_pays(s, package.id, treatment.id)
+            pays = rules.require_can_cover(s, package, appointment, treatment_name=treatment.name,
+                                           holding=True, locale=self._locale)
             redemption = Redemption(package_id=package.id, appointment_id=appointment.id,
                                     redeemed_on=appointment.start.date(), invoice_id=invoice.id,
                                     patient_pays=pays, reason=reason, created_at=self._now(),
@@ -328,8 +327,9 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice,
                             unit_price=treatment.price, tax_rate=treatment.tax_rate,
                             staff_id=staff_id, appointment_id=appointment.id,
                             treatment_type_id=treatment.id)
+        # Not flushed here: the caller sets the new status next and its audit entry flushes
+        # both, as one UPDATE of the appointment (issue 22).
         appointment.invoice_id = invoice.id
-        s.flush()
         return invoice
 
     @staticmethod

@@ -7,11 +7,11 @@ ScheduleService (schedule.py) makes the changes and inherits these reads, so the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
-from sqlalchemy import exists, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import bindparam, case, exists, select
 
 from ..domain import visits
 from ..domain.states import AppointmentStatus
@@ -106,30 +106,14 @@ class ScheduleViews(Service):
     def between(self, start: datetime, end: datetime, *, staff_id: int | None = None,
                 patient_id: int | None = None) -> list[AppointmentRow]:
         start, end = window(start, end)  # datetimes (or dates), never text or numbers (R30)
-        covering = aliased(Package)
-        # A membership covers a booked visit, or one whose use is live (as covered_by says);
-        # asked in the same query, so a day's grid stays one query however many visits.
-        used = exists().where(MembershipUse.appointment_id == Appointment.id,
-                              MembershipUse.voided_at.is_(None))
-        query = (select(Appointment, Patient.first_name, Patient.last_name, Staff.name,
-                        TreatmentType.name, covering.name, Membership.name,
-                        (Appointment.status == AppointmentStatus.BOOKED) | used)
-                 .join(Patient, Patient.id == Appointment.patient_id)
-                 .join(Staff, Staff.id == Appointment.staff_id)
-                 .join(TreatmentType, TreatmentType.id == Appointment.treatment_type_id)
-                 .outerjoin(covering, covering.id == Appointment.package_id)
-                 .outerjoin(Membership, Membership.id == Appointment.membership_id)
-                 .where(Appointment.start >= start, Appointment.start < end)
-                 .order_by(Appointment.start, Staff.name))
         with self._db.read() as s:
-            if v.optional_row(s, Staff, staff_id, "staff member") is not None:
-                query = query.where(Appointment.staff_id == staff_id)
-            if v.optional_row(s, Patient, patient_id, "patient") is not None:
-                query = query.where(Appointment.patient_id == patient_id)
-            return [appointment_row(a, f"{first} {last}", staff, treatment, package,
-                                    member if covers else None)
-                    for a, first, last, staff, treatment, package, member, covers
-                    in s.execute(query)]
+            by_staff = v.optional_row(s, Staff, staff_id, "staff member") is not None
+            by_patient = v.optional_row(s, Patient, patient_id, "patient") is not None
+            # Plain rows, not Appointment objects: a busy day is 300+ visits, and loading
+            # each into the session's identity map cost more than the query (issue 22).
+            return [_grid_row(row) for row in s.execute(
+                _grid_query(by_staff, by_patient),
+                {"start": start, "end": end, "staff": staff_id, "patient": patient_id}).all()]
 
     def appointment(self, appointment_id: int) -> AppointmentDetail:
         with self._db.read() as s:
@@ -169,3 +153,47 @@ def appointment_row(a: Appointment, patient: str, staff: str, treatment: str,
                           a.treatment_type_id, treatment, a.status, a.package_id, package,
                           a.invoice_id, a.compensate_staff, a.notes,
                           a.membership_id if membership is not None else None, membership)
+
+
+@lru_cache(maxsize=4)
+def _grid_query(by_staff: bool, by_patient: bool):
+    """The grid's one statement, built once per filter: building it cost as much as running
+    it (issue 22). Its columns are AppointmentRow's fields, in order."""
+    a, covering = Appointment.__table__, Package.__table__.alias()
+    patient, staff, treatment = Patient.__table__, Staff.__table__, TreatmentType.__table__
+    membership, uses = Membership.__table__, MembershipUse.__table__
+    # A membership covers a booked visit, or one whose use is live (as covered_by says);
+    # asked in the same query, so a day's grid stays one query however many visits.
+    used = exists().where(uses.c.appointment_id == a.c.id, uses.c.voided_at.is_(None))
+    covers = membership.c.name.is_not(None) & ((a.c.status == AppointmentStatus.BOOKED) | used)
+    query = (select(a.c.id, a.c.start, a.c.end, a.c.patient_id,
+                    patient.c.first_name + " " + patient.c.last_name, a.c.staff_id,
+                    staff.c.name, a.c.treatment_type_id, treatment.c.name, a.c.status,
+                    a.c.package_id, covering.c.name, a.c.invoice_id, a.c.compensate_staff,
+                    a.c.notes, case((covers, a.c.membership_id)),
+                    case((covers, membership.c.name)))
+             .join(patient, patient.c.id == a.c.patient_id)
+             .join(staff, staff.c.id == a.c.staff_id)
+             .join(treatment, treatment.c.id == a.c.treatment_type_id)
+             .outerjoin(covering, covering.c.id == a.c.package_id)
+             .outerjoin(membership, membership.c.id == a.c.membership_id)
+             .where(a.c.start >= bindparam("start", type_=a.c.start.type),
+                    a.c.start < bindparam("end", type_=a.c.start.type))
+             .order_by(a.c.start, staff.c.name))
+    if by_staff:
+        query = query.where(a.c.staff_id == bindparam("staff", type_=a.c.staff_id.type))
+    if by_patient:
+        query = query.where(a.c.patient_id == bindparam("patient", type_=a.c.patient_id.type))
+    return query
+
+
+_ROW_FIELDS = tuple(f.name for f in fields(AppointmentRow))
+
+
+def _grid_row(values) -> AppointmentRow:
+    """AppointmentRow(*values), still frozen: a frozen dataclass's __init__ sets each of its
+    17 fields through object.__setattr__, half the Python time of a 324-visit day (issue 22).
+    `values` are every field, in order (the grid query's columns); nothing checks them."""
+    row = object.__new__(AppointmentRow)
+    row.__dict__.update(zip(_ROW_FIELDS, values))
+    return row
