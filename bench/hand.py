@@ -142,26 +142,35 @@ def _section(con, detail: str, params: dict, columns: list[str], sums: list[str]
     """detail rows, per-group totals and the grand total from one statement over a
     materialised CTE (the same shape the service builds with SQLAlchemy Core)."""
     where = f" WHERE {counted} = 1" if counted else ""
+    sql = section_sql(detail, columns, sums, group, where=where,
+                      total=lambda c: f"coalesce(sum({c}), 0)", first="SELECT 0, 1, * FROM base")
+    return section_of(con.execute(sql, params), columns, sums, group, sort)
+
+
+def section_sql(detail: str, columns: list[str], sums: list[str], group: str | None, *,
+                where: str, total, first: str) -> str:
+    """The one statement of a report section: its rows (level 0), a total per `group`
+    (level 1) and the grand total (level 2); `total(column)` sums a column, as the engine
+    needs it said."""
     def totals(level, grouped):
-        cells = []
-        for c in columns:
-            if c in sums:
-                cells.append(f"coalesce(sum({c}), 0)")
-            elif grouped and c == group:
-                cells.append(c)
-            else:
-                cells.append("NULL")
+        cells = [total(c) if c in sums else c if grouped and c == group else "NULL"
+                 for c in columns]
         return (f"SELECT {level}, count(*), {', '.join(cells)} FROM base{where}"
                 + (f" GROUP BY {group}" if grouped else ""))
-    parts = ["SELECT 0, 1, * FROM base"]
+    parts = [first]
     if group:
         parts.append(totals(1, True))
     parts.append(totals(2, False))
-    sql = f"WITH {detail} " + " UNION ALL ".join(parts)
+    return f"WITH {detail} " + " UNION ALL ".join(parts)
+
+
+def section_of(raws, columns: list[str], sums: list[str], group: str | None,
+               sort) -> HandSection:
+    """A section from its statement's rows (section_sql's levels)."""
     rows, groups, grand, count = [], {}, {}, 0
     gi = columns.index(group) + 2 if group else None
     sum_at = [(s, columns.index(s) + 2) for s in sums]
-    for raw in con.execute(sql, params):
+    for raw in raws:
         if raw[0] == 0:
             rows.append(raw[2:])
         elif raw[0] == 1:
@@ -170,7 +179,6 @@ def _section(con, detail: str, params: dict, columns: list[str], sums: list[str]
             count, grand = raw[1], {s: raw[i] for s, i in sum_at}
     rows.sort(key=sort)
     return HandSection(rows, groups, grand, count)
-
 
 NUMBERED = """numbered AS MATERIALIZED (
   SELECT r.id, r.package_id, r.appointment_id, r.redeemed_on, r.patient_pays, r.reason,
@@ -402,6 +410,15 @@ def _add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+def expiry_of(today: date, validity: str | None) -> date | None:
+    """A package's expiry from its template's validity ("90d", "6m", "1y", or none)."""
+    if not validity:
+        return None
+    number, unit = int(validity[:-1]), validity[-1]
+    return (today + timedelta(days=number) if unit == "d" else
+            _add_months(today, number * (12 if unit == "y" else 1)))
+
+
 def sell_package(con, patient_id: int, template_id: int, now: datetime) -> int:
     con.execute("BEGIN IMMEDIATE")
     try:
@@ -412,11 +429,7 @@ def sell_package(con, patient_id: int, template_id: int, now: datetime) -> int:
             "WHERE id = ?", (template_id,)).fetchone()
         assert not archived
         today = now.date()
-        expires = None
-        if validity:
-            number, unit = int(validity[:-1]), validity[-1]
-            expires = (today + timedelta(days=number) if unit == "d" else
-                       _add_months(today, number * (12 if unit == "y" else 1)))
+        expires = expiry_of(today, validity)
         tax = _round(Decimal(price) * Decimal(rate))
         invoice = _new_invoice(con, patient_id, today, now, price, tax)
         package = con.execute(

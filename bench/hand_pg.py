@@ -133,29 +133,11 @@ def section(con, detail: str, params: dict, columns: list[str], sums: list[str],
             group: str | None, sort, counted: str | None = None) -> HandSection:
     """hand._section on a server: sums cast back to bigint (PostgreSQL's sum of a bigint
     is a numeric), a boolean `counted` column tested as one."""
-    where = f" WHERE {counted}" if counted else ""
-
-    def totals(level, grouped):
-        cells = [f"coalesce(sum({c}), 0)::bigint" if c in sums else
-                 c if grouped and c == group else "NULL" for c in columns]
-        return (f"SELECT {level}, count(*), {', '.join(cells)} FROM base{where}"
-                + (f" GROUP BY {group}" if grouped else ""))
-    parts = ["SELECT 0, 1::bigint, * FROM base"]
-    if group:
-        parts.append(totals(1, True))
-    parts.append(totals(2, False))
-    rows, groups, grand, count = [], {}, {}, 0
-    gi = columns.index(group) + 2 if group else None
-    sum_at = [(s, columns.index(s) + 2) for s in sums]
-    for raw in con.execute(f"WITH {detail} " + " UNION ALL ".join(parts), params):
-        if raw[0] == 0:
-            rows.append(raw[2:])
-        elif raw[0] == 1:
-            groups[raw[gi]] = (raw[1], {s: raw[i] for s, i in sum_at})
-        else:
-            count, grand = raw[1], {s: raw[i] for s, i in sum_at}
-    rows.sort(key=sort)
-    return HandSection(rows, groups, grand, count)
+    sql = hand.section_sql(detail, columns, sums, group,
+                           where=f" WHERE {counted}" if counted else "",
+                           total=lambda c: f"coalesce(sum({c}), 0)::bigint",
+                           first="SELECT 0, 1::bigint, * FROM base")
+    return hand.section_of(con.execute(sql, params), columns, sums, group, sort)
 
 
 NUMBERED = """numbered AS MATERIALIZED (

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
-from bench.hand import _add_months, _round
+from bench.hand import _round, expiry_of
 
 SOLD: list[int] = []  # invoices sold by sell_package, paid by receive_payment
 _AUDIT_CHAIN = 0x436C696E41756474  # app.services.locks: the audit chain's advisory lock
@@ -60,11 +60,7 @@ def sell_package(con, patient_id: int, template_id: int, now: datetime) -> int:
             "WHERE id = %s FOR SHARE", (template_id,)).fetchone()
         assert not archived
         today = now.date()
-        expires = None
-        if validity:
-            number, unit = int(validity[:-1]), validity[-1]
-            expires = (today + timedelta(days=number) if unit == "d" else
-                       _add_months(today, number * (12 if unit == "y" else 1)))
+        expires = expiry_of(today, validity)
         tax = _round(Decimal(price) * Decimal(rate))
         invoice = _new_invoice(con, patient_id, today, now, price, tax)
         package = con.execute(
