@@ -85,11 +85,18 @@ class AsItStands:
     uses_left: int = 0
 
 
+def parse_key(key: str) -> tuple[str, int, str]:
+    """A reminder key's kind, the id of what it is about, and what it told (a start or an
+    expiry date; "" for a last use)."""
+    kind, row_id, told = (key.split(":", 2) + [""])[:3]
+    return kind, int(row_id), told
+
+
 def why_not_true(key: str, facts: AsItStands | None, now: datetime) -> str | None:
     """Why a reminder queued earlier no longer tells the truth (one of WITHDRAWN's keys), or
     None when it still does. The letter was written when it was queued, so one that no
     longer does is withdrawn, not sent."""
-    kind, _, told = (key.split(":", 2) + ["", ""])[:3]
+    kind, _, told = parse_key(key)
     if facts is None:
         return "gone"
     if not facts.agreed:

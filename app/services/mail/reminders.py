@@ -182,28 +182,22 @@ def _bind(letter, reader: Reader, **details):
 
 def as_it_stands(s, key: str) -> rule.AsItStands | None:
     """What `key`'s reminder is about, now (None when it is not there at all)."""
-    kind, _, rest = key.partition(":")
-    row_id = int(rest.split(":", 1)[0])
+    kind, row_id, _told = rule.parse_key(key)
+    agreed = _agreed().label("agreed")  # the same consent the day's run asks for
     if kind == rule.APPOINTMENT:
-        row = s.execute(select(Appointment.status, Appointment.start, Patient)
-                        .join(Patient, Patient.id == Appointment.patient_id)
+        row = s.execute(select(agreed, Appointment.status, Appointment.start)
+                        .select_from(Appointment).join(Patient, Patient.id == Appointment.patient_id)
                         .where(Appointment.id == row_id)).first()
         if row is None:
             return None
-        status, start, patient = row
-        return rule.AsItStands(_still_agrees(patient), status == AppointmentStatus.BOOKED,
-                               start)
+        return rule.AsItStands(bool(row.agreed), row.status == AppointmentStatus.BOOKED,
+                               row.start)
     used = (Package.uses_before + _live_uses()).label("used")
-    row = s.execute(select(Package.status, Package.expires_on, Package.uses_total, used,
-                           Patient)
-                    .join(Patient, Patient.id == Package.patient_id)
+    row = s.execute(select(agreed, Package.status, Package.expires_on, Package.uses_total,
+                           used)
+                    .select_from(Package).join(Patient, Patient.id == Package.patient_id)
                     .where(Package.id == row_id)).first()
     if row is None:
         return None
-    status, expires_on, total, used, patient = row
-    return rule.AsItStands(_still_agrees(patient), status == PackageStatus.ACTIVE, expires_on,
-                           total - used)
-
-
-def _still_agrees(patient: Patient) -> bool:
-    return bool(patient.email_reminders and patient.active and patient.email)
+    return rule.AsItStands(bool(row.agreed), row.status == PackageStatus.ACTIVE,
+                           row.expires_on, row.uses_total - row.used)
