@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -37,13 +36,15 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from . import sqlite_files
+from .clinic_key import KeyNeeded
 from .files import atomic_write_bytes
 
 # Tests (and a support person) point the desk's anchors elsewhere with this.
 DESK_FOLDER_VARIABLE = "CLINICDESK_DESK_DIR"
 RESETS_KEPT = 20  # the newest resets, kept in the file for whoever looks into a report
 BACKUPS_KEPT = 200  # index entries of backups outside the backups folder (a USB stick...)
-_TROUBLE = (OSError, ValueError, sqlite3.Error, SQLAlchemyError)
+_TROUBLE = (OSError, ValueError, SQLAlchemyError, KeyNeeded) + sqlite_files.ERRORS
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def _save(path: Path, data: dict, *, durable: bool) -> None:
 # Reading a trail (a SQLAlchemy connection to the clinic, or sqlite3 on a file) -----------
 
 def _row(conn, sql: str, **params):
-    if isinstance(conn, sqlite3.Connection):
+    if hasattr(conn, "cursor"):  # a DB-API connection: sqlite3, or SQLCipher's
         return conn.execute(sql, params).fetchone()
     return conn.execute(text(sql), params).fetchone()
 
@@ -226,8 +227,8 @@ def anchors_for(db) -> list[Anchor]:
 
 # Backups: each records its head; a restore resets the anchors to the restored trail ------
 
-def _open_file(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True)
+def _open_file(path: Path):
+    return sqlite_files.open_file(path)
 
 
 def record_backup(clinic_path: Path, backup: Path, now: datetime) -> None:
@@ -320,7 +321,7 @@ def reset_for_file(clinic_path: Path, why: dict, now: datetime, *,
             conn = _open_file(clinic_path)
             try:
                 head = _head(conn)
-            except sqlite3.OperationalError:
+            except sqlite_files.ERRORS:
                 head = None  # no audit trail in it yet
             finally:
                 conn.close()

@@ -46,6 +46,7 @@ MANAGER_ACTIONS = (
     N_("freeze or unfreeze a package"),  # freezes.FREEZE: it moves the expiry (R39)
     N_("transfer a package"),  # package_transfer.TRANSFER (R38)
     N_("cancel a membership"),  # memberships.CANCEL: it stops fees, releases visits (R44)
+    N_("encrypt the clinic file"),  # encryption.ENCRYPT (issue 23)
 )
 
 

@@ -7,13 +7,12 @@ working, and they are readable by the owner only (patient data is private).
 from __future__ import annotations
 
 import os
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from ..i18n import N_, _
-from . import audit_anchor, backup_inputs
+from . import audit_anchor, backup_inputs, clinic_key, sqlite_files
 from .base import Service
 from .db import backup_sqlite, head_revision
 from .errors import NotAllowed, ValidationError
@@ -31,15 +30,16 @@ class BackupFile:
     size: int
 
 
-def integrity_problems(path: Path) -> list[str]:
-    """What PRAGMA integrity_check reports; an empty list means the file is sound."""
+def integrity_problems(path: Path, *, clinic: Path | None = None) -> list[str]:
+    """What PRAGMA integrity_check reports; an empty list means the file is sound. An
+    encrypted file whose key this desk lacks is not damaged: KeyNeeded (issue 23)."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite_files.open_file(path, clinic=clinic)
         try:
             rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         finally:
             conn.close()
-    except sqlite3.DatabaseError as error:
+    except sqlite_files.ERRORS as error:
         return [str(error)]
     return [] if rows == ["ok"] else rows
 
@@ -72,7 +72,7 @@ class BackupService(Service):
         existed = destination.exists()
         try:
             backup_sqlite(path, destination)
-        except sqlite3.Error as error:
+        except sqlite_files.ERRORS as error:
             # The disk, not the input (full, gone, locked): what callers treat as a disk
             # problem; a copy begun is not left behind looking like a backup.
             if not existed:
@@ -97,23 +97,29 @@ class BackupService(Service):
             return None
         return self.create(reason="daily")
 
-    def restore(self, source: str | os.PathLike) -> Path:
+    def restore(self, source: str | os.PathLike, recovery_key: str | None = None) -> Path:
         """Replace the clinic's data with a backup. The current data is backed up first.
-        Only a manager (or the system: scripts, the command line) may restore."""
+        Only a manager (or the system: scripts, the command line) may restore. A backup
+        encrypted under a key this desk lacks needs `recovery_key` (KeyNeeded without it,
+        WrongKey for one that does not open it); the restored data takes this clinic's own
+        key, or none if the clinic is plain (issue 23)."""
         self._clinic.auth.require_manager(_("restore a backup"))
         path = self._require_file()
         source = backup_inputs.restore_source(source, path)
-        problems = integrity_problems(source)
+        if recovery_key is not None and clinic_key.is_encrypted(source):
+            clinic_key.unlock(source, recovery_key, keep=False)
+        source_key = sqlite_files.file_key(source, clinic=path)
+        problems = integrity_problems(source, clinic=path)
         if problems:
             raise NotAllowed(_("{file} is damaged and cannot be restored ({problem}). Choose "
                                "another backup.").format(file=source.name, problem=problems[0]))
         try:
-            conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+            conn = sqlite_files.connect(source, source_key, readonly=True)
             try:
                 revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             finally:
                 conn.close()
-        except sqlite3.DatabaseError:
+        except sqlite_files.ERRORS:
             revision = None
         if revision is None:
             raise NotAllowed(_("{file} is not a ClinicDesk backup.").format(file=source.name))
@@ -123,7 +129,7 @@ class BackupService(Service):
         who = self._clinic.auth.current()
         safety = self.create(reason="before-restore")
         self._db.engine.dispose()
-        backup_sqlite(source, path)
+        sqlite_files.copy(source, path, source_key=source_key, key=self._db.key)
         self._db.engine.dispose()
         from .db import migrate
         migrate(self._db.engine, now=self._now())
@@ -157,8 +163,11 @@ def newest_backup(path: Path) -> Path | None:
     folder = Path(path).parent / "backups"
     for candidate in sorted(folder.glob(f"{Path(path).stem}-*.db"),
                             key=lambda p: p.stat().st_mtime, reverse=True):
-        if not integrity_problems(candidate):
-            return candidate
+        try:
+            if not integrity_problems(candidate, clinic=path):
+                return candidate
+        except clinic_key.KeyNeeded:
+            continue  # (encrypted under a key this desk does not have: not one to offer)
     return None
 
 
@@ -172,7 +181,14 @@ def recover_from_backup(path: Path, backup: Path, now: datetime) -> Path:
         side = Path(str(path) + suffix)
         if side.exists():
             side.rename(Path(str(damaged) + suffix))
-    backup_sqlite(backup, path)
+    key = sqlite_files.file_key(backup, clinic=path)
+    sqlite_files.copy(backup, path, source_key=key, key=key)
+    try:
+        os.chmod(path, 0o600)
+    except OSError:
+        pass
+    if key is not None:
+        clinic_key.remember(path, key)
     audit_anchor.reset_for_file(path, {"reason": "recovered", "from": backup.name}, now)
     return damaged
 
@@ -181,7 +197,12 @@ def open_problems(path: Path) -> list[str]:
     """What stops the file from opening at all, found in milliseconds (schema, settings,
     schema version); the full integrity_check runs later, off the desk's way."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite_files.open_file(path)
+    except clinic_key.KeyNeeded:
+        return []  # locked, not damaged: opening it asks for the recovery key
+    except sqlite_files.ERRORS as error:
+        return [str(error)]
+    try:
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             tables = {r[0] for r in conn.execute(
@@ -191,6 +212,6 @@ def open_problems(path: Path) -> list[str]:
                     conn.execute(f"SELECT * FROM {table}").fetchall()
         finally:
             conn.close()
-    except sqlite3.DatabaseError as error:
+    except sqlite_files.ERRORS as error:
         return [str(error)]
     return []

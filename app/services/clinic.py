@@ -55,6 +55,9 @@ class Clinic:
         self.printing = PrintingService(self)
         self.mail = MailService(self)  # the outbox (R46, R47)
         self.backup = BackupService(self)
+        from .encryption import EncryptionService
+        self.encryption = EncryptionService(self)  # the clinic file encrypted (issue 23)
+        self.new_recovery_key: str | None = None
         self.auth = AuthService(self)
         self.audit = AuditService(self)
         self.csv = CsvService(self)
@@ -64,20 +67,36 @@ class Clinic:
         watch(self)  # no export of this program may write over this clinic's files
 
     @classmethod
-    def open(cls, target: str | os.PathLike, clock: Callable[[], datetime] | None = None
-             ) -> Clinic:
-        """Open (creating if needed) and migrate to the newest schema, backing up first."""
+    def open(cls, target: str | os.PathLike, clock: Callable[[], datetime] | None = None, *,
+             key: str | None = None, encrypt: bool = False) -> Clinic:
+        """Open (creating if needed) and migrate to the newest schema, backing up first.
+
+        An encrypted file opens with `key`, or the one this desk keeps for it; without
+        either, KeyNeeded (the desk asks for the recovery key), and WrongKey for a key that
+        does not open it. A new file is encrypted under a new key when `encrypt` is set; the
+        key is then `new_recovery_key`, for the recovery sheet (issue 23)."""
+        from . import clinic_key, encryption
+
         url = database_url(target)
-        created = None
+        created = new_key = None
         if "://" not in os.fspath(target) or url.startswith("sqlite:///"):
             path = url.removeprefix("sqlite:///")
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-                if not Path(path).exists():
+                encryption.finish_interrupted(Path(path))
+                if not Path(path).exists() or not Path(path).stat().st_size:
                     # Owner-only from the first byte: patient data is private.
                     Path(path).touch(mode=0o600)
                     created = Path(path)
-        db = Database(url)
+                    if encrypt and key is None:
+                        key = new_key = clinic_key.new_key()
+                elif clinic_key.is_encrypted(path):
+                    key = _key_that_opens(Path(path), key)
+                else:
+                    key = None  # (a plain file: any key given was for something else)
+                if key is not None:
+                    clinic_key.remember(path, key)
+        db = Database(url, key)
         backup = migrate(db.engine, now=(clock or datetime.now)())
         if created is not None:
             # A new clinic where another's file was: that one's anchors are not this one's.
@@ -86,6 +105,7 @@ class Clinic:
                            only_if_kept=True)
         clinic = cls(db, clock)
         clinic.backup_taken = backup
+        clinic.new_recovery_key = new_key
         with db.write() as s:
             load_settings(s)
         clinic.money_context()  # (and the locale of dates in refusals, from the start)
@@ -126,3 +146,15 @@ class Clinic:
     def format_money(self, cents: int) -> str:
         from .money import format_money
         return format_money(cents, **self.money_context())
+
+
+def _key_that_opens(path: Path, key: str | None) -> str:
+    from .clinic_key import KeyNeeded, WrongKey, key_for, opens
+
+    if key is None:
+        key = key_for(path)
+        if key is None:
+            raise KeyNeeded(path)
+    elif not opens(path, key):
+        raise WrongKey(path)
+    return key

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sqlite3
 import threading
 from contextlib import contextmanager
 from datetime import datetime
@@ -40,7 +39,8 @@ def database_url(target: str | os.PathLike) -> str:
 _MIGRATION_LOCK = 0x436C696E4D696772  # "ClinMigr"
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, key: str | None = None) -> Engine:
+    """The engine for a clinic: on a server, or in a file, encrypted with `key` (issue 23)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
         # READ COMMITTED (the server's default, said here so it never silently changes):
@@ -59,7 +59,10 @@ def make_engine(url: str) -> Engine:
                              connect_args=connect_args)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"timeout": 10})
+    if key is not None:
+        engine = _encrypted_engine(url, parsed.database, key)
+    else:
+        engine = create_engine(url, connect_args={"timeout": 10})
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record):
@@ -81,6 +84,21 @@ def make_engine(url: str) -> Engine:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def _encrypted_engine(url: str, path: str, key: str) -> Engine:
+    """SQLCipher's key must be the first statement on each connection, before SQLAlchemy's
+    own first look at the database (its "connect" listeners run after that): so each
+    connection is made here, key said, and handed to the pool (the pysqlite dialect, with
+    SQLCipher's module, which speaks the same DB-API)."""
+    from .sqlite_files import cipher, keyed
+
+    module = cipher()
+
+    def connect():
+        return keyed(module.connect(path, timeout=10, check_same_thread=False), key)
+
+    return create_engine(url, module=module, creator=connect)
 
 
 def _alembic_config(connection):
@@ -138,21 +156,17 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def backup_sqlite(source: Path, destination: Path) -> Path:
-    """A consistent copy through SQLite's backup API (safe while the file is open)."""
+    """A consistent copy through SQLite's backup API (safe while the file is open), under
+    the source's own key when it is encrypted (issue 23: a backup is as private as its
+    clinic)."""
+    from .sqlite_files import copy, file_key
+
     destination.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(str(source))
-    try:
-        dst = sqlite3.connect(str(destination))
-        try:
-            src.backup(dst)
-            # A copy is one file: in WAL mode (copied from the clinic's header) every later
-            # read-only look at it (the integrity check, a restore's preview) would leave
-            # -wal/-shm files beside it, on a USB stick too. The clinic sets WAL again on open.
-            dst.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            dst.close()
-    finally:
-        src.close()
+    key = file_key(source)
+    # A copy is one file: in WAL mode (copied from the clinic's header) every later
+    # read-only look at it (the integrity check, a restore's preview) would leave -wal/-shm
+    # files beside it, on a USB stick too. The clinic sets WAL again on open.
+    copy(source, destination, source_key=key, key=key)
     try:
         os.chmod(destination, 0o600)
     except OSError:
@@ -216,13 +230,17 @@ class Database:
     # Clinic sets it: audit_anchor.after_write); it must never raise.
     audit_appended = None
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, key: str | None = None):
         self.url = url
-        self.engine = make_engine(url)
+        self._connect(key)
+        self._writing = threading.local()  # the write session this thread has open, if any
+
+    def _connect(self, key: str | None) -> None:
+        self.key = key  # the clinic file's encryption key, or None (plain, or a server)
+        self.engine = make_engine(self.url, key)
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self._writer, expire_on_commit=False)
-        self._writing = threading.local()  # the write session this thread has open, if any
         path = self.engine.url.database
         if self.engine.url.get_backend_name() == "sqlite" and path and path != ":memory:":
             self.path: Path | None = Path(path)
@@ -273,3 +291,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def reopen(self, key: str | None) -> None:
+        """The same file under a new key (it was just encrypted): every service goes on
+        through this Database, so they all see it at once."""
+        self.engine.dispose()
+        self._connect(key)
