@@ -62,18 +62,19 @@ def run_command(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"There is no clinic file at {path}.", file=sys.stderr)
         return 2
-    if args.command != "restore" and (problems := integrity_problems(path)):
-        print(f"The clinic file {path} is damaged: {problems[0]}", file=sys.stderr)
-        return 1
     try:
+        key = _command_key(path)
+        if args.command != "restore" and (problems := integrity_problems(path)):
+            print(f"The clinic file {path} is damaged: {problems[0]}", file=sys.stderr)
+            return 1
         # No one signs in here: the command is run by the computer's user who owns the file
         # and could copy it anyway, so it acts as the system, with every right (backup to
         # any folder, restore, migrate-to); the desk's roles guard the shared desk instead.
-        with Clinic.open(path) as clinic:
+        with Clinic.open(path, key=key) as clinic:
             if args.command == "backup":
                 print(f"Backed up to {clinic.backup.create(args.path)}")
             elif args.command == "restore":
-                safety = clinic.backup.restore(args.path)
+                safety = _restore(clinic, args.path)
                 print(f"Restored from {args.path}; the data it replaced is kept in {safety}")
             elif args.command == journal_command.NAME:
                 return journal_command.run(clinic, args, print,
@@ -92,6 +93,42 @@ def run_command(args: argparse.Namespace) -> int:
         print(str(refusal), file=sys.stderr)
         return 1
     return 0
+
+
+def _recovery_key(name: str) -> str | None:
+    """A recovery key for a script (CLINICDESK_RECOVERY_KEY) or typed at the terminal."""
+    import getpass
+    import os
+
+    if os.environ.get("CLINICDESK_RECOVERY_KEY"):
+        return os.environ["CLINICDESK_RECOVERY_KEY"]
+    if sys.stdin.isatty():
+        return getpass.getpass(f"Recovery key for {name}: ")
+    return None
+
+
+def _command_key(path: Path) -> str | None:
+    """The key of an encrypted clinic file: this desk's, or its recovery key (issue 23)."""
+    from app.services import clinic_key
+
+    if not clinic_key.is_encrypted(path) or (key := clinic_key.key_for(path)) is not None:
+        return None if not clinic_key.is_encrypted(path) else key
+    typed = _recovery_key(path.name)
+    if typed is None:
+        raise clinic_key.KeyNeeded(path)
+    return clinic_key.unlock(path, typed)
+
+
+def _restore(clinic, source: str) -> Path:
+    from app.services.clinic_key import KeyNeeded
+
+    try:
+        return clinic.backup.restore(source)
+    except KeyNeeded as needed:
+        typed = _recovery_key(needed.path.name)
+        if typed is None:
+            raise
+        return clinic.backup.restore(source, recovery_key=typed)
 
 
 def clinic_path(args: argparse.Namespace) -> Path:

@@ -57,6 +57,8 @@ def finish_interrupted(path: Path) -> None:
     """Take an encryption that was stopped part way (a kill, a power cut) to an end: back to
     the plain file if the copy was not yet whole, on to the encrypted one if it was."""
     path = Path(path)
+    for part in path.parent.glob(f".{journal_of(path).name}.*.part"):
+        part.unlink(missing_ok=True)  # a journal a kill left half written: never taken
     state = _read(path)
     if state is None:
         if journal_of(path).exists():  # (a journal half written: its step had not begun)
