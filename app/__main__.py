@@ -161,10 +161,17 @@ def main(argv: list[str] | None = None) -> int:
     server = args.db_url or _saved_server(args)
     if not server and not _sound_or_recovered(path):
         return 1
+    from app.services.clinic_key import KeyNeeded
+    key = None
     while True:
         try:
-            clinic = Clinic.open(server or path)
+            # A new clinic file is encrypted (issue 23); the demo's made-up patients are not.
+            clinic = Clinic.open(server or path, key=key, encrypt=not args.demo)
             break
+        except KeyNeeded as needed:
+            from app.ui.dialogs.recovery_key import ask_for_file
+            if (key := ask_for_file(None, needed)) is None:
+                return 1
         except Exception as error:  # noqa: BLE001 - any failure here is "cannot open it"
             if server:
                 from app.ui import server_password_prompt as prompt
@@ -190,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
                 and FirstRunDialog.ask(None, clinic) is None):
             return 0  # (a screenshot of a fresh file shows it as first opened, unset)
         apply_language(clinic.settings.get().language)  # as chosen at first run
+        if clinic.new_recovery_key is not None and not args.screenshot:
+            from app.ui.dialogs.recovery_sheet import RecoverySheetDialog
+            RecoverySheetDialog.ask(None, clinic, clinic.new_recovery_key, can_cancel=False)
         window = MainWindow(clinic)
         if not args.screenshot:
             # Where this desk left the window, and its tab; remembered again on close. (A
@@ -197,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
             window.restore_window_state()
         if not _signed_in_at_start(window, clinic, args):
             return 0
+        if not args.screenshot:
+            from app.ui import encryption_offer  # issue 23: before anything else reads it
+            encryption_offer.at_start(None, clinic, demo=args.demo)
         window.show()
         if not args.screenshot:
             from app.ui import startup_checks

@@ -251,10 +251,12 @@ class EncryptionService(Service):
                         {"removed": kept.name})
         return kept
 
-    def recovery_sheet(self, key: str) -> bytes:
-        """The recovery sheet's PDF: the key, the clinic's name, and what to do with it."""
+    def recovery_sheet(self, key: str, paper: str = "letter") -> bytes:
+        """The recovery sheet's PDF (Letter or A4): the key, the clinic's name, and what to
+        do with it."""
         from .pdf.recovery_sheet import recovery_sheet_pdf
 
         settings = self._clinic.settings.get()
         return recovery_sheet_pdf(settings.name or "", clinic_key.recovery_text(key),
-                                  self._db.path.name if self._db.path else "", self._now())
+                                  self._db.path.name if self._db.path else "", self._now(),
+                                  paper)

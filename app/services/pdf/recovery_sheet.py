@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from io import BytesIO
 
-from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
@@ -37,7 +37,7 @@ def _instructions() -> list[str]:
 
 
 def recovery_sheet_pdf(clinic_name: str, recovery: str, file_name: str,
-                       made_at: datetime) -> bytes:
+                       made_at: datetime, paper: str = "letter") -> bytes:
     """`recovery`: the key as clinic_key.recovery_text gives it (16 groups of four)."""
     fonts = default_fonts()
     text = fonts.printable
@@ -47,7 +47,7 @@ def recovery_sheet_pdf(clinic_name: str, recovery: str, file_name: str,
     label = ParagraphStyle("label", parent=base, fontSize=9, textColor=RULE, spaceAfter=2)
     groups = recovery.split("-")
     lines = [["  ".join(groups[i:i + 4])] for i in range(0, len(groups), 4)]
-    key_table = Table(lines, colWidths=[6.2 * inch])
+    key_table = Table(lines, colWidths=[6.0 * inch])
     key_table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), "Courier-Bold", 19), ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"), ("BOX", (0, 0), (-1, -1), 1.2, INK),
@@ -61,7 +61,7 @@ def recovery_sheet_pdf(clinic_name: str, recovery: str, file_name: str,
              Spacer(0, 14)]
     story += [Paragraph(text(line), base) for line in _instructions()]
     buffer = BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=LETTER, leftMargin=inch, rightMargin=inch,
+    doc = SimpleDocTemplate(buffer, pagesize=A4 if paper == "a4" else LETTER, leftMargin=inch, rightMargin=inch,
                             topMargin=inch, bottomMargin=inch,
                             title=text(_("Recovery sheet")), author="ClinicDesk")
     doc.build(story)

@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QProgressBar,
 from app import i18n
 from app.i18n import N_, _
 from app.services import Clinic
+from app.services import clinic_key
 from app.services.backup import BackupFile
+from app.services.clinic_key import KeyNeeded
 from app.services.errors import ClinicError
 
 from .. import file_chooser, msgbox
@@ -101,6 +103,16 @@ def explain_failure(parent: QWidget | None, error: Exception, what: str) -> bool
 def choose_backup_file(parent: QWidget | None, suggested: str) -> str | None:
     return file_chooser.save_file(parent, _("Back up the clinic to"), suggested,
                                   _("Clinic backups (*.db)"))
+
+
+class NotRestored(Exception):
+    """The restore was left when its recovery key was asked for: nothing was changed."""
+
+
+def _opens(source: Path, typed: str) -> str:
+    """The typed recovery key, if it opens the backup (WrongKey or ValidationError if not)."""
+    clinic_key.unlock(source, typed, keep=False)
+    return typed
 
 
 def choose_restore_file(parent: QWidget | None) -> str | None:
@@ -283,6 +295,21 @@ class BackupsDialog(QDialog):
         if path:
             self.restore(Path(path), Path(path).name)
 
+    def _restore(self, source: Path, recovery_key: str | None = None):
+        try:
+            return run_busy(self, self.clinic, _("Restoring"), _("Restoring the clinic's data…"),
+                            lambda clinic: clinic.backup.restore(source, recovery_key),
+                            write=True)
+        except KeyNeeded as needed:
+            # A backup from another clinic or computer (issue 23): its recovery key, checked
+            # against the backup before anything is replaced.
+            from .recovery_key import RecoveryKeyDialog
+
+            typed = RecoveryKeyDialog.ask(self, str(needed), lambda text: _opens(source, text))
+            if typed is None:
+                raise NotRestored() from None
+            return self._restore(source, typed)
+
     def restore(self, source: Path, described: str) -> bool:
         if not msgbox.confirm(self, _("Restore from backup?"),
                               _("Replace all of the clinic's data with {backup}?\n\nWork "
@@ -290,10 +317,10 @@ class BackupsDialog(QDialog):
                                 "data is saved as a safety copy first.").format(backup=described)):
             return False
         try:
-            safety = run_busy(self, self.clinic, _("Restoring"),
-                              _("Restoring the clinic's data…"),
-                              lambda clinic: clinic.backup.restore(source), write=True)
+            safety = self._restore(source)
         except Exception as error:  # noqa: BLE001 - sorted just below
+            if isinstance(error, NotRestored):
+                return False
             if explain_failure(self, error, _("Restore")):
                 self.refresh()
                 return False
