@@ -227,9 +227,12 @@ class EncryptionService(Service):
             self._db.reopen(None)
             raise
         self._db.reopen(key)
+        from .backup_encryption import encrypt_backups
+        backups = encrypt_backups(path, key, wipe)
         with self._db.write() as s:
             self._audit(s, "clinic.encrypt", "clinic_file", None, None,
                         {"file": path.name, "unencrypted_copy": plain.name,
+                         "backups_encrypted": len(backups),
                          "key_in_credential_store": stored})
         return plain
 

@@ -28,13 +28,15 @@ ERRORS = (sqlite3.Error,) + ((_cipher.Error,) if _cipher is not None else ())
 def cipher():
     """The SQLCipher DB-API module."""
     if _cipher is None:
-        raise ImportError("sqlcipher3 is not installed: encrypted clinic files need it")
+        raise ImportError(  # i18n: not shown (an installation without its dependency)
+            "sqlcipher3 is not installed: encrypted clinic files need it")
     return _cipher
 
 
 def key_pragma(key: str) -> str:
     if len(key) != clinic_key.KEY_HEX or any(c not in "0123456789abcdef" for c in key):
-        raise ValueError("a clinic key is 64 lower-case hexadecimal digits")
+        raise ValueError(  # i18n: not shown (keys come from clinic_key, already checked)
+            "a clinic key is 64 lower-case hexadecimal digits")
     return f"PRAGMA key = \"x'{key}'\""
 
 

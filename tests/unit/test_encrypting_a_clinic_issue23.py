@@ -105,6 +105,25 @@ def test_encrypting_keeps_every_row_and_the_plain_copy_until_told(plain_file, tm
     assert one_whole_clinic(path, key)
 
 
+def test_the_backups_made_before_are_encrypted_too(plain_file, tmp_path):
+    path = copy_of(plain_file, tmp_path)
+    clinic = Clinic.open(path, clock=lambda: NOW)
+    old = clinic.backup.create()
+    taken = old.stat().st_mtime
+    before_migration = tmp_path / "clinic.before-0019-20261201-120000.db"
+    before_migration.write_bytes(old.read_bytes())
+    key = clinic_key.new_key()
+    clinic.encryption.encrypt(key)
+    for backup in (old, before_migration):
+        assert clinic_key.is_encrypted(backup) and b"Name1" not in backup.read_bytes()
+    assert old.stat().st_mtime == taken  # (still listed as taken when it was)
+    assert not list(tmp_path.glob("**/*.wiping")) and not list(tmp_path.glob("**/*.encrypting"))
+    assert [b.path for b in clinic.backup.list()] == [old]
+    clinic.backup.restore(old)
+    assert patients(clinic) == PATIENTS and clinic.audit.verify().ok
+    clinic.close()
+
+
 def test_only_a_manager_encrypts(plain_file, tmp_path):
     path = copy_of(plain_file, tmp_path)
     clinic = Clinic.open(path, clock=lambda: NOW)

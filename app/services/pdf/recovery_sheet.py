@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from io import BytesIO
 
+from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
@@ -16,7 +17,9 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from ...i18n import _
 from .fonts import default_fonts
-from .layout import INK, RULE
+from .layout import INK
+
+QUIET = HexColor("#4A5560")  # labels: lighter than the text, still read on a photocopy
 
 
 def _instructions() -> list[str]:
@@ -44,7 +47,7 @@ def recovery_sheet_pdf(clinic_name: str, recovery: str, file_name: str,
     base = ParagraphStyle("sheet", fontName=fonts.regular, fontSize=10.5, leading=14,
                           textColor=INK, spaceAfter=7)
     title = ParagraphStyle("title", parent=base, fontName=fonts.bold, fontSize=18, leading=22)
-    label = ParagraphStyle("label", parent=base, fontSize=9, textColor=RULE, spaceAfter=2)
+    label = ParagraphStyle("label", parent=base, fontSize=9, textColor=QUIET, spaceAfter=2)
     groups = recovery.split("-")
     lines = [["  ".join(groups[i:i + 4])] for i in range(0, len(groups), 4)]
     key_table = Table(lines, colWidths=[6.0 * inch])

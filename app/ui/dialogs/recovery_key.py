@@ -31,7 +31,7 @@ class RecoveryKeyDialog(FormDialog):
         self.body.insertWidget(0, text)
         self.key = QLineEdit()
         self.key.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.key.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-…")
+        self.key.setPlaceholderText(_("XXXX-XXXX-XXXX-XXXX-…"))
         self.key.setMaxLength(120)
         self.form.addRow(_("&Recovery key:"), self.key)
         self.fields = {"recovery_key": self.key}
@@ -41,6 +41,9 @@ class RecoveryKeyDialog(FormDialog):
             note.setWordWrap(True)
             self.body.addWidget(note)
         self.ok_button.setText(_("Open"))
+
+    def refusal_title(self, error) -> str:
+        return _("Not opened")
 
     def widget_for(self, error):
         return self.key  # (a wrong key too: the cursor goes back to it, its text selected)

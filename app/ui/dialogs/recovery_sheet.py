@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QLabel, QPu
 
 from app.i18n import _
 from app.services import Clinic, clinic_key
+from app.services.credentials import has_keyring
 
 from .print_dialog import PrintDialog
 
@@ -30,7 +31,14 @@ class RecoverySheetDialog(QDialog):
                          "key. This computer keeps it, but a new computer or a restored "
                          "backup needs it typed in. Print the recovery sheet or save it (to "
                          "a USB stick kept locked away, not on this computer), then keep it "
-                         "safe: without it, nobody can open the clinic on another computer."))
+                         "safe: without it, nobody can open the clinic on another computer.")
+                       if has_keyring() else
+                       _("ClinicDesk encrypts the clinic's file and its backups, so that "
+                         "nobody who copies them can read the patients' records. This is the "
+                         "key. This computer has no credential store to keep it in, so "
+                         "ClinicDesk will ask for it at every start. Print the recovery sheet "
+                         "or save it (to a USB stick kept locked away, not on this computer), "
+                         "then keep it safe: without it, nobody can open the clinic."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         groups = clinic_key.recovery_text(key).split("-")
@@ -70,6 +78,7 @@ class RecoverySheetDialog(QDialog):
 
     def _write(self, clinic: Clinic, path: Path, paper: str) -> Path:
         path.write_bytes(clinic.encryption.recovery_sheet(self.key, paper))
+        path.chmod(0o600)  # (the key to every patient's record: its owner's eyes only)
         return path
 
     def print_sheet(self) -> None:

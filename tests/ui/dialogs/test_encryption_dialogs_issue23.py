@@ -94,7 +94,7 @@ def test_the_recovery_key_is_checked_before_the_dialog_closes(qtbot, tmp_path, m
 
     monkeypatch.setattr(RecoveryKeyDialog, "exec", typing)
     assert ask_for_file(None, needed.value) == key
-    assert [title for title, _text in shown] == ["Not saved", "Not saved"]
+    assert [title for title, _text in shown] == ["Not opened", "Not opened"]
     assert "this one has 4" in shown[0][1] and "does not open" in shown[1][1]
     with Clinic.open(path) as again:  # kept for this start: no second question
         assert again.db.key == key
