@@ -13,34 +13,16 @@ from datetime import datetime
 import keyring
 import pypdfium2
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from app.services import Clinic, clinic_key
 from app.services.backup import integrity_problems, open_problems
 from app.services.errors import ValidationError
+from tests.helpers.keyrings import MemoryKeyring
 
 pytestmark = pytest.mark.sqlite_only
 
 NOW = datetime(2026, 12, 7, 9, 30)
-
-
-class MemoryKeyring(KeyringBackend):
-    """A credential store of this test's own (never the tester's)."""
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.kept: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.kept.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.kept[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.kept.pop((service, username), None)
 
 
 @pytest.fixture(autouse=True)
@@ -115,7 +97,7 @@ def test_the_desk_keeps_the_key_in_the_credential_store(tmp_path, monkeypatch):
     path = tmp_path / "clinic.db"
     new_clinic(path).close()
     assert clinic_key.kept_in_store(path)
-    assert list(store.kept) == [(clinic_key.SERVICE, str(path.resolve()))]
+    assert list(store.secrets) == [(clinic_key.SERVICE, str(path.resolve()))]
     monkeypatch.setattr(clinic_key, "_known", {})  # the next start of this desk
     with Clinic.open(path) as again:
         assert again.settings.get().name == "Harbour Physio"

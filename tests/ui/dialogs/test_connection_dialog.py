@@ -14,6 +14,7 @@ from app.services import connection as server
 from app.ui.dialogs import connection
 from app.ui.dialogs.connection import ConnectionDialog, saved_server_url
 
+from tests.helpers.keyrings import MemoryKeyring
 from ui.helpers import click, retype
 from ui.i18n_helpers import untranslated_texts
 
@@ -247,7 +248,7 @@ def test_a_desk_pointed_at_a_server_opens_it_at_start_and_offers_retry(monkeypat
 
     import app.services as services
 
-    def refusing_open(target, clock=None):
+    def refusing_open(target, clock=None, **_opening):
         opened.append(target)
         raise OSError("connection refused")
 
@@ -276,30 +277,10 @@ def test_a_file_named_on_the_command_line_wins_over_the_saved_server(tmp_path):
     assert entry._saved_server(entry.parse_args([])).endswith("/harbour")
 
 
-class _DeskKeyring(keyring.backend.KeyringBackend):
-    """A credential store of this process (a real keyring backend, held in a dict): the
-    desks here have no Secret Service, which CI cannot run either. Below zero, so keyring
-    never picks it by itself: only the fixture puts it in place."""
-    priority = -1
-
-    def __init__(self):
-        super().__init__()
-        self.secrets = {}
-
-    def get_password(self, service, username):
-        return self.secrets.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.secrets.pop((service, username), None)
-
-
 @pytest.fixture
 def store():
     before = keyring.get_keyring()
-    desk = _DeskKeyring()
+    desk = MemoryKeyring()
     keyring.set_keyring(desk)
     yield desk
     keyring.set_keyring(before)
@@ -368,7 +349,7 @@ def test_a_server_asking_for_the_password_at_start_gets_it_typed_once(monkeypatc
     class Opened(Exception):
         pass
 
-    def opening(target, clock=None):
+    def opening(target, clock=None, **_opening):
         opened.append(target)
         if len(opened) == 1:
             raise OSError('connection failed: fe_sendauth: no password supplied')

@@ -42,6 +42,24 @@ def shown(monkeypatch):
     return seen
 
 
+@pytest.fixture
+def types(qtbot, monkeypatch):
+    """The recovery key dialog, answered by typing each of `answers` and clicking Open
+    until it closes."""
+    def answering(answers):
+        answers = iter(answers)
+
+        def typing(self):
+            self.show()
+            while self.isVisible():
+                self.key.setText(next(answers))
+                click(qtbot, self.ok_button)
+            return self.result()
+
+        monkeypatch.setattr(RecoveryKeyDialog, "exec", typing)
+    return answering
+
+
 def test_the_sheet_must_be_printed_or_saved_before_going_on(qtbot, clinic, tmp_path,
                                                             monkeypatch):
     key = clinic_key.new_key()
@@ -74,7 +92,7 @@ def test_the_sheet_must_be_printed_or_saved_before_going_on(qtbot, clinic, tmp_p
 
 
 def test_the_recovery_key_is_checked_before_the_dialog_closes(qtbot, tmp_path, monkeypatch,
-                                                             shown):
+                                                             shown, types):
     path = tmp_path / "clinic.db"
     made = Clinic.open(path, encrypt=True)
     key = made.new_recovery_key
@@ -83,16 +101,7 @@ def test_the_recovery_key_is_checked_before_the_dialog_closes(qtbot, tmp_path, m
     monkeypatch.setattr(clinic_key._store, "_memory", {})
     with pytest.raises(clinic_key.KeyNeeded) as needed:
         Clinic.open(path)
-    answers = iter(["3F2A", "ab" * 32, clinic_key.recovery_text(key).lower()])
-
-    def typing(self):
-        self.show()
-        while self.isVisible():
-            self.key.setText(next(answers))
-            click(qtbot, self.ok_button)
-        return self.result()
-
-    monkeypatch.setattr(RecoveryKeyDialog, "exec", typing)
+    types(["3F2A", "ab" * 32, clinic_key.recovery_text(key).lower()])
     assert ask_for_file(None, needed.value) == key
     assert [title for title, _text in shown] == ["Not opened", "Not opened"]
     assert "this one has 4" in shown[0][1] and "does not open" in shown[1][1]
@@ -121,7 +130,7 @@ def test_a_manager_is_offered_encryption_at_start(qtbot, clinic, catalog, shown,
 
 
 def test_restoring_a_backup_from_elsewhere_asks_for_its_key(qtbot, clinic, catalog, tmp_path,
-                                                          monkeypatch, shown):
+                                                          monkeypatch, shown, types):
     other = Clinic.open(tmp_path / "elsewhere" / "clinic.db", encrypt=True)
     other.settings.update(name="Elsewhere Physio", setup_complete=True)
     key = other.new_recovery_key
@@ -129,16 +138,7 @@ def test_restoring_a_backup_from_elsewhere_asks_for_its_key(qtbot, clinic, catal
     other.close()
     monkeypatch.setattr(clinic_key, "_known", {})
     monkeypatch.setattr(clinic_key._store, "_memory", {})
-    answers = iter(["12" * 32, clinic_key.recovery_text(key)])
-
-    def typing(self):
-        self.show()
-        while self.isVisible():
-            self.key.setText(next(answers))
-            click(qtbot, self.ok_button)
-        return self.result()
-
-    monkeypatch.setattr(RecoveryKeyDialog, "exec", typing)
+    types(["12" * 32, clinic_key.recovery_text(key)])
     dialog = backups.BackupsDialog(clinic)
     qtbot.addWidget(dialog)
     assert dialog.restore(backup, backup.name)
