@@ -124,16 +124,38 @@ class PatientService(HouseholdCalls, Service):
             raise v.ValidationError("limit", _("The number of patients to list must be a "
                                                "whole number."))
         limit = max(1, min(limit, 500))
-        order = (Patient.last_key, Patient.first_key, Patient.id)
         with self._db.read() as s:
-            query = select(Patient).where(_matching(text, ranges=True)).order_by(*order)
-            if self._common(s, query):
-                # Thousands match (a letter or two): walking the name index in order and
-                # stopping at `limit` beats collecting every match and sorting it (3 ms
-                # against 80 ms for "m"). The same conditions, written so no index serves
-                # them, let the planner choose that walk.
-                query = select(Patient).where(_matching(text, ranges=False)).order_by(*order)
-            return [_row(p) for p in s.scalars(query.limit(limit))]
+            if not _named(text):
+                return [_row(p) for p in self._ordered(s, text, None, limit)]
+            # The first word as the start of a last name is one range of the name index, in
+            # the list's order: that walk stops at `limit`. Left in one OR with the first
+            # names and emails, no index serves it, and PostgreSQL walked the whole name
+            # index from "a" for "Youn" or "Wa" (99,376 rows filtered, 78 ms), SQLite for
+            # "Wa" or "Mor" when thousands matched (140 ms; bench/RESULTS.md, issue 22).
+            surname = select(Patient).where(_matching(text, ranges=True, part="surname"))
+            found = list(s.scalars(surname.order_by(*_ORDER).limit(limit)))
+            found += self._ordered(s, text, "others", limit)
+            # Python's str order is code-point order, which is the keys' byte order ("C" on
+            # PostgreSQL, BINARY on SQLite): the merge sorts as ORDER BY _ORDER does.
+            merged = {p.id: p for p in found}.values()
+            return [_row(p) for p in sorted(merged, key=_order_key)[:limit]]
+
+    def _ordered(self, s, text: str, part: str | None, limit: int) -> list[Patient]:
+        """The first `limit` patients matching `text` (or its `part`), in the list's order."""
+        query = select(Patient).where(_matching(text, ranges=True, part=part))
+        if self._common(s, query):
+            # Thousands match (a letter or two): walking the name index in order and
+            # stopping at `limit` beats collecting every match and sorting it (3 ms
+            # against 80 ms for "m"). The same conditions, written so no index serves
+            # them, let the planner choose that walk.
+            query = select(Patient).where(_matching(text, ranges=False, part=part)
+                                          ).order_by(*_ORDER)
+        else:
+            # At most 2,000: sorting them is cheap. An order no index serves, or
+            # PostgreSQL's planner, taking the matches for spread evenly over the name
+            # index, walks it from "a" filtering every row.
+            query = query.order_by(*_UNINDEXED_ORDER)
+        return list(s.scalars(query.limit(limit)))
 
     @staticmethod
     def _common(s, query, threshold: int = 2000) -> bool:
@@ -181,28 +203,55 @@ def search_key(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _matching(text: str, *, ranges: bool):
+def _unindexed(column):
+    return column.op("||")(literal(""))
+
+
+# the list's order; the keys are "C" on PostgreSQL, so (key || '') keeps that collation
+_ORDER = (Patient.last_key, Patient.first_key, Patient.id)
+_UNINDEXED_ORDER = (_unindexed(Patient.last_key), _unindexed(Patient.first_key), Patient.id)
+
+
+def _order_key(p: Patient):
+    return (p.last_key, p.first_key, p.id)
+
+
+def _phone_only(text: str) -> bool:
+    return (len(re.sub(r"\D", "", text)) >= 3
+            and re.fullmatch(r"[\d\s().+\-]+", text.strip()) is not None)
+
+
+def _named(text: str) -> bool:
+    """Whether the search has a word to look for among the names (not a phone number)."""
+    return not _phone_only(text) and any(search_key(word) for word in text.split())
+
+
+def _matching(text: str, *, ranges: bool, part: str | None = None):
     """The search's condition. With `ranges`, as key ranges the indexes answer; without,
-    the same test through an expression (key || '') that no index serves."""
+    the same test through an expression (key || '') that no index serves. `part` narrows
+    what the first word may start: "surname" the last name only, "others" the first name,
+    email or phone only; together they find what None finds."""
     def starts(column, key: str):
         if not ranges:
-            column = column.op("||")(literal(""))
+            column = _unindexed(column)
         return (column >= key) & (column < key + "\U0010ffff")
 
     conditions = [Patient.active.is_(True)]
-    digits = re.sub(r"\D", "", text)
-    if len(digits) >= 3 and re.fullmatch(r"[\d\s().+\-]+", text.strip()):
-        conditions.append(starts(Patient.phone_digits, digits))
+    if _phone_only(text):
+        conditions.append(starts(Patient.phone_digits, re.sub(r"\D", "", text)))
         return and_(*conditions)
     for word in text.split():
         key = search_key(word)
         if not key:
             continue
-        clauses = [starts(Patient.first_key, key), starts(Patient.last_key, key),
+        clauses = [starts(Patient.last_key, key), starts(Patient.first_key, key),
                    starts(Patient.email_key, key)]
         word_digits = re.sub(r"\D", "", word)
         if len(word_digits) >= 3 and len(word_digits) >= len(word) - 3:
             clauses.append(starts(Patient.phone_digits, word_digits))
+        if part is not None:
+            clauses = clauses[:1] if part == "surname" else clauses[1:]
+            part = None  # the other words match anywhere
         conditions.append(or_(*clauses))
     return and_(*conditions)
 

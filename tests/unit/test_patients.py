@@ -219,3 +219,48 @@ def test_r30_unknown_patient(people, clinic, ident):
     assert "patient" in str(err.value)
     with pytest.raises(NotFound):
         clinic.patients.update(ident, first_name="X")
+
+
+# short prefixes: the surname's range and the other alternatives are read apart and merged
+# (issue 22); on either engine the list is every match in (last name, first name, id) order
+
+CROWD = [("Walter", "Adams"), ("Wanda", "Walker"), ("Carlos", "Walker"), ("Trevor", "Wang"),
+         ("Anna", "Tremblay"), ("Tracy", "Walsh"), ("Zoe", "Wade"), ("Wade", "Zimmer"),
+         ("Amir", "Smith"), ("Wally", "Trent"), ("Ward", "Adams"), ("Emma", "Zhang")]
+
+
+@pytest.fixture
+def crowd(clinic):
+    ids = [clinic.patients.add(first, last, email=f"{last}.{first}{n}@example.com".lower())
+           for n in range(3) for first, last in CROWD]
+    clinic.patients.update(ids[1], active=False)  # a deactivated Wanda Walker drops out
+    return ids
+
+
+def expected(clinic, crowd, text, limit):
+    rows = [clinic.patients.get(pid) for pid in crowd]
+    keys = text.lower().split()
+    found = [r for r in rows if r.active and all(
+        any(v.lower().startswith(k) for v in (r.first_name, r.last_name, r.email or ""))
+        for k in keys)]
+    return [r.id for r in sorted(found, key=lambda r: (r.last_name.lower(),
+                                                       r.first_name.lower(), r.id))][:limit]
+
+
+@pytest.mark.parametrize("limit", [1, 4, 50])
+@pytest.mark.parametrize("text", ["Wa", "wal", "Tr", "Tre", "Sm", "Ad", "Z", "wa wa",
+                                  "wade", "Tr Wa", "Walker Carlos"])
+def test_short_prefixes_list_every_match_in_name_order(crowd, clinic, text, limit):
+    assert [r.id for r in clinic.patients.search(text, limit=limit)] == expected(
+        clinic, crowd, text, limit)
+
+
+@pytest.mark.parametrize("text", ["Wa", "w", "Tr", "a"])
+def test_common_prefixes_walk_to_the_same_list(crowd, clinic, monkeypatch, text):
+    from app.services.patients import PatientService
+
+    common = PatientService._common
+    monkeypatch.setattr(PatientService, "_common",
+                        staticmethod(lambda s, query: common(s, query, threshold=3)))
+    assert [r.id for r in clinic.patients.search(text, limit=5)] == expected(
+        clinic, crowd, text, 5)
