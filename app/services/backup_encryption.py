@@ -42,12 +42,12 @@ def encrypt_backups(clinic_path: Path, key: str, wipe, progress=None) -> list[Pa
         wipe(leftover)
     for leftover in [*clinic_path.parent.glob("backups/*.db.encrypting"),
                      *clinic_path.parent.glob(f"{clinic_path.stem}.before-*.encrypting")]:
-        leftover.unlink(missing_ok=True)
+        sqlite_files.drop(leftover)
     done = []
     todo = plain_backups(clinic_path)
     for index, backup in enumerate(todo):
         copy = backup.with_name(backup.name + ".encrypting")
-        copy.unlink(missing_ok=True)
+        sqlite_files.drop(copy)
         sqlite_files.copy(backup, copy, source_key=None, key=key)
         sqlite_files.sync(copy)
         stat = backup.stat()

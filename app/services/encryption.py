@@ -66,7 +66,7 @@ def finish_interrupted(path: Path) -> None:
         return
     temp = path.with_name(state["temp"])
     if state["stage"] == COPYING:
-        temp.unlink(missing_ok=True)
+        sqlite_files.drop(temp)
         journal_of(path).unlink()
     elif state["stage"] == READY:
         if temp.exists():  # the clinic's name still holds the plain file
@@ -174,7 +174,7 @@ def encrypt_file(path: Path, key: str, *, now: datetime, progress=None) -> Path:
         step(2, 4)
         sqlite_files.sync(temp)
     except BaseException:
-        temp.unlink(missing_ok=True)
+        sqlite_files.drop(temp)
         journal_of(path).unlink(missing_ok=True)
         raise
     _write(path, stage=READY, temp=temp.name, plain=plain.name)

@@ -107,12 +107,12 @@ def copy(source: str | Path, destination: str | Path, *, source_key: str | None,
     # writes the source's schema and rows into an attached file under its own key.
     if Path(destination).exists() and Path(destination).stat().st_size:
         temp = Path(f"{destination}.copying")
-        temp.unlink(missing_ok=True)
+        drop(temp)
         try:
             copy(source, temp, source_key=source_key, key=key, progress=progress)
             copy(temp, destination, source_key=key, key=key)
         finally:
-            temp.unlink(missing_ok=True)
+            drop(temp)
         return
     conn = cipher().connect(Path(source).as_posix(), isolation_level=None, timeout=10.0)
     try:
@@ -135,6 +135,12 @@ def copy(source: str | Path, destination: str | Path, *, source_key: str | None,
             conn.execute("DETACH DATABASE copied")
     finally:
         conn.close()
+
+
+def drop(copy: str | Path) -> None:
+    """Remove an unfinished copy and the journal SQLite was keeping for it."""
+    for name in (copy, *(Path(f"{copy}{suffix}") for suffix in ("-journal", "-wal", "-shm"))):
+        Path(name).unlink(missing_ok=True)
 
 
 def _pages(progress):
