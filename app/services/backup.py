@@ -199,7 +199,11 @@ def open_problems(path: Path) -> list[str]:
     try:
         conn = sqlite_files.open_file(path)
     except clinic_key.KeyNeeded:
-        return []  # locked, not damaged: opening it asks for the recovery key
+        if clinic_key.recorded(path) is None:
+            return []  # locked, not damaged: opening it asks for the recovery key
+        # This desk's own key for this very file no longer opens it: its pages are damaged
+        # (or another file was put in its place), not a question for the recovery sheet.
+        return [_("it no longer opens with the key this computer keeps for it")]
     except sqlite_files.ERRORS as error:
         return [str(error)]
     try:

@@ -109,6 +109,11 @@ def forget(path: str | Path) -> None:
     _store.forget(_name(path))
 
 
+def recorded(path: str | Path) -> str | None:
+    """The key this desk has for the file at this very path, whether or not it opens it."""
+    return _known.get(_name(path)) or _store.get(_name(path))
+
+
 def kept_in_store(path: str | Path) -> bool:
     """Whether the next start finds the key without asking (what the UI tells the manager)."""
     return _store.has_keyring() and _store.get(_name(path)) is not None

@@ -194,3 +194,23 @@ def test_the_recovery_sheet_carries_the_key_and_the_clinic(tmp_path):
     document[0].close()
     document.close()
     clinic.close()
+
+
+def test_a_damaged_encrypted_file_is_recovered_from_its_encrypted_backup(tmp_path):
+    from app.services.backup import newest_backup, recover_from_backup
+
+    path = tmp_path / "clinic.db"
+    clinic = new_clinic(path)
+    key = clinic.db.key
+    backup = clinic.backup.create()
+    clinic.close()
+    damaged = bytearray(path.read_bytes())
+    damaged[100:4096] = bytes(len(damaged[100:4096]))  # page 1 no longer decrypts
+    path.write_bytes(bytes(damaged))
+    assert open_problems(path)  # damaged, said so (the key is known: not "locked")
+    assert newest_backup(path) == backup
+    kept = recover_from_backup(path, backup, NOW)
+    assert kept.exists() and clinic_key.is_encrypted(path)
+    with Clinic.open(path, clock=lambda: NOW) as again:
+        assert again.db.key == key
+        assert [p.full_name for p in again.patients.search("Lop")] == ["Maria Lopez"]
