@@ -30,10 +30,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-# The bench's keys open throwaway copies: none may outlive the run in this computer's
-# credential store, and the copies' audit anchors stay out of the user's own folder.
-os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -231,10 +227,9 @@ def run(args) -> dict:
     prefix = f"encbench-{os.getpid()}-"
     paths = {e: folder / f"{prefix}{e}.db" for e in ENGINES}
     had_backups = (folder / "backups").exists()
-    desk_dir = Path(tempfile.mkdtemp(prefix="clinicdesk-encbench-desk-"))
-    os.environ.setdefault("CLINICDESK_DESK_DIR", str(desk_dir))
     try:
         for path in paths.values():
+            path.touch(mode=0o600)  # patient data, even a demo's: owner-only, as large.db
             shutil.copyfile(args.db, path)
         key = clinic_key.new_key()
         print(f"encrypting a copy of {args.db} ({args.db.stat().st_size / 1e6:.0f} MB)...",
@@ -254,7 +249,6 @@ def run(args) -> dict:
             path.unlink(missing_ok=True)
         if not had_backups and (folder / "backups").exists():
             shutil.rmtree(folder / "backups", ignore_errors=True)
-        shutil.rmtree(desk_dir, ignore_errors=True)
     from sqlcipher3 import dbapi2 as cipher
 
     return {
@@ -297,7 +291,19 @@ def main(argv=None) -> int:
     if not args.db.exists():
         print(f"{args.db} not found: run `python -m bench.generate` first", file=sys.stderr)
         return 2
-    payload = run(args)
+    # The bench's keys open throwaway copies: none may outlive the run in this computer's
+    # credential store, and the copies' audit anchors stay out of the user's own folder.
+    desk_dir = Path(tempfile.mkdtemp(prefix="clinicdesk-encbench-desk-"))
+    throwaway = {"PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+                 "CLINICDESK_DESK_DIR": str(desk_dir)}
+    throwaway = {k: v for k, v in throwaway.items() if k not in os.environ}
+    os.environ.update(throwaway)
+    try:
+        payload = run(args)
+    finally:
+        for name in throwaway:
+            os.environ.pop(name, None)
+        shutil.rmtree(desk_dir, ignore_errors=True)
     out = args.out or RESULTS / f"{date.today().isoformat()}-{payload['host']}-encrypted.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(payload, indent=2) + "\n")
