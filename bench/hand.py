@@ -23,8 +23,13 @@ NO_STAFF = "No Staff Member"
 SOLD: list[int] = []  # invoices sold by hand.sell_package, paid by hand.receive_payment
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(path, isolation_level=None, timeout=10)
+def connect(path: Path, key: str | None = None) -> sqlite3.Connection:
+    """`key`: an encrypted clinic file (issue 23), read through SQLCipher's module."""
+    if key is None:
+        con = sqlite3.connect(path, isolation_level=None, timeout=10)
+    else:
+        from app.services.sqlite_files import cipher, keyed
+        con = keyed(cipher().connect(str(path), isolation_level=None, timeout=10), key)
     con.execute("PRAGMA foreign_keys = ON")
     con.execute("PRAGMA busy_timeout = 10000")
     con.execute("PRAGMA journal_mode = WAL")

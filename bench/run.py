@@ -242,7 +242,22 @@ def measure_all(bench: Bench, clinic, con, hand, today: date, now: datetime, arg
     server: the same functions by the same names) on `con`; `where` is how `python -m app`
     is told to open this clinic (--db FILE or --db-url URL)."""
     print(HEADER)
-    # ---- patient search, one keystroke at a time
+    measure_search(bench, clinic, con, hand)
+    measure_day(bench, clinic, con, hand, today)
+    sold = measure_writes(bench, clinic, con, hand, today, now, args.runs)
+    measure_reports(bench, clinic, con, hand, today, args)
+
+    from bench.run_books import measure_books  # here: run_books imports this module
+    measure_books(bench, clinic, con, today, args, work_dir,  # issue 17: the books
+                  books=getattr(hand, "BOOKS", None))
+    measure_pdf_and_startup(bench, clinic, sold, args, work_dir, where)
+
+
+# The sections below are apart so that bench/run_encrypted.py (issue 23) can run each on a
+# plain and an encrypted clinic in turn, the same code timing both.
+
+def measure_search(bench: Bench, clinic, con, hand) -> None:
+    """Patient search, one keystroke at a time."""
     for text in ("m", "ma", "mar", "mart", "xq"):
         note = "a prefix no patient has" if text == "xq" else ""
         bench.measure(f"search {text!r}", "search", lambda i, t=text: clinic.patients.search(t),
@@ -250,15 +265,21 @@ def measure_all(bench: Bench, clinic, con, hand, today: date, now: datetime, arg
                       count=len, same=lambda a, b: [p.id for p in a] == [p[0] for p in b],
                       note=note)
 
-    # ---- the day view on the busiest day of the last year
+
+def measure_day(bench: Bench, clinic, con, hand, today: date) -> None:
+    """The day view on the busiest day of the last year."""
     busy = hand.busiest_day(con, today - timedelta(days=365), today)
     bench.measure(f"day view {busy} (busiest)", "day view", lambda i: clinic.schedule.day(busy),
                   hand_fn=lambda i: hand.day(con, busy), target_ms=50, count=len,
                   same=lambda a, b: [x.id for x in a] == [x[0] for x in b])
 
-    # ---- one write each (a different target every run)
-    picks = hand.write_targets(con, today, 2 * (args.runs + 1))
+
+def measure_writes(bench: Bench, clinic, con, hand, today: date, now: datetime,
+                   runs: int) -> list[int]:
+    """One write each, a different target every run; the invoices sold, for the PDF."""
+    picks = hand.write_targets(con, today, 2 * (runs + 1))
     sold: list[int] = []
+    first = len(hand.SOLD)  # (SOLD is the module's: this call's sales are those after it)
 
     def sell(i):
         result = clinic.billing.sell_package(picks.patients[2 * i], picks.template_id)
@@ -269,13 +290,13 @@ def measure_all(bench: Bench, clinic, con, hand, today: date, now: datetime, arg
                   hand_fn=lambda i: hand.sell_package(con, picks.patients[2 * i + 1],
                                                       picks.template_id, now),
                   target_ms=20)
-    hand_sold = hand.SOLD
     # The patient is known, as at the desk (the invoice is on their page): until issue 22
     # the timed call also read the invoice's whole view, which the hand-written side skips.
     bench.measure("write: receive_payment", "write",
                   lambda i: clinic.billing.receive_payment(
                       picks.patients[2 * i], 1000, "cash", invoice_id=sold[i]),
-                  hand_fn=lambda i: hand.receive_payment(con, hand_sold[i], 1000, "cash", now),
+                  hand_fn=lambda i: hand.receive_payment(con, hand.SOLD[first + i], 1000,
+                                                         "cash", now),
                   target_ms=20, note="$10.00 on a new package's invoice")
     bench.measure("write: arrive (covered by a package)", "write",
                   lambda i: clinic.schedule.arrive(picks.covered[2 * i]),
@@ -286,8 +307,12 @@ def measure_all(bench: Bench, clinic, con, hand, today: date, now: datetime, arg
                   lambda i: clinic.packages.refund(*refunds[2 * i]),
                   hand_fn=lambda i: hand.refund(con, *refunds[2 * i + 1], now), target_ms=20,
                   note="suggested amount (R26)")
+    return sold
 
-    # ---- reports (the hand-written side gets the page cache the report service asks for)
+
+def measure_reports(bench: Bench, clinic, con, hand, today: date, args,
+                    spans: tuple[str, ...] = ("1 year", "10 years")) -> None:
+    """The reports over `spans`; the hand-written side gets the report service's cache."""
     if hand.__name__ == "bench.hand":
         con.execute(f"PRAGMA cache_size = -{REPORT_CACHE_KIB}")
     year = (today - timedelta(days=365), today - timedelta(days=1))
@@ -295,6 +320,8 @@ def measure_all(bench: Bench, clinic, con, hand, today: date, now: datetime, arg
     decade = (first_day, today - timedelta(days=1))
     for label, (start, end), runs, target in (("1 year", year, args.runs, 300),
                                               ("10 years", decade, args.long_runs, None)):
+        if label not in spans:
+            continue
         ratio = 1.5 if target else None
         for name in ("package_sales", "package_usage", "compensation"):
             bench.measure(f"report {name} {label}", "report",
@@ -313,11 +340,9 @@ def measure_all(bench: Bench, clinic, con, hand, today: date, now: datetime, arg
                       signature=hand.signature, same=hand.same_report,
                       note="one date; every package bought by then is considered")
 
-    from bench.run_books import measure_books  # here: run_books imports this module
-    measure_books(bench, clinic, con, today, args, work_dir,  # issue 17: the books
-                  books=getattr(hand, "BOOKS", None))
 
-    # ---- invoice PDF
+def measure_pdf_and_startup(bench: Bench, clinic, sold: list[int], args, work_dir: Path,
+                            where: list[str]) -> None:
     printing = getattr(clinic, "printing", None)
     if printing is not None and hasattr(printing, "invoice_pdf"):
         pdf = work_dir / "invoice.pdf"

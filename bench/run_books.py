@@ -122,6 +122,14 @@ def measure_books(bench, clinic, con, today: date, args, work_dir: Path, books=N
     a file, bench.hand_pg_books on a server), `work_dir` a scratch folder."""
     books = books or hand_books
     year = (today - timedelta(days=365), today - timedelta(days=1))
+    measure_book_reports(bench, clinic, con, today, args, books)
+    day_close_and_journal(bench, clinic, con, today, args, work_dir, books, year)
+
+
+def measure_book_reports(bench, clinic, con, today: date, args, books=None) -> None:
+    """The books' one-year reports (apart for bench/run_encrypted.py, issue 23)."""
+    books = books or hand_books
+    year = (today - timedelta(days=365), today - timedelta(days=1))
     for name, signature, same in (
             ("package_liability", liability_signature, same_liability),
             ("revenue", revenue_signature, same_revenue),
@@ -138,6 +146,9 @@ def measure_books(bench, clinic, con, today: date, args, work_dir: Path, books=N
                       signature=signature, same=same,
                       note="" if hand_fn else f"no hand-written {name} in {books.__name__}")
 
+
+def day_close_and_journal(bench, clinic, con, today: date, args, work_dir: Path, books,
+                          year) -> None:
     busy = getattr(books, "busiest_payment_day", busiest_payment_day)(
         con, today - timedelta(days=365), today)
     day_close = getattr(clinic.reports, "day_close", None)
