@@ -214,3 +214,12 @@ def test_a_damaged_encrypted_file_is_recovered_from_its_encrypted_backup(tmp_pat
     with Clinic.open(path, clock=lambda: NOW) as again:
         assert again.db.key == key
         assert [p.full_name for p in again.patients.search("Lop")] == ["Maria Lopez"]
+
+
+def test_an_encrypted_connection_keeps_the_reports_page_cache(tmp_path):
+    from app.services.db import ENCRYPTED_CACHE_KIB
+    from app.services.reports import REPORT_CACHE_KIB
+
+    assert ENCRYPTED_CACHE_KIB == REPORT_CACHE_KIB  # (the two figures are one decision)
+    with new_clinic(tmp_path / "clinic.db") as clinic, clinic.db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -ENCRYPTED_CACHE_KIB
