@@ -111,8 +111,10 @@ def _command_key(path: Path) -> str | None:
     """The key of an encrypted clinic file: this desk's, or its recovery key (issue 23)."""
     from app.services import clinic_key
 
-    if not clinic_key.is_encrypted(path) or (key := clinic_key.key_for(path)) is not None:
-        return None if not clinic_key.is_encrypted(path) else key
+    if not clinic_key.is_encrypted(path):
+        return None
+    if (key := clinic_key.key_for(path)) is not None:
+        return key
     typed = _recovery_key(path.name)
     if typed is None:
         raise clinic_key.KeyNeeded(path)

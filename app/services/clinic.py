@@ -94,8 +94,8 @@ class Clinic:
                     key = _key_that_opens(Path(path), key)
                 else:
                     key = None  # (a plain file: any key given was for something else)
-                if key is not None:
-                    clinic_key.remember(path, key)
+                if key is not None and clinic_key.recorded(path) != key:
+                    clinic_key.remember(path, key)  # (not at every start: once is enough)
         db = Database(url, key)
         backup = migrate(db.engine, now=(clock or datetime.now)())
         if created is not None:

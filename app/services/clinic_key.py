@@ -10,6 +10,7 @@ file from elsewhere (another PC, a stick) asks for its recovery key.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import secrets
@@ -139,9 +140,10 @@ def key_for(path: str | Path, *, clinic: str | Path | None = None) -> str | None
     """The key that opens the encrypted file at `path`, if this desk has it: its own, its
     clinic's (`clinic`, for a backup), or any key this process has opened a file with."""
     names = [_name(path)] + ([_name(clinic)] if clinic is not None else [])
-    candidates = [_known.get(name) for name in names]
-    candidates += [_store.get(name) for name in names]
-    candidates += list(_known.values())
+    # Lazily: the credential store is asked (a keyring may be slow) only when no key this
+    # process already holds opens the file.
+    candidates = itertools.chain((_known.get(name) for name in names),
+                                 (_store.get(name) for name in names), list(_known.values()))
     tried = set()
     for key in candidates:
         if key is None or key in tried:

@@ -66,12 +66,7 @@ def locked_out(error: BaseException) -> bool:
 def open_file(path: str | Path, *, readonly: bool = True, clinic: str | Path | None = None):
     """A connection to a clinic file or backup, plain or encrypted; KeyNeeded when it is
     encrypted and this desk has not its key."""
-    key = None
-    if clinic_key.is_encrypted(path):
-        key = clinic_key.key_for(path, clinic=clinic)
-        if key is None:
-            raise clinic_key.KeyNeeded(Path(path))
-    return connect(path, key, readonly=readonly)
+    return connect(path, file_key(path, clinic=clinic), readonly=readonly)
 
 
 def file_key(path: str | Path, *, clinic: str | Path | None = None) -> str | None:
@@ -85,7 +80,7 @@ def file_key(path: str | Path, *, clinic: str | Path | None = None) -> str | Non
 
 
 def copy(source: str | Path, destination: str | Path, *, source_key: str | None,
-         key: str | None, progress=None) -> None:
+         key: str | None) -> None:
     """Copy the clinic at `source` (read under `source_key`) into `destination`, which ends
     encrypted under `key` (or plain, for None). Consistent while the source is in use.
 
@@ -96,7 +91,7 @@ def copy(source: str | Path, destination: str | Path, *, source_key: str | None,
         try:
             dst = connect(destination, key)
             try:
-                src.backup(dst, pages=4096, progress=_pages(progress))
+                src.backup(dst, pages=4096)
                 dst.execute("PRAGMA journal_mode = DELETE")
             finally:
                 dst.close()
@@ -109,7 +104,7 @@ def copy(source: str | Path, destination: str | Path, *, source_key: str | None,
         temp = Path(f"{destination}.copying")
         drop(temp)
         try:
-            copy(source, temp, source_key=source_key, key=key, progress=progress)
+            copy(source, temp, source_key=source_key, key=key)
             copy(temp, destination, source_key=key, key=key)
         finally:
             drop(temp)
@@ -125,12 +120,8 @@ def copy(source: str | Path, destination: str | Path, *, source_key: str | None,
                      + (f"\"x'{key}'\"" if key is not None else "''"))
         try:
             conn.execute("BEGIN")  # one snapshot of the source, however long the copy takes
-            if progress is not None:
-                progress(0, 1)
             conn.execute("SELECT sqlcipher_export('copied')")
             conn.execute("COMMIT")
-            if progress is not None:
-                progress(1, 1)
         finally:
             conn.execute("DETACH DATABASE copied")
     finally:
@@ -141,12 +132,6 @@ def drop(copy: str | Path) -> None:
     """Remove an unfinished copy and the journal SQLite was keeping for it."""
     for name in (copy, *(Path(f"{copy}{suffix}") for suffix in ("-journal", "-wal", "-shm"))):
         Path(name).unlink(missing_ok=True)
-
-
-def _pages(progress):
-    if progress is None:
-        return None
-    return lambda _status, remaining, total: progress(total - remaining, total)
 
 
 def sync(path: str | Path) -> None:

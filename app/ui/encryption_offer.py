@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.i18n import _
 from app.services import Clinic, clinic_key
+from app.services.encryption import ENCRYPT
 
 from . import msgbox
 from .dialogs.backups import explain_failure, run_busy
@@ -17,9 +18,9 @@ from .dialogs.recovery_sheet import RecoverySheetDialog
 def at_start(parent: QWidget | None, clinic: Clinic, *, demo: bool) -> None:
     """Once a manager has signed in: the plain copy left by an encryption, else the offer to
     encrypt (the demo's made-up patients are not asked about)."""
-    who = clinic.auth.current()
-    if demo or clinic.path is None or who is None or who.role != "manager":
-        return
+    if (demo or clinic.path is None or clinic.auth.current() is None
+            or clinic.auth.needs_approval(ENCRYPT)):
+        return  # (the services say who may: a manager, not the front desk)
     kept = clinic.encryption.plain_copy()
     if kept is not None:
         offer_removal(parent, clinic, kept.name, just_made=False)
