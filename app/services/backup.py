@@ -181,12 +181,8 @@ def recover_from_backup(path: Path, backup: Path, now: datetime) -> Path:
         side = Path(str(path) + suffix)
         if side.exists():
             side.rename(Path(str(damaged) + suffix))
-    key = sqlite_files.file_key(backup, clinic=path)
-    sqlite_files.copy(backup, path, source_key=key, key=key)
-    try:
-        os.chmod(path, 0o600)
-    except OSError:
-        pass
+    key = sqlite_files.file_key(backup, clinic=path)  # (a backup of this desk's clinic)
+    backup_sqlite(backup, path)
     if key is not None:
         clinic_key.remember(path, key)
     audit_anchor.reset_for_file(path, {"reason": "recovered", "from": backup.name}, now)
