@@ -209,7 +209,10 @@ def desk_anchors(tmp_path_factory, monkeypatch):
     Commands run in a subprocess inherit it."""
     folder = tmp_path_factory.mktemp("desk-anchors")
     monkeypatch.setenv("CLINICDESK_DESK_DIR", str(folder))
-    return folder
+    yield folder
+    from app.services import anchor_queue
+
+    anchor_queue.settle()  # the test's last moves land in its own folder, not the next's
 
 
 class FakeClock:

@@ -36,7 +36,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import sqlite_files
+from . import anchor_queue, sqlite_files
 from .clinic_key import KeyNeeded
 from .files import atomic_write_bytes
 
@@ -177,7 +177,21 @@ def _place(path: Path, data: dict, head: Head, *, durable: bool, **extra) -> Non
 
 # The desk's anchor, after each write ------------------------------------------------------
 
-def after_write(db, tail: dict) -> None:
+def later(db, tail: dict) -> None:
+    """Database.audit_appended: the move below, made by anchor_queue's thread."""
+    try:
+        path = desk_file(db.url)
+    except _TROUBLE:
+        return
+    anchor_queue.move_after(path, after_write, db, tail, lambda: _anchored(path))
+
+
+def _anchored(path: Path) -> tuple | None:
+    head = Head.read(_load(path).get("anchor"))
+    return None if head is None else (head.id, head.hash)
+
+
+def after_write(db, tail: dict, path: Path | None = None) -> None:
     """A write that appended entries has committed: move this desk's anchor to its newest.
 
     Not fsynced: the clinic file is (synchronous=FULL) and is committed first, so after a
@@ -186,7 +200,7 @@ def after_write(db, tail: dict) -> None:
     the entries follow the anchor directly (one desk on its file)."""
     entry = tail["last"]
     try:
-        path = desk_file(db.url)
+        path = path or desk_file(db.url)
         data = _load(path)
         old = Head.read(data.get("anchor"))
         if old is not None and (old.id, old.hash) == tuple(tail["after"]):
@@ -200,6 +214,7 @@ def after_write(db, tail: dict) -> None:
         pass  # (see the module's docstring: the write stands; the bound stays lower)
 
 
+@anchor_queue.settled
 def confirmed(db, head: Head) -> None:
     """verify found the whole trail sound up to `head`: the anchor may start there."""
     try:
@@ -212,6 +227,7 @@ def confirmed(db, head: Head) -> None:
         pass
 
 
+@anchor_queue.settled
 def anchors_for(db) -> list[Anchor]:
     found = []
     desk = Head.read(_load(desk_file(db.url)).get("anchor"))
@@ -231,6 +247,7 @@ def _open_file(path: Path):
     return sqlite_files.open_file(path)
 
 
+@anchor_queue.settled
 def record_backup(clinic_path: Path, backup: Path, now: datetime) -> None:
     """`backup` was just copied from the clinic file: keep its head in the backups' index
     (fsynced: backups are rare, and this anchor outlives the desk's), and move both anchors
@@ -298,6 +315,7 @@ def _reset_both(url: str, clinic_path: Path | None, head: Head | None, why: dict
                only_if_kept=only_if_kept)
 
 
+@anchor_queue.settled
 def restored(db, source_name: str, now: datetime) -> None:
     """A manager restored a backup: the trail is now the backup's (and the restore's own
     entry). An older trail on purpose is no tampering: the anchors start again from it,
@@ -310,6 +328,7 @@ def restored(db, source_name: str, now: datetime) -> None:
         pass
 
 
+@anchor_queue.settled
 def reset_for_file(clinic_path: Path, why: dict, now: datetime, *,
                    only_if_kept: bool = False) -> None:
     """The clinic file at `clinic_path` was replaced whole (recovered from a backup, or

@@ -16,8 +16,9 @@ class Clinic:
         self.db = db
         self._clock = clock or datetime.now
         from . import audit_anchor
-        # After each committed write that appended audit entries: this desk's anchor (R29).
-        db.audit_appended = lambda tail: audit_anchor.after_write(db, tail)
+        # After each committed write that appended audit entries: this desk's anchor (R29),
+        # moved a moment later by its own thread (anchor_queue).
+        db.audit_appended = lambda tail: audit_anchor.later(db, tail)
         self.current_staff_id: int | None = None
         self.backup_taken: Path | None = None
         self._money: dict | None = None
@@ -112,6 +113,9 @@ class Clinic:
         return clinic
 
     def close(self) -> None:
+        from . import anchor_queue
+
+        anchor_queue.settle()  # this desk's last writes' anchor, before the engine goes
         self.db.dispose()
 
     def __enter__(self) -> Clinic:
