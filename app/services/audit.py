@@ -7,8 +7,9 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from ..models import AuditEntry
@@ -36,31 +37,92 @@ def _digest(prev_hash: str, entry: AuditEntry) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+@dataclass
+class _Entry:
+    """An entry noted in a transaction, chained and written as it commits."""
+    at: datetime
+    staff_id: int | None
+    action: str
+    entity: str
+    entity_id: int | None
+    before: str
+    after: str
+    savepoint: object  # the savepoint it was noted in (None: the transaction itself)
+
+
+class Written(NamedTuple):
+    id: int
+    hash: str
+    at: datetime
+
+
+_NOTED = "audit.noted"  # session.info: the transaction's entries, in order
+
+
 def record(session: Session, *, at: datetime, staff_id: int | None, action: str, entity: str,
            entity_id: int | None, before: dict | None = None, after: dict | None = None) -> None:
-    """Append one entry in the caller's transaction, chained to the previous one."""
-    session.flush()
-    locks.audit_chain(session)  # several desks on PostgreSQL: one appends at a time
+    """Append one entry to the caller's transaction's part of the chain.
+
+    Its before and after are taken now; the entry is chained and written as the transaction
+    commits (`_append`), all of the transaction's entries in one statement. On a server the
+    chain is one desk's at a time (locks.audit_chain, to commit), and taken only then, the
+    last of a write's locks, so a write holds it for its commit alone (issue 22)."""
+    session.info.setdefault(_NOTED, []).append(_Entry(
+        at, staff_id, action, entity, entity_id,
+        json.dumps(before, default=_plain, sort_keys=True) if before else "",
+        json.dumps(after, default=_plain, sort_keys=True) if after else "",
+        session.get_nested_transaction()))
+
+
+@event.listens_for(Session, "before_commit")
+def _append(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint's release: its entries go with the transaction's, at its commit
+    noted = session.info.pop(_NOTED, None)
+    if not noted:
+        return
+    session.flush()  # (what the entries describe goes first: the chain is taken last)
+    locks.audit_chain(session)
     last = session.execute(select(AuditEntry.id, AuditEntry.hash)
                            .order_by(AuditEntry.id.desc()).limit(1)).first()
     prev = last.hash if last is not None else ""
-    entry = AuditEntry(at=at, staff_id=staff_id, action=action, entity=entity,
-                       entity_id=entity_id,
-                       before=json.dumps(before, default=_plain, sort_keys=True) if before else "",
-                       after=json.dumps(after, default=_plain, sort_keys=True) if after else "",
-                       prev_hash=prev)
-    entry.hash = _digest(prev, entry)
-    session.add(entry)
+    rows = []
+    for entry in noted:
+        digest = _digest(prev, entry)
+        rows.append({"at": entry.at, "staff_id": entry.staff_id, "action": entry.action,
+                     "entity": entry.entity, "entity_id": entry.entity_id,
+                     "before": entry.before, "after": entry.after, "prev_hash": prev,
+                     "hash": digest})
+        prev = digest
+    ids = session.execute(insert(AuditEntry.__table__).returning(
+        AuditEntry.__table__.c.id, sort_by_parameter_order=True), rows).scalars().all()
     # What this transaction appended, after which entry: once it commits, this desk's anchor
-    # moves to its newest (Database.write -> audit_anchor.after_write), never before, so a
-    # rollback leaves no anchor naming an entry that was never kept.
-    tail = session.info.get("audit_tail")
-    if tail is None:
-        session.info["audit_tail"] = {"after": (last.id if last is not None else None, prev),
-                                      "appended": 1, "last": entry}
-    else:
-        tail["appended"] += 1
-        tail["last"] = entry
+    # moves to its newest (Database.write -> audit_anchor), never before, so a rollback
+    # leaves no anchor naming an entry that was never kept.
+    session.info["audit_tail"] = {
+        "after": (last.id if last is not None else None, last.hash if last else ""),
+        "appended": len(rows), "last": Written(ids[-1], prev, noted[-1].at)}
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, previous_transaction) -> None:
+    """A savepoint rolled back takes the entries noted inside it along; the whole
+    transaction, all of them."""
+    noted = session.info.get(_NOTED)
+    if not noted:
+        return
+    if not previous_transaction.nested:
+        session.info.pop(_NOTED, None)
+        return
+    session.info[_NOTED] = [e for e in noted if not _inside(e.savepoint, previous_transaction)]
+
+
+def _inside(savepoint, gone) -> bool:
+    while savepoint is not None:
+        if savepoint is gone:
+            return True
+        savepoint = savepoint.parent
+    return False
 
 
 @dataclass(frozen=True)
