@@ -69,8 +69,7 @@ def add_line(s: Session, invoice: Invoice, *, kind: str, description: str, unit_
     invoice.subtotal += net
     invoice.tax += line_tax
     invoice.total += net + line_tax
-    s.flush()
-    return line
+    return line  # (written with the write's next flush: a query, an audit entry, the commit)
 
 
 def paid_on_invoice(s: Session, invoice_id: int) -> int:
@@ -129,7 +128,6 @@ def apply(s: Session, payment_id: int, invoice_id: int, amount: int, *, now: dat
     if amount:
         s.add(PaymentApplication(payment_id=payment_id, invoice_id=invoice_id, amount=amount,
                                  created_at=now, created_by=actor, reason=reason))
-        s.flush()
 
 
 def apply_credit(s: Session, invoice: Invoice, *, limit: int | None, now: datetime,

@@ -73,6 +73,24 @@ def renumber_uses(s: Session, package_id: int) -> None:
     s.flush()
 
 
+def number_new_use(s: Session, package: Package, use: Redemption) -> None:
+    """Add `use`, a new redemption of `package`, numbered. When no live use is dated after it
+    (a visit arrived on its day, as almost all are) it is the next number and the others
+    keep theirs, which one count tells; an arrival entered late comes before some, and
+    renumber_uses numbers them all again."""
+    live, later = s.execute(select(func.count(Redemption.id),
+                                   func.count(Redemption.id).filter(
+                                       Redemption.redeemed_on > use.redeemed_on))
+                            .where(Redemption.package_id == package.id,
+                                   Redemption.voided_at.is_(None))).one()
+    if later:
+        s.add(use)
+        renumber_uses(s, package.id)
+        return
+    use.use_number = (package.uses_before or 0) + live + 1  # (by date, then id: it is last)
+    s.add(use)
+
+
 def booked_count(s: Session, package_id: int, *, excluding: int | None = None) -> int:
     query = select(func.count(Appointment.id)).where(
         Appointment.package_id == package_id, Appointment.status == AppointmentStatus.BOOKED)

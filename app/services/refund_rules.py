@@ -54,8 +54,10 @@ def settle_invoice(s: Session, package: Package, invoice: Invoice, kept: int, *,
     if cancelled <= 0:
         return None
     tax = tax_included_in(cancelled, package.tax_rate) if package.tax_rate else 0
-    return ledger.add_line(s, invoice, kind="package_refund",
+    line = ledger.add_line(s, invoice, kind="package_refund",
                            description=_("Unused uses cancelled: {name}")
                            .format(name=package.name),
                            unit_price=-(cancelled - tax), tax=-tax, tax_rate=package.tax_rate,
                            package_id=package.id)
+    s.flush()  # (its id: the refund's row names the line)
+    return line

@@ -307,8 +307,7 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice,
                                     patient_pays=pays, reason=reason, created_at=self._now(),
                                     created_by=self._actor,
                                     patient_id=appointment.patient_id)  # who (R37)
-            s.add(redemption)
-            rules.renumber_uses(s, package.id)
+            rules.number_new_use(s, package, redemption)
             use = redemption.use_number  # its place by date: a late-entered visit comes first
             covered = (_("No show: {treatment} ({when}), covered by {package} (use {use} of "
                          "{total})") if no_show else

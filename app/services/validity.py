@@ -4,6 +4,7 @@ the sentences the desk sees: in the clinic's locale (R4), never as ISO strings."
 from __future__ import annotations
 
 import calendar
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 
 from babel.dates import format_date, format_time, get_datetime_format
@@ -56,6 +57,12 @@ def show_time(value: datetime | time, locale: str) -> str:
 
 def show_when(value: datetime, locale: str) -> str:
     """A date and time, joined the way the locale joins them ("Sep 2, 2026, 2:00 p.m.")."""
-    return (get_datetime_format("medium", locale=locale)
-            .replace("{1}", show_date(value, locale))
+    return (_joining(locale).replace("{1}", show_date(value, locale))
             .replace("{0}", show_time(value, locale)))
+
+
+@lru_cache(maxsize=16)
+def _joining(locale: str) -> str:
+    # (Babel looks the pattern up in the locale's data each time: a third of an arrival's
+    # invoice line, issue 22.)
+    return str(get_datetime_format("medium", locale=locale))

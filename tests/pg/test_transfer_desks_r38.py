@@ -91,7 +91,7 @@ def race(first: Paused, first_call, second_call):
 
 def test_r38_the_last_use_arrives_first_then_there_is_nothing_to_transfer(
         clinic, last_use, monkeypatch):
-    first = Paused(monkeypatch, "renumber_uses", "first")  # the arrival's redemption
+    first = Paused(monkeypatch, "number_new_use", "first")  # the arrival's redemption
     arrived, transfer = race(
         first, lambda: clinic.schedule.arrive(last_use["visit"]),
         lambda: last_use["other"].packages.transfer(last_use["package"], last_use["joe"],
