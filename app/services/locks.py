@@ -12,8 +12,8 @@ what the first one wrote.
 
 Rules that keep desks from deadlocking:
 - Take a patient lock first (these helpers do it first), then practitioners' schedules in
-  id order, then the invoice counter (ledger.new_invoice), then the audit chain (last, in
-  audit.record, held to commit).
+  id order, then the invoice counter (ledger.new_invoice), then the audit chain (last of all:
+  taken as the write commits, when its entries are written, audit._append).
 - Row locks are FOR NO KEY UPDATE: they exclude each other exactly like FOR UPDATE, but not
   the key-share locks a foreign key check takes, so a desk inserting an invoice that points
   at a locked patient or practitioner is not held up (nor deadlocked) by it.
