@@ -140,5 +140,6 @@ def _forget_in_child() -> None:
     files, _changed = threading.RLock(), threading.Condition()
 
 
-os.register_at_fork(after_in_child=_forget_in_child)
+if hasattr(os, "register_at_fork"):  # (POSIX only: Windows starts processes afresh)
+    os.register_at_fork(after_in_child=_forget_in_child)
 atexit.register(settle)
