@@ -57,6 +57,10 @@ class Written(NamedTuple):
 
 
 _NOTED = "audit.noted"  # session.info: the transaction's entries, in order
+# Built once: every write runs both, and building a statement costs as much as running it.
+_LAST = select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+_INSERT = insert(AuditEntry.__table__).returning(AuditEntry.__table__.c.id,
+                                                 sort_by_parameter_order=True)
 
 
 def record(session: Session, *, at: datetime, staff_id: int | None, action: str, entity: str,
@@ -83,8 +87,7 @@ def _append(session: Session) -> None:
         return
     session.flush()  # (what the entries describe goes first: the chain is taken last)
     locks.audit_chain(session)
-    last = session.execute(select(AuditEntry.id, AuditEntry.hash)
-                           .order_by(AuditEntry.id.desc()).limit(1)).first()
+    last = session.execute(_LAST).first()
     prev = last.hash if last is not None else ""
     rows = []
     for entry in noted:
@@ -94,8 +97,7 @@ def _append(session: Session) -> None:
                      "before": entry.before, "after": entry.after, "prev_hash": prev,
                      "hash": digest})
         prev = digest
-    ids = session.execute(insert(AuditEntry.__table__).returning(
-        AuditEntry.__table__.c.id, sort_by_parameter_order=True), rows).scalars().all()
+    ids = session.execute(_INSERT, rows).scalars().all()
     # What this transaction appended, after which entry: once it commits, this desk's anchor
     # moves to its newest (Database.write -> audit_anchor), never before, so a rollback
     # leaves no anchor naming an entry that was never kept.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..domain import ledger as rules
@@ -72,9 +72,12 @@ def add_line(s: Session, invoice: Invoice, *, kind: str, description: str, unit_
     return line  # (written with the write's next flush: a query, an audit entry, the commit)
 
 
+_PAID = (select(func.coalesce(func.sum(PaymentApplication.amount), 0))
+         .where(PaymentApplication.invoice_id == bindparam("invoice_id")))  # (built once)
+
+
 def paid_on_invoice(s: Session, invoice_id: int) -> int:
-    return s.scalar(select(func.coalesce(func.sum(PaymentApplication.amount), 0))
-                    .where(PaymentApplication.invoice_id == invoice_id))
+    return s.scalar(_PAID, {"invoice_id": invoice_id})
 
 
 def balance_of(s: Session, invoice: Invoice) -> int:

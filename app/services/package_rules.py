@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..domain import households as household_domain, packages as domain
@@ -45,12 +45,21 @@ class PackageSummary:
         return self.uses_redeemed
 
 
+# Built once, as they are asked at every arrival, booking and refund (issue 22).
+_REDEEMED = select(Package.uses_before + select(func.count(Redemption.id)).where(
+    Redemption.package_id == bindparam("package_id"), Redemption.voided_at.is_(None))
+    .scalar_subquery()).where(Package.id == bindparam("package_id"))
+_BOOKED = select(func.count(Appointment.id)).where(
+    Appointment.package_id == bindparam("package_id"),
+    Appointment.status == AppointmentStatus.BOOKED, Appointment.id != bindparam("excluding"))
+_PATIENT_PAYS = select(PackageCoverage.patient_pays).where(
+    PackageCoverage.package_id == bindparam("package_id"),
+    PackageCoverage.treatment_type_id == bindparam("treatment_type_id"))
+
+
 def redeemed_count(s: Session, package_id: int) -> int:
     """Its live uses, and those had before ClinicDesk if it was imported (R42)."""
-    live = (select(func.count(Redemption.id))
-            .where(Redemption.package_id == package_id, Redemption.voided_at.is_(None))
-            .scalar_subquery())
-    return s.scalar(select(Package.uses_before + live).where(Package.id == package_id))
+    return s.scalar(_REDEEMED, {"package_id": package_id})
 
 
 def renumber_uses(s: Session, package_id: int) -> None:
@@ -92,11 +101,8 @@ def number_new_use(s: Session, package: Package, use: Redemption) -> None:
 
 
 def booked_count(s: Session, package_id: int, *, excluding: int | None = None) -> int:
-    query = select(func.count(Appointment.id)).where(
-        Appointment.package_id == package_id, Appointment.status == AppointmentStatus.BOOKED)
-    if excluding is not None:
-        query = query.where(Appointment.id != excluding)
-    return s.scalar(query)
+    return s.scalar(_BOOKED, {"package_id": package_id,
+                              "excluding": 0 if excluding is None else excluding})  # (ids: 1+)
 
 
 def is_expired(package: Package, on: date) -> bool:
@@ -142,9 +148,8 @@ def release_booked(s: Session, package_id: int, *, patient_id: int | None = None
 
 def patient_pays(s: Session, package_id: int, treatment_type_id: int) -> int | None:
     """What the patient pays per use for this treatment, or None if not covered."""
-    return s.scalar(select(PackageCoverage.patient_pays)
-                    .where(PackageCoverage.package_id == package_id,
-                           PackageCoverage.treatment_type_id == treatment_type_id))
+    return s.scalar(_PATIENT_PAYS, {"package_id": package_id,
+                                    "treatment_type_id": treatment_type_id})
 
 
 def require_can_cover(s: Session, package: Package, appointment: Appointment, *,
