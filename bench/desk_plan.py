@@ -57,12 +57,13 @@ def plans(clinic, where: str, desks: int, seconds: float, pace: float) -> list[d
             for k in range(desks)]
 
 
-def year_reports(plan: dict) -> list[dict]:
-    return [dict(plan, desk="reports")]
+def year_reports(plan: dict, pause: float = 0.0) -> list[dict]:
+    return [dict(plan, desk="reports", report_pause=pause)]
 
 
 def run_reports(plan: dict, ready, go, out: str) -> None:
-    """One-year reports back to back while the desks work (a manager at the back office)."""
+    """One-year reports while the desks work (a manager at the back office): back to back, or
+    `report_pause` seconds apart."""
     from app.services import Clinic
 
     clinic = Clinic.open(plan["target"], clock=lambda: datetime.fromisoformat(plan["now"]))
@@ -79,6 +80,7 @@ def run_reports(plan: dict, ready, go, out: str) -> None:
                 getattr(clinic.reports, name)(*year)
                 times.setdefault(f"year {name}", []).append(
                     (time.perf_counter() - started) * 1000)
+                time.sleep(max(0.0, min(plan.get("report_pause", 0.0), ends - time.monotonic())))
     finally:
         clinic.close()
         Path(out).write_text(json.dumps({"desk": "reports", "times": times, "refused": {},

@@ -9,10 +9,11 @@ for (bench/desk_checks.py). Run by hand:
 On SQLite the desks share a copy of bench/data/large.db; with --postgresql a server is
 started (bench/pg_server.py), the file loaded into it (bench/generate_pg.py) and the server
 deleted after. `--year-reports` adds one more process running one-year reports back to back
-while the desks work. Each run is added to bench/results/<date>-<host>-desks.json: the
-actions done, p50/p95/p99 per kind, p95 of a write, refusals, errors (what a receptionist
-would have seen as a failure), and lost (acknowledged writes missing, changed or made twice,
-broken invariants, a broken audit chain).
+while the desks work (`--report-pause S`: S seconds apart, as an owner now and then).
+Each run is added to bench/results/<date>-<host>-desks.json: the actions done, p50/p95/p99
+per kind, p95 of a write, refusals, errors (what a receptionist would have seen as a
+failure), and lost (acknowledged writes missing, changed or made twice, broken invariants,
+a broken audit chain).
 
 Targets, ten desks on PostgreSQL: p95 of a write <= 30 ms, of a search keystroke and of a day
 view <= 50 ms, 0 errors, 0 lost.
@@ -92,7 +93,8 @@ def run(args, where: str, engine: str) -> dict:
     go = context.Event()
     folder = Path(tempfile.mkdtemp(prefix="clinicdesk-desk-results-"))
     processes, outs = [], []
-    for plan in plans + (desk_plan.year_reports(plans[0]) if args.year_reports else []):
+    reports = desk_plan.year_reports(plans[0], args.report_pause) if args.year_reports else []
+    for plan in plans + reports:
         ready, out = context.Event(), folder / f"desk-{plan['desk']}.json"
         worker = run_desk if plan["desk"] != "reports" else desk_plan.run_reports
         process = context.Process(target=worker, args=(plan, ready, go, str(out)))
@@ -145,7 +147,9 @@ def summary(args, engine, results, lost, lost_before, seconds, load_before,
     return {
         "when": datetime.now().isoformat(timespec="seconds"), "engine": engine,
         "desks": args.desks, "minutes": args.minutes, "pace_s": args.pace,
-        "year_reports": args.year_reports, "seconds": round(seconds, 1),
+        "year_reports": args.year_reports,
+        "report_pause_s": args.report_pause if args.year_reports else None,
+        "seconds": round(seconds, 1),
         "ledger_broken_before": lost_before,
         "cpus": os.cpu_count(), "load_before": load_before, "load_after": load_after,
         "actions": sum(len(s) for r in desks_only for s in r["times"].values()),
@@ -169,6 +173,8 @@ def main(argv=None) -> int:
     parser.add_argument("--db-url", default=None)
     parser.add_argument("--postgresql", action="store_true")
     parser.add_argument("--year-reports", action="store_true")
+    parser.add_argument("--report-pause", type=float, default=0.0,
+                        help="seconds between one-year reports (0: back to back)")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     if not args.db_url and not args.db.exists():

@@ -27,7 +27,7 @@ def small_clinic(tmp_path_factory):
 @ON_A_FILE
 def test_two_desks_at_once_lose_nothing_and_see_no_error(small_clinic, tmp_path):
     args = argparse.Namespace(desks=2, minutes=0.2, pace=0.02, year_reports=True,
-                              db=small_clinic)
+                              report_pause=0.0, db=small_clinic)
     copy = tmp_path / "clinic.db"
     copy.write_bytes(small_clinic.read_bytes())
     result = desks.run(args, str(copy), "sqlite")
@@ -81,10 +81,11 @@ def test_two_desks_on_postgresql_lose_nothing_and_see_no_error(small_clinic,
         url = postgres_databases.url(name)
         generate_pg.load(small_clinic, url, out=lambda line: None)
         args = argparse.Namespace(desks=2, minutes=0.2, pace=0.02, year_reports=True,
-                                  db=small_clinic)
+                                  report_pause=0.5, db=small_clinic)
         result = desks.run(args, url, "postgresql")
     finally:
         postgres_databases.drop(name)
+    assert result["report_pause_s"] == 0.5 and "year package_usage" in result["per_kind_ms"]
     assert result["errors"] == 0, result["error_samples"]
     assert result["lost"] == 0, result["lost_sentences"]
     assert result["refused"] == {}, result["refused_samples"]
