@@ -80,7 +80,7 @@ def run_reports(plan: dict, ready, go, out: str) -> None:
                 getattr(clinic.reports, name)(*year)
                 times.setdefault(f"year {name}", []).append(
                     (time.perf_counter() - started) * 1000)
-                time.sleep(max(0.0, min(plan.get("report_pause", 0.0), ends - time.monotonic())))
+                time.sleep(max(0.0, min(plan["report_pause"], ends - time.monotonic())))
     finally:
         clinic.close()
         Path(out).write_text(json.dumps({"desk": "reports", "times": times, "refused": {},
