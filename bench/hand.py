@@ -10,17 +10,18 @@ the same statement; rows are sorted in Python (they mostly arrive sorted).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+# The writes (sell, pay, arrive, refund) are in bench/hand_writes.py, by the same names here.
+from bench.hand_writes import (  # noqa: F401 (re-exported)
+    SOLD, _add_months, _dt, _round, arrive, expiry_of, receive_payment, refund, sell_package)
+
+
 NO_STAFF = "No Staff Member"
-SOLD: list[int] = []  # invoices sold by hand.sell_package, paid by hand.receive_payment
 
 
 def connect(path: Path, key: str | None = None) -> sqlite3.Connection:
@@ -50,10 +51,6 @@ def counts(path: Path) -> dict[str, int]:
 def first_day(con) -> date:
     return date.fromisoformat(con.execute("SELECT min(purchased_on) FROM packages"
                                           ).fetchone()[0])
-
-
-def _dt(value: datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 # ------------------------------------------------------------------------------ reads
@@ -378,239 +375,3 @@ def write_targets(con, today: date, n: int) -> Targets:
     return Targets(patients, template, covered, refundable)
 
 
-def _round(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def _audit(con, now: datetime, action: str, entity: str, entity_id: int, before, after):
-    prev = con.execute("SELECT hash FROM audit_entries ORDER BY id DESC LIMIT 1").fetchone()
-    prev = prev[0] if prev else ""
-    before = json.dumps(before, sort_keys=True) if before else ""
-    after = json.dumps(after, sort_keys=True) if after else ""
-    payload = json.dumps([prev, now.isoformat(), None, action, entity, entity_id, before, after],
-                         separators=(",", ":"), ensure_ascii=False)
-    con.execute("INSERT INTO audit_entries (at, staff_id, action, entity, entity_id, before, "
-                "after, prev_hash, hash) VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?)",
-                (_dt(now), action, entity, entity_id, before, after, prev,
-                 hashlib.sha256(payload.encode()).hexdigest()))
-
-
-def _new_invoice(con, patient_id: int, issued_on: date, now: datetime, subtotal: int,
-                 tax: int) -> int:
-    number = con.execute("SELECT next_invoice_number FROM clinic_settings WHERE id = 1"
-                         ).fetchone()[0]
-    con.execute("UPDATE clinic_settings SET next_invoice_number = ? WHERE id = 1", (number + 1,))
-    return con.execute(
-        "INSERT INTO invoices (number, patient_id, issued_on, created_at, created_by, subtotal, "
-        "tax, total, voided_at, voided_by, void_reason) "
-        "VALUES (?, ?, ?, ?, NULL, ?, ?, ?, NULL, NULL, '')",
-        (number, patient_id, issued_on.isoformat(), _dt(now), subtotal, tax, subtotal + tax)
-    ).lastrowid
-
-
-def _add_months(start: date, months: int) -> date:
-    import calendar
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
-
-
-def expiry_of(today: date, validity: str | None) -> date | None:
-    """A package's expiry from its template's validity ("90d", "6m", "1y", or none)."""
-    if not validity:
-        return None
-    number, unit = int(validity[:-1]), validity[-1]
-    return (today + timedelta(days=number) if unit == "d" else
-            _add_months(today, number * (12 if unit == "y" else 1)))
-
-
-def sell_package(con, patient_id: int, template_id: int, now: datetime) -> int:
-    con.execute("BEGIN IMMEDIATE")
-    try:
-        if con.execute("SELECT id FROM patients WHERE id = ?", (patient_id,)).fetchone() is None:
-            raise LookupError(patient_id)
-        name, price, uses, rate, validity, archived = con.execute(
-            "SELECT name, price, uses, tax_rate, validity, archived FROM package_templates "
-            "WHERE id = ?", (template_id,)).fetchone()
-        assert not archived
-        today = now.date()
-        expires = expiry_of(today, validity)
-        tax = _round(Decimal(price) * Decimal(rate))
-        invoice = _new_invoice(con, patient_id, today, now, price, tax)
-        package = con.execute(
-            "INSERT INTO packages (patient_id, template_id, invoice_id, name, price, tax_rate, "
-            "uses_total, purchased_on, expires_on, staff_id, status, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 'active', ?)",
-            (patient_id, template_id, invoice, name, price, rate, uses, today.isoformat(),
-             expires.isoformat() if expires else None, _dt(now))).lastrowid
-        con.execute("INSERT INTO package_coverage (package_id, treatment_type_id, patient_pays) "
-                    "SELECT ?, treatment_type_id, patient_pays FROM package_template_items "
-                    "WHERE template_id = ? ORDER BY id", (package, template_id))
-        con.execute(
-            "INSERT INTO invoice_lines (invoice_id, line_no, kind, description, staff_id, "
-            "quantity, unit_price, tax_rate, tax, total, package_id, appointment_id, "
-            "treatment_type_id) VALUES (?, 1, 'package', ?, NULL, 1, ?, ?, ?, ?, ?, NULL, NULL)",
-            (invoice, f"Package: {name}", price, rate, tax, price + tax, package))
-        _audit(con, now, "package.sell", "package", package, None,
-               {"name": name, "price": price, "uses_total": uses,
-                "purchased_on": today.isoformat(),
-                "expires_on": expires.isoformat() if expires else None, "staff_id": None})
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    SOLD.append(invoice)
-    return invoice
-
-
-def receive_payment(con, invoice_id: int, amount: int, method: str, now: datetime) -> int:
-    con.execute("BEGIN IMMEDIATE")
-    try:
-        patient_id, total, voided = con.execute(
-            "SELECT patient_id, total, voided_at FROM invoices WHERE id = ?", (invoice_id,)
-        ).fetchone()
-        assert voided is None
-        paid = con.execute("SELECT coalesce(sum(amount), 0) FROM payment_applications "
-                           "WHERE invoice_id = ?", (invoice_id,)).fetchone()[0]
-        share = min(total - paid, amount)
-        payment = con.execute(
-            "INSERT INTO payments (patient_id, received_at, method, amount, reference, "
-            "created_by) VALUES (?, ?, ?, ?, '', NULL)",
-            (patient_id, _dt(now), method, amount)).lastrowid
-        if share > 0:
-            con.execute("INSERT INTO payment_applications (payment_id, invoice_id, amount, "
-                        "created_at, created_by, reason) VALUES (?, ?, ?, ?, NULL, 'payment')",
-                        (payment, invoice_id, share, _dt(now)))
-        _audit(con, now, "payment.receive", "payment", payment, None,
-               {"patient_id": patient_id, "method": method, "amount": amount,
-                "applied": {str(invoice_id): share}})
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return payment
-
-
-def arrive(con, appointment_id: int, now: datetime) -> int:
-    con.execute("BEGIN IMMEDIATE")
-    try:
-        (patient_id, staff_id, treatment_id, start, status, package_id,
-         compensate) = con.execute(
-            "SELECT patient_id, staff_id, treatment_type_id, start, status, package_id, "
-            "compensate_staff FROM appointments WHERE id = ?", (appointment_id,)).fetchone()
-        assert status == "booked" and package_id is not None
-        tname, rate = con.execute("SELECT name, tax_rate FROM treatment_types WHERE id = ?",
-                                  (treatment_id,)).fetchone()
-        pstatus, expires, uses, pname, owner = con.execute(
-            "SELECT status, expires_on, uses_total, name, patient_id FROM packages "
-            "WHERE id = ?", (package_id,)).fetchone()
-        day = start[:10]
-        pays = con.execute("SELECT patient_pays FROM package_coverage WHERE package_id = ? "
-                           "AND treatment_type_id = ?", (package_id, treatment_id)).fetchone()
-        redeemed = con.execute("SELECT count(*) FROM redemptions WHERE package_id = ? "
-                               "AND voided_at IS NULL", (package_id,)).fetchone()[0]
-        booked = con.execute("SELECT count(*) FROM appointments WHERE package_id = ? "
-                             "AND status = 'booked' AND id != ?",
-                             (package_id, appointment_id)).fetchone()[0]
-        if (owner != patient_id or pstatus != "active" or pays is None
-                or (expires is not None and day > expires) or redeemed + booked + 1 > uses):
-            raise RuntimeError("package cannot cover this appointment")
-        pays = pays[0]
-        tax = _round(Decimal(pays) * Decimal(rate))
-        invoice = _new_invoice(con, patient_id, date.fromisoformat(day), now, pays, tax)
-        line_staff = staff_id if compensate else None
-        redemption = con.execute(
-            "INSERT INTO redemptions (package_id, appointment_id, redeemed_on, invoice_id, "
-            "patient_pays, reason, created_at, created_by, voided_at, voided_by) "
-            "VALUES (?, ?, ?, ?, ?, 'arrived', ?, NULL, NULL, NULL)",
-            (package_id, appointment_id, day, invoice, pays, _dt(now))).lastrowid
-        # the stored "use n" (0006): this use and any dated after it take their places
-        con.execute(
-            "UPDATE redemptions SET use_number = (SELECT count(*) FROM redemptions b "
-            "WHERE b.package_id = redemptions.package_id AND b.voided_at IS NULL "
-            "AND (b.redeemed_on, b.id) <= (redemptions.redeemed_on, redemptions.id)) "
-            "WHERE package_id = ? AND voided_at IS NULL AND (redeemed_on, id) >= (?, ?)",
-            (package_id, day, redemption))
-        use = con.execute("SELECT use_number FROM redemptions WHERE id = ?",
-                          (redemption,)).fetchone()[0]
-        con.execute(
-            "INSERT INTO invoice_lines (invoice_id, line_no, kind, description, staff_id, "
-            "quantity, unit_price, tax_rate, tax, total, package_id, appointment_id, "
-            "treatment_type_id) VALUES (?, 1, 'patient_pays', ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
-            (invoice, f"{tname} ({start[:16]}), covered by {pname} (use {use} of "
-                      f"{uses})", line_staff, pays, rate, tax, pays + tax, package_id,
-             appointment_id, treatment_id))
-        con.execute("UPDATE appointments SET status = 'arrived', invoice_id = ?, "
-                    "version = version + 1 WHERE id = ?", (invoice, appointment_id))
-        _audit(con, now, "appointment.arrive", "appointment", appointment_id,
-               {"status": "booked", "invoice_id": None},
-               {"status": "arrived", "invoice_id": invoice})
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return invoice
-
-
-def refund(con, package_id: int, amount: int, now: datetime) -> int:
-    con.execute("BEGIN IMMEDIATE")
-    try:
-        status, invoice_id, name, rate, price, uses = con.execute(
-            "SELECT status, invoice_id, name, tax_rate, price, uses_total FROM packages "
-            "WHERE id = ?", (package_id,)).fetchone()
-        assert status == "active"
-        collected = con.execute("SELECT coalesce(sum(amount), 0) FROM payment_applications "
-                                "WHERE invoice_id = ?", (invoice_id,)).fetchone()[0]
-        assert amount <= collected
-        redeemed = con.execute("SELECT count(*) FROM redemptions WHERE package_id = ? "
-                               "AND voided_at IS NULL", (package_id,)).fetchone()[0]
-        remaining = uses - redeemed
-        charged = price + _round(Decimal(price) * Decimal(rate))
-        suggested = min(_round(Decimal(charged) * remaining / uses), collected)
-        line_id = None
-        if amount:
-            r = Decimal(rate)
-            tax = _round(Decimal(amount) * r / (1 + r)) if r else 0
-            line_no = con.execute("SELECT max(line_no) FROM invoice_lines WHERE invoice_id = ?",
-                                  (invoice_id,)).fetchone()[0] + 1
-            line_id = con.execute(
-                "INSERT INTO invoice_lines (invoice_id, line_no, kind, description, staff_id, "
-                "quantity, unit_price, tax_rate, tax, total, package_id, appointment_id, "
-                "treatment_type_id) VALUES (?, ?, 'package_refund', ?, NULL, 1, ?, ?, ?, ?, ?, "
-                "NULL, NULL)", (invoice_id, line_no, f"Refund of package: {name}",
-                                -(amount - tax), rate, -tax, -amount, package_id)).lastrowid
-            con.execute("UPDATE invoices SET subtotal = subtotal - ?, tax = tax - ?, "
-                        "total = total - ? WHERE id = ?",
-                        (amount - tax, tax, amount, invoice_id))
-            moved = 0
-            for payment_id, applied in con.execute(
-                    "SELECT payment_id, sum(amount) FROM payment_applications "
-                    "WHERE invoice_id = ? GROUP BY payment_id ORDER BY max(id) DESC",
-                    (invoice_id,)).fetchall():
-                if moved >= amount:
-                    break
-                take = min(applied, amount - moved)
-                if take > 0:
-                    con.execute("INSERT INTO payment_applications (payment_id, invoice_id, "
-                                "amount, created_at, created_by, reason) "
-                                "VALUES (?, ?, ?, ?, NULL, 'package_refund')",
-                                (payment_id, invoice_id, -take, _dt(now)))
-                    moved += take
-        released = [r[0] for r in con.execute(
-            "SELECT id FROM appointments WHERE package_id = ? AND status = 'booked'",
-            (package_id,))]
-        con.execute("UPDATE appointments SET package_id = NULL, version = version + 1 "
-                    "WHERE package_id = ? AND status = 'booked'", (package_id,))
-        con.execute("UPDATE packages SET status = 'refunded' WHERE id = ?", (package_id,))
-        refund_id = con.execute(
-            "INSERT INTO package_refunds (package_id, amount, suggested, uses_remaining, "
-            "invoice_line_id, refunded_at, created_by) VALUES (?, ?, ?, ?, ?, ?, NULL)",
-            (package_id, amount, suggested, remaining, line_id, _dt(now))).lastrowid
-        _audit(con, now, "package.refund", "package", package_id, {"status": "active"},
-               {"status": "refunded", "amount": amount, "suggested": suggested,
-                "released_appointments": released})
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return refund_id
