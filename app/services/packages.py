@@ -205,7 +205,7 @@ class PackageService(FreezeActions, PackageTransfers, SharingCalls, Service):  #
                                    suggested=suggested.amount,
                                    uses_remaining=suggested.remaining,
                                    basis=refund_policies.record(suggested.basis),
-                                   invoice_line_id=line.id if line else None,
+                                   invoice_line_id=line,
                                    refunded_at=self._now(), created_by=self._actor)
             s.add(refund)
             s.flush()

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import packages as domain
 from ..i18n import _
-from ..models import Invoice, InvoiceLine, Package
+from ..models import Invoice, Package
 from . import ledger
 from . import package_rules as rules
 from . import refund_policies
@@ -43,21 +43,19 @@ def redeemed_value(s: Session, package: Package) -> int:
 
 
 def settle_invoice(s: Session, package: Package, invoice: Invoice, kept: int, *,
-                   given: int | None = None) -> InvoiceLine | None:
+                   given: int | None = None) -> int | None:
     """R28a: after a refund the sale invoice asks for no more than the larger of what the
     clinic keeps and the value of the uses given; the uses that can no longer be given are
-    cancelled by one credit line. Returns that line (None when nothing is cancelled: a full
-    payment refunded for 0, or every use given). `given`: redeemed_value, when the caller
+    cancelled by one credit line. Returns that line's id (None when nothing is cancelled: a
+    full payment refunded for 0, or every use given). `given`: redeemed_value, when the caller
     has it already (a refund's suggestion carries it as `given_value`)."""
     target = max(kept, redeemed_value(s, package) if given is None else given)
     cancelled = invoice.total - target
     if cancelled <= 0:
         return None
     tax = tax_included_in(cancelled, package.tax_rate) if package.tax_rate else 0
-    line = ledger.add_line(s, invoice, kind="package_refund",
+    return ledger.add_line(s, invoice, kind="package_refund",
                            description=_("Unused uses cancelled: {name}")
                            .format(name=package.name),
                            unit_price=-(cancelled - tax), tax=-tax, tax_rate=package.tax_rate,
                            package_id=package.id)
-    s.flush()  # (its id: the refund's row names the line)
-    return line
