@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from ..domain import ledger as ledger_rules
 from ..i18n import _, ngettext
@@ -28,6 +28,7 @@ from .validity import expiry_for, show_when
 
 METHODS = ledger.METHODS
 _REFUND_ORDER = (PaymentRefund.refunded_at, PaymentRefund.id)
+_COVERAGE = insert(PackageCoverage.__table__)  # (built once: issue 22)
 
 
 def method_names() -> str:
@@ -46,7 +47,7 @@ class BillingService(DayCloseDesk, Service):
         with self._db.write() as s:
             locks.patient(s, patient_id)
             locks.terms(s, "package_templates", package_template_id)  # R40: copied whole
-            patient = v.get(s, Patient, patient_id, "patient")
+            patient_id = v.present(s, Patient, patient_id, "patient")
             template = v.get(s, PackageTemplate, package_template_id, "package template")
             if template.archived:
                 raise NotAllowed(_("The package \u201c{name}\u201d is archived and no longer "
@@ -61,12 +62,12 @@ class BillingService(DayCloseDesk, Service):
             appointment = None
             if appointment_id is not None:
                 appointment = v.get(s, Appointment, appointment_id, "appointment")
-                if appointment.patient_id != patient.id:
+                if appointment.patient_id != patient_id:
                     raise NotAllowed(_("That appointment belongs to another patient."))
             today = self._today()
-            invoice = ledger.new_invoice(s, patient.id, issued_on=today, now=self._now(),
+            invoice = ledger.new_invoice(s, patient_id, issued_on=today, now=self._now(),
                                          actor=self._actor)
-            package = Package(patient_id=patient.id, template_id=template.id,
+            package = Package(patient_id=patient_id, template_id=template.id,
                               invoice_id=invoice.id, name=template.name, price=template.price,
                               tax_rate=template.tax_rate, uses_total=template.uses,
                               purchased_on=today, expires_on=expiry_for(today, template.validity),
@@ -74,10 +75,10 @@ class BillingService(DayCloseDesk, Service):
                               created_at=self._now(), refund_policy=template.refund_policy)
             s.add(package)
             s.flush()
-            for item in template.eligible:
-                s.add(PackageCoverage(package_id=package.id,
-                                      treatment_type_id=item.treatment_type_id,
-                                      patient_pays=item.patient_pays))
+            covers = [dict(package_id=package.id, treatment_type_id=item.treatment_type_id,
+                           patient_pays=item.patient_pays) for item in template.eligible]
+            if covers:  # (written at once: nothing in the sale reads them back as objects)
+                s.connection().execute(_COVERAGE, covers)
             ledger.add_line(s, invoice, kind="package",
                             description=_("Package: {name}").format(name=template.name),
                             unit_price=template.price, tax_rate=template.tax_rate,
@@ -165,23 +166,22 @@ class BillingService(DayCloseDesk, Service):
                                               gift_card_code, reference)
         with self._db.write() as s:
             locks.patient(s, patient_id)
-            v.get(s, Patient, patient_id, "patient")
+            v.present(s, Patient, patient_id, "patient")
             balances: dict[int, int] = {}
             plan = self._allocation_plan(s, patient_id, cents, invoice_id, allocations, balances)
             # one moment for the payment and what it pays: the journal posts them as one
             # entry on the payment's day (R35), so they must never fall on two days
             now = self._now()
-            payment = Payment(patient_id=patient_id, received_at=now, method=method,
-                              amount=cents, reference=reference, created_by=self._actor)
-            s.add(payment)
-            s.flush()
+            payment_id = ledger.new_payment(s, patient_id=patient_id, received_at=now,
+                                            method=method, amount=cents, reference=reference,
+                                            actor=self._actor)
             for target, share in plan:
-                ledger.apply(s, payment.id, target, share, now=now, actor=self._actor,
+                ledger.apply(s, payment_id, target, share, now=now, actor=self._actor,
                              balance=balances[target])
-            self._audit(s, "payment.receive", "payment", payment.id, None,
-                        {**snapshot(payment, "patient_id", "method", "amount"),
+            self._audit(s, "payment.receive", "payment", payment_id, None,
+                        {"patient_id": patient_id, "method": method, "amount": cents,
                          "applied": {str(i): a for i, a in plan}})
-            return payment.id
+            return payment_id
 
     def _allocation_plan(self, s, patient_id: int, cents: int, invoice_id, allocations,
                          balances: dict[int, int]):

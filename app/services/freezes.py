@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ..domain import freezes as rule
@@ -86,8 +86,16 @@ def span_words(freeze: PackageFreeze, locale: str) -> str:
         start=show_date(freeze.starts_on, locale), end=show_date(freeze.ends_on, locale))
 
 
+_F = PackageFreeze.__table__.c
+_EVER_FROZEN = select(_F.id).where(_F.package_id == bindparam("package_id")).limit(1)
+
+
 def frozen_refusal(s: Session, package: Package, day: date, locale: str) -> str | None:
-    """Why `package` cannot cover a visit on `day`: that day is frozen; None if it is not."""
+    """Why `package` cannot cover a visit on `day`: that day is frozen; None if it is not.
+    Asked at every arrival, and almost no package was ever frozen: one column first (issue
+    22), the freezes as objects (and the rule, app.domain.freezes) only when there are any."""
+    if s.connection().execute(_EVER_FROZEN, {"package_id": package.id}).first() is None:
+        return None
     freeze = freeze_on(s, package.id, day)
     if freeze is None:
         return None

@@ -9,14 +9,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..domain import ledger as rules
 from ..domain.states import PaymentMethod, name_of
 from ..i18n import _
-from ..models import Invoice, InvoiceLine, Payment, PaymentApplication, PaymentRefund
+from ..models import (ClinicSettings, Invoice, InvoiceLine, Payment, PaymentApplication,
+                      PaymentRefund)
 from . import locks
+from .rows import written
 from .errors import NotAllowed
 from .money import tax_on
 from .settings import load_settings
@@ -30,14 +32,33 @@ METHODS = {method.value: name_of(method) for method in PaymentMethod
 _NEW_INVOICE_LINES = "ledger.new_invoice_lines"  # session.info: invoice id -> lines added
 
 
+_COUNTER = ClinicSettings.__table__.c
+_TAKE_NUMBERS = (update(ClinicSettings.__table__).where(_COUNTER.id == 1)
+                 .values(next_invoice_number=_COUNTER.next_invoice_number + bindparam("n"))
+                 .returning(_COUNTER.next_invoice_number))
+
+
+def take_invoice_numbers(s: Session, n: int = 1) -> int:
+    """Take `n` consecutive invoice numbers from the clinic's counter; returns the first.
+    One UPDATE ... RETURNING, which on a server also holds the counter's row until commit
+    (locks.py: after the patient and the schedules), so two desks never take the same
+    number, and as the number commits with its invoice, or not at all, there is no gap.
+    The settings row, if this write holds it, is told the new value: it must never write
+    back the old one."""
+    conn = s.connection()
+    after = conn.execute(_TAKE_NUMBERS, {"n": n}).scalar()
+    if after is None:  # a clinic whose settings were never saved: the row starts now
+        load_settings(s)
+        after = conn.execute(_TAKE_NUMBERS, {"n": n}).scalar_one()
+    written(s, ClinicSettings, 1, next_invoice_number=after)
+    return after - n
+
+
 def new_invoice(s: Session, patient_id: int, *, issued_on: date, now: datetime,
                 actor: int | None) -> Invoice:
     """Take the next invoice number in this transaction: numbers have no gaps (the counter
     and the invoice commit together, or neither does)."""
-    locks.invoice_counter(s)
-    settings = load_settings(s)
-    number = settings.next_invoice_number
-    settings.next_invoice_number = number + 1
+    number = take_invoice_numbers(s)
     invoice = Invoice(number=number, patient_id=patient_id, issued_on=issued_on, created_at=now,
                       created_by=actor, subtotal=0, tax=0, total=0, void_reason="")
     s.add(invoice)
@@ -77,6 +98,16 @@ def add_line(s: Session, invoice: Invoice, *, kind: str, description: str, unit_
 # Built once (issue 22); the rows they write have no ORM object in the session.
 _LINE = insert(InvoiceLine.__table__).returning(InvoiceLine.__table__.c.id)
 _APPLICATION = insert(PaymentApplication.__table__)
+_PAYMENT = insert(Payment.__table__).returning(Payment.__table__.c.id)
+
+
+def new_payment(s: Session, *, patient_id: int, received_at: datetime, method: str,
+                amount: int, reference: str, actor: int | None) -> int:
+    """Write a payment received, at once; returns its id (then `apply` puts it on invoices:
+    what is not applied is the patient's credit)."""
+    return s.connection().execute(_PAYMENT, dict(
+        patient_id=patient_id, received_at=received_at, method=method, amount=amount,
+        reference=reference, created_by=actor)).scalar_one()
 
 
 _PAID = (select(func.coalesce(func.sum(PaymentApplication.amount), 0))

@@ -26,7 +26,6 @@ from ..i18n import _
 from ..models import Invoice, InvoiceLine, Membership, MembershipPause, MembershipPeriod
 from . import audit, ledger, locks
 from .money import tax_on
-from .settings import load_settings
 from .validity import show_date
 
 BATCH = 250
@@ -94,11 +93,7 @@ def invoice_many(s: Session, due: list[tuple[Membership, rule.Period]], *, today
     takes one), each invoice holds its one line, and one audit entry names them all."""
     if not due:
         return []
-    locks.invoice_counter(s)
-    settings = load_settings(s)
-    first = settings.next_invoice_number
-    settings.next_invoice_number = first + len(due)
-    s.flush()
+    first = ledger.take_invoice_numbers(s, len(due))
     heads = []
     for n, (m, period) in enumerate(due):
         tax = tax_on(m.fee, m.tax_rate)

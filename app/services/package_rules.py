@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..domain import households as household_domain, packages as domain
@@ -18,6 +18,7 @@ from ..models import Appointment, Package, PackageCoverage, Redemption
 from . import freezes, household_rules, locks
 from . import validation as v
 from .errors import NotAllowed
+from .rows import written
 from .validity import show_date
 
 
@@ -82,22 +83,28 @@ def renumber_uses(s: Session, package_id: int) -> None:
     s.flush()
 
 
-def number_new_use(s: Session, package: Package, use: Redemption) -> None:
-    """Add `use`, a new redemption of `package`, numbered. When no live use is dated after it
-    (a visit arrived on its day, as almost all are) it is the next number and the others
-    keep theirs, which one count tells; an arrival entered late comes before some, and
-    renumber_uses numbers them all again."""
-    live, later = s.execute(select(func.count(Redemption.id),
-                                   func.count(Redemption.id).filter(
-                                       Redemption.redeemed_on > use.redeemed_on))
-                            .where(Redemption.package_id == package.id,
-                                   Redemption.voided_at.is_(None))).one()
+def number_new_use(s: Session, package: Package, use: dict) -> int:
+    """Write `use`, a new redemption of `package` (its columns), numbered; returns its
+    number. When no live use is dated after it (a visit arrived on its day, as almost all
+    are) it is the next number and the others keep theirs, which one count tells; an arrival
+    entered late comes before some, and renumber_uses numbers them all again."""
+    live, later = s.execute(_LIVE_AND_LATER, {"package_id": package.id,
+                                              "day": use["redeemed_on"]}).one()
+    conn = s.connection()
     if later:
-        s.add(use)
+        use_id = conn.execute(_NEW_USE, {**use, "use_number": None}).scalar_one()
         renumber_uses(s, package.id)
-        return
-    use.use_number = (package.uses_before or 0) + live + 1  # (by date, then id: it is last)
-    s.add(use)
+        return s.get(Redemption, use_id).use_number  # (renumbered: in the session)
+    number = (package.uses_before or 0) + live + 1  # (by date, then id: it is last)
+    conn.execute(_NEW_USE, {**use, "use_number": number})
+    return number
+
+
+_R = Redemption.__table__.c
+_LIVE_AND_LATER = (select(func.count(_R.id), func.count(_R.id).filter(
+    _R.redeemed_on > bindparam("day"))).where(_R.package_id == bindparam("package_id"),
+                                              _R.voided_at.is_(None)))
+_NEW_USE = insert(Redemption.__table__).returning(_R.id)
 
 
 def booked_count(s: Session, package_id: int, *, excluding: int | None = None) -> int:
@@ -134,16 +141,24 @@ def summarise(s: Session, package: Package, today: date) -> PackageSummary:
 def release_booked(s: Session, package_id: int, *, patient_id: int | None = None) -> list[int]:
     """The package no longer covers its booked visits (refunded, R28, or its sale voided;
     or only `patient_id`'s, when a share ends, R37): each will be billed at the standard
-    price. Returns their ids."""
+    price. Returns their ids. One UPDATE, each visit's version counted as the mapper would
+    (rows.py)."""
+    query = _RELEASE if patient_id is None else _RELEASE_MEMBERS
     released = []
-    query = select(Appointment).where(Appointment.package_id == package_id,
-                                      Appointment.status == AppointmentStatus.BOOKED)
-    if patient_id is not None:
-        query = query.where(Appointment.patient_id == patient_id)
-    for appointment in s.scalars(query.order_by(Appointment.id)):
-        appointment.package_id = None  # (its version is counted by the mapper)
-        released.append(appointment.id)
-    return released
+    for appointment_id, version in s.connection().execute(
+            query, {"package": package_id, "patient": patient_id}).all():
+        written(s, Appointment, appointment_id, package_id=None, version=version)
+        released.append(appointment_id)
+    return sorted(released)
+
+
+_A = Appointment.__table__.c
+_RELEASE = (update(Appointment.__table__)
+            .where(_A.package_id == bindparam("package"),
+                   _A.status == AppointmentStatus.BOOKED.value)
+            .values(package_id=None, version=_A.version + 1)
+            .returning(_A.id, _A.version))
+_RELEASE_MEMBERS = _RELEASE.where(_A.patient_id == bindparam("patient"))
 
 
 def patient_pays(s: Session, package_id: int, treatment_type_id: int) -> int | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.states import PackageStatus, name_for
@@ -21,6 +21,7 @@ from . import household_rules, locks, package_rules as rules
 from . import validation as v
 from .errors import NotAllowed, ValidationError
 from .released_words import released_warnings
+from .rows import written
 from .schedule_views import AppointmentRow, appointment_row
 
 
@@ -92,9 +93,16 @@ def end_every_share(s: Session, package: Package, *, now: datetime,
     """A package that ends (refunded, voided, transferred) is shared with nobody any more:
     its page would otherwise still say "Shared with". The ending released every booked
     visit it covered already, the members' with the rest (R28, R38)."""
-    for share in s.scalars(select(PackageShare).where(PackageShare.package_id == package.id,
-                                                      PackageShare.ended_at.is_(None))):
-        share.ended_at, share.ended_by = now, actor
+    for (share_id,) in s.connection().execute(_END_SHARES, {
+            "package": package.id, "at": now, "by": actor}).all():
+        written(s, PackageShare, share_id, ended_at=now, ended_by=actor)  # (rows.py)
+
+
+_S = PackageShare.__table__.c
+_END_SHARES = (update(PackageShare.__table__)
+               .where(_S.package_id == bindparam("package"), _S.ended_at.is_(None))
+               .values(ended_at=bindparam("at"), ended_by=bindparam("by"))
+               .returning(_S.id))
 
 
 def first_that_covers(s: Session, choices: list[rules.PackageSummary],

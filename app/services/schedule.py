@@ -302,13 +302,12 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice,
             package = s.get(Package, appointment.package_id)
             pays = rules.require_can_cover(s, package, appointment, treatment_name=treatment.name,
                                            holding=True, locale=self._locale)
-            redemption = Redemption(package_id=package.id, appointment_id=appointment.id,
-                                    redeemed_on=appointment.start.date(), invoice_id=invoice.id,
-                                    patient_pays=pays, reason=reason, created_at=self._now(),
-                                    created_by=self._actor,
-                                    patient_id=appointment.patient_id)  # who (R37)
-            rules.number_new_use(s, package, redemption)
-            use = redemption.use_number  # its place by date: a late-entered visit comes first
+            # its place by date: a late-entered visit comes first
+            use = rules.number_new_use(s, package, dict(
+                package_id=package.id, appointment_id=appointment.id,
+                redeemed_on=appointment.start.date(), invoice_id=invoice.id,
+                patient_pays=pays, reason=reason, created_at=self._now(),
+                created_by=self._actor, patient_id=appointment.patient_id))  # who (R37)
             covered = (_("No show: {treatment} ({when}), covered by {package} (use {use} of "
                          "{total})") if no_show else
                        _("{treatment} ({when}), covered by {package} (use {use} of {total})"))

@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from babel.dates import format_date
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from .. import i18n
@@ -253,6 +254,24 @@ def get(session: Session, model, ident: object, what: str):
     if row is None:
         raise NotFound(what, ident)
     return row
+
+
+_PRESENT: dict[type, object] = {}  # model -> its built "SELECT id ... WHERE id = :id"
+
+
+def present(session: Session, model, ident: object, what: str) -> int:
+    """`get` for a write that needs only to know the row is there (a payment's patient):
+    its id, read as one column on the session's Connection, or NotFound. A whole row as an
+    ORM object costs three times as much (issue 22)."""
+    if isinstance(ident, bool) or not isinstance(ident, int) or not -2**63 <= ident < 2**63:
+        raise NotFound(what, ident)
+    query = _PRESENT.get(model)
+    if query is None:
+        table = model.__table__
+        query = _PRESENT[model] = select(table.c.id).where(table.c.id == bindparam("id"))
+    if session.connection().execute(query, {"id": ident}).scalar() is None:
+        raise NotFound(what, ident)
+    return ident
 
 
 # -- flags, field names and the ids a read filters by (issue 15: the sweep) ----------------
