@@ -6,12 +6,12 @@ from sqlalchemy import insert, select
 
 from ..domain import ledger as ledger_rules
 from ..i18n import _, ngettext
-from ..models import (Appointment, Invoice, Package, PackageCoverage, PackageRefund,
+from ..models import (Appointment, Invoice, Package, PackageRefund,
                       PackageTemplate, Patient, Payment, PaymentRefund, Staff, TreatmentType)
 from . import compensation, final_uses, gift_card_payments, ledger
 from . import package_transfer
 from . import package_shares
-from . import locks
+from . import locks, rows
 from . import package_rules as rules
 from . import validation as v
 from . import why_not
@@ -28,7 +28,7 @@ from .validity import expiry_for, show_when
 
 METHODS = ledger.METHODS
 _REFUND_ORDER = (PaymentRefund.refunded_at, PaymentRefund.id)
-_COVERAGE = insert(PackageCoverage.__table__)  # (built once: issue 22)
+_PACKAGE = insert(Package.__table__).returning(Package.__table__.c.id)  # (issue 22)
 
 
 def method_names() -> str:
@@ -67,18 +67,14 @@ class BillingService(DayCloseDesk, Service):
             today = self._today()
             invoice = ledger.new_invoice(s, patient_id, issued_on=today, now=self._now(),
                                          actor=self._actor)
-            package = Package(patient_id=patient_id, template_id=template.id,
-                              invoice_id=invoice.id, name=template.name, price=template.price,
-                              tax_rate=template.tax_rate, uses_total=template.uses,
-                              purchased_on=today, expires_on=expiry_for(today, template.validity),
-                              staff_id=staff.id if staff else None, status="active",
-                              created_at=self._now(), refund_policy=template.refund_policy)
-            s.add(package)
-            s.flush()
-            covers = [dict(package_id=package.id, treatment_type_id=item.treatment_type_id,
-                           patient_pays=item.patient_pays) for item in template.eligible]
-            if covers:  # (written at once: nothing in the sale reads them back as objects)
-                s.connection().execute(_COVERAGE, covers)
+            package = rows.inserted(
+                s, Package, _PACKAGE, patient_id=patient_id, template_id=template.id,
+                invoice_id=invoice.id, name=template.name, price=template.price,
+                tax_rate=template.tax_rate, uses_total=template.uses, purchased_on=today,
+                expires_on=expiry_for(today, template.validity),
+                staff_id=staff.id if staff else None, status="active", created_at=self._now(),
+                refund_policy=template.refund_policy, imported_on=None, uses_before=0)
+            rules.copy_coverage(s, package.id, template.id)
             ledger.add_line(s, invoice, kind="package",
                             description=_("Package: {name}").format(name=template.name),
                             unit_price=template.price, tax_rate=template.tax_rate,

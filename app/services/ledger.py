@@ -18,7 +18,7 @@ from ..i18n import _
 from ..models import (ClinicSettings, Invoice, InvoiceLine, Payment, PaymentApplication,
                       PaymentRefund)
 from . import locks
-from .rows import written
+from .rows import ask, inserted, written
 from .errors import NotAllowed
 from .money import tax_on
 from .settings import load_settings
@@ -59,10 +59,9 @@ def new_invoice(s: Session, patient_id: int, *, issued_on: date, now: datetime,
     """Take the next invoice number in this transaction: numbers have no gaps (the counter
     and the invoice commit together, or neither does)."""
     number = take_invoice_numbers(s)
-    invoice = Invoice(number=number, patient_id=patient_id, issued_on=issued_on, created_at=now,
-                      created_by=actor, subtotal=0, tax=0, total=0, void_reason="")
-    s.add(invoice)
-    s.flush()
+    invoice = inserted(s, Invoice, _INVOICE, number=number, patient_id=patient_id,
+                       issued_on=issued_on, created_at=now, created_by=actor, subtotal=0,
+                       tax=0, total=0, voided_at=None, voided_by=None, void_reason="")
     # Lines numbered so far on invoices made in this transaction: add_line numbers theirs
     # without asking the database for a max(line_no) it knows is none yet (issue 22).
     s.info.setdefault(_NEW_INVOICE_LINES, {})[invoice.id] = 0
@@ -73,30 +72,39 @@ def add_line(s: Session, invoice: Invoice, *, kind: str, description: str, unit_
              tax_rate: Decimal = Decimal("0"), quantity: int = 1, staff_id: int | None = None,
              package_id: int | None = None, appointment_id: int | None = None,
              treatment_type_id: int | None = None, tax: int | None = None) -> int:
-    """Add a line to `invoice` and to its totals; returns the line's id. The line is
-    written at once, past the unit of work (issue 22: a flushed object costs three times
-    the INSERT); the totals change on `invoice`, flushed with the write."""
+    """Add a line to `invoice` and to its totals; returns the line's id. Both are written
+    at once, past the unit of work (issue 22: a flushed object costs three times the
+    statement); `invoice` shows the new totals (rows.py)."""
     net = unit_price * quantity
     line_tax = tax_on(net, tax_rate) if tax is None else tax
     numbered = s.info.get(_NEW_INVOICE_LINES, {})
     if invoice.id in numbered:
         line_no = numbered[invoice.id] = numbered[invoice.id] + 1
     else:
-        line_no = (s.scalar(select(func.max(InvoiceLine.line_no))
-                            .where(InvoiceLine.invoice_id == invoice.id)) or 0) + 1
-    line_id = s.connection().execute(_LINE, dict(
+        line_no = (ask(s, _LAST_LINE_NO, {"invoice_id": invoice.id}) or 0) + 1
+    conn = s.connection()
+    line_id = conn.execute(_LINE, dict(
         invoice_id=invoice.id, line_no=line_no, kind=kind, description=description[:200],
         staff_id=staff_id, quantity=quantity, unit_price=unit_price, tax_rate=tax_rate,
         tax=line_tax, total=net + line_tax, package_id=package_id,
         appointment_id=appointment_id, treatment_type_id=treatment_type_id)).scalar_one()
-    invoice.subtotal += net
-    invoice.tax += line_tax
-    invoice.total += net + line_tax
+    if net or line_tax:
+        subtotal, tax_total, total = conn.execute(_TOTALS, dict(
+            invoice=invoice.id, net=net, line_tax=line_tax)).one()
+        written(s, Invoice, invoice.id, subtotal=subtotal, tax=tax_total, total=total)
     return line_id
 
 
 # Built once (issue 22); the rows they write have no ORM object in the session.
+_INVOICE = insert(Invoice.__table__).returning(Invoice.__table__.c.id)
 _LINE = insert(InvoiceLine.__table__).returning(InvoiceLine.__table__.c.id)
+_LAST_LINE_NO = (select(func.max(InvoiceLine.line_no))
+                 .where(InvoiceLine.invoice_id == bindparam("invoice_id")))
+_I = Invoice.__table__.c
+_TOTALS = (update(Invoice.__table__).where(_I.id == bindparam("invoice"))
+           .values(subtotal=_I.subtotal + bindparam("net"), tax=_I.tax + bindparam("line_tax"),
+                   total=_I.total + bindparam("net") + bindparam("line_tax"))
+           .returning(_I.subtotal, _I.tax, _I.total))
 _APPLICATION = insert(PaymentApplication.__table__)
 _PAYMENT = insert(Payment.__table__).returning(Payment.__table__.c.id)
 
@@ -115,7 +123,7 @@ _PAID = (select(func.coalesce(func.sum(PaymentApplication.amount), 0))
 
 
 def paid_on_invoice(s: Session, invoice_id: int) -> int:
-    return s.scalar(_PAID, {"invoice_id": invoice_id})
+    return ask(s, _PAID, {"invoice_id": invoice_id})
 
 
 def balance_of(s: Session, invoice: Invoice) -> int:
@@ -196,15 +204,17 @@ def _overpaid(s: Session, invoice: Invoice) -> str:
         "Invoice #{number} has less left to pay than that.").format(number=invoice.number)
 
 
+_PER_PAYMENT = (select(PaymentApplication.payment_id, func.sum(PaymentApplication.amount))
+                .where(PaymentApplication.invoice_id == bindparam("invoice_id"))
+                .group_by(PaymentApplication.payment_id)
+                .order_by(func.max(PaymentApplication.id).desc()))  # (newest first; built once)
+
+
 def unapply(s: Session, invoice: Invoice, amount: int, *, now: datetime, actor: int | None,
             reason: str) -> int:
     """Move up to `amount` of what is applied to an invoice back into credit, newest payment
     first, as negative applications (never by editing or deleting the originals)."""
-    per_payment = s.execute(
-        select(PaymentApplication.payment_id, func.sum(PaymentApplication.amount))
-        .where(PaymentApplication.invoice_id == invoice.id)
-        .group_by(PaymentApplication.payment_id)
-        .order_by(func.max(PaymentApplication.id).desc())).all()
+    per_payment = s.execute(_PER_PAYMENT, {"invoice_id": invoice.id}).all()
     moved = 0
     for payment_id, applied in per_payment:
         if moved >= amount:

@@ -8,17 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Integer, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..domain import households as household_domain, packages as domain
 from ..domain.states import AppointmentStatus, PackageStatus
 from ..i18n import _, ngettext
-from ..models import Appointment, Package, PackageCoverage, Redemption
+from ..models import Appointment, EligibleItem, Package, PackageCoverage, Redemption
 from . import freezes, household_rules, locks
 from . import validation as v
 from .errors import NotAllowed
-from .rows import written
+from .rows import ask, written
 from .validity import show_date
 
 
@@ -60,7 +60,7 @@ _PATIENT_PAYS = select(PackageCoverage.patient_pays).where(
 
 def redeemed_count(s: Session, package_id: int) -> int:
     """Its live uses, and those had before ClinicDesk if it was imported (R42)."""
-    return s.scalar(_REDEEMED, {"package_id": package_id})
+    return ask(s, _REDEEMED, {"package_id": package_id})
 
 
 def renumber_uses(s: Session, package_id: int) -> None:
@@ -108,7 +108,7 @@ _NEW_USE = insert(Redemption.__table__).returning(_R.id)
 
 
 def booked_count(s: Session, package_id: int, *, excluding: int | None = None) -> int:
-    return s.scalar(_BOOKED, {"package_id": package_id,
+    return ask(s, _BOOKED, {"package_id": package_id,
                               "excluding": 0 if excluding is None else excluding})  # (ids: 1+)
 
 
@@ -161,9 +161,22 @@ _RELEASE = (update(Appointment.__table__)
 _RELEASE_MEMBERS = _RELEASE.where(_A.patient_id == bindparam("patient"))
 
 
+def copy_coverage(s: Session, package_id: int, template_id: int) -> None:
+    """A package sold copies its template's items whole (R40: later edits of the template
+    never reach it), in one statement: nothing in the sale reads them back as objects."""
+    s.connection().execute(_COVERAGE, {"package": package_id, "template": template_id})
+
+
+_ITEMS = EligibleItem.__table__.c
+_COVERAGE = insert(PackageCoverage.__table__).from_select(
+    ["package_id", "treatment_type_id", "patient_pays"],
+    select(bindparam("package", type_=Integer), _ITEMS.treatment_type_id, _ITEMS.patient_pays)
+    .where(_ITEMS.template_id == bindparam("template")).order_by(_ITEMS.id))
+
+
 def patient_pays(s: Session, package_id: int, treatment_type_id: int) -> int | None:
     """What the patient pays per use for this treatment, or None if not covered."""
-    return s.scalar(_PATIENT_PAYS, {"package_id": package_id,
+    return ask(s, _PATIENT_PAYS, {"package_id": package_id,
                                     "treatment_type_id": treatment_type_id})
 
 

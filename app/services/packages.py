@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 
 from ..i18n import _, ngettext
 from ..models import (Appointment, Invoice, Package, PackageCoverage, PackageExpiryChange,
@@ -14,13 +14,13 @@ from ..models import (Appointment, Invoice, Package, PackageCoverage, PackageExp
 from . import ledger
 from . import locks
 from . import package_rules as rules
-from . import refund_policies, refund_receipts, refund_rules
+from . import refund_policies, refund_receipts, refund_rules, rows
 from . import package_shares
 from . import validation as v
 from . import why_not
 from .base import Service
 from .billing_views import InvoiceView, invoice_view
-from .errors import NotAllowed, ValidationError
+from .errors import NotAllowed, NotFound, ValidationError
 from .freezes import FreezeActions
 from .money import cents as money_cents, per_use_value
 from .package_transfer import PackageTransfers
@@ -91,6 +91,15 @@ class RefundResult:
 
 # (built once, issue 22: a refund's row is written at once, past the unit of work)
 _REFUND = insert(PackageRefund.__table__).returning(PackageRefund.__table__.c.id)
+_BOOKED_ROWS = (
+    select(*Appointment.__table__.c, Patient.first_name.label("patient_first"),
+           Patient.last_name.label("patient_last"), Staff.name.label("staff_name"),
+           TreatmentType.name.label("treatment_name"))
+    .join(Patient, Patient.id == Appointment.patient_id)
+    .join(Staff, Staff.id == Appointment.staff_id)
+    .join(TreatmentType, TreatmentType.id == Appointment.treatment_type_id)
+    .where(Appointment.package_id == bindparam("package_id"), Appointment.status == "booked")
+    .order_by(Appointment.start))
 
 
 class PackageService(FreezeActions, PackageTransfers, SharingCalls, Service):  # R39 R38 R37
@@ -185,7 +194,10 @@ class PackageService(FreezeActions, PackageTransfers, SharingCalls, Service):  #
         cents = money_cents(amount, field="amount", **self._clinic.money_context())
         with self._db.write() as s:
             locks.package(s, package_id)
-            package = v.get(s, Package, package_id, "package")
+            # its columns, read after its lock: its status changes by one UPDATE (rows.py)
+            package = rows.read(s, Package, v.an_id(package_id, "package"))
+            if package is None:
+                raise NotFound("package", package_id)
             if refusal := why_not.refund_package(package):  # as the screens offer it
                 raise NotAllowed(refusal)
             collected = ledger.paid_on_invoice(s, package.invoice_id)
@@ -203,7 +215,7 @@ class PackageService(FreezeActions, PackageTransfers, SharingCalls, Service):  #
             released = [replace(a, package_id=None, package_name=None)
                         for a in self._booked(s, package)]
             rules.release_booked(s, package.id)
-            package.status = "refunded"
+            rows.set_columns(s, Package, package.id, status="refunded")
             package_shares.end_every_share(s, package, now=self._now(), actor=self._actor)
             refund_id = s.connection().execute(_REFUND, dict(
                 package_id=package.id, amount=cents, suggested=suggested.amount,
@@ -283,16 +295,10 @@ class PackageService(FreezeActions, PackageTransfers, SharingCalls, Service):  #
                 for r, start, treatment, staff, number, who, first, last in rows]
 
     def _booked(self, s, package: Package) -> list[AppointmentRow]:
-        rows = s.execute(
-            select(Appointment, Patient.first_name, Patient.last_name, Staff.name,
-                   TreatmentType.name)
-            .join(Patient, Patient.id == Appointment.patient_id)
-            .join(Staff, Staff.id == Appointment.staff_id)
-            .join(TreatmentType, TreatmentType.id == Appointment.treatment_type_id)
-            .where(Appointment.package_id == package.id, Appointment.status == "booked")
-            .order_by(Appointment.start)).all()
-        return [appointment_row(a, f"{first} {last}", staff, treatment, package.name)
-                for a, first, last, staff, treatment in rows]
+        # (columns, not objects: the rows are for the page and the warnings, issue 22)
+        booked = s.execute(_BOOKED_ROWS, {"package_id": package.id}).all()
+        return [appointment_row(a, f"{a.patient_first} {a.patient_last}", a.staff_name,
+                                a.treatment_name, package.name) for a in booked]
 
     def import_existing(self, patient_id: int, **terms) -> int:
         """A package sold before ClinicDesk, brought in (R42): app/services/switching_in.py."""

@@ -13,11 +13,11 @@ from ..i18n import N_, _
 from ..models import (Appointment, Invoice, NoShowFee, Package, Patient, Redemption, Staff,
                       TreatmentType)
 from . import compensation, final_uses, ledger, locks, package_rules as rules, validation as v
-from . import freezes, membership_visits, package_shares, why_not
+from . import freezes, membership_visits, package_shares, rows, why_not
 from .appointment_times import appointment_start, overlapping
 from .audit import snapshot
 from .booking_rules import HOLDS_TIME, BookingAdvice
-from .errors import NotAllowed, ValidationError
+from .errors import NotAllowed, NotFound, ValidationError
 from .schedule_views import AppointmentDetail, AppointmentRow, ScheduleViews  # noqa: F401
 from .validity import show_date, show_time, show_when
 
@@ -166,15 +166,19 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice,
         """Arrival bills the visit (R14, R15) and redeems a use when a package covers it."""
         with self._db.write() as s:
             locks.appointment(s, appointment_id)
-            appointment = self._appointment(s, appointment_id)
+            # its columns, read after its lock: it changes by one versioned UPDATE (rows.py)
+            appointment = rows.read(s, Appointment, v.an_id(appointment_id, "appointment"))
+            if appointment is None:
+                raise NotFound("appointment", appointment_id)
             if not visits.can_arrive(appointment.status):
                 raise NotAllowed(_("Only booked appointments can be arrived; this one is "
                                    "{state}.").format(state=state_phrase(appointment.status)))
             before = snapshot(appointment, *_STATE)
             invoice = self._bill_visit(s, appointment, reason="arrived")
-            appointment.status = AppointmentStatus.ARRIVED
+            after = dict(status=AppointmentStatus.ARRIVED, invoice_id=invoice.id)
+            rows.set_versioned(s, Appointment, appointment, **after)
             self._audit(s, "appointment.arrive", "appointment", appointment.id, before,
-                        snapshot(appointment, *_STATE))
+                        {**before, **after})
             return invoice.id
 
     def no_show(self, appointment_id: int, *, use_package: bool,
@@ -202,6 +206,7 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice,
                                                       "billed like an arrival, without a "
                                                       "no-show fee."))
                 invoice = self._bill_visit(s, appointment, reason="no_show")
+                appointment.invoice_id = invoice.id
             else:
                 fee = None
                 if fee_id is not None:
@@ -288,7 +293,7 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice,
     def _bill_visit(self, s, appointment: Appointment, *, reason: str) -> Invoice:
         """The visit's invoice: Patient Pays with a redemption when a package covers it (R14),
         the standard price otherwise (R15)."""
-        treatment = s.get(TreatmentType, appointment.treatment_type_id)
+        treatment = rows.read(s, TreatmentType, appointment.treatment_type_id)
         staff_id = appointment.staff_id if appointment.compensate_staff else None
         invoice = ledger.new_invoice(s, appointment.patient_id, issued_on=appointment.start.date(),
                                      now=self._now(), actor=self._actor)
@@ -325,9 +330,8 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice,
                             unit_price=treatment.price, tax_rate=treatment.tax_rate,
                             staff_id=staff_id, appointment_id=appointment.id,
                             treatment_type_id=treatment.id)
-        # Not flushed here: the caller sets the new status next and its audit entry flushes
-        # both, as one UPDATE of the appointment (issue 22).
-        appointment.invoice_id = invoice.id
+        # The caller names it on the appointment with the new status, as one UPDATE (issue
+        # 22): an arrival at once (rows.set_versioned), a no-show with its other changes.
         return invoice
 
     @staticmethod
