@@ -146,8 +146,10 @@ def payment(s: Session, payment_id: object) -> None:
 
 
 def invoice_counter(s: Session) -> None:
-    """Lock the clinic's settings row before taking the next invoice number, and reload it:
-    two desks selling at once get consecutive numbers, never the same one, never a gap."""
+    """Hold the clinic's settings row until commit, and load it afresh: the lock a write
+    takes first when it must decide something one desk at a time before its invoice number
+    (gift cards' one walk-in buyer). The number itself is taken with one UPDATE, which
+    holds the same row (ledger.take_invoice_numbers)."""
     if not _postgresql(s):
         return
     s.execute(select(ClinicSettings).where(ClinicSettings.id == 1).with_for_update()

@@ -54,20 +54,32 @@ def read(s: Session, model, ident: int):
     return s.connection().execute(query, {"id": ident}).first()
 
 
-_SETS: dict[tuple, object] = {}  # (model, column names) -> its built UPDATE
+_SETS: dict[tuple, object] = {}  # (model, versioned, column names) -> its built UPDATE
+
+
+def _update(model, names: tuple, versioned: bool):
+    """The UPDATE of one row's columns `names`, built once; with `versioned`, only of the
+    version this write read, counting it on and handing the new one back."""
+    key = (model, versioned, names)
+    statement = _SETS.get(key)
+    if statement is None:
+        table = model.__table__
+        statement = update(table).values({n: bindparam(f"new_{n}") for n in names})
+        if versioned:
+            statement = (statement.where(table.c.id == bindparam("row_id"),
+                                         table.c.version == bindparam("read_version"))
+                         .values(version=table.c.version + 1).returning(table.c.version))
+        else:
+            statement = statement.where(table.c.id == bindparam("row_id"))
+        _SETS[key] = statement
+    return statement
 
 
 def set_columns(s: Session, model, ident: int, **values) -> None:
     """UPDATE one row's `values` at once, and its object here, if any (`written`): for a
     change no rule checks by version (a package's status)."""
-    key = (model, tuple(sorted(values)))
-    statement = _SETS.get(key)
-    if statement is None:
-        table = model.__table__
-        statement = _SETS[key] = (update(table).where(table.c.id == bindparam("row_id"))
-                                  .values({name: bindparam(f"new_{name}") for name in key[1]}))
-    s.connection().execute(statement, {"row_id": ident,
-                                       **{f"new_{k}": v for k, v in values.items()}})
+    s.connection().execute(_update(model, tuple(sorted(values)), False),
+                           {"row_id": ident, **{f"new_{k}": v for k, v in values.items()}})
     written(s, model, ident, **values)
 
 
@@ -76,17 +88,7 @@ def set_versioned(s: Session, model, row, **values) -> None:
     as read, an object or its columns): the UPDATE names the version this write read, as
     the mapper's would, and a row another desk changed since is refused the mapper's way
     (Database.write says so)."""
-    key = (model, "versioned", tuple(sorted(values)))
-    statement = _SETS.get(key)
-    if statement is None:
-        table = model.__table__
-        statement = _SETS[key] = (
-            update(table).where(table.c.id == bindparam("row_id"),
-                                table.c.version == bindparam("read_version"))
-            .values({**{name: bindparam(f"new_{name}") for name in key[2]},
-                     "version": table.c.version + 1})
-            .returning(table.c.version))
-    version = s.connection().execute(statement, {
+    version = s.connection().execute(_update(model, tuple(sorted(values)), True), {
         "row_id": row.id, "read_version": row.version,
         **{f"new_{k}": v for k, v in values.items()}}).scalar()
     if version is None:

@@ -71,3 +71,45 @@ def test_each_change_counts_the_version(clinic, booked):
     clinic.schedule.cancel(booked)
     seen.append(_state(clinic, booked)[0][2])
     assert seen == sorted(set(seen)), seen  # rises at each change
+
+
+@pytest.fixture
+def another_desk_after_the_read(monkeypatch):
+    """An arrival reads the appointment's columns (rows.read) and changes it by one UPDATE
+    naming the version it read (rows.set_versioned, issue 22): another desk writes between."""
+    real = schedule_changes.rows.read
+
+    def read_then_another_desk_writes(s, model, ident):
+        row = real(s, model, ident)
+        if model is Appointment:
+            s.connection().execute(
+                text("UPDATE appointments SET version = version + 1, notes = 'other desk' "
+                     "WHERE id = :id"), {"id": ident})
+        return row
+
+    monkeypatch.setattr(schedule_changes.rows, "read", read_then_another_desk_writes)
+
+
+def _billed(clinic, patient_id):
+    return [(i.number, i.total) for i in clinic.billing.account(patient_id).invoices]
+
+
+@pytest.mark.parametrize("covered", [False, True], ids=["paid visit", "package use"])
+def test_an_arrival_from_a_stale_read_is_refused_in_words(clinic, catalog, covered,
+                                                          another_desk_after_the_read):
+    sold = clinic.billing.sell_package(catalog["patient"], catalog["three_physio"])
+    package = sold.package_id if covered else None
+    booked = clinic.schedule.book(catalog["patient"], catalog["ben"], catalog["physio"],
+                                  at("2026-03-04", 9, 0), package=package)
+    before, billed = _state(clinic, booked), _billed(clinic, catalog["patient"])
+    with pytest.raises(NotAllowed) as refusal:
+        clinic.schedule.arrive(booked)
+    assert str(refusal.value) == STALE
+    # nothing of the arrival is kept: no invoice, no number taken, no use, no audit entry
+    assert _state(clinic, booked) == before
+    assert _billed(clinic, catalog["patient"]) == billed
+    if covered:
+        assert clinic.packages.summary(package).uses_redeemed == 0
+    after = clinic.billing.sell_package(catalog["patient"], catalog["three_physio"])
+    numbers = [clinic.billing.invoice(i).number for i in (sold.invoice_id, after.invoice_id)]
+    assert numbers[1] == numbers[0] + 1  # the refused arrival took no number: no gap

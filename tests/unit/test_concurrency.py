@@ -12,6 +12,9 @@ from datetime import datetime
 
 import pytest
 
+from sqlalchemy import select
+
+from app.models import Appointment, AuditEntry
 from app.services import Clinic, ClinicError
 from app.services.integrity import ledger_problems
 
@@ -147,6 +150,40 @@ def test_r29_a_practitioner_is_not_booked_twice_by_two_desks(desks, clinic, cata
     assert all("already has an appointment" in text for text in refusals(outcomes))
     day = clinic.schedule.day(start.date(), staff_id=catalog["ana"])
     assert len([a for a in day if a.status == "booked"]) == 1
+
+
+def test_r30_desks_changing_one_visit_at_once_are_each_told_in_words(desks, clinic, catalog):
+    """An arrival, a no-show, a cancellation and a move of the same visit, pressed at once
+    (an arrival is one UPDATE naming the version it read, issue 22): the visit ends in one
+    state, each desk that lost is told why in words, and nothing is half-written."""
+    sale = clinic.billing.sell_package(catalog["patient"], catalog["three_physio"])
+    visit = clinic.schedule.book(catalog["patient"], catalog["ana"], catalog["physio"],
+                                 datetime(2026, 3, 2, 9, 0), package=sale.package_id)
+    with clinic.db.read() as s:
+        booked_version = s.scalar(select(Appointment.version).where(Appointment.id == visit))
+    calls = [("schedule", "arrive", (visit,), {}),
+             ("schedule", "no_show", (visit,), {"use_package": True}),
+             ("schedule", "cancel", (visit,), {}),
+             ("schedule", "reschedule", (visit, datetime(2026, 3, 2, 11, 0)), {})]
+    outcomes = race(desks, clinic, calls)
+    won = {method for (_, method, _, _), (kind, _, _) in zip(calls, outcomes) if kind == "ok"}
+    # one of the three ends the visit; moving it is done before or refused after
+    assert len(won & {"arrive", "no_show", "cancel"}) == 1, outcomes
+    assert all(text.startswith("Only booked appointments can be") for text in refusals(outcomes))
+    with clinic.db.read() as s:
+        status, version = s.execute(select(Appointment.status, Appointment.version)
+                                    .where(Appointment.id == visit)).one()
+        entries = s.scalars(select(AuditEntry.action).where(
+            AuditEntry.entity == "appointment", AuditEntry.entity_id == visit)).all()
+    assert status == {"arrive": "arrived", "no_show": "no_show",
+                                "cancel": "cancelled"}[(won - {"reschedule"}).pop()]
+    assert version == booked_version + len(won)  # one count per change made
+    assert sorted(entries) == sorted(["appointment.book"]
+                                     + [f"appointment.{m}" for m in won])
+    summary = clinic.packages.summary(sale.package_id)
+    assert summary.uses_redeemed == (1 if won & {"arrive", "no_show"} else 0)
+    assert not ledger_problems(clinic)
+    assert clinic.audit.verify().ok
 
 
 def test_r29_sqlite_is_opened_with_foreign_keys_wal_and_busy_timeout(clinic):
