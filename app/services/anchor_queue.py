@@ -35,8 +35,8 @@ MOVE_EVERY = 1.0  # seconds between two moves of the thread's own accord
 # moves and the desk's own (verify, backups, restores).
 files = threading.RLock()
 _changed = threading.Condition()
-_pending: dict[Path, tuple] = {}  # desk file -> (move, db, tail)
-_reached: dict[Path, tuple] = {}  # desk file -> (id, hash) its last move asked for
+_pending: dict[Path, tuple] = {}  # desk file -> (place, head): the file's next position
+_reached: dict[Path, object] = {}  # desk file -> the head its last move asked for
 _moving = 0
 _hurry = 0  # callers of settle() waiting: the next move is made now
 _last_move = 0.0
@@ -44,37 +44,48 @@ _thread: threading.Thread | None = None
 _inside = threading.local()
 
 
-def move_after(path: Path, move: Callable, db, tail: dict, anchored: Callable) -> None:
-    """Have `move(db, tail, path)` made: later, by the thread, when `tail` (what a write
-    appended, audit.py) follows straight on from where the anchor is or is about to be;
-    otherwise now. `anchored()` reads the file's anchor as (id, hash), or None.
+def move_after(path: Path, db, tail: dict, *, anchored: Callable, follow: Callable,
+               recount: Callable, place: Callable) -> None:
+    """Have the anchor in `path` moved to the newest entry of `tail` (what a write appended,
+    audit.py). Heads are the caller's (audit_anchor.Head: id, hash, count): `anchored()`
+    reads the file's, `follow(head, tail)` is the next head when `tail` follows straight on
+    from `head` (else None), `recount(db, head, tail)` asks the clinic for it (None: the
+    anchor must stay), and `place(path, head)` writes it, on the thread, a moment later.
 
-    A move that does not follow on has to ask the clinic how far the trail is (the first
-    write at this desk, or another desk's entries between, on a server), and that is asked
-    at once, as the write commits: asked a second later, it would count an entry cut in
-    that second as never there."""
-    global _thread
+    A write that does not follow on (the first at this desk, or another desk's entries
+    between, on a server) has its head counted at once, as the write commits: counted a
+    second later, it would take an entry cut in that second as never there. Only the
+    file's replacement waits for the thread, as for every other write."""
     with _changed:
-        waiting = _pending.get(path)
-        if waiting is not None:
-            reached = (waiting[2]["last"].id, waiting[2]["last"].hash)
-        else:
-            reached = _reached.get(path) or anchored()
-        if reached is not None and tuple(tail["after"]) == tuple(reached):
-            if waiting is not None:
-                tail = {"after": waiting[2]["after"], "last": tail["last"],
-                        "appended": waiting[2]["appended"] + tail["appended"]}
-            _pending[path] = (move, db, tail)
-            _reached[path] = (tail["last"].id, tail["last"].hash)
-            if _thread is None:
-                _thread = threading.Thread(target=_work, name="audit-anchor", daemon=True)
-                _thread.start()
-            _changed.notify_all()
+        reached = _reached.get(path)
+        if reached is None:
+            reached = anchored()
+        head = follow(reached, tail) if reached is not None else None
+        if head is not None:
+            _ask(path, place, head)
             return
-    settle()
-    with files:
-        _reached.pop(path, None)
-        move(db, tail, path)
+    head = recount(db, reached, tail)  # (a query: not while holding up the other writes)
+    with _changed:
+        if head is None:
+            _reached.pop(path, None)
+        elif _ahead(head, _reached.get(path)):  # (another thread's write may be further)
+            _ask(path, place, head)
+
+
+def _ahead(head, than) -> bool:
+    return than is None or head.id > than.id
+
+
+def _ask(path: Path, place: Callable, head) -> None:
+    global _thread
+    woken = bool(_pending)  # the thread has a move waiting, and wakes for it anyway
+    _pending[path] = (place, head)
+    _reached[path] = head
+    if _thread is None:
+        _thread = threading.Thread(target=_work, name="audit-anchor", daemon=True)
+        _thread.start()
+    if not woken:  # (waking it at every write would hand it the GIL for nothing)
+        _changed.notify_all()
 
 
 def _work() -> None:
@@ -90,10 +101,10 @@ def _work() -> None:
             _pending.clear()
             _moving += 1
         try:
-            for path, (move, db, tail) in batch:
+            for path, (place, head) in batch:
                 try:
                     with files:
-                        move(db, tail, path)
+                        place(path, head)
                 except Exception:  # noqa: BLE001 - a move never stops the next (see move)
                     pass
         finally:

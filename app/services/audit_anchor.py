@@ -178,40 +178,57 @@ def _place(path: Path, data: dict, head: Head, *, durable: bool, **extra) -> Non
 # The desk's anchor, after each write ------------------------------------------------------
 
 def later(db, tail: dict) -> None:
-    """Database.audit_appended: the move below, made by anchor_queue's thread."""
-    try:
-        path = desk_file(db.url)
-    except _TROUBLE:
-        return
-    anchor_queue.move_after(path, after_write, db, tail, lambda: _anchored(path))
-
-
-def _anchored(path: Path) -> tuple | None:
-    head = Head.read(_load(path).get("anchor"))
-    return None if head is None else (head.id, head.hash)
-
-
-def after_write(db, tail: dict, path: Path | None = None) -> None:
-    """A write that appended entries has committed: move this desk's anchor to its newest.
+    """Database.audit_appended: a write that appended entries has committed; this desk's
+    anchor moves to its newest (anchor_queue: counted now if it must be, placed a moment
+    later by the thread).
 
     Not fsynced: the clinic file is (synchronous=FULL) and is committed first, so after a
     power cut this anchor is at worst behind the trail, or unreadable; both only lower the
     bound it gives, and neither can report an honest trail as cut. It costs no query when
     the entries follow the anchor directly (one desk on its file)."""
-    entry = tail["last"]
     try:
-        path = path or desk_file(db.url)
+        path = desk_file(db.url)
+        clinic = clinic_key(db.url)
+    except _TROUBLE:
+        return
+
+    def place(path: Path, head: Head) -> None:
         data = _load(path)
         old = Head.read(data.get("anchor"))
-        if old is not None and (old.id, old.hash) == tuple(tail["after"]):
-            head = Head(entry.id, entry.hash, old.count + tail["appended"], iso(entry.at))
-        else:
-            with db.engine.connect() as conn:
-                head = _moved(data, (entry.id, entry.hash, entry.at), conn)
-        if head is not None:
-            _place(path, data, head, durable=False, clinic=clinic_key(db.url))
+        if old is None or head.id > old.id:  # (forward only: another program may be ahead)
+            _place(path, data, head, durable=False, clinic=clinic)
+
+    try:
+        anchor_queue.move_after(path, db, tail, anchored=lambda: Head.read(
+            _load(path).get("anchor")), follow=_follow, recount=_recount, place=place)
     except _TROUBLE:
         pass  # (see the module's docstring: the write stands; the bound stays lower)
+
+
+def _follow(head: Head, tail: dict) -> Head | None:
+    """The head after `tail`'s entries, when they follow straight on from `head`."""
+    if (head.id, head.hash) != tuple(tail["after"]):
+        return None
+    entry = tail["last"]
+    return Head(entry.id, entry.hash, head.count + tail["appended"], iso(entry.at))
+
+
+# What _moved asks in two, in one (built once): on a server it is asked after every write.
+_SINCE = text("SELECT (SELECT hash FROM audit_entries WHERE id = :after), count(*) "
+              "FROM audit_entries WHERE id > :after AND id <= :upto")
+
+
+def _recount(db, head: Head | None, tail: dict) -> Head | None:
+    """The head after `tail`, asked of the clinic: other entries came between (`_moved`)."""
+    entry = tail["last"]
+    with db.engine.connect() as conn:
+        if head is None or entry.id <= head.id:
+            return _moved({"anchor": asdict(head)} if head else {},
+                          (entry.id, entry.hash, entry.at), conn)
+        still, between = conn.execute(_SINCE, {"after": head.id, "upto": entry.id}).one()
+    if still != head.hash:
+        return None  # the entry it names is gone or changed: it stays, as the evidence
+    return Head(entry.id, entry.hash, head.count + int(between), iso(entry.at))
 
 
 @anchor_queue.settled

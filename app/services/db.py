@@ -239,7 +239,7 @@ class Database:
     """Owns the engine and hands out units of work."""
 
     # Called with what each committed write appended to the audit trail, if anything (the
-    # Clinic sets it: audit_anchor.after_write); it must never raise.
+    # Clinic sets it: audit_anchor.later); it must never raise.
     audit_appended = None
 
     def __init__(self, url: str, key: str | None = None):
