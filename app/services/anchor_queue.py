@@ -72,6 +72,14 @@ def move_after(path: Path, db, tail: dict, *, anchored: Callable, follow: Callab
             _ask(path, place, head)
 
 
+def reached(path: Path, anchored: Callable):
+    """The head the anchor in `path` is at, or is about to be at once the moves asked for
+    are made (`anchored()` reads the file's, when none is asked for)."""
+    with _changed:
+        head = _reached.get(path)
+    return head if head is not None else anchored()
+
+
 def _ahead(head, than) -> bool:
     return than is None or head.id > than.id
 

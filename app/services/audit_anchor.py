@@ -205,12 +205,27 @@ def later(db, tail: dict) -> None:
         pass  # (see the module's docstring: the write stands; the bound stays lower)
 
 
-def _follow(head: Head, tail: dict) -> Head | None:
-    """The head after `tail`'s entries, when they follow straight on from `head`."""
-    if (head.id, head.hash) != tuple(tail["after"]):
+def anchored(db) -> tuple | None:
+    """Database.audit_anchored: this desk's anchor as its next move will leave it."""
+    try:
+        path = desk_file(db.url)
+        head = anchor_queue.reached(path, lambda: Head.read(_load(path).get("anchor")))
+    except _TROUBLE:
         return None
+    return None if head is None else (head.id, head.hash)
+
+
+def _follow(head: Head, tail: dict) -> Head | None:
+    """The head after `tail`'s entries, when they follow straight on from `head`, or when
+    the write found how many came between (audit.py: `since`, asked as it committed)."""
     entry = tail["last"]
-    return Head(entry.id, entry.hash, head.count + tail["appended"], iso(entry.at))
+    if (head.id, head.hash) == tuple(tail["after"]):
+        between = 0
+    elif tail.get("since") is not None and tuple(tail["since"][:2]) == (head.id, head.hash):
+        between = int(tail["since"][2])
+    else:
+        return None
+    return Head(entry.id, entry.hash, head.count + between + tail["appended"], iso(entry.at))
 
 
 # What _moved asks in two, in one (built once): on a server it is asked after every write.

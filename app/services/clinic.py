@@ -19,6 +19,7 @@ class Clinic:
         # After each committed write that appended audit entries: this desk's anchor (R29),
         # moved a moment later by its own thread (anchor_queue).
         db.audit_appended = lambda tail: audit_anchor.later(db, tail)
+        db.audit_anchored = lambda: audit_anchor.anchored(db)
         self.current_staff_id: int | None = None
         self.backup_taken: Path | None = None
         self._money: dict | None = None

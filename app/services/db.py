@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..i18n import _
+from .audit import ANCHORED
 from .errors import NotAllowed
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -241,6 +242,9 @@ class Database:
     # Called with what each committed write appended to the audit trail, if anything (the
     # Clinic sets it: audit_anchor.later); it must never raise.
     audit_appended = None
+    # This desk's anchored (id, hash), or None (the Clinic sets it: audit_anchor.anchored):
+    # the audit chain asks how far the trail has gone past it (audit.py), as it commits.
+    audit_anchored = None
 
     def __init__(self, url: str, key: str | None = None):
         self.url = url
@@ -271,6 +275,8 @@ class Database:
             yield joined
             return
         session = self._write_sessions()
+        if self.audit_anchored is not None:
+            session.info[ANCHORED] = self.audit_anchored
         self._writing.session = session
         try:
             yield session
