@@ -137,6 +137,11 @@ def load(sqlite_path: Path, url: str, *, out=print) -> dict:
         committed = time.perf_counter()
         with psycopg.connect(pg_server.plain_url(url), autocommit=True) as con:
             con.execute("VACUUM (ANALYZE)")
+            # The gigabyte just written is still in the server's buffers: unasked, a
+            # checkpoint writes it out over the next minutes, and its fsyncs stall the
+            # commits of whatever is measured then (1-1.5 s waits in a desk's write, in
+            # bench.desks; issue 22). A clinic's server has no such load in its day.
+            con.execute("CHECKPOINT")
         analysed = time.perf_counter()
     finally:
         source.close()
@@ -152,7 +157,8 @@ def load(sqlite_path: Path, url: str, *, out=print) -> dict:
     out(f"loaded {sqlite_path} into {url} in {timings['total_s']:.1f} s (migrate "
         f"{timings['migrate_s']:.1f} s, copy {timings['copy_s']:.1f} s, "
         f"{len(indexes)} indexes {timings['indexes_s']:.1f} s, commit "
-        f"{timings['commit_s']:.1f} s, vacuum analyze {timings['vacuum_analyze_s']:.1f} s); "
+        f"{timings['commit_s']:.1f} s, vacuum analyze and checkpoint "
+        f"{timings['vacuum_analyze_s']:.1f} s); "
         f"{sum(counts.values()):,} rows, figures equal to the file's "
         f"(checked in {timings['check_s']:.1f} s)")
     return {"timings": {k: round(v, 1) for k, v in timings.items()}, "rows": counts,
