@@ -184,8 +184,8 @@ def later(db, tail: dict) -> None:
 
     Not fsynced: the clinic file is (synchronous=FULL) and is committed first, so after a
     power cut this anchor is at worst behind the trail, or unreadable; both only lower the
-    bound it gives, and neither can report an honest trail as cut. It costs no query when
-    the entries follow the anchor directly (one desk on its file)."""
+    bound it gives, and neither can report an honest trail as cut. It costs no query of
+    its own when the write's chain statement told how far the trail had gone (audit.py)."""
     try:
         path = desk_file(db.url)
         clinic = clinic_key(db.url)
@@ -199,17 +199,21 @@ def later(db, tail: dict) -> None:
             _place(path, data, head, durable=False, clinic=clinic)
 
     try:
-        anchor_queue.move_after(path, db, tail, anchored=lambda: Head.read(
-            _load(path).get("anchor")), follow=_follow, recount=_recount, place=place)
+        anchor_queue.move_after(path, db, tail, anchored=lambda: _file_head(path),
+                                follow=_follow, recount=_recount, place=place)
     except _TROUBLE:
         pass  # (see the module's docstring: the write stands; the bound stays lower)
+
+
+def _file_head(path: Path) -> Head | None:
+    return Head.read(_load(path).get("anchor"))
 
 
 def anchored(db) -> tuple | None:
     """Database.audit_anchored: this desk's anchor as its next move will leave it."""
     try:
         path = desk_file(db.url)
-        head = anchor_queue.reached(path, lambda: Head.read(_load(path).get("anchor")))
+        head = anchor_queue.reached(path, lambda: _file_head(path))
     except _TROUBLE:
         return None
     return None if head is None else (head.id, head.hash)
@@ -228,22 +232,14 @@ def _follow(head: Head, tail: dict) -> Head | None:
     return Head(entry.id, entry.hash, head.count + between + tail["appended"], iso(entry.at))
 
 
-# What _moved asks in two, in one (built once): on a server it is asked after every write.
-_SINCE = text("SELECT (SELECT hash FROM audit_entries WHERE id = :after), count(*) "
-              "FROM audit_entries WHERE id > :after AND id <= :upto")
-
-
 def _recount(db, head: Head | None, tail: dict) -> Head | None:
-    """The head after `tail`, asked of the clinic: other entries came between (`_moved`)."""
+    """The head after `tail`, asked of the clinic on a connection of its own (`_moved`):
+    only when the write could not tell (this desk's first, or its anchor moved between by
+    another thread of the desk); otherwise the write's own chain statement did (audit.py)."""
     entry = tail["last"]
     with db.engine.connect() as conn:
-        if head is None or entry.id <= head.id:
-            return _moved({"anchor": asdict(head)} if head else {},
-                          (entry.id, entry.hash, entry.at), conn)
-        still, between = conn.execute(_SINCE, {"after": head.id, "upto": entry.id}).one()
-    if still != head.hash:
-        return None  # the entry it names is gone or changed: it stays, as the evidence
-    return Head(entry.id, entry.hash, head.count + int(between), iso(entry.at))
+        return _moved({"anchor": asdict(head)} if head else {},
+                      (entry.id, entry.hash, entry.at), conn)
 
 
 @anchor_queue.settled
@@ -262,7 +258,7 @@ def confirmed(db, head: Head) -> None:
 @anchor_queue.settled
 def anchors_for(db) -> list[Anchor]:
     found = []
-    desk = Head.read(_load(desk_file(db.url)).get("anchor"))
+    desk = _file_head(desk_file(db.url))
     if desk is not None:
         found.append(Anchor(desk, "desk"))
     if db.path is not None:
