@@ -71,9 +71,15 @@ def appointment(s: Session, appointment_id: object, *, practitioner: object = No
     if owner is None:
         return
     _lock_rows(s, "patients", [owner])
-    # Read once the patient is locked: no other desk can be moving it now.
-    staff_id = _owner(s, Appointment.staff_id, Appointment.id, appointment_id)
-    _lock_rows(s, "staff", [staff_id, practitioner])
+    # Its practitioner, read and locked in one statement once the patient is locked: no
+    # other desk can be moving it now, and the statement's snapshot is taken after the lock.
+    s.execute(_APPOINTMENT_STAFF, {"appointment": appointment_id,
+                                   "other": practitioner if _an_id(practitioner) else 0})
+
+
+_APPOINTMENT_STAFF = text(
+    "SELECT id FROM staff WHERE id = (SELECT staff_id FROM appointments WHERE id = :appointment)"
+    " OR id = :other ORDER BY id FOR NO KEY UPDATE")  # (ids are 1 and up: 0 is none)
 
 
 def appointments(s: Session, appointment_ids) -> None:
@@ -115,10 +121,11 @@ def package_uses(s: Session, packages) -> None:
     member's desk lock different patients, and meet here (R11, R37)."""
     if not _postgresql(s):
         return
-    packages = list(packages)
-    _lock_rows(s, "packages", [p.id for p in packages])
-    for row in packages:
-        s.refresh(row)
+    ids = sorted({p.id for p in packages})
+    if ids:  # one statement locks them in id order and reads them afresh into the session
+        s.execute(select(Package).where(Package.id.in_(ids)).order_by(Package.id)
+                  .with_for_update(key_share=True)
+                  .execution_options(populate_existing=True)).scalars().all()
 
 
 def terms(s: Session, table: str, row_id: object, *, editing: bool = False) -> None:
