@@ -26,7 +26,8 @@ from __future__ import annotations
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from ..models import Appointment, ClinicSettings, Invoice, Membership, Package, Payment
+from ..models import (Appointment, ClinicSettings, Invoice, Membership, MembershipPlan,
+                      Package, PackageTemplate, Payment)
 
 # The audit trail is one hash chain: each entry covers the one before it, so entries are
 # appended one desk at a time (any constant, the same for every desk).
@@ -42,10 +43,24 @@ def _an_id(value: object) -> bool:
             and -2**63 <= value < 2**63)
 
 
+#: session.info: the (table, id) rows this write has locked, and so knows are there until it
+#: commits (a row so locked cannot be deleted meanwhile): validation.present asks no more.
+HELD = "locks.held"
+
+
+def holds(s: Session, table: str, row_id: object) -> bool:
+    return (table, row_id) in s.info.get(HELD, ())
+
+
+def _held(s: Session, table: str, found) -> None:
+    s.info.setdefault(HELD, set()).update((table, row_id) for row_id in found)
+
+
 def _lock_rows(s: Session, table: str, ids) -> None:
     for row_id in sorted({i for i in ids if _an_id(i)}):
-        s.execute(text(f"SELECT id FROM {table} WHERE id = :id FOR NO KEY UPDATE"),
-                  {"id": row_id})
+        _held(s, table, s.execute(
+            text(f"SELECT id FROM {table} WHERE id = :id FOR NO KEY UPDATE"),
+            {"id": row_id}).scalars())
 
 
 def _owner(s: Session, column, key_column, ident):
@@ -73,8 +88,9 @@ def appointment(s: Session, appointment_id: object, *, practitioner: object = No
     _lock_rows(s, "patients", [owner])
     # Its practitioner, read and locked in one statement once the patient is locked: no
     # other desk can be moving it now, and the statement's snapshot is taken after the lock.
-    s.execute(_APPOINTMENT_STAFF, {"appointment": appointment_id,
-                                   "other": practitioner if _an_id(practitioner) else 0})
+    _held(s, "staff", s.execute(_APPOINTMENT_STAFF, {
+        "appointment": appointment_id,
+        "other": practitioner if _an_id(practitioner) else 0}).scalars())
 
 
 _APPOINTMENT_STAFF = text(
@@ -123,9 +139,10 @@ def package_uses(s: Session, packages) -> None:
         return
     ids = sorted({p.id for p in packages})
     if ids:  # one statement locks them in id order and reads them afresh into the session
-        s.execute(select(Package).where(Package.id.in_(ids)).order_by(Package.id)
-                  .with_for_update(key_share=True)
-                  .execution_options(populate_existing=True)).scalars().all()
+        _held(s, "packages", (p.id for p in s.execute(
+            select(Package).where(Package.id.in_(ids)).order_by(Package.id)
+            .with_for_update(key_share=True)
+            .execution_options(populate_existing=True)).scalars()))
 
 
 def terms(s: Session, table: str, row_id: object, *, editing: bool = False) -> None:
@@ -136,8 +153,18 @@ def terms(s: Session, table: str, row_id: object, *, editing: bool = False) -> N
     whole: never the old refund policy and price with the new Patient Pays (R40, R43). Taken
     after the patient's lock."""
     if _postgresql(s) and _an_id(row_id):
-        lock = "FOR NO KEY UPDATE" if editing else "FOR SHARE"
-        s.execute(text(f"SELECT id FROM {table} WHERE id = :id {lock}"), {"id": row_id})
+        # read whole with its lock, into the session: the service's own lookup (Session.get)
+        # then finds it there, fresh, and asks the server nothing more
+        # (kept in `info` too: the session holds its objects weakly)
+        model = _TERMS[table]
+        s.info.setdefault(_KEPT, []).append(s.execute(
+            select(model).where(model.id == row_id)
+            .with_for_update(read=not editing, key_share=editing)
+            .execution_options(populate_existing=True)).scalar())
+
+
+_TERMS = {"package_templates": PackageTemplate, "membership_plans": MembershipPlan}
+_KEPT = "locks.kept"
 
 
 def invoice(s: Session, invoice_id: object) -> None:

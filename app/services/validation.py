@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from .. import i18n
 from ..i18n import N_, _
-from . import visible_text
+from . import locks, visible_text
 from .errors import NotFound, ValidationError
 
 EARLIEST_DATE = date(1900, 1, 1)
@@ -265,6 +265,8 @@ def present(session: Session, model, ident: object, what: str) -> int:
     ORM object costs three times as much (issue 22)."""
     if isinstance(ident, bool) or not isinstance(ident, int) or not -2**63 <= ident < 2**63:
         raise NotFound(what, ident)
+    if locks.holds(session, model.__tablename__, ident):  # (on a server: locked, so there)
+        return ident
     query = _PRESENT.get(model)
     if query is None:
         table = model.__table__
