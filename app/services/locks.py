@@ -23,11 +23,11 @@ Rules that keep desks from deadlocking:
 
 from __future__ import annotations
 
-from sqlalchemy import select, text
+from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
 from ..models import (Appointment, ClinicSettings, Invoice, Membership, MembershipPlan,
-                      Package, PackageTemplate, Payment)
+                      Package, PackageTemplate, Payment, Staff)
 
 # The audit trail is one hash chain: each entry covers the one before it, so entries are
 # appended one desk at a time (any constant, the same for every desk).
@@ -74,7 +74,9 @@ def patient(s: Session, patient_id: object, *, practitioners=()) -> None:
     if not _postgresql(s):
         return
     _lock_rows(s, "patients", [patient_id])
-    _lock_rows(s, "staff", practitioners)
+    ids = sorted({i for i in practitioners if _an_id(i)})
+    if ids:
+        _lock_staff(s, Staff.id.in_(ids))
 
 
 def appointment(s: Session, appointment_id: object, *, practitioner: object = None) -> None:
@@ -88,14 +90,20 @@ def appointment(s: Session, appointment_id: object, *, practitioner: object = No
     _lock_rows(s, "patients", [owner])
     # Its practitioner, read and locked in one statement once the patient is locked: no
     # other desk can be moving it now, and the statement's snapshot is taken after the lock.
-    _held(s, "staff", s.execute(_APPOINTMENT_STAFF, {
-        "appointment": appointment_id,
-        "other": practitioner if _an_id(practitioner) else 0}).scalars())
+    theirs = Staff.id == (select(Appointment.staff_id).where(Appointment.id == appointment_id)
+                          .scalar_subquery())
+    _lock_staff(s, or_(theirs, Staff.id == practitioner) if _an_id(practitioner) else theirs)
 
 
-_APPOINTMENT_STAFF = text(
-    "SELECT id FROM staff WHERE id = (SELECT staff_id FROM appointments WHERE id = :appointment)"
-    " OR id = :other ORDER BY id FOR NO KEY UPDATE")  # (ids are 1 and up: 0 is none)
+def _lock_staff(s: Session, which) -> None:
+    """Practitioners' schedules, in id order, read whole with their locks into the session
+    (and kept: it holds its objects weakly), so the write's own lookup of them
+    (Session.get) asks the server nothing more."""
+    found = s.execute(select(Staff).where(which).order_by(Staff.id)
+                      .with_for_update(key_share=True)
+                      .execution_options(populate_existing=True)).scalars().all()
+    s.info.setdefault(_KEPT, []).extend(found)
+    _held(s, "staff", (row.id for row in found))
 
 
 def appointments(s: Session, appointment_ids) -> None:

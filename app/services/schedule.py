@@ -50,7 +50,7 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice,
         notes = v.text(notes, "notes", max_len=2000, required=False)
         with self._db.write() as s:
             locks.patient(s, patient_id, practitioners=[staff_id])
-            patient = v.get(s, Patient, patient_id, "patient")
+            patient_id = v.present(s, Patient, patient_id, "patient")
             staff = self._practitioner(s, staff_id)
             treatment = v.get(s, TreatmentType, treatment_type_id, "treatment type")
             if not treatment.active:
@@ -58,7 +58,7 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice,
                                    "treatment type.").format(treatment=treatment.name))
             end = start + timedelta(minutes=treatment.duration_min)
             self._free(s, staff, start, end, None, locale=self._locale)
-            appointment = Appointment(patient_id=patient.id, staff_id=staff.id,
+            appointment = Appointment(patient_id=patient_id, staff_id=staff.id,
                                       treatment_type_id=treatment.id, start=start, end=end,
                                       status=AppointmentStatus.BOOKED, notes=notes,
                                       created_at=self._now(),
@@ -66,12 +66,14 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice,
             s.add(appointment)
             s.flush()
             # R43: a membership covers it before any package ("auto"), or the one chosen.
-            appointment.membership_id = membership_visits.at_booking(
+            covering = membership_visits.at_booking(
                 s, appointment, membership, auto=package == "auto",
                 package_chosen=package not in ("auto", None), treatment_name=treatment.name,
                 locale=self._locale)
-            if package == "auto" and appointment.membership_id is None:
-                choices = rules.eligible(s, patient.id, treatment.id, start.date(),
+            if covering is not None:  # (set only then: setting None is an UPDATE of its own)
+                appointment.membership_id = covering
+            if package == "auto" and covering is None:
+                choices = rules.eligible(s, patient_id, treatment.id, start.date(),
                                          self._today(), excluding=appointment.id)
                 appointment.package_id = package_shares.first_that_covers(
                     s, choices, appointment, treatment_name=treatment.name, locale=self._locale)
