@@ -27,7 +27,7 @@ from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
 from ..models import (Appointment, ClinicSettings, Invoice, Membership, MembershipPlan,
-                      Package, PackageTemplate, Payment, Staff)
+                      Package, PackageTemplate, Patient, Payment, Staff)
 
 # The audit trail is one hash chain: each entry covers the one before it, so entries are
 # appended one desk at a time (any constant, the same for every desk).
@@ -63,10 +63,15 @@ def _lock_rows(s: Session, table: str, ids) -> None:
             {"id": row_id}).scalars())
 
 
-def _owner(s: Session, column, key_column, ident):
+def _lock_owner(s: Session, column, key_column, ident) -> int | None:
+    """Lock the patient a row belongs to (`column` of the row `ident`), found and locked in
+    one statement; the patient's id, or None when there is no such row."""
     if not _an_id(ident):
         return None
-    return s.scalar(select(column).where(key_column == ident))
+    owner = s.execute(select(Patient.id).where(Patient.id == select(column).where(
+        key_column == ident).scalar_subquery()).with_for_update(key_share=True)).scalar()
+    _held(s, "patients", () if owner is None else (owner,))
+    return owner
 
 
 def patient(s: Session, patient_id: object, *, practitioners=()) -> None:
@@ -84,10 +89,8 @@ def appointment(s: Session, appointment_id: object, *, practitioner: object = No
     another practitioner, that one's too)."""
     if not _postgresql(s):
         return
-    owner = _owner(s, Appointment.patient_id, Appointment.id, appointment_id)
-    if owner is None:
+    if _lock_owner(s, Appointment.patient_id, Appointment.id, appointment_id) is None:
         return
-    _lock_rows(s, "patients", [owner])
     # Its practitioner, read and locked in one statement once the patient is locked: no
     # other desk can be moving it now, and the statement's snapshot is taken after the lock.
     theirs = Staff.id == (select(Appointment.staff_id).where(Appointment.id == appointment_id)
@@ -121,7 +124,7 @@ def package(s: Session, package_id: object) -> None:
     """Lock the patient a package belongs to, then the package: household members the
     package is shared with use it under their own patient's lock (R37)."""
     if _postgresql(s):
-        patient(s, _owner(s, Package.patient_id, Package.id, package_id))
+        _lock_owner(s, Package.patient_id, Package.id, package_id)
         _lock_rows(s, "packages", [package_id])
 
 
@@ -129,7 +132,7 @@ def membership(s: Session, membership_id: object) -> None:
     """Lock a membership's patient, then the membership, and read it again: two desks taking
     the last use of one of its periods take turns (R43, as package_uses does for R11)."""
     if _postgresql(s):
-        patient(s, _owner(s, Membership.patient_id, Membership.id, membership_id))
+        _lock_owner(s, Membership.patient_id, Membership.id, membership_id)
         _lock_rows(s, "memberships", [membership_id])
 
 
@@ -145,12 +148,31 @@ def package_uses(s: Session, packages) -> None:
     member's desk lock different patients, and meet here (R11, R37)."""
     if not _postgresql(s):
         return
-    ids = sorted({p.id for p in packages})
-    if ids:  # one statement locks them in id order and reads them afresh into the session
-        _held(s, "packages", (p.id for p in s.execute(
-            select(Package).where(Package.id.in_(ids)).order_by(Package.id)
-            .with_for_update(key_share=True)
-            .execution_options(populate_existing=True)).scalars()))
+    # (one read with its lock already in this write is fresh: no other desk can change it)
+    ids = sorted({p.id for p in packages} - s.info.get(_FRESH, set()))
+    if ids:
+        _fresh_packages(s, ids)
+
+
+def package_to_use(s: Session, package_id: int) -> Package | None:
+    """The package a visit will use, read with its lock on a server (as package_uses would
+    lock it next, in one statement less), after the patient's lock."""
+    if not _postgresql(s):
+        return s.get(Package, package_id)
+    found = _fresh_packages(s, [package_id])
+    return found[0] if found else None
+
+
+def _fresh_packages(s: Session, ids: list) -> list:
+    """Lock packages in id order with the statement that reads them afresh into the
+    session (FOR NO KEY UPDATE, populate_existing)."""
+    found = s.execute(select(Package).where(Package.id.in_(ids)).order_by(Package.id)
+                      .with_for_update(key_share=True)
+                      .execution_options(populate_existing=True)).scalars().all()
+    _held(s, "packages", (p.id for p in found))
+    s.info.setdefault(_FRESH, set()).update(p.id for p in found)
+    s.info.setdefault(_KEPT, []).extend(found)
+    return found
 
 
 def terms(s: Session, table: str, row_id: object, *, editing: bool = False) -> None:
@@ -173,18 +195,19 @@ def terms(s: Session, table: str, row_id: object, *, editing: bool = False) -> N
 
 _TERMS = {"package_templates": PackageTemplate, "membership_plans": MembershipPlan}
 _KEPT = "locks.kept"
+_FRESH = "locks.fresh_packages"
 
 
 def invoice(s: Session, invoice_id: object) -> None:
     """Lock the patient an invoice is for."""
     if _postgresql(s):
-        patient(s, _owner(s, Invoice.patient_id, Invoice.id, invoice_id))
+        _lock_owner(s, Invoice.patient_id, Invoice.id, invoice_id)
 
 
 def payment(s: Session, payment_id: object) -> None:
     """Lock the patient who made a payment."""
     if _postgresql(s):
-        patient(s, _owner(s, Payment.patient_id, Payment.id, payment_id))
+        _lock_owner(s, Payment.patient_id, Payment.id, payment_id)
 
 
 def invoice_counter(s: Session) -> None:

@@ -306,7 +306,7 @@ class ScheduleService(ScheduleViews, final_uses.FinalUses, BookingAdvice,
                                    staff_id=staff_id, when=when, no_show=no_show,
                                    now=self._now(), actor=self._actor, locale=self._locale)
         elif appointment.package_id is not None:
-            package = s.get(Package, appointment.package_id)
+            package = locks.package_to_use(s, appointment.package_id)
             pays = rules.require_can_cover(s, package, appointment, treatment_name=treatment.name,
                                            holding=True, locale=self._locale)
             # its place by date: a late-entered visit comes first
