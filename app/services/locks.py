@@ -17,8 +17,10 @@ Rules that keep desks from deadlocking:
 - Row locks are FOR NO KEY UPDATE: they exclude each other exactly like FOR UPDATE, but not
   the key-share locks a foreign key check takes, so a desk inserting an invoice that points
   at a locked patient or practitioner is not held up (nor deadlocked) by it.
-- The helpers read plain columns, never ORM objects: nothing is cached in the session from
-  before the lock. An id that cannot exist is not locked; the service's own lookup refuses it.
+- Nothing the helpers read comes from before the lock: a row they load as an object (a
+  practitioner, a package, a package template or membership plan) is read by the statement
+  that locks it, overwriting what the session had. An id that cannot exist is not locked;
+  the service's own lookup refuses it.
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ def patient(s: Session, patient_id: object, *, practitioners=()) -> None:
     _lock_rows(s, "patients", [patient_id])
     ids = sorted({i for i in practitioners if _an_id(i)})
     if ids:
-        _lock_staff(s, Staff.id.in_(ids))
+        _locked_objects(s, Staff, Staff.id.in_(ids))
 
 
 def appointment(s: Session, appointment_id: object, *, practitioner: object = None) -> None:
@@ -95,18 +97,21 @@ def appointment(s: Session, appointment_id: object, *, practitioner: object = No
     # other desk can be moving it now, and the statement's snapshot is taken after the lock.
     theirs = Staff.id == (select(Appointment.staff_id).where(Appointment.id == appointment_id)
                           .scalar_subquery())
-    _lock_staff(s, or_(theirs, Staff.id == practitioner) if _an_id(practitioner) else theirs)
+    _locked_objects(s, Staff, or_(theirs, Staff.id == practitioner) if _an_id(practitioner)
+                    else theirs)
 
 
-def _lock_staff(s: Session, which) -> None:
-    """Practitioners' schedules, in id order, read whole with their locks into the session
-    (and kept: it holds its objects weakly), so the write's own lookup of them
-    (Session.get) asks the server nothing more."""
-    found = s.execute(select(Staff).where(which).order_by(Staff.id)
-                      .with_for_update(key_share=True)
+def _locked_objects(s: Session, model, which, *, shared: bool = False) -> list:
+    """The rows of `model` that `which` picks, locked in id order (FOR NO KEY UPDATE, or
+    FOR SHARE when `shared`) by the statement that reads them afresh into the session: the
+    write's own lookups of them (Session.get) then ask the server nothing more. Kept in
+    `info` too, as the session holds its objects weakly."""
+    found = s.execute(select(model).where(which).order_by(model.id)
+                      .with_for_update(read=shared, key_share=not shared)
                       .execution_options(populate_existing=True)).scalars().all()
     s.info.setdefault(_KEPT, []).extend(found)
-    _held(s, "staff", (row.id for row in found))
+    _held(s, model.__tablename__, (row.id for row in found))
+    return found
 
 
 def appointments(s: Session, appointment_ids) -> None:
@@ -166,12 +171,8 @@ def package_to_use(s: Session, package_id: int) -> Package | None:
 def _fresh_packages(s: Session, ids: list) -> list:
     """Lock packages in id order with the statement that reads them afresh into the
     session (FOR NO KEY UPDATE, populate_existing)."""
-    found = s.execute(select(Package).where(Package.id.in_(ids)).order_by(Package.id)
-                      .with_for_update(key_share=True)
-                      .execution_options(populate_existing=True)).scalars().all()
-    _held(s, "packages", (p.id for p in found))
+    found = _locked_objects(s, Package, Package.id.in_(ids))
     s.info.setdefault(_FRESH, set()).update(p.id for p in found)
-    s.info.setdefault(_KEPT, []).extend(found)
     return found
 
 
@@ -183,14 +184,8 @@ def terms(s: Session, table: str, row_id: object, *, editing: bool = False) -> N
     whole: never the old refund policy and price with the new Patient Pays (R40, R43). Taken
     after the patient's lock."""
     if _postgresql(s) and _an_id(row_id):
-        # read whole with its lock, into the session: the service's own lookup (Session.get)
-        # then finds it there, fresh, and asks the server nothing more
-        # (kept in `info` too: the session holds its objects weakly)
         model = _TERMS[table]
-        s.info.setdefault(_KEPT, []).append(s.execute(
-            select(model).where(model.id == row_id)
-            .with_for_update(read=not editing, key_share=editing)
-            .execution_options(populate_existing=True)).scalar())
+        _locked_objects(s, model, model.id == row_id, shared=not editing)
 
 
 _TERMS = {"package_templates": PackageTemplate, "membership_plans": MembershipPlan}

@@ -47,16 +47,14 @@ class PackageSummary:
 
 
 # Built once, as they are asked at every arrival, booking and refund (issue 22).
-_REDEEMED = select(Package.uses_before + select(func.count(Redemption.id)).where(
+_LIVE_USES = select(func.count(Redemption.id)).where(
     Redemption.package_id == bindparam("package_id"), Redemption.voided_at.is_(None))
-    .scalar_subquery()).where(Package.id == bindparam("package_id"))
+_REDEEMED = select(Package.uses_before + _LIVE_USES.scalar_subquery()).where(
+    Package.id == bindparam("package_id"))
 _BOOKED = select(func.count(Appointment.id)).where(
     Appointment.package_id == bindparam("package_id"),
     Appointment.status == AppointmentStatus.BOOKED, Appointment.id != bindparam("excluding"))
-_LIVE_AND_BOOKED = select(
-    select(func.count(Redemption.id)).where(Redemption.package_id == bindparam("package_id"),
-                                            Redemption.voided_at.is_(None)).scalar_subquery(),
-    _BOOKED.scalar_subquery())
+_LIVE_AND_BOOKED = select(_LIVE_USES.scalar_subquery(), _BOOKED.scalar_subquery())
 _PATIENT_PAYS = select(PackageCoverage.patient_pays).where(
     PackageCoverage.package_id == bindparam("package_id"),
     PackageCoverage.treatment_type_id == bindparam("treatment_type_id"))
